@@ -1,0 +1,58 @@
+package io.ovsanp.compiler.diag;
+
+import java.util.Objects;
+
+/**
+ * A problem with user input, reported once and never thrown: bad input is data (STYLE.md, Errors).
+ * {@code path} is the field path inside the object, e.g. {@code spec.egress[2].to[0].networks[1]}.
+ */
+public record Diagnostic(Severity severity, ObjectRef object, String path, String message)
+        implements Comparable<Diagnostic> {
+
+    public Diagnostic {
+        Objects.requireNonNull(severity, "severity");
+        Objects.requireNonNull(object, "object");
+        path = path == null ? "" : path;
+        Objects.requireNonNull(message, "message");
+    }
+
+    public static Diagnostic error(ObjectRef object, String path, String message) {
+        return new Diagnostic(Severity.ERROR, object, path, message);
+    }
+
+    public static Diagnostic warning(ObjectRef object, String path, String message) {
+        return new Diagnostic(Severity.WARNING, object, path, message);
+    }
+
+    public static Diagnostic note(ObjectRef object, String path, String message) {
+        return new Diagnostic(Severity.NOTE, object, path, message);
+    }
+
+    /** True when this diagnostic is about {@code prefix} or a field below it. */
+    public boolean isUnder(String prefix) {
+        return path.equals(prefix) || path.startsWith(prefix + ".") || path.startsWith(prefix + "[");
+    }
+
+    /** One line: {@code error: file (document 2): AdminNetworkPolicy/x spec.priority: message}. */
+    public String render() {
+        StringBuilder b = new StringBuilder(severity.name().toLowerCase(java.util.Locale.ROOT)).append(": ");
+        String src = object.source().toString();
+        if (!src.isEmpty()) {
+            b.append(src).append(": ");
+        }
+        b.append(object.display());
+        if (!path.isEmpty()) {
+            b.append(' ').append(path);
+        }
+        return b.append(": ").append(message).toString();
+    }
+
+    @Override
+    public int compareTo(Diagnostic o) {
+        int c = object.source().file().compareTo(o.object.source().file());
+        if (c == 0) c = object.compareTo(o.object);
+        if (c == 0) c = path.compareTo(o.path);
+        if (c == 0) c = severity.compareTo(o.severity);
+        return c != 0 ? c : message.compareTo(o.message);
+    }
+}

@@ -1,0 +1,28 @@
+package io.ovsanp.compiler.policy;
+
+import io.ovsanp.compiler.diag.Diagnostic;
+import java.util.List;
+
+/**
+ * All policies as enforced, in evaluation order: ANPs by (priority, name, UID), then NetworkPolicies
+ * (unordered: they only allow), then BANPs ({@code default} first; any other name is invalid). The
+ * compiler and the reference evaluator both start from this value.
+ */
+public record EffectivePolicies(
+        List<EffectiveAdminPolicy> admin,
+        List<EffectiveNetworkPolicy> networkPolicies,
+        List<EffectiveAdminPolicy> baseline,
+        List<Diagnostic> diagnostics) {
+    public EffectivePolicies {
+        admin = List.copyOf(admin);
+        networkPolicies = List.copyOf(networkPolicies);
+        baseline = List.copyOf(baseline);
+        diagnostics = List.copyOf(diagnostics);
+    }
+
+    /** ANP rules then BANP rules, each tier in precedence order. */
+    public List<EffectiveRule> rulesInOrder(Tier tier) {
+        List<EffectiveAdminPolicy> ps = tier == Tier.ADMIN ? admin : baseline;
+        return ps.stream().flatMap(p -> p.rules().stream()).toList();
+    }
+}

@@ -1,0 +1,34 @@
+package io.ovsanp.compiler.policy;
+
+import java.util.List;
+
+/**
+ * A rule as it is enforced, after validation and fail-closed rewriting. {@code anyDestination} /
+ * {@code anyPort} are explicit, so an Allow rule whose every peer was dropped can never turn into
+ * "allow everything": such a rule is left out instead. A rule realised fail-closed is a DENY with any
+ * destination and any port, and {@code failClosed} set.
+ */
+public record EffectiveRule(
+        RuleRef ref,
+        Action action,
+        boolean anyDestination,
+        List<Destination> destinations,
+        boolean anyPort,
+        List<PortMatch> ports,
+        boolean failClosed) {
+
+    public EffectiveRule {
+        destinations = List.copyOf(destinations);
+        ports = List.copyOf(ports);
+        if (!anyDestination && destinations.isEmpty()) {
+            throw new IllegalArgumentException("rule " + ref + " matches no destination; leave it out instead");
+        }
+        if (!anyPort && ports.isEmpty()) {
+            throw new IllegalArgumentException("rule " + ref + " matches no port; leave it out instead");
+        }
+    }
+
+    public static EffectiveRule denyAll(RuleRef ref) {
+        return new EffectiveRule(ref, Action.DENY, true, List.of(), true, List.of(), true);
+    }
+}
