@@ -1,0 +1,64 @@
+package io.ovsanp.compiler.flow;
+
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * One OpenFlow flow as a value. Identity on the switch is {@link #key()}: OVS keeps one flow per
+ * (table, priority, match), so an ADD with an existing key replaces it.
+ */
+public record Flow(TableId table, Priority priority, Cookie cookie, Match match, List<FlowAction> actions)
+        implements Comparable<Flow> {
+
+    /** Tables ascending, priorities descending, then match text: the order of ovs-ofctl dumps. */
+    public static final Comparator<Flow> ORDER = Comparator.comparing(Flow::table)
+            .thenComparing(Flow::priority, Comparator.reverseOrder())
+            .thenComparing(Flow::match);
+
+    public Flow {
+        Objects.requireNonNull(table);
+        Objects.requireNonNull(priority);
+        Objects.requireNonNull(cookie);
+        Objects.requireNonNull(match);
+        actions = List.copyOf(actions);
+        boolean conj = actions.stream().anyMatch(a -> a instanceof FlowAction.Conjunction);
+        if (conj && !actions.stream().allMatch(a -> a instanceof FlowAction.Conjunction)) {
+            throw new IllegalArgumentException("a flow with conjunction actions may have no other action: " + actions);
+        }
+        for (int i = 0; i < actions.size(); i++) {
+            if (actions.get(i) instanceof FlowAction.GotoTable g) {
+                if (i != actions.size() - 1) {
+                    throw new IllegalArgumentException("goto_table must be the last action");
+                }
+                if (g.table().value() <= table.value()) {
+                    throw new IllegalArgumentException("goto_table must point forward: " + table + " -> " + g.table());
+                }
+            }
+        }
+        match.checkPrerequisites();
+    }
+
+    public FlowKey key() {
+        return new FlowKey(table, priority, match);
+    }
+
+    public boolean isClause() {
+        return !actions.isEmpty() && actions.get(0) instanceof FlowAction.Conjunction;
+    }
+
+    @Override
+    public int compareTo(Flow o) {
+        return ORDER.compare(this, o);
+    }
+
+    /** What identifies a flow on the switch. */
+    public record FlowKey(TableId table, Priority priority, Match match) implements Comparable<FlowKey> {
+        @Override
+        public int compareTo(FlowKey o) {
+            int c = table.compareTo(o.table);
+            if (c == 0) c = o.priority.compareTo(priority);
+            return c != 0 ? c : match.compareTo(o.match);
+        }
+    }
+}

@@ -1,0 +1,50 @@
+package io.ovsanp.compiler.flow;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The actions (and the goto_table instruction) ovs-anp writes. An empty action list means drop.
+ * {@link GotoTable} must be last and point forward (OpenFlow 1.3 §5.1).
+ */
+public sealed interface FlowAction {
+
+    /** Output to a port; {@link #NORMAL} is the OFPP_NORMAL reserved port. */
+    record Output(long port) implements FlowAction {
+        public static final long NORMAL_PORT = 0xffff_fffaL;
+        public static final Output NORMAL = new Output(NORMAL_PORT);
+    }
+
+    /** OpenFlow 1.3 goto_table instruction. */
+    record GotoTable(TableId table) implements FlowAction {}
+
+    /** NXAST_RESUBMIT_TABLE with in_port unchanged: {@code resubmit(,N)}. */
+    record Resubmit(TableId table) implements FlowAction {}
+
+    /** NXAST_CONJUNCTION: clause is 1-based as in ofctl text (0-based on the wire). */
+    record Conjunction(ConjId id, int clause, int nClauses) implements FlowAction {
+        public Conjunction {
+            if (nClauses < 2 || nClauses > 64 || clause < 1 || clause > nClauses) {
+                throw new IllegalArgumentException("bad conjunction " + clause + "/" + nClauses);
+            }
+        }
+    }
+
+    /**
+     * NXAST_CT: {@code ct(commit?, zone=Z, table=T?, exec(nested))}. Nested actions need commit.
+     */
+    record Ct(boolean commit, int zone, Optional<TableId> table, List<FlowAction> nested) implements FlowAction {
+        public Ct {
+            nested = List.copyOf(nested);
+            if (zone < 0 || zone > 0xffff) {
+                throw new IllegalArgumentException("ct zone out of range: " + zone);
+            }
+            if (!nested.isEmpty() && !commit) {
+                throw new IllegalArgumentException("ct exec(...) needs commit");
+            }
+        }
+    }
+
+    /** Full-width register load, rendered {@code set_field:V->regN}. */
+    record SetField(Field field, long value) implements FlowAction {}
+}

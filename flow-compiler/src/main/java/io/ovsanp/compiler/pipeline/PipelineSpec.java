@@ -1,0 +1,136 @@
+package io.ovsanp.compiler.pipeline;
+
+import io.ovsanp.compiler.flow.Flow;
+import io.ovsanp.compiler.flow.FlowAction;
+import io.ovsanp.compiler.flow.TableId;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The egress pipeline as data (ARCHITECTURE.md, "The egress pipeline"). Standalone mode numbers the
+ * tables from {@code firstTable}:
+ *
+ * <pre>
+ *  +0 Classifier ──ip/ipv6──▶ +1 ConntrackZone ──ct(table=+2,zone=Z)──▶ +2 ConntrackState
+ *     └─other: NORMAL                                                    │ +inv: drop
+ *                                                                        │ est/rel (not new): ▶ +7
+ *                                                                        ▼ new
+ *  +3 AdminEgress ── Allow ──────────────────────────────────────────────────▶ +6 EgressCommit
+ *     │ Deny: drop        Pass / miss ▼                                            ▲
+ *  +4 NetworkPolicyEgress ── allowed by an NP rule ─────────────────────────────────┤
+ *     │ isolated, not allowed: drop   not isolated ▼                                │
+ *  +5 BaselineEgress ── Allow / miss ───────────────────────────────────────────────┘
+ *     │ Deny: drop
+ *  +6 EgressCommit: ct(commit,zone=Z) ▶ +7 Output: NORMAL
+ * </pre>
+ *
+ * Cookie bit map: 63..48 generation, 47..40 category, 39..32 owner tag 0xa5, 31..0 rule id.
+ */
+public final class PipelineSpec {
+    public static final String CLASSIFIER = "Classifier";
+    public static final String CONNTRACK_ZONE = "ConntrackZone";
+    public static final String CONNTRACK_STATE = "ConntrackState";
+    public static final String ADMIN_EGRESS = "AdminEgress";
+    public static final String NETWORK_POLICY_EGRESS = "NetworkPolicyEgress";
+    public static final String BASELINE_EGRESS = "BaselineEgress";
+    public static final String EGRESS_COMMIT = "EgressCommit";
+    public static final String OUTPUT = "Output";
+
+    /** Default conntrack zone of the standalone pipeline. */
+    public static final int DEFAULT_ZONE = 65000;
+
+    private final Map<String, TableSpec> byName = new LinkedHashMap<>();
+    private final Map<TableId, TableSpec> byId = new LinkedHashMap<>();
+    private final int zone;
+
+    private PipelineSpec(List<TableSpec> tables, int zone) {
+        for (TableSpec t : tables) {
+            byName.put(t.name(), t);
+            byId.put(t.id(), t);
+        }
+        this.zone = zone;
+    }
+
+    public static PipelineSpec standalone() {
+        return standalone(0, DEFAULT_ZONE);
+    }
+
+    public static PipelineSpec standalone(int firstTable, int zone) {
+        if (firstTable < 0 || firstTable + 7 > 253) {
+            throw new IllegalArgumentException("pipeline does not fit: first table " + firstTable);
+        }
+        int t = firstTable;
+        return new PipelineSpec(
+                List.of(
+                        new TableSpec(TableId.of(t), CLASSIFIER, "IPv4/IPv6 to conntrack; ARP and non-IP to NORMAL",
+                                "NORMAL", Set.of(CONNTRACK_ZONE)),
+                        new TableSpec(TableId.of(t + 1), CONNTRACK_ZONE, "send IP through conntrack in our zone",
+                                "drop", Set.of(CONNTRACK_STATE)),
+                        new TableSpec(TableId.of(t + 2), CONNTRACK_STATE,
+                                "invalid: drop; established/related: bypass policy; new: policy", "AdminEgress",
+                                Set.of(ADMIN_EGRESS, OUTPUT)),
+                        new TableSpec(TableId.of(t + 3), ADMIN_EGRESS,
+                                "ANP rules by precedence: Allow, Deny, Pass", NETWORK_POLICY_EGRESS,
+                                Set.of(NETWORK_POLICY_EGRESS, EGRESS_COMMIT)),
+                        new TableSpec(TableId.of(t + 4), NETWORK_POLICY_EGRESS,
+                                "NetworkPolicy egress: isolated pods only where a rule allows", BASELINE_EGRESS,
+                                Set.of(BASELINE_EGRESS, EGRESS_COMMIT)),
+                        new TableSpec(TableId.of(t + 5), BASELINE_EGRESS, "BANP rules in order: Allow, Deny",
+                                EGRESS_COMMIT, Set.of(EGRESS_COMMIT)),
+                        new TableSpec(TableId.of(t + 6), EGRESS_COMMIT, "commit the connection to conntrack",
+                                OUTPUT, Set.of(OUTPUT)),
+                        new TableSpec(TableId.of(t + 7), OUTPUT, "forward", "NORMAL", Set.of())),
+                zone);
+    }
+
+    public TableSpec table(String name) {
+        TableSpec t = byName.get(name);
+        if (t == null) {
+            throw new IllegalArgumentException("no table " + name);
+        }
+        return t;
+    }
+
+    public TableId id(String name) {
+        return table(name).id();
+    }
+
+    public List<TableSpec> tables() {
+        return List.copyOf(byName.values());
+    }
+
+    public int zone() {
+        return zone;
+    }
+
+    public java.util.Optional<TableSpec> byId(TableId id) {
+        return java.util.Optional.ofNullable(byId.get(id));
+    }
+
+    /** Refuses a flow outside the pipeline's tables or jumping where its table may not go. */
+    public Flow check(Flow f) {
+        TableSpec from = byId.get(f.table());
+        if (from == null) {
+            throw new IllegalArgumentException("flow in table " + f.table() + " outside the pipeline");
+        }
+        for (FlowAction a : f.actions()) {
+            TableId target = null;
+            if (a instanceof FlowAction.GotoTable g) {
+                target = g.table();
+            } else if (a instanceof FlowAction.Resubmit r) {
+                target = r.table();
+            } else if (a instanceof FlowAction.Ct ct && ct.table().isPresent()) {
+                target = ct.table().get();
+            }
+            if (target != null) {
+                TableSpec to = byId.get(target);
+                if (to == null || !from.legalNext().contains(to.name())) {
+                    throw new IllegalArgumentException(from.name() + " may not jump to table " + target);
+                }
+            }
+        }
+        return f;
+    }
+}
