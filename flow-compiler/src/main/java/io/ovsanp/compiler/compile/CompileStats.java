@@ -12,6 +12,8 @@ public record CompileStats(Map<String, Integer> flowsPerTable, List<RuleStats> r
 
     /** Flows a cross product would have needed for all rules, minus what the conjunctions cost. */
     public long flowsAvoided() {
-        return rules.stream().mapToLong(r -> Math.max(0, r.crossProduct() - r.flows())).sum();
+        return rules.stream()
+                .mapToLong(r -> Math.max(0, r.crossProduct() - r.flows()))
+                .sum();
     }
 }

@@ -58,7 +58,11 @@ public final class Compiler {
     private final List<PodInfo> localPods;
 
     private Compiler(
-            ClusterSnapshot snapshot, EffectivePolicies policies, String node, Allocation previous, CompileOptions opts) {
+            ClusterSnapshot snapshot,
+            EffectivePolicies policies,
+            String node,
+            Allocation previous,
+            CompileOptions opts) {
         this.snapshot = snapshot;
         this.policies = policies;
         this.node = node;
@@ -110,7 +114,8 @@ public final class Compiler {
         List<Planned> planned = new ArrayList<>();
         for (EffectiveAdminPolicy p : ps) {
             List<PodInfo> subjects = localPods.stream()
-                    .filter(pod -> selection.podMatches(pod, p.subject().namespaceSelector(), p.subject().podSelector()))
+                    .filter(pod -> selection.podMatches(
+                            pod, p.subject().namespaceSelector(), p.subject().podSelector()))
                     .toList();
             if (subjects.isEmpty()) continue;
             for (EffectiveRule r : p.rules()) planned.add(new Planned(r, subjects));
@@ -126,7 +131,8 @@ public final class Compiler {
         for (EffectiveNetworkPolicy np : policies.networkPolicies()) {
             if (!np.isolatesEgress()) continue;
             List<PodInfo> selected = localPods.stream()
-                    .filter(pod -> pod.namespace().equals(np.namespace()) && np.podSelector().matches(pod.labels()))
+                    .filter(pod -> pod.namespace().equals(np.namespace())
+                            && np.podSelector().matches(pod.labels()))
                     .toList();
             if (selected.isEmpty()) continue;
             selected.forEach(pod -> isolated.put(pod.key(), pod));
@@ -135,8 +141,12 @@ public final class Compiler {
         Cookie isolation = Cookie.of(options.generation(), Cookie.Category.NETWORK_POLICY, 0);
         for (PodInfo pod : isolated.values()) {
             for (var ip : pod.ips()) {
-                acc.plain(table, ISOLATION_PRIORITY, isolation,
-                        io.ovsanp.compiler.flow.Match.source(io.ovsanp.compiler.net.Cidr.of(ip)), List.of());
+                acc.plain(
+                        table,
+                        ISOLATION_PRIORITY,
+                        isolation,
+                        io.ovsanp.compiler.flow.Match.source(io.ovsanp.compiler.net.Cidr.of(ip)),
+                        List.of());
             }
         }
         emit(planned, tableName, Cookie.Category.NETWORK_POLICY, rule -> verdict(Tier.NETWORK_POLICY, rule.action()));
@@ -163,20 +173,27 @@ public final class Compiler {
             Planned p = planned.get(i);
             long ruleId = ruleIds.id(p.rule().ref().key());
             Cookie cookie = Cookie.of(options.generation(), category, ruleId);
-            ruleStats.add(rules.compile(p.rule(), p.sources(), table, tableName, prio.get(keys.get(i)), cookie,
-                    verdictOf.apply(p.rule())));
+            ruleStats.add(rules.compile(
+                    p.rule(), p.sources(), table, tableName, prio.get(keys.get(i)), cookie, verdictOf.apply(p.rule())));
         }
     }
 
-    private void overflow(List<Planned> planned, TableId table, String tableName, Cookie.Category category, String why) {
-        diags.add(Diagnostic.error(ObjectRef.cluster("Node", node), "", tableName + ": " + why
-                + "; all egress of the affected pods is denied (fail-closed)"));
+    private void overflow(
+            List<Planned> planned, TableId table, String tableName, Cookie.Category category, String why) {
+        diags.add(Diagnostic.error(
+                ObjectRef.cluster("Node", node),
+                "",
+                tableName + ": " + why + "; all egress of the affected pods is denied (fail-closed)"));
         Cookie cookie = Cookie.of(options.generation(), category, 0);
         for (Planned p : planned) {
             for (PodInfo pod : p.sources()) {
                 for (var ip : pod.ips()) {
-                    acc.plain(table, OVERFLOW_PRIORITY, cookie,
-                            io.ovsanp.compiler.flow.Match.source(io.ovsanp.compiler.net.Cidr.of(ip)), List.of());
+                    acc.plain(
+                            table,
+                            OVERFLOW_PRIORITY,
+                            cookie,
+                            io.ovsanp.compiler.flow.Match.source(io.ovsanp.compiler.net.Cidr.of(ip)),
+                            List.of());
                 }
             }
         }

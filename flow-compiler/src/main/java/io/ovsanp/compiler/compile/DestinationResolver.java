@@ -38,7 +38,9 @@ final class DestinationResolver {
     /** Every non-host-network pod (named-port targets of a rule with any destination). */
     List<PodInfo> allPods() {
         if (allPods == null) {
-            allPods = selection.snapshot().pods().stream().filter(p -> !p.hostNetwork()).toList();
+            allPods = selection.snapshot().pods().stream()
+                    .filter(p -> !p.hostNetwork())
+                    .toList();
         }
         return allPods;
     }

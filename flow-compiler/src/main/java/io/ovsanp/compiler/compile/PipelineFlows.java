@@ -37,14 +37,30 @@ final class PipelineFlows {
             Match ip = Match.ethType(f);
             acc.plain(classifier, 10, c, ip, List.of(new FlowAction.GotoTable(zone)));
             acc.plain(zone, 10, c, ip, List.of(new FlowAction.Ct(false, p.zone(), Optional.of(state), List.of())));
-            acc.plain(commit, 10, c, ip, List.of(
-                    new FlowAction.Ct(true, p.zone(), Optional.empty(), List.of()), new FlowAction.GotoTable(output)));
+            acc.plain(
+                    commit,
+                    10,
+                    c,
+                    ip,
+                    List.of(
+                            new FlowAction.Ct(true, p.zone(), Optional.empty(), List.of()),
+                            new FlowAction.GotoTable(output)));
         }
         acc.plain(classifier, 0, c, Match.ANY, List.of(FlowAction.Output.NORMAL));
         acc.plain(zone, 0, c, Match.ANY, List.of());
         acc.plain(state, 30, c, ctState(CT_INV | CT_TRK, CT_INV | CT_TRK), List.of());
-        acc.plain(state, 21, c, ctState(CT_EST | CT_TRK, CT_NEW | CT_EST | CT_TRK), List.of(new FlowAction.GotoTable(output)));
-        acc.plain(state, 20, c, ctState(CT_REL | CT_TRK, CT_NEW | CT_REL | CT_TRK), List.of(new FlowAction.GotoTable(output)));
+        acc.plain(
+                state,
+                21,
+                c,
+                ctState(CT_EST | CT_TRK, CT_NEW | CT_EST | CT_TRK),
+                List.of(new FlowAction.GotoTable(output)));
+        acc.plain(
+                state,
+                20,
+                c,
+                ctState(CT_REL | CT_TRK, CT_NEW | CT_REL | CT_TRK),
+                List.of(new FlowAction.GotoTable(output)));
         acc.plain(state, 0, c, Match.ANY, List.of(new FlowAction.GotoTable(admin)));
         acc.plain(admin, 0, c, Match.ANY, List.of(new FlowAction.GotoTable(np)));
         acc.plain(np, 0, c, Match.ANY, List.of(new FlowAction.GotoTable(baseline)));

@@ -76,7 +76,8 @@ final class RuleCompiler {
             for (Segment seg : segments) {
                 List<List<Match>> dims = new ArrayList<>();
                 dims.add(src.stream().map(Match::source).toList());
-                if (!seg.anyDst()) dims.add(seg.dst().stream().map(Match::destination).toList());
+                if (!seg.anyDst())
+                    dims.add(seg.dst().stream().map(Match::destination).toList());
                 if (!seg.anyPort()) dims.add(seg.ports());
                 nSrc += src.size();
                 nDst += seg.anyDst() ? 0 : seg.dst().size();
@@ -110,7 +111,9 @@ final class RuleCompiler {
         }
         boolean hasNamed = rule.ports().stream().anyMatch(p -> p instanceof PortMatch.Named);
         if (hasNamed && !namedResolved && !sources.isEmpty()) {
-            diags.add(Diagnostic.note(rule.ref().policy(), rule.ref().path() + ".ports",
+            diags.add(Diagnostic.note(
+                    rule.ref().policy(),
+                    rule.ref().path() + ".ports",
                     "named port(s) resolve to no destination pod; they match nothing"));
         }
         return new RuleStats(rule.ref(), tableName, priority, flows, nSrc, nDst, nPorts, cross);
@@ -142,7 +145,11 @@ final class RuleCompiler {
             String[] pp = g.getKey().split(":");
             Protocol proto = Protocol.valueOf(pp[0]);
             int port = Integer.parseInt(pp[1]);
-            out.add(new Segment("named:" + g.getKey(), false, CidrSet.aggregate(g.getValue()), false,
+            out.add(new Segment(
+                    "named:" + g.getKey(),
+                    false,
+                    CidrSet.aggregate(g.getValue()),
+                    false,
                     List.of(PortClauses.exact(f, proto, port))));
         }
         return out;
@@ -171,7 +178,8 @@ final class RuleCompiler {
                     if (n.protocol().isPresent() && n.protocol().get() != cp.protocol()) continue;
                     String key = cp.protocol() + ":" + String.format("%05d", cp.port());
                     for (IpAddress ip : pod.ips()) {
-                        if (ip.family() == f) groups.computeIfAbsent(key, k -> new ArrayList<>()).add(Cidr.of(ip));
+                        if (ip.family() == f)
+                            groups.computeIfAbsent(key, k -> new ArrayList<>()).add(Cidr.of(ip));
                     }
                 }
             }

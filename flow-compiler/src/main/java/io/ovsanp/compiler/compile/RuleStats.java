@@ -8,4 +8,11 @@ import io.ovsanp.compiler.policy.RuleRef;
  * plain cross product would have needed.
  */
 public record RuleStats(
-        RuleRef rule, String table, int priority, int flows, int sources, int destinations, int ports, long crossProduct) {}
+        RuleRef rule,
+        String table,
+        int priority,
+        int flows,
+        int sources,
+        int destinations,
+        int ports,
+        long crossProduct) {}

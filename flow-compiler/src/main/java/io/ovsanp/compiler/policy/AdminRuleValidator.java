@@ -15,23 +15,26 @@ final class AdminRuleValidator {
             RuleRef ref, Rule r, boolean policyInvalid, List<Diagnostic> readProblems, List<Diagnostic> diags) {
         String path = ref.path();
         List<Diagnostic> out = new ArrayList<>();
-        boolean invalid = policyInvalid
-                || readProblems.stream().anyMatch(d -> d.severity() == Severity.ERROR && d.isUnder(path));
+        boolean invalid =
+                policyInvalid || readProblems.stream().anyMatch(d -> d.severity() == Severity.ERROR && d.isUnder(path));
         boolean unsupportedDeniesAll = false;
         if (r.name().length() > PolicyValidator.MAX_RULE_NAME) {
-            out.add(Diagnostic.error(ref.policy(), path + ".name", "name has " + r.name().length()
-                    + " characters; at most " + PolicyValidator.MAX_RULE_NAME));
+            out.add(Diagnostic.error(
+                    ref.policy(),
+                    path + ".name",
+                    "name has " + r.name().length() + " characters; at most " + PolicyValidator.MAX_RULE_NAME));
         }
         if (ref.tier() == Tier.BASELINE && r.action() == Action.PASS) {
-            out.add(Diagnostic.error(ref.policy(), path + ".action", "Pass is not allowed in a BaselineAdminNetworkPolicy"));
+            out.add(Diagnostic.error(
+                    ref.policy(), path + ".action", "Pass is not allowed in a BaselineAdminNetworkPolicy"));
         }
         if (r.peers().isEmpty() || r.peers().size() > PolicyValidator.MAX_PEERS) {
-            out.add(Diagnostic.error(ref.policy(), path + ".to", r.peers().size() + " peers; must be 1.."
-                    + PolicyValidator.MAX_PEERS));
+            out.add(Diagnostic.error(
+                    ref.policy(), path + ".to", r.peers().size() + " peers; must be 1.." + PolicyValidator.MAX_PEERS));
         }
         if (r.ports().size() > PolicyValidator.MAX_PORTS) {
-            out.add(Diagnostic.error(ref.policy(), path + ".ports", r.ports().size() + " ports; at most "
-                    + PolicyValidator.MAX_PORTS));
+            out.add(Diagnostic.error(
+                    ref.policy(), path + ".ports", r.ports().size() + " ports; at most " + PolicyValidator.MAX_PORTS));
         }
         boolean northbound = false;
         List<Destination> dests = new ArrayList<>();
@@ -51,22 +54,30 @@ final class AdminRuleValidator {
             } else if (peer instanceof Peer.DomainNames) {
                 northbound = true;
                 if (ref.tier() == Tier.BASELINE) {
-                    out.add(Diagnostic.error(ref.policy(), pp + ".domainNames",
-                            "domainNames is not a BaselineAdminNetworkPolicy peer"));
+                    out.add(Diagnostic.error(
+                            ref.policy(), pp + ".domainNames", "domainNames is not a BaselineAdminNetworkPolicy peer"));
                 } else if (r.action() != Action.ALLOW) {
-                    out.add(Diagnostic.error(ref.policy(), pp + ".domainNames", "domainNames is allowed only in Allow rules"));
+                    out.add(Diagnostic.error(
+                            ref.policy(), pp + ".domainNames", "domainNames is allowed only in Allow rules"));
                 } else {
-                    out.add(Diagnostic.warning(ref.policy(), pp + ".domainNames",
+                    out.add(Diagnostic.warning(
+                            ref.policy(),
+                            pp + ".domainNames",
                             "domainNames peers are not supported yet; this peer matches nothing (fail-closed)"));
                 }
             } else if (peer instanceof Peer.Unsupported u) {
                 if (r.action() == Action.ALLOW) {
-                    out.add(Diagnostic.warning(ref.policy(), pp, "unsupported peer (" + u.description()
-                            + "); in an Allow rule it matches nothing"));
+                    out.add(Diagnostic.warning(
+                            ref.policy(),
+                            pp,
+                            "unsupported peer (" + u.description() + "); in an Allow rule it matches nothing"));
                 } else {
                     unsupportedDeniesAll = true;
-                    out.add(Diagnostic.warning(ref.policy(), pp, "unsupported peer (" + u.description() + "); this "
-                            + r.action().apiName() + " rule denies all egress of its subjects (fail-closed)"));
+                    out.add(Diagnostic.warning(
+                            ref.policy(),
+                            pp,
+                            "unsupported peer (" + u.description() + "); this "
+                                    + r.action().apiName() + " rule denies all egress of its subjects (fail-closed)"));
                 }
             } else if (peer instanceof Peer.IpBlock) {
                 out.add(Diagnostic.error(ref.policy(), pp, "ipBlock is a NetworkPolicy peer, not an ANP/BANP peer"));
@@ -87,28 +98,34 @@ final class AdminRuleValidator {
                 return Optional.empty();
             }
             if (!policyInvalid) {
-                diags.add(Diagnostic.note(ref.policy(), path,
+                diags.add(Diagnostic.note(
+                        ref.policy(),
+                        path,
                         "realised fail-closed: this rule denies all egress of its subjects at its precedence"));
             }
             return Optional.of(EffectiveRule.denyAll(ref));
         }
         if (dests.isEmpty()) {
-            diags.add(Diagnostic.note(ref.policy(), path, "no supported peer is left; this Allow rule matches nothing"));
+            diags.add(
+                    Diagnostic.note(ref.policy(), path, "no supported peer is left; this Allow rule matches nothing"));
             return Optional.empty();
         }
-        return Optional.of(new EffectiveRule(ref, r.action(), false, dests, r.ports().isEmpty(), r.ports(), false));
+        return Optional.of(
+                new EffectiveRule(ref, r.action(), false, dests, r.ports().isEmpty(), r.ports(), false));
     }
 
     static Optional<Destination> networks(RuleRef ref, String path, List<String> cidrs, List<Diagnostic> out) {
         if (cidrs.isEmpty() || cidrs.size() > PolicyValidator.MAX_NETWORKS) {
-            out.add(Diagnostic.error(ref.policy(), path, cidrs.size() + " CIDRs; must be 1.." + PolicyValidator.MAX_NETWORKS));
+            out.add(Diagnostic.error(
+                    ref.policy(), path, cidrs.size() + " CIDRs; must be 1.." + PolicyValidator.MAX_NETWORKS));
         }
         List<Cidr> parsed = new ArrayList<>();
         for (int k = 0; k < cidrs.size(); k++) {
             String c = cidrs.get(k);
             String cp = path + "[" + k + "]";
             if (c.length() > PolicyValidator.MAX_CIDR_CHARS) {
-                out.add(Diagnostic.error(ref.policy(), cp, "CIDR longer than " + PolicyValidator.MAX_CIDR_CHARS + " characters"));
+                out.add(Diagnostic.error(
+                        ref.policy(), cp, "CIDR longer than " + PolicyValidator.MAX_CIDR_CHARS + " characters"));
                 continue;
             }
             parseCidr(ref.policy(), cp, c, out).ifPresent(parsed::add);
@@ -116,7 +133,8 @@ final class AdminRuleValidator {
         return parsed.isEmpty() ? Optional.empty() : Optional.of(new Destination.Cidrs(parsed));
     }
 
-    static Optional<Cidr> parseCidr(io.ovsanp.compiler.diag.ObjectRef obj, String path, String text, List<Diagnostic> out) {
+    static Optional<Cidr> parseCidr(
+            io.ovsanp.compiler.diag.ObjectRef obj, String path, String text, List<Diagnostic> out) {
         try {
             Cidr.Parsed p = Cidr.parse(text);
             if (p.hostBitsSet()) {
@@ -145,7 +163,8 @@ final class AdminRuleValidator {
                 return Optional.of("namedPort is empty");
             }
             return northbound
-                    ? Optional.of("namedPort cannot be used in a rule whose peers include nodes, networks or domainNames")
+                    ? Optional.of(
+                            "namedPort cannot be used in a rule whose peers include nodes, networks or domainNames")
                     : Optional.empty();
         } else if (pm instanceof PortMatch.AnyPort) {
             return Optional.empty();

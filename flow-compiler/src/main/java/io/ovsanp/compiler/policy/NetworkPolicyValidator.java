@@ -20,12 +20,16 @@ final class NetworkPolicyValidator {
         ObjectRef ref = np.ref();
         diags.addAll(np.readProblems());
         boolean policyInvalid = np.readProblems().stream()
-                .anyMatch(d -> d.severity() == Severity.ERROR && !d.isUnder("spec.egress") && !d.isUnder("spec.ingress"));
+                .anyMatch(
+                        d -> d.severity() == Severity.ERROR && !d.isUnder("spec.egress") && !d.isUnder("spec.ingress"));
         boolean isolates = np.isolatesEgress() || policyInvalid;
         List<EffectiveRule> rules = new ArrayList<>();
         if (policyInvalid) {
-            diags.add(Diagnostic.note(ref, "spec", "policy is invalid: it isolates the pods it selects for egress and"
-                    + " none of its rules allow anything"));
+            diags.add(Diagnostic.note(
+                    ref,
+                    "spec",
+                    "policy is invalid: it isolates the pods it selects for egress and"
+                            + " none of its rules allow anything"));
         } else {
             for (Rule r : np.egress()) {
                 rule(np, r, diags).ifPresent(rules::add);
@@ -48,7 +52,9 @@ final class NetworkPolicyValidator {
                 dests.add(new Destination.PodSelection(p.namespaceSelector(), p.podSelector()));
             } else if (peer instanceof Peer.IpBlock b) {
                 ipBlock(np.ref(), pp + ".ipBlock", b, out).ifPresent(dests::add);
-            } else if (peer instanceof Peer.Nodes || peer instanceof Peer.Networks || peer instanceof Peer.DomainNames
+            } else if (peer instanceof Peer.Nodes
+                    || peer instanceof Peer.Networks
+                    || peer instanceof Peer.DomainNames
                     || peer instanceof Peer.Unsupported) {
                 out.add(Diagnostic.error(np.ref(), pp, "not a NetworkPolicy peer; it matches nothing"));
             } else {
@@ -71,7 +77,8 @@ final class NetworkPolicyValidator {
         if (!anyDestination && dests.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(new EffectiveRule(ref, Action.ALLOW, anyDestination, dests, r.ports().isEmpty(), r.ports(), false));
+        return Optional.of(new EffectiveRule(
+                ref, Action.ALLOW, anyDestination, dests, r.ports().isEmpty(), r.ports(), false));
     }
 
     private static Optional<Destination> ipBlock(ObjectRef obj, String path, Peer.IpBlock b, List<Diagnostic> out) {

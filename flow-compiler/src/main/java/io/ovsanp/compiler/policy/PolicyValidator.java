@@ -42,9 +42,10 @@ public final class PolicyValidator {
         admin.sort(Comparator.comparingInt(EffectiveAdminPolicy::priority)
                 .thenComparing(e -> e.ref().name())
                 .thenComparing(e -> e.ref().uid()));
-        baseline.sort(Comparator.comparing((EffectiveAdminPolicy e) -> !e.ref().name().equals(BANP_NAME))
-                .thenComparing(e -> e.ref().name())
-                .thenComparing(e -> e.ref().uid()));
+        baseline.sort(
+                Comparator.comparing((EffectiveAdminPolicy e) -> !e.ref().name().equals(BANP_NAME))
+                        .thenComparing(e -> e.ref().name())
+                        .thenComparing(e -> e.ref().uid()));
         reportEqualPriorityOverlaps(admin, new Selection(snapshot), diags);
         List<EffectiveNetworkPolicy> nps = new ArrayList<>();
         for (NetworkPolicy np : snapshot.networkPolicies()) {
@@ -58,17 +59,24 @@ public final class PolicyValidator {
         ObjectRef ref = p.ref();
         diags.addAll(p.readProblems());
         boolean policyInvalid = p.readProblems().stream()
-                .anyMatch(d -> d.severity() == Severity.ERROR && !d.isUnder("spec.egress") && !d.isUnder("spec.ingress"));
+                .anyMatch(
+                        d -> d.severity() == Severity.ERROR && !d.isUnder("spec.egress") && !d.isUnder("spec.ingress"));
         int priority = p.priority();
         if (p.tier() == Tier.ADMIN && (priority < 0 || priority > MAX_PRIORITY)) {
-            diags.add(Diagnostic.error(ref, "spec.priority", "priority " + priority + " is outside 0.." + MAX_PRIORITY
-                    + "; the policy is realised fail-closed and ordered first"));
+            diags.add(Diagnostic.error(
+                    ref,
+                    "spec.priority",
+                    "priority " + priority + " is outside 0.." + MAX_PRIORITY
+                            + "; the policy is realised fail-closed and ordered first"));
             policyInvalid = true;
             priority = 0;
         }
         if (p.tier() == Tier.BASELINE && !ref.name().equals(BANP_NAME)) {
-            diags.add(Diagnostic.error(ref, "metadata.name", "a BaselineAdminNetworkPolicy must be named \"default\", not \""
-                    + ref.name() + "\"; the policy is realised fail-closed after the default one"));
+            diags.add(Diagnostic.error(
+                    ref,
+                    "metadata.name",
+                    "a BaselineAdminNetworkPolicy must be named \"default\", not \"" + ref.name()
+                            + "\"; the policy is realised fail-closed after the default one"));
             policyInvalid = true;
         }
         if (p.egress().size() > MAX_RULES) {
@@ -76,21 +84,28 @@ public final class PolicyValidator {
             policyInvalid = true;
         }
         if (p.ingressRuleCount() > MAX_RULES) {
-            diags.add(Diagnostic.error(ref, "spec.ingress", p.ingressRuleCount() + " ingress rules; at most " + MAX_RULES));
+            diags.add(Diagnostic.error(
+                    ref, "spec.ingress", p.ingressRuleCount() + " ingress rules; at most " + MAX_RULES));
             policyInvalid = true;
         }
         if (p.ingressRuleCount() > 0) {
-            diags.add(Diagnostic.warning(ref, "spec.ingress", p.ingressRuleCount()
-                    + " ingress rule(s) are not enforced: ovs-anp enforces egress only"));
+            diags.add(Diagnostic.warning(
+                    ref,
+                    "spec.ingress",
+                    p.ingressRuleCount() + " ingress rule(s) are not enforced: ovs-anp enforces egress only"));
         }
         if (policyInvalid && !p.egress().isEmpty()) {
-            diags.add(Diagnostic.note(ref, "spec", "policy is invalid: its Allow rules match nothing and its Deny/Pass"
-                    + " rules deny all egress of its subjects"));
+            diags.add(Diagnostic.note(
+                    ref,
+                    "spec",
+                    "policy is invalid: its Allow rules match nothing and its Deny/Pass"
+                            + " rules deny all egress of its subjects"));
         }
         List<EffectiveRule> rules = new ArrayList<>();
         for (Rule r : p.egress()) {
             RuleRef rr = new RuleRef(p.tier(), ref, r.index(), r.name());
-            AdminRuleValidator.validate(rr, r, policyInvalid, p.readProblems(), diags).ifPresent(rules::add);
+            AdminRuleValidator.validate(rr, r, policyInvalid, p.readProblems(), diags)
+                    .ifPresent(rules::add);
         }
         return new EffectiveAdminPolicy(ref, p.tier(), priority, p.subject(), rules);
     }
@@ -111,11 +126,14 @@ public final class PolicyValidator {
                 for (PodInfo pod : selection.subjects(b.subject())) {
                     if (aPods.contains(pod.key())) {
                         String tail = " and both select pod " + pod.key()
-                                + "; the API leaves their order undefined: ovs-anp evaluates " + a.ref().display()
+                                + "; the API leaves their order undefined: ovs-anp evaluates "
+                                + a.ref().display()
                                 + " first (by name, then UID)";
                         String head = "same priority " + a.priority() + " as ";
-                        diags.add(Diagnostic.warning(a.ref(), "spec.priority", head + b.ref().display() + tail));
-                        diags.add(Diagnostic.warning(b.ref(), "spec.priority", head + a.ref().display() + tail));
+                        diags.add(Diagnostic.warning(
+                                a.ref(), "spec.priority", head + b.ref().display() + tail));
+                        diags.add(Diagnostic.warning(
+                                b.ref(), "spec.priority", head + a.ref().display() + tail));
                         break;
                     }
                 }

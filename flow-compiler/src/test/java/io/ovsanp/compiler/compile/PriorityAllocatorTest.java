@@ -34,7 +34,9 @@ class PriorityAllocatorTest {
     void insertingARuleKeepsEveryOtherPriority() {
         Map<String, Integer> before = PriorityAllocator.allocate(List.of("a", "b", "c"), Map.of(), 100, 65000);
         Map<String, Integer> after = PriorityAllocator.allocate(List.of("a", "new", "b", "c"), before, 100, 65000);
-        assertThat(after).containsEntry("a", before.get("a")).containsEntry("b", before.get("b"))
+        assertThat(after)
+                .containsEntry("a", before.get("a"))
+                .containsEntry("b", before.get("b"))
                 .containsEntry("c", before.get("c"));
         assertThat(after.get("new")).isBetween(before.get("b") + 1, before.get("a") - 1);
     }
@@ -43,7 +45,9 @@ class PriorityAllocatorTest {
     void reorderingKeepsTheLongestStillOrderedRun() {
         Map<String, Integer> before = PriorityAllocator.allocate(List.of("a", "b", "c", "d"), Map.of(), 100, 65000);
         Map<String, Integer> after = PriorityAllocator.allocate(List.of("d", "a", "b", "c"), before, 100, 65000);
-        assertThat(after).containsEntry("a", before.get("a")).containsEntry("b", before.get("b"))
+        assertThat(after)
+                .containsEntry("a", before.get("a"))
+                .containsEntry("b", before.get("b"))
                 .containsEntry("c", before.get("c"));
         assertThat(after.get("d")).isGreaterThan(after.get("a"));
     }
