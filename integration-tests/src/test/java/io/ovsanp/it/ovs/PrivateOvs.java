@@ -24,8 +24,9 @@ import java.util.stream.Stream;
  * fails with "datapath ovs-netdev already exists but cannot be opened" (OVS-NOTES.md §6.1).
  *
  * <p>{@link #close()} stops only the daemons this instance started, identified by their pid files
- * and checked against their command line ({@link Processes#stop}), then deletes the namespace and the run directory. It is
- * idempotent, also runs when {@link #start()} fails halfway, and is registered as a shutdown hook.
+ * and checked against their command line ({@link Processes#stop}), then deletes the namespace and
+ * the run directory. It is idempotent, also runs when {@link #start()} fails halfway, and is
+ * registered as a shutdown hook.
  */
 public final class PrivateOvs implements AutoCloseable {
     private static final Duration CMD_TIMEOUT = Duration.ofSeconds(30);
