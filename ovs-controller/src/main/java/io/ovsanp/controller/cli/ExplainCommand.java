@@ -3,14 +3,15 @@ package io.ovsanp.controller.cli;
 import io.ovsanp.compiler.cluster.ClusterSnapshot;
 import io.ovsanp.compiler.cluster.PodInfo;
 import io.ovsanp.compiler.eval.Evaluator;
-import io.ovsanp.compiler.eval.IpProto;
 import io.ovsanp.compiler.eval.Packet;
 import io.ovsanp.compiler.eval.Verdict;
 import io.ovsanp.compiler.net.IpAddress;
 import io.ovsanp.compiler.policy.EffectivePolicies;
+import io.ovsanp.compiler.policy.Protocol;
 import io.ovsanp.compiler.policy.PolicyValidator;
 import io.ovsanp.controller.snapshot.SnapshotLoadException;
 import java.util.Locale;
+import java.util.Optional;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -43,10 +44,14 @@ final class ExplainCommand extends CliCommand {
             throw new BadInput("--from must be NAMESPACE/POD, not " + from);
         }
         IpAddress dst = IpAddress.tryParse(to).orElseThrow(() -> new BadInput("--to is not an IP address: " + to));
-        IpProto p = IpProto.parse(proto.toLowerCase(Locale.ROOT))
-                .orElseThrow(() -> new BadInput("--proto must be tcp, udp, sctp or icmp, not " + proto));
-        if (p.hasPorts() && (port < 1 || port > 65535)) {
-            throw new BadInput("--port 1..65535 is required with --proto " + proto);
+        String protoName = proto.toLowerCase(Locale.ROOT);
+        boolean icmp = protoName.equals("icmp") || protoName.equals("icmpv6") || protoName.equals("icmp6");
+        Optional<Protocol> transport = Protocol.fromApi(protoName.toUpperCase(Locale.ROOT));
+        if (!icmp && transport.isEmpty()) {
+            throw new BadInput("--proto must be tcp, udp, sctp or icmp, not " + proto);
+        }
+        if (!icmp && (port < 1 || port > 65535)) {
+            throw new BadInput("--port 1..65535 is required with --proto " + protoName);
         }
         ClusterSnapshot snapshot = cluster.load();
         PodInfo pod = snapshot.pod(ns[0], ns[1]).orElseThrow(() -> new BadInput("pod " + from
@@ -57,7 +62,8 @@ final class ExplainCommand extends CliCommand {
                 .orElseThrow(() -> new BadInput("pod " + from + " has no " + dst.family() + " address"));
         EffectivePolicies policies = PolicyValidator.validate(snapshot);
         report(policies.diagnostics(), false);
-        Verdict v = new Evaluator(snapshot, policies).evaluate(new Packet(src, dst, p, p.hasPorts() ? port : 0));
+        Packet packet = icmp ? Packet.icmp(src, dst) : Packet.of(src, dst, transport.get(), port);
+        Verdict v = new Evaluator(snapshot, policies).evaluate(packet);
         out().println(v.describe());
         for (String step : v.trace()) {
             out().println("  " + step);
