@@ -26,6 +26,13 @@ public record Flow(TableId table, Priority priority, Cookie cookie, Match match,
         if (conj && !actions.stream().allMatch(a -> a instanceof FlowAction.Conjunction)) {
             throw new IllegalArgumentException("a flow with conjunction actions may have no other action: " + actions);
         }
+        if (actions.stream().anyMatch(a -> a instanceof FlowAction.SetField s && s.field() == Field.CT_MARK)) {
+            throw new IllegalArgumentException("ct_mark can only be set inside ct(commit,exec(...)): " + actions);
+        }
+        if (actions.stream().anyMatch(a -> a instanceof FlowAction.Ct) && !matchesIp(match)) {
+            // OVS answers OFPBAC_MATCH_INCONSISTENT: conntrack needs an IP packet.
+            throw new IllegalArgumentException("ct(...) needs ip or ipv6 in the match: " + match);
+        }
         for (int i = 0; i < actions.size(); i++) {
             if (actions.get(i) instanceof FlowAction.GotoTable g) {
                 if (i != actions.size() - 1) {
@@ -37,6 +44,11 @@ public record Flow(TableId table, Priority priority, Cookie cookie, Match match,
             }
         }
         match.checkPrerequisites();
+    }
+
+    private static boolean matchesIp(Match m) {
+        long eth = m.get(Field.ETH_TYPE).map(f -> f.value().longValue()).orElse(-1L);
+        return eth == 0x0800 || eth == 0x86dd;
     }
 
     public FlowKey key() {

@@ -42,9 +42,27 @@ public sealed interface FlowAction {
             if (!nested.isEmpty() && !commit) {
                 throw new IllegalArgumentException("ct exec(...) needs commit");
             }
+            for (FlowAction a : nested) {
+                if (!(a instanceof SetField s && s.field() == Field.CT_MARK)) {
+                    // ovs-ofctl: "ct action doesn't support nested modification of reg0"
+                    throw new IllegalArgumentException("ct exec(...) may only set ct_mark: " + a);
+                }
+            }
         }
     }
 
-    /** Full-width register load, rendered {@code set_field:V->regN}. */
-    record SetField(Field field, long value) implements FlowAction {}
+    /**
+     * Full-width load, rendered {@code set_field:V->regN}: a register, or {@code ct_mark} inside
+     * {@link Ct#nested()} only (OVS refuses CT fields outside a ct action).
+     */
+    record SetField(Field field, long value) implements FlowAction {
+        public SetField {
+            if (field != Field.CT_MARK && !field.name().startsWith("REG")) {
+                throw new IllegalArgumentException("set_field supports reg0..reg7 and ct_mark: " + field);
+            }
+            if (value < 0 || value > 0xffff_ffffL) {
+                throw new IllegalArgumentException(field + " value out of 32-bit range: " + value);
+            }
+        }
+    }
 }

@@ -1,0 +1,59 @@
+package io.ovsanp.compiler.ofctl;
+
+import java.math.BigInteger;
+
+/** Number spellings of ovs-ofctl: C's {@code %#x} for registers and marks, decimal or hex input. */
+final class OfctlNumbers {
+    private OfctlNumbers() {}
+
+    /** C {@code printf("%#x")}: {@code 0} for zero, {@code 0x2a} otherwise (how OVS prints reg0). */
+    static String hexC(long v) {
+        return v == 0 ? "0" : "0x" + Long.toHexString(v);
+    }
+
+    /** Always {@code 0x}-prefixed hex, as OVS prints masked 16-bit fields ({@code 0x0/0x1}). */
+    static String hex(long v) {
+        return "0x" + Long.toHexString(v);
+    }
+
+    /**
+     * Parses a decimal or {@code 0x} hex unsigned number no larger than {@code max}.
+     *
+     * @throws IllegalArgumentException naming the text
+     */
+    static long parseUnsigned(String text, long max) {
+        BigInteger v = parseBig(text);
+        if (v.bitLength() > 63 || v.longValue() > max) {
+            throw new IllegalArgumentException("number out of range (max " + max + "): " + text);
+        }
+        return v.longValue();
+    }
+
+    /** Parses a 64-bit unsigned number (a cookie) into a long with the same bits. */
+    static long parseUnsigned64(String text) {
+        BigInteger v = parseBig(text);
+        if (v.bitLength() > 64) {
+            throw new IllegalArgumentException("number wider than 64 bits: " + text);
+        }
+        return v.longValue();
+    }
+
+    private static BigInteger parseBig(String text) {
+        String t = text.trim();
+        try {
+            if (t.startsWith("0x") || t.startsWith("0X")) {
+                String digits = t.substring(2);
+                if (!digits.matches("[0-9a-fA-F]+")) {
+                    throw new NumberFormatException();
+                }
+                return new BigInteger(digits, 16);
+            }
+            if (!t.matches("[0-9]+")) {
+                throw new NumberFormatException();
+            }
+            return new BigInteger(t);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("not a number: \"" + text + "\"", e);
+        }
+    }
+}
