@@ -27,6 +27,11 @@ public final class Main implements Runnable {
 
     /** Runs the CLI without exiting the JVM (tests call this). */
     public static int run(String... args) {
+        return commandLine().execute(args);
+    }
+
+    /** The configured command line (exit-code mapping included), for callers that set streams. */
+    public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Main());
         cl.setExitCodeExceptionMapper(e -> EXIT_BAD_INPUT);
         cl.setParameterExceptionHandler((ex, a) -> {
@@ -34,7 +39,7 @@ public final class Main implements Runnable {
             ex.getCommandLine().usage(ex.getCommandLine().getErr());
             return EXIT_BAD_INPUT;
         });
-        return cl.execute(args);
+        return cl;
     }
 
     @Override
