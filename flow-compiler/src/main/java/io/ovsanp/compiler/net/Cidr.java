@@ -8,8 +8,8 @@ import java.util.Objects;
  * Use {@link #parse} for user input, which reports host bits instead of hiding them.
  *
  * <p>Two prefixes are either nested or disjoint, which {@link CidrSet} relies on. Ordering is by
- * network address (family first), then shorter prefix first, so a covering prefix sorts directly
- * before the prefixes it covers.
+ * network address (family first), then shorter prefix first, so a covering prefix sorts before
+ * every prefix it covers.
  *
  * @param network first address of the block
  * @param prefix number of leading fixed bits, {@code 0..network.family().bits()}

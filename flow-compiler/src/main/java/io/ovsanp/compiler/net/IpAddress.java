@@ -41,9 +41,9 @@ public record IpAddress(IpFamily family, long hi, long lo) implements Comparable
 
     /**
      * Parses an IPv4 dotted quad or an IPv6 address strictly, with the rules of Go's {@code
-     * netip.ParseAddr}: decimal IPv4 octets without leading
-     * zeros, IPv6 hex groups of one to four digits, at most one {@code ::}, an optional dotted IPv4
-     * tail, no zone id, no surrounding whitespace. Never resolves names.
+     * netip.ParseAddr}: decimal IPv4 octets without leading zeros, IPv6 hex groups of one to four
+     * digits, at most one {@code ::}, an optional dotted IPv4 tail, no zone id, no surrounding
+     * whitespace. Never resolves names.
      *
      * @throws IllegalArgumentException with a message naming the input and the first problem
      */
