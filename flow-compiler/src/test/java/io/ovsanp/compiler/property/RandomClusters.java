@@ -31,14 +31,14 @@ import java.util.Random;
  * now and then, invalid input that must be realised fail-closed. Driven by a seed so that jqwik can
  * shrink and replay.
  */
-final class RandomClusters {
+public final class RandomClusters {
     static final String[] APPS = {"a", "b", "c"};
     static final String[] EXTERNAL = {"203.0.113.10", "10.10.0.5", "198.51.100.53", "8.8.8.8", "2001:db8::5"};
     static final int[] PORTS = {22, 53, 80, 443, 1500, 8050, 8080};
 
     private final Random r;
 
-    RandomClusters(long seed) {
+    public RandomClusters(long seed) {
         this.r = new Random(seed);
     }
 
@@ -50,7 +50,7 @@ final class RandomClusters {
         return r.nextDouble() < p;
     }
 
-    ClusterSnapshot cluster() {
+    public ClusterSnapshot cluster() {
         List<NodeInfo> nodes = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
             List<IpAddress> addrs = new ArrayList<>(List.of(IpAddress.parse("172.18.0." + (10 + i))));
@@ -276,6 +276,37 @@ final class RandomClusters {
                             chance(0.5)
                                     ? List.of()
                                     : List.of(pick(List.of("10.244.1.0/24", "10.244.0.0/20", "172.18.0.10/32")))));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Random packets from pods of the cluster (mostly non-host-network ones, now and then a node or
+     * host-network address) to pods, nodes and external hosts of the same family, on the ports and
+     * protocols the generated rules use.
+     */
+    public List<io.ovsanp.compiler.eval.Packet> packets(ClusterSnapshot s, int count) {
+        List<IpAddress> sources = new ArrayList<>();
+        for (PodInfo p : s.pods()) sources.addAll(p.ips());
+        if (sources.isEmpty()) return List.of();
+        List<IpAddress> dsts = new ArrayList<>();
+        for (PodInfo p : s.pods()) dsts.addAll(p.ips());
+        for (NodeInfo n : s.nodes()) dsts.addAll(n.addresses());
+        for (String e : EXTERNAL) dsts.add(IpAddress.parse(e));
+        List<io.ovsanp.compiler.eval.Packet> out = new ArrayList<>();
+        for (int i = 0; i < count * 4 && out.size() < count; i++) {
+            IpAddress src = pick(sources);
+            List<IpAddress> same = dsts.stream().filter(d -> d.family() == src.family() && !d.equals(src)).toList();
+            if (same.isEmpty()) continue;
+            IpAddress dst = pick(same);
+            int kind = r.nextInt(8);
+            if (kind == 0) {
+                out.add(io.ovsanp.compiler.eval.Packet.icmp(src, dst));
+            } else {
+                Protocol proto = kind < 5 ? Protocol.TCP : kind < 7 ? Protocol.UDP : Protocol.SCTP;
+                int port = chance(0.8) ? PORTS[r.nextInt(PORTS.length)] : 1 + r.nextInt(65535);
+                out.add(io.ovsanp.compiler.eval.Packet.of(src, dst, proto, port));
             }
         }
         return out;
