@@ -116,7 +116,10 @@ public final class NetworkPolicyConverter {
             Fabric8Fields.rejectUnknown(r, ipBlock.getAdditionalProperties(), p);
             if (ipBlock.getCidr() == null) {
                 r.missing(FieldPath.field(p, "cidr"));
-                return new Peer.Unsupported("ipBlock without cidr");
+            }
+            if (r.problemCount() != before) {
+                // e.g. a misspelt "except": reading the block without it would widen an Allow.
+                return new Peer.Unsupported("invalid ipBlock");
             }
             return new Peer.IpBlock(ipBlock.getCidr(), orEmpty(ipBlock.getExcept()));
         }

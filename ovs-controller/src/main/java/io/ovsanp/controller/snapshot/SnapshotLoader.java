@@ -121,9 +121,12 @@ public final class SnapshotLoader {
     }
 
     private void add(ManifestObject o) throws SnapshotLoadException {
-        String namespace = NAMESPACED.contains(o.kind()) ? (o.namespace().isEmpty() ? "default" : o.namespace()) : "";
-        ObjectRef ref = new ObjectRef(o.kind(), namespace, o.name(), "", o.source());
         String expectedApi = API_VERSIONS.get(o.kind());
+        // Kinds we read are scoped as the API scopes them; others keep what the file says.
+        String namespace = expectedApi == null
+                ? o.namespace()
+                : NAMESPACED.contains(o.kind()) ? (o.namespace().isEmpty() ? "default" : o.namespace()) : "";
+        ObjectRef ref = new ObjectRef(o.kind(), namespace, o.name(), "", o.source());
         if (expectedApi == null) {
             diagnostics.add(Diagnostic.note(
                     ref, "", "kind " + o.kind() + " (" + o.apiVersion() + ") is not read by ovs-anp, skipped"));
