@@ -33,6 +33,10 @@ public record Flow(TableId table, Priority priority, Cookie cookie, Match match,
             // OVS answers OFPBAC_MATCH_INCONSISTENT: conntrack needs an IP packet.
             throw new IllegalArgumentException("ct(...) needs ip or ipv6 in the match: " + match);
         }
+        if (actions.stream().anyMatch(a -> a instanceof FlowAction.Ct ct && ct.commit()) && matchesInvalid(match)) {
+            // OVS answers OFPBAC_MATCH_INCONSISTENT: an invalid packet cannot be committed.
+            throw new IllegalArgumentException("ct(commit) on a match that requires ct_state +inv: " + match);
+        }
         for (int i = 0; i < actions.size(); i++) {
             if (actions.get(i) instanceof FlowAction.GotoTable g) {
                 if (i != actions.size() - 1) {
@@ -49,6 +53,11 @@ public record Flow(TableId table, Priority priority, Cookie cookie, Match match,
     private static boolean matchesIp(Match m) {
         long eth = m.get(Field.ETH_TYPE).map(f -> f.value().longValue()).orElse(-1L);
         return eth == 0x0800 || eth == 0x86dd;
+    }
+
+    private static boolean matchesInvalid(Match m) {
+        final int inv = 0x10;
+        return m.get(Field.CT_STATE).map(f -> (f.value().intValue() & inv) != 0).orElse(false);
     }
 
     public FlowKey key() {
