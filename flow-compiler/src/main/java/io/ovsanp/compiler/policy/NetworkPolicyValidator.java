@@ -19,9 +19,7 @@ final class NetworkPolicyValidator {
     static EffectiveNetworkPolicy validate(NetworkPolicy np, List<Diagnostic> diags) {
         ObjectRef ref = np.ref();
         diags.addAll(np.readProblems());
-        boolean policyInvalid = np.readProblems().stream()
-                .anyMatch(
-                        d -> d.severity() == Severity.ERROR && !d.isUnder("spec.egress") && !d.isUnder("spec.ingress"));
+        boolean policyInvalid = np.readProblems().stream().anyMatch(PolicyValidator::isPolicyLevel);
         boolean isolates = np.isolatesEgress() || policyInvalid;
         List<EffectiveRule> rules = new ArrayList<>();
         if (policyInvalid) {

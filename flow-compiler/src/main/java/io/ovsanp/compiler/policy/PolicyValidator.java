@@ -58,9 +58,12 @@ public final class PolicyValidator {
     private static EffectiveAdminPolicy admin(AdminPolicy p, List<Diagnostic> diags) {
         ObjectRef ref = p.ref();
         diags.addAll(p.readProblems());
-        boolean policyInvalid = p.readProblems().stream()
-                .anyMatch(
-                        d -> d.severity() == Severity.ERROR && !d.isUnder("spec.egress") && !d.isUnder("spec.ingress"));
+        boolean policyInvalid = p.readProblems().stream().anyMatch(PolicyValidator::isPolicyLevel);
+        // The reader could not read the egress list at all: its rules are unknown, so the policy
+        // denies all egress of its subjects (fail-closed) instead of silently doing nothing.
+        boolean egressUnreadable = p.readProblems().stream()
+                .anyMatch(d -> d.severity() == Severity.ERROR
+                        && (d.path().equals("spec") || d.path().equals("spec.egress")));
         int priority = p.priority();
         if (p.tier() == Tier.ADMIN && (priority < 0 || priority > MAX_PRIORITY)) {
             diags.add(Diagnostic.error(
@@ -102,12 +105,25 @@ public final class PolicyValidator {
                             + " rules deny all egress of its subjects"));
         }
         List<EffectiveRule> rules = new ArrayList<>();
+        if (egressUnreadable && p.egress().isEmpty()) {
+            diags.add(Diagnostic.note(
+                    ref,
+                    "spec.egress",
+                    "egress rules could not be read: all egress of the"
+                            + " policy's subjects is denied (fail-closed)"));
+            rules.add(EffectiveRule.denyAll(new RuleRef(p.tier(), ref, 0, "")));
+        }
         for (Rule r : p.egress()) {
             RuleRef rr = new RuleRef(p.tier(), ref, r.index(), r.name());
             AdminRuleValidator.validate(rr, r, policyInvalid, p.readProblems(), diags)
                     .ifPresent(rules::add);
         }
         return new EffectiveAdminPolicy(ref, p.tier(), priority, p.subject(), rules);
+    }
+
+    /** An error about the policy as a whole, not about one egress rule or the (unenforced) ingress. */
+    static boolean isPolicyLevel(Diagnostic d) {
+        return d.severity() == Severity.ERROR && !d.path().startsWith("spec.egress[") && !d.isUnder("spec.ingress");
     }
 
     private static void reportEqualPriorityOverlaps(

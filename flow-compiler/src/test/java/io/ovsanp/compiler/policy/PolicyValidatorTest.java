@@ -326,4 +326,15 @@ class PolicyValidatorTest {
                 .singleElement()
                 .satisfies(d -> assertThat(d.path()).isEqualTo("spec.egress[0].to[0].ipBlock.except[0]"));
     }
+
+    @Test
+    void unreadableEgressListDeniesAllEgressOfTheSubjects() {
+        Diagnostic unreadable =
+                Diagnostic.error(ObjectRef.cluster("AdminNetworkPolicy", "x"), "spec.egress", "expected a list");
+        EffectivePolicies e = validate(anp("x", 1, List.of(unreadable)));
+        assertThat(e.admin().get(0).rules()).singleElement().satisfies(r -> {
+            assertThat(r.failClosed()).isTrue();
+            assertThat(r.action()).isEqualTo(Action.DENY);
+        });
+    }
 }

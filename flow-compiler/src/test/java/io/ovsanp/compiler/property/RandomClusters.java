@@ -297,7 +297,9 @@ public final class RandomClusters {
         List<io.ovsanp.compiler.eval.Packet> out = new ArrayList<>();
         for (int i = 0; i < count * 4 && out.size() < count; i++) {
             IpAddress src = pick(sources);
-            List<IpAddress> same = dsts.stream().filter(d -> d.family() == src.family() && !d.equals(src)).toList();
+            List<IpAddress> same = dsts.stream()
+                    .filter(d -> d.family() == src.family() && !d.equals(src))
+                    .toList();
             if (same.isEmpty()) continue;
             IpAddress dst = pick(same);
             int kind = r.nextInt(8);

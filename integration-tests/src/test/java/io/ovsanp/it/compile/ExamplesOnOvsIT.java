@@ -51,7 +51,8 @@ class ExamplesOnOvsIT {
 
     static Stream<Path> examples() throws IOException {
         try (Stream<Path> s = Files.list(repo().resolve("examples"))) {
-            return s.filter(Files::isDirectory)
+            return s
+                    .filter(Files::isDirectory)
                     .filter(p -> !p.getFileName().toString().startsWith("_"))
                     .sorted()
                     .toList()
@@ -90,8 +91,9 @@ class ExamplesOnOvsIT {
                 Verdict expected = evaluator.evaluate(p);
                 TraceVerdict got = bridge.traceFinalVerdict(TraceSpecs.of(p));
                 assertThat(!got.dropped())
-                        .as("%s on node %s: %s%nevaluator: %s%n%s%nflows:%n%s", example.getFileName(), node, p,
-                                expected.explain(), got.trace(), bridge.describe())
+                        .as(
+                                "%s on node %s: %s%nevaluator: %s%n%s%nflows:%n%s",
+                                example.getFileName(), node, p, expected.explain(), got.trace(), bridge.describe())
                         .isEqualTo(expected.allowed());
                 checked++;
             }

@@ -52,8 +52,8 @@ class GeneratedCasesOnOvsIT {
                             .findFirst();
                     String node = src.map(PodInfo::nodeName).orElse("n0");
                     if (!node.equals(loadedNode)) {
-                        CompileResult r = Compiler.compile(
-                                snapshot, policies, node, Allocation.EMPTY, CompileOptions.DEFAULT);
+                        CompileResult r =
+                                Compiler.compile(snapshot, policies, node, Allocation.EMPTY, CompileOptions.DEFAULT);
                         bridge.delFlows();
                         bridge.addFlows(OfctlRenderer.renderAll(r.flows(), CompileOptions.DEFAULT.pipeline()));
                         loadedNode = node;
@@ -61,8 +61,9 @@ class GeneratedCasesOnOvsIT {
                     Verdict expected = evaluator.evaluate(p);
                     TraceVerdict got = bridge.traceFinalVerdict(TraceSpecs.of(p));
                     assertThat(!got.dropped())
-                            .as("seed %d node %s packet %s%nevaluator: %s%n%s%nflows:%n%s", seed, node, p,
-                                    expected.explain(), got.trace(), bridge.describe())
+                            .as(
+                                    "seed %d node %s packet %s%nevaluator: %s%n%s%nflows:%n%s",
+                                    seed, node, p, expected.explain(), got.trace(), bridge.describe())
                             .isEqualTo(expected.allowed());
                     checked++;
                 }

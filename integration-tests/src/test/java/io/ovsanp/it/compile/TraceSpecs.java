@@ -9,9 +9,7 @@ final class TraceSpecs {
 
     static String of(Packet p) {
         boolean v6 = p.src().family() == IpFamily.V6;
-        String addrs = v6
-                ? "ipv6_src=" + p.src() + ",ipv6_dst=" + p.dst()
-                : "nw_src=" + p.src() + ",nw_dst=" + p.dst();
+        String addrs = v6 ? "ipv6_src=" + p.src() + ",ipv6_dst=" + p.dst() : "nw_src=" + p.src() + ",nw_dst=" + p.dst();
         String six = v6 ? "6" : "";
         if (p.proto().isIcmp()) {
             return "icmp" + six + "," + addrs;

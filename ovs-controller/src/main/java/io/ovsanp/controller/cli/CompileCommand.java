@@ -45,7 +45,8 @@ final class CompileCommand extends CliCommand {
         EffectivePolicies policies = PolicyValidator.validate(snapshot);
         List<String> nodes = snapshot.nodeNames();
         if (node != null && !nodes.contains(node)) {
-            throw new BadInput("node \"" + node + "\" is not in the snapshot; known nodes: " + String.join(", ", nodes));
+            throw new BadInput(
+                    "node \"" + node + "\" is not in the snapshot; known nodes: " + String.join(", ", nodes));
         }
         if (nodes.isEmpty()) {
             throw new BadInput("the snapshot has no nodes (no Node objects and no pods with spec.nodeName)");

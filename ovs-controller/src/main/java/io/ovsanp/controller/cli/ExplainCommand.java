@@ -7,8 +7,8 @@ import io.ovsanp.compiler.eval.Packet;
 import io.ovsanp.compiler.eval.Verdict;
 import io.ovsanp.compiler.net.IpAddress;
 import io.ovsanp.compiler.policy.EffectivePolicies;
-import io.ovsanp.compiler.policy.Protocol;
 import io.ovsanp.compiler.policy.PolicyValidator;
+import io.ovsanp.compiler.policy.Protocol;
 import io.ovsanp.controller.snapshot.SnapshotLoadException;
 import java.util.Locale;
 import java.util.Optional;
@@ -54,8 +54,8 @@ final class ExplainCommand extends CliCommand {
             throw new BadInput("--port 1..65535 is required with --proto " + protoName);
         }
         ClusterSnapshot snapshot = cluster.load();
-        PodInfo pod = snapshot.pod(ns[0], ns[1]).orElseThrow(() -> new BadInput("pod " + from
-                + " is not in the snapshot (or has no IP yet)"));
+        PodInfo pod = snapshot.pod(ns[0], ns[1])
+                .orElseThrow(() -> new BadInput("pod " + from + " is not in the snapshot (or has no IP yet)"));
         IpAddress src = pod.ips().stream()
                 .filter(ip -> ip.family() == dst.family())
                 .findFirst()

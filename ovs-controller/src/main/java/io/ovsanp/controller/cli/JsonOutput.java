@@ -36,7 +36,9 @@ final class JsonOutput {
                 flows.add(m);
             }
             n.put("flows", flows);
-            n.put("diagnostics", r.diagnostics().stream().map(Diagnostic::render).toList());
+            n.put(
+                    "diagnostics",
+                    r.diagnostics().stream().map(Diagnostic::render).toList());
             if (stats) {
                 Map<String, Object> s = new LinkedHashMap<>();
                 s.put("flowsPerTable", r.stats().flowsPerTable());

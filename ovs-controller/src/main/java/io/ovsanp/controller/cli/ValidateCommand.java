@@ -31,7 +31,8 @@ final class ValidateCommand extends CliCommand {
             else if (d.severity() == Severity.WARNING) warnings++;
             else notes++;
         }
-        int policyCount = snapshot.adminPolicies().size() + snapshot.networkPolicies().size();
+        int policyCount =
+                snapshot.adminPolicies().size() + snapshot.networkPolicies().size();
         out().println(policyCount + " policies checked: " + errors + " errors, " + warnings + " warnings, " + notes
                 + " notes");
         return errors + warnings > 0 ? Main.EXIT_FOUND : Main.EXIT_OK;

@@ -17,7 +17,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 class GoldenFilesTest {
     static Stream<Path> examples() throws IOException {
         try (Stream<Path> s = Files.list(CliRun.repo().resolve("examples"))) {
-            return s.filter(Files::isDirectory)
+            return s
+                    .filter(Files::isDirectory)
                     .filter(p -> !p.getFileName().toString().startsWith("_"))
                     .sorted()
                     .toList()
@@ -30,13 +31,16 @@ class GoldenFilesTest {
     void compileOutputMatchesTheGoldenFile(Path example) throws IOException {
         CliRun r = CliRun.of("compile", "--cluster", example.toString(), "--stats");
         assertThat(r.exit()).as(r.err()).isZero();
-        Path golden = CliRun.repo().resolve("ovs-controller/src/test/resources/golden")
+        Path golden = CliRun.repo()
+                .resolve("ovs-controller/src/test/resources/golden")
                 .resolve(example.getFileName() + ".flows");
         if (Boolean.getBoolean("golden.update")) {
             Files.createDirectories(golden.getParent());
             Files.writeString(golden, r.out());
         }
-        assertThat(golden).as("missing golden file; run with -Dgolden.update=true").exists();
+        assertThat(golden)
+                .as("missing golden file; run with -Dgolden.update=true")
+                .exists();
         List<String> expected = Files.readAllLines(golden);
         assertThat(r.out().lines().toList()).containsExactlyElementsOf(expected);
     }
