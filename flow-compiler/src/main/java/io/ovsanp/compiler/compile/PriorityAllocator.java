@@ -48,7 +48,7 @@ public final class PriorityAllocator {
             int j = i;
             while (j < n && !keep[j]) j++;
             long below = j < n ? prev[j] : (long) lo - 1;
-            long run = j - i;
+            long run = (long) j - i;
             if (above - below - 1 < run) {
                 return fresh(keys, lo, hi);
             }
