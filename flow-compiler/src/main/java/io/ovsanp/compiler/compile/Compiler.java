@@ -41,7 +41,6 @@ public final class Compiler {
     /** NetworkPolicyEgress: isolated pods' default drop, below every allow rule. */
     static final int ISOLATION_PRIORITY = 10;
 
-    private final ClusterSnapshot snapshot;
     private final EffectivePolicies policies;
     private final String node;
     private final Allocation previous;
@@ -63,7 +62,6 @@ public final class Compiler {
             String node,
             Allocation previous,
             CompileOptions opts) {
-        this.snapshot = snapshot;
         this.policies = policies;
         this.node = node;
         this.previous = previous;
