@@ -112,7 +112,7 @@ public final class RandomClusters {
             List<Rule> rules = new ArrayList<>();
             int rc = r.nextInt(3);
             for (int j = 0; j < rc; j++) {
-                rules.add(new Rule(j, "", Action.ALLOW, npPeers(ns), ports(false, true)));
+                rules.add(new Rule(j, "", Action.ALLOW, npPeers(ns), ports(true, true)));
             }
             nps.add(new NetworkPolicy(
                     new ObjectRef("NetworkPolicy", ns, "np" + i, "", SourceRef.NONE),
@@ -294,6 +294,9 @@ public final class RandomClusters {
         for (PodInfo p : s.pods()) dsts.addAll(p.ips());
         for (NodeInfo n : s.nodes()) dsts.addAll(n.addresses());
         for (String e : EXTERNAL) dsts.add(IpAddress.parse(e));
+        List<Integer> portEdges = new ArrayList<>();
+        List<IpAddress> addressEdges = new ArrayList<>();
+        edges(s, portEdges, addressEdges);
         List<io.ovsanp.compiler.eval.Packet> out = new ArrayList<>();
         for (int i = 0; i < count * 4 && out.size() < count; i++) {
             IpAddress src = pick(sources);
@@ -301,16 +304,68 @@ public final class RandomClusters {
                     .filter(d -> d.family() == src.family() && !d.equals(src))
                     .toList();
             if (same.isEmpty()) continue;
-            IpAddress dst = pick(same);
+            List<IpAddress> edges = addressEdges.stream().filter(d -> d.family() == src.family()).toList();
+            IpAddress dst = !edges.isEmpty() && chance(0.3) ? pick(edges) : pick(same);
             int kind = r.nextInt(8);
             if (kind == 0) {
                 out.add(io.ovsanp.compiler.eval.Packet.icmp(src, dst));
             } else {
                 Protocol proto = kind < 5 ? Protocol.TCP : kind < 7 ? Protocol.UDP : Protocol.SCTP;
-                int port = chance(0.8) ? PORTS[r.nextInt(PORTS.length)] : 1 + r.nextInt(65535);
+                double d = r.nextDouble();
+                int port = d < 0.5 && !portEdges.isEmpty() ? pick(portEdges)
+                        : d < 0.9 ? PORTS[r.nextInt(PORTS.length)] : 1 + r.nextInt(65535);
                 out.add(io.ovsanp.compiler.eval.Packet.of(src, dst, proto, port));
             }
         }
         return out;
+    }
+
+    /** Boundary values of the rules: ports just inside and outside ranges, first/last addresses of CIDRs and their neighbours. */
+    private static void edges(ClusterSnapshot s, List<Integer> ports, List<IpAddress> addresses) {
+        List<Rule> rules = new ArrayList<>();
+        s.adminPolicies().forEach(p -> rules.addAll(p.egress()));
+        s.networkPolicies().forEach(p -> rules.addAll(p.egress()));
+        for (PodInfo pod : s.pods()) {
+            pod.ports().forEach(cp -> ports.add(cp.port()));
+        }
+        for (Rule rule : rules) {
+            for (PortMatch pm : rule.ports()) {
+                if (pm instanceof PortMatch.Number n) {
+                    addPorts(ports, n.port() - 1, n.port(), n.port() + 1);
+                } else if (pm instanceof PortMatch.Range rg) {
+                    addPorts(ports, rg.start() - 1, rg.start(), rg.end(), rg.end() + 1);
+                }
+            }
+            for (Peer peer : rule.peers()) {
+                List<String> cidrs = new ArrayList<>();
+                if (peer instanceof Peer.Networks n) cidrs.addAll(n.cidrs());
+                if (peer instanceof Peer.IpBlock b) {
+                    cidrs.add(b.cidr());
+                    cidrs.addAll(b.except());
+                }
+                for (String c : cidrs) {
+                    try {
+                        io.ovsanp.compiler.net.Cidr cidr = io.ovsanp.compiler.net.Cidr.parse(c).cidr();
+                        java.math.BigInteger first = cidr.first().toBigInteger();
+                        java.math.BigInteger last = cidr.last().toBigInteger();
+                        java.math.BigInteger max = java.math.BigInteger.ONE.shiftLeft(cidr.family().bits());
+                        for (java.math.BigInteger v : List.of(first.subtract(java.math.BigInteger.ONE), first, last,
+                                last.add(java.math.BigInteger.ONE))) {
+                            if (v.signum() >= 0 && v.compareTo(max) < 0) {
+                                addresses.add(IpAddress.fromBigInteger(cidr.family(), v));
+                            }
+                        }
+                    } catch (IllegalArgumentException invalid) {
+                        // invalid CIDRs are part of the test input; they have no edges
+                    }
+                }
+            }
+        }
+    }
+
+    private static void addPorts(List<Integer> ports, int... values) {
+        for (int v : values) {
+            if (v >= 1 && v <= 65535) ports.add(v);
+        }
     }
 }
