@@ -34,14 +34,15 @@ public record ClusterSnapshot(
         endpointSlices = sorted(
                 endpointSlices,
                 Comparator.comparing(EndpointSliceInfo::namespace).thenComparing(EndpointSliceInfo::name));
-        adminPolicies = sorted(adminPolicies, Comparator.comparing(AdminPolicy::tier)
-                .thenComparing(AdminPolicy::ref));
+        adminPolicies =
+                sorted(adminPolicies, Comparator.comparing(AdminPolicy::tier).thenComparing(AdminPolicy::ref));
         networkPolicies = sorted(networkPolicies, Comparator.comparing(NetworkPolicy::ref));
         loadDiagnostics = List.copyOf(loadDiagnostics);
     }
 
     public static ClusterSnapshot empty() {
-        return new ClusterSnapshot(List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), List.of());
+        return new ClusterSnapshot(
+                List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), List.of());
     }
 
     private static <T> List<T> sorted(List<T> in, Comparator<T> order) {

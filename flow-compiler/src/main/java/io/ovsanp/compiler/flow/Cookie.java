@@ -18,10 +18,7 @@ public record Cookie(long value) {
         if (ruleId < 0 || ruleId > 0xffff_ffffL) {
             throw new IllegalArgumentException("rule id out of range: " + ruleId);
         }
-        return new Cookie(((long) generation << 48)
-                | ((long) category.code << 40)
-                | ((long) OWNER_TAG << 32)
-                | ruleId);
+        return new Cookie(((long) generation << 48) | ((long) category.code << 40) | ((long) OWNER_TAG << 32) | ruleId);
     }
 
     public boolean isOurs() {

@@ -14,7 +14,8 @@ public record FlowSet(List<Flow> flows) implements Iterable<Flow> {
         sorted.sort(Flow.ORDER);
         for (int i = 1; i < sorted.size(); i++) {
             if (sorted.get(i - 1).key().equals(sorted.get(i).key())) {
-                throw new IllegalArgumentException("two flows with the same key: " + sorted.get(i).key());
+                throw new IllegalArgumentException(
+                        "two flows with the same key: " + sorted.get(i).key());
             }
         }
         flows = List.copyOf(sorted);

@@ -59,12 +59,14 @@ public record Match(Map<Field, FieldMatch> fields) implements Comparable<Match> 
 
     /** {@code ip,nw_src=cidr} or {@code ipv6,ipv6_src=cidr}. */
     public static Match source(Cidr cidr) {
-        return ethType(cidr.family()).with(cidrMatch(cidr.family() == IpFamily.V4 ? Field.IPV4_SRC : Field.IPV6_SRC, cidr));
+        return ethType(cidr.family())
+                .with(cidrMatch(cidr.family() == IpFamily.V4 ? Field.IPV4_SRC : Field.IPV6_SRC, cidr));
     }
 
     /** {@code ip,nw_dst=cidr} or {@code ipv6,ipv6_dst=cidr}. */
     public static Match destination(Cidr cidr) {
-        return ethType(cidr.family()).with(cidrMatch(cidr.family() == IpFamily.V4 ? Field.IPV4_DST : Field.IPV6_DST, cidr));
+        return ethType(cidr.family())
+                .with(cidrMatch(cidr.family() == IpFamily.V4 ? Field.IPV4_DST : Field.IPV6_DST, cidr));
     }
 
     public static FieldMatch cidrMatch(Field field, Cidr cidr) {
@@ -104,7 +106,10 @@ public record Match(Map<Field, FieldMatch> fields) implements Comparable<Match> 
         StringBuilder b = new StringBuilder();
         for (FieldMatch fm : fields.values()) {
             if (b.length() > 0) b.append(',');
-            b.append(fm.field().ofctlName()).append('=').append("0x").append(fm.value().toString(16));
+            b.append(fm.field().ofctlName())
+                    .append('=')
+                    .append("0x")
+                    .append(fm.value().toString(16));
             if (!fm.isExact()) b.append("/0x").append(fm.mask().toString(16));
         }
         return b.toString();

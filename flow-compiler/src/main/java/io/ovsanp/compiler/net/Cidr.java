@@ -8,8 +8,8 @@ import java.util.Objects;
  * Use {@link #parse} for user input, which reports host bits instead of hiding them.
  *
  * <p>Two prefixes are either nested or disjoint, which {@link CidrSet} relies on. Ordering is by
- * network address (family first), then shorter prefix first, so a covering prefix sorts directly
- * before the prefixes it covers.
+ * network address (family first), then shorter prefix first, so a covering prefix sorts before
+ * every prefix it covers.
  *
  * @param network first address of the block
  * @param prefix number of leading fixed bits, {@code 0..network.family().bits()}
@@ -27,8 +27,8 @@ public record Cidr(IpAddress network, int prefix) implements Comparable<Cidr> {
 
     /**
      * The result of parsing user input: the masked prefix and whether the text had host bits set
-     * ({@code 10.0.0.1/24}). Go's {@code netip.ParsePrefix} accepts such input and Kubernetes does
-     * not always reject it, so callers decide whether to warn.
+     * ({@code 10.0.0.1/24}). Go's {@code netip.ParsePrefix} accepts such input, so it is not a
+     * parse error here either; callers decide whether to report it.
      */
     public record Parsed(Cidr cidr, boolean hostBitsSet) {
         public Parsed {
@@ -99,14 +99,12 @@ public record Cidr(IpAddress network, int prefix) implements Comparable<Cidr> {
 
     /** False for an address of the other family. */
     public boolean contains(IpAddress address) {
-        return address.family() == family() && address.masked(prefix).equals(network);
+        return network.sharesPrefix(address, prefix);
     }
 
     /** True when every address of {@code other} is in this block (including {@code other == this}). */
     public boolean contains(Cidr other) {
-        return other.family() == family()
-                && prefix <= other.prefix
-                && other.network.masked(prefix).equals(network);
+        return prefix <= other.prefix && network.sharesPrefix(other.network, prefix);
     }
 
     /** True when the blocks share an address; prefixes overlap only by nesting. */

@@ -41,9 +41,9 @@ public record IpAddress(IpFamily family, long hi, long lo) implements Comparable
 
     /**
      * Parses an IPv4 dotted quad or an IPv6 address strictly, with the rules of Go's {@code
-     * netip.ParseAddr} (which Kubernetes API validation uses): decimal IPv4 octets without leading
-     * zeros, IPv6 hex groups of one to four digits, at most one {@code ::}, an optional dotted IPv4
-     * tail, no zone id, no surrounding whitespace. Never resolves names.
+     * netip.ParseAddr}: decimal IPv4 octets without leading zeros, IPv6 hex groups of one to four
+     * digits, at most one {@code ::}, an optional dotted IPv4 tail, no zone id, no surrounding
+     * whitespace. Never resolves names.
      *
      * @throws IllegalArgumentException with a message naming the input and the first problem
      */
@@ -117,6 +117,12 @@ public record IpAddress(IpFamily family, long hi, long lo) implements Comparable
     IpAddress masked(int prefix) {
         int q = offset() + prefix;
         return new IpAddress(family, hi & hiMask(q), lo & loMask(q));
+    }
+
+    /** True when the first {@code prefix} bits of both addresses agree; allocation-free. */
+    boolean sharesPrefix(IpAddress other, int prefix) {
+        int q = offset() + prefix;
+        return family == other.family && ((hi ^ other.hi) & hiMask(q)) == 0 && ((lo ^ other.lo) & loMask(q)) == 0;
     }
 
     /** This address with every bit after the first {@code prefix} bits set: the last of its block. */

@@ -5,9 +5,11 @@ import java.util.Arrays;
 /**
  * Text form of {@link IpAddress}: the strict parser and the glibc-compatible printer.
  *
- * <p>Parsing follows Go's {@code net/netip} (the Kubernetes API validates addresses with it), so an
- * address we accept is one the apiserver accepts. Printing follows glibc {@code inet_ntop}, which
- * OVS uses for every IPv6 field it prints, so golden {@code ovs-ofctl} text compares byte for byte.
+ * <p>Parsing follows Go's {@code net/netip.ParseAddr}, the strict form that Kubernetes IP
+ * validation moves to with KEP-4858 (no leading zeros, no zones); whether IPv4-mapped IPv6 input
+ * is acceptable in a given API field is the caller's decision. Printing follows glibc {@code inet_ntop}, which
+ * OVS uses to print IPv6 match fields, so golden {@code ovs-ofctl} text compares byte for byte
+ * (checked against {@code ovs-ofctl parse-flow} of OVS 3.1.0, including {@code ::0.1.0.0}).
  */
 final class IpText {
 

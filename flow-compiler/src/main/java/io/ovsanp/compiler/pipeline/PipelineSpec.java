@@ -64,23 +64,48 @@ public final class PipelineSpec {
         int t = firstTable;
         return new PipelineSpec(
                 List.of(
-                        new TableSpec(TableId.of(t), CLASSIFIER, "IPv4/IPv6 to conntrack; ARP and non-IP to NORMAL",
-                                "NORMAL", Set.of(CONNTRACK_ZONE)),
-                        new TableSpec(TableId.of(t + 1), CONNTRACK_ZONE, "send IP through conntrack in our zone",
-                                "drop", Set.of(CONNTRACK_STATE)),
-                        new TableSpec(TableId.of(t + 2), CONNTRACK_STATE,
-                                "invalid: drop; established/related: bypass policy; new: policy", "AdminEgress",
+                        new TableSpec(
+                                TableId.of(t),
+                                CLASSIFIER,
+                                "IPv4/IPv6 to conntrack; ARP and non-IP to NORMAL",
+                                "NORMAL",
+                                Set.of(CONNTRACK_ZONE)),
+                        new TableSpec(
+                                TableId.of(t + 1),
+                                CONNTRACK_ZONE,
+                                "send IP through conntrack in our zone",
+                                "drop",
+                                Set.of(CONNTRACK_STATE)),
+                        new TableSpec(
+                                TableId.of(t + 2),
+                                CONNTRACK_STATE,
+                                "invalid: drop; established/related: bypass policy; new: policy",
+                                "AdminEgress",
                                 Set.of(ADMIN_EGRESS, OUTPUT)),
-                        new TableSpec(TableId.of(t + 3), ADMIN_EGRESS,
-                                "ANP rules by precedence: Allow, Deny, Pass", NETWORK_POLICY_EGRESS,
+                        new TableSpec(
+                                TableId.of(t + 3),
+                                ADMIN_EGRESS,
+                                "ANP rules by precedence: Allow, Deny, Pass",
+                                NETWORK_POLICY_EGRESS,
                                 Set.of(NETWORK_POLICY_EGRESS, EGRESS_COMMIT)),
-                        new TableSpec(TableId.of(t + 4), NETWORK_POLICY_EGRESS,
-                                "NetworkPolicy egress: isolated pods only where a rule allows", BASELINE_EGRESS,
+                        new TableSpec(
+                                TableId.of(t + 4),
+                                NETWORK_POLICY_EGRESS,
+                                "NetworkPolicy egress: isolated pods only where a rule allows",
+                                BASELINE_EGRESS,
                                 Set.of(BASELINE_EGRESS, EGRESS_COMMIT)),
-                        new TableSpec(TableId.of(t + 5), BASELINE_EGRESS, "BANP rules in order: Allow, Deny",
-                                EGRESS_COMMIT, Set.of(EGRESS_COMMIT)),
-                        new TableSpec(TableId.of(t + 6), EGRESS_COMMIT, "commit the connection to conntrack",
-                                OUTPUT, Set.of(OUTPUT)),
+                        new TableSpec(
+                                TableId.of(t + 5),
+                                BASELINE_EGRESS,
+                                "BANP rules in order: Allow, Deny",
+                                EGRESS_COMMIT,
+                                Set.of(EGRESS_COMMIT)),
+                        new TableSpec(
+                                TableId.of(t + 6),
+                                EGRESS_COMMIT,
+                                "commit the connection to conntrack",
+                                OUTPUT,
+                                Set.of(OUTPUT)),
                         new TableSpec(TableId.of(t + 7), OUTPUT, "forward", "NORMAL", Set.of())),
                 zone);
     }

@@ -117,6 +117,24 @@ class CidrTest {
         assertThat(cidr("::ffff:10.0.0.1/128").toOfctl()).isEqualTo("::ffff:10.0.0.1");
     }
 
+    /** Right-hand sides printed by {@code ovs-ofctl -O OpenFlow13 parse-flow} of OVS 3.1.0. */
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource({
+        "10.0.0.1/32, 10.0.0.1",
+        "10.0.0.0/24, 10.0.0.0/24",
+        "::ffff:10.0.0.1/128, ::ffff:10.0.0.1",
+        "::102:304/128, ::1.2.3.4",
+        "::1:0/128, ::0.1.0.0",
+        "2001:db8:0:0:1:0:0:1/128, 2001:db8::1:0:0:1",
+        "1:0:0:2:0:0:3:4/128, 1::2:0:0:3:4",
+        "0:0:0:1::/64, 0:0:0:1::/64",
+        "fd00::/64, fd00::/64",
+        "::ffff:0:0/96, ::ffff:0.0.0.0/96"
+    })
+    void ofctlTextMatchesWhatOvsOfctlPrints(String input, String expected) {
+        assertThat(cidr(input).toOfctl()).isEqualTo(expected);
+    }
+
     @Test
     void firstAndLastAreTheBlockBounds() {
         assertThat(cidr("10.1.0.0/16").first()).isEqualTo(ip("10.1.0.0"));

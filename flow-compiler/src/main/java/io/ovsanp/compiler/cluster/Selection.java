@@ -1,0 +1,48 @@
+package io.ovsanp.compiler.cluster;
+
+import io.ovsanp.compiler.policy.LabelSelector;
+import io.ovsanp.compiler.policy.Subject;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Label-selector evaluation over a snapshot. Host-network pods are never selected as pods: they are
+ * neither subjects nor pod peers (they are reachable through {@code nodes} and {@code networks}).
+ */
+public final class Selection {
+    private final ClusterSnapshot snapshot;
+    private final Map<String, Map<String, String>> namespaceLabels;
+
+    public Selection(ClusterSnapshot snapshot) {
+        this.snapshot = snapshot;
+        this.namespaceLabels = snapshot.namespaceLabels();
+    }
+
+    public ClusterSnapshot snapshot() {
+        return snapshot;
+    }
+
+    public boolean podMatches(PodInfo pod, LabelSelector namespaceSelector, LabelSelector podSelector) {
+        if (pod.hostNetwork()) {
+            return false;
+        }
+        Map<String, String> nsLabels = namespaceLabels.getOrDefault(pod.namespace(), Map.of());
+        return namespaceSelector.matches(nsLabels) && podSelector.matches(pod.labels());
+    }
+
+    public List<PodInfo> pods(LabelSelector namespaceSelector, LabelSelector podSelector) {
+        return snapshot.pods().stream()
+                .filter(p -> podMatches(p, namespaceSelector, podSelector))
+                .toList();
+    }
+
+    public List<PodInfo> subjects(Subject subject) {
+        return pods(subject.namespaceSelector(), subject.podSelector());
+    }
+
+    public List<NodeInfo> nodes(LabelSelector nodeSelector) {
+        return snapshot.nodes().stream()
+                .filter(n -> nodeSelector.matches(n.labels()))
+                .toList();
+    }
+}

@@ -1,0 +1,214 @@
+package io.ovsanp.compiler.compile;
+
+import io.ovsanp.compiler.cluster.ClusterSnapshot;
+import io.ovsanp.compiler.cluster.PodInfo;
+import io.ovsanp.compiler.cluster.Selection;
+import io.ovsanp.compiler.diag.Diagnostic;
+import io.ovsanp.compiler.diag.ObjectRef;
+import io.ovsanp.compiler.flow.Cookie;
+import io.ovsanp.compiler.flow.Flow;
+import io.ovsanp.compiler.flow.FlowAction;
+import io.ovsanp.compiler.flow.FlowSet;
+import io.ovsanp.compiler.flow.TableId;
+import io.ovsanp.compiler.pipeline.PipelineSpec;
+import io.ovsanp.compiler.pipeline.TableSpec;
+import io.ovsanp.compiler.policy.Action;
+import io.ovsanp.compiler.policy.EffectiveAdminPolicy;
+import io.ovsanp.compiler.policy.EffectiveNetworkPolicy;
+import io.ovsanp.compiler.policy.EffectivePolicies;
+import io.ovsanp.compiler.policy.EffectiveRule;
+import io.ovsanp.compiler.policy.PolicyValidator;
+import io.ovsanp.compiler.policy.Tier;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code compile(snapshot, node, previous allocation) → flows + diagnostics + allocation}: the
+ * egress pipeline of one node (ARCHITECTURE.md). Pure and deterministic: the same input gives the
+ * same flows, in the same order. Egress is enforced at the source node, so a node's flows hold only
+ * rules whose subject pods run there; destinations are cluster-wide.
+ */
+public final class Compiler {
+    /** Rule priorities of every policy table; 0 is the table's miss flow. */
+    static final int RULE_LO = 100;
+
+    static final int RULE_HI = 65000;
+    /** Above every rule: a table that overflowed denies its subjects' traffic (fail-closed). */
+    static final int OVERFLOW_PRIORITY = 65100;
+    /** NetworkPolicyEgress: isolated pods' default drop, below every allow rule. */
+    static final int ISOLATION_PRIORITY = 10;
+
+    private final EffectivePolicies policies;
+    private final String node;
+    private final Allocation previous;
+    private final CompileOptions options;
+    private final PipelineSpec pipeline;
+    private final Selection selection;
+    private final FlowAccumulator acc;
+    private final IdAllocator conjIds;
+    private final IdAllocator ruleIds;
+    private final Map<String, Integer> priorities = new HashMap<>();
+    private final List<Diagnostic> diags = new ArrayList<>();
+    private final List<RuleStats> ruleStats = new ArrayList<>();
+    private final RuleCompiler rules;
+    private final List<PodInfo> localPods;
+
+    private Compiler(
+            ClusterSnapshot snapshot,
+            EffectivePolicies policies,
+            String node,
+            Allocation previous,
+            CompileOptions opts) {
+        this.policies = policies;
+        this.node = node;
+        this.previous = previous;
+        this.options = opts;
+        this.pipeline = opts.pipeline();
+        this.selection = new Selection(snapshot);
+        this.acc = new FlowAccumulator(pipeline);
+        this.conjIds = new IdAllocator(previous.conjIds());
+        this.ruleIds = new IdAllocator(previous.ruleIds());
+        this.rules = new RuleCompiler(new DestinationResolver(selection), acc, conjIds, diags);
+        this.localPods = snapshot.pods().stream()
+                .filter(p -> p.nodeName().equals(node) && !p.hostNetwork())
+                .toList();
+    }
+
+    /** Validates and compiles; for many nodes validate once and use the other overload. */
+    public static CompileResult compile(ClusterSnapshot snapshot, String node, Allocation previous) {
+        return compile(snapshot, PolicyValidator.validate(snapshot), node, previous, CompileOptions.DEFAULT);
+    }
+
+    public static CompileResult compile(
+            ClusterSnapshot snapshot,
+            EffectivePolicies policies,
+            String node,
+            Allocation previous,
+            CompileOptions options) {
+        return new Compiler(snapshot, policies, node, previous, options).run();
+    }
+
+    private CompileResult run() {
+        PipelineFlows.add(acc, pipeline, options.generation());
+        adminTier(Tier.ADMIN, policies.admin(), PipelineSpec.ADMIN_EGRESS, Cookie.Category.ADMIN);
+        networkPolicyTier();
+        adminTier(Tier.BASELINE, policies.baseline(), PipelineSpec.BASELINE_EGRESS, Cookie.Category.BASELINE);
+        List<Flow> flows = acc.flows();
+        Map<String, Integer> perTable = new LinkedHashMap<>();
+        for (TableSpec t : pipeline.tables()) perTable.put(t.name(), 0);
+        for (Flow f : flows) {
+            pipeline.byId(f.table()).ifPresent(t -> perTable.merge(t.name(), 1, Integer::sum));
+        }
+        Allocation allocation = new Allocation(priorities, conjIds.assigned(), ruleIds.assigned());
+        return new CompileResult(node, FlowSet.of(flows), diags, allocation, new CompileStats(perTable, ruleStats));
+    }
+
+    private record Planned(EffectiveRule rule, List<PodInfo> sources) {}
+
+    private void adminTier(Tier tier, List<EffectiveAdminPolicy> ps, String tableName, Cookie.Category category) {
+        List<Planned> planned = new ArrayList<>();
+        for (EffectiveAdminPolicy p : ps) {
+            List<PodInfo> subjects = localPods.stream()
+                    .filter(pod -> selection.podMatches(
+                            pod, p.subject().namespaceSelector(), p.subject().podSelector()))
+                    .toList();
+            if (subjects.isEmpty()) continue;
+            for (EffectiveRule r : p.rules()) planned.add(new Planned(r, subjects));
+        }
+        emit(planned, tableName, category, rule -> verdict(tier, rule.action()));
+    }
+
+    private void networkPolicyTier() {
+        String tableName = PipelineSpec.NETWORK_POLICY_EGRESS;
+        TableId table = pipeline.id(tableName);
+        List<Planned> planned = new ArrayList<>();
+        Map<String, PodInfo> isolated = new LinkedHashMap<>();
+        for (EffectiveNetworkPolicy np : policies.networkPolicies()) {
+            if (!np.isolatesEgress()) continue;
+            List<PodInfo> selected = localPods.stream()
+                    .filter(pod -> pod.namespace().equals(np.namespace())
+                            && np.podSelector().matches(pod.labels()))
+                    .toList();
+            if (selected.isEmpty()) continue;
+            selected.forEach(pod -> isolated.put(pod.key(), pod));
+            for (EffectiveRule r : np.rules()) planned.add(new Planned(r, selected));
+        }
+        Cookie isolation = Cookie.of(options.generation(), Cookie.Category.NETWORK_POLICY, 0);
+        for (PodInfo pod : isolated.values()) {
+            for (var ip : pod.ips()) {
+                acc.plain(
+                        table,
+                        ISOLATION_PRIORITY,
+                        isolation,
+                        io.ovsanp.compiler.flow.Match.source(io.ovsanp.compiler.net.Cidr.of(ip)),
+                        List.of());
+            }
+        }
+        emit(planned, tableName, Cookie.Category.NETWORK_POLICY, rule -> verdict(Tier.NETWORK_POLICY, rule.action()));
+    }
+
+    private void emit(
+            List<Planned> planned,
+            String tableName,
+            Cookie.Category category,
+            java.util.function.Function<EffectiveRule, List<FlowAction>> verdictOf) {
+        TableId table = pipeline.id(tableName);
+        List<String> keys = planned.stream()
+                .map(p -> tableName + "|" + p.rule().ref().key())
+                .toList();
+        Map<String, Integer> prio;
+        try {
+            prio = PriorityAllocator.allocate(keys, previous.priorities(), RULE_LO, RULE_HI);
+        } catch (IllegalArgumentException tooMany) {
+            overflow(planned, table, tableName, category, tooMany.getMessage());
+            return;
+        }
+        priorities.putAll(prio);
+        for (int i = 0; i < planned.size(); i++) {
+            Planned p = planned.get(i);
+            long ruleId = ruleIds.id(p.rule().ref().key());
+            Cookie cookie = Cookie.of(options.generation(), category, ruleId);
+            ruleStats.add(rules.compile(
+                    p.rule(), p.sources(), table, tableName, prio.get(keys.get(i)), cookie, verdictOf.apply(p.rule())));
+        }
+    }
+
+    private void overflow(
+            List<Planned> planned, TableId table, String tableName, Cookie.Category category, String why) {
+        diags.add(Diagnostic.error(
+                ObjectRef.cluster("Node", node),
+                "",
+                tableName + ": " + why + "; all egress of the affected pods is denied (fail-closed)"));
+        Cookie cookie = Cookie.of(options.generation(), category, 0);
+        for (Planned p : planned) {
+            for (PodInfo pod : p.sources()) {
+                for (var ip : pod.ips()) {
+                    acc.plain(
+                            table,
+                            OVERFLOW_PRIORITY,
+                            cookie,
+                            io.ovsanp.compiler.flow.Match.source(io.ovsanp.compiler.net.Cidr.of(ip)),
+                            List.of());
+                }
+            }
+        }
+    }
+
+    private List<FlowAction> verdict(Tier tier, Action action) {
+        switch (action) {
+            case ALLOW:
+                return List.of(new FlowAction.GotoTable(pipeline.id(PipelineSpec.EGRESS_COMMIT)));
+            case DENY:
+                return List.of();
+            case PASS:
+                if (tier != Tier.ADMIN) {
+                    throw new IllegalStateException("Pass outside the ANP tier reached the compiler");
+                }
+                return List.of(new FlowAction.GotoTable(pipeline.id(PipelineSpec.NETWORK_POLICY_EGRESS)));
+        }
+        throw new AssertionError(action);
+    }
+}

@@ -1,0 +1,75 @@
+package io.ovsanp.compiler.compile;
+
+import io.ovsanp.compiler.flow.Cookie;
+import io.ovsanp.compiler.flow.Field;
+import io.ovsanp.compiler.flow.FieldMatch;
+import io.ovsanp.compiler.flow.FlowAction;
+import io.ovsanp.compiler.flow.Match;
+import io.ovsanp.compiler.flow.TableId;
+import io.ovsanp.compiler.net.IpFamily;
+import io.ovsanp.compiler.pipeline.PipelineSpec;
+import java.util.List;
+import java.util.Optional;
+
+/** The fixed flows of the standalone pipeline: classification, conntrack, misses, commit, output. */
+final class PipelineFlows {
+    /** ct_state bits (ovs-fields(7)). */
+    static final int CT_NEW = 0x01;
+
+    static final int CT_EST = 0x02;
+    static final int CT_REL = 0x04;
+    static final int CT_INV = 0x10;
+    static final int CT_TRK = 0x20;
+
+    private PipelineFlows() {}
+
+    static void add(FlowAccumulator acc, PipelineSpec p, int generation) {
+        Cookie c = Cookie.of(generation, Cookie.Category.PIPELINE, 0);
+        TableId classifier = p.id(PipelineSpec.CLASSIFIER);
+        TableId zone = p.id(PipelineSpec.CONNTRACK_ZONE);
+        TableId state = p.id(PipelineSpec.CONNTRACK_STATE);
+        TableId admin = p.id(PipelineSpec.ADMIN_EGRESS);
+        TableId np = p.id(PipelineSpec.NETWORK_POLICY_EGRESS);
+        TableId baseline = p.id(PipelineSpec.BASELINE_EGRESS);
+        TableId commit = p.id(PipelineSpec.EGRESS_COMMIT);
+        TableId output = p.id(PipelineSpec.OUTPUT);
+        for (IpFamily f : IpFamily.values()) {
+            Match ip = Match.ethType(f);
+            acc.plain(classifier, 10, c, ip, List.of(new FlowAction.GotoTable(zone)));
+            acc.plain(zone, 10, c, ip, List.of(new FlowAction.Ct(false, p.zone(), Optional.of(state), List.of())));
+            acc.plain(
+                    commit,
+                    10,
+                    c,
+                    ip,
+                    List.of(
+                            new FlowAction.Ct(true, p.zone(), Optional.empty(), List.of()),
+                            new FlowAction.GotoTable(output)));
+        }
+        acc.plain(classifier, 0, c, Match.ANY, List.of(FlowAction.Output.NORMAL));
+        acc.plain(zone, 0, c, Match.ANY, List.of());
+        acc.plain(state, 30, c, ctState(CT_INV | CT_TRK, CT_INV | CT_TRK), List.of());
+        acc.plain(
+                state,
+                21,
+                c,
+                ctState(CT_EST | CT_TRK, CT_NEW | CT_EST | CT_TRK),
+                List.of(new FlowAction.GotoTable(output)));
+        acc.plain(
+                state,
+                20,
+                c,
+                ctState(CT_REL | CT_TRK, CT_NEW | CT_REL | CT_TRK),
+                List.of(new FlowAction.GotoTable(output)));
+        acc.plain(state, 0, c, Match.ANY, List.of(new FlowAction.GotoTable(admin)));
+        acc.plain(admin, 0, c, Match.ANY, List.of(new FlowAction.GotoTable(np)));
+        acc.plain(np, 0, c, Match.ANY, List.of(new FlowAction.GotoTable(baseline)));
+        acc.plain(baseline, 0, c, Match.ANY, List.of(new FlowAction.GotoTable(commit)));
+        acc.plain(commit, 0, c, Match.ANY, List.of(new FlowAction.GotoTable(output)));
+        acc.plain(output, 0, c, Match.ANY, List.of(FlowAction.Output.NORMAL));
+    }
+
+    private static Match ctState(int value, int mask) {
+        return Match.ANY.with(FieldMatch.masked(Field.CT_STATE, value, mask));
+    }
+}

@@ -1,0 +1,174 @@
+package io.ovsanp.compiler.eval;
+
+import io.ovsanp.compiler.cluster.ClusterSnapshot;
+import io.ovsanp.compiler.cluster.ContainerPort;
+import io.ovsanp.compiler.cluster.NamespaceInfo;
+import io.ovsanp.compiler.cluster.NodeInfo;
+import io.ovsanp.compiler.cluster.PodInfo;
+import io.ovsanp.compiler.net.Cidr;
+import io.ovsanp.compiler.net.IpAddress;
+import io.ovsanp.compiler.policy.Destination;
+import io.ovsanp.compiler.policy.EffectiveNetworkPolicy;
+import io.ovsanp.compiler.policy.EffectiveRule;
+import io.ovsanp.compiler.policy.LabelSelector;
+import io.ovsanp.compiler.policy.PortMatch;
+import io.ovsanp.compiler.policy.Protocol;
+import io.ovsanp.compiler.policy.Subject;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The matching predicates of the API, evaluated against one cluster snapshot, written as directly as
+ * SEMANTICS.md states them. Only lookups by IP are precomputed. Shares nothing with the compiler on
+ * purpose: it is the reference the compiled flows are checked against.
+ */
+public final class RuleMatcher {
+    private final Map<String, Map<String, String>> namespaceLabels;
+    /** Non-host-network pods by IP, in snapshot order; host-network pods are never pod peers. */
+    private final Map<IpAddress, List<PodInfo>> podsByIp = new HashMap<>();
+
+    private final List<NodeInfo> nodes;
+
+    public RuleMatcher(ClusterSnapshot snapshot) {
+        this.namespaceLabels = snapshot.namespaceLabels();
+        this.nodes = snapshot.nodes();
+        for (PodInfo pod : snapshot.pods()) {
+            if (pod.hostNetwork()) {
+                continue;
+            }
+            for (IpAddress ip : pod.ips()) {
+                podsByIp.computeIfAbsent(ip, k -> new ArrayList<>()).add(pod);
+            }
+        }
+        podsByIp.replaceAll((ip, pods) -> List.copyOf(pods));
+    }
+
+    /** The non-host-network pods that own {@code ip} (normally zero or one), in snapshot order. */
+    public List<PodInfo> podsWithIp(IpAddress ip) {
+        return podsByIp.getOrDefault(ip, List.of());
+    }
+
+    /** Labels of a namespace; a namespace nobody mentions has only its name label. */
+    public Map<String, String> namespaceLabels(String namespace) {
+        Map<String, String> labels = namespaceLabels.get(namespace);
+        return labels != null ? labels : new NamespaceInfo(namespace, Map.of()).labels();
+    }
+
+    /**
+     * True when {@code pod} is not host-network, its namespace matches {@code namespaceSelector} and
+     * the pod matches {@code podSelector}: ANP/BANP {@code subject.pods} and the {@code pods} peer.
+     */
+    public boolean selects(LabelSelector namespaceSelector, LabelSelector podSelector, PodInfo pod) {
+        return !pod.hostNetwork()
+                && namespaceSelector.matches(namespaceLabels(pod.namespace()))
+                && podSelector.matches(pod.labels());
+    }
+
+    /** ANP/BANP subject; host-network pods are never subjects. */
+    public boolean isSubject(Subject subject, PodInfo pod) {
+        return selects(subject.namespaceSelector(), subject.podSelector(), pod);
+    }
+
+    /**
+     * A NetworkPolicy isolates a pod for egress when it is in the pod's namespace, its podSelector
+     * matches the pod and it governs egress (networking.k8s.io/v1 policyTypes).
+     */
+    public boolean isolates(EffectiveNetworkPolicy np, PodInfo pod) {
+        return np.isolatesEgress()
+                && !pod.hostNetwork()
+                && np.namespace().equals(pod.namespace())
+                && np.podSelector().matches(pod.labels());
+    }
+
+    /** Destination and port of the rule match; who the subject is is checked by the caller. */
+    public boolean matches(EffectiveRule rule, Packet packet) {
+        return destinationMatches(rule, packet.dst()) && portMatches(rule, packet);
+    }
+
+    public boolean destinationMatches(EffectiveRule rule, IpAddress dst) {
+        if (rule.anyDestination()) {
+            return true;
+        }
+        return rule.destinations().stream().anyMatch(d -> destinationMatches(d, dst));
+    }
+
+    public boolean destinationMatches(Destination destination, IpAddress dst) {
+        if (destination instanceof Destination.PodSelection) {
+            Destination.PodSelection s = (Destination.PodSelection) destination;
+            return podsWithIp(dst).stream().anyMatch(p -> selects(s.namespaceSelector(), s.podSelector(), p));
+        }
+        if (destination instanceof Destination.NodeSelection) {
+            Destination.NodeSelection s = (Destination.NodeSelection) destination;
+            // NPEP-126: the IPs in status.addresses of the selected nodes, host-network pods included.
+            return nodes.stream()
+                    .anyMatch(
+                            n -> n.addresses().contains(dst) && s.nodeSelector().matches(n.labels()));
+        }
+        if (destination instanceof Destination.Cidrs) {
+            // A CIDR matches any IP inside it, pod and node IPs included.
+            for (Cidr cidr : ((Destination.Cidrs) destination).cidrs()) {
+                if (cidr.contains(dst)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+        throw new AssertionError(destination);
+    }
+
+    /** A rule with ports never matches ICMP or any other protocol without ports. */
+    public boolean portMatches(EffectiveRule rule, Packet packet) {
+        if (rule.anyPort()) {
+            return true;
+        }
+        return rule.ports().stream().anyMatch(m -> portMatches(m, packet));
+    }
+
+    public boolean portMatches(PortMatch match, Packet packet) {
+        Optional<Protocol> proto = packet.proto().transport();
+        if (proto.isEmpty()) {
+            return false;
+        }
+        int port = packet.dstPort();
+        if (match instanceof PortMatch.Number) {
+            PortMatch.Number n = (PortMatch.Number) match;
+            return n.protocol() == proto.get() && n.port() == port;
+        }
+        if (match instanceof PortMatch.Range) {
+            PortMatch.Range r = (PortMatch.Range) match;
+            return r.protocol() == proto.get() && r.start() <= port && port <= r.end();
+        }
+        if (match instanceof PortMatch.AnyPort) {
+            return ((PortMatch.AnyPort) match).protocol() == proto.get();
+        }
+        if (match instanceof PortMatch.Named) {
+            return namedPortMatches((PortMatch.Named) match, packet.dst(), proto.get(), port);
+        }
+        throw new AssertionError(match);
+    }
+
+    /**
+     * namedPort is resolved against the destination pod's container ports: some non-host-network pod
+     * owning {@code dst} has a port of that name (and of the match's protocol, when it names one)
+     * whose protocol and number are the packet's. Unresolved names match nothing.
+     */
+    private boolean namedPortMatches(PortMatch.Named named, IpAddress dst, Protocol proto, int port) {
+        for (PodInfo pod : podsWithIp(dst)) {
+            for (ContainerPort cp : pod.ports()) {
+                if (cp.name().isEmpty() || !cp.name().equals(named.name())) {
+                    continue;
+                }
+                if (named.protocol().isPresent() && named.protocol().get() != cp.protocol()) {
+                    continue;
+                }
+                if (cp.protocol() == proto && cp.port() == port) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+}

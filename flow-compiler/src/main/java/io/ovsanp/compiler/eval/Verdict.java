@@ -1,0 +1,143 @@
+package io.ovsanp.compiler.eval;
+
+import io.ovsanp.compiler.diag.ObjectRef;
+import io.ovsanp.compiler.policy.Action;
+import io.ovsanp.compiler.policy.EffectiveRule;
+import io.ovsanp.compiler.policy.RuleRef;
+import io.ovsanp.compiler.policy.Tier;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/**
+ * The decision for one packet and why. {@code rule} and {@code action} are present when a rule
+ * decided (never a Pass: a Pass only moves evaluation on, and is kept in {@code passedBy});
+ * {@code tier} is present when a tier decided; {@code isolatingPolicies} lists the NetworkPolicies
+ * that isolate the source pod when the verdict is a NetworkPolicy-isolation drop. {@code trace} is the
+ * steps taken, for {@code explain}.
+ */
+public record Verdict(
+        boolean allowed,
+        Optional<Tier> tier,
+        Optional<RuleRef> rule,
+        Optional<Action> action,
+        boolean failClosed,
+        String reason,
+        List<ObjectRef> isolatingPolicies,
+        Optional<RuleRef> passedBy,
+        List<String> trace) {
+
+    public static final String NOT_POLICED = "source is not a pod subject to policy";
+    public static final String NO_RULE_MATCHED = "no rule matched";
+
+    public Verdict {
+        Objects.requireNonNull(tier, "tier");
+        Objects.requireNonNull(rule, "rule");
+        Objects.requireNonNull(action, "action");
+        Objects.requireNonNull(reason, "reason");
+        Objects.requireNonNull(passedBy, "passedBy");
+        isolatingPolicies = List.copyOf(isolatingPolicies);
+        trace = List.copyOf(trace);
+        if (rule.isPresent() != action.isPresent()) {
+            throw new IllegalArgumentException("rule and action go together");
+        }
+        if (action.isPresent() && action.get() == Action.PASS) {
+            throw new IllegalArgumentException("a Pass never decides");
+        }
+        if (action.isPresent() && allowed != (action.get() == Action.ALLOW)) {
+            throw new IllegalArgumentException("allowed contradicts " + action.get());
+        }
+    }
+
+    /** Decided by the first matching rule of {@code tier}. */
+    static Verdict byRule(Tier tier, EffectiveRule rule, Optional<RuleRef> passedBy, List<String> trace) {
+        boolean allowed = rule.action() == Action.ALLOW;
+        String reason = rule.failClosed()
+                ? "fail-closed rule (invalid input): denies everything its subjects send"
+                : "first matching rule";
+        return new Verdict(
+                allowed,
+                Optional.of(tier),
+                Optional.of(rule.ref()),
+                Optional.of(rule.action()),
+                rule.failClosed(),
+                reason,
+                List.of(),
+                passedBy,
+                trace);
+    }
+
+    /** Traffic from nodes, host-network pods and unknown IPs is not policed at egress. */
+    static Verdict notPoliced(List<String> trace) {
+        return new Verdict(
+                true,
+                Optional.empty(),
+                Optional.empty(),
+                Optional.empty(),
+                false,
+                NOT_POLICED,
+                List.of(),
+                Optional.empty(),
+                trace);
+    }
+
+    static Verdict noRuleMatched(Optional<RuleRef> passedBy, List<String> trace) {
+        return new Verdict(
+                true,
+                Optional.empty(),
+                Optional.empty(),
+                Optional.empty(),
+                false,
+                NO_RULE_MATCHED,
+                List.of(),
+                passedBy,
+                trace);
+    }
+
+    /** The pod is isolated for egress and no rule of the isolating NetworkPolicies allows the packet. */
+    static Verdict isolated(String podKey, List<ObjectRef> isolating, Optional<RuleRef> passedBy, List<String> trace) {
+        String who = isolating.stream().map(ObjectRef::display).collect(Collectors.joining(", "));
+        String reason = "NetworkPolicy isolation (" + who + (isolating.size() == 1 ? " selects " : " select ") + podKey
+                + "; no egress rule allows it)";
+        return new Verdict(
+                false,
+                Optional.of(Tier.NETWORK_POLICY),
+                Optional.empty(),
+                Optional.empty(),
+                false,
+                reason,
+                isolating,
+                passedBy,
+                trace);
+    }
+
+    /**
+     * One line whose first word is {@code ALLOW} or {@code DENY}: {@code DENY by
+     * AdminNetworkPolicy/deny-internet egress[0] "block" (Deny)}, {@code ALLOW: no rule matched}; a
+     * Pass on the way ends it with {@code ; passed by AdminNetworkPolicy/x egress[1]}.
+     */
+    public String describe() {
+        StringBuilder b = new StringBuilder(allowed ? "ALLOW" : "DENY");
+        if (rule.isPresent()) {
+            b.append(" by ")
+                    .append(rule.get().display())
+                    .append(" (")
+                    .append(action.get().apiName());
+            b.append(failClosed ? ", fail-closed)" : ")");
+        } else {
+            b.append(": ").append(reason);
+        }
+        passedBy.ifPresent(p -> b.append("; passed by ").append(p.display()));
+        return b.toString();
+    }
+
+    /** {@link #describe()} followed by the trace, one indented step per line. */
+    public String explain() {
+        StringBuilder b = new StringBuilder(describe());
+        for (String step : trace) {
+            b.append("\n  ").append(step);
+        }
+        return b.toString();
+    }
+}

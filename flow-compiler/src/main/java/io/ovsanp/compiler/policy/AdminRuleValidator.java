@@ -1,0 +1,178 @@
+package io.ovsanp.compiler.policy;
+
+import io.ovsanp.compiler.diag.Diagnostic;
+import io.ovsanp.compiler.diag.Severity;
+import io.ovsanp.compiler.net.Cidr;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** Validates one ANP/BANP egress rule and builds its effective form (see {@link PolicyValidator}). */
+final class AdminRuleValidator {
+    private AdminRuleValidator() {}
+
+    static Optional<EffectiveRule> validate(
+            RuleRef ref, Rule r, boolean policyInvalid, List<Diagnostic> readProblems, List<Diagnostic> diags) {
+        String path = ref.path();
+        List<Diagnostic> out = new ArrayList<>();
+        boolean invalid =
+                policyInvalid || readProblems.stream().anyMatch(d -> d.severity() == Severity.ERROR && d.isUnder(path));
+        boolean unsupportedDeniesAll = false;
+        if (r.name().length() > PolicyValidator.MAX_RULE_NAME) {
+            out.add(Diagnostic.error(
+                    ref.policy(),
+                    path + ".name",
+                    "name has " + r.name().length() + " characters; at most " + PolicyValidator.MAX_RULE_NAME));
+        }
+        if (ref.tier() == Tier.BASELINE && r.action() == Action.PASS) {
+            out.add(Diagnostic.error(
+                    ref.policy(), path + ".action", "Pass is not allowed in a BaselineAdminNetworkPolicy"));
+        }
+        if (r.peers().isEmpty() || r.peers().size() > PolicyValidator.MAX_PEERS) {
+            out.add(Diagnostic.error(
+                    ref.policy(), path + ".to", r.peers().size() + " peers; must be 1.." + PolicyValidator.MAX_PEERS));
+        }
+        if (r.ports().size() > PolicyValidator.MAX_PORTS) {
+            out.add(Diagnostic.error(
+                    ref.policy(), path + ".ports", r.ports().size() + " ports; at most " + PolicyValidator.MAX_PORTS));
+        }
+        boolean northbound = false;
+        List<Destination> dests = new ArrayList<>();
+        for (int i = 0; i < r.peers().size(); i++) {
+            Peer peer = r.peers().get(i);
+            String pp = path + ".to[" + i + "]";
+            if (peer instanceof Peer.Namespaces n) {
+                dests.add(new Destination.PodSelection(n.namespaceSelector(), LabelSelector.ALL));
+            } else if (peer instanceof Peer.Pods p) {
+                dests.add(new Destination.PodSelection(p.namespaceSelector(), p.podSelector()));
+            } else if (peer instanceof Peer.Nodes n) {
+                northbound = true;
+                dests.add(new Destination.NodeSelection(n.nodeSelector()));
+            } else if (peer instanceof Peer.Networks n) {
+                northbound = true;
+                networks(ref, pp + ".networks", n.cidrs(), out).ifPresent(dests::add);
+            } else if (peer instanceof Peer.DomainNames) {
+                northbound = true;
+                if (ref.tier() == Tier.BASELINE) {
+                    out.add(Diagnostic.error(
+                            ref.policy(), pp + ".domainNames", "domainNames is not a BaselineAdminNetworkPolicy peer"));
+                } else if (r.action() != Action.ALLOW) {
+                    out.add(Diagnostic.error(
+                            ref.policy(), pp + ".domainNames", "domainNames is allowed only in Allow rules"));
+                } else {
+                    out.add(Diagnostic.warning(
+                            ref.policy(),
+                            pp + ".domainNames",
+                            "domainNames peers are not supported yet; this peer matches nothing (fail-closed)"));
+                }
+            } else if (peer instanceof Peer.Unsupported u) {
+                if (r.action() == Action.ALLOW) {
+                    out.add(Diagnostic.warning(
+                            ref.policy(),
+                            pp,
+                            "unsupported peer (" + u.description() + "); in an Allow rule it matches nothing"));
+                } else {
+                    unsupportedDeniesAll = true;
+                    out.add(Diagnostic.warning(
+                            ref.policy(),
+                            pp,
+                            "unsupported peer (" + u.description() + "); this "
+                                    + r.action().apiName() + " rule denies all egress of its subjects (fail-closed)"));
+                }
+            } else if (peer instanceof Peer.IpBlock) {
+                out.add(Diagnostic.error(ref.policy(), pp, "ipBlock is a NetworkPolicy peer, not an ANP/BANP peer"));
+            } else {
+                throw new AssertionError(peer);
+            }
+        }
+        for (int j = 0; j < r.ports().size(); j++) {
+            String portPath = path + ".ports[" + j + "]";
+            portProblem(r.ports().get(j), northbound)
+                    .ifPresent(msg -> out.add(Diagnostic.error(ref.policy(), portPath, msg)));
+        }
+        diags.addAll(out);
+        invalid |= out.stream().anyMatch(d -> d.severity() == Severity.ERROR);
+        if (invalid || unsupportedDeniesAll) {
+            if (r.action() == Action.ALLOW) {
+                diags.add(Diagnostic.note(ref.policy(), path, "realised fail-closed: this Allow rule matches nothing"));
+                return Optional.empty();
+            }
+            if (!policyInvalid) {
+                diags.add(Diagnostic.note(
+                        ref.policy(),
+                        path,
+                        "realised fail-closed: this rule denies all egress of its subjects at its precedence"));
+            }
+            return Optional.of(EffectiveRule.denyAll(ref));
+        }
+        if (dests.isEmpty()) {
+            diags.add(
+                    Diagnostic.note(ref.policy(), path, "no supported peer is left; this Allow rule matches nothing"));
+            return Optional.empty();
+        }
+        return Optional.of(
+                new EffectiveRule(ref, r.action(), false, dests, r.ports().isEmpty(), r.ports(), false));
+    }
+
+    static Optional<Destination> networks(RuleRef ref, String path, List<String> cidrs, List<Diagnostic> out) {
+        if (cidrs.isEmpty() || cidrs.size() > PolicyValidator.MAX_NETWORKS) {
+            out.add(Diagnostic.error(
+                    ref.policy(), path, cidrs.size() + " CIDRs; must be 1.." + PolicyValidator.MAX_NETWORKS));
+        }
+        List<Cidr> parsed = new ArrayList<>();
+        for (int k = 0; k < cidrs.size(); k++) {
+            String c = cidrs.get(k);
+            String cp = path + "[" + k + "]";
+            if (c.length() > PolicyValidator.MAX_CIDR_CHARS) {
+                out.add(Diagnostic.error(
+                        ref.policy(), cp, "CIDR longer than " + PolicyValidator.MAX_CIDR_CHARS + " characters"));
+                continue;
+            }
+            parseCidr(ref.policy(), cp, c, out).ifPresent(parsed::add);
+        }
+        return parsed.isEmpty() ? Optional.empty() : Optional.of(new Destination.Cidrs(parsed));
+    }
+
+    static Optional<Cidr> parseCidr(
+            io.ovsanp.compiler.diag.ObjectRef obj, String path, String text, List<Diagnostic> out) {
+        try {
+            Cidr.Parsed p = Cidr.parse(text);
+            if (p.hostBitsSet()) {
+                out.add(Diagnostic.note(obj, path, "\"" + text + "\" has host bits set; read as " + p.cidr()));
+            }
+            return Optional.of(p.cidr());
+        } catch (IllegalArgumentException e) {
+            out.add(Diagnostic.error(obj, path, "invalid CIDR \"" + text + "\": " + e.getMessage()));
+            return Optional.empty();
+        }
+    }
+
+    /** A problem with one port entry, or empty. */
+    static Optional<String> portProblem(PortMatch pm, boolean northbound) {
+        if (pm instanceof PortMatch.Number n) {
+            return validPort(n.port()) ? Optional.empty() : Optional.of("port " + n.port() + " is outside 1..65535");
+        } else if (pm instanceof PortMatch.Range rg) {
+            if (!validPort(rg.start()) || !validPort(rg.end())) {
+                return Optional.of("port range " + rg.start() + "-" + rg.end() + " is outside 1..65535");
+            }
+            return rg.start() > rg.end()
+                    ? Optional.of("port range start " + rg.start() + " is greater than end " + rg.end())
+                    : Optional.empty();
+        } else if (pm instanceof PortMatch.Named nm) {
+            if (nm.name().isEmpty()) {
+                return Optional.of("namedPort is empty");
+            }
+            return northbound
+                    ? Optional.of(
+                            "namedPort cannot be used in a rule whose peers include nodes, networks or domainNames")
+                    : Optional.empty();
+        } else if (pm instanceof PortMatch.AnyPort) {
+            return Optional.empty();
+        }
+        throw new AssertionError(pm);
+    }
+
+    static boolean validPort(int p) {
+        return p >= 1 && p <= 65535;
+    }
+}

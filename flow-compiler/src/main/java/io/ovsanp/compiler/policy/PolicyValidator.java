@@ -1,0 +1,159 @@
+package io.ovsanp.compiler.policy;
+
+import io.ovsanp.compiler.cluster.ClusterSnapshot;
+import io.ovsanp.compiler.cluster.PodInfo;
+import io.ovsanp.compiler.cluster.Selection;
+import io.ovsanp.compiler.diag.Diagnostic;
+import io.ovsanp.compiler.diag.ObjectRef;
+import io.ovsanp.compiler.diag.Severity;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Applies the API's validation limits (SEMANTICS.md, "Validation limits") to everything a reader
+ * produced and turns it into {@link EffectivePolicies}. Nothing is trusted: invalid input becomes a
+ * diagnostic and is realised fail-closed — an invalid Allow rule matches nothing, an invalid Deny or
+ * Pass rule denies everything its subjects send at that rule's precedence — and every other policy
+ * keeps working. Pure and deterministic.
+ */
+public final class PolicyValidator {
+    static final int MAX_PRIORITY = 1000;
+    static final int MAX_RULES = 100;
+    static final int MAX_RULE_NAME = 100;
+    static final int MAX_PEERS = 100;
+    static final int MAX_PORTS = 100;
+    static final int MAX_NETWORKS = 25;
+    static final int MAX_CIDR_CHARS = 43;
+    public static final String BANP_NAME = "default";
+
+    private PolicyValidator() {}
+
+    public static EffectivePolicies validate(ClusterSnapshot snapshot) {
+        List<Diagnostic> diags = new ArrayList<>(snapshot.loadDiagnostics());
+        List<EffectiveAdminPolicy> admin = new ArrayList<>();
+        List<EffectiveAdminPolicy> baseline = new ArrayList<>();
+        for (AdminPolicy p : snapshot.adminPolicies()) {
+            EffectiveAdminPolicy e = admin(p, diags);
+            (p.tier() == Tier.ADMIN ? admin : baseline).add(e);
+        }
+        admin.sort(Comparator.comparingInt(EffectiveAdminPolicy::priority)
+                .thenComparing(e -> e.ref().name())
+                .thenComparing(e -> e.ref().uid()));
+        baseline.sort(
+                Comparator.comparing((EffectiveAdminPolicy e) -> !e.ref().name().equals(BANP_NAME))
+                        .thenComparing(e -> e.ref().name())
+                        .thenComparing(e -> e.ref().uid()));
+        reportEqualPriorityOverlaps(admin, new Selection(snapshot), diags);
+        List<EffectiveNetworkPolicy> nps = new ArrayList<>();
+        for (NetworkPolicy np : snapshot.networkPolicies()) {
+            nps.add(NetworkPolicyValidator.validate(np, diags));
+        }
+        diags.sort(Comparator.naturalOrder());
+        return new EffectivePolicies(admin, nps, baseline, diags);
+    }
+
+    private static EffectiveAdminPolicy admin(AdminPolicy p, List<Diagnostic> diags) {
+        ObjectRef ref = p.ref();
+        diags.addAll(p.readProblems());
+        boolean policyInvalid = p.readProblems().stream().anyMatch(PolicyValidator::isPolicyLevel);
+        // The reader could not read the egress list at all: its rules are unknown, so the policy
+        // denies all egress of its subjects (fail-closed) instead of silently doing nothing.
+        boolean egressUnreadable = p.readProblems().stream()
+                .anyMatch(d -> d.severity() == Severity.ERROR
+                        && (d.path().equals("spec") || d.path().equals("spec.egress")));
+        int priority = p.priority();
+        if (p.tier() == Tier.ADMIN && (priority < 0 || priority > MAX_PRIORITY)) {
+            diags.add(Diagnostic.error(
+                    ref,
+                    "spec.priority",
+                    "priority " + priority + " is outside 0.." + MAX_PRIORITY
+                            + "; the policy is realised fail-closed and ordered first"));
+            policyInvalid = true;
+            priority = 0;
+        }
+        if (p.tier() == Tier.BASELINE && !ref.name().equals(BANP_NAME)) {
+            diags.add(Diagnostic.error(
+                    ref,
+                    "metadata.name",
+                    "a BaselineAdminNetworkPolicy must be named \"default\", not \"" + ref.name()
+                            + "\"; the policy is realised fail-closed after the default one"));
+            policyInvalid = true;
+        }
+        if (p.egress().size() > MAX_RULES) {
+            diags.add(Diagnostic.error(ref, "spec.egress", p.egress().size() + " egress rules; at most " + MAX_RULES));
+            policyInvalid = true;
+        }
+        if (p.ingressRuleCount() > MAX_RULES) {
+            diags.add(Diagnostic.error(
+                    ref, "spec.ingress", p.ingressRuleCount() + " ingress rules; at most " + MAX_RULES));
+            policyInvalid = true;
+        }
+        if (p.ingressRuleCount() > 0) {
+            diags.add(Diagnostic.warning(
+                    ref,
+                    "spec.ingress",
+                    p.ingressRuleCount() + " ingress rule(s) are not enforced: ovs-anp enforces egress only"));
+        }
+        if (policyInvalid && !p.egress().isEmpty()) {
+            diags.add(Diagnostic.note(
+                    ref,
+                    "spec",
+                    "policy is invalid: its Allow rules match nothing and its Deny/Pass"
+                            + " rules deny all egress of its subjects"));
+        }
+        List<EffectiveRule> rules = new ArrayList<>();
+        if (egressUnreadable && p.egress().isEmpty()) {
+            diags.add(Diagnostic.note(
+                    ref,
+                    "spec.egress",
+                    "egress rules could not be read: all egress of the"
+                            + " policy's subjects is denied (fail-closed)"));
+            rules.add(EffectiveRule.denyAll(new RuleRef(p.tier(), ref, 0, "")));
+        }
+        for (Rule r : p.egress()) {
+            RuleRef rr = new RuleRef(p.tier(), ref, r.index(), r.name());
+            AdminRuleValidator.validate(rr, r, policyInvalid, p.readProblems(), diags)
+                    .ifPresent(rules::add);
+        }
+        return new EffectiveAdminPolicy(ref, p.tier(), priority, p.subject(), rules);
+    }
+
+    /** An error about the policy as a whole, not about one egress rule or the (unenforced) ingress. */
+    static boolean isPolicyLevel(Diagnostic d) {
+        return d.severity() == Severity.ERROR && !d.path().startsWith("spec.egress[") && !d.isUnder("spec.ingress");
+    }
+
+    private static void reportEqualPriorityOverlaps(
+            List<EffectiveAdminPolicy> admin, Selection selection, List<Diagnostic> diags) {
+        for (int i = 0; i < admin.size(); i++) {
+            EffectiveAdminPolicy a = admin.get(i);
+            if (a.rules().isEmpty()) continue;
+            Set<String> aPods = null;
+            for (int j = i + 1; j < admin.size() && admin.get(j).priority() == a.priority(); j++) {
+                EffectiveAdminPolicy b = admin.get(j);
+                if (b.rules().isEmpty()) continue;
+                if (aPods == null) {
+                    aPods = new HashSet<>();
+                    for (PodInfo pod : selection.subjects(a.subject())) aPods.add(pod.key());
+                }
+                for (PodInfo pod : selection.subjects(b.subject())) {
+                    if (aPods.contains(pod.key())) {
+                        String tail = " and both select pod " + pod.key()
+                                + "; the API leaves their order undefined: ovs-anp evaluates "
+                                + a.ref().display()
+                                + " first (by name, then UID)";
+                        String head = "same priority " + a.priority() + " as ";
+                        diags.add(Diagnostic.warning(
+                                a.ref(), "spec.priority", head + b.ref().display() + tail));
+                        diags.add(Diagnostic.warning(
+                                b.ref(), "spec.priority", head + a.ref().display() + tail));
+                        break;
+                    }
+                }
+            }
+        }
+    }
+}

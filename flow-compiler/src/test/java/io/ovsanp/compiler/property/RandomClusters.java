@@ -1,0 +1,316 @@
+package io.ovsanp.compiler.property;
+
+import io.ovsanp.compiler.cluster.ClusterSnapshot;
+import io.ovsanp.compiler.cluster.ContainerPort;
+import io.ovsanp.compiler.cluster.NamespaceInfo;
+import io.ovsanp.compiler.cluster.NodeInfo;
+import io.ovsanp.compiler.cluster.PodInfo;
+import io.ovsanp.compiler.diag.ObjectRef;
+import io.ovsanp.compiler.diag.SourceRef;
+import io.ovsanp.compiler.net.IpAddress;
+import io.ovsanp.compiler.policy.Action;
+import io.ovsanp.compiler.policy.AdminPolicy;
+import io.ovsanp.compiler.policy.LabelSelector;
+import io.ovsanp.compiler.policy.NetworkPolicy;
+import io.ovsanp.compiler.policy.Peer;
+import io.ovsanp.compiler.policy.PortMatch;
+import io.ovsanp.compiler.policy.Protocol;
+import io.ovsanp.compiler.policy.Rule;
+import io.ovsanp.compiler.policy.Subject;
+import io.ovsanp.compiler.policy.Tier;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+
+/**
+ * Random clusters for differential tests: 3 nodes (one dual-stack), up to ~20 pods on them (some
+ * host-network, some dual-stack, some with named ports), and random ANPs (few priorities, so ties
+ * happen), a BANP and NetworkPolicies, with overlapping CIDRs, port ranges, Pass, named ports and,
+ * now and then, invalid input that must be realised fail-closed. Driven by a seed so that jqwik can
+ * shrink and replay.
+ */
+public final class RandomClusters {
+    static final String[] APPS = {"a", "b", "c"};
+    static final String[] EXTERNAL = {"203.0.113.10", "10.10.0.5", "198.51.100.53", "8.8.8.8", "2001:db8::5"};
+    static final int[] PORTS = {22, 53, 80, 443, 1500, 8050, 8080};
+
+    private final Random r;
+
+    public RandomClusters(long seed) {
+        this.r = new Random(seed);
+    }
+
+    private <T> T pick(List<T> xs) {
+        return xs.get(r.nextInt(xs.size()));
+    }
+
+    private boolean chance(double p) {
+        return r.nextDouble() < p;
+    }
+
+    public ClusterSnapshot cluster() {
+        List<NodeInfo> nodes = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            List<IpAddress> addrs = new ArrayList<>(List.of(IpAddress.parse("172.18.0." + (10 + i))));
+            if (i == 1) addrs.add(IpAddress.parse("fd00:18::" + (10 + i)));
+            nodes.add(
+                    new NodeInfo("n" + i, Map.of("zone", i == 0 ? "a" : "b", "role", i == 0 ? "cp" : "worker"), addrs));
+        }
+        List<NamespaceInfo> namespaces = List.of(
+                new NamespaceInfo("ns0", Map.of("team", "x")),
+                new NamespaceInfo("ns1", Map.of("team", "y")),
+                new NamespaceInfo("ns2", Map.of("team", "x", "env", "prod")));
+        List<PodInfo> pods = new ArrayList<>();
+        int n = 2 + r.nextInt(19);
+        for (int k = 0; k < n; k++) {
+            int node = r.nextInt(3);
+            String ns = "ns" + r.nextInt(3);
+            boolean host = chance(0.1);
+            List<IpAddress> ips = new ArrayList<>();
+            if (host) {
+                ips.addAll(nodes.get(node).addresses());
+            } else {
+                ips.add(IpAddress.parse("10.244." + node + "." + (k + 2)));
+                if (chance(0.3)) ips.add(IpAddress.parse("fd00:244:" + node + "::" + (k + 2)));
+            }
+            List<ContainerPort> ports = new ArrayList<>();
+            if (chance(0.5)) ports.add(new ContainerPort("http", Protocol.TCP, chance(0.5) ? 80 : 8080));
+            if (chance(0.3)) ports.add(new ContainerPort("dns", Protocol.UDP, 53));
+            if (chance(0.2)) ports.add(new ContainerPort("dns", Protocol.TCP, 53));
+            pods.add(new PodInfo(ns, "p" + k, "n" + node, host, ips, Map.of("app", APPS[r.nextInt(3)]), ports));
+        }
+        List<AdminPolicy> admin = new ArrayList<>();
+        int anps = r.nextInt(5);
+        for (int i = 0; i < anps; i++) {
+            int prio = pick(List.of(1, 2, 3, 5, 5, 1001));
+            admin.add(new AdminPolicy(
+                    new ObjectRef(Tier.ADMIN.kind(), "", "anp" + i, "u" + i, SourceRef.NONE),
+                    Tier.ADMIN,
+                    prio,
+                    subject(),
+                    rules(1 + r.nextInt(4), true),
+                    0,
+                    List.of()));
+        }
+        if (chance(0.6)) {
+            String name = chance(0.9) ? "default" : "other";
+            admin.add(new AdminPolicy(
+                    new ObjectRef(Tier.BASELINE.kind(), "", name, "", SourceRef.NONE),
+                    Tier.BASELINE,
+                    0,
+                    subject(),
+                    rules(1 + r.nextInt(3), false),
+                    0,
+                    List.of()));
+        }
+        List<NetworkPolicy> nps = new ArrayList<>();
+        int npCount = r.nextInt(4);
+        for (int i = 0; i < npCount; i++) {
+            String ns = "ns" + r.nextInt(3);
+            List<Rule> rules = new ArrayList<>();
+            int rc = r.nextInt(3);
+            for (int j = 0; j < rc; j++) {
+                rules.add(new Rule(j, "", Action.ALLOW, npPeers(ns), ports(false, true)));
+            }
+            nps.add(new NetworkPolicy(
+                    new ObjectRef("NetworkPolicy", ns, "np" + i, "", SourceRef.NONE),
+                    selector(),
+                    chance(0.85),
+                    rules,
+                    List.of()));
+        }
+        return new ClusterSnapshot(namespaces, pods, nodes, List.of(), List.of(), admin, nps, List.of());
+    }
+
+    private LabelSelector selector() {
+        switch (r.nextInt(6)) {
+            case 0:
+            case 1:
+                return LabelSelector.ALL;
+            case 2:
+                return LabelSelector.of(Map.of("app", APPS[r.nextInt(3)]));
+            case 3:
+                return new LabelSelector(
+                        Map.of(),
+                        List.of(new LabelSelector.Requirement("app", LabelSelector.Operator.IN, List.of("a", "b"))));
+            case 4:
+                return new LabelSelector(
+                        Map.of(),
+                        List.of(new LabelSelector.Requirement("app", LabelSelector.Operator.NOT_IN, List.of("c"))));
+            default:
+                return new LabelSelector(
+                        Map.of(),
+                        List.of(new LabelSelector.Requirement(
+                                "env",
+                                chance(0.5) ? LabelSelector.Operator.EXISTS : LabelSelector.Operator.DOES_NOT_EXIST,
+                                List.of())));
+        }
+    }
+
+    private LabelSelector nsSelector() {
+        switch (r.nextInt(4)) {
+            case 0:
+            case 1:
+                return LabelSelector.ALL;
+            case 2:
+                return LabelSelector.of(Map.of("team", chance(0.5) ? "x" : "y"));
+            default:
+                return LabelSelector.of(Map.of(NamespaceInfo.NAME_LABEL, "ns" + r.nextInt(3)));
+        }
+    }
+
+    private Subject subject() {
+        return chance(0.5) ? new Subject(nsSelector(), LabelSelector.ALL) : new Subject(nsSelector(), selector());
+    }
+
+    private List<Rule> rules(int count, boolean admin) {
+        List<Rule> out = new ArrayList<>();
+        for (int j = 0; j < count; j++) {
+            Action a = admin
+                    ? pick(List.of(Action.ALLOW, Action.DENY, Action.PASS))
+                    : pick(List.of(Action.ALLOW, Action.DENY));
+            if (!admin && chance(0.05)) a = Action.PASS; // invalid in a BANP: fail-closed
+            List<Peer> peers = new ArrayList<>();
+            int pc = 1 + r.nextInt(2);
+            boolean northbound = false;
+            for (int k = 0; k < pc; k++) {
+                Peer p = peer();
+                northbound |= p instanceof Peer.Nodes || p instanceof Peer.Networks;
+                peers.add(p);
+            }
+            if (chance(0.03)) peers.add(new Peer.Unsupported("services"));
+            out.add(new Rule(j, "r" + j, a, peers, ports(!northbound || chance(0.05), false)));
+        }
+        return out;
+    }
+
+    private Peer peer() {
+        switch (r.nextInt(5)) {
+            case 0:
+                return new Peer.Namespaces(nsSelector());
+            case 1:
+                return new Peer.Pods(nsSelector(), selector());
+            case 2:
+                return new Peer.Nodes(chance(0.5) ? LabelSelector.ALL : LabelSelector.of(Map.of("role", "cp")));
+            default:
+                List<String> cidrs = new ArrayList<>();
+                int c = 1 + r.nextInt(3);
+                for (int i = 0; i < c; i++) cidrs.add(cidr());
+                return new Peer.Networks(cidrs);
+        }
+    }
+
+    private String cidr() {
+        return pick(List.of(
+                "10.244.0.0/16",
+                "10.244.1.0/24",
+                "10.244." + r.nextInt(3) + "." + (2 + r.nextInt(20)) + "/32",
+                "10.244.0.0/23",
+                "172.18.0.0/24",
+                "172.18.0.11/32",
+                "0.0.0.0/0",
+                "203.0.113.0/24",
+                "10.0.0.0/8",
+                "198.51.100.53/32",
+                "fd00::/8",
+                "::/0",
+                "fd00:244:1::/48",
+                "2001:db8::/32",
+                "10.0.0.0/33",
+                "10.244.1.7/16"));
+    }
+
+    private List<PortMatch> ports(boolean namedAllowed, boolean np) {
+        if (chance(0.45)) return List.of();
+        List<PortMatch> out = new ArrayList<>();
+        int c = 1 + r.nextInt(3);
+        for (int i = 0; i < c; i++) {
+            Protocol proto = pick(List.of(Protocol.TCP, Protocol.TCP, Protocol.UDP, Protocol.SCTP));
+            switch (r.nextInt(np ? 5 : 4)) {
+                case 0:
+                    out.add(new PortMatch.Number(proto, PORTS[r.nextInt(PORTS.length)]));
+                    break;
+                case 1:
+                    int start = pick(List.of(1, 53, 79, 443, 1000, 8000));
+                    out.add(new PortMatch.Range(proto, start, start + pick(List.of(0, 2, 600, 1200))));
+                    break;
+                case 2:
+                    if (namedAllowed) {
+                        Optional<Protocol> named =
+                                np ? Optional.of(pick(List.of(Protocol.TCP, Protocol.UDP))) : Optional.empty();
+                        out.add(new PortMatch.Named(pick(List.of("http", "dns", "nope")), named));
+                    } else {
+                        out.add(new PortMatch.Number(proto, 443));
+                    }
+                    break;
+                case 3:
+                    out.add(new PortMatch.Number(proto, chance(0.1) ? 0 : 8080));
+                    break;
+                default:
+                    out.add(new PortMatch.AnyPort(proto));
+            }
+        }
+        return out;
+    }
+
+    private List<Peer> npPeers(String ns) {
+        if (chance(0.3)) return List.of();
+        List<Peer> out = new ArrayList<>();
+        int c = 1 + r.nextInt(2);
+        for (int i = 0; i < c; i++) {
+            switch (r.nextInt(4)) {
+                case 0:
+                    out.add(new Peer.Pods(LabelSelector.of(Map.of(NamespaceInfo.NAME_LABEL, ns)), selector()));
+                    break;
+                case 1:
+                    out.add(new Peer.Namespaces(nsSelector()));
+                    break;
+                case 2:
+                    out.add(new Peer.Pods(nsSelector(), selector()));
+                    break;
+                default:
+                    out.add(new Peer.IpBlock(
+                            pick(List.of("10.244.0.0/16", "0.0.0.0/0", "172.18.0.0/24", "::/0")),
+                            chance(0.5)
+                                    ? List.of()
+                                    : List.of(pick(List.of("10.244.1.0/24", "10.244.0.0/20", "172.18.0.10/32")))));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Random packets from pods of the cluster (mostly non-host-network ones, now and then a node or
+     * host-network address) to pods, nodes and external hosts of the same family, on the ports and
+     * protocols the generated rules use.
+     */
+    public List<io.ovsanp.compiler.eval.Packet> packets(ClusterSnapshot s, int count) {
+        List<IpAddress> sources = new ArrayList<>();
+        for (PodInfo p : s.pods()) sources.addAll(p.ips());
+        if (sources.isEmpty()) return List.of();
+        List<IpAddress> dsts = new ArrayList<>();
+        for (PodInfo p : s.pods()) dsts.addAll(p.ips());
+        for (NodeInfo n : s.nodes()) dsts.addAll(n.addresses());
+        for (String e : EXTERNAL) dsts.add(IpAddress.parse(e));
+        List<io.ovsanp.compiler.eval.Packet> out = new ArrayList<>();
+        for (int i = 0; i < count * 4 && out.size() < count; i++) {
+            IpAddress src = pick(sources);
+            List<IpAddress> same = dsts.stream()
+                    .filter(d -> d.family() == src.family() && !d.equals(src))
+                    .toList();
+            if (same.isEmpty()) continue;
+            IpAddress dst = pick(same);
+            int kind = r.nextInt(8);
+            if (kind == 0) {
+                out.add(io.ovsanp.compiler.eval.Packet.icmp(src, dst));
+            } else {
+                Protocol proto = kind < 5 ? Protocol.TCP : kind < 7 ? Protocol.UDP : Protocol.SCTP;
+                int port = chance(0.8) ? PORTS[r.nextInt(PORTS.length)] : 1 + r.nextInt(65535);
+                out.add(io.ovsanp.compiler.eval.Packet.of(src, dst, proto, port));
+            }
+        }
+        return out;
+    }
+}

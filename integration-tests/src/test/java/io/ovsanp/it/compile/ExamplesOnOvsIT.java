@@ -1,0 +1,127 @@
+package io.ovsanp.it.compile;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.ovsanp.compiler.cluster.ClusterSnapshot;
+import io.ovsanp.compiler.cluster.NodeInfo;
+import io.ovsanp.compiler.cluster.PodInfo;
+import io.ovsanp.compiler.compile.Allocation;
+import io.ovsanp.compiler.compile.CompileOptions;
+import io.ovsanp.compiler.compile.CompileResult;
+import io.ovsanp.compiler.compile.Compiler;
+import io.ovsanp.compiler.eval.Evaluator;
+import io.ovsanp.compiler.eval.Packet;
+import io.ovsanp.compiler.eval.Verdict;
+import io.ovsanp.compiler.net.IpAddress;
+import io.ovsanp.compiler.ofctl.OfctlRenderer;
+import io.ovsanp.compiler.policy.EffectivePolicies;
+import io.ovsanp.compiler.policy.PolicyValidator;
+import io.ovsanp.compiler.policy.Protocol;
+import io.ovsanp.controller.snapshot.SnapshotLoader;
+import io.ovsanp.it.ovs.Bridge;
+import io.ovsanp.it.ovs.OvsSupport;
+import io.ovsanp.it.ovs.PrivateOvs;
+import io.ovsanp.it.ovs.TraceVerdict;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Every example in {@code examples/}, compiled for every node, loaded into a real ovs-vswitchd and
+ * probed with {@code ofproto/trace}: OVS must give the reference evaluator's verdict for every pod on
+ * the node towards every pod, node and external address, on the ports the stories are about.
+ */
+class ExamplesOnOvsIT {
+    static final List<String> EXTERNAL =
+            List.of("203.0.113.10", "10.10.0.5", "198.51.100.53", "192.0.2.100", "8.8.8.8", "2001:db8::5");
+
+    private static PrivateOvs ovs;
+    private static Bridge bridge;
+
+    static Path repo() {
+        return Path.of(System.getProperty("ovsanp.repo", "..")).toAbsolutePath().normalize();
+    }
+
+    static Stream<Path> examples() throws IOException {
+        try (Stream<Path> s = Files.list(repo().resolve("examples"))) {
+            return s
+                    .filter(Files::isDirectory)
+                    .filter(p -> !p.getFileName().toString().startsWith("_"))
+                    .sorted()
+                    .toList()
+                    .stream();
+        }
+    }
+
+    @BeforeEach
+    void startOvs() {
+        OvsSupport.assumeOvsAvailable();
+        if (ovs == null) {
+            ovs = PrivateOvs.start();
+            bridge = ovs.addBridge("br-int");
+        }
+    }
+
+    @AfterAll
+    static void stopOvs() {
+        if (ovs != null) ovs.close();
+        ovs = null;
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("examples")
+    void ovsAgreesWithTheEvaluatorOnEveryNode(Path example) throws Exception {
+        ClusterSnapshot snapshot = SnapshotLoader.load(List.of(example));
+        EffectivePolicies policies = PolicyValidator.validate(snapshot);
+        Evaluator evaluator = new Evaluator(snapshot, policies);
+        int checked = 0;
+        for (String node : snapshot.nodeNames()) {
+            CompileResult r = Compiler.compile(snapshot, policies, node, Allocation.EMPTY, CompileOptions.DEFAULT);
+            bridge.delFlows();
+            bridge.addFlows(OfctlRenderer.renderAll(r.flows(), CompileOptions.DEFAULT.pipeline()));
+            assertThat(bridge.dumpFlows()).hasSize(r.flows().size());
+            for (Packet p : probes(snapshot, node)) {
+                Verdict expected = evaluator.evaluate(p);
+                TraceVerdict got = bridge.traceFinalVerdict(TraceSpecs.of(p));
+                assertThat(!got.dropped())
+                        .as(
+                                "%s on node %s: %s%nevaluator: %s%n%s%nflows:%n%s",
+                                example.getFileName(), node, p, expected.explain(), got.trace(), bridge.describe())
+                        .isEqualTo(expected.allowed());
+                checked++;
+            }
+        }
+        assertThat(checked).isGreaterThan(0);
+    }
+
+    static List<Packet> probes(ClusterSnapshot s, String node) {
+        List<IpAddress> dsts = new ArrayList<>();
+        s.pods().forEach(p -> dsts.addAll(p.ips()));
+        for (NodeInfo n : s.nodes()) dsts.addAll(n.addresses());
+        EXTERNAL.forEach(e -> dsts.add(IpAddress.parse(e)));
+        List<Packet> out = new ArrayList<>();
+        for (PodInfo src : s.pods()) {
+            if (!src.nodeName().equals(node) || src.hostNetwork()) continue;
+            for (IpAddress from : src.ips()) {
+                for (IpAddress to : dsts.stream().distinct().toList()) {
+                    if (to.family() != from.family() || to.equals(from)) continue;
+                    out.add(Packet.of(from, to, Protocol.TCP, 6443));
+                    out.add(Packet.of(from, to, Protocol.TCP, 443));
+                    out.add(Packet.of(from, to, Protocol.TCP, 10250));
+                    out.add(Packet.of(from, to, Protocol.TCP, 31000));
+                    out.add(Packet.of(from, to, Protocol.UDP, 53));
+                    out.add(Packet.of(from, to, Protocol.TCP, 8080));
+                    out.add(Packet.icmp(from, to));
+                }
+            }
+        }
+        return out;
+    }
+}

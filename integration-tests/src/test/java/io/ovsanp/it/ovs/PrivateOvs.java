@@ -1,0 +1,251 @@
+package io.ovsanp.it.ovs;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.stream.Stream;
+
+/**
+ * A private Open vSwitch for one test: its own run directory (database, sockets, pid files and logs,
+ * via {@code OVS_RUNDIR}/{@code OVS_LOGDIR}/{@code OVS_DBDIR}), its own {@code ovsdb-server}, and an
+ * {@code ovs-vswitchd} in its own network namespace.
+ *
+ * <p>The namespace is what lets several instances, and a system OVS, coexist: only one userspace
+ * ({@code netdev}) datapath can exist per network namespace, and a second vswitchd in the same one
+ * fails with "datapath ovs-netdev already exists but cannot be opened" (OVS-NOTES.md §6.1).
+ *
+ * <p>{@link #close()} stops only the daemons this instance started, identified by their pid files
+ * and checked against their command line ({@link Processes#stop}), then deletes the namespace and
+ * the run directory. It is idempotent, also runs when {@link #start()} fails halfway, and is
+ * registered as a shutdown hook.
+ */
+public final class PrivateOvs implements AutoCloseable {
+    private static final Duration CMD_TIMEOUT = Duration.ofSeconds(30);
+    private static final long STOP_GRACE_SECONDS = 5;
+    private static final Duration STOP_GRACE = Duration.ofSeconds(STOP_GRACE_SECONDS);
+    private static final String OVSDB = "ovsdb-server";
+    private static final String VSWITCHD = "ovs-vswitchd";
+
+    private final Path schema;
+    private final String vswitchdProgram;
+    private final String netns;
+    private final Map<String, Long> pids = new LinkedHashMap<>();
+    private final Thread shutdownHook = new Thread(this::closeQuietly, "private-ovs-cleanup");
+    private Path runDir;
+    private Cmd cmd;
+    private boolean netnsCreated;
+    private boolean closed;
+
+    /** Chooses names only; {@link #launch()} creates everything. */
+    PrivateOvs(Path schema, String vswitchdProgram) {
+        this.schema = schema;
+        this.vswitchdProgram = vswitchdProgram;
+        this.netns = "ovsanp-it-" + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 16);
+    }
+
+    /** Starts ovsdb-server and ovs-vswitchd; call {@link OvsSupport#assumeOvsAvailable()} first. */
+    public static PrivateOvs start() {
+        return new PrivateOvs(OvsSupport.SCHEMA, VSWITCHD).launch();
+    }
+
+    /** Starts the daemons, or cleans up whatever was created and rethrows. */
+    synchronized PrivateOvs launch() {
+        if (closed || cmd != null) {
+            throw new IllegalStateException("launch() may run once, before close()");
+        }
+        Runtime.getRuntime().addShutdownHook(shutdownHook);
+        try {
+            runDir = Files.createTempDirectory(Path.of("/tmp"), "ovsanp-it-"); // short: socket paths
+            String dir = runDir.toString();
+            cmd = new Cmd(Map.of("OVS_RUNDIR", dir, "OVS_LOGDIR", dir, "OVS_DBDIR", dir), CMD_TIMEOUT);
+            cmd.run("ip", "netns", "add", netns);
+            netnsCreated = true; // only now: a name clash must not make us delete someone else's netns
+            cmd.run("ovsdb-tool", "create", file("conf.db"), schema.toString());
+            cmd.run(
+                    OVSDB,
+                    file("conf.db"),
+                    "--remote=punix:" + file("db.sock"),
+                    "--pidfile=" + pidFile(OVSDB),
+                    "--detach",
+                    "--log-file=" + file(OVSDB + ".log"));
+            pids.put(OVSDB, readPid(OVSDB).orElseThrow(() -> new IllegalStateException("no pid file for " + OVSDB)));
+            vsctl("--no-wait", "init");
+            cmd.run(
+                    "ip",
+                    "netns",
+                    "exec",
+                    netns,
+                    vswitchdProgram,
+                    "unix:" + file("db.sock"),
+                    "--pidfile=" + pidFile(VSWITCHD),
+                    "--detach",
+                    "--log-file=" + file(VSWITCHD + ".log"));
+            pids.put(
+                    VSWITCHD,
+                    readPid(VSWITCHD).orElseThrow(() -> new IllegalStateException("no pid file for " + VSWITCHD)));
+            return this;
+        } catch (IOException | RuntimeException e) {
+            try {
+                close();
+            } catch (RuntimeException cleanup) {
+                e.addSuppressed(cleanup);
+            }
+            throw e instanceof IOException io ? new UncheckedIOException(io) : (RuntimeException) e;
+        }
+    }
+
+    /**
+     * Adds a userspace bridge as the controller expects to find br-int (OVS-NOTES.md §5.1, §5.3):
+     * {@code fail_mode=secure} set at creation (changing it later clears the tables), in-band
+     * control off, OpenFlow 1.0/1.3/1.4. Returns once its {@code <br>.mgmt} socket exists.
+     */
+    public synchronized Bridge addBridge(String name) {
+        vsctl(
+                "add-br",
+                name,
+                "--",
+                "set",
+                "bridge",
+                name,
+                "datapath_type=netdev",
+                "fail_mode=secure",
+                "protocols=OpenFlow10,OpenFlow13,OpenFlow14",
+                "other_config:disable-in-band=true");
+        Path mgmt = runDir().resolve(name + ".mgmt");
+        Processes.waitUntil(() -> Files.exists(mgmt), Duration.ofSeconds(10), "management socket " + mgmt);
+        return new Bridge(this, name, mgmt);
+    }
+
+    /** Runs {@code ovs-vsctl} against this instance's database. */
+    public Cmd.Result vsctl(String... args) {
+        return cmd().run(concat(List.of("ovs-vsctl", "--db=unix:" + file("db.sock"), "--timeout=30"), args));
+    }
+
+    /** Runs {@code ovs-appctl} against this instance's ovs-vswitchd. */
+    public Cmd.Result appctl(String... args) {
+        return cmd().run(concat(
+                List.of("ovs-appctl", "-t", vswitchdControlSocket().toString()), args));
+    }
+
+    /** The unixctl socket of ovs-vswitchd, {@code <rundir>/ovs-vswitchd.<pid>.ctl}. */
+    public synchronized Path vswitchdControlSocket() {
+        Long pid = pids.get(VSWITCHD);
+        if (pid == null) {
+            throw new IllegalStateException("ovs-vswitchd is not running");
+        }
+        return runDir().resolve(VSWITCHD + "." + pid + ".ctl");
+    }
+
+    public synchronized Path runDir() {
+        if (runDir == null) {
+            throw new IllegalStateException("not launched");
+        }
+        return runDir;
+    }
+
+    public String netns() {
+        return netns;
+    }
+
+    /** Daemon name to pid, for the daemons that are (or were) running. */
+    public synchronized Map<String, Long> pids() {
+        return Map.copyOf(pids);
+    }
+
+    synchronized Cmd cmd() {
+        if (cmd == null || closed) {
+            throw new IllegalStateException("private OVS is not running");
+        }
+        return cmd;
+    }
+
+    /**
+     * Stops the daemons (SIGTERM, then SIGKILL after {@value #STOP_GRACE_SECONDS} s), deletes the
+     * namespace and the run directory. Tries every step; throws afterwards if any failed.
+     */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            Runtime.getRuntime().removeShutdownHook(shutdownHook);
+        } catch (IllegalStateException alreadyShuttingDown) {
+            // We are the shutdown hook, or the JVM is exiting anyway.
+        }
+        List<String> problems = new ArrayList<>();
+        if (runDir != null) {
+            for (String daemon : List.of(VSWITCHD, OVSDB)) {
+                Optional<Long> pid = Optional.ofNullable(pids.get(daemon)).or(() -> readPid(daemon));
+                // Our daemons' command lines name files inside the run dir: "<runDir>/conf.db", ...
+                if (pid.isPresent() && !Processes.stop(pid.get(), runDir + "/", STOP_GRACE)) {
+                    problems.add(daemon + " (pid " + pid.get() + ") survived SIGKILL");
+                }
+            }
+        }
+        if (netnsCreated) {
+            Cmd.Result r = new Cmd(Map.of(), CMD_TIMEOUT).tryRun("ip", "netns", "del", netns);
+            if (!r.ok()) {
+                problems.add("ip netns del " + netns + ": " + r.stderr().strip());
+            }
+        }
+        if (runDir != null) {
+            deleteRecursively(runDir, problems);
+        }
+        if (!problems.isEmpty()) {
+            throw new IllegalStateException("private OVS cleanup incomplete: " + String.join("; ", problems));
+        }
+    }
+
+    private void closeQuietly() {
+        try {
+            close();
+        } catch (RuntimeException e) {
+            System.err.println("[private-ovs] " + e.getMessage());
+        }
+    }
+
+    private Optional<Long> readPid(String daemon) {
+        try {
+            return Optional.of(Long.parseLong(Files.readString(pidFile(daemon)).strip()));
+        } catch (IOException | NumberFormatException e) {
+            return Optional.empty();
+        }
+    }
+
+    private Path pidFile(String daemon) {
+        return runDir.resolve(daemon + ".pid");
+    }
+
+    private String file(String name) {
+        return runDir().resolve(name).toString();
+    }
+
+    private static void deleteRecursively(Path root, List<String> problems) {
+        try (Stream<Path> walk = Files.walk(root)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException | UncheckedIOException e) {
+            if (Files.exists(root)) {
+                problems.add("deleting " + root + ": " + e);
+            }
+        }
+    }
+
+    private static String[] concat(List<String> head, String... tail) {
+        List<String> all = new ArrayList<>(head);
+        all.addAll(List.of(tail));
+        return all.toArray(String[]::new);
+    }
+}

@@ -1,0 +1,40 @@
+package io.ovsanp.controller.cli;
+
+import io.ovsanp.compiler.cluster.ClusterSnapshot;
+import io.ovsanp.compiler.diag.Diagnostic;
+import io.ovsanp.compiler.diag.Severity;
+import io.ovsanp.compiler.policy.EffectivePolicies;
+import io.ovsanp.compiler.policy.PolicyValidator;
+import io.ovsanp.controller.snapshot.SnapshotLoadException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+/** {@code ovs-anp validate}: every diagnostic with file and field; exit 1 if any error or warning. */
+@Command(
+        name = "validate",
+        mixinStandardHelpOptions = true,
+        description = "Check policies against the API's rules; print diagnostics with file and field.")
+final class ValidateCommand extends CliCommand {
+    @Mixin
+    ClusterOptions cluster;
+
+    @Override
+    int execute() throws SnapshotLoadException {
+        ClusterSnapshot snapshot = cluster.load();
+        EffectivePolicies policies = PolicyValidator.validate(snapshot);
+        int errors = 0;
+        int warnings = 0;
+        int notes = 0;
+        for (Diagnostic d : policies.diagnostics()) {
+            out().println(d.render());
+            if (d.severity() == Severity.ERROR) errors++;
+            else if (d.severity() == Severity.WARNING) warnings++;
+            else notes++;
+        }
+        int policyCount =
+                snapshot.adminPolicies().size() + snapshot.networkPolicies().size();
+        out().println(policyCount + " policies checked: " + errors + " errors, " + warnings + " warnings, " + notes
+                + " notes");
+        return errors + warnings > 0 ? Main.EXIT_FOUND : Main.EXIT_OK;
+    }
+}

@@ -1,0 +1,140 @@
+package io.ovsanp.controller.snapshot;
+
+import io.ovsanp.compiler.policy.Peer;
+import io.ovsanp.compiler.policy.PortMatch;
+import io.ovsanp.compiler.policy.Protocol;
+import io.ovsanp.compiler.policy.Tier;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * ANP/BANP egress peers ({@code AdminNetworkPolicyEgressPeer}, {@code
+ * BaselineAdminNetworkPolicyEgressPeer}) and ports ({@code AdminNetworkPolicyPort}), v0.1.7. Both
+ * require exactly one field. The API says a consumer that sees no known field set must assume a
+ * newer, unknown peer kind and fail closed, so any peer problem yields {@link Peer.Unsupported}.
+ */
+final class AdminPeerReader {
+    /** ANP peers; BANP has no domainNames (an unknown field there). */
+    private static final List<String> ANP_PEER_FIELDS =
+            List.of("namespaces", "pods", "nodes", "networks", "domainNames");
+
+    private static final List<String> BANP_PEER_FIELDS = List.of("namespaces", "pods", "nodes", "networks");
+    private static final List<String> PORT_FIELDS = List.of("portNumber", "portRange", "namedPort");
+
+    private AdminPeerReader() {}
+
+    static Peer peer(FieldReader r, Tier tier, JsonNode node, String path) {
+        if (!r.requireObject(node, path)) {
+            return new Peer.Unsupported("peer is not an object");
+        }
+        List<String> known = tier == Tier.ADMIN ? ANP_PEER_FIELDS : BANP_PEER_FIELDS;
+        int before = r.problemCount();
+        int unknown = r.rejectUnknown(node, path, known);
+        List<String> set =
+                known.stream().filter(f -> FieldReader.get(node, f) != null).toList();
+        if (set.size() > 1 || (set.isEmpty() && unknown == 0)) {
+            r.error(path, exactlyOne(known, set));
+        }
+        if (r.problemCount() != before) {
+            return new Peer.Unsupported(
+                    unknown > 0
+                            ? "unknown peer field"
+                            : set.isEmpty()
+                                    ? "no peer field set"
+                                    : "several peer fields set: " + String.join(", ", set));
+        }
+        String field = set.get(0);
+        JsonNode value = FieldReader.get(node, field);
+        String p = FieldPath.field(path, field);
+        Optional<? extends Peer> peer;
+        switch (field) {
+            case "namespaces":
+                peer = SelectorReader.read(r, value, p).map(Peer.Namespaces::new);
+                break;
+            case "pods":
+                peer = AdminPolicyReader.namespacedPod(r, value, p);
+                break;
+            case "nodes":
+                peer = SelectorReader.read(r, value, p).map(Peer.Nodes::new);
+                break;
+            case "networks":
+                peer = r.stringList(node, path, field, true).map(Peer.Networks::new);
+                break;
+            case "domainNames":
+                peer = r.stringList(node, path, field, true).map(Peer.DomainNames::new);
+                break;
+            default:
+                throw new AssertionError(field);
+        }
+        if (r.problemCount() != before || peer.isEmpty()) {
+            return new Peer.Unsupported("invalid " + field + " peer");
+        }
+        return peer.get();
+    }
+
+    /** One {@code ports} entry; empty (and reported) when it is not exactly one valid field. */
+    static Optional<PortMatch> port(FieldReader r, JsonNode node, String path) {
+        if (!r.requireObject(node, path)) {
+            return Optional.empty();
+        }
+        int before = r.problemCount();
+        int unknown = r.rejectUnknown(node, path, PORT_FIELDS);
+        List<String> set = PORT_FIELDS.stream()
+                .filter(f -> FieldReader.get(node, f) != null)
+                .toList();
+        if (set.size() > 1 || (set.isEmpty() && unknown == 0)) {
+            r.error(path, exactlyOne(PORT_FIELDS, set));
+        }
+        if (r.problemCount() != before) {
+            return Optional.empty();
+        }
+        String field = set.get(0);
+        JsonNode value = FieldReader.get(node, field);
+        String p = FieldPath.field(path, field);
+        if (field.equals("namedPort")) {
+            return r.string(node, path, field, true).map(name -> new PortMatch.Named(name, Optional.empty()));
+        }
+        if (!r.requireObject(value, p)) {
+            return Optional.empty();
+        }
+        if (field.equals("portNumber")) {
+            r.rejectUnknown(value, p, List.of("protocol", "port"));
+            Optional<Protocol> protocol = protocol(r, value, p);
+            OptionalInt port = r.int32(value, p, "port", true);
+            if (r.problemCount() != before || protocol.isEmpty() || port.isEmpty()) {
+                return Optional.empty();
+            }
+            return Optional.of(new PortMatch.Number(protocol.get(), port.getAsInt()));
+        }
+        r.rejectUnknown(value, p, List.of("protocol", "start", "end"));
+        Optional<Protocol> protocol = protocol(r, value, p);
+        OptionalInt start = r.int32(value, p, "start", true);
+        OptionalInt end = r.int32(value, p, "end", true);
+        if (r.problemCount() != before || protocol.isEmpty() || start.isEmpty() || end.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new PortMatch.Range(protocol.get(), start.getAsInt(), end.getAsInt()));
+    }
+
+    /** {@code protocol}: TCP, UDP or SCTP; absent means TCP (CRD default). */
+    static Optional<Protocol> protocol(FieldReader r, JsonNode node, String path) {
+        Optional<String> text = r.string(node, path, "protocol", false);
+        if (text.isEmpty()) {
+            return FieldReader.get(node, "protocol") == null ? Optional.of(Protocol.TCP) : Optional.empty();
+        }
+        Optional<Protocol> p = Protocol.fromApi(text.get());
+        if (p.isEmpty()) {
+            r.error(
+                    FieldPath.field(path, "protocol"),
+                    "unknown protocol \"" + text.get() + "\" (expected TCP, UDP or SCTP)");
+        }
+        return p;
+    }
+
+    private static String exactlyOne(List<String> known, List<String> set) {
+        return "exactly one of " + String.join(", ", known) + " must be set, found "
+                + (set.isEmpty() ? "none" : String.join(" and ", set));
+    }
+}

@@ -1,0 +1,183 @@
+package io.ovsanp.controller.snapshot;
+
+import io.ovsanp.compiler.diag.ObjectRef;
+import io.ovsanp.compiler.diag.SourceRef;
+import io.ovsanp.compiler.policy.Action;
+import io.ovsanp.compiler.policy.AdminPolicy;
+import io.ovsanp.compiler.policy.LabelSelector;
+import io.ovsanp.compiler.policy.Peer;
+import io.ovsanp.compiler.policy.PortMatch;
+import io.ovsanp.compiler.policy.Rule;
+import io.ovsanp.compiler.policy.Subject;
+import io.ovsanp.compiler.policy.Tier;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Reads an AdminNetworkPolicy or BaselineAdminNetworkPolicy ({@code policy.networking.k8s.io/v1alpha1},
+ * schema of release v0.1.7) from its JSON tree, field by field. Every structural problem (unknown
+ * field, wrong JSON type, missing required field, zero or several fields where exactly one is
+ * required, invalid selector) becomes an ERROR in {@link AdminPolicy#readProblems()} with its field
+ * path; value limits (priority range, CIDR syntax, port range, list lengths) are left to the
+ * validator. The reader never throws for bad input:
+ *
+ * <ul>
+ *   <li>an unreadable subject reads as {@link Subject#ALL}, the problem under {@code spec.subject};
+ *   <li>every {@code spec.egress} entry yields a {@link Rule} at its list position, even when
+ *       unreadable (action DENY when the action cannot be read), with its problems under {@code
+ *       spec.egress[i]}, so the validator can realise it fail-closed;
+ *   <li>a peer that is not exactly one known field reads as {@link Peer.Unsupported};
+ *   <li>an invalid {@code ports} entry is left out (its problem is under the rule's path).
+ * </ul>
+ *
+ * {@code status} is ignored; {@code spec.ingress} is only counted.
+ */
+public final class AdminPolicyReader {
+    private static final List<String> TOP_FIELDS = List.of("apiVersion", "kind", "metadata", "spec", "status");
+    private static final List<String> ANP_SPEC_FIELDS = List.of("priority", "subject", "ingress", "egress");
+    private static final List<String> BANP_SPEC_FIELDS = List.of("subject", "ingress", "egress");
+    private static final List<String> SUBJECT_FIELDS = List.of("namespaces", "pods");
+    private static final List<String> RULE_FIELDS = List.of("name", "action", "to", "ports");
+
+    private AdminPolicyReader() {}
+
+    /** {@code object} is the whole manifest (apiVersion, kind, metadata, spec). */
+    public static AdminPolicy read(JsonNode object, Tier tier, SourceRef source) {
+        if (tier == Tier.NETWORK_POLICY) {
+            throw new IllegalArgumentException("not an admin tier: " + tier);
+        }
+        JsonNode meta = object.isObject() ? FieldReader.get(object, "metadata") : null;
+        String name = text(meta, "name");
+        String uid = text(meta, "uid");
+        FieldReader r = new FieldReader(new ObjectRef(tier.kind(), "", name, uid, source));
+        if (!r.requireObject(object, "")) {
+            return new AdminPolicy(r.object(), tier, 0, Subject.ALL, List.of(), 0, r.problems());
+        }
+        r.rejectUnknown(object, "", TOP_FIELDS);
+        JsonNode spec = FieldReader.get(object, "spec");
+        if (spec == null) {
+            r.missing("spec");
+            return new AdminPolicy(r.object(), tier, 0, Subject.ALL, List.of(), 0, r.problems());
+        }
+        if (!r.requireObject(spec, "spec")) {
+            return new AdminPolicy(r.object(), tier, 0, Subject.ALL, List.of(), 0, r.problems());
+        }
+        r.rejectUnknown(spec, "spec", tier == Tier.ADMIN ? ANP_SPEC_FIELDS : BANP_SPEC_FIELDS);
+        // An unreadable priority orders as 0; the validator decides what that policy may still do.
+        int priority =
+                tier == Tier.ADMIN ? r.int32(spec, "spec", "priority", true).orElse(0) : 0;
+        Subject subject = subject(r, spec);
+        int ingressCount =
+                r.list(spec, "spec", "ingress", false).map(List::size).orElse(0);
+        List<Rule> egress = new ArrayList<>();
+        List<JsonNode> rules = r.list(spec, "spec", "egress", false).orElse(List.of());
+        for (int i = 0; i < rules.size(); i++) {
+            egress.add(rule(r, tier, rules.get(i), i));
+        }
+        return new AdminPolicy(r.object(), tier, priority, subject, egress, ingressCount, r.problems());
+    }
+
+    private static String text(JsonNode object, String field) {
+        JsonNode v = object == null || !object.isObject() ? null : FieldReader.get(object, field);
+        return v != null && v.isString() ? v.stringValue() : "";
+    }
+
+    private static Subject subject(FieldReader r, JsonNode spec) {
+        JsonNode subject = FieldReader.get(spec, "subject");
+        String path = "spec.subject";
+        if (subject == null) {
+            r.missing(path);
+            return Subject.ALL;
+        }
+        if (!r.requireObject(subject, path)) {
+            return Subject.ALL;
+        }
+        int before = r.problemCount();
+        r.rejectUnknown(subject, path, SUBJECT_FIELDS);
+        JsonNode namespaces = FieldReader.get(subject, "namespaces");
+        JsonNode pods = FieldReader.get(subject, "pods");
+        if ((namespaces == null) == (pods == null)) {
+            r.error(
+                    path,
+                    "exactly one of namespaces or pods must be set, found "
+                            + (namespaces == null ? "neither" : "both"));
+            return Subject.ALL;
+        }
+        Optional<Subject> read = namespaces != null
+                ? SelectorReader.read(r, namespaces, FieldPath.field(path, "namespaces"))
+                        .map(ns -> new Subject(ns, LabelSelector.ALL))
+                : namespacedPod(r, pods, FieldPath.field(path, "pods"))
+                        .map(p -> new Subject(p.namespaceSelector(), p.podSelector()));
+        return r.problemCount() == before ? read.orElse(Subject.ALL) : Subject.ALL;
+    }
+
+    /** NamespacedPod: namespaceSelector and podSelector, both required (v1alpha1). */
+    static Optional<Peer.Pods> namespacedPod(FieldReader r, JsonNode node, String path) {
+        if (!r.requireObject(node, path)) {
+            return Optional.empty();
+        }
+        int before = r.problemCount();
+        r.rejectUnknown(node, path, List.of("namespaceSelector", "podSelector"));
+        Optional<LabelSelector> ns = selector(r, node, path, "namespaceSelector");
+        Optional<LabelSelector> pod = selector(r, node, path, "podSelector");
+        if (r.problemCount() != before || ns.isEmpty() || pod.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new Peer.Pods(ns.get(), pod.get()));
+    }
+
+    private static Optional<LabelSelector> selector(FieldReader r, JsonNode parent, String path, String field) {
+        JsonNode sel = FieldReader.get(parent, field);
+        String p = FieldPath.field(path, field);
+        if (sel == null) {
+            r.missing(p);
+            return Optional.empty();
+        }
+        return SelectorReader.read(r, sel, p);
+    }
+
+    private static Rule rule(FieldReader r, Tier tier, JsonNode node, int index) {
+        String path = FieldPath.index("spec.egress", index);
+        if (!r.requireObject(node, path)) {
+            return new Rule(index, "", Action.DENY, List.of(), List.of());
+        }
+        r.rejectUnknown(node, path, RULE_FIELDS);
+        String name = r.string(node, path, "name", false).orElse("");
+        Action action = r.string(node, path, "action", true)
+                .flatMap(a -> {
+                    Optional<Action> parsed = Action.fromApi(a);
+                    if (parsed.isEmpty()) {
+                        r.error(
+                                FieldPath.field(path, "action"),
+                                "unknown action \"" + a + "\" (expected Allow, Deny or Pass)");
+                    }
+                    return parsed;
+                })
+                .orElse(Action.DENY);
+        List<Peer> peers = new ArrayList<>();
+        String toPath = FieldPath.field(path, "to");
+        Optional<List<JsonNode>> to = r.list(node, path, "to", true);
+        if (to.isPresent() && to.get().isEmpty()) {
+            r.error(toPath, "must list at least one peer");
+        }
+        List<JsonNode> toItems = to.orElse(List.of());
+        for (int j = 0; j < toItems.size(); j++) {
+            peers.add(AdminPeerReader.peer(r, tier, toItems.get(j), FieldPath.index(toPath, j)));
+        }
+        List<PortMatch> ports = new ArrayList<>();
+        String portsPath = FieldPath.field(path, "ports");
+        Optional<List<JsonNode>> portItems = r.list(node, path, "ports", false);
+        if (portItems.isPresent() && portItems.get().isEmpty()) {
+            // Absent means every port; present and empty is invalid and must not read as "absent".
+            r.error(portsPath, "must list at least one port when present");
+        }
+        List<JsonNode> portList = portItems.orElse(List.of());
+        for (int k = 0; k < portList.size(); k++) {
+            AdminPeerReader.port(r, portList.get(k), FieldPath.index(portsPath, k))
+                    .ifPresent(ports::add);
+        }
+        return new Rule(index, name, action, peers, ports);
+    }
+}

@@ -1,0 +1,186 @@
+package io.ovsanp.controller.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+class CliTest {
+    private static String example(String name) {
+        return CliRun.repo().resolve("examples").resolve(name).toString();
+    }
+
+    @Test
+    void compilePrintsTheWholePipelineForOneNode() {
+        CliRun r = CliRun.of("compile", "--cluster", example("node-ports-blocked"), "--node", "worker-1");
+        assertThat(r.exit()).isZero();
+        assertThat(r.out()).contains("table=0,priority=0").contains("conj_id=").contains("actions=NORMAL");
+        assertThat(r.out().lines().filter(l -> !l.startsWith("#"))).allMatch(l -> l.startsWith("table="));
+    }
+
+    @Test
+    void compileWithoutNodeHeadsEachNodeSection() {
+        CliRun r = CliRun.of("compile", "--cluster", example("internet-blocked-intranet-allowed"));
+        assertThat(r.exit()).isZero();
+        assertThat(r.out())
+                .contains("# node: cp-1")
+                .contains("# node: worker-1")
+                .contains("# node: worker-2");
+    }
+
+    @Test
+    void unknownNodeIsBadInput() {
+        CliRun r = CliRun.of("compile", "--cluster", example("node-ports-blocked"), "--node", "nope");
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).contains("nope").contains("worker-1");
+    }
+
+    @Test
+    void jsonFormatIsValidJsonWithFlowsAndStats() {
+        CliRun r = CliRun.of(
+                "compile",
+                "--cluster",
+                example("node-ports-blocked"),
+                "--node",
+                "worker-2",
+                "--format",
+                "json",
+                "--stats");
+        assertThat(r.exit()).isZero();
+        JsonNode root = JsonMapper.builder().build().readTree(r.out());
+        JsonNode node = root.get("nodes").get(0);
+        assertThat(node.get("node").asString()).isEqualTo("worker-2");
+        assertThat(node.get("flows").size()).isGreaterThan(10);
+        assertThat(node.get("stats").get("rules").size()).isEqualTo(1);
+    }
+
+    @Test
+    void explainStartsWithTheVerdict() {
+        CliRun deny = CliRun.of(
+                "explain",
+                "--cluster",
+                example("node-ports-blocked"),
+                "--from",
+                "shop/web",
+                "--to",
+                "172.18.0.12",
+                "--port",
+                "10250");
+        assertThat(deny.exit()).isZero();
+        assertThat(deny.out()).startsWith("DENY").contains("protect-nodes");
+        CliRun allow = CliRun.of(
+                "explain",
+                "--cluster",
+                example("node-ports-blocked"),
+                "--from",
+                "shop/web",
+                "--to",
+                "203.0.113.10",
+                "--port",
+                "10250");
+        assertThat(allow.out()).startsWith("ALLOW");
+    }
+
+    @Test
+    void explainOfAnUnknownPodIsBadInput() {
+        CliRun r = CliRun.of(
+                "explain",
+                "--cluster",
+                example("node-ports-blocked"),
+                "--from",
+                "shop/nope",
+                "--to",
+                "1.2.3.4",
+                "--port",
+                "80");
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).contains("shop/nope");
+    }
+
+    @Test
+    void validateOfTheExamplesFindsNothing() {
+        for (String ex : List.of(
+                "internet-blocked-intranet-allowed",
+                "external-dns-despite-networkpolicy",
+                "node-ports-blocked",
+                "apiserver-reachable-despite-deny",
+                "workloads-blocked-from-apiserver")) {
+            CliRun r = CliRun.of("validate", "--cluster", example(ex));
+            assertThat(r.exit()).as(ex + ":\n" + r.out()).isZero();
+        }
+    }
+
+    @Test
+    void validateReportsFileAndFieldAndExitsOne(@TempDir Path dir) throws IOException {
+        Files.writeString(dir.resolve("bad.yaml"), """
+                apiVersion: policy.networking.k8s.io/v1alpha1
+                kind: AdminNetworkPolicy
+                metadata: {name: bad}
+                spec:
+                  priority: 1001
+                  subject: {namespaces: {}}
+                  egress:
+                  - name: x
+                    action: Deny
+                    to: [{networks: ["10.0.0.0/33"]}]
+                """);
+        CliRun r = CliRun.of("validate", "--cluster", dir.toString());
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.out()).contains("bad.yaml").contains("spec.priority").contains("spec.egress[0].to[0].networks[0]");
+    }
+
+    @Test
+    void malformedYamlIsExitTwoWithFileAndDocument(@TempDir Path dir) throws IOException {
+        Files.writeString(
+                dir.resolve("broken.yaml"),
+                "apiVersion: v1\nkind: Namespace\nmetadata: {name: a}\n---\n" + "kind: [unclosed\n");
+        CliRun r = CliRun.of("compile", "--cluster", dir.toString());
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).contains("broken.yaml").contains("document 1");
+    }
+
+    @Test
+    void aRuleOf50Pods25CidrsAnd10PortsCostsAtMost86Flows(@TempDir Path dir) throws IOException {
+        StringBuilder y = new StringBuilder("apiVersion: v1\nkind: Node\nmetadata: {name: n1}\n");
+        for (int i = 0; i < 50; i++) {
+            y.append("---\napiVersion: v1\nkind: Pod\nmetadata: {name: p")
+                    .append(i)
+                    .append(", namespace: big}\nspec: {nodeName: n1, containers: [{name: c, image: i}]}\n")
+                    .append("status: {phase: Running, podIP: 10.244.0.")
+                    .append(2 * i + 1)
+                    .append("}\n");
+        }
+        List<String> cidrs = new ArrayList<>();
+        for (int i = 0; i < 25; i++) cidrs.add("\"192.168." + (2 * i) + ".0/24\"");
+        StringBuilder ports = new StringBuilder();
+        for (int i = 0; i < 10; i++)
+            ports.append("    - portNumber: {protocol: TCP, port: ")
+                    .append(1000 + 7 * i)
+                    .append("}\n");
+        y.append(
+                        "---\napiVersion: policy.networking.k8s.io/v1alpha1\nkind: AdminNetworkPolicy\nmetadata: {name: big}\n")
+                .append("spec:\n  priority: 1\n  subject: {namespaces: {}}\n  egress:\n  - name: r\n    action: Deny\n")
+                .append("    to: [{networks: [")
+                .append(String.join(", ", cidrs))
+                .append("]}]\n    ports:\n")
+                .append(ports);
+        Files.writeString(dir.resolve("big.yaml"), y.toString());
+        CliRun r = CliRun.of("compile", "--cluster", dir.toString(), "--node", "n1", "--stats");
+        assertThat(r.exit()).as(r.err()).isZero();
+        String line = r.out()
+                .lines()
+                .filter(l -> l.contains("rule AdminNetworkPolicy/big"))
+                .findFirst()
+                .orElseThrow();
+        int flows = Integer.parseInt(line.replaceAll(".*: (\\d+) flows for.*", "$1"));
+        assertThat(flows).isLessThanOrEqualTo(86);
+        assertThat(line).contains("50 sources, 25 destinations, 10 ports").contains("cross product would need 12500");
+    }
+}

@@ -1,0 +1,155 @@
+package io.ovsanp.controller.snapshot;
+
+import static io.ovsanp.controller.snapshot.TestInputs.lines;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.ovsanp.compiler.diag.SourceRef;
+import io.ovsanp.compiler.policy.Action;
+import io.ovsanp.compiler.policy.AdminPolicy;
+import io.ovsanp.compiler.policy.LabelSelector;
+import io.ovsanp.compiler.policy.LabelSelector.Operator;
+import io.ovsanp.compiler.policy.LabelSelector.Requirement;
+import io.ovsanp.compiler.policy.Peer;
+import io.ovsanp.compiler.policy.PortMatch;
+import io.ovsanp.compiler.policy.Protocol;
+import io.ovsanp.compiler.policy.Rule;
+import io.ovsanp.compiler.policy.Subject;
+import io.ovsanp.compiler.policy.Tier;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import tools.jackson.dataformat.yaml.YAMLMapper;
+
+/** Valid ANP/BANP input, and values the reader keeps raw for the validator. */
+class AdminPolicyReaderTest {
+    private static AdminPolicy policy(String name) throws Exception {
+        return TestInputs.admin(TestInputs.load("anp/invalid.yaml"), name);
+    }
+
+    private static LabelSelector labels(String key, String value) {
+        return LabelSelector.of(Map.of(key, value));
+    }
+
+    @Test
+    void readsEveryPeerAndPortKindOfAValidAdminNetworkPolicy() throws Exception {
+        AdminPolicy p = TestInputs.admin(TestInputs.load("cluster/policies/admin.yaml"), "prod-egress");
+
+        assertThat(p.tier()).isEqualTo(Tier.ADMIN);
+        assertThat(p.priority()).isEqualTo(10);
+        assertThat(p.subject()).isEqualTo(new Subject(labels("env", "prod"), LabelSelector.ALL));
+        assertThat(p.ingressRuleCount()).isEqualTo(1);
+        assertThat(p.readProblems()).isEmpty();
+        assertThat(p.egress())
+                .containsExactly(
+                        new Rule(
+                                0,
+                                "allow-dns",
+                                Action.ALLOW,
+                                List.of(new Peer.Pods(
+                                        labels("kubernetes.io/metadata.name", "kube-system"),
+                                        labels("k8s-app", "kube-dns"))),
+                                List.of(
+                                        new PortMatch.Number(Protocol.UDP, 53),
+                                        new PortMatch.Number(Protocol.TCP, 53))),
+                        new Rule(
+                                1,
+                                "deny-apiserver",
+                                Action.DENY,
+                                List.of(new Peer.Nodes(new LabelSelector(
+                                        Map.of(),
+                                        List.of(new Requirement(
+                                                "node-role.kubernetes.io/control-plane",
+                                                Operator.EXISTS,
+                                                List.of()))))),
+                                List.of(
+                                        new PortMatch.Range(Protocol.TCP, 6443, 6444),
+                                        new PortMatch.Number(Protocol.TCP, 443))),
+                        new Rule(
+                                2,
+                                "pass-to-dev",
+                                Action.PASS,
+                                List.of(new Peer.Namespaces(new LabelSelector(
+                                        Map.of(),
+                                        List.of(new Requirement("env", Operator.IN, List.of("dev", "test")))))),
+                                List.of(new PortMatch.Named("http", Optional.empty()))),
+                        new Rule(
+                                3,
+                                "allow-example",
+                                Action.ALLOW,
+                                List.of(new Peer.DomainNames(List.of("*.example.com"))),
+                                List.of()),
+                        new Rule(
+                                4,
+                                "deny-internet",
+                                Action.DENY,
+                                List.of(new Peer.Networks(List.of("0.0.0.0/0", "::/0"))),
+                                List.of()));
+    }
+
+    @Test
+    void readsATreeFromTheApiServerWithoutAFile() throws Exception {
+        var tree = new YAMLMapper()
+                .readTree(
+                        "metadata: {name: api, uid: u-1}\n"
+                                + "spec: {priority: 0, subject: {namespaces: {}}, egress: [{action: Deny, to: [{nodes: {}}]}]}\n");
+
+        AdminPolicy p = AdminPolicyReader.read(tree, Tier.ADMIN, SourceRef.NONE);
+
+        assertThat(p.ref().display()).isEqualTo("AdminNetworkPolicy/api");
+        assertThat(p.ref().uid()).isEqualTo("u-1");
+        assertThat(p.egress())
+                .containsExactly(new Rule(0, "", Action.DENY, List.of(new Peer.Nodes(LabelSelector.ALL)), List.of()));
+        assertThat(p.readProblems()).isEmpty();
+    }
+
+    @Test
+    void valuesOutsideTheApiLimitsAreKeptForTheValidator() throws Exception {
+        AdminPolicy p = policy("raw-values-kept");
+
+        assertThat(p.priority()).isEqualTo(5000);
+        assertThat(p.egress().get(0).peers()).containsExactly(new Peer.Networks(List.of("not-a-cidr", "10.0.0.1/33")));
+        assertThat(p.egress().get(0).ports())
+                .containsExactly(
+                        new PortMatch.Number(Protocol.UDP, 70000), new PortMatch.Range(Protocol.TCP, 9000, 8000));
+        // A protocol the model cannot represent is structural, not a limit.
+        assertThat(lines(p.readProblems()))
+                .containsExactly("ERROR spec.egress[0].ports[2].portNumber.protocol: unknown protocol \"ICMP\""
+                        + " (expected TCP, UDP or SCTP)");
+    }
+
+    @Test
+    void baselinePolicyIsReadWithPassButWithoutPriorityOrDomainNames() throws Exception {
+        AdminPolicy p = TestInputs.admin(TestInputs.load("anp/baseline.yaml"), "default");
+
+        assertThat(p.tier()).isEqualTo(Tier.BASELINE);
+        assertThat(p.ref().kind()).isEqualTo("BaselineAdminNetworkPolicy");
+        assertThat(p.priority()).isZero();
+        assertThat(p.subject()).isEqualTo(new Subject(labels("env", "prod"), LabelSelector.ALL));
+        assertThat(lines(p.readProblems()))
+                .containsExactly(
+                        "ERROR spec.priority: unknown field (expected one of subject, ingress, egress)",
+                        "ERROR spec.egress[1].to[0].domainNames: unknown field"
+                                + " (expected one of namespaces, pods, nodes, networks)");
+        assertThat(p.egress())
+                .containsExactly(
+                        new Rule(
+                                0,
+                                "pass-is-read",
+                                Action.PASS,
+                                List.of(new Peer.Namespaces(LabelSelector.ALL)),
+                                List.of()),
+                        new Rule(
+                                1,
+                                "fqdn-is-anp-only",
+                                Action.ALLOW,
+                                List.of(new Peer.Unsupported("unknown peer field")),
+                                List.of()),
+                        new Rule(
+                                2,
+                                "deny-rest",
+                                Action.DENY,
+                                List.of(new Peer.Nodes(LabelSelector.ALL), new Peer.Networks(List.of("0.0.0.0/0"))),
+                                List.of(new PortMatch.Range(Protocol.UDP, 1, 1024))));
+    }
+}
