@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Writes flows in {@code ovs-ofctl add-flows} syntax: {@code table=T,priority=P,cookie=C,<match>
@@ -55,6 +56,10 @@ public final class OfctlRenderer {
             Field.IPV6_DST,
             Field.IP_PROTO,
             Field.TP_DST);
+
+    /** The fields dump-flows prints before the protocol shorthand. */
+    private static final Set<Field> BEFORE_SHORTHAND =
+            EnumSet.of(Field.CONJ_ID, Field.CT_STATE, Field.CT_ZONE, Field.CT_MARK);
 
     static {
         if (!EnumSet.copyOf(DUMP_ORDER).equals(EnumSet.allOf(Field.class))) {
@@ -122,17 +127,15 @@ public final class OfctlRenderer {
                 continue;
             }
             // OVS prints the shorthand after the ct_* fields, before the registers.
-            if (shorthand != null && f.ordinal() >= Field.REG0.ordinal()) {
+            if (shorthand != null && !BEFORE_SHORTHAND.contains(f)) {
                 append(b, shorthand);
                 shorthand = null;
             }
             if (f == Field.ETH_TYPE) {
                 if (!ETH_SHORTHANDS.containsKey(fm.value().intValue())) {
-                    append(
-                            b,
-                            "dl_type="
-                                    + String.format(
-                                            Locale.ROOT, "0x%04x", fm.value().intValue()));
+                    String type =
+                            String.format(Locale.ROOT, "0x%04x", fm.value().intValue());
+                    append(b, "dl_type=" + type);
                 }
             } else if (f != Field.IP_PROTO || !protoInShorthand) {
                 append(b, f.ofctlName() + "=" + value(fm));
@@ -245,10 +248,6 @@ public final class OfctlRenderer {
             default:
                 return null;
         }
-    }
-
-    static Map<Integer, String> ethShorthands() {
-        return ETH_SHORTHANDS;
     }
 
     private static void append(StringBuilder b, String s) {

@@ -176,4 +176,23 @@ class OfctlRendererTest {
                         + "table=3,priority=5,cookie=0x1 actions=drop\n"
                         + "table=3,priority=0,cookie=0x1 actions=goto_table:4\n");
     }
+
+    @Test
+    void everyActionKindRendersAndParsesBack() {
+        Match ip = Match.ethType(IpFamily.V4);
+        List<FlowAction> samples = List.of(
+                new FlowAction.Output(3),
+                new FlowAction.GotoTable(TableId.of(9)),
+                new FlowAction.Resubmit(TableId.of(2)),
+                new FlowAction.Conjunction(new ConjId(4), 2, 2),
+                new FlowAction.Ct(
+                        true, 7, Optional.of(TableId.of(4)), List.of(new FlowAction.SetField(Field.CT_MARK, 2))),
+                new FlowAction.SetField(Field.REG5, 0xffff_ffffL));
+        assertThat(samples.stream().map(Object::getClass).distinct())
+                .containsExactlyInAnyOrder(FlowAction.class.getPermittedSubclasses());
+        for (FlowAction a : samples) {
+            Flow f = flow(1, 5, 0x1, ip, a);
+            assertThat(OfctlParser.parseFlow(OfctlRenderer.render(f))).isEqualTo(f);
+        }
+    }
 }

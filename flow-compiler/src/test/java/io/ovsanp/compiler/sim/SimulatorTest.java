@@ -4,9 +4,11 @@ import static io.ovsanp.compiler.sim.ConjunctionLookupTest.sim;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.ovsanp.compiler.flow.FlowAction;
 import io.ovsanp.compiler.flow.TableId;
 import io.ovsanp.compiler.ofctl.CtStates;
 import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 class SimulatorTest {
@@ -97,5 +99,22 @@ class SimulatorTest {
         assertThat(SimPacket.icmp("10.0.0.1", "10.0.0.2").tpDst()).isEqualTo(-1);
         assertThat(SimPacket.icmp("fd00::1", "fd00::2").ipProto()).isEqualTo(58);
         assertThatThrownBy(() -> SimPacket.tcp("10.0.0.1", "fd00::2", 80)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void everyActionKindIsSimulated() {
+        List<String> flows = List.of(
+                "table=0,priority=1,ip actions=set_field:0x1->reg0,resubmit(,1),goto_table:2",
+                "table=1,priority=1,ip actions=ct(commit,zone=5,exec(set_field:0x1->ct_mark)),output:7",
+                "table=2,priority=1,ip actions=ct(table=3,zone=5)",
+                "table=3,priority=2,ip,nw_src=10.0.0.1 actions=conjunction(1,1/2)",
+                "table=3,priority=2,ip,nw_dst=10.0.0.2 actions=conjunction(1,2/2)",
+                "table=3,priority=2,conj_id=1,ip actions=NORMAL");
+        assertThat(Stream.of(FlowAction.class.getPermittedSubclasses()).map(Class::getSimpleName))
+                .containsExactlyInAnyOrder("Output", "GotoTable", "Resubmit", "Conjunction", "Ct", "SetField");
+        SimResult r = sim(flows).run(SimPacket.icmp("10.0.0.1", "10.0.0.2"), TableId.of(0));
+        assertThat(r.outputs()).as(r.traceText()).containsExactly(7L, 0xffff_fffaL);
+        assertThat(r.finalPacket().regs().get(0)).isEqualTo(1);
+        assertThat(r.trace().get(r.trace().size() - 1)).startsWith("table 3: conjunction(1) complete, ");
     }
 }

@@ -54,11 +54,16 @@ public final class LocalOvs implements AutoCloseable {
         if ("true".equalsIgnoreCase(System.getenv("CI"))) {
             fail(why + " (CI=true, so this is a failure, not a skip)");
         }
-        Assumptions.abort(why + "; install openvswitch-switch and run as root to enable it");
+        String skip = why + "; install openvswitch-switch and run as root to enable it";
+        System.err.println("SKIPPED: " + skip);
+        Assumptions.abort(skip);
     }
 
-    /** Why OVS cannot run here (a missing tool, not root), or empty. */
+    /** Why OVS cannot run here (a missing tool, not root, {@code -Dovsanp.ovs=off}), or empty. */
     public static Optional<String> missing() {
+        if ("off".equals(System.getProperty("ovsanp.ovs"))) {
+            return Optional.of("disabled with -Dovsanp.ovs=off");
+        }
         for (String tool : TOOLS) {
             if (which(tool).isEmpty()) {
                 return Optional.of(tool + " not found on PATH or in /usr/sbin");
