@@ -39,6 +39,9 @@ public record FlowMod(
     public static final int NO_PKT_COUNTS = 8;
     public static final int NO_BYT_COUNTS = 16;
 
+    /** OFP_DEFAULT_PRIORITY; what ovs-ofctl puts in a non-strict delete, which ignores it. */
+    static final int DEFAULT_PRIORITY = 0x8000;
+
     public enum Command {
         ADD,
         MODIFY,
@@ -135,7 +138,7 @@ public record FlowMod(
                 xid,
                 Command.DELETE,
                 table,
-                Priority.of(0),
+                Priority.of(DEFAULT_PRIORITY),
                 cookie,
                 cookieMask,
                 Match.ANY,
