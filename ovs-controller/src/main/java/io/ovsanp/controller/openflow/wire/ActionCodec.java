@@ -64,7 +64,10 @@ final class ActionCodec {
     }
 
     private static void nxHeader(ByteBuf out, int length, int subtype) {
-        out.writeShort(EXPERIMENTER).writeShort(length).writeInt((int) Wire.NICIRA).writeShort(subtype);
+        out.writeShort(EXPERIMENTER)
+                .writeShort(length)
+                .writeInt((int) Wire.NICIRA)
+                .writeShort(subtype);
     }
 
     /** Reads actions until {@code in} is exhausted; {@code depth} 1 is inside ct(...). */

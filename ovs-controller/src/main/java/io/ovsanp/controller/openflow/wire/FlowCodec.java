@@ -36,7 +36,9 @@ public final class FlowCodec {
         }
 
         static <T> Decoded<T> of(T value, Opaque opaque) {
-            return opaque.any() ? new Decoded<>(Optional.empty(), opaque.reason()) : new Decoded<>(Optional.of(value), "");
+            return opaque.any()
+                    ? new Decoded<>(Optional.empty(), opaque.reason())
+                    : new Decoded<>(Optional.of(value), "");
         }
     }
 
@@ -78,7 +80,8 @@ public final class FlowCodec {
             }
             out.setShort(start + 2, out.writerIndex() - start);
         }
-        gotoTable.ifPresent(t -> out.writeShort(GOTO_TABLE).writeShort(8).writeByte(t.value()).writeZero(3));
+        gotoTable.ifPresent(t ->
+                out.writeShort(GOTO_TABLE).writeShort(8).writeByte(t.value()).writeZero(3));
     }
 
     /** The match's {@code ofp_match} bytes (header, TLVs, padding). */

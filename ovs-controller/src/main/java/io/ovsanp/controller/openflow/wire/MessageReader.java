@@ -64,8 +64,7 @@ final class MessageReader {
         }
     }
 
-    private static OfMessage body(int type, int version, long xid, ByteBuf in, boolean inBundle)
-            throws Unmodelled {
+    private static OfMessage body(int type, int version, long xid, ByteBuf in, boolean inBundle) throws Unmodelled {
         switch (type) {
             case Wire.HELLO:
                 return hello(xid, version, in);
@@ -188,8 +187,7 @@ final class MessageReader {
         int flags = Wire.u16(in, "flags");
         Wire.skip(in, 2, "pad");
         FlowCodec.MatchRead match = FlowCodec.readMatch(in);
-        FlowCodec.Decoded<List<FlowAction>> actions =
-                FlowCodec.readInstructions(in);
+        FlowCodec.Decoded<List<FlowAction>> actions = FlowCodec.readInstructions(in);
         if (bufferId != Wire.NO_BUFFER
                 || outPort != Wire.ANY
                 || outGroup != Wire.ANY

@@ -96,8 +96,11 @@ final class MessageWriter {
 
     private static void flowMod(FlowMod f, ByteBuf out) {
         out.writeLong(f.cookie().value()).writeLong(f.cookieMask());
-        out.writeByte(f.table().map(TableId::value).orElse(Wire.ALL_TABLES)).writeByte(f.command().code());
-        out.writeShort(f.idleTimeout()).writeShort(f.hardTimeout()).writeShort(f.priority().value());
+        out.writeByte(f.table().map(TableId::value).orElse(Wire.ALL_TABLES))
+                .writeByte(f.command().code());
+        out.writeShort(f.idleTimeout())
+                .writeShort(f.hardTimeout())
+                .writeShort(f.priority().value());
         out.writeInt((int) Wire.NO_BUFFER).writeInt((int) Wire.ANY).writeInt((int) Wire.ANY);
         out.writeShort(f.flags()).writeZero(2);
         if (f.rawMatch().isPresent()) {

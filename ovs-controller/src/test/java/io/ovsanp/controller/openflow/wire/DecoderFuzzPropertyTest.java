@@ -28,7 +28,8 @@ class DecoderFuzzPropertyTest {
         List<byte[]> out = new ArrayList<>();
         Fixtures.flowMods().forEach(g -> out.add(g.bytes()));
         out.add(Fixtures.hex(Fixtures.values("flow-stats.golden", "hex").get(0)));
-        out.add(Fixtures.hex(Fixtures.values("switch-replies.golden", "features").get(0)));
+        out.add(Fixtures.hex(
+                Fixtures.values("switch-replies.golden", "features").get(0)));
         out.add(OfCodec.encode(OfMessage.Hello.of13(1)));
         out.add(OfCodec.encode(new BundleControl(1, 1, BundleControl.Type.OPEN_REQUEST, 3)));
         out.add(OfCodec.encode(FlowStatsRequest.ours(4)));
@@ -39,8 +40,10 @@ class DecoderFuzzPropertyTest {
         for (int i = 0; i < 50; i++) {
             out.add(OfCodec.encode(FlowMod.add(i, RandomFlows.flow(r))));
         }
-        out.add(OfCodec.encode(FlowMod.add(2, OfctlParser.parseFlow(
-                "ip actions=ct(commit,table=2,zone=3,exec(set_field:0x1->ct_mark)),resubmit(,4)"))));
+        out.add(OfCodec.encode(FlowMod.add(
+                2,
+                OfctlParser.parseFlow(
+                        "ip actions=ct(commit,table=2,zone=3,exec(set_field:0x1->ct_mark)),resubmit(,4)"))));
         return out;
     }
 

@@ -45,7 +45,8 @@ class FlowModGoldenTest {
 
     @Test
     void fixturesCoverEveryActionAndMatchKind() {
-        String all = String.join("\n", golden().stream().map(Fixtures.GoldenFlow::flow).toList());
+        String all = String.join(
+                "\n", golden().stream().map(Fixtures.GoldenFlow::flow).toList());
         assertThat(all)
                 .contains("conjunction(", "),conjunction(", "conj_id=", "resubmit(,", "set_field:", "->reg")
                 .contains("ct(commit", "ct(table=", "exec(set_field:", "->ct_mark", "goto_table:", "NORMAL")

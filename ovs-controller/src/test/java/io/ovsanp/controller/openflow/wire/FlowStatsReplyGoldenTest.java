@@ -16,8 +16,8 @@ import org.junit.jupiter.api.Test;
  */
 class FlowStatsReplyGoldenTest {
     static FlowStatsReply reply() {
-        return (FlowStatsReply) OfCodec.decode(Fixtures.hex(
-                Fixtures.values("flow-stats.golden", "hex").get(0)));
+        return (FlowStatsReply) OfCodec.decode(
+                Fixtures.hex(Fixtures.values("flow-stats.golden", "hex").get(0)));
     }
 
     static Optional<Flow> parse(String line) {
@@ -49,9 +49,8 @@ class FlowStatsReplyGoldenTest {
                 parse(line).ifPresent(sent::add);
             }
         }
-        List<Flow> dumped = reply().flows().stream()
-                .flatMap(d -> d.flow().stream())
-                .toList();
+        List<Flow> dumped =
+                reply().flows().stream().flatMap(d -> d.flow().stream()).toList();
         assertThat(sent).hasSize(22);
         assertThat(dumped).containsExactlyInAnyOrderElementsOf(sent);
         for (Flow f : sent) {
@@ -74,7 +73,10 @@ class FlowStatsReplyGoldenTest {
         assertThat(reason(opaque, 9)).isEqualTo("idle_timeout=30,hard_timeout=0");
         assertThat(reason(opaque, 10)).contains("zone_src=0x10c04");
         // a raw-match delete still addresses the nw_tos flow exactly
-        DumpedFlow tos = opaque.stream().filter(d -> d.priority().value() == 7).findFirst().orElseThrow();
+        DumpedFlow tos = opaque.stream()
+                .filter(d -> d.priority().value() == 7)
+                .findFirst()
+                .orElseThrow();
         assertThat(tos.rawMatch()).isEqualTo(Bytes.fromHex("80000a0208008000100104"));
     }
 

@@ -18,8 +18,8 @@ import org.junit.jupiter.api.Test;
  * that {@link OfctlOracleTest} has OVS decode.
  */
 class MessageGoldenTest {
-    static final String CONJ_FLOW = "table=3,priority=32550,cookie=0x102a500000001,tcp,tp_dst=0x7530/0xfff0"
-            + " actions=conjunction(1,3/3)";
+    static final String CONJ_FLOW =
+            "table=3,priority=32550,cookie=0x102a500000001,tcp,tp_dst=0x7530/0xfff0" + " actions=conjunction(1,3/3)";
 
     static byte[] flowModBytes(String flow) {
         return Fixtures.flowMods().stream()
@@ -83,8 +83,7 @@ class MessageGoldenTest {
         ErrorMsg e = (ErrorMsg) OfCodec.decode(Fixtures.hex(hex));
         assertThat(e.error()).isEqualTo(OfError.BUNDLE_MSG_FAILED);
         assertThat(e.error().name()).isEqualTo("OFPBFC_MSG_FAILED");
-        assertThat(e.failedRequest())
-                .contains(new BundleControl(0x204, 1, BundleControl.Type.COMMIT_REQUEST, 3));
+        assertThat(e.failedRequest()).contains(new BundleControl(0x204, 1, BundleControl.Type.COMMIT_REQUEST, 3));
         assertGolden(e, hex);
     }
 
@@ -139,7 +138,8 @@ class MessageGoldenTest {
 
     @Test
     void deletesAndModify() {
-        Flow f = OfctlParser.parseFlow("table=3,priority=200,cookie=0x5,ip,nw_dst=10.96.0.0/12 actions=conjunction(5,2/3)");
+        Flow f = OfctlParser.parseFlow(
+                "table=3,priority=200,cookie=0x5,ip,nw_dst=10.96.0.0/12 actions=conjunction(5,2/3)");
         String head = " 0001 0016 80000a02 0800 80001908 0a600000 fff00000 0000";
         assertGolden(
                 FlowMod.deleteStrict(8, f.key()),
@@ -169,7 +169,8 @@ class MessageGoldenTest {
     @Test
     void unknownTypesStayUnknownAndReencode() {
         // OFPT_PORT_STATUS (12) and an ONF flow-monitor PAUSED experimenter message (1871).
-        assertGolden(new OfMessage.Unknown(12, 3, Bytes.fromHex("0200000000000000")), "040c0010000000030200000000000000");
+        assertGolden(
+                new OfMessage.Unknown(12, 3, Bytes.fromHex("0200000000000000")), "040c0010000000030200000000000000");
         assertGolden(
                 new OfMessage.Unknown(4, 4, Bytes.fromHex("4f4e46000000074f")), "04040010000000044f4e46000000074f");
         // a multipart reply of another type (OFPMP_DESC = 0) is unknown too
@@ -196,5 +197,31 @@ class MessageGoldenTest {
                         0,
                         0,
                         0))));
+    }
+
+    @Test
+    void everyMessageKindRoundTrips() {
+        Flow f = OfctlParser.parseFlow(CONJ_FLOW);
+        java.util.List<OfMessage> samples = java.util.List.of(
+                OfMessage.Hello.of13(1),
+                new OfMessage.EchoRequest(2, Bytes.fromHex("01")),
+                new OfMessage.EchoReply(2, Bytes.fromHex("01")),
+                new OfMessage.FeaturesRequest(3),
+                new OfMessage.FeaturesReply(3, new DatapathId(-1L), 0xffff_ffffL, 254, 1, 0x4f),
+                new OfMessage.SetConfig(4, 0, 0xffff),
+                new OfMessage.BarrierRequest(5),
+                new OfMessage.BarrierReply(5),
+                new OfMessage.Unknown(12, 6, Bytes.EMPTY),
+                new ErrorMsg(7, OfError.standard(5, 3), Bytes.EMPTY),
+                FlowMod.add(0xffff_ffffL, f),
+                FlowStatsRequest.ours(8),
+                new FlowStatsReply(8, true, java.util.List.of(DumpedFlow.of(f))),
+                new BundleControl(9, 0xffff_ffffL, BundleControl.Type.DISCARD_REPLY, 0),
+                new BundleAdd(10, 1, 3, FlowMod.deleteStrict(10, f.key())));
+        assertThat(samples.stream().map(Object::getClass).collect(java.util.stream.Collectors.toSet()))
+                .containsExactlyInAnyOrder(OfMessage.class.getPermittedSubclasses());
+        for (OfMessage m : samples) {
+            assertThat(OfCodec.decode(OfCodec.encode(m))).isEqualTo(m);
+        }
     }
 }

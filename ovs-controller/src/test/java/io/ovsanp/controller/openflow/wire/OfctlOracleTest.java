@@ -60,7 +60,8 @@ class OfctlOracleTest {
                         new ErrorMsg(
                                 0x204,
                                 OfError.BUNDLE_MSG_FAILED,
-                                Bytes.of(OfCodec.encode(new BundleControl(0x204, 1, BundleControl.Type.COMMIT_REQUEST, 3)))),
+                                Bytes.of(OfCodec.encode(
+                                        new BundleControl(0x204, 1, BundleControl.Type.COMMIT_REQUEST, 3)))),
                         "OFPT_ERROR (OF1.3) (xid=0x204): OFPBFC_MSG_FAILED\nONFT_BUNDLE_CONTROL (OF1.3) (xid=0x204):\n"
                                 + " bundle_id=0x1 type=COMMIT_REQUEST flags=atomic ordered"),
                 Arguments.of(
@@ -71,7 +72,8 @@ class OfctlOracleTest {
                         "ONFT_BUNDLE_CONTROL (OF1.3) (xid=0x2):\n bundle_id=0x7 type=DISCARD_REQUEST flags=atomic ordered"),
                 Arguments.of(
                         new BundleAdd(1, 1, 3, FlowMod.add(1, conj)),
-                        "ONFT_BUNDLE_ADD_MESSAGE (OF1.3) (xid=0x1):\n bundle_id=0x1 flags=atomic ordered\n" + conjPrinted),
+                        "ONFT_BUNDLE_ADD_MESSAGE (OF1.3) (xid=0x1):\n bundle_id=0x1 flags=atomic ordered\n"
+                                + conjPrinted),
                 Arguments.of(
                         FlowMod.deleteStrict(8, key),
                         "OFPT_FLOW_MOD (OF1.3) (xid=0x8): DEL_STRICT table:3 priority=200,ip,nw_dst=10.96.0.0/12"
@@ -99,6 +101,54 @@ class OfctlOracleTest {
         assertThat(OfctlOracle.ofpPrint(OfCodec.encode(message))).isEqualTo(printed);
     }
 
+    /** {@code ovs-ofctl -O OpenFlow13 print-error NAME} gives the numbers; our name for them must match. */
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(
+            strings = {
+                "OFPHFC_INCOMPATIBLE",
+                "OFPBRC_BAD_TYPE",
+                "OFPBRC_MULTIPART_BUFFER_OVERFLOW",
+                "OFPBAC_BAD_TYPE",
+                "OFPBAC_BAD_OUT_PORT",
+                "OFPBAC_MATCH_INCONSISTENT",
+                "OFPBAC_BAD_SET_ARGUMENT",
+                "OFPBIC_UNSUP_INST",
+                "OFPBIC_BAD_TABLE_ID",
+                "OFPBIC_DUP_INST",
+                "OFPBMC_BAD_FIELD",
+                "OFPBMC_BAD_PREREQ",
+                "OFPBMC_DUP_FIELD",
+                "OFPFMFC_TABLE_FULL",
+                "OFPFMFC_OVERLAP",
+                "OFPFMFC_BAD_COMMAND",
+                "OFPRRFC_STALE",
+                "NXBAC_BAD_CONJUNCTION",
+                "NXBAC_MUST_BE_ZERO",
+                "NXBRC_NXM_INVALID",
+                "NXBAC_CT_DATAPATH_SUPPORT",
+                "NXFMFC_HARDWARE",
+                "OFPBFC_UNKNOWN",
+                "OFPBFC_BAD_ID",
+                "OFPBFC_BAD_FLAGS",
+                "OFPBFC_MSG_BAD_XID",
+                "OFPBFC_MSG_UNSUP",
+                "OFPBFC_MSG_FAILED",
+                "OFPBFC_TIMEOUT",
+                "OFPBFC_BUNDLE_IN_PROGRESS"
+            })
+    void errorNamesMatchOvs(String name) throws java.io.IOException {
+        String out = OfctlOracle.run(List.of("ovs-ofctl", "-O", "OpenFlow13", "print-error", name));
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile(
+                        "OpenFlow 1\\.3: vendor (0x[0-9a-f]+|0), type (\\d+), code (\\d+)")
+                .matcher(out);
+        assertThat(m.find()).as(out).isTrue();
+        long vendor = Long.decode(m.group(1));
+        int type = Integer.parseInt(m.group(2));
+        int code = Integer.parseInt(m.group(3));
+        OfError e = vendor == 0 ? OfError.standard(type, code) : new OfError(OfError.EXPERIMENTER_TYPE, type, vendor);
+        assertThat(e.name()).isEqualTo(name);
+    }
+
     /**
      * How ofp-print writes a FLOW_MOD ADD: table and priority only when not 0 / 32768, the cookie
      * after the match unless it is 0 or all-ones (OVS_BE64_MAX, which ofp-print hides; the flow is
@@ -120,11 +170,15 @@ class OfctlOracleTest {
         }
         b.append(String.join(",", head));
         if (cookie) {
-            b.append(head.isEmpty() ? "" : " ").append("cookie:").append(f.cookie().hex());
+            b.append(head.isEmpty() ? "" : " ")
+                    .append("cookie:")
+                    .append(f.cookie().hex());
         }
         if (!head.isEmpty() || cookie) {
             b.append(' ');
         }
-        return b.append("actions=").append(OfctlRenderer.renderActions(f.actions())).toString();
+        return b.append("actions=")
+                .append(OfctlRenderer.renderActions(f.actions()))
+                .toString();
     }
 }

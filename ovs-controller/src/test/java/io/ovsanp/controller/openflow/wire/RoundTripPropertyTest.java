@@ -38,7 +38,8 @@ class RoundTripPropertyTest {
 
     @Property
     void bundleAddRoundTrips(@ForAll("flows") Flow flow) {
-        BundleAdd add = new BundleAdd(77, 9, BundleControl.ATOMIC | BundleControl.ORDERED, FlowMod.modifyStrict(77, flow));
+        BundleAdd add =
+                new BundleAdd(77, 9, BundleControl.ATOMIC | BundleControl.ORDERED, FlowMod.modifyStrict(77, flow));
         assertThat(OfCodec.decode(OfCodec.encode(add))).isEqualTo(add);
     }
 }
