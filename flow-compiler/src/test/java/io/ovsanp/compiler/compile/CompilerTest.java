@@ -283,12 +283,18 @@ class CompilerTest {
                 pod("b", "tcpdns", "n2", "10.244.1.1", new ContainerPort("dns", Protocol.TCP, 53)),
                 pod("b", "udpdns", "n2", "10.244.1.3", new ContainerPort("dns", Protocol.UDP, 53)));
         io.ovsanp.compiler.policy.NetworkPolicy np = new io.ovsanp.compiler.policy.NetworkPolicy(
-                new ObjectRef("NetworkPolicy", "a", "np", "", SourceRef.NONE), LabelSelector.ALL, true,
-                List.of(new Rule(0, "", Action.ALLOW, List.of(),
+                new ObjectRef("NetworkPolicy", "a", "np", "", SourceRef.NONE),
+                LabelSelector.ALL,
+                true,
+                List.of(new Rule(
+                        0,
+                        "",
+                        Action.ALLOW,
+                        List.of(),
                         List.of(new PortMatch.Named("dns", Optional.of(Protocol.UDP))))),
                 List.of());
-        ClusterSnapshot s = new ClusterSnapshot(List.of(), pods, List.of(), List.of(), List.of(), List.of(),
-                List.of(np), List.of());
+        ClusterSnapshot s = new ClusterSnapshot(
+                List.of(), pods, List.of(), List.of(), List.of(), List.of(), List.of(np), List.of());
         List<Flow> npFlows = table(Compiler.compile(s, "n1", Allocation.EMPTY), PipelineSpec.NETWORK_POLICY_EGRESS);
         List<String> allows = npFlows.stream()
                 .filter(f -> !f.actions().isEmpty() && f.priority().value() > 10)

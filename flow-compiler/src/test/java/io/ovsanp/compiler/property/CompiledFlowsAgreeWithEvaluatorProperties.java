@@ -54,8 +54,13 @@ class CompiledFlowsAgreeWithEvaluatorProperties {
             Verdict expected = evaluator.evaluate(p);
             SimResult got = sim.run(toSim(p), new TableId(0));
             assertThat(got.allowed())
-                    .as("seed %d node %s packet %s%nevaluator: %s%nsimulator:%n%s%nflows:%n%s", seed, node, p,
-                            expected.explain(), got.traceText(),
+                    .as(
+                            "seed %d node %s packet %s%nevaluator: %s%nsimulator:%n%s%nflows:%n%s",
+                            seed,
+                            node,
+                            p,
+                            expected.explain(),
+                            got.traceText(),
                             OfctlRenderer.renderAll(compiled.get(node).flows(), CompileOptions.DEFAULT.pipeline()))
                     .isEqualTo(expected.allowed());
         }
@@ -67,13 +72,15 @@ class CompiledFlowsAgreeWithEvaluatorProperties {
         EffectivePolicies policies = PolicyValidator.validate(snapshot);
         for (String node : List.of("n0", "n1", "n2")) {
             CompileResult first = Compiler.compile(snapshot, policies, node, Allocation.EMPTY, CompileOptions.DEFAULT);
-            CompileResult again = Compiler.compile(snapshot, policies, node, first.allocation(), CompileOptions.DEFAULT);
+            CompileResult again =
+                    Compiler.compile(snapshot, policies, node, first.allocation(), CompileOptions.DEFAULT);
             assertThat(again.flows()).isEqualTo(first.flows());
         }
     }
 
     static SimPacket toSim(Packet p) {
         int proto = p.proto().number();
-        return SimPacket.ip(p.src().toString(), p.dst().toString(), proto, p.proto().hasPorts() ? p.dstPort() : -1);
+        return SimPacket.ip(
+                p.src().toString(), p.dst().toString(), proto, p.proto().hasPorts() ? p.dstPort() : -1);
     }
 }

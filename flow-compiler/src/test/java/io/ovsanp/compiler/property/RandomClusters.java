@@ -304,7 +304,9 @@ public final class RandomClusters {
                     .filter(d -> d.family() == src.family() && !d.equals(src))
                     .toList();
             if (same.isEmpty()) continue;
-            List<IpAddress> edges = addressEdges.stream().filter(d -> d.family() == src.family()).toList();
+            List<IpAddress> edges = addressEdges.stream()
+                    .filter(d -> d.family() == src.family())
+                    .toList();
             IpAddress dst = !edges.isEmpty() && chance(0.3) ? pick(edges) : pick(same);
             int kind = r.nextInt(8);
             if (kind == 0) {
@@ -312,7 +314,8 @@ public final class RandomClusters {
             } else {
                 Protocol proto = kind < 5 ? Protocol.TCP : kind < 7 ? Protocol.UDP : Protocol.SCTP;
                 double d = r.nextDouble();
-                int port = d < 0.5 && !portEdges.isEmpty() ? pick(portEdges)
+                int port = d < 0.5 && !portEdges.isEmpty()
+                        ? pick(portEdges)
                         : d < 0.9 ? PORTS[r.nextInt(PORTS.length)] : 1 + r.nextInt(65535);
                 out.add(io.ovsanp.compiler.eval.Packet.of(src, dst, proto, port));
             }
@@ -345,11 +348,16 @@ public final class RandomClusters {
                 }
                 for (String c : cidrs) {
                     try {
-                        io.ovsanp.compiler.net.Cidr cidr = io.ovsanp.compiler.net.Cidr.parse(c).cidr();
+                        io.ovsanp.compiler.net.Cidr cidr =
+                                io.ovsanp.compiler.net.Cidr.parse(c).cidr();
                         java.math.BigInteger first = cidr.first().toBigInteger();
                         java.math.BigInteger last = cidr.last().toBigInteger();
-                        java.math.BigInteger max = java.math.BigInteger.ONE.shiftLeft(cidr.family().bits());
-                        for (java.math.BigInteger v : List.of(first.subtract(java.math.BigInteger.ONE), first, last,
+                        java.math.BigInteger max =
+                                java.math.BigInteger.ONE.shiftLeft(cidr.family().bits());
+                        for (java.math.BigInteger v : List.of(
+                                first.subtract(java.math.BigInteger.ONE),
+                                first,
+                                last,
                                 last.add(java.math.BigInteger.ONE))) {
                             if (v.signum() >= 0 && v.compareTo(max) < 0) {
                                 addresses.add(IpAddress.fromBigInteger(cidr.family(), v));
