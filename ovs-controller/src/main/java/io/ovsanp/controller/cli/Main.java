@@ -12,7 +12,13 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "AdminNetworkPolicy / BaselineAdminNetworkPolicy egress enforcement on Open vSwitch.",
-        subcommands = {CompileCommand.class, ExplainCommand.class, ValidateCommand.class})
+        subcommands = {
+            CompileCommand.class,
+            ExplainCommand.class,
+            ValidateCommand.class,
+            SyncCommand.class,
+            DiffCommand.class
+        })
 public final class Main implements Runnable {
     public static final int EXIT_OK = 0;
     public static final int EXIT_FOUND = 1;

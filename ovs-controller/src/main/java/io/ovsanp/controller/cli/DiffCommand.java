@@ -1,0 +1,64 @@
+package io.ovsanp.controller.cli;
+
+import io.ovsanp.compiler.compile.CompileResult;
+import io.ovsanp.compiler.flow.Flow;
+import io.ovsanp.compiler.flow.FlowDiff;
+import io.ovsanp.compiler.ofctl.OfctlRenderer;
+import io.ovsanp.controller.openflow.OfConnection;
+import io.ovsanp.controller.openflow.SwitchConnector;
+import io.ovsanp.controller.openflow.wire.DumpedFlow;
+import io.ovsanp.controller.snapshot.SnapshotLoadException;
+import io.ovsanp.controller.switches.ReconcileException;
+import io.ovsanp.controller.switches.Reconciler;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code ovs-anp diff}: desired vs installed (ovs-anp's flows only), changing nothing. */
+@Command(
+        name = "diff",
+        mixinStandardHelpOptions = true,
+        description = "Show how the switch's ovs-anp flows differ from the compiled ones; exit 1 when they differ.")
+final class DiffCommand extends CliCommand {
+    @Mixin
+    ClusterOptions cluster;
+
+    @Mixin
+    SwitchOptions sw;
+
+    @Option(
+            names = "--node",
+            required = true,
+            paramLabel = "NAME",
+            description = "Node whose flows the switch should hold.")
+    String node;
+
+    @Override
+    int execute() throws SnapshotLoadException, BadInput {
+        CompileResult desired = new NodeCompilation(cluster, node).compile();
+        try (OfConnection c = SwitchConnector.connect(sw.parsedTarget(), sw.tls())
+                .get(sw.timeoutDuration().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+            Reconciler r = new Reconciler(c, sw.timeoutDuration());
+            FlowDiff d = FlowDiff.between(r.installed(), desired.flows());
+            for (DumpedFlow u : r.unreadable()) {
+                out().println("- (unreadable: " + u.opaqueReason() + ") table=" + u.tableId() + ",priority="
+                        + u.priority() + ",cookie=" + u.cookie());
+            }
+            for (Flow f : d.deletes()) out().println("- " + OfctlRenderer.render(f));
+            for (Flow f : d.modifies()) out().println("~ " + OfctlRenderer.render(f));
+            for (Flow f : d.adds()) out().println("+ " + OfctlRenderer.render(f));
+            boolean same = d.isEmpty() && r.unreadable().isEmpty();
+            err().println("node=" + node + " dpid=" + c.datapathId() + " " + d.summary()
+                    + (same ? ": switch holds the compiled flows" : ": differs"));
+            return same ? Main.EXIT_OK : Main.EXIT_FOUND;
+        } catch (ReconcileException e) {
+            throw new BadInput(e.getMessage());
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw new BadInput(
+                    "cannot connect to " + sw.target + ": " + (e.getCause() == null ? e : e.getCause()).getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new BadInput("interrupted");
+        }
+    }
+}

@@ -1,0 +1,140 @@
+package io.ovsanp.controller.cli;
+
+import io.ovsanp.compiler.compile.CompileResult;
+import io.ovsanp.controller.openflow.OfConnection;
+import io.ovsanp.controller.openflow.ReconnectingSwitch;
+import io.ovsanp.controller.openflow.SwitchConnector;
+import io.ovsanp.controller.snapshot.SnapshotLoadException;
+import io.ovsanp.controller.switches.ReconcileException;
+import io.ovsanp.controller.switches.ReconcileResult;
+import io.ovsanp.controller.switches.Reconciler;
+import java.time.Duration;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code ovs-anp sync}: compile one node and converge its switch in one atomic bundle. With {@code
+ * --once} it exits when converged; otherwise it stays connected, re-reads the files when they change,
+ * audits the switch periodically (repairing out-of-band edits) and reconverges after reconnects.
+ */
+@Command(
+        name = "sync",
+        mixinStandardHelpOptions = true,
+        description = "Converge a switch to the compiled flows of one node (only ovs-anp's flows are touched).")
+final class SyncCommand extends CliCommand {
+    private static final Logger LOG = LoggerFactory.getLogger(SyncCommand.class);
+
+    @Mixin
+    ClusterOptions cluster;
+
+    @Mixin
+    SwitchOptions sw;
+
+    @Option(names = "--node", required = true, paramLabel = "NAME", description = "Node to compile for.")
+    String node;
+
+    @Option(names = "--once", description = "Converge once and exit (0 when converged).")
+    boolean once;
+
+    @Option(
+            names = "--audit-interval",
+            defaultValue = "60s",
+            description = "Re-read the switch this often (default 60s).")
+    String auditInterval;
+
+    @Option(
+            names = "--poll-interval",
+            defaultValue = "1s",
+            description = "Check the input files this often (default 1s).")
+    String pollInterval;
+
+    @Override
+    int execute() throws SnapshotLoadException, BadInput {
+        NodeCompilation compilation = new NodeCompilation(cluster, node);
+        CompileResult desired = compilation.compile();
+        report(desired.diagnostics(), false);
+        Duration timeout = sw.timeoutDuration();
+        if (once) {
+            return syncOnce(desired, timeout);
+        }
+        return runForever(compilation, desired, timeout);
+    }
+
+    private int syncOnce(CompileResult desired, Duration timeout) throws BadInput {
+        try (OfConnection c =
+                SwitchConnector.connect(sw.parsedTarget(), sw.tls()).get(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            ReconcileResult r = new Reconciler(c, timeout).audit(desired.flows());
+            out().println("node=" + node + " dpid=" + c.datapathId() + " " + r.summary());
+            return Main.EXIT_OK;
+        } catch (ReconcileException e) {
+            err().println("error: " + e.getMessage());
+            return Main.EXIT_FOUND;
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw new BadInput(
+                    "cannot connect to " + sw.target + ": " + (e.getCause() == null ? e : e.getCause()).getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new BadInput("interrupted");
+        }
+    }
+
+    private int runForever(NodeCompilation compilation, CompileResult first, Duration timeout) throws BadInput {
+        long audit = Durations.parse("--audit-interval", auditInterval).toMillis();
+        long poll = Durations.parse("--poll-interval", pollInterval).toMillis();
+        LinkedBlockingQueue<OfConnection> connected = new LinkedBlockingQueue<>();
+        try (ReconnectingSwitch rs = new ReconnectingSwitch(sw.parsedTarget(), sw.tls())) {
+            rs.onConnected(connected::add);
+            rs.start();
+            CompileResult desired = first;
+            long stamp = compilation.inputStamp();
+            Reconciler reconciler = null;
+            long nextAudit = Long.MAX_VALUE;
+            while (!Thread.currentThread().isInterrupted()) {
+                OfConnection fresh = connected.poll(poll, TimeUnit.MILLISECONDS);
+                long now = System.currentTimeMillis();
+                boolean mustAudit = false;
+                if (fresh != null) {
+                    reconciler = new Reconciler(fresh, timeout);
+                    mustAudit = true;
+                }
+                long newStamp = compilation.inputStamp();
+                boolean changed = newStamp != stamp;
+                if (changed) {
+                    stamp = newStamp;
+                    try {
+                        desired = compilation.compile();
+                        report(desired.diagnostics(), false);
+                    } catch (SnapshotLoadException | BadInput e) {
+                        err().println("error: " + e.getMessage() + " (keeping the previous flows)");
+                        err().flush();
+                        changed = false;
+                    }
+                }
+                if (reconciler == null || !(mustAudit || changed || now >= nextAudit)) {
+                    continue;
+                }
+                try {
+                    ReconcileResult r = mustAudit || now >= nextAudit
+                            ? reconciler.audit(desired.flows())
+                            : reconciler.converge(desired.flows());
+                    nextAudit = now + audit;
+                    out().println("node=" + node + " " + r.summary());
+                    out().flush();
+                } catch (ReconcileException e) {
+                    LOG.warn("node={} {}", node, e.getMessage());
+                    err().println("error: " + e.getMessage());
+                    err().flush();
+                    nextAudit = now + Math.min(audit, 5_000);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return Main.EXIT_OK;
+    }
+}
