@@ -9,7 +9,9 @@ import io.ovsanp.compiler.flow.Cookie;
 import io.ovsanp.compiler.flow.Flow;
 import io.ovsanp.compiler.flow.FlowAction;
 import io.ovsanp.compiler.flow.FlowSet;
+import io.ovsanp.compiler.flow.Match;
 import io.ovsanp.compiler.flow.TableId;
+import io.ovsanp.compiler.net.Cidr;
 import io.ovsanp.compiler.pipeline.PipelineSpec;
 import io.ovsanp.compiler.pipeline.TableSpec;
 import io.ovsanp.compiler.policy.Action;
@@ -137,16 +139,7 @@ public final class Compiler {
             for (EffectiveRule r : np.rules()) planned.add(new Planned(r, selected));
         }
         Cookie isolation = Cookie.of(options.generation(), Cookie.Category.NETWORK_POLICY, 0);
-        for (PodInfo pod : isolated.values()) {
-            for (var ip : pod.ips()) {
-                acc.plain(
-                        table,
-                        ISOLATION_PRIORITY,
-                        isolation,
-                        io.ovsanp.compiler.flow.Match.source(io.ovsanp.compiler.net.Cidr.of(ip)),
-                        List.of());
-            }
-        }
+        dropAllFrom(isolated.values(), table, ISOLATION_PRIORITY, isolation);
         emit(planned, tableName, Cookie.Category.NETWORK_POLICY, rule -> verdict(Tier.NETWORK_POLICY, rule.action()));
     }
 
@@ -184,15 +177,15 @@ public final class Compiler {
                 tableName + ": " + why + "; all egress of the affected pods is denied (fail-closed)"));
         Cookie cookie = Cookie.of(options.generation(), category, 0);
         for (Planned p : planned) {
-            for (PodInfo pod : p.sources()) {
-                for (var ip : pod.ips()) {
-                    acc.plain(
-                            table,
-                            OVERFLOW_PRIORITY,
-                            cookie,
-                            io.ovsanp.compiler.flow.Match.source(io.ovsanp.compiler.net.Cidr.of(ip)),
-                            List.of());
-                }
+            dropAllFrom(p.sources(), table, OVERFLOW_PRIORITY, cookie);
+        }
+    }
+
+    /** One drop flow per address of each pod: all IP egress of those pods, at {@code priority}. */
+    private void dropAllFrom(java.util.Collection<PodInfo> pods, TableId table, int priority, Cookie cookie) {
+        for (PodInfo pod : pods) {
+            for (var ip : pod.ips()) {
+                acc.plain(table, priority, cookie, Match.source(Cidr.of(ip)), List.of());
             }
         }
     }

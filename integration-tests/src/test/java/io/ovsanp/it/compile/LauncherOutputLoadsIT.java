@@ -1,0 +1,55 @@
+package io.ovsanp.it.compile;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.ovsanp.it.ovs.Bridge;
+import io.ovsanp.it.ovs.OvsSupport;
+import io.ovsanp.it.ovs.PrivateOvs;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The contract of {@code ovs-anp compile}: for every example and every node, {@code bin/ovs-anp
+ * compile --cluster examples/STORY --node N | ovs-ofctl -O OpenFlow13 add-flows BRIDGE -} loads
+ * without error into a {@code fail_mode=secure} bridge, and the switch then holds one flow per
+ * printed line.
+ */
+class LauncherOutputLoadsIT {
+    @Test
+    void everyExampleAndNodeLoadsThroughOvsOfctl() throws Exception {
+        OvsSupport.assumeOvsAvailable();
+        Path repo = ExamplesOnOvsIT.repo();
+        int loaded = 0;
+        try (PrivateOvs ovs = PrivateOvs.start()) {
+            Bridge bridge = ovs.addBridge("br-int");
+            for (Path example : ExamplesOnOvsIT.examples().toList()) {
+                for (String node : List.of("cp-1", "worker-1", "worker-2")) {
+                    bridge.delFlows();
+                    Path out = Files.createTempFile("ovsanp-compile", ".flows");
+                    String pipeline = "set -o pipefail; '" + repo.resolve("bin/ovs-anp") + "' compile --cluster '"
+                            + example + "' --node " + node + " | tee '" + out + "' | ovs-ofctl -O OpenFlow13 add-flows "
+                            + bridge.target() + " -";
+                    ProcessBuilder pb = new ProcessBuilder("bash", "-c", pipeline).redirectErrorStream(true);
+                    pb.environment().put("OVS_RUNDIR", ovs.runDir().toString());
+                    Process p = pb.start();
+                    String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                    assertThat(p.waitFor(300, TimeUnit.SECONDS)).isTrue();
+                    assertThat(p.exitValue())
+                            .as(example + " " + node + ":\n" + output)
+                            .isZero();
+                    long lines = Files.readAllLines(out).stream()
+                            .filter(l -> !l.isBlank() && !l.startsWith("#"))
+                            .count();
+                    Files.delete(out);
+                    assertThat(bridge.dumpFlows()).as(example + " " + node).hasSize((int) lines);
+                    loaded++;
+                }
+            }
+        }
+        assertThat(loaded).isEqualTo(15);
+    }
+}
