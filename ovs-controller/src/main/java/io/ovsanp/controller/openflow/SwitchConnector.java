@@ -1,0 +1,75 @@
+package io.ovsanp.controller.openflow;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.handler.ssl.SslContext;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+/** Dials active targets ({@code unix:}, {@code tcp:}, {@code ssl:}); see {@link SwitchListener} for passive ones. */
+public final class SwitchConnector {
+    /**
+     * Bundles write in batches until Netty's outbound buffer passes the high mark, then wait for it
+     * to drain below the low one; 1 MiB keeps the socket busy without holding a whole 12 MB bundle.
+     */
+    static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(256 * 1024, 1024 * 1024);
+
+    private SwitchConnector() {}
+
+    /** {@link #connect(SwitchTarget, Optional, ConnectionConfig)} with {@link ConnectionConfig#DEFAULT}. */
+    public static CompletableFuture<OfConnection> connect(SwitchTarget target, Optional<TlsConfig> tls) {
+        return connect(target, tls, ConnectionConfig.DEFAULT);
+    }
+
+    /**
+     * Connects and runs the OpenFlow handshake. Completes with the connection, or exceptionally with
+     * {@link SwitchConnectException} saying what failed (refused, TLS, version, timeout).
+     *
+     * @param tls required for {@code ssl:} and refused for the other schemes
+     * @throws IllegalArgumentException for a passive target, or a TLS setting that does not fit
+     */
+    public static CompletableFuture<OfConnection> connect(
+            SwitchTarget target, Optional<TlsConfig> tls, ConnectionConfig config) {
+        if (!target.isActive()) {
+            throw new IllegalArgumentException(target + " is passive: use SwitchListener.listen");
+        }
+        Optional<SslContext> ssl = sslContext(target, tls, false);
+        Transport transport = Transport.shared();
+        CompletableFuture<OfConnection> result = new CompletableFuture<>();
+        String host = target instanceof SwitchTarget.Tcp t ? t.host() : null;
+        int port = target instanceof SwitchTarget.Tcp t ? t.port() : 0;
+        Bootstrap b = new Bootstrap()
+                .group(transport.group())
+                .channel(transport.channelClass(target))
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int)
+                        Math.min(Integer.MAX_VALUE, config.handshakeTimeout().toMillis()))
+                .option(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
+                .handler(ChannelSetup.initializer(ssl, host, port, target.toString(), config, result));
+        if (target instanceof SwitchTarget.Tcp) {
+            b.option(ChannelOption.TCP_NODELAY, true);
+        }
+        try {
+            b.connect(transport.address(target)).addListener(f -> {
+                if (!f.isSuccess()) {
+                    result.completeExceptionally(new SwitchConnectException(
+                            "cannot connect to " + target + ": " + f.cause().getMessage(), f.cause()));
+                }
+            });
+        } catch (RuntimeException e) {
+            result.completeExceptionally(new SwitchConnectException("cannot connect to " + target + ": " + e, e));
+        }
+        return Futures.relay(result, config.callbacks());
+    }
+
+    static Optional<SslContext> sslContext(SwitchTarget target, Optional<TlsConfig> tls, boolean server) {
+        if (target.tls() && tls.isEmpty()) {
+            throw new IllegalArgumentException(
+                    target + " needs a TlsConfig (private key, certificate, CA certificate)");
+        }
+        if (!target.tls() && tls.isPresent()) {
+            throw new IllegalArgumentException(target + " is not an ssl/pssl target, but a TlsConfig was given");
+        }
+        return tls.map(t -> server ? t.serverContext() : t.clientContext());
+    }
+}

@@ -1,0 +1,215 @@
+package io.ovsanp.controller.openflow;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.ovsanp.compiler.flow.Flow;
+import io.ovsanp.compiler.ofctl.OfctlParser;
+import io.ovsanp.controller.openflow.wire.DatapathId;
+import io.ovsanp.controller.openflow.wire.DumpedFlow;
+import io.ovsanp.controller.openflow.wire.FlowMod;
+import io.ovsanp.controller.openflow.wire.FlowStatsRequest;
+import io.ovsanp.controller.testing.TestOvs;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** {@link OfConnection} against a real ovs-vswitchd (private run dir and network namespace per test). */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class OfConnectionOvsTest {
+    static final String OURS = "cookie=0xa500000001";
+
+    private TestOvs ovs;
+    private Path mgmt;
+    private OfConnection conn;
+
+    @BeforeEach
+    void startOvs() {
+        TestOvs.assumeAvailable();
+        ovs = TestOvs.start();
+        mgmt = ovs.addBridge("br-int");
+    }
+
+    @AfterEach
+    void stopOvs() {
+        if (conn != null) {
+            conn.close();
+        }
+        if (ovs != null) {
+            ovs.close();
+        }
+    }
+
+    private OfConnection connect(ConnectionConfig config) throws Exception {
+        conn = SwitchConnector.connect(SwitchTarget.parse("unix:" + mgmt), Optional.empty(), config)
+                .get(20, TimeUnit.SECONDS);
+        return conn;
+    }
+
+    static Flow flow(String text) {
+        return OfctlParser.parseFlow(text);
+    }
+
+    static List<FlowMod> adds(OfConnection c, String... flows) {
+        return List.of(flows).stream()
+                .map(f -> FlowMod.add(c.nextXid(), flow(f)))
+                .toList();
+    }
+
+    private String dump() {
+        return ovs.ofctl("dump-flows", "--no-stats", "br-int");
+    }
+
+    @Test
+    void connectsOverTheManagementSocketAndLearnsTheBridgesDatapathId() throws Exception {
+        connect(ConnectionConfig.DEFAULT);
+        String expected =
+                ovs.vsctl("get", "bridge", "br-int", "datapath_id").strip().replace("\"", "");
+        assertThat(conn.datapathId()).isEqualTo(new DatapathId(Long.parseUnsignedLong(expected, 16)));
+        assertThat(conn.remote()).isEqualTo("unix:" + mgmt);
+        assertThat(conn.isActive()).isTrue();
+        conn.barrier().get(10, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void dumpFlowsReturnsEveryFlowWithAnAllCookieRequestAndOnlyOursWithTheOwnerMask() throws Exception {
+        ovs.ofctl("add-flow", "br-int", "table=3,priority=7,cookie=0x1234,ip,nw_src=10.9.9.9 actions=drop");
+        ovs.ofctl("add-flow", "br-int", "table=3,priority=8," + OURS + ",ip,nw_src=10.0.0.1 actions=drop");
+        connect(ConnectionConfig.DEFAULT);
+
+        List<DumpedFlow> all = conn.dumpFlows(new FlowStatsRequest(
+                        conn.nextXid(),
+                        Optional.empty(),
+                        new io.ovsanp.compiler.flow.Cookie(0),
+                        0,
+                        io.ovsanp.compiler.flow.Match.ANY))
+                .get(10, TimeUnit.SECONDS);
+        List<DumpedFlow> ours =
+                conn.dumpFlows(FlowStatsRequest.ours(conn.nextXid())).get(10, TimeUnit.SECONDS);
+
+        assertThat(all).extracting(d -> d.cookie().value()).containsExactlyInAnyOrder(0x1234L, 0xa500000001L);
+        assertThat(ours).hasSize(1);
+        assertThat(ours.get(0).sameAs(flow("table=3,priority=8," + OURS + ",ip,nw_src=10.0.0.1 actions=drop")))
+                .isTrue();
+    }
+
+    @Test
+    void aBundleOfThreeGoodFlowsCommitsAndTheSwitchShowsThem() throws Exception {
+        connect(ConnectionConfig.DEFAULT);
+        BundleResult r = conn.bundle(adds(
+                        conn,
+                        "table=3,priority=10," + OURS + ",ip,nw_src=10.0.0.1 actions=drop",
+                        "table=3,priority=10," + OURS + ",ip,nw_src=10.0.0.2 actions=drop",
+                        "table=3,priority=0," + OURS + " actions=goto_table:4"))
+                .get(10, TimeUnit.SECONDS);
+
+        assertThat(r.flowMods()).isEqualTo(3);
+        assertThat(dump())
+                .contains("priority=10,ip,nw_src=10.0.0.1 actions=drop")
+                .contains("priority=10,ip,nw_src=10.0.0.2 actions=drop")
+                .contains("table=3, priority=0 actions=goto_table:4");
+    }
+
+    @Test
+    void aBundleWithAFlowTheSwitchRefusesIsDiscardedNamesTheFlowAndKeepsTheOldFlows() throws Exception {
+        connect(ConnectionConfig.DEFAULT);
+        conn.bundle(adds(conn, "table=3,priority=10," + OURS + ",ip,nw_src=10.0.0.1 actions=drop"))
+                .get(10, TimeUnit.SECONDS);
+        String before = dump();
+        List<FlowMod> mods = new java.util.ArrayList<>(adds(
+                conn,
+                "table=3,priority=10," + OURS + ",ip,nw_src=10.0.0.2 actions=drop",
+                "table=3,priority=10," + OURS + ",ip,nw_src=10.0.0.3 actions=drop"));
+        mods.add(1, BadFlows.withoutPrerequisite(conn.nextXid()));
+
+        assertThatThrownBy(() -> conn.bundle(mods).get(10, TimeUnit.SECONDS))
+                .isInstanceOf(ExecutionException.class)
+                .cause()
+                .isInstanceOf(BundleRejectedException.class)
+                .hasMessageContaining("discarded")
+                .hasMessageContaining("OFPBMC_BAD_PREREQ")
+                .hasMessageContaining(BadFlows.WITHOUT_PREREQUISITE_TEXT)
+                .satisfies(e ->
+                        assertThat(((BundleRejectedException) e).failures()).hasSize(1));
+        assertThat(dump()).isEqualTo(before).doesNotContain("10.0.0.2");
+        assertThat(conn.isActive()).isTrue();
+    }
+
+    @Test
+    void aCommitThatFailsReportsTheInnerErrorAndMsgFailedAndChangesNothing() throws Exception {
+        connect(ConnectionConfig.DEFAULT);
+        conn.bundle(adds(conn, "table=3,priority=10," + OURS + ",ip,nw_src=10.0.0.0/8 actions=drop"))
+                .get(10, TimeUnit.SECONDS);
+        String before = dump();
+        List<FlowMod> mods = List.of(
+                FlowMod.add(conn.nextXid(), flow("table=3,priority=10," + OURS + ",ip,nw_src=11.0.0.1 actions=drop")),
+                BadFlows.overlapping(
+                        conn.nextXid(), flow("table=3,priority=10," + OURS + ",ip,nw_src=10.1.0.0/16 actions=drop")));
+
+        assertThatThrownBy(() -> conn.bundle(mods).get(10, TimeUnit.SECONDS))
+                .cause()
+                .isInstanceOf(BundleRejectedException.class)
+                .hasMessageContaining("at commit (OFPBFC_MSG_FAILED)")
+                .hasMessageContaining("OFPFMFC_OVERLAP")
+                .hasMessageContaining("nw_src=10.1.0.0/16");
+        assertThat(dump()).isEqualTo(before);
+    }
+
+    @Test
+    void aBundleOf100kFlowModsCommits() throws Exception {
+        connect(ConnectionConfig.DEFAULT);
+        List<FlowMod> mods = BulkFlows.conjunctive(100_000, conn::nextXid);
+        long t0 = System.nanoTime();
+        BundleResult r = conn.bundle(mods).get(60, TimeUnit.SECONDS);
+        long bundleMs = (System.nanoTime() - t0) / 1_000_000;
+        long t1 = System.nanoTime();
+        List<DumpedFlow> dumped =
+                conn.dumpFlows(FlowStatsRequest.ours(conn.nextXid())).get(60, TimeUnit.SECONDS);
+        long dumpMs = (System.nanoTime() - t1) / 1_000_000;
+        System.out.printf(
+                "[ovs-anp] 100000 flow-mods in one bundle: %d ms (OPEN..COMMIT_REPLY %d ms); dump of %d flows:"
+                        + " %d ms%n",
+                bundleMs, r.elapsed().toMillis(), dumped.size(), dumpMs);
+        assertThat(r.flowMods()).isEqualTo(100_000);
+        assertThat(dumped).hasSize(100_000).allMatch(d -> !d.isOpaque());
+    }
+
+    @Test
+    void echoKeepsAnIdleConnectionUpOverSeveralIntervals() throws Exception {
+        // The management socket's own probe is 60 s: only our echoes keep it from looking dead.
+        ConnectionConfig fast = ConnectionConfig.withEchoInterval(Duration.ofMillis(200));
+        connect(fast);
+        Thread.sleep(1500);
+        assertThat(conn.isActive()).isTrue();
+        assertThat(conn.closeReason()).isEmpty();
+        conn.barrier().get(5, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void aStoppedSwitchIsDeclaredDeadWithinDeadAfterAndPendingRequestsFail() throws Exception {
+        ConnectionConfig fast = ConnectionConfig.withEchoInterval(Duration.ofMillis(200));
+        connect(fast);
+        ovs.signalVswitchd("STOP");
+        try {
+            long t0 = System.nanoTime();
+            var barrier = conn.barrier();
+            conn.closeFuture().get(5, TimeUnit.SECONDS);
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            assertThat(ms).isLessThan(fast.deadAfter().toMillis() + 300);
+            assertThat(conn.closeReason()).hasValueSatisfying(r -> assertThat(r).startsWith("dead"));
+            assertThatThrownBy(() -> barrier.get(1, TimeUnit.SECONDS))
+                    .cause()
+                    .isInstanceOf(ConnectionClosedException.class)
+                    .hasMessageContaining("dead");
+        } finally {
+            ovs.signalVswitchd("CONT");
+        }
+    }
+}
