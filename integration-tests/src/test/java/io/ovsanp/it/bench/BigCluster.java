@@ -26,10 +26,10 @@ import java.util.Map;
  * 10 + 25 + 10 + 1 flows). {@code generation} changes the CIDRs of every rule whose index is a
  * multiple of {@code 1/changedFraction}, for the "1 % change" benchmark.
  */
-final class BigCluster {
+public final class BigCluster {
     private BigCluster() {}
 
-    static ClusterSnapshot of(int rules, double changedFraction, int generation) {
+    public static ClusterSnapshot of(int rules, double changedFraction, int generation) {
         List<NamespaceInfo> namespaces = new ArrayList<>();
         List<PodInfo> pods = new ArrayList<>();
         int groups = 20;

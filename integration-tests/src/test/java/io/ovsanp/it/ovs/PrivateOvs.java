@@ -104,6 +104,42 @@ public final class PrivateOvs implements AutoCloseable {
     }
 
     /**
+     * Kills ovs-vswitchd (by its pid, SIGTERM) and starts it again in the same run directory and
+     * network namespace, as a node's OVS restart would: the bridges come back from the database, their
+     * OpenFlow tables empty. Returns once every bridge's management socket is back.
+     */
+    public synchronized void restartVswitchd(String... bridges) {
+        long old = pids.get(VSWITCHD);
+        if (!Processes.stop(old, runDir + "/", STOP_GRACE)) {
+            throw new IllegalStateException("ovs-vswitchd " + old + " did not stop");
+        }
+        for (String br : bridges) {
+            try {
+                Files.deleteIfExists(runDir.resolve(br + ".mgmt"));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        cmd.run(
+                "ip",
+                "netns",
+                "exec",
+                netns,
+                vswitchdProgram,
+                "unix:" + file("db.sock"),
+                "--pidfile=" + pidFile(VSWITCHD),
+                "--detach",
+                "--log-file=" + file(VSWITCHD + ".log"));
+        pids.put(
+                VSWITCHD,
+                readPid(VSWITCHD).orElseThrow(() -> new IllegalStateException("no pid file for " + VSWITCHD)));
+        for (String br : bridges) {
+            Path mgmt = runDir.resolve(br + ".mgmt");
+            Processes.waitUntil(() -> Files.exists(mgmt), Duration.ofSeconds(10), "management socket " + mgmt);
+        }
+    }
+
+    /**
      * Adds a userspace bridge as the controller expects to find br-int (OVS-NOTES.md §5.1, §5.3):
      * {@code fail_mode=secure} set at creation (changing it later clears the tables), in-band
      * control off, OpenFlow 1.0/1.3/1.4. Returns once its {@code <br>.mgmt} socket exists.
