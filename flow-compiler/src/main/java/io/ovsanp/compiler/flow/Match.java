@@ -13,13 +13,32 @@ import java.util.Optional;
  * equal values. OpenFlow 1.3 prerequisites are checked by {@link #checkPrerequisites()}: IP fields
  * need the matching eth_type, tp_dst needs ip_proto TCP/UDP/SCTP.
  */
-public record Match(Map<Field, FieldMatch> fields) implements Comparable<Match> {
+public final class Match implements Comparable<Match> {
     public static final Match ANY = new Match(Map.of());
 
-    public Match {
+    private final Map<Field, FieldMatch> fields;
+    /** The canonical text, computed once: compareTo, equals and hashCode run on it in hot loops. */
+    private final String key;
+
+    public Match(Map<Field, FieldMatch> fields) {
         EnumMap<Field, FieldMatch> m = new EnumMap<>(Field.class);
         m.putAll(fields);
-        fields = Collections.unmodifiableMap(m);
+        this.fields = Collections.unmodifiableMap(m);
+        this.key = text(this.fields);
+    }
+
+    public Map<Field, FieldMatch> fields() {
+        return fields;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Match other && key.equals(other.key);
+    }
+
+    @Override
+    public int hashCode() {
+        return key.hashCode();
     }
 
     public Optional<FieldMatch> get(Field f) {
@@ -98,11 +117,15 @@ public record Match(Map<Field, FieldMatch> fields) implements Comparable<Match> 
 
     @Override
     public int compareTo(Match o) {
-        return toString().compareTo(o.toString());
+        return key.compareTo(o.key);
     }
 
     @Override
     public String toString() {
+        return key;
+    }
+
+    private static String text(Map<Field, FieldMatch> fields) {
         StringBuilder b = new StringBuilder();
         for (FieldMatch fm : fields.values()) {
             if (b.length() > 0) b.append(',');

@@ -67,6 +67,7 @@ public final class Reconciler {
         if (installed == null || dumpFirst) {
             refresh();
         }
+        long dumped = System.nanoTime();
         FlowDiff diff = FlowDiff.between(installed.values(), desired);
         List<FlowMod> mods = new ArrayList<>(opaque.size() + diff.size());
         for (DumpedFlow d : opaque) {
@@ -81,6 +82,7 @@ public final class Reconciler {
         for (Flow f : diff.adds()) {
             mods.add(FlowMod.add(0, f));
         }
+        long diffed = System.nanoTime();
         if (!mods.isEmpty()) {
             await(connection.bundle(mods), "bundle of " + mods.size() + " flow-mods");
             Map<Flow.FlowKey, Flow> now = new LinkedHashMap<>();
@@ -88,7 +90,9 @@ public final class Reconciler {
             installed = now;
             opaque = List.of();
         }
-        ReconcileResult r = new ReconcileResult(diff, mods.size() - diff.size(), System.nanoTime() - start);
+        long end = System.nanoTime();
+        ReconcileResult r = new ReconcileResult(
+                diff, mods.size() - diff.size(), end - start, dumped - start, diffed - dumped, end - diffed);
         LOG.debug("dpid={} {}", connection.datapathId(), r.summary());
         return r;
     }
