@@ -9,6 +9,7 @@ import io.ovsanp.controller.openflow.wire.OfMessage;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.Optional;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -95,8 +96,8 @@ final class Handshake extends ChannelInboundHandlerAdapter {
             if (!h.supports13()) {
                 fail(
                         ctx,
-                        new SwitchConnectException(
-                                remote + " offers OpenFlow wire versions " + h.versions() + " but not 1.3 (0x04)"));
+                        new SwitchConnectException(remote + " offers OpenFlow wire versions "
+                                + new TreeSet<>(h.versions()) + " but not 1.3 (0x04)"));
                 return;
             }
             featuresXid = xids.getAndIncrement();
