@@ -139,7 +139,14 @@ final class Handshake extends ChannelInboundHandlerAdapter {
     }
 
     private SwitchConnectException tlsFailure(Throwable cause) {
-        return new SwitchConnectException("TLS handshake with " + remote + " failed: " + cause.getMessage(), cause);
+        String m = String.valueOf(cause.getMessage());
+        String hint = m.contains("fatal alert")
+                ? " (the peer did not accept our certificate, or we had none it accepts: it must be signed by a CA"
+                        + " the peer trusts)"
+                : m.contains("PKIX") || m.contains("certificate")
+                        ? " (the peer's certificate does not chain to our CA)"
+                        : "";
+        return new SwitchConnectException("TLS handshake with " + remote + " failed: " + m + hint, cause);
     }
 
     private void fail(ChannelHandlerContext ctx, SwitchConnectException e) {
