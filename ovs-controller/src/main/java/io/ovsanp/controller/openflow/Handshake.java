@@ -16,6 +16,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * The OpenFlow 1.3 connection setup (OpenFlow 1.3 §6.3.1, §7.3.1): we send HELLO with the 1.3
@@ -107,7 +108,12 @@ final class Handshake extends ChannelInboundHandlerAdapter {
             timeout.cancel(false);
             ctx.pipeline().remove(this);
             OfConnection conn = new OfConnection(ctx.channel(), f.datapathId(), remote, config, xids).start();
-            log.info("connected to {}", conn);
+            MDC.put("dpid", f.datapathId().toString());
+            try {
+                log.info("connected to {}", conn);
+            } finally {
+                MDC.remove("dpid");
+            }
             if (!result.complete(conn)) {
                 conn.close();
             }

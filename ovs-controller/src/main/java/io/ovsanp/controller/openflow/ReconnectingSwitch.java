@@ -89,7 +89,7 @@ public final class ReconnectingSwitch implements AutoCloseable {
         }
         SwitchConnector.connect(target, tls, config).whenComplete((conn, error) -> {
             if (error != null) {
-                retry("cannot connect: " + error.getMessage());
+                retry(String.valueOf(error.getMessage()));
             } else if (closed) {
                 conn.close();
             } else {
@@ -108,7 +108,7 @@ public final class ReconnectingSwitch implements AutoCloseable {
         conn.closeFuture().thenRun(() -> {
             current = Optional.empty();
             if (!closed) {
-                retry("lost " + conn + ": " + conn.closeReason().orElse("closed"));
+                retry("lost " + conn + " (" + conn.closeReason().orElse("closed") + ")");
             }
         });
     }
@@ -144,9 +144,9 @@ public final class ReconnectingSwitch implements AutoCloseable {
         }
         // The first failure in a row is news; the rest of a long outage would flood the log.
         if (n == 1) {
-            log.info("{}: {}; retrying in {} ms", target, why, delay.toMillis());
+            log.info("{}; retrying in {} ms", why, delay.toMillis());
         } else {
-            log.debug("{}: {} (attempt {}); retrying in {} ms", target, why, n, delay.toMillis());
+            log.debug("{} (attempt {}); retrying in {} ms", why, n, delay.toMillis());
         }
         // Off the event loop: resolving a tcp:/ssl: host name may block.
         Transport.shared()
