@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.ovsanp.controller.openflow.wire.DatapathId;
+import io.ovsanp.controller.testing.Commands;
 import io.ovsanp.controller.testing.TestOvs;
 import io.ovsanp.controller.testing.TestPki;
 import io.ovsanp.controller.testing.TestVeth;
@@ -69,8 +70,8 @@ class OfConnectionTlsTest {
     /** Makes OVS listen on pssl in its namespace; returns our target for it once it accepts connections. */
     private SwitchTarget switchListening() {
         ovs.vsctl("set-controller", "br-int", "pssl:6653:" + veth.inside());
-        TestOvs.waitUntil(
-                () -> TestOvs.run(java.util.List.of("ip", "netns", "exec", ovs.netns(), "ss", "-ltn"), false)
+        Commands.waitUntil(
+                () -> Commands.run(java.util.List.of("ip", "netns", "exec", ovs.netns(), "ss", "-ltn"), false)
                         .contains(veth.inside() + ":6653"),
                 Duration.ofSeconds(15),
                 "ovs-vswitchd to listen on pssl:6653:" + veth.inside());

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.ovsanp.controller.openflow.wire.DatapathId;
+import io.ovsanp.controller.testing.Commands;
 import io.ovsanp.controller.testing.TestOvs;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -49,7 +50,7 @@ class ReconnectingSwitchTest {
 
             ovs.killVswitchd();
             first.closeFuture().get(10, TimeUnit.SECONDS);
-            TestOvs.waitUntil(() -> sw.current().isEmpty(), Duration.ofSeconds(5), "current() to empty");
+            Commands.waitUntil(() -> sw.current().isEmpty(), Duration.ofSeconds(5), "current() to empty");
             Thread.sleep(500); // a few failed attempts while the switch is down
             assertThat(connected).isEmpty();
             ovs.startVswitchd();

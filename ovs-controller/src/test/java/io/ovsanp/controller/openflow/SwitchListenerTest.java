@@ -3,6 +3,7 @@ package io.ovsanp.controller.openflow;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ovsanp.controller.openflow.wire.DatapathId;
+import io.ovsanp.controller.testing.Commands;
 import io.ovsanp.controller.testing.TestOvs;
 import io.ovsanp.controller.testing.TestVeth;
 import java.time.Duration;
@@ -66,7 +67,7 @@ class SwitchListenerTest {
             listener.close();
             a.closeFuture().get(5, TimeUnit.SECONDS);
             b.closeFuture().get(5, TimeUnit.SECONDS);
-            TestOvs.waitUntil(() -> listener.connections().isEmpty(), Duration.ofSeconds(5), "connections to drop");
+            Commands.waitUntil(() -> listener.connections().isEmpty(), Duration.ofSeconds(5), "connections to drop");
         } finally {
             listener.close();
         }

@@ -62,6 +62,6 @@ public final class TestPki {
     public static String openssl(String... args) {
         List<String> command = new java.util.ArrayList<>(List.of("openssl"));
         command.addAll(List.of(args));
-        return TestOvs.run(command, true);
+        return Commands.run(command, true);
     }
 }

@@ -30,14 +30,14 @@ public final class TestVeth implements AutoCloseable {
         int base = 4 * r.nextInt(0, 64);
         String outside = net + (base + 1);
         String inside = net + (base + 2);
-        TestOvs.run(
+        Commands.run(
                 List.of("ip", "link", "add", name, "type", "veth", "peer", "name", peer, "netns", ovs.netns()), true);
         TestVeth veth = new TestVeth(name, outside, inside);
         try {
-            TestOvs.run(List.of("ip", "addr", "add", outside + "/30", "dev", name), true);
-            TestOvs.run(List.of("ip", "link", "set", name, "up"), true);
-            TestOvs.run(List.of("ip", "-n", ovs.netns(), "addr", "add", inside + "/30", "dev", peer), true);
-            TestOvs.run(List.of("ip", "-n", ovs.netns(), "link", "set", peer, "up"), true);
+            Commands.run(List.of("ip", "addr", "add", outside + "/30", "dev", name), true);
+            Commands.run(List.of("ip", "link", "set", name, "up"), true);
+            Commands.run(List.of("ip", "-n", ovs.netns(), "addr", "add", inside + "/30", "dev", peer), true);
+            Commands.run(List.of("ip", "-n", ovs.netns(), "link", "set", peer, "up"), true);
             return veth;
         } catch (RuntimeException e) {
             veth.close();
@@ -57,6 +57,6 @@ public final class TestVeth implements AutoCloseable {
 
     @Override
     public void close() {
-        TestOvs.run(List.of("ip", "link", "del", name), false);
+        Commands.run(List.of("ip", "link", "del", name), false);
     }
 }
