@@ -160,6 +160,17 @@ public final class TestOvs implements AutoCloseable {
         return pid("ovs-vswitchd").orElseThrow(() -> new IllegalStateException("ovs-vswitchd has no pid file"));
     }
 
+    /** User plus system CPU time ovs-vswitchd has used, from {@code /proc/PID/stat} (10 ms ticks). */
+    public long vswitchdCpuMillis() {
+        try {
+            String stat = Files.readString(Path.of("/proc/" + vswitchdPid() + "/stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ", -1);
+            return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** {@code kill -SIG} on our ovs-vswitchd, e.g. STOP and CONT. */
     public void signalVswitchd(String signal) {
         long pid = vswitchdPid();
