@@ -56,8 +56,11 @@ public final class ReconnectingSwitch implements AutoCloseable {
 
     /** Adds a listener for every future (re)connect; also called at once if connected now. */
     public ReconnectingSwitch onConnected(Consumer<OfConnection> listener) {
-        listeners.add(Objects.requireNonNull(listener));
-        current.ifPresent(c -> announce(c, List.of(listener)));
+        Objects.requireNonNull(listener);
+        synchronized (this) {
+            listeners.add(listener);
+            current.ifPresent(c -> announce(c, List.of(listener)));
+        }
         return this;
     }
 
@@ -78,8 +81,12 @@ public final class ReconnectingSwitch implements AutoCloseable {
     /** Stops reconnecting and closes the current connection. */
     @Override
     public void close() {
-        closed = true;
-        current.ifPresent(OfConnection::close);
+        Optional<OfConnection> open;
+        synchronized (this) {
+            closed = true;
+            open = current;
+        }
+        open.ifPresent(OfConnection::close);
         events.shutdown();
     }
 
@@ -90,8 +97,6 @@ public final class ReconnectingSwitch implements AutoCloseable {
         SwitchConnector.connect(target, tls, config).whenComplete((conn, error) -> {
             if (error != null) {
                 retry(String.valueOf(error.getMessage()));
-            } else if (closed) {
-                conn.close();
             } else {
                 connected(conn);
             }
@@ -100,13 +105,19 @@ public final class ReconnectingSwitch implements AutoCloseable {
 
     private void connected(OfConnection conn) {
         synchronized (this) {
+            if (closed) {
+                conn.close();
+                return;
+            }
             backoff.reset();
             failures = 0;
+            current = Optional.of(conn);
+            announce(conn, List.copyOf(listeners));
         }
-        current = Optional.of(conn);
-        announce(conn, listeners);
         conn.closeFuture().thenRun(() -> {
-            current = Optional.empty();
+            synchronized (this) {
+                current = current.filter(c -> c != conn);
+            }
             if (!closed) {
                 retry("lost " + conn + " (" + conn.closeReason().orElse("closed") + ")");
             }
