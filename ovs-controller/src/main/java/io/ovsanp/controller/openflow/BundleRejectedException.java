@@ -39,7 +39,8 @@ public final class BundleRejectedException extends RuntimeException {
         }
     }
 
-    BundleRejectedException(String switchName, long bundleId, List<Failure> failures, Optional<ErrorMsg> commitError) {
+    public BundleRejectedException(
+            String switchName, long bundleId, List<Failure> failures, Optional<ErrorMsg> commitError) {
         super(message(switchName, bundleId, failures, commitError));
         this.failures = List.copyOf(failures);
         this.commitError = commitError;

@@ -42,6 +42,8 @@ final class BundleTransaction {
     private final List<ErrorMsg> errors = new ArrayList<>();
     private int written;
     private long started;
+    private long writtenAt;
+    private long barrierAt;
     private boolean finished;
 
     /** {@code base} starts a block of {@code mods.size() + 3} xids reserved for this bundle. */
@@ -114,11 +116,13 @@ final class BundleTransaction {
         if (written < mods.size()) {
             exchanges.whenWritable(this::writeBatch);
         } else {
+            writtenAt = System.nanoTime();
             control(xid(mods.size() + 1), null, this::afterBarrier);
         }
     }
 
     private void afterBarrier(OfMessage reply) {
+        barrierAt = System.nanoTime();
         if (errors.isEmpty() && !(reply instanceof ErrorMsg)) {
             control(xid(mods.size() + 2), BundleControl.Type.COMMIT_REQUEST, this::afterCommit);
         } else {
@@ -136,12 +140,16 @@ final class BundleTransaction {
             finished = true;
             exchanges.bundleDone(this);
             long elapsed = System.nanoTime() - started;
+            long now = System.nanoTime();
             log.debug(
-                    "{}: bundle {} of {} flow-mods committed in {} ms",
+                    "{}: bundle {} of {} flow-mods committed in {} ms (written {} ms, barrier {} ms, commit {} ms)",
                     conn.name(),
                     bundleId,
                     mods.size(),
-                    elapsed / 1_000_000);
+                    elapsed / 1_000_000,
+                    (writtenAt - started) / 1_000_000,
+                    (barrierAt - writtenAt) / 1_000_000,
+                    (now - barrierAt) / 1_000_000);
             result.complete(new BundleResult(mods.size(), elapsed));
         } else if (reply instanceof ErrorMsg e) {
             fail(rejected(Optional.of(e)));

@@ -9,12 +9,14 @@ import io.ovsanp.controller.openflow.wire.OfMessage;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.Optional;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * The OpenFlow 1.3 connection setup (OpenFlow 1.3 §6.3.1, §7.3.1): we send HELLO with the 1.3
@@ -95,8 +97,8 @@ final class Handshake extends ChannelInboundHandlerAdapter {
             if (!h.supports13()) {
                 fail(
                         ctx,
-                        new SwitchConnectException(
-                                remote + " offers OpenFlow wire versions " + h.versions() + " but not 1.3 (0x04)"));
+                        new SwitchConnectException(remote + " offers OpenFlow wire versions "
+                                + new TreeSet<>(h.versions()) + " but not 1.3 (0x04)"));
                 return;
             }
             featuresXid = xids.getAndIncrement();
@@ -106,7 +108,12 @@ final class Handshake extends ChannelInboundHandlerAdapter {
             timeout.cancel(false);
             ctx.pipeline().remove(this);
             OfConnection conn = new OfConnection(ctx.channel(), f.datapathId(), remote, config, xids).start();
-            log.info("connected to {}", conn);
+            MDC.put("dpid", f.datapathId().toString());
+            try {
+                log.info("connected to {}", conn);
+            } finally {
+                MDC.remove("dpid");
+            }
             if (!result.complete(conn)) {
                 conn.close();
             }
@@ -138,7 +145,14 @@ final class Handshake extends ChannelInboundHandlerAdapter {
     }
 
     private SwitchConnectException tlsFailure(Throwable cause) {
-        return new SwitchConnectException("TLS handshake with " + remote + " failed: " + cause.getMessage(), cause);
+        String m = String.valueOf(cause.getMessage());
+        String hint = m.contains("fatal alert")
+                ? " (the peer did not accept our certificate, or we had none it accepts: it must be signed by a CA"
+                        + " the peer trusts)"
+                : m.contains("PKIX") || m.contains("certificate")
+                        ? " (the peer's certificate does not chain to our CA)"
+                        : "";
+        return new SwitchConnectException("TLS handshake with " + remote + " failed: " + m + hint, cause);
     }
 
     private void fail(ChannelHandlerContext ctx, SwitchConnectException e) {

@@ -56,8 +56,11 @@ public final class ReconnectingSwitch implements AutoCloseable {
 
     /** Adds a listener for every future (re)connect; also called at once if connected now. */
     public ReconnectingSwitch onConnected(Consumer<OfConnection> listener) {
-        listeners.add(Objects.requireNonNull(listener));
-        current.ifPresent(c -> announce(c, List.of(listener)));
+        Objects.requireNonNull(listener);
+        synchronized (this) {
+            listeners.add(listener);
+            current.ifPresent(c -> announce(c, List.of(listener)));
+        }
         return this;
     }
 
@@ -78,8 +81,12 @@ public final class ReconnectingSwitch implements AutoCloseable {
     /** Stops reconnecting and closes the current connection. */
     @Override
     public void close() {
-        closed = true;
-        current.ifPresent(OfConnection::close);
+        Optional<OfConnection> open;
+        synchronized (this) {
+            closed = true;
+            open = current;
+        }
+        open.ifPresent(OfConnection::close);
         events.shutdown();
     }
 
@@ -89,9 +96,7 @@ public final class ReconnectingSwitch implements AutoCloseable {
         }
         SwitchConnector.connect(target, tls, config).whenComplete((conn, error) -> {
             if (error != null) {
-                retry("cannot connect: " + error.getMessage());
-            } else if (closed) {
-                conn.close();
+                retry(String.valueOf(error.getMessage()));
             } else {
                 connected(conn);
             }
@@ -100,15 +105,21 @@ public final class ReconnectingSwitch implements AutoCloseable {
 
     private void connected(OfConnection conn) {
         synchronized (this) {
+            if (closed) {
+                conn.close();
+                return;
+            }
             backoff.reset();
             failures = 0;
+            current = Optional.of(conn);
+            announce(conn, List.copyOf(listeners));
         }
-        current = Optional.of(conn);
-        announce(conn, listeners);
         conn.closeFuture().thenRun(() -> {
-            current = Optional.empty();
+            synchronized (this) {
+                current = current.filter(c -> c != conn);
+            }
             if (!closed) {
-                retry("lost " + conn + ": " + conn.closeReason().orElse("closed"));
+                retry("lost " + conn + " (" + conn.closeReason().orElse("closed") + ")");
             }
         });
     }
@@ -144,9 +155,9 @@ public final class ReconnectingSwitch implements AutoCloseable {
         }
         // The first failure in a row is news; the rest of a long outage would flood the log.
         if (n == 1) {
-            log.info("{}: {}; retrying in {} ms", target, why, delay.toMillis());
+            log.info("{}; retrying in {} ms", why, delay.toMillis());
         } else {
-            log.debug("{}: {} (attempt {}); retrying in {} ms", target, why, n, delay.toMillis());
+            log.debug("{} (attempt {}); retrying in {} ms", why, n, delay.toMillis());
         }
         // Off the event loop: resolving a tcp:/ssl: host name may block.
         Transport.shared()

@@ -31,11 +31,16 @@ public final class SwitchConnector {
      */
     public static CompletableFuture<OfConnection> connect(
             SwitchTarget target, Optional<TlsConfig> tls, ConnectionConfig config) {
+        return connect(target, tls, config, Transport.shared());
+    }
+
+    /** On a given transport: tests use it to run the NIO fallback too. */
+    static CompletableFuture<OfConnection> connect(
+            SwitchTarget target, Optional<TlsConfig> tls, ConnectionConfig config, Transport transport) {
         if (!target.isActive()) {
             throw new IllegalArgumentException(target + " is passive: use SwitchListener.listen");
         }
         Optional<SslContext> ssl = sslContext(target, tls, false);
-        Transport transport = Transport.shared();
         CompletableFuture<OfConnection> result = new CompletableFuture<>();
         String host = target instanceof SwitchTarget.Tcp t ? t.host() : null;
         int port = target instanceof SwitchTarget.Tcp t ? t.port() : 0;

@@ -31,7 +31,8 @@ final class Transport {
     private final IoEventLoopGroup group;
     private final boolean epoll;
 
-    private Transport(boolean epoll) {
+    /** A transport of its own (tests); production code uses {@link #shared()}. */
+    Transport(boolean epoll) {
         this.epoll = epoll;
         int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
         DefaultThreadFactory threadsNamed = new DefaultThreadFactory("ovs-anp-openflow", true);
@@ -45,6 +46,11 @@ final class Transport {
             shared = new Transport(!nio && Epoll.isAvailable());
         }
         return shared;
+    }
+
+    /** Stops the event loops of a transport that is not {@link #shared()}. */
+    void shutdown() {
+        group.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS);
     }
 
     IoEventLoopGroup group() {

@@ -162,23 +162,29 @@ class OfConnectionOvsTest {
         assertThat(dump()).isEqualTo(before);
     }
 
+    /** Not a benchmark assertion: prints the times (OVS-NOTES §6.3 measured ~1.03 s on this VM size). */
     @Test
     void aBundleOf100kFlowModsCommits() throws Exception {
         connect(ConnectionConfig.DEFAULT);
-        List<FlowMod> mods = BulkFlows.conjunctive(100_000, conn::nextXid);
-        long t0 = System.nanoTime();
-        BundleResult r = conn.bundle(mods).get(60, TimeUnit.SECONDS);
-        long bundleMs = (System.nanoTime() - t0) / 1_000_000;
-        long t1 = System.nanoTime();
-        List<DumpedFlow> dumped =
-                conn.dumpFlows(FlowStatsRequest.ours(conn.nextXid())).get(60, TimeUnit.SECONDS);
-        long dumpMs = (System.nanoTime() - t1) / 1_000_000;
-        System.out.printf(
-                "[ovs-anp] 100000 flow-mods in one bundle: %d ms (OPEN..COMMIT_REPLY %d ms); dump of %d flows:"
-                        + " %d ms%n",
-                bundleMs, r.elapsed().toMillis(), dumped.size(), dumpMs);
-        assertThat(r.flowMods()).isEqualTo(100_000);
-        assertThat(dumped).hasSize(100_000).allMatch(d -> !d.isOpaque());
+        // Twice: the first bundle of a JVM runs the codec cold (JIT), the second re-adds the same flows warm.
+        for (String round : List.of("cold JVM", "warm JVM")) {
+            List<FlowMod> mods = BulkFlows.conjunctive(100_000, conn::nextXid);
+            long switchCpu0 = ovs.vswitchdCpuMillis();
+            long t0 = System.nanoTime();
+            BundleResult r = conn.bundle(mods).get(60, TimeUnit.SECONDS);
+            long bundleMs = (System.nanoTime() - t0) / 1_000_000;
+            long switchCpu = ovs.vswitchdCpuMillis() - switchCpu0;
+            long t1 = System.nanoTime();
+            List<DumpedFlow> dumped =
+                    conn.dumpFlows(FlowStatsRequest.ours(conn.nextXid())).get(60, TimeUnit.SECONDS);
+            long dumpMs = (System.nanoTime() - t1) / 1_000_000;
+            System.out.printf(
+                    "[ovs-anp] %s: 100000 flow-mods in one bundle %d ms (ovs-vswitchd CPU %d ms); dump of %d flows"
+                            + " %d ms%n",
+                    round, bundleMs, switchCpu, dumped.size(), dumpMs);
+            assertThat(r.flowMods()).isEqualTo(100_000);
+            assertThat(dumped).hasSize(100_000).allMatch(d -> !d.isOpaque());
+        }
     }
 
     @Test

@@ -11,8 +11,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
@@ -41,7 +39,7 @@ public final class TestOvs implements AutoCloseable {
     /** Call first in {@code @BeforeEach}; see the class comment. */
     public static void assumeAvailable() {
         List<String> problems = new ArrayList<>();
-        if (!run(List.of("id", "-u"), false).strip().equals("0")) {
+        if (!Commands.run(List.of("id", "-u"), false).strip().equals("0")) {
             problems.add("not root");
         }
         for (String p : PROGRAMS) {
@@ -124,7 +122,7 @@ public final class TestOvs implements AutoCloseable {
                 "protocols=OpenFlow13",
                 "other_config:disable-in-band=true");
         Path mgmt = runDir.resolve(name + ".mgmt");
-        waitUntil(() -> Files.exists(mgmt), Duration.ofSeconds(10), mgmt.toString());
+        Commands.waitUntil(() -> Files.exists(mgmt), Duration.ofSeconds(10), mgmt.toString());
         return mgmt;
     }
 
@@ -139,7 +137,7 @@ public final class TestOvs implements AutoCloseable {
 
     /** Runs a command with this instance's OVS_RUNDIR; throws with its stderr if it fails. */
     public String cmd(String... command) {
-        return run(
+        return Commands.run(
                 List.of(command),
                 true,
                 "OVS_RUNDIR",
@@ -162,6 +160,17 @@ public final class TestOvs implements AutoCloseable {
         return pid("ovs-vswitchd").orElseThrow(() -> new IllegalStateException("ovs-vswitchd has no pid file"));
     }
 
+    /** User plus system CPU time ovs-vswitchd has used, from {@code /proc/PID/stat} (10 ms ticks). */
+    public long vswitchdCpuMillis() {
+        try {
+            String stat = Files.readString(Path.of("/proc/" + vswitchdPid() + "/stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ", -1);
+            return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** {@code kill -SIG} on our ovs-vswitchd, e.g. STOP and CONT. */
     public void signalVswitchd(String signal) {
         long pid = vswitchdPid();
@@ -174,7 +183,7 @@ public final class TestOvs implements AutoCloseable {
         long pid = vswitchdPid();
         checkOurs(pid);
         ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
-        waitUntil(() -> isGone(pid), Duration.ofSeconds(10), "ovs-vswitchd " + pid + " to exit");
+        Commands.waitUntil(() -> isGone(pid), Duration.ofSeconds(10), "ovs-vswitchd " + pid + " to exit");
     }
 
     /** Stops our daemons (SIGCONT first, in case a test left one stopped), the namespace, the run dir. */
@@ -185,16 +194,16 @@ public final class TestOvs implements AutoCloseable {
             if (pid.isEmpty() || isGone(pid.get()) || !commandLine(pid.get()).contains(runDir.toString())) {
                 continue;
             }
-            run(List.of("kill", "-CONT", pid.get().toString()), false);
+            Commands.run(List.of("kill", "-CONT", pid.get().toString()), false);
             ProcessHandle.of(pid.get()).ifPresent(ProcessHandle::destroy);
             try {
-                waitUntil(() -> isGone(pid.get()), Duration.ofSeconds(5), daemon);
+                Commands.waitUntil(() -> isGone(pid.get()), Duration.ofSeconds(5), daemon);
             } catch (IllegalStateException e) {
                 ProcessHandle.of(pid.get()).ifPresent(ProcessHandle::destroyForcibly);
             }
         }
         if (netnsCreated) {
-            run(List.of("ip", "netns", "del", netns), false);
+            Commands.run(List.of("ip", "netns", "del", netns), false);
         }
         try (Stream<Path> walk = Files.walk(runDir)) {
             for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
@@ -202,21 +211,6 @@ public final class TestOvs implements AutoCloseable {
             }
         } catch (IOException | UncheckedIOException e) {
             System.err.println("[test-ovs] cannot delete " + runDir + ": " + e);
-        }
-    }
-
-    public static void waitUntil(BooleanSupplier condition, Duration timeout, String what) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("timed out after " + timeout + " waiting for " + what);
-            }
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
         }
     }
 
@@ -262,54 +256,5 @@ public final class TestOvs implements AutoCloseable {
         List<String> all = new ArrayList<>(head);
         all.addAll(List.of(tail));
         return all.toArray(String[]::new);
-    }
-
-    /**
-     * Runs {@code command} (env pairs added), 60 s at most; returns stdout, or throws if {@code check}
-     * and it fails. Output goes to files, not pipes: a --detach daemon inheriting a pipe would keep
-     * us waiting for an end of file.
-     */
-    public static String run(List<String> command, boolean check, String... env) {
-        Path out = null;
-        Path err = null;
-        try {
-            out = Files.createTempFile("ovsanp-cmd", ".out");
-            err = Files.createTempFile("ovsanp-cmd", ".err");
-            ProcessBuilder pb = new ProcessBuilder(command)
-                    .redirectInput(
-                            ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
-                    .redirectOutput(out.toFile())
-                    .redirectError(err.toFile());
-            for (int i = 0; i < env.length; i += 2) {
-                pb.environment().put(env[i], env[i + 1]);
-            }
-            Process p = pb.start();
-            if (!p.waitFor(60, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                throw new IllegalStateException("timed out: " + command);
-            }
-            if (check && p.exitValue() != 0) {
-                throw new IllegalStateException(command + " exited " + p.exitValue() + ": " + Files.readString(err));
-            }
-            return Files.readString(out);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        } finally {
-            deleteQuietly(out);
-            deleteQuietly(err);
-        }
-    }
-
-    private static void deleteQuietly(Path p) {
-        try {
-            if (p != null) {
-                Files.deleteIfExists(p);
-            }
-        } catch (IOException e) {
-            // a temp file left behind is harmless
-        }
     }
 }

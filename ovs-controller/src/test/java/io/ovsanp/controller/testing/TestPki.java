@@ -1,0 +1,67 @@
+package io.ovsanp.controller.testing;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Certificates made by the {@code openssl} CLI for a test, in the shape {@code ovs-pki} makes them:
+ * a self-signed CA, and RSA leaf certificates it signs (v3, CA:FALSE), keys as unencrypted PEM.
+ */
+public final class TestPki {
+    private TestPki() {}
+
+    /** A CA named {@code name}: {@code dir/name-ca.key} and {@code dir/name-ca.pem}. */
+    public static Path ca(Path dir, String name) {
+        Path key = dir.resolve(name + "-ca.key");
+        Path cert = dir.resolve(name + "-ca.pem");
+        openssl(
+                "req",
+                "-x509",
+                "-newkey",
+                "rsa:2048",
+                "-nodes",
+                "-keyout",
+                key.toString(),
+                "-out",
+                cert.toString(),
+                "-days",
+                "2",
+                "-subj",
+                "/CN=" + name + " test CA");
+        return cert;
+    }
+
+    /** A leaf {@code name} signed by the CA at {@code caCert}: {@code dir/name.key}, {@code dir/name.pem}. */
+    public static Path leaf(Path dir, Path caCert, String name) {
+        Path caKey = Path.of(caCert.toString().replace(".pem", ".key"));
+        Path key = dir.resolve(name + ".key");
+        Path cert = dir.resolve(name + ".pem");
+        openssl(
+                "req",
+                "-x509",
+                "-newkey",
+                "rsa:2048",
+                "-nodes",
+                "-keyout",
+                key.toString(),
+                "-out",
+                cert.toString(),
+                "-days",
+                "2",
+                "-subj",
+                "/CN=" + name,
+                "-CA",
+                caCert.toString(),
+                "-CAkey",
+                caKey.toString(),
+                "-addext",
+                "basicConstraints=critical,CA:FALSE");
+        return cert;
+    }
+
+    public static String openssl(String... args) {
+        List<String> command = new java.util.ArrayList<>(List.of("openssl"));
+        command.addAll(List.of(args));
+        return Commands.run(command, true);
+    }
+}
