@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -163,7 +164,7 @@ final class BundleTransaction {
     }
 
     /** Sends a control message ({@code type} null: a barrier) and hands its reply to {@code then}. */
-    private void control(long xid, BundleControl.Type type, java.util.function.Consumer<OfMessage> then) {
+    private void control(long xid, BundleControl.Type type, Consumer<OfMessage> then) {
         if (finished) {
             return;
         }

@@ -8,6 +8,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPromise;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
+import io.netty.util.AttributeKey;
 import io.ovsanp.controller.openflow.wire.OfDecoder;
 import io.ovsanp.controller.openflow.wire.OfEncoder;
 import io.ovsanp.controller.openflow.wire.OfMessage;
@@ -24,6 +25,8 @@ import java.util.concurrent.TimeUnit;
 final class ChannelSetup {
     private static final OfEncoder ENCODER = new OfEncoder();
     private static final RawLog RAW_LOG = new RawLog();
+    /** How log lines name the channel's peer: the target, then its address, then "switch DPID at ...". */
+    static final AttributeKey<String> NAME = AttributeKey.valueOf("ovsanp.openflow.name");
 
     private ChannelSetup() {}
 
@@ -41,6 +44,7 @@ final class ChannelSetup {
         return new ChannelInitializer<>() {
             @Override
             protected void initChannel(Channel ch) {
+                ch.attr(NAME).set(target);
                 if (tls.isPresent()) {
                     SslHandler ssl = sniHost == null
                             ? tls.get().newHandler(ch.alloc())
@@ -63,7 +67,7 @@ final class ChannelSetup {
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
             if (OfConnection.RAW.isTraceEnabled() && msg instanceof OfMessage) {
-                OfConnection.RAW.trace("{} in: {}", ctx.channel().remoteAddress(), msg);
+                OfConnection.RAW.trace("{} in: {}", ctx.channel().attr(NAME).get(), msg);
             }
             ctx.fireChannelRead(msg);
         }
@@ -71,7 +75,7 @@ final class ChannelSetup {
         @Override
         public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
             if (OfConnection.RAW.isTraceEnabled() && msg instanceof OfMessage) {
-                OfConnection.RAW.trace("{} out: {}", ctx.channel().remoteAddress(), msg);
+                OfConnection.RAW.trace("{} out: {}", ctx.channel().attr(NAME).get(), msg);
             }
             ctx.write(msg, promise);
         }

@@ -68,6 +68,7 @@ final class Handshake extends ChannelInboundHandlerAdapter {
         }
         started = true;
         remote = describe(ctx.channel().remoteAddress(), tls).orElse(target);
+        ctx.channel().attr(ChannelSetup.NAME).set(remote);
         long ms = config.handshakeTimeout().toMillis();
         timeout = ctx.executor()
                 .schedule(

@@ -60,6 +60,7 @@ public final class OfConnection implements AutoCloseable {
 
     /** Installs the dispatcher at the end of the pipeline and starts the keepalive; on the event loop. */
     OfConnection start() {
+        channel.attr(ChannelSetup.NAME).set(name);
         channel.pipeline().addLast("ofconnection", new Dispatcher());
         keepalive.start();
         channel.closeFuture().addListener(f -> onClosed());

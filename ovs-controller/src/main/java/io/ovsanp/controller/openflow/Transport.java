@@ -18,6 +18,7 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.UnixDomainSocketAddress;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The event loops all OpenFlow channels of the process share: native epoll where its library loads
@@ -50,7 +51,7 @@ final class Transport {
 
     /** Stops the event loops of a transport that is not {@link #shared()}. */
     void shutdown() {
-        group.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS);
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
     }
 
     IoEventLoopGroup group() {

@@ -3,6 +3,13 @@ package io.ovsanp.controller.openflow;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.ovsanp.compiler.flow.ConjId;
+import io.ovsanp.compiler.flow.Cookie;
+import io.ovsanp.compiler.flow.Flow;
+import io.ovsanp.compiler.flow.FlowAction;
+import io.ovsanp.compiler.flow.Match;
+import io.ovsanp.compiler.flow.Priority;
+import io.ovsanp.compiler.flow.TableId;
 import io.ovsanp.compiler.ofctl.OfctlParser;
 import io.ovsanp.controller.openflow.wire.BundleAdd;
 import io.ovsanp.controller.openflow.wire.BundleControl;
@@ -12,6 +19,7 @@ import io.ovsanp.controller.openflow.wire.FlowMod;
 import io.ovsanp.controller.openflow.wire.OfCodec;
 import io.ovsanp.controller.openflow.wire.OfError;
 import io.ovsanp.controller.openflow.wire.OfMessage;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterEach;
@@ -174,5 +182,23 @@ class BundleTransactionTest {
         tap.conn.close();
         tap.channel.runPendingTasks();
         assertThatThrownBy(result::join).cause().isInstanceOf(ConnectionClosedException.class);
+    }
+
+    @Test
+    void aFlowModTooBigToEncodeDiscardsWhatWasSentAndFailsNamingIt() {
+        List<FlowAction> conj = Collections.nCopies(4100, new FlowAction.Conjunction(new ConjId(1), 1, 2));
+        FlowMod huge = FlowMod.add(0, new Flow(TableId.of(3), Priority.of(5), new Cookie(0), Match.ANY, conj));
+        CompletableFuture<BundleResult> result =
+                tap.conn.bundle(List.of(threeFlows().get(0), huge));
+        List<OfMessage> sent = tap.out();
+        assertThat(sent.get(sent.size() - 1))
+                .isInstanceOfSatisfying(
+                        BundleControl.class, c -> assertThat(c.type()).isEqualTo(BundleControl.Type.DISCARD_REQUEST));
+        assertThat(sent).noneMatch(m -> m instanceof BundleControl c && c.type() == BundleControl.Type.COMMIT_REQUEST);
+        assertThatThrownBy(result::join)
+                .cause()
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("cannot encode flow-mod 1 of bundle")
+                .hasMessageContaining("exceeds 65535");
     }
 }

@@ -9,6 +9,7 @@ import io.ovsanp.controller.openflow.wire.DatapathId;
 import io.ovsanp.controller.openflow.wire.ErrorMsg;
 import io.ovsanp.controller.openflow.wire.OfError;
 import io.ovsanp.controller.openflow.wire.OfMessage;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -97,9 +98,8 @@ class HandshakeTest {
 
     @Test
     void ipPeersAreNamedWithSchemeAddressAndPort() {
-        assertThat(Handshake.describe(new java.net.InetSocketAddress("10.0.0.5", 50123), false))
+        assertThat(Handshake.describe(new InetSocketAddress("10.0.0.5", 50123), false))
                 .contains("tcp:10.0.0.5:50123");
-        assertThat(Handshake.describe(new java.net.InetSocketAddress("::1", 6653), true))
-                .contains("ssl:[0:0:0:0:0:0:0:1]:6653");
+        assertThat(Handshake.describe(new InetSocketAddress("::1", 6653), true)).contains("ssl:[0:0:0:0:0:0:0:1]:6653");
     }
 }

@@ -10,6 +10,7 @@ import io.ovsanp.controller.testing.TestPki;
 import io.ovsanp.controller.testing.TestVeth;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -71,7 +72,7 @@ class OfConnectionTlsTest {
     private SwitchTarget switchListening() {
         ovs.vsctl("set-controller", "br-int", "pssl:6653:" + veth.inside());
         Commands.waitUntil(
-                () -> Commands.run(java.util.List.of("ip", "netns", "exec", ovs.netns(), "ss", "-ltn"), false)
+                () -> Commands.run(List.of("ip", "netns", "exec", ovs.netns(), "ss", "-ltn"), false)
                         .contains(veth.inside() + ":6653"),
                 Duration.ofSeconds(15),
                 "ovs-vswitchd to listen on pssl:6653:" + veth.inside());

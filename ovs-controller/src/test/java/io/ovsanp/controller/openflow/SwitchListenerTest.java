@@ -7,6 +7,7 @@ import io.ovsanp.controller.testing.Commands;
 import io.ovsanp.controller.testing.TestOvs;
 import io.ovsanp.controller.testing.TestVeth;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -57,7 +58,7 @@ class SwitchListenerTest {
             OfConnection b = accepted.poll(30, TimeUnit.SECONDS);
             assertThat(a).isNotNull();
             assertThat(b).isNotNull();
-            assertThat(java.util.List.of(a.datapathId(), b.datapathId()))
+            assertThat(List.of(a.datapathId(), b.datapathId()))
                     .containsExactlyInAnyOrder(new DatapathId(0xa01), new DatapathId(0xa02));
             assertThat(a.remote()).startsWith("tcp:" + veth.inside() + ":");
             a.barrier().get(10, TimeUnit.SECONDS);

@@ -9,6 +9,7 @@ import io.ovsanp.controller.openflow.wire.OfMessage;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
  * An {@link OfConnection} on an {@link EmbeddedChannel}: the test plays the switch, feeding
@@ -60,7 +61,7 @@ final class Wiretap implements AutoCloseable {
     }
 
     void advance(Duration d) {
-        channel.advanceTimeBy(d.toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
+        channel.advanceTimeBy(d.toNanos(), TimeUnit.NANOSECONDS);
         channel.runScheduledPendingTasks();
         channel.runPendingTasks();
     }

@@ -1,6 +1,7 @@
 package io.ovsanp.controller.testing;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -60,7 +61,7 @@ public final class TestPki {
     }
 
     public static String openssl(String... args) {
-        List<String> command = new java.util.ArrayList<>(List.of("openssl"));
+        List<String> command = new ArrayList<>(List.of("openssl"));
         command.addAll(List.of(args));
         return Commands.run(command, true);
     }
