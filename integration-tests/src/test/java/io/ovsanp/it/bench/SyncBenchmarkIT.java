@@ -58,18 +58,25 @@ class SyncBenchmarkIT {
         List<Long> ofctlReplace = new ArrayList<>();
         List<Long> syncChange = new ArrayList<>();
         List<Long> trackedChange = new ArrayList<>();
+        List<Long> ofctlAddCpu = new ArrayList<>();
+        List<Long> syncAddCpu = new ArrayList<>();
         try (PrivateOvs ovs = PrivateOvs.start()) {
             Bridge br = ovs.addBridge("br-int");
             SwitchTarget target = SwitchTarget.parse("unix:" + br.mgmtSocket());
+            long vswitchd = ovs.pids().get("ovs-vswitchd");
             for (int run = 0; run < RUNS; run++) {
                 br.delFlows();
+                long cpu0 = cpuMillis(vswitchd);
                 ofctlAdd.add(
                         time(() -> br.ofctl("-O", "OpenFlow13", "--bundle", "add-flows", br.target(), f0.toString())));
+                ofctlAddCpu.add(cpuMillis(vswitchd) - cpu0);
                 br.ofctl("-O", "OpenFlow13", "--bundle", "replace-flows", br.target(), f1.toString());
                 ofctlReplace.add(time(
                         () -> br.ofctl("-O", "OpenFlow13", "--bundle", "replace-flows", br.target(), f0.toString())));
                 br.delFlows();
+                long cpu1 = cpuMillis(vswitchd);
                 syncAdd.add(time(() -> sync(target, gen0)));
+                syncAddCpu.add(cpuMillis(vswitchd) - cpu1);
                 syncChange.add(time(() -> sync(target, gen1)));
                 try (OfConnection c = connect(target)) {
                     Reconciler tracked = new Reconciler(c, Duration.ofMinutes(2));
@@ -85,7 +92,8 @@ class SyncBenchmarkIT {
                         + "| initial install of %,d flows | %s (sync: connect, dump, diff, one bundle) | %s (`--bundle add-flows`) | %.2f |%n"
                         + "| 1%% change (%,d flow-mods) | %s (sync from a fresh connection: dump + diff + bundle) | %s (`--bundle replace-flows`) | %.3f |%n"
                         + "| 1%% change, controller's tracked view (no dump) | %s | | %.3f |%n"
-                        + "| compile of the node (%,d rules) | %s | | |%n",
+                        + "| compile of the node (%,d rules) | %s | | |%n"
+                        + "| ovs-vswitchd CPU during the initial install | %d ms | %d ms | |%n",
                 RUNS,
                 gen0.flows().size(),
                 ms(median(syncAdd)),
@@ -98,7 +106,9 @@ class SyncBenchmarkIT {
                 ms(median(trackedChange)),
                 (double) median(trackedChange) / median(ofctlReplace),
                 RULES,
-                ms(compileNanos));
+                ms(compileNanos),
+                median(syncAddCpu),
+                median(ofctlAddCpu));
         System.out.println(report);
         Files.writeString(Path.of("target/sync-benchmark.md"), report);
     }
@@ -108,6 +118,13 @@ class SyncBenchmarkIT {
             System.out.println("sync: "
                     + new Reconciler(c, Duration.ofMinutes(2)).audit(r.flows()).summary());
         }
+    }
+
+    /** utime + stime of a process from /proc/PID/stat, in milliseconds (USER_HZ = 100). */
+    private static long cpuMillis(long pid) throws java.io.IOException {
+        String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10;
     }
 
     private static OfConnection connect(SwitchTarget target) throws Exception {

@@ -32,7 +32,7 @@ public final class Reconciler {
 
     private final OfConnection connection;
     private final Duration timeout;
-    private Map<Flow.FlowKey, Flow> installed;
+    private FlowSet installed;
     private List<DumpedFlow> opaque = List.of();
 
     public Reconciler(OfConnection connection, Duration timeout) {
@@ -55,7 +55,7 @@ public final class Reconciler {
         if (installed == null) {
             refresh();
         }
-        return List.copyOf(installed.values());
+        return installed.flows();
     }
 
     public List<DumpedFlow> unreadable() {
@@ -68,7 +68,7 @@ public final class Reconciler {
             refresh();
         }
         long dumped = System.nanoTime();
-        FlowDiff diff = FlowDiff.between(installed.values(), desired);
+        FlowDiff diff = FlowDiff.between(installed, desired);
         List<FlowMod> mods = new ArrayList<>(opaque.size() + diff.size());
         for (DumpedFlow d : opaque) {
             mods.add(FlowMod.deleteStrict(0, d));
@@ -85,9 +85,7 @@ public final class Reconciler {
         long diffed = System.nanoTime();
         if (!mods.isEmpty()) {
             await(connection.bundle(mods), "bundle of " + mods.size() + " flow-mods");
-            Map<Flow.FlowKey, Flow> now = new LinkedHashMap<>();
-            desired.forEach(f -> now.put(f.key(), f));
-            installed = now;
+            installed = desired;
             opaque = List.of();
         }
         long end = System.nanoTime();
@@ -109,7 +107,7 @@ public final class Reconciler {
                 unreadable.add(d);
             }
         }
-        installed = view;
+        installed = FlowSet.of(view.values());
         opaque = List.copyOf(unreadable);
     }
 
