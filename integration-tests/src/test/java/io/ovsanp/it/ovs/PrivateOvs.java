@@ -79,19 +79,7 @@ public final class PrivateOvs implements AutoCloseable {
                     "--log-file=" + file(OVSDB + ".log"));
             pids.put(OVSDB, readPid(OVSDB).orElseThrow(() -> new IllegalStateException("no pid file for " + OVSDB)));
             vsctl("--no-wait", "init");
-            cmd.run(
-                    "ip",
-                    "netns",
-                    "exec",
-                    netns,
-                    vswitchdProgram,
-                    "unix:" + file("db.sock"),
-                    "--pidfile=" + pidFile(VSWITCHD),
-                    "--detach",
-                    "--log-file=" + file(VSWITCHD + ".log"));
-            pids.put(
-                    VSWITCHD,
-                    readPid(VSWITCHD).orElseThrow(() -> new IllegalStateException("no pid file for " + VSWITCHD)));
+            startVswitchd();
             return this;
         } catch (IOException | RuntimeException e) {
             try {
@@ -101,6 +89,23 @@ public final class PrivateOvs implements AutoCloseable {
             }
             throw e instanceof IOException io ? new UncheckedIOException(io) : (RuntimeException) e;
         }
+    }
+
+    /** ovs-vswitchd in our network namespace (only one netdev datapath can run per namespace). */
+    private void startVswitchd() {
+        cmd.run(
+                "ip",
+                "netns",
+                "exec",
+                netns,
+                vswitchdProgram,
+                "unix:" + file("db.sock"),
+                "--pidfile=" + pidFile(VSWITCHD),
+                "--detach",
+                "--log-file=" + file(VSWITCHD + ".log"));
+        pids.put(
+                VSWITCHD,
+                readPid(VSWITCHD).orElseThrow(() -> new IllegalStateException("no pid file for " + VSWITCHD)));
     }
 
     /**
@@ -120,19 +125,7 @@ public final class PrivateOvs implements AutoCloseable {
                 throw new UncheckedIOException(e);
             }
         }
-        cmd.run(
-                "ip",
-                "netns",
-                "exec",
-                netns,
-                vswitchdProgram,
-                "unix:" + file("db.sock"),
-                "--pidfile=" + pidFile(VSWITCHD),
-                "--detach",
-                "--log-file=" + file(VSWITCHD + ".log"));
-        pids.put(
-                VSWITCHD,
-                readPid(VSWITCHD).orElseThrow(() -> new IllegalStateException("no pid file for " + VSWITCHD)));
+        startVswitchd();
         for (String br : bridges) {
             Path mgmt = runDir.resolve(br + ".mgmt");
             Processes.waitUntil(() -> Files.exists(mgmt), Duration.ofSeconds(10), "management socket " + mgmt);
