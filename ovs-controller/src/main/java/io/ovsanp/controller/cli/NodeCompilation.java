@@ -29,7 +29,10 @@ final class NodeCompilation {
         EffectivePolicies policies = PolicyValidator.validate(snapshot);
         CompileResult r = Compiler.compile(snapshot, policies, node, allocation, CompileOptions.DEFAULT);
         allocation = r.allocation();
-        return r;
+        // Validation problems belong to the output too: sync must say why a rule is realised fail-closed.
+        java.util.List<io.ovsanp.compiler.diag.Diagnostic> all = new java.util.ArrayList<>(policies.diagnostics());
+        all.addAll(r.diagnostics());
+        return new CompileResult(r.node(), r.flows(), all, r.allocation(), r.stats());
     }
 
     /** Newest modification time of the input files, to notice edits. */
