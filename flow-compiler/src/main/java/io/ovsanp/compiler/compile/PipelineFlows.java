@@ -21,6 +21,9 @@ final class PipelineFlows {
     static final int CT_INV = 0x10;
     static final int CT_TRK = 0x20;
 
+    static final io.ovsanp.compiler.net.Cidr LINK_LOCAL_MULTICAST =
+            io.ovsanp.compiler.net.Cidr.parse("ff02::/16").cidr();
+
     private PipelineFlows() {}
 
     static void add(FlowAccumulator acc, PipelineSpec p, int generation) {
@@ -46,6 +49,10 @@ final class PipelineFlows {
                             new FlowAction.Ct(true, p.zone(), Optional.empty(), List.of()),
                             new FlowAction.GotoTable(output)));
         }
+        // IPv6's ARP: neighbor discovery, router solicitation and MLD go to link-local multicast
+        // (ff02::/16), which never leaves the link and is no policy destination. Judging it would cut
+        // a pod whose rules deny ::/0 off from its neighbours and gateway, allowed destinations included.
+        acc.plain(classifier, 20, c, Match.destination(LINK_LOCAL_MULTICAST), List.of(FlowAction.Output.NORMAL));
         acc.plain(classifier, 0, c, Match.ANY, List.of(FlowAction.Output.NORMAL));
         acc.plain(zone, 0, c, Match.ANY, List.of());
         acc.plain(state, 30, c, ctState(CT_INV | CT_TRK, CT_INV | CT_TRK), List.of());

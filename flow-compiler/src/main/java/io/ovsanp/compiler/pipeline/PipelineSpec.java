@@ -67,7 +67,7 @@ public final class PipelineSpec {
                         new TableSpec(
                                 TableId.of(t),
                                 CLASSIFIER,
-                                "IPv4/IPv6 to conntrack; ARP and non-IP to NORMAL",
+                                "IPv4/IPv6 to conntrack; ARP, non-IP and IPv6 link-local multicast to NORMAL",
                                 "NORMAL",
                                 Set.of(CONNTRACK_ZONE)),
                         new TableSpec(

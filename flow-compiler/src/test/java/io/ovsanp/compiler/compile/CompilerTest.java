@@ -303,4 +303,32 @@ class CompilerTest {
         assertThat(allows).hasSize(1);
         assertThat(allows.get(0)).contains("nw_proto=0x11").contains("nw_dst=0xaf40103");
     }
+
+    @Test
+    void ipv6NeighbourDiscoveryIsNotJudgedButEverythingElseIs() {
+        PodInfo dual = new PodInfo(
+                "a",
+                "web",
+                "n1",
+                false,
+                List.of(IpAddress.parse("10.244.0.1"), IpAddress.parse("fd00::1")),
+                Map.of(),
+                List.of());
+        ClusterSnapshot s = snapshot(
+                List.of(dual),
+                List.of(anp("x", 1, rule(0, Action.DENY, List.of(new Peer.Networks(List.of("::/0"))), List.of()))));
+        io.ovsanp.compiler.sim.Simulator sim = new io.ovsanp.compiler.sim.Simulator(
+                Compiler.compile(s, "n1", Allocation.EMPTY).flows());
+        io.ovsanp.compiler.flow.TableId start = new io.ovsanp.compiler.flow.TableId(0);
+        assertThat(sim.run(io.ovsanp.compiler.sim.SimPacket.ip("fd00::1", "ff02::1:ff00:2", 58, -1), start)
+                        .allowed())
+                .as("neighbour solicitation")
+                .isTrue();
+        assertThat(sim.run(io.ovsanp.compiler.sim.SimPacket.ip("fd00::1", "fd00::2", 58, -1), start)
+                        .allowed())
+                .isFalse();
+        assertThat(sim.run(io.ovsanp.compiler.sim.SimPacket.tcp("fd00::1", "2001:db8::1", 443), start)
+                        .allowed())
+                .isFalse();
+    }
 }
