@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -34,6 +35,27 @@ public final class DevApiServer {
                 new KubernetesCrudDispatcher(
                         List.of(ClusterWatcher.ADMIN_NETWORK_POLICY, ClusterWatcher.BASELINE_ADMIN_NETWORK_POLICY)),
                 false);
+    }
+
+    /**
+     * Starts a {@link #crudServer()} on {@code 127.0.0.1:port} ({@code 0}: any free port) and creates
+     * the objects of {@code seedFiles} in it. The caller destroys the server.
+     */
+    public static KubernetesMockServer start(int port, List<Path> seedFiles) throws IOException {
+        KubernetesMockServer server = crudServer();
+        server.init(InetAddress.getLoopbackAddress(), port);
+        try (KubernetesClient client = server.createClient()) {
+            seed(client, seedFiles);
+        } catch (IOException | RuntimeException e) {
+            server.destroy();
+            throw e;
+        }
+        return server;
+    }
+
+    /** {@code http://127.0.0.1:PORT} of a started server. */
+    public static String url(KubernetesMockServer server) {
+        return "http://127.0.0.1:" + server.getPort();
     }
 
     /**
