@@ -17,7 +17,8 @@ import picocli.CommandLine.Command;
             ExplainCommand.class,
             ValidateCommand.class,
             SyncCommand.class,
-            DiffCommand.class
+            DiffCommand.class,
+            DevApiServerCommand.class
         })
 public final class Main implements Runnable {
     public static final int EXIT_OK = 0;
