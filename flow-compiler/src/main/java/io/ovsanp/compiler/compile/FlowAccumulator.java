@@ -9,7 +9,6 @@ import io.ovsanp.compiler.flow.TableId;
 import io.ovsanp.compiler.pipeline.PipelineSpec;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -85,8 +84,7 @@ final class FlowAccumulator {
 
     List<Flow> flows() {
         List<Flow> out = new ArrayList<>(entries.size());
-        Map<Flow.FlowKey, Entry> sorted = new HashMap<>(entries);
-        for (Map.Entry<Flow.FlowKey, Entry> me : sorted.entrySet()) {
+        for (Map.Entry<Flow.FlowKey, Entry> me : entries.entrySet()) {
             Entry e = me.getValue();
             List<FlowAction> actions = new ArrayList<>(e.actions);
             if (e.clause) {

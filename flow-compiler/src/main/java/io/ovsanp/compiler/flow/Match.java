@@ -125,15 +125,17 @@ public final class Match implements Comparable<Match> {
         return key;
     }
 
+    /** {@code v.toString(16)} for a non-negative value, without BigInteger's slow path when it fits a long. */
+    private static String hex(BigInteger v) {
+        return v.bitLength() < Long.SIZE ? Long.toHexString(v.longValue()) : v.toString(16);
+    }
+
     private static String text(Map<Field, FieldMatch> fields) {
         StringBuilder b = new StringBuilder();
         for (FieldMatch fm : fields.values()) {
             if (b.length() > 0) b.append(',');
-            b.append(fm.field().ofctlName())
-                    .append('=')
-                    .append("0x")
-                    .append(fm.value().toString(16));
-            if (!fm.isExact()) b.append("/0x").append(fm.mask().toString(16));
+            b.append(fm.field().ofctlName()).append('=').append("0x").append(hex(fm.value()));
+            if (!fm.isExact()) b.append("/0x").append(hex(fm.mask()));
         }
         return b.toString();
     }
