@@ -9,7 +9,6 @@ import io.ovsanp.compiler.flow.TableId;
 import io.ovsanp.compiler.pipeline.PipelineSpec;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,6 +19,14 @@ import java.util.Map;
  * {@code conjunction(...)} actions (OVS-NOTES §1.3, "Merging is mandatory").
  */
 final class FlowAccumulator {
+    /** Conjunction actions by id, then clause number. */
+    private static final Comparator<FlowAction> CONJ_ORDER = (a, b) -> {
+        FlowAction.Conjunction x = (FlowAction.Conjunction) a;
+        FlowAction.Conjunction y = (FlowAction.Conjunction) b;
+        int c = x.id().compareTo(y.id());
+        return c != 0 ? c : Integer.compare(x.clause(), y.clause());
+    };
+
     private final PipelineSpec pipeline;
     private final Map<Flow.FlowKey, Entry> entries = new LinkedHashMap<>();
 
@@ -77,13 +84,11 @@ final class FlowAccumulator {
 
     List<Flow> flows() {
         List<Flow> out = new ArrayList<>(entries.size());
-        Map<Flow.FlowKey, Entry> sorted = new HashMap<>(entries);
-        for (Map.Entry<Flow.FlowKey, Entry> me : sorted.entrySet()) {
+        for (Map.Entry<Flow.FlowKey, Entry> me : entries.entrySet()) {
             Entry e = me.getValue();
             List<FlowAction> actions = new ArrayList<>(e.actions);
             if (e.clause) {
-                actions.sort(Comparator.comparing((FlowAction a) -> ((FlowAction.Conjunction) a).id())
-                        .thenComparingInt(a -> ((FlowAction.Conjunction) a).clause()));
+                actions.sort(CONJ_ORDER);
             }
             Flow.FlowKey k = me.getKey();
             out.add(pipeline.check(new Flow(k.table(), k.priority(), e.cookie, k.match(), actions)));

@@ -40,8 +40,19 @@ public record FieldMatch(Field field, BigInteger value, BigInteger mask) {
         return packetValue.and(mask).equals(value);
     }
 
+    /** {@code 2^bits - 1} for every width a field can have: allOnes runs for every match built. */
+    private static final BigInteger[] ALL_ONES = new BigInteger[129];
+
+    static {
+        for (int b = 0; b < ALL_ONES.length; b++) {
+            ALL_ONES[b] = BigInteger.ONE.shiftLeft(b).subtract(BigInteger.ONE);
+        }
+    }
+
     public static BigInteger allOnes(int bits) {
-        return BigInteger.ONE.shiftLeft(bits).subtract(BigInteger.ONE);
+        return bits >= 0 && bits < ALL_ONES.length
+                ? ALL_ONES[bits]
+                : BigInteger.ONE.shiftLeft(bits).subtract(BigInteger.ONE);
     }
 
     /** Prefix length when the mask is a CIDR-style prefix, else -1. */

@@ -12,9 +12,11 @@ public record Flow(TableId table, Priority priority, Cookie cookie, Match match,
         implements Comparable<Flow> {
 
     /** Tables ascending, priorities descending, then match text: the order of ovs-ofctl dumps. */
-    public static final Comparator<Flow> ORDER = Comparator.comparing(Flow::table)
-            .thenComparing(Flow::priority, Comparator.reverseOrder())
-            .thenComparing(Flow::match);
+    public static final Comparator<Flow> ORDER = (a, b) -> {
+        int c = a.table.compareTo(b.table);
+        if (c == 0) c = b.priority.compareTo(a.priority);
+        return c != 0 ? c : a.match.compareTo(b.match);
+    };
 
     public Flow {
         Objects.requireNonNull(table);
@@ -22,18 +24,29 @@ public record Flow(TableId table, Priority priority, Cookie cookie, Match match,
         Objects.requireNonNull(cookie);
         Objects.requireNonNull(match);
         actions = List.copyOf(actions);
-        boolean conj = actions.stream().anyMatch(a -> a instanceof FlowAction.Conjunction);
-        if (conj && !actions.stream().allMatch(a -> a instanceof FlowAction.Conjunction)) {
+        int conjs = 0;
+        boolean ct = false;
+        boolean commit = false;
+        boolean ctMark = false;
+        for (FlowAction a : actions) {
+            if (a instanceof FlowAction.Conjunction) conjs++;
+            ctMark |= a instanceof FlowAction.SetField s && s.field() == Field.CT_MARK;
+            if (a instanceof FlowAction.Ct c) {
+                ct = true;
+                commit |= c.commit();
+            }
+        }
+        if (conjs > 0 && conjs != actions.size()) {
             throw new IllegalArgumentException("a flow with conjunction actions may have no other action: " + actions);
         }
-        if (actions.stream().anyMatch(a -> a instanceof FlowAction.SetField s && s.field() == Field.CT_MARK)) {
+        if (ctMark) {
             throw new IllegalArgumentException("ct_mark can only be set inside ct(commit,exec(...)): " + actions);
         }
-        if (actions.stream().anyMatch(a -> a instanceof FlowAction.Ct) && !matchesIp(match)) {
+        if (ct && !matchesIp(match)) {
             // OVS answers OFPBAC_MATCH_INCONSISTENT: conntrack needs an IP packet.
             throw new IllegalArgumentException("ct(...) needs ip or ipv6 in the match: " + match);
         }
-        if (actions.stream().anyMatch(a -> a instanceof FlowAction.Ct ct && ct.commit()) && matchesInvalid(match)) {
+        if (commit && matchesInvalid(match)) {
             // OVS answers OFPBAC_MATCH_INCONSISTENT: an invalid packet cannot be committed.
             throw new IllegalArgumentException("ct(commit) on a match that requires ct_state +inv: " + match);
         }

@@ -11,7 +11,7 @@ import java.util.Map;
 public record FlowSet(List<Flow> flows) implements Iterable<Flow> {
     public FlowSet {
         List<Flow> sorted = new ArrayList<>(flows);
-        sorted.sort(Flow.ORDER);
+        if (!isSorted(sorted)) sorted.sort(Flow.ORDER);
         for (int i = 1; i < sorted.size(); i++) {
             if (sorted.get(i - 1).key().equals(sorted.get(i).key())) {
                 throw new IllegalArgumentException(
@@ -19,6 +19,13 @@ public record FlowSet(List<Flow> flows) implements Iterable<Flow> {
             }
         }
         flows = List.copyOf(sorted);
+    }
+
+    private static boolean isSorted(List<Flow> flows) {
+        for (int i = 1; i < flows.size(); i++) {
+            if (Flow.ORDER.compare(flows.get(i - 1), flows.get(i)) > 0) return false;
+        }
+        return true;
     }
 
     public static FlowSet of(Collection<Flow> flows) {

@@ -21,10 +21,20 @@ public final class Match implements Comparable<Match> {
     private final String key;
 
     public Match(Map<Field, FieldMatch> fields) {
+        this(new EnumMap<>(copyable(fields)));
+    }
+
+    /** Takes ownership of {@code owned}, a map nobody else holds. */
+    private Match(EnumMap<Field, FieldMatch> owned) {
+        this.fields = Collections.unmodifiableMap(owned);
+        this.key = text(this.fields);
+    }
+
+    private static Map<Field, FieldMatch> copyable(Map<Field, FieldMatch> fields) {
+        if (fields instanceof EnumMap<Field, FieldMatch>) return fields;
         EnumMap<Field, FieldMatch> m = new EnumMap<>(Field.class);
         m.putAll(fields);
-        this.fields = Collections.unmodifiableMap(m);
-        this.key = text(this.fields);
+        return m;
     }
 
     public Map<Field, FieldMatch> fields() {
@@ -52,11 +62,15 @@ public final class Match implements Comparable<Match> {
     public Match with(FieldMatch fm) {
         EnumMap<Field, FieldMatch> m = new EnumMap<>(Field.class);
         m.putAll(fields);
+        put(m, fm);
+        return new Match(m);
+    }
+
+    private static void put(EnumMap<Field, FieldMatch> m, FieldMatch fm) {
         FieldMatch old = m.put(fm.field(), fm);
         if (old != null && !old.equals(fm)) {
             throw new IllegalArgumentException("conflicting conditions on " + fm.field() + ": " + old + " vs " + fm);
         }
-        return new Match(m);
     }
 
     public Match with(Field f, long value) {
@@ -65,11 +79,12 @@ public final class Match implements Comparable<Match> {
 
     /** Adds every condition of {@code other}; they must not conflict. */
     public Match and(Match other) {
-        Match m = this;
+        EnumMap<Field, FieldMatch> m = new EnumMap<>(Field.class);
+        m.putAll(fields);
         for (FieldMatch fm : other.fields.values()) {
-            m = m.with(fm);
+            put(m, fm);
         }
-        return m;
+        return new Match(m);
     }
 
     public static Match ethType(IpFamily family) {
@@ -125,15 +140,17 @@ public final class Match implements Comparable<Match> {
         return key;
     }
 
+    /** {@code v.toString(16)} for a non-negative value, without BigInteger's slow path when it fits a long. */
+    private static String hex(BigInteger v) {
+        return v.bitLength() < Long.SIZE ? Long.toHexString(v.longValue()) : v.toString(16);
+    }
+
     private static String text(Map<Field, FieldMatch> fields) {
         StringBuilder b = new StringBuilder();
         for (FieldMatch fm : fields.values()) {
             if (b.length() > 0) b.append(',');
-            b.append(fm.field().ofctlName())
-                    .append('=')
-                    .append("0x")
-                    .append(fm.value().toString(16));
-            if (!fm.isExact()) b.append("/0x").append(fm.mask().toString(16));
+            b.append(fm.field().ofctlName()).append('=').append("0x").append(hex(fm.value()));
+            if (!fm.isExact()) b.append("/0x").append(hex(fm.mask()));
         }
         return b.toString();
     }
