@@ -9,7 +9,7 @@ public final class CompileBench {
 
     public static void main(String[] args) {
         int runs = args.length > 0 ? Integer.parseInt(args[0]) : 15;
-        ClusterSnapshot snap = BigClusterFixture.of(2200, 0.01, 0);
+        ClusterSnapshot snap = io.ovsanp.compiler.testing.BigCluster.of(2200, 0.01, 0);
         int flows = 0;
         for (int i = 0; i < 5; i++)
             flows = Compiler.compile(snap, "n0", Allocation.EMPTY).flows().size();

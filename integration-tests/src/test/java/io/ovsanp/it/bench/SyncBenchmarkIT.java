@@ -8,6 +8,7 @@ import io.ovsanp.compiler.compile.CompileResult;
 import io.ovsanp.compiler.compile.Compiler;
 import io.ovsanp.compiler.flow.FlowDiff;
 import io.ovsanp.compiler.ofctl.OfctlRenderer;
+import io.ovsanp.compiler.testing.BigCluster;
 import io.ovsanp.controller.openflow.OfConnection;
 import io.ovsanp.controller.openflow.SwitchConnector;
 import io.ovsanp.controller.openflow.SwitchTarget;

@@ -1,4 +1,4 @@
-package io.ovsanp.it.bench;
+package io.ovsanp.compiler.testing;
 
 import io.ovsanp.compiler.cluster.ClusterSnapshot;
 import io.ovsanp.compiler.cluster.NamespaceInfo;
