@@ -36,7 +36,7 @@ class ClusterWatcherTest {
     @AfterEach
     void stopServer() {
         client.close();
-        server.destroy();
+        DevApiServer.stop(server);
     }
 
     /** {@code yaml} in flow style; the client would take a leading brace for JSON. */

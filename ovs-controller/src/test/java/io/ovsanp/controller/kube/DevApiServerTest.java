@@ -38,7 +38,7 @@ class DevApiServerTest {
             assertThat(s.adminPolicies())
                     .anySatisfy(p -> assertThat(p.ref().name()).isEqualTo("protect-nodes"));
         } finally {
-            server.destroy();
+            DevApiServer.stop(server);
         }
     }
 }

@@ -1,0 +1,38 @@
+package io.ovsanp.controller.run;
+
+import io.ovsanp.compiler.cluster.ClusterSnapshot;
+import io.ovsanp.compiler.compile.CompileResult;
+import io.ovsanp.compiler.policy.EffectivePolicies;
+import io.ovsanp.controller.switches.ReconcileResult;
+import java.time.Duration;
+
+/**
+ * What the reconcile loop reports while it works. Status conditions, events and metrics are
+ * listeners; the loop calls them on its own thread, so an implementation must return quickly and must
+ * not throw (a listener failure is logged by the loop and never stops it).
+ */
+public interface RealisationListener {
+    /** A new snapshot was read and validated; {@code policies.diagnostics()} name the invalid rules. */
+    default void validated(ClusterSnapshot snapshot, EffectivePolicies policies) {}
+
+    /** {@code node}'s flows were compiled (only nodes whose inputs changed are compiled). */
+    default void compiled(String node, CompileResult result, Duration took) {}
+
+    /** {@code node}'s switch now holds exactly the compiled flows. */
+    default void converged(String node, ReconcileResult result, Duration took) {}
+
+    /**
+     * {@code node}'s flows could not be realised ({@code reason}: the switch refused the bundle, naming
+     * the flow; the compile failed; the switch is not connected); its previous flows stay.
+     */
+    default void failed(String node, String reason) {}
+
+    /** A switch for {@code node} connected ({@code datapathId} as OVS prints it, 16 hex digits). */
+    default void switchConnected(String node, String datapathId) {}
+
+    /** {@code node}'s switch disconnected. */
+    default void switchDisconnected(String node) {}
+
+    /** Nodes that left the cluster: forget them. */
+    default void nodeRemoved(String node) {}
+}
