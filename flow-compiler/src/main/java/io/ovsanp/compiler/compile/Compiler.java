@@ -11,7 +11,6 @@ import io.ovsanp.compiler.flow.FlowAction;
 import io.ovsanp.compiler.flow.FlowSet;
 import io.ovsanp.compiler.flow.Match;
 import io.ovsanp.compiler.flow.TableId;
-import io.ovsanp.compiler.net.Cidr;
 import io.ovsanp.compiler.pipeline.PipelineSpec;
 import io.ovsanp.compiler.pipeline.TableSpec;
 import io.ovsanp.compiler.policy.Action;
@@ -56,6 +55,7 @@ public final class Compiler {
     private final List<Diagnostic> diags = new ArrayList<>();
     private final List<RuleStats> ruleStats = new ArrayList<>();
     private final RuleCompiler rules;
+    private final SourceMatcher sources;
     private final List<PodInfo> localPods;
 
     private Compiler(
@@ -73,7 +73,8 @@ public final class Compiler {
         this.acc = new FlowAccumulator(pipeline);
         this.conjIds = new IdAllocator(previous.conjIds());
         this.ruleIds = new IdAllocator(previous.ruleIds());
-        this.rules = new RuleCompiler(new DestinationResolver(selection), acc, conjIds, diags);
+        this.sources = new SourceMatcher(pipeline.placement().identityRegister(), diags);
+        this.rules = new RuleCompiler(new DestinationResolver(selection), acc, conjIds, diags, sources);
         this.localPods = snapshot.pods().stream()
                 .filter(p -> p.nodeName().equals(node) && !p.hostNetwork())
                 .toList();
@@ -181,11 +182,11 @@ public final class Compiler {
         }
     }
 
-    /** One drop flow per address of each pod: all IP egress of those pods, at {@code priority}. */
+    /** Drop flows for all IP egress of those pods (per address, or per identity), at {@code priority}. */
     private void dropAllFrom(java.util.Collection<PodInfo> pods, TableId table, int priority, Cookie cookie) {
         for (PodInfo pod : pods) {
-            for (var ip : pod.ips()) {
-                acc.plain(table, priority, cookie, Match.source(Cidr.of(ip)), List.of());
+            for (Match m : sources.everyPacketOf(pod)) {
+                acc.plain(table, priority, cookie, m, List.of());
             }
         }
     }

@@ -29,7 +29,7 @@ final class PipelineFlows {
     static void add(FlowAccumulator acc, PipelineSpec p, int generation) {
         Cookie c = Cookie.of(generation, Cookie.Category.PIPELINE, 0);
         TableId classifier = p.id(PipelineSpec.CLASSIFIER);
-        TableId zone = p.id(PipelineSpec.CONNTRACK_ZONE);
+        boolean ownCt = p.has(PipelineSpec.CONNTRACK_ZONE);
         TableId state = p.id(PipelineSpec.CONNTRACK_STATE);
         TableId admin = p.id(PipelineSpec.ADMIN_EGRESS);
         TableId np = p.id(PipelineSpec.NETWORK_POLICY_EGRESS);
@@ -38,8 +38,14 @@ final class PipelineFlows {
         TableId output = p.id(PipelineSpec.OUTPUT);
         for (IpFamily f : IpFamily.values()) {
             Match ip = Match.ethType(f);
-            acc.plain(classifier, 10, c, ip, List.of(new FlowAction.GotoTable(zone)));
-            acc.plain(zone, 10, c, ip, List.of(new FlowAction.Ct(false, p.zone(), Optional.of(state), List.of())));
+            if (ownCt) {
+                TableId zone = p.id(PipelineSpec.CONNTRACK_ZONE);
+                acc.plain(classifier, 10, c, ip, List.of(new FlowAction.GotoTable(zone)));
+                acc.plain(zone, 10, c, ip, List.of(new FlowAction.Ct(false, p.zone(), Optional.of(state), List.of())));
+            } else {
+                // The CNI ran ct(zone=Z) before handing the packet over: judge its ct_state directly.
+                acc.plain(classifier, 10, c, ip, List.of(new FlowAction.GotoTable(state)));
+            }
             acc.plain(
                     commit,
                     10,
@@ -52,9 +58,11 @@ final class PipelineFlows {
         // IPv6's ARP: neighbor discovery, router solicitation and MLD go to link-local multicast
         // (ff02::/16), which never leaves the link and is no policy destination. Judging it would cut
         // a pod whose rules deny ::/0 off from its neighbours and gateway, allowed destinations included.
-        acc.plain(classifier, 20, c, Match.destination(LINK_LOCAL_MULTICAST), List.of(FlowAction.Output.NORMAL));
-        acc.plain(classifier, 0, c, Match.ANY, List.of(FlowAction.Output.NORMAL));
-        acc.plain(zone, 0, c, Match.ANY, List.of());
+        acc.plain(classifier, 20, c, Match.destination(LINK_LOCAL_MULTICAST), p.exitActions());
+        acc.plain(classifier, 0, c, Match.ANY, p.exitActions());
+        if (ownCt) {
+            acc.plain(p.id(PipelineSpec.CONNTRACK_ZONE), 0, c, Match.ANY, List.of());
+        }
         acc.plain(state, 30, c, ctState(CT_INV | CT_TRK, CT_INV | CT_TRK), List.of());
         acc.plain(
                 state,
@@ -73,7 +81,7 @@ final class PipelineFlows {
         acc.plain(np, 0, c, Match.ANY, List.of(new FlowAction.GotoTable(baseline)));
         acc.plain(baseline, 0, c, Match.ANY, List.of(new FlowAction.GotoTable(commit)));
         acc.plain(commit, 0, c, Match.ANY, List.of(new FlowAction.GotoTable(output)));
-        acc.plain(output, 0, c, Match.ANY, List.of(FlowAction.Output.NORMAL));
+        acc.plain(output, 0, c, Match.ANY, p.exitActions());
     }
 
     private static Match ctState(int value, int mask) {

@@ -32,12 +32,19 @@ import java.util.TreeMap;
  * rule's priority and verdict, so where they overlap the outcome is the same.
  */
 final class RuleCompiler {
+    private final SourceMatcher sourceMatcher;
     private final DestinationResolver resolver;
     private final FlowAccumulator acc;
     private final IdAllocator conjIds;
     private final List<Diagnostic> diags;
 
-    RuleCompiler(DestinationResolver resolver, FlowAccumulator acc, IdAllocator conjIds, List<Diagnostic> diags) {
+    RuleCompiler(
+            DestinationResolver resolver,
+            FlowAccumulator acc,
+            IdAllocator conjIds,
+            List<Diagnostic> diags,
+            SourceMatcher sourceMatcher) {
+        this.sourceMatcher = sourceMatcher;
         this.resolver = resolver;
         this.acc = acc;
         this.conjIds = conjIds;
@@ -61,13 +68,7 @@ final class RuleCompiler {
         long cross = 0;
         boolean namedResolved = false;
         for (IpFamily f : IpFamily.values()) {
-            List<Cidr> src = new ArrayList<>();
-            for (PodInfo p : sources) {
-                for (IpAddress ip : p.ips()) {
-                    if (ip.family() == f) src.add(Cidr.of(ip));
-                }
-            }
-            src = CidrSet.aggregate(src);
+            List<Match> src = sourceMatcher.subject(sources, f);
             if (src.isEmpty()) {
                 continue;
             }
@@ -75,7 +76,7 @@ final class RuleCompiler {
             namedResolved |= segments.stream().anyMatch(s -> s.key().startsWith("named"));
             for (Segment seg : segments) {
                 List<List<Match>> dims = new ArrayList<>();
-                dims.add(src.stream().map(Match::source).toList());
+                dims.add(src);
                 if (!seg.anyDst())
                     dims.add(seg.dst().stream().map(Match::destination).toList());
                 if (!seg.anyPort()) dims.add(seg.ports());

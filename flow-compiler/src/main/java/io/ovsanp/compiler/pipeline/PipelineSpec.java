@@ -3,6 +3,7 @@ package io.ovsanp.compiler.pipeline;
 import io.ovsanp.compiler.flow.Flow;
 import io.ovsanp.compiler.flow.FlowAction;
 import io.ovsanp.compiler.flow.TableId;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -43,71 +44,104 @@ public final class PipelineSpec {
 
     private final Map<String, TableSpec> byName = new LinkedHashMap<>();
     private final Map<TableId, TableSpec> byId = new LinkedHashMap<>();
-    private final int zone;
+    private final Placement placement;
 
-    private PipelineSpec(List<TableSpec> tables, int zone) {
+    private PipelineSpec(List<TableSpec> tables, Placement placement) {
         for (TableSpec t : tables) {
             byName.put(t.name(), t);
             byId.put(t.id(), t);
         }
-        this.zone = zone;
+        this.placement = placement;
     }
 
     public static PipelineSpec standalone() {
-        return standalone(0, DEFAULT_ZONE);
+        return of(Placement.STANDALONE);
     }
 
     public static PipelineSpec standalone(int firstTable, int zone) {
-        if (firstTable < 0 || firstTable + 7 > 253) {
-            throw new IllegalArgumentException("pipeline does not fit: first table " + firstTable);
+        Placement s = Placement.STANDALONE;
+        return of(new Placement(
+                firstTable, s.maxTables(), s.reservedTables(), s.exit(), s.conntrack(), zone, s.identityRegister()));
+    }
+
+    /**
+     * The stage at {@code placement}: numbered from its first table, without the ConntrackZone table
+     * when the CNI runs conntrack. Throws {@link Placement.PlacementException} for a placement that
+     * cannot work (checked when the placement was made).
+     */
+    public static PipelineSpec of(Placement placement) {
+        boolean ownCt = placement.conntrack() == Placement.Conntrack.OWN;
+        // Standalone texts stay as they were: rendered flows carry them in comments.
+        String exit = placement.exit() instanceof Placement.Exit.Normal
+                ? "NORMAL"
+                : placement.exit().toString();
+        List<TableSpec> tables = new ArrayList<>();
+        int t = placement.firstTable();
+        tables.add(new TableSpec(
+                TableId.of(t++),
+                CLASSIFIER,
+                (ownCt ? "IPv4/IPv6 to conntrack" : "IPv4/IPv6 to the CNI's conntrack state")
+                        + "; ARP, non-IP and IPv6 link-local multicast to " + exit,
+                exit,
+                Set.of(ownCt ? CONNTRACK_ZONE : CONNTRACK_STATE)));
+        if (ownCt) {
+            tables.add(new TableSpec(
+                    TableId.of(t++),
+                    CONNTRACK_ZONE,
+                    "send IP through conntrack in our zone",
+                    "drop",
+                    Set.of(CONNTRACK_STATE)));
         }
-        int t = firstTable;
-        return new PipelineSpec(
-                List.of(
-                        new TableSpec(
-                                TableId.of(t),
-                                CLASSIFIER,
-                                "IPv4/IPv6 to conntrack; ARP, non-IP and IPv6 link-local multicast to NORMAL",
-                                "NORMAL",
-                                Set.of(CONNTRACK_ZONE)),
-                        new TableSpec(
-                                TableId.of(t + 1),
-                                CONNTRACK_ZONE,
-                                "send IP through conntrack in our zone",
-                                "drop",
-                                Set.of(CONNTRACK_STATE)),
-                        new TableSpec(
-                                TableId.of(t + 2),
-                                CONNTRACK_STATE,
-                                "invalid: drop; established/related: bypass policy; new: policy",
-                                "AdminEgress",
-                                Set.of(ADMIN_EGRESS, OUTPUT)),
-                        new TableSpec(
-                                TableId.of(t + 3),
-                                ADMIN_EGRESS,
-                                "ANP rules by precedence: Allow, Deny, Pass",
-                                NETWORK_POLICY_EGRESS,
-                                Set.of(NETWORK_POLICY_EGRESS, EGRESS_COMMIT)),
-                        new TableSpec(
-                                TableId.of(t + 4),
-                                NETWORK_POLICY_EGRESS,
-                                "NetworkPolicy egress: isolated pods only where a rule allows",
-                                BASELINE_EGRESS,
-                                Set.of(BASELINE_EGRESS, EGRESS_COMMIT)),
-                        new TableSpec(
-                                TableId.of(t + 5),
-                                BASELINE_EGRESS,
-                                "BANP rules in order: Allow, Deny",
-                                EGRESS_COMMIT,
-                                Set.of(EGRESS_COMMIT)),
-                        new TableSpec(
-                                TableId.of(t + 6),
-                                EGRESS_COMMIT,
-                                "commit the connection to conntrack",
-                                OUTPUT,
-                                Set.of(OUTPUT)),
-                        new TableSpec(TableId.of(t + 7), OUTPUT, "forward", "NORMAL", Set.of())),
-                zone);
+        tables.add(new TableSpec(
+                TableId.of(t++),
+                CONNTRACK_STATE,
+                "invalid: drop; established/related: bypass policy; new: policy",
+                "AdminEgress",
+                Set.of(ADMIN_EGRESS, OUTPUT)));
+        tables.add(new TableSpec(
+                TableId.of(t++),
+                ADMIN_EGRESS,
+                "ANP rules by precedence: Allow, Deny, Pass",
+                NETWORK_POLICY_EGRESS,
+                Set.of(NETWORK_POLICY_EGRESS, EGRESS_COMMIT)));
+        tables.add(new TableSpec(
+                TableId.of(t++),
+                NETWORK_POLICY_EGRESS,
+                "NetworkPolicy egress: isolated pods only where a rule allows",
+                BASELINE_EGRESS,
+                Set.of(BASELINE_EGRESS, EGRESS_COMMIT)));
+        tables.add(new TableSpec(
+                TableId.of(t++),
+                BASELINE_EGRESS,
+                "BANP rules in order: Allow, Deny",
+                EGRESS_COMMIT,
+                Set.of(EGRESS_COMMIT)));
+        tables.add(new TableSpec(
+                TableId.of(t++), EGRESS_COMMIT, "commit the connection to conntrack", OUTPUT, Set.of(OUTPUT)));
+        tables.add(new TableSpec(
+                TableId.of(t), OUTPUT, exit.equals("NORMAL") ? "forward" : "leave the stage: " + exit, exit, Set.of()));
+        return new PipelineSpec(tables, placement);
+    }
+
+    public Placement placement() {
+        return placement;
+    }
+
+    /** What a packet leaving the stage does: NORMAL, goto_table:N or resubmit(,N). */
+    public List<FlowAction> exitActions() {
+        Placement.Exit e = placement.exit();
+        if (e instanceof Placement.Exit.Goto g) {
+            return List.of(new FlowAction.GotoTable(TableId.of(g.table())));
+        }
+        if (e instanceof Placement.Exit.Resubmit r) {
+            return List.of(new FlowAction.Resubmit(TableId.of(r.table())));
+        }
+        return List.of(FlowAction.Output.NORMAL);
+    }
+
+    /** Whether the stage has table {@code name} (ConntrackZone exists only with its own conntrack). */
+    public boolean has(String name) {
+        return byName.containsKey(name);
     }
 
     public TableSpec table(String name) {
@@ -127,7 +161,12 @@ public final class PipelineSpec {
     }
 
     public int zone() {
-        return zone;
+        return placement.zone();
+    }
+
+    /** The tables whose flows may take the exit: the classifier's bypass and the output table. */
+    private static boolean exits(TableSpec t) {
+        return t.name().equals(CLASSIFIER) || t.name().equals(OUTPUT);
     }
 
     public java.util.Optional<TableSpec> byId(TableId id) {
@@ -148,6 +187,9 @@ public final class PipelineSpec {
                 target = r.table();
             } else if (a instanceof FlowAction.Ct ct && ct.table().isPresent()) {
                 target = ct.table().get();
+            }
+            if (target != null && exitActions().contains(a) && exits(from)) {
+                continue; // the exit leaves the stage: its target is the CNI's, not ours
             }
             if (target != null) {
                 TableSpec to = byId.get(target);
