@@ -27,6 +27,9 @@ final class CompileCommand extends CliCommand {
     @Mixin
     ClusterOptions cluster;
 
+    @Mixin
+    PlacementOptions placement;
+
     @Option(names = "--node", paramLabel = "NAME", description = "Node to compile for (default: every node).")
     String node;
 
@@ -41,6 +44,7 @@ final class CompileCommand extends CliCommand {
         if (!format.equals("ofctl") && !format.equals("json")) {
             throw new BadInput("--format must be ofctl or json, not " + format);
         }
+        CompileOptions options = placement.compileOptions();
         ClusterSnapshot snapshot = cluster.load();
         EffectivePolicies policies = PolicyValidator.validate(snapshot);
         List<String> nodes = snapshot.nodeNames();
@@ -55,20 +59,20 @@ final class CompileCommand extends CliCommand {
         List<CompileResult> results = new ArrayList<>();
         Set<Diagnostic> diags = new LinkedHashSet<>(policies.diagnostics());
         for (String n : targets) {
-            CompileResult r = Compiler.compile(snapshot, policies, n, Allocation.EMPTY, CompileOptions.DEFAULT);
+            CompileResult r = Compiler.compile(snapshot, policies, n, Allocation.EMPTY, options);
             results.add(r);
             diags.addAll(r.diagnostics());
         }
         report(List.copyOf(diags), false);
         if (format.equals("json")) {
-            out().print(JsonOutput.render(results, CompileOptions.DEFAULT.pipeline(), stats));
+            out().print(JsonOutput.render(results, options.pipeline(), stats));
             return Main.EXIT_OK;
         }
         for (CompileResult r : results) {
             if (targets.size() > 1) {
                 out().println("# node: " + r.node());
             }
-            out().print(OfctlRenderer.renderAll(r.flows(), CompileOptions.DEFAULT.pipeline()));
+            out().print(OfctlRenderer.renderAll(r.flows(), options.pipeline()));
             if (stats) {
                 out().print(StatsText.render(r));
             }

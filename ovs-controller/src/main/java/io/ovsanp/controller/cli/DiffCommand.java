@@ -26,6 +26,9 @@ final class DiffCommand extends CliCommand {
     @Mixin
     SwitchOptions sw;
 
+    @Mixin
+    PlacementOptions placement;
+
     @Option(
             names = "--node",
             required = true,
@@ -35,7 +38,7 @@ final class DiffCommand extends CliCommand {
 
     @Override
     int execute() throws SnapshotLoadException, BadInput {
-        CompileResult desired = new NodeCompilation(cluster, node).compile();
+        CompileResult desired = new NodeCompilation(cluster, node, placement.compileOptions()).compile();
         try (OfConnection c = SwitchConnector.connect(sw.parsedTarget(), sw.tls())
                 .get(sw.timeoutDuration().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
             Reconciler r = new Reconciler(c, sw.timeoutDuration());

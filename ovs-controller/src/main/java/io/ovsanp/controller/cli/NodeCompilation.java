@@ -13,9 +13,11 @@ import io.ovsanp.controller.snapshot.SnapshotLoadException;
 final class NodeCompilation {
     private final ClusterOptions cluster;
     private final String node;
+    private final CompileOptions options;
     private Allocation allocation = Allocation.EMPTY;
 
-    NodeCompilation(ClusterOptions cluster, String node) {
+    NodeCompilation(ClusterOptions cluster, String node, CompileOptions options) {
+        this.options = options;
         this.cluster = cluster;
         this.node = node;
     }
@@ -27,7 +29,7 @@ final class NodeCompilation {
                     + String.join(", ", snapshot.nodeNames()));
         }
         EffectivePolicies policies = PolicyValidator.validate(snapshot);
-        CompileResult r = Compiler.compile(snapshot, policies, node, allocation, CompileOptions.DEFAULT);
+        CompileResult r = Compiler.compile(snapshot, policies, node, allocation, options);
         allocation = r.allocation();
         // Validation problems belong to the output too: sync must say why a rule is realised fail-closed.
         java.util.List<io.ovsanp.compiler.diag.Diagnostic> all = new java.util.ArrayList<>(policies.diagnostics());

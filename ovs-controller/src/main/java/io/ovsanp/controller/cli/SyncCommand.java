@@ -35,6 +35,9 @@ final class SyncCommand extends CliCommand {
     @Mixin
     SwitchOptions sw;
 
+    @Mixin
+    PlacementOptions placement;
+
     @Option(names = "--node", required = true, paramLabel = "NAME", description = "Node to compile for.")
     String node;
 
@@ -55,7 +58,7 @@ final class SyncCommand extends CliCommand {
 
     @Override
     int execute() throws SnapshotLoadException, BadInput {
-        NodeCompilation compilation = new NodeCompilation(cluster, node);
+        NodeCompilation compilation = new NodeCompilation(cluster, node, placement.compileOptions());
         CompileResult desired = compilation.compile();
         report(desired.diagnostics(), false);
         Duration timeout = sw.timeoutDuration();
