@@ -60,10 +60,11 @@ class CniPluginIT {
     private String config(String bridge) {
         return """
                 {"cniVersion":"1.0.0","name":"lab","type":"ovs-anp-cni","bridge":"%s",
-                 "attachScript":"%s",
+                 "switch":"unix:%s", "attachScript":"%s",
                  "ipam":{"type":"host-local","dataDir":"%s",
                          "ranges":[[{"subnet":"10.244.1.0/24","gateway":"10.244.1.1"}]]}}
-                """.formatted(bridge, Sh.REPO.resolve("lab/attach-pod.sh"), ipamDir);
+                """.formatted(
+                        bridge, ovs.runDir().resolve(bridge + ".mgmt"), Sh.REPO.resolve("lab/attach-pod.sh"), ipamDir);
     }
 
     /** Runs the plugin inside the switch's network namespace, where its ports must live. */
@@ -95,6 +96,20 @@ class CniPluginIT {
         return Sh.ok(full).output();
     }
 
+    private java.util.List<String> guardFlows() {
+        return Sh.ok(
+                        "ovs-ofctl",
+                        "-O",
+                        "OpenFlow13",
+                        "dump-flows",
+                        "unix:" + ovs.runDir().resolve("br-int.mgmt"),
+                        "cookie=0xc0ffee/-1")
+                .output()
+                .lines()
+                .filter(l -> l.contains("cookie="))
+                .toList();
+    }
+
     private String ports() {
         return Sh.ok("ovs-vsctl", "--db=unix:" + ovs.runDir().resolve("db.sock"), "list-ports", "br-int")
                 .output();
@@ -103,7 +118,8 @@ class CniPluginIT {
     @Test
     void addAttachesThePodWithAnAddressFromIpamAndDelUndoesIt() throws Exception {
         Bridge br = ovs.addBridge("br-int");
-        br.addFlows("priority=0,actions=NORMAL");
+        // Stand-ins for the rest of the pipeline: the spoof guard hands pod packets to table 10.
+        br.addFlows("priority=0,actions=NORMAL\ntable=10,priority=0,actions=NORMAL");
         ovs.vsctl("add-port", "br-int", "gw", "--", "set", "Interface", "gw", "type=internal");
         inOvsNetns("ip", "addr", "add", "10.244.1.1/24", "dev", "gw");
         inOvsNetns("ip", "link", "set", "gw", "up");
@@ -125,6 +141,26 @@ class CniPluginIT {
                         .output())
                 .contains(mac);
 
+        String ofport = Sh.ok(
+                        "ovs-vsctl",
+                        "--db=unix:" + ovs.runDir().resolve("db.sock"),
+                        "get",
+                        "Interface",
+                        hostIf,
+                        "ofport")
+                .output()
+                .trim();
+        String ip0 = address.substring(0, address.indexOf('/'));
+        long value = 0;
+        for (String octet : ip0.split("\\.")) value = value * 256 + Integer.parseInt(octet);
+        String identity = "0x" + Long.toHexString(value); // as ovs-ofctl prints it
+        assertThat(guardFlows())
+                .as("the spoof guard loads the pod's IPv4 address into reg6 for its port")
+                .anySatisfy(f -> assertThat(f)
+                        .contains("cookie=0xc0ffee")
+                        .contains("in_port=" + ofport)
+                        .contains("set_field:" + identity + "->reg6,goto_table:10"));
+
         Sh ping = Sh.run("ip", "netns", "exec", podNetns, "ping", "-c", "1", "-W", "2", "10.244.1.1");
         assertThat(ping.exit())
                 .as("pod → gateway through br-int:\n" + ping.output())
@@ -140,6 +176,7 @@ class CniPluginIT {
         Sh del = plugin("DEL", netnsPath, config("br-int"));
         assertThat(del.exit()).as(del.output()).isZero();
         assertThat(ports()).doesNotContain(hostIf);
+        assertThat(guardFlows()).as("DEL removes the pod's spoof guard flow").isEmpty();
         assertThat(Files.exists(ipamDir.resolve("lab").resolve(ip)))
                 .as("IPAM lease freed")
                 .isFalse();

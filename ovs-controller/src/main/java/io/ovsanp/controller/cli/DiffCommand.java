@@ -5,7 +5,6 @@ import io.ovsanp.compiler.flow.Flow;
 import io.ovsanp.compiler.flow.FlowDiff;
 import io.ovsanp.compiler.ofctl.OfctlRenderer;
 import io.ovsanp.controller.openflow.OfConnection;
-import io.ovsanp.controller.openflow.SwitchConnector;
 import io.ovsanp.controller.openflow.wire.DumpedFlow;
 import io.ovsanp.controller.snapshot.SnapshotLoadException;
 import io.ovsanp.controller.switches.ReconcileException;
@@ -39,8 +38,7 @@ final class DiffCommand extends CliCommand {
     @Override
     int execute() throws SnapshotLoadException, BadInput {
         CompileResult desired = new NodeCompilation(cluster, node, placement.compileOptions()).compile();
-        try (OfConnection c = SwitchConnector.connect(sw.parsedTarget(), sw.tls())
-                .get(sw.timeoutDuration().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+        try (OfConnection c = sw.connect()) {
             Reconciler r = new Reconciler(c, sw.timeoutDuration());
             FlowDiff d = FlowDiff.between(r.installed(), desired.flows());
             for (DumpedFlow u : r.unreadable()) {
@@ -56,12 +54,6 @@ final class DiffCommand extends CliCommand {
             return same ? Main.EXIT_OK : Main.EXIT_FOUND;
         } catch (ReconcileException e) {
             throw new BadInput(e.getMessage());
-        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-            throw new BadInput(
-                    "cannot connect to " + sw.target + ": " + (e.getCause() == null ? e : e.getCause()).getMessage());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new BadInput("interrupted");
         }
     }
 }

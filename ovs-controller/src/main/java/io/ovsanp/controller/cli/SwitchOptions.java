@@ -1,10 +1,15 @@
 package io.ovsanp.controller.cli;
 
+import io.ovsanp.controller.openflow.OfConnection;
+import io.ovsanp.controller.openflow.SwitchConnector;
 import io.ovsanp.controller.openflow.SwitchTarget;
 import io.ovsanp.controller.openflow.TlsConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import picocli.CommandLine.Option;
 
 /** {@code --switch TARGET} and the TLS files for {@code ssl:} targets. */
@@ -44,6 +49,43 @@ final class SwitchOptions {
             throw new BadInput("--tls-key, --tls-cert and --tls-ca go together");
         }
         return Optional.of(new TlsConfig(tlsKey, tlsCert, tlsCa));
+    }
+
+    /**
+     * Connects for a one-shot command. A switch that closes a fresh connection during the handshake
+     * (seen with a busy ovs-vswitchd right after earlier connections closed) gets two more tries, 0.5 s
+     * and 1 s later; other failures, and the third, are reported as they are.
+     */
+    OfConnection connect() throws BadInput {
+        Duration timeout = timeoutDuration();
+        SwitchTarget t = parsedTarget();
+        Optional<TlsConfig> tlsConfig = tls();
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return SwitchConnector.connect(t, tlsConfig).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (ExecutionException e) {
+                Throwable cause = e.getCause() == null ? e : e.getCause();
+                String m = String.valueOf(cause.getMessage());
+                if (attempt >= 3 || !m.contains("closed the connection during the OpenFlow handshake")) {
+                    throw new BadInput("cannot connect to " + target + ": " + m);
+                }
+                sleep(500L * attempt);
+            } catch (TimeoutException e) {
+                throw new BadInput("cannot connect to " + target + ": no handshake within " + timeout);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new BadInput("interrupted");
+            }
+        }
+    }
+
+    private static void sleep(long millis) throws BadInput {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new BadInput("interrupted");
+        }
     }
 
     Duration timeoutDuration() throws BadInput {

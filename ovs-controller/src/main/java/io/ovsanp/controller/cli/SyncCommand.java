@@ -3,7 +3,6 @@ package io.ovsanp.controller.cli;
 import io.ovsanp.compiler.compile.CompileResult;
 import io.ovsanp.controller.openflow.OfConnection;
 import io.ovsanp.controller.openflow.ReconnectingSwitch;
-import io.ovsanp.controller.openflow.SwitchConnector;
 import io.ovsanp.controller.snapshot.SnapshotLoadException;
 import io.ovsanp.controller.switches.ReconcileException;
 import io.ovsanp.controller.switches.ReconcileResult;
@@ -69,20 +68,13 @@ final class SyncCommand extends CliCommand {
     }
 
     private int syncOnce(CompileResult desired, Duration timeout) throws BadInput {
-        try (OfConnection c =
-                SwitchConnector.connect(sw.parsedTarget(), sw.tls()).get(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        try (OfConnection c = sw.connect()) {
             ReconcileResult r = new Reconciler(c, timeout).audit(desired.flows());
             out().println("node=" + node + " dpid=" + c.datapathId() + " " + r.summary());
             return Main.EXIT_OK;
         } catch (ReconcileException e) {
             err().println("error: " + e.getMessage());
             return Main.EXIT_FOUND;
-        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-            throw new BadInput(
-                    "cannot connect to " + sw.target + ": " + (e.getCause() == null ? e : e.getCause()).getMessage());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new BadInput("interrupted");
         }
     }
 
