@@ -37,6 +37,7 @@ import java.util.function.BooleanSupplier;
  * </ul>
  */
 public final class MetricsListener implements RealisationListener {
+    private static final java.util.regex.Pattern RULE_PATH = java.util.regex.Pattern.compile("^spec\\.egress\\[\\d+]");
     private final Clock clock;
     private final Histogram reconcile = new Histogram(Histogram.SECONDS);
     private final Histogram compile = new Histogram(Histogram.SECONDS);
@@ -64,8 +65,7 @@ public final class MetricsListener implements RealisationListener {
             String kind = d.object().kind();
             if (d.severity() == Severity.ERROR
                     && (kind.equals(Tier.ADMIN.kind()) || kind.equals(Tier.BASELINE.kind()))) {
-                java.util.regex.Matcher m = java.util.regex.Pattern.compile("^spec\\.egress\\[\\d+]")
-                        .matcher(d.path());
+                java.util.regex.Matcher m = RULE_PATH.matcher(d.path());
                 invalid.add(d.object().display() + (m.find() ? " " + m.group() : ""));
             }
         }

@@ -64,6 +64,9 @@ public final class PolicyStatusWriter implements RealisationListener, AutoClosea
     /** metav1.Condition's limit on {@code message}. */
     static final int MAX_MESSAGE = 32768;
 
+    private static final java.util.regex.Pattern RULE_PATH =
+            java.util.regex.Pattern.compile("^spec\\.egress\\[(\\d+)]");
+
     private static final Logger LOG = LoggerFactory.getLogger(PolicyStatusWriter.class);
 
     private final KubernetesClient client;
@@ -190,11 +193,19 @@ public final class PolicyStatusWriter implements RealisationListener, AutoClosea
                 return;
             }
             if (!writeAll(s, p, failed)) {
-                executor.schedule(this::requestFlush, retryAfter.toMillis(), TimeUnit.MILLISECONDS);
+                retryLater();
             }
         } catch (RuntimeException e) {
             LOG.warn("status flush failed (will retry): {}", e.toString(), e);
+            retryLater();
+        }
+    }
+
+    private void retryLater() {
+        try {
             executor.schedule(this::requestFlush, retryAfter.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // closed: nothing more to write
         }
     }
 
@@ -296,8 +307,7 @@ public final class PolicyStatusWriter implements RealisationListener, AutoClosea
 
     /** {@code spec.egress[1] "deny-x" .to[0]}: the rule's name after its index when it has one. */
     private static String field(String path, Map<Integer, String> ruleNames) {
-        java.util.regex.Matcher m =
-                java.util.regex.Pattern.compile("^spec\\.egress\\[(\\d+)]").matcher(path);
+        java.util.regex.Matcher m = RULE_PATH.matcher(path);
         if (path.isEmpty()) {
             return "spec";
         }
