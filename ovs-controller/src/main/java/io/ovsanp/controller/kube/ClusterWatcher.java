@@ -92,6 +92,8 @@ public final class ClusterWatcher implements AutoCloseable {
                 .withKind(kind)
                 .withPlural(kind.toLowerCase(java.util.Locale.ROOT).replaceAll("y$", "ies"))
                 .withScope("Cluster")
+                // as the upstream CRDs: status is written only through /status (the mock honours it)
+                .withStatusSubresource(true)
                 .build();
     }
 
@@ -175,6 +177,19 @@ public final class ClusterWatcher implements AutoCloseable {
             aps.add(AdminPolicyReader.read(json(r), Tier.BASELINE, SourceRef.NONE));
         }
         return new ClusterSnapshot(ns, ps, ns2, ss, es, aps, nps, diagnostics);
+    }
+
+    /**
+     * The cached AdminNetworkPolicy ({@link Tier#ADMIN}) or BaselineAdminNetworkPolicy ({@link
+     * Tier#BASELINE}) named {@code name}, as the informer has it (status included); empty if unknown.
+     */
+    public java.util.Optional<GenericKubernetesResource> policyObject(Tier tier, String name) {
+        SharedIndexInformer<GenericKubernetesResource> i = switch (tier) {
+            case ADMIN -> adminPolicies;
+            case BASELINE -> baselinePolicies;
+            case NETWORK_POLICY -> throw new IllegalArgumentException("not an admin policy tier: " + tier);
+        };
+        return java.util.Optional.ofNullable(i.getStore().getByKey(name));
     }
 
     private JsonNode json(GenericKubernetesResource r) {

@@ -1,0 +1,77 @@
+package io.ovsanp.controller.metrics;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import java.util.function.LongSupplier;
+
+/**
+ * Liveness and readiness. Live: the process answers and the reconcile loop is not wedged, i.e. it
+ * has not been busy with one piece of work for longer than {@code stallAfter} (the loop calls {@link
+ * #loopBusy()} before a unit of work and {@link #loopIdle()} after it; an idle loop is live). Ready:
+ * every named readiness check holds (agent: informers synced, switch connected and converged once;
+ * central: informers synced, leader or standby). The text of both lists each check as {@code [+]name}
+ * or {@code [-]name}, as the kube-apiserver's verbose health endpoints do.
+ */
+public final class Health {
+    private final Duration stallAfter;
+    private final LongSupplier nanoTime;
+    private final Map<String, BooleanSupplier> readiness = new LinkedHashMap<>();
+    private volatile long busySince;
+    private volatile boolean busy;
+
+    public Health(Duration stallAfter, LongSupplier nanoTime) {
+        this.stallAfter = stallAfter;
+        this.nanoTime = nanoTime;
+    }
+
+    /** Live unless the loop has been busy for 5 minutes on one unit of work. */
+    public Health() {
+        this(Duration.ofMinutes(5), System::nanoTime);
+    }
+
+    public void loopBusy() {
+        busySince = nanoTime.getAsLong();
+        busy = true;
+    }
+
+    public void loopIdle() {
+        busy = false;
+    }
+
+    /** Adds a readiness check; {@code name} appears in {@code /readyz}. A check that throws fails. */
+    public synchronized Health readyWhen(String name, BooleanSupplier check) {
+        readiness.put(name, check);
+        return this;
+    }
+
+    /** Outcome and the text served with it. */
+    public record Result(boolean ok, String text) {}
+
+    public Result live() {
+        long since = busySince;
+        boolean wedged = busy && nanoTime.getAsLong() - since > stallAfter.toNanos();
+        return wedged
+                ? new Result(
+                        false, "[-]loop busy for more than " + stallAfter.toSeconds() + " s\nhealthz check failed\n")
+                : new Result(true, "[+]loop ok\nok\n");
+    }
+
+    public synchronized Result ready() {
+        StringBuilder b = new StringBuilder();
+        boolean ok = true;
+        for (Map.Entry<String, BooleanSupplier> e : readiness.entrySet()) {
+            boolean pass;
+            try {
+                pass = e.getValue().getAsBoolean();
+            } catch (RuntimeException ex) {
+                pass = false;
+            }
+            ok &= pass;
+            b.append(pass ? "[+]" : "[-]").append(e.getKey()).append('\n');
+        }
+        b.append(ok ? "ok\n" : "readyz check failed\n");
+        return new Result(ok, b.toString());
+    }
+}

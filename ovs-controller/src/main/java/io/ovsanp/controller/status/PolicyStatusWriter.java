@@ -1,0 +1,399 @@
+package io.ovsanp.controller.status;
+
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.ovsanp.compiler.cluster.ClusterSnapshot;
+import io.ovsanp.compiler.cluster.PodInfo;
+import io.ovsanp.compiler.cluster.Selection;
+import io.ovsanp.compiler.diag.Diagnostic;
+import io.ovsanp.compiler.diag.ObjectRef;
+import io.ovsanp.compiler.diag.Severity;
+import io.ovsanp.compiler.policy.EffectiveAdminPolicy;
+import io.ovsanp.compiler.policy.EffectivePolicies;
+import io.ovsanp.compiler.policy.EffectiveRule;
+import io.ovsanp.compiler.policy.Tier;
+import io.ovsanp.controller.kube.ClusterWatcher;
+import io.ovsanp.controller.run.RealisationListener;
+import io.ovsanp.controller.switches.ReconcileResult;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes the {@code Ready} condition of every AdminNetworkPolicy and BaselineAdminNetworkPolicy
+ * through their {@code /status} subresource, and a Warning Event per invalid rule ({@link
+ * InvalidRuleEvents}).
+ *
+ * <p>{@code Ready} is {@code True} (reason {@code Realised}) when the policy has no invalid rule and no
+ * node that runs one of its subject pods failed to realise its flows; otherwise {@code False} with
+ * reason {@code InvalidRules} (errors in the policy, realised fail-closed) or {@code RealisationFailed}
+ * (only node failures), and a message naming every invalid field and every failed node with its reason.
+ *
+ * <p>The listener methods only record state and ask for a flush; the flush runs on one daemon thread
+ * and coalesces (many calls, one flush). It compares with the object the {@link PolicyObjects} has
+ * (the informer cache) and with what it wrote last, and PUTs {@code /status} only when type, status,
+ * reason, message or observedGeneration differ; {@code lastTransitionTime} moves only when the status
+ * flips. API errors (a 409 from a stale cache included) are logged and the flush is retried after
+ * {@code retryAfter}. Nothing is written or emitted while {@code mayWrite} is false (a standby
+ * replica); call {@link #requestFlush()} when it becomes true.
+ */
+public final class PolicyStatusWriter implements RealisationListener, AutoCloseable {
+    public static final String READY = "Ready";
+    public static final String REASON_REALISED = "Realised";
+    public static final String REASON_INVALID = "InvalidRules";
+    public static final String REASON_FAILED = "RealisationFailed";
+    /** metav1.Condition's limit on {@code message}. */
+    static final int MAX_MESSAGE = 32768;
+
+    private static final java.util.regex.Pattern RULE_PATH =
+            java.util.regex.Pattern.compile("^spec\\.egress\\[(\\d+)]");
+
+    private static final Logger LOG = LoggerFactory.getLogger(PolicyStatusWriter.class);
+
+    private final KubernetesClient client;
+    private final PolicyObjects objects;
+    private final BooleanSupplier mayWrite;
+    private final Clock clock;
+    private final Duration retryAfter;
+    private final InvalidRuleEvents events;
+    private final ScheduledExecutorService executor;
+    private final AtomicBoolean flushQueued = new AtomicBoolean();
+
+    // Written by the loop's thread, read by the flush: guarded by this.
+    private ClusterSnapshot snapshot;
+    private EffectivePolicies policies;
+    private final Map<String, String> failedNodes = new TreeMap<>();
+
+    // The flush thread's own: what we wrote, per kind/name, so a lagging cache causes no second write.
+    private final Map<String, Condition> written = new HashMap<>();
+
+    /**
+     * @param objects where the current objects are read (the informer cache)
+     * @param mayWrite false on a standby replica: nothing is written or emitted
+     * @param eventNamespace namespace of the Events ({@code default}, as client-go does for cluster-scoped objects)
+     */
+    public PolicyStatusWriter(
+            KubernetesClient client,
+            PolicyObjects objects,
+            BooleanSupplier mayWrite,
+            String eventNamespace,
+            Clock clock,
+            Duration retryAfter) {
+        this.client = client;
+        this.objects = objects;
+        this.mayWrite = mayWrite;
+        this.clock = clock;
+        this.retryAfter = retryAfter;
+        this.events = new InvalidRuleEvents(client, eventNamespace, clock);
+        this.executor = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "ovs-anp-status");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** The controller's writer: informer cache, events in {@code default}, retry after 10 s. */
+    public static PolicyStatusWriter of(KubernetesClient client, ClusterWatcher watcher, BooleanSupplier mayWrite) {
+        return new PolicyStatusWriter(
+                client, PolicyObjects.of(watcher), mayWrite, "default", Clock.systemUTC(), Duration.ofSeconds(10));
+    }
+
+    @Override
+    public void validated(ClusterSnapshot snapshot, EffectivePolicies policies) {
+        synchronized (this) {
+            this.snapshot = snapshot;
+            this.policies = policies;
+        }
+        requestFlush();
+    }
+
+    @Override
+    public void converged(String node, ReconcileResult result, Duration took) {
+        boolean changed;
+        synchronized (this) {
+            changed = failedNodes.remove(node) != null;
+        }
+        if (changed) {
+            requestFlush();
+        }
+    }
+
+    @Override
+    public void failed(String node, String reason) {
+        boolean changed;
+        synchronized (this) {
+            changed = !reason.equals(failedNodes.put(node, reason));
+        }
+        if (changed) {
+            requestFlush();
+        }
+    }
+
+    @Override
+    public void nodeRemoved(String node) {
+        converged(node, null, Duration.ZERO);
+    }
+
+    /** Queues one flush unless one is queued already (coalescing). Never blocks, never throws. */
+    public void requestFlush() {
+        if (flushQueued.compareAndSet(false, true)) {
+            try {
+                executor.execute(() -> {
+                    flushQueued.set(false);
+                    flush();
+                });
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                flushQueued.set(false); // closed
+            }
+        }
+    }
+
+    /** Waits until every flush requested before this call has run (tests, orderly shutdown). */
+    public void drain(Duration timeout) throws InterruptedException, TimeoutException {
+        try {
+            executor.submit(() -> {}).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    private void flush() {
+        try {
+            if (!mayWrite.getAsBoolean()) {
+                return;
+            }
+            ClusterSnapshot s;
+            EffectivePolicies p;
+            Map<String, String> failed;
+            synchronized (this) {
+                s = snapshot;
+                p = policies;
+                failed = new TreeMap<>(failedNodes);
+            }
+            if (p == null) {
+                return;
+            }
+            if (!writeAll(s, p, failed)) {
+                retryLater();
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("status flush failed (will retry): {}", e.toString(), e);
+            retryLater();
+        }
+    }
+
+    private void retryLater() {
+        try {
+            executor.schedule(this::requestFlush, retryAfter.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // closed: nothing more to write
+        }
+    }
+
+    /** Returns false if anything must be retried. */
+    private boolean writeAll(ClusterSnapshot s, EffectivePolicies p, Map<String, String> failed) {
+        Map<String, List<Diagnostic>> errors = new HashMap<>();
+        for (Diagnostic d : p.diagnostics()) {
+            if (d.severity() == Severity.ERROR) {
+                errors.computeIfAbsent(key(d.object()), k -> new ArrayList<>()).add(d);
+            }
+        }
+        Selection selection = failed.isEmpty() || s == null ? null : new Selection(s);
+        boolean ok = true;
+        Set<String> present = new HashSet<>();
+        events.startRound();
+        List<EffectiveAdminPolicy> all = new ArrayList<>(p.admin());
+        all.addAll(p.baseline());
+        for (EffectiveAdminPolicy policy : all) {
+            String k = key(policy.ref());
+            present.add(k);
+            List<Diagnostic> errs = errors.getOrDefault(k, List.of()).stream()
+                    .distinct()
+                    .sorted()
+                    .toList();
+            Map<String, String> failedHere = failedFor(policy, failed, selection);
+            try {
+                ok &= write(policy, ready(policy, errs, failedHere));
+                for (Diagnostic d : errs) {
+                    ok &= events.emit(policy.ref(), d);
+                }
+            } catch (KubernetesClientException e) {
+                LOG.warn(
+                        "status of {} not written (will retry): {}",
+                        policy.ref().display(),
+                        e.getMessage());
+                written.remove(k);
+                ok = false;
+            }
+        }
+        events.endRound();
+        written.keySet().retainAll(present);
+        return ok;
+    }
+
+    /** Failed nodes that run a subject pod of {@code policy} (every failed node if unknown). */
+    private static Map<String, String> failedFor(
+            EffectiveAdminPolicy policy, Map<String, String> failed, Selection selection) {
+        if (failed.isEmpty() || selection == null) {
+            return failed;
+        }
+        Set<String> nodes = new HashSet<>();
+        for (PodInfo pod : selection.subjects(policy.subject())) {
+            if (!pod.hostNetwork()) {
+                nodes.add(pod.nodeName());
+            }
+        }
+        Map<String, String> out = new TreeMap<>();
+        failed.forEach((n, r) -> {
+            if (nodes.contains(n)) {
+                out.put(n, r);
+            }
+        });
+        return out;
+    }
+
+    /** The desired condition, without generation and transition time. */
+    static Condition ready(EffectiveAdminPolicy policy, List<Diagnostic> errors, Map<String, String> failedNodes) {
+        if (errors.isEmpty() && failedNodes.isEmpty()) {
+            return new Condition(READY, Condition.TRUE, REASON_REALISED, "all rules valid and realised", 0, "");
+        }
+        Map<Integer, String> ruleNames = new LinkedHashMap<>();
+        for (EffectiveRule r : policy.rules()) {
+            ruleNames.put(r.ref().index(), r.ref().name());
+        }
+        List<String> parts = new ArrayList<>();
+        if (!errors.isEmpty()) {
+            StringBuilder b = new StringBuilder();
+            b.append(errors.size()).append(errors.size() == 1 ? " invalid field" : " invalid fields");
+            b.append(" (realised fail-closed): ");
+            List<String> items = new ArrayList<>();
+            for (Diagnostic d : errors) {
+                items.add(field(d.path(), ruleNames) + ": " + d.message());
+            }
+            b.append(String.join("; ", items));
+            parts.add(b.toString());
+        }
+        if (!failedNodes.isEmpty()) {
+            List<String> items = new ArrayList<>();
+            failedNodes.forEach((n, r) -> items.add(n + " (" + r + ")"));
+            parts.add("realisation failed on " + failedNodes.size() + (failedNodes.size() == 1 ? " node: " : " nodes: ")
+                    + String.join("; ", items));
+        }
+        String message = String.join(". ", parts);
+        if (message.length() > MAX_MESSAGE) {
+            message = message.substring(0, MAX_MESSAGE - 40) + "… (cut; see the controller's log)";
+        }
+        return new Condition(READY, Condition.FALSE, errors.isEmpty() ? REASON_FAILED : REASON_INVALID, message, 0, "");
+    }
+
+    /** {@code spec.egress[1] "deny-x" .to[0]}: the rule's name after its index when it has one. */
+    private static String field(String path, Map<Integer, String> ruleNames) {
+        java.util.regex.Matcher m = RULE_PATH.matcher(path);
+        if (path.isEmpty()) {
+            return "spec";
+        }
+        if (!m.find()) {
+            return path;
+        }
+        String name = ruleNames.getOrDefault(Integer.parseInt(m.group(1)), "");
+        return name.isEmpty() ? path : m.group() + " \"" + name + "\"" + path.substring(m.end());
+    }
+
+    /** Writes {@code want} unless the object has it already. Returns true when nothing is left to do. */
+    @SuppressWarnings("unchecked")
+    private boolean write(EffectiveAdminPolicy policy, Condition want) {
+        Tier tier = policy.tier();
+        String name = policy.ref().name();
+        GenericKubernetesResource current = objects.get(tier, name).orElse(null);
+        if (current == null) {
+            return true; // deleted meanwhile: the next snapshot drops it
+        }
+        String uid = current.getMetadata().getUid();
+        if (!policy.ref().uid().isEmpty() && uid != null && !policy.ref().uid().equals(uid)) {
+            return false; // recreated under the same name: wait for the snapshot of the new object
+        }
+        Long gen = current.getMetadata().getGeneration();
+        want = want.withGeneration(gen == null ? 0 : gen);
+        String k = key(policy.ref());
+        Map<String, Object> status = current.getAdditionalProperties().get("status") instanceof Map<?, ?> m
+                ? new LinkedHashMap<>((Map<String, Object>) m)
+                : new LinkedHashMap<>();
+        List<Object> conditions =
+                status.get("conditions") instanceof List<?> l ? new ArrayList<>(l) : new ArrayList<>();
+        Condition existing = null;
+        int at = -1;
+        for (int i = 0; i < conditions.size(); i++) {
+            Condition c = Condition.fromMap(conditions.get(i));
+            if (c != null && READY.equals(c.type())) {
+                existing = c;
+                at = i;
+            }
+        }
+        Condition mine = written.get(k);
+        if (want.sameAs(existing)) {
+            written.put(k, existing);
+            return true;
+        }
+        if (want.sameAs(mine)) {
+            return true; // we wrote it; the cache has not caught up yet
+        }
+        Condition before = mine != null ? mine : existing;
+        String previous = before != null && before.status().equals(want.status()) ? before.lastTransitionTime() : "";
+        Condition next = want.withTransition(
+                previous.isEmpty()
+                        ? Instant.now(clock).truncatedTo(ChronoUnit.SECONDS).toString()
+                        : previous);
+        if (at >= 0) {
+            conditions.set(at, next.toMap());
+        } else {
+            conditions.add(next.toMap());
+        }
+        status.put("conditions", conditions);
+        GenericKubernetesResource copy = client.getKubernetesSerialization().clone(current);
+        copy.getAdditionalProperties().put("status", status);
+        var ctx =
+                tier == Tier.ADMIN ? ClusterWatcher.ADMIN_NETWORK_POLICY : ClusterWatcher.BASELINE_ADMIN_NETWORK_POLICY;
+        client.genericKubernetesResources(ctx).resource(copy).updateStatus();
+        written.put(k, next);
+        LOG.info("{} {}={} {}: {}", policy.ref().display(), READY, next.status(), next.reason(), next.message());
+        return true;
+    }
+
+    private static String key(ObjectRef ref) {
+        return ref.kind() + "/" + ref.name();
+    }
+
+    /** Every failed node this writer knows of, with its reason (for tests and the log). */
+    public synchronized Map<String, String> failedNodes() {
+        return new TreeMap<>(failedNodes);
+    }
+
+    @Override
+    public void close() {
+        executor.shutdownNow();
+        try {
+            executor.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,326 @@
+package io.ovsanp.controller.status;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.CustomResourceDefinitionContext;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.http.RecordedRequest;
+import io.ovsanp.compiler.cluster.ClusterSnapshot;
+import io.ovsanp.compiler.policy.EffectivePolicies;
+import io.ovsanp.compiler.policy.PolicyValidator;
+import io.ovsanp.controller.kube.ClusterWatcher;
+import io.ovsanp.controller.kube.DevApiServer;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import tools.jackson.dataformat.yaml.YAMLMapper;
+
+/** The status writer and its events against the CRUD mock API server, reading through real informers. */
+class PolicyStatusWriterTest {
+    private static final YAMLMapper YAML = new YAMLMapper();
+    private static final Duration WAIT = Duration.ofSeconds(10);
+
+    private KubernetesMockServer server;
+    private KubernetesClient client;
+    private ClusterWatcher watcher;
+    private PolicyStatusWriter writer;
+    private final AtomicBoolean leader = new AtomicBoolean(true);
+    private final MutableClock clock = new MutableClock(Instant.parse("2026-01-02T03:04:05Z"));
+
+    @BeforeEach
+    void start() throws Exception {
+        server = DevApiServer.crudServer();
+        server.init();
+        client = server.createClient();
+        create("{apiVersion: v1, kind: Namespace, metadata: {name: shop, labels: {team: shop}}}");
+        create("{apiVersion: v1, kind: Node, metadata: {name: w1},"
+                + " status: {addresses: [{type: InternalIP, address: 192.168.0.11}]}}");
+        create("{apiVersion: v1, kind: Node, metadata: {name: w2},"
+                + " status: {addresses: [{type: InternalIP, address: 192.168.0.12}]}}");
+        create("{apiVersion: v1, kind: Pod, metadata: {name: web, namespace: shop, labels: {app: web}},"
+                + " spec: {nodeName: w1, containers: [{name: c, image: i}]},"
+                + " status: {phase: Running, podIPs: [{ip: 10.0.1.5}]}}");
+        createPolicy(ClusterWatcher.ADMIN_NETWORK_POLICY, anp("good", 10, "Deny", "203.0.113.0/24"));
+        createPolicy(
+                ClusterWatcher.BASELINE_ADMIN_NETWORK_POLICY,
+                "{apiVersion: policy.networking.k8s.io/v1alpha1,"
+                        + " kind: BaselineAdminNetworkPolicy, metadata: {name: default}, spec: {subject: {namespaces: {}},"
+                        + " egress: [{name: base, action: Deny, to: [{networks: [198.51.100.0/24]}]}]}}");
+        watcher = ClusterWatcher.start(client);
+        watcher.awaitSynced(WAIT);
+        writer = new PolicyStatusWriter(
+                client, PolicyObjects.of(watcher), leader::get, "default", clock, Duration.ofMillis(200));
+    }
+
+    @AfterEach
+    void stop() {
+        writer.close();
+        watcher.close();
+        client.close();
+        DevApiServer.stop(server);
+    }
+
+    private static String json(String yaml) {
+        return YAML.readTree(yaml).toString();
+    }
+
+    private static String anp(String name, int priority, String action, String cidr) {
+        return "{apiVersion: policy.networking.k8s.io/v1alpha1, kind: AdminNetworkPolicy, metadata: {name: " + name
+                + "}, spec: {priority: " + priority + ", subject: {namespaces: {matchLabels: {team: shop}}},"
+                + " egress: [{name: r0, action: Allow, to: [{networks: [10.10.0.0/16]}]},"
+                + " {name: second, action: " + action + ", to: [{networks: [\"" + cidr + "\"]}]}]}}";
+    }
+
+    private void create(String yaml) {
+        client.resource(json(yaml)).create();
+    }
+
+    private void createPolicy(CustomResourceDefinitionContext kind, String yaml) {
+        GenericKubernetesResource r =
+                client.getKubernetesSerialization().unmarshal(json(yaml), GenericKubernetesResource.class);
+        client.genericKubernetesResources(kind).resource(r).create();
+    }
+
+    /** Validates what the informers have now and tells the writer, as the loop does. */
+    private EffectivePolicies validated() {
+        ClusterSnapshot s = watcher.snapshot();
+        EffectivePolicies p = PolicyValidator.validate(s);
+        writer.validated(s, p);
+        return p;
+    }
+
+    private Condition ready(CustomResourceDefinitionContext kind, String name) {
+        GenericKubernetesResource r =
+                client.genericKubernetesResources(kind).withName(name).get();
+        Object status = r.getAdditionalProperties().get("status");
+        if (!(status instanceof Map<?, ?> m) || !(m.get("conditions") instanceof List<?> l)) {
+            return null;
+        }
+        return l.stream()
+                .map(Condition::fromMap)
+                .filter(c -> c != null && c.type().equals(PolicyStatusWriter.READY))
+                .findFirst()
+                .orElse(null);
+    }
+
+    private Condition awaitReady(CustomResourceDefinitionContext kind, String name, Predicate<Condition> p)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        Condition c = ready(kind, name);
+        while ((c == null || !p.test(c)) && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+            c = ready(kind, name);
+        }
+        return c;
+    }
+
+    /** Every request the mock server received since the last call, as {@code METHOD path}. */
+    private List<String> requests() throws InterruptedException {
+        List<String> out = new ArrayList<>();
+        RecordedRequest r;
+        while ((r = server.takeRequest(1, TimeUnit.MILLISECONDS)) != null) {
+            out.add(r.getMethod() + " " + r.getPath());
+        }
+        return out;
+    }
+
+    /** Waits until the informer cache shows {@code name}'s Ready condition, so comparisons see it. */
+    private void awaitCached(String name) throws InterruptedException {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (System.nanoTime() < deadline) {
+            var o = watcher.policyObject(io.ovsanp.compiler.policy.Tier.ADMIN, name);
+            if (o.isPresent() && o.get().getAdditionalProperties().get("status") != null) {
+                return;
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    @Test
+    void validPolicyAndBaselineBecomeReady() throws Exception {
+        validated();
+        Condition anp = awaitReady(ClusterWatcher.ADMIN_NETWORK_POLICY, "good", c -> true);
+        assertThat(anp).isNotNull();
+        assertThat(anp.status()).isEqualTo("True");
+        assertThat(anp.reason()).isEqualTo("Realised");
+        assertThat(anp.observedGeneration()).isEqualTo(1);
+        assertThat(anp.lastTransitionTime()).isEqualTo("2026-01-02T03:04:05Z");
+        Condition banp = awaitReady(ClusterWatcher.BASELINE_ADMIN_NETWORK_POLICY, "default", c -> true);
+        assertThat(banp.status()).isEqualTo("True");
+        assertThat(client.v1().events().inAnyNamespace().list().getItems()).isEmpty();
+    }
+
+    @Test
+    void invalidRuleMakesOnlyItsPolicyNotReadyNamesTheRuleAndEmitsOneEvent() throws Exception {
+        createPolicy(ClusterWatcher.ADMIN_NETWORK_POLICY, anp("broken", 20, "Deny", "10.0.0.0/33"));
+        awaitSnapshotHas("broken");
+        EffectivePolicies p = validated();
+        assertThat(p.diagnostics()).anyMatch(d -> d.object().name().equals("broken"));
+        Condition broken = awaitReady(ClusterWatcher.ADMIN_NETWORK_POLICY, "broken", c -> true);
+        assertThat(broken.status()).isEqualTo("False");
+        assertThat(broken.reason()).isEqualTo("InvalidRules");
+        assertThat(broken.message()).contains("spec.egress[1] \"second\"").contains("10.0.0.0/33");
+        assertThat(awaitReady(ClusterWatcher.ADMIN_NETWORK_POLICY, "good", c -> true)
+                        .status())
+                .isEqualTo("True");
+
+        writer.drain(WAIT); // the events of a flush follow its status writes
+        List<Event> events = client.v1().events().inNamespace("default").list().getItems();
+        assertThat(events).hasSize(1);
+        Event e = events.get(0);
+        assertThat(e.getType()).isEqualTo("Warning");
+        assertThat(e.getReason()).isEqualTo("InvalidRule");
+        assertThat(e.getInvolvedObject().getKind()).isEqualTo("AdminNetworkPolicy");
+        assertThat(e.getInvolvedObject().getName()).isEqualTo("broken");
+        assertThat(e.getInvolvedObject().getUid()).isNotEmpty();
+        assertThat(e.getMessage()).startsWith("spec.egress[1]").contains("10.0.0.0/33");
+
+        // Recompiles of the same problem: no second event, and (once the cache has our write) no write.
+        awaitCached("broken");
+        awaitCached("good");
+        writer.drain(WAIT);
+        requests();
+        for (int i = 0; i < 5; i++) {
+            validated();
+        }
+        writer.drain(WAIT);
+        assertThat(requests()).noneMatch(r -> !r.startsWith("GET "));
+        assertThat(client.v1().events().inNamespace("default").list().getItems())
+                .hasSize(1);
+    }
+
+    @Test
+    void nodeFailureIsNamedOnPoliciesWithSubjectsThereAndClearedOnConvergence() throws Exception {
+        validated();
+        Condition first = awaitReady(ClusterWatcher.ADMIN_NETWORK_POLICY, "good", c -> true);
+        assertThat(first.status()).isEqualTo("True");
+        clock.set(Instant.parse("2026-01-02T04:00:00Z"));
+        writer.failed("w1", "the switch refused the bundle: OFPBAC_BAD_OUT_PORT in table=3 ...");
+        writer.failed("w2", "the switch is not connected");
+        Condition failed = awaitReady(
+                ClusterWatcher.ADMIN_NETWORK_POLICY, "good", c -> c.status().equals("False"));
+        assertThat(failed.reason()).isEqualTo("RealisationFailed");
+        assertThat(failed.message())
+                .contains("realisation failed on 1 node: w1 (the switch refused the bundle")
+                .doesNotContain("w2"); // no subject pod of "good" runs on w2
+        assertThat(failed.lastTransitionTime()).isEqualTo("2026-01-02T04:00:00Z");
+
+        clock.set(Instant.parse("2026-01-02T05:00:00Z"));
+        writer.converged("w1", null, Duration.ZERO);
+        Condition back = awaitReady(
+                ClusterWatcher.ADMIN_NETWORK_POLICY, "good", c -> c.status().equals("True"));
+        assertThat(back.reason()).isEqualTo("Realised");
+        assertThat(back.lastTransitionTime()).isEqualTo("2026-01-02T05:00:00Z");
+    }
+
+    @Test
+    void unchangedStatusIsNotWrittenAgainAndTransitionTimeStays() throws Exception {
+        validated();
+        awaitReady(ClusterWatcher.ADMIN_NETWORK_POLICY, "good", c -> true);
+        awaitCached("good");
+        writer.drain(WAIT);
+        requests();
+        clock.set(Instant.parse("2026-01-03T00:00:00Z"));
+        validated();
+        writer.failed("w9", "not a node of any subject");
+        writer.converged("w1", null, Duration.ZERO);
+        writer.drain(WAIT);
+        assertThat(requests()).isEmpty();
+
+        // A spec change bumps the generation: observedGeneration follows, the transition time does not.
+        GenericKubernetesResource good = client.genericKubernetesResources(ClusterWatcher.ADMIN_NETWORK_POLICY)
+                .withName("good")
+                .get();
+        ((Map<String, Object>) good.getAdditionalProperties().get("spec")).put("priority", 11);
+        client.genericKubernetesResources(ClusterWatcher.ADMIN_NETWORK_POLICY)
+                .resource(good)
+                .update();
+        awaitGeneration("good", 2);
+        validated();
+        Condition c = awaitReady(ClusterWatcher.ADMIN_NETWORK_POLICY, "good", x -> x.observedGeneration() == 2);
+        assertThat(c.observedGeneration()).isEqualTo(2);
+        assertThat(c.lastTransitionTime()).isEqualTo("2026-01-02T03:04:05Z");
+        assertThat(requests())
+                .filteredOn(r -> r.startsWith("PUT "))
+                .containsExactly(
+                        "PUT /apis/policy.networking.k8s.io/v1alpha1/adminnetworkpolicies/good",
+                        "PUT /apis/policy.networking.k8s.io/v1alpha1/adminnetworkpolicies/good/status");
+    }
+
+    @Test
+    void standbyWritesNothingUntilItMayAndIsAskedToFlush() throws Exception {
+        leader.set(false);
+        requests();
+        validated();
+        writer.failed("w1", "x");
+        writer.drain(WAIT);
+        assertThat(requests()).noneMatch(r -> !r.startsWith("GET "));
+        assertThat(ready(ClusterWatcher.ADMIN_NETWORK_POLICY, "good")).isNull();
+        leader.set(true);
+        writer.requestFlush();
+        assertThat(awaitReady(ClusterWatcher.ADMIN_NETWORK_POLICY, "good", c -> true)
+                        .status())
+                .isEqualTo("False");
+    }
+
+    private void awaitSnapshotHas(String name) throws InterruptedException {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (watcher.snapshot().adminPolicies().stream()
+                        .noneMatch(p -> p.ref().name().equals(name))
+                && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+    }
+
+    private void awaitGeneration(String name, long gen) throws InterruptedException {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (System.nanoTime() < deadline) {
+            var o = watcher.policyObject(io.ovsanp.compiler.policy.Tier.ADMIN, name);
+            if (o.isPresent() && o.get().getMetadata().getGeneration() == gen) {
+                return;
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    /** A clock the test moves. */
+    private static final class MutableClock extends Clock {
+        private volatile Instant now;
+
+        MutableClock(Instant now) {
+            this.now = now;
+        }
+
+        void set(Instant now) {
+            this.now = now;
+        }
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+    }
+}
