@@ -27,8 +27,12 @@ done
 jar=/ovs-anp/ovs-controller/target/ovs-anp.jar
 [[ -f $jar ]] || die "$jar is missing: build it on the host first (./mvnw -q -DskipTests package), then 'vagrant reload --provision'"
 
-log "ovs-anp (agent on every node) from deploy/, with the lab's overlay (jar from the synced folder, pre-DNAT)"
-kubectl apply -k /ovs-anp/vagrant/overlay
+log "ovs-anp (agent on every node) from deploy/, with the lab's patches (jar from the synced folder, CNI placement)"
+for manifest in 00-namespace 10-rbac 20-configmap 30-agent-daemonset; do
+  kubectl apply -f "/ovs-anp/deploy/${manifest}.yaml"
+done
+kubectl -n ovs-anp patch configmap ovs-anp --type merge --patch-file /ovs-anp/vagrant/overlay/configmap-patch.yaml
+kubectl -n ovs-anp patch daemonset ovs-anp-agent --type json --patch-file /ovs-anp/vagrant/overlay/agent-patch.json
 kubectl -n ovs-anp rollout status daemonset/ovs-anp-agent --timeout=300s || true
 
 log "demo namespaces and pods of the user stories"

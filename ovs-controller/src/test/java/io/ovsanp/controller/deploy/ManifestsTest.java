@@ -20,6 +20,7 @@ import io.ovsanp.controller.cli.Main;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -63,8 +64,31 @@ class ManifestsTest {
             }
         }
         assertThat(only(all, ServiceAccount.class).getMetadata().getName()).isEqualTo("ovs-anp");
-        assertThat(only(all, ConfigMap.class).getData())
-                .containsOnlyKeys("audit-interval", "service-vips", "metrics-address");
+        Map<String, String> settings = only(all, ConfigMap.class).getData();
+        assertThat(settings)
+                .containsOnlyKeys(
+                        "audit-interval",
+                        "service-vips",
+                        "metrics-address",
+                        "first-table",
+                        "max-tables",
+                        "reserved-tables",
+                        "exit",
+                        "conntrack",
+                        "ct-zone",
+                        "source-identity");
+        // every setting a workload reads from the ConfigMap exists there
+        for (HasMetadata h : all) {
+            PodSpec pod = h instanceof DaemonSet ds
+                    ? ds.getSpec().getTemplate().getSpec()
+                    : h instanceof Deployment d ? d.getSpec().getTemplate().getSpec() : null;
+            if (pod == null) continue;
+            pod.getContainers().get(0).getEnv().stream()
+                    .filter(e -> e.getValueFrom() != null && e.getValueFrom().getConfigMapKeyRef() != null)
+                    .forEach(e -> assertThat(settings)
+                            .as(h.getKind() + " env " + e.getName())
+                            .containsKey(e.getValueFrom().getConfigMapKeyRef().getKey()));
+        }
     }
 
     @Test
