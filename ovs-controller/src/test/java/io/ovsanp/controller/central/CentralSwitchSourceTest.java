@@ -8,12 +8,15 @@ import io.ovsanp.compiler.ofctl.OfctlParser;
 import io.ovsanp.controller.openflow.ConnectionConfig;
 import io.ovsanp.controller.openflow.OfConnection;
 import io.ovsanp.controller.openflow.SwitchTarget;
+import io.ovsanp.controller.openflow.TlsConfig;
 import io.ovsanp.controller.openflow.wire.DatapathId;
 import io.ovsanp.controller.openflow.wire.FlowMod;
 import io.ovsanp.controller.run.SwitchSource;
 import io.ovsanp.controller.testing.Commands;
 import io.ovsanp.controller.testing.TestOvs;
+import io.ovsanp.controller.testing.TestPki;
 import io.ovsanp.controller.testing.TestVeth;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -25,6 +28,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A real ovs-vswitchd with two bridges (datapath ids a01 and b02) dialling our listener over a veth,
@@ -205,6 +209,29 @@ class CentralSwitchSourceTest {
         assertThat(heldReason(A01, "an address of node g")).contains("node a's");
         assertThat(events).isEmpty();
         assertThat(source.mapped()).isEmpty();
+    }
+
+    @Test
+    void overPsslTheSwitchIsMappedByItsSourceAddressToo(@TempDir Path pki) throws Exception {
+        Path ca = TestPki.ca(pki, "a");
+        Path switchCert = TestPki.leaf(pki, ca, "switch");
+        Path controllerCert = TestPki.leaf(pki, ca, "controller");
+        ovs.vsctl("set-ssl", pki.resolve("switch.key").toString(), switchCert.toString(), ca.toString());
+        try (CentralSwitchSource tls = new CentralSwitchSource(
+                SwitchTarget.parse("pssl:0:" + veth.outside()),
+                Optional.of(new TlsConfig(pki.resolve("controller.key"), controllerCert, ca)),
+                ConnectionConfig.DEFAULT)) {
+            tls.nodesChanged(List.of(node("c", veth.inside())));
+            tls.start(sink);
+            ovs.vsctl(
+                    "set-controller",
+                    "br-b",
+                    "ssl:" + veth.outside() + ":" + tls.localAddress().getPort());
+
+            assertThat(next()).isEqualTo("connected c " + B02);
+            assertThat(tls.mapped().get("c").remote()).startsWith("ssl:" + veth.inside() + ":");
+            assertThat(flows("br-b")).contains("priority=103");
+        }
     }
 
     @Test
