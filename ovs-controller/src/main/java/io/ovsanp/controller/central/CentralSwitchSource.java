@@ -172,17 +172,19 @@ public final class CentralSwitchSource implements SwitchSource {
         }
         outcomes.clear();
         outcomes.putAll(now);
-        // Every disconnect before any connect: a connection that moves leaves its old node first.
+        // Every disconnect before any connect: a connection that moves leaves its old node first. The
+        // views are updated before the sink hears, so a sink that reads them sees the new state.
+        List<Runnable> calls = new ArrayList<>();
         for (Map.Entry<String, OfConnection> e : List.copyOf(mapped.entrySet())) {
             if (!e.getValue().equals(want.get(e.getKey()))) {
                 mapped.remove(e.getKey());
-                tell(() -> sink.disconnected(e.getKey(), e.getValue()), "disconnected", e.getKey());
+                calls.add(() -> tell(() -> sink.disconnected(e.getKey(), e.getValue()), "disconnected", e.getKey()));
             }
         }
         for (Map.Entry<String, OfConnection> e : want.entrySet()) {
             if (!mapped.containsKey(e.getKey()) && e.getValue().isActive()) {
                 mapped.put(e.getKey(), e.getValue());
-                tell(() -> sink.connected(e.getKey(), e.getValue()), "connected", e.getKey());
+                calls.add(() -> tell(() -> sink.connected(e.getKey(), e.getValue()), "connected", e.getKey()));
             }
         }
         mappedView = Map.copyOf(mapped);
@@ -193,6 +195,7 @@ public final class CentralSwitchSource implements SwitchSource {
             }
         });
         heldView = Map.copyOf(held);
+        calls.forEach(Runnable::run);
     }
 
     private void tell(Runnable call, String what, String node) {
