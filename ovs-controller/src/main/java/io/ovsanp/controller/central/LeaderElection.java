@@ -12,6 +12,8 @@ import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -27,8 +29,8 @@ import org.slf4j.LoggerFactory;
  * {@link LeaderElector}. Only the leader may write flows and status: {@link #isLeader()} is the
  * reconcile loop's {@code mayWrite} gate.
  *
- * <p>{@link #isLeader()} is true only while we hold the lease <em>and</em> our last successful write
- * of it started less than {@code renewDeadline} ago. fabric8 reports the loss only after its renew
+ * <p>{@link #isLeader()} is true only while we hold the lease <em>and</em> the renewTime of our last
+ * successful write of it is less than {@code renewDeadline} ago. fabric8 reports the loss only after its renew
  * loop gives up (and after one more API call that may itself hang), so without that bound a leader cut
  * off from the API could keep writing after the lease expired and another replica took over. With
  * {@code renewDeadline < leaseDuration} the old leader stops before anyone else can start (clock skew
@@ -135,7 +137,7 @@ public final class LeaderElection implements AutoCloseable {
     private final Listener listener;
     private final ExecutorService executor;
     private volatile boolean leading;
-    private volatile long lastRenewStart;
+    private volatile long lastRenewTime;
     private volatile Optional<String> leader = Optional.empty();
     private volatile boolean closed;
     private LeaderElector elector; // guarded by this
@@ -145,7 +147,7 @@ public final class LeaderElection implements AutoCloseable {
         this.client = client;
         this.settings = settings;
         this.listener = listener;
-        this.lastRenewStart = System.nanoTime() - settings.renewDeadline().toNanos() - 1;
+        this.lastRenewTime = System.nanoTime() - settings.renewDeadline().toNanos() - 1;
         this.executor = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "ovs-anp-leader-election");
             t.setDaemon(true);
@@ -172,7 +174,7 @@ public final class LeaderElection implements AutoCloseable {
     /** Whether we may write now: we hold the lease and renewed it within the renew deadline. */
     public boolean isLeader() {
         return leading
-                && System.nanoTime() - lastRenewStart < settings.renewDeadline().toNanos();
+                && System.nanoTime() - lastRenewTime < settings.renewDeadline().toNanos();
     }
 
     /** The lease holder as last observed. */
@@ -314,21 +316,28 @@ public final class LeaderElection implements AutoCloseable {
 
         @Override
         public void create(KubernetesClient c, LeaderElectionRecord r) {
-            long start = System.nanoTime();
             delegate.create(c, r);
-            renewed(r, start);
+            renewed(r);
         }
 
         @Override
         public void update(KubernetesClient c, LeaderElectionRecord r) {
-            long start = System.nanoTime();
             delegate.update(c, r);
-            renewed(r, start);
+            renewed(r);
         }
 
-        private void renewed(LeaderElectionRecord r, long start) {
+        /**
+         * The other replicas count the lease from the record's renewTime (set before the API calls),
+         * so our bound starts there too, moved onto the monotonic clock: however slow the calls were,
+         * we stop leaseDuration − renewDeadline before anyone may take over.
+         */
+        private void renewed(LeaderElectionRecord r) {
             if (settings.identity().equals(r.getHolderIdentity())) {
-                lastRenewStart = start;
+                long age = Math.max(
+                        0,
+                        Duration.between(r.getRenewTime(), ZonedDateTime.now(ZoneOffset.UTC))
+                                .toNanos());
+                lastRenewTime = System.nanoTime() - age;
             }
         }
 
