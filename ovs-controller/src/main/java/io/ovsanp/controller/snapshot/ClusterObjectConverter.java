@@ -23,6 +23,7 @@ import io.ovsanp.compiler.diag.ObjectRef;
 import io.ovsanp.compiler.diag.SourceRef;
 import io.ovsanp.compiler.net.IpAddress;
 import io.ovsanp.compiler.policy.Protocol;
+import io.ovsanp.controller.openflow.wire.DatapathId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -93,7 +94,10 @@ public final class ClusterObjectConverter {
                 new PodInfo(ref.namespace(), ref.name(), nodeName, hostNetwork, ips, orEmpty(meta.getLabels()), ports));
     }
 
-    /** Labels and the InternalIP/ExternalIP addresses that are IPs; other address types are ignored. */
+    /**
+     * Labels, the InternalIP/ExternalIP addresses that are IPs (other address types are ignored) and
+     * the {@value NodeInfo#DATAPATH_ID_ANNOTATION} annotation (a WARNING if it is not a datapath id).
+     */
     public static NodeInfo node(Node node, SourceRef source, List<Diagnostic> diagnostics) {
         var meta = node.getMetadata();
         ObjectRef ref = new ObjectRef("Node", "", meta.getName(), meta.getUid(), source);
@@ -115,7 +119,20 @@ public final class ClusterObjectConverter {
                         "not an IP address: \"" + a.getAddress() + "\", ignored"));
             }
         }
-        return new NodeInfo(ref.name(), orEmpty(meta.getLabels()), addresses);
+        Optional<String> dpid =
+                Optional.ofNullable(orEmpty(meta.getAnnotations()).get(NodeInfo.DATAPATH_ID_ANNOTATION));
+        if (dpid.isPresent()) {
+            try {
+                DatapathId.parse(dpid.get());
+            } catch (IllegalArgumentException e) {
+                // Kept as written: central mode then maps no switch to this node (fail closed).
+                diagnostics.add(Diagnostic.warning(
+                        ref,
+                        "metadata.annotations[\"" + NodeInfo.DATAPATH_ID_ANNOTATION + "\"]",
+                        e.getMessage() + "; no switch is mapped to this node until it is fixed"));
+            }
+        }
+        return new NodeInfo(ref.name(), orEmpty(meta.getLabels()), addresses, dpid);
     }
 
     /** Cluster IPs (spec.clusterIPs, else spec.clusterIP; "None" skipped) and ports. */

@@ -144,6 +144,31 @@ class ClusterWatcherTest {
     }
 
     @Test
+    void aNodesDatapathIdAnnotationReachesTheSnapshotAndFollowsItsChanges() throws Exception {
+        seed();
+        try (ClusterWatcher w = ClusterWatcher.start(client)) {
+            w.awaitSynced(Duration.ofSeconds(10));
+            create("{apiVersion: v1, kind: Node, metadata: {name: n2,"
+                    + " annotations: {ovs-anp.io/datapath-id: \"0000000000000A02\"}}}");
+            ClusterSnapshot s = eventually(w, x -> x.node("n2").isPresent());
+            assertThat(s.node("n2").orElseThrow().datapathIdAnnotation()).contains("0000000000000A02");
+            assertThat(s.node("n1").orElseThrow().datapathIdAnnotation()).isEmpty();
+
+            client.nodes().withName("n2").edit(n -> {
+                n.getMetadata().getAnnotations().put(NodeInfo.DATAPATH_ID_ANNOTATION, "0000000000000b02");
+                return n;
+            });
+            s = eventually(
+                    w,
+                    x -> x.node("n2")
+                            .orElseThrow()
+                            .datapathIdAnnotation()
+                            .equals(java.util.Optional.of("0000000000000b02")));
+            assertThat(s.node("n2").orElseThrow().datapathIdAnnotation()).contains("0000000000000b02");
+        }
+    }
+
+    @Test
     void aDeletedAdminNetworkPolicyLeavesTheSnapshot() throws Exception {
         seed();
         try (ClusterWatcher w = ClusterWatcher.start(client)) {

@@ -74,4 +74,19 @@ class ClusterObjectConverterTest {
                 .extracting(Diagnostic::severity, Diagnostic::path)
                 .containsExactly(tuple(Severity.NOTE, "status.addresses[3].address"));
     }
+
+    @Test
+    void theDatapathIdAnnotationIsKeptAsWrittenAndAnUnreadableOneIsAWarning() throws Exception {
+        ClusterSnapshot s = TestInputs.load("objects/node-datapath-id.yaml");
+
+        assertThat(s.node("annotated").orElseThrow().datapathIdAnnotation()).contains("0x0000000000000A01");
+        assertThat(s.node("misannotated").orElseThrow().datapathIdAnnotation()).contains("a01");
+        assertThat(s.nodes()).hasSize(2);
+        assertThat(diagnosticsOf(s, "annotated")).isEmpty();
+        assertThat(diagnosticsOf(s, "misannotated"))
+                .singleElement()
+                .asString()
+                .startsWith("WARNING metadata.annotations[\"ovs-anp.io/datapath-id\"]: not a datapath id: \"a01\"")
+                .endsWith("no switch is mapped to this node until it is fixed");
+    }
 }

@@ -1,0 +1,279 @@
+package io.ovsanp.controller.central;
+
+import io.ovsanp.compiler.cluster.NodeInfo;
+import io.ovsanp.compiler.net.IpAddress;
+import io.ovsanp.controller.openflow.ConnectionConfig;
+import io.ovsanp.controller.openflow.OfConnection;
+import io.ovsanp.controller.openflow.SwitchListener;
+import io.ovsanp.controller.openflow.SwitchTarget;
+import io.ovsanp.controller.openflow.TlsConfig;
+import io.ovsanp.controller.run.SwitchSource;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Central mode's switches: listens on {@code ptcp:}/{@code pssl:} for every node's br-int and hands
+ * each switch to the sink under the Node {@link SwitchMapping} gives it. A switch that maps to no node
+ * (or ambiguously) is held: connected, reported, nothing written; it is mapped as soon as the nodes
+ * change so that it resolves. When the nodes change so that a switch maps to another node (an
+ * annotation moved), the sink gets {@code disconnected(old)} then {@code connected(new)}.
+ *
+ * <p>The node list comes from the caller: {@link #nodesChanged} with the nodes of every new cluster
+ * snapshot (a list equal to the last one costs nothing). Until the first call every switch is held.
+ * All state changes and every sink call happen on one thread, in order.
+ */
+public final class CentralSwitchSource implements SwitchSource {
+    private static final Logger log = LoggerFactory.getLogger(CentralSwitchSource.class);
+
+    private final SwitchTarget target;
+    private final Optional<TlsConfig> tls;
+    private final ConnectionConfig config;
+    private final ExecutorService thread = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "ovs-anp-central");
+        t.setDaemon(true);
+        return t;
+    });
+
+    // Only on `thread`:
+    private final Map<OfConnection, Long> connections = new LinkedHashMap<>();
+    private final Map<OfConnection, SwitchMapping.Outcome> outcomes = new HashMap<>();
+    private final Map<String, OfConnection> mapped = new HashMap<>();
+    private Optional<List<NodeInfo>> nodes = Optional.empty();
+    private long seq;
+    private Sink sink;
+
+    private volatile SwitchListener listener;
+    private volatile Map<String, OfConnection> mappedView = Map.of();
+    private volatile Map<OfConnection, String> heldView = Map.of();
+    private volatile boolean closed;
+
+    /**
+     * @param target a {@code ptcp:} or {@code pssl:} target ({@code pssl:} needs {@code tls})
+     * @throws IllegalArgumentException for an active target
+     */
+    public CentralSwitchSource(SwitchTarget target, Optional<TlsConfig> tls, ConnectionConfig config) {
+        if (target.isActive()) {
+            throw new IllegalArgumentException(
+                    target + " is not a listening target (ptcp:PORT[:IP] or pssl:PORT[:IP])");
+        }
+        this.target = target;
+        this.tls = Objects.requireNonNull(tls);
+        this.config = Objects.requireNonNull(config);
+    }
+
+    /**
+     * Binds and starts accepting switches.
+     *
+     * @throws IllegalStateException if the address cannot be bound, or when called twice
+     * @throws IllegalArgumentException for a TLS setting that does not fit the target
+     */
+    @Override
+    public void start(Sink sink) {
+        Objects.requireNonNull(sink);
+        if (listener != null) {
+            throw new IllegalStateException("already started");
+        }
+        run(() -> this.sink = sink);
+        listener = SwitchListener.listen(target, tls, config, this::accepted);
+    }
+
+    /** The nodes of the current cluster snapshot; switches are re-mapped if they differ from the last. */
+    public void nodesChanged(Collection<NodeInfo> current) {
+        List<NodeInfo> copy = List.copyOf(current);
+        run(() -> {
+            if (nodes.isPresent() && nodes.get().equals(copy)) {
+                return;
+            }
+            nodes = Optional.of(copy);
+            remap();
+        });
+    }
+
+    /** The bound address (its real port when the target said port 0). */
+    public InetSocketAddress localAddress() {
+        SwitchListener l = listener;
+        if (l == null) {
+            throw new IllegalStateException("not started");
+        }
+        return l.localAddress();
+    }
+
+    /** Node → its switch, as last handed to the sink. */
+    public Map<String, OfConnection> mapped() {
+        return mappedView;
+    }
+
+    /** Connected switches that are not handed to the sink, with the reason. */
+    public Map<OfConnection, String> held() {
+        return heldView;
+    }
+
+    private void accepted(OfConnection c) {
+        run(() -> {
+            connections.put(c, seq++);
+            remap();
+        });
+        c.closeFuture()
+                .thenRun(() -> run(() -> {
+                    if (connections.remove(c) != null) {
+                        remap();
+                    }
+                }));
+    }
+
+    private void remap() {
+        List<SwitchMapping.Switch<OfConnection>> switches = new ArrayList<>();
+        connections.forEach((c, n) -> switches.add(new SwitchMapping.Switch<>(c, c.datapathId(), sourceIp(c), n)));
+        Map<OfConnection, SwitchMapping.Outcome> now;
+        if (nodes.isPresent()) {
+            now = SwitchMapping.resolve(nodes.get(), switches);
+        } else {
+            now = new LinkedHashMap<>();
+            for (OfConnection c : connections.keySet()) {
+                now.put(c, new SwitchMapping.Held("the cluster's nodes have not been read yet"));
+            }
+        }
+        Map<String, OfConnection> want = new HashMap<>();
+        now.forEach((c, o) -> {
+            if (o instanceof SwitchMapping.Mapped m) {
+                want.put(m.node(), c);
+            }
+        });
+        for (Map.Entry<OfConnection, SwitchMapping.Outcome> e : now.entrySet()) {
+            if (!e.getValue().equals(outcomes.get(e.getKey()))) {
+                OfConnection c = e.getKey();
+                if (e.getValue() instanceof SwitchMapping.Mapped) {
+                    log.info(
+                            "switch {} at {} {}",
+                            c.datapathId(),
+                            c.remote(),
+                            e.getValue().describe());
+                } else {
+                    log.warn(
+                            "switch {} at {} {}",
+                            c.datapathId(),
+                            c.remote(),
+                            e.getValue().describe());
+                }
+            }
+        }
+        outcomes.clear();
+        outcomes.putAll(now);
+        // Every disconnect before any connect: a connection that moves leaves its old node first. The
+        // views are updated before the sink hears, so a sink that reads them sees the new state.
+        List<Runnable> calls = new ArrayList<>();
+        for (Map.Entry<String, OfConnection> e : List.copyOf(mapped.entrySet())) {
+            if (!e.getValue().equals(want.get(e.getKey()))) {
+                mapped.remove(e.getKey());
+                calls.add(() -> tell(() -> sink.disconnected(e.getKey(), e.getValue()), "disconnected", e.getKey()));
+            }
+        }
+        for (Map.Entry<String, OfConnection> e : want.entrySet()) {
+            if (!mapped.containsKey(e.getKey()) && e.getValue().isActive()) {
+                mapped.put(e.getKey(), e.getValue());
+                calls.add(() -> tell(() -> sink.connected(e.getKey(), e.getValue()), "connected", e.getKey()));
+            }
+        }
+        mappedView = Map.copyOf(mapped);
+        Map<OfConnection, String> held = new HashMap<>();
+        now.forEach((c, o) -> {
+            if (o instanceof SwitchMapping.Held h) {
+                held.put(c, h.reason());
+            }
+        });
+        heldView = Map.copyOf(held);
+        calls.forEach(Runnable::run);
+    }
+
+    private void tell(Runnable call, String what, String node) {
+        if (sink == null) {
+            return;
+        }
+        try {
+            call.run();
+        } catch (RuntimeException e) {
+            log.error("the switch sink failed on {} for node {}", what, node, e);
+        }
+    }
+
+    /** The IP of {@code tcp:IP:PORT}, {@code ssl:[IP6]:PORT}; IPv4-mapped IPv6 as IPv4. */
+    static Optional<IpAddress> sourceIp(OfConnection c) {
+        return ipOfRemote(c.remote());
+    }
+
+    static Optional<IpAddress> ipOfRemote(String remote) {
+        int colon = remote.indexOf(':');
+        if (colon < 0) {
+            return Optional.empty();
+        }
+        String hostPort = remote.substring(colon + 1);
+        String host;
+        if (hostPort.startsWith("[")) {
+            int end = hostPort.indexOf(']');
+            host = end < 0 ? "" : hostPort.substring(1, end);
+        } else {
+            int last = hostPort.lastIndexOf(':');
+            host = last < 0 ? hostPort : hostPort.substring(0, last);
+        }
+        if (host.regionMatches(true, 0, "::ffff:", 0, 7) && host.indexOf('.') > 0) {
+            host = host.substring(7);
+        }
+        return IpAddress.tryParse(host);
+    }
+
+    private void run(Runnable task) {
+        try {
+            thread.execute(() -> {
+                if (closed) {
+                    return;
+                }
+                try {
+                    task.run();
+                } catch (RuntimeException e) {
+                    log.error("central switch mapping failed", e);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            // closed: nothing more to map
+        }
+    }
+
+    /** Stops listening, closes every switch connection and reports each mapped node disconnected. */
+    @Override
+    public void close() {
+        run(() -> {
+            for (Map.Entry<String, OfConnection> e : List.copyOf(mapped.entrySet())) {
+                mapped.remove(e.getKey());
+                tell(() -> sink.disconnected(e.getKey(), e.getValue()), "disconnected", e.getKey());
+            }
+            mappedView = Map.of();
+            closed = true;
+        });
+        thread.shutdown();
+        try {
+            if (!thread.awaitTermination(10, TimeUnit.SECONDS)) {
+                log.warn("the central mapping thread did not finish within 10 s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        closed = true;
+        SwitchListener l = listener;
+        if (l != null) {
+            l.close();
+        }
+    }
+}

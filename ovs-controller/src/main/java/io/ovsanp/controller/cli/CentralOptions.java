@@ -1,0 +1,115 @@
+package io.ovsanp.controller.cli;
+
+import io.ovsanp.controller.central.CentralSwitchSource;
+import io.ovsanp.controller.central.LeaderElection;
+import io.ovsanp.controller.openflow.ConnectionConfig;
+import io.ovsanp.controller.openflow.SwitchTarget;
+import io.ovsanp.controller.openflow.TlsConfig;
+import java.time.Duration;
+import java.util.Optional;
+import picocli.CommandLine.Option;
+
+/**
+ * Central mode's options for {@code ovs-anp run} ({@code @Mixin CentralOptions central}): {@code
+ * --listen} and the Lease the replicas elect their leader on. The TLS files for {@code pssl:} are
+ * the command's {@code --tls-key/--tls-cert/--tls-ca} (as for {@code ssl:} switches), passed to
+ * {@link #switchSource}.
+ */
+public final class CentralOptions {
+    @Option(
+            names = "--listen",
+            paramLabel = "TARGET",
+            description = "Central mode: listen for every node's br-int on ptcp:PORT[:IP] or pssl:PORT[:IP] (TLS"
+                    + " with --tls-key, --tls-cert, --tls-ca); each switch is mapped to its Node by the"
+                    + " ovs-anp.io/datapath-id annotation, else by its source address.")
+    String listen;
+
+    @Option(
+            names = "--lease-name",
+            paramLabel = "NAME",
+            defaultValue = LeaderElection.Settings.DEFAULT_NAME,
+            description = "Lease (coordination.k8s.io/v1) the central replicas elect their leader on (default"
+                    + " ${DEFAULT-VALUE}).")
+    String leaseName;
+
+    @Option(
+            names = "--lease-namespace",
+            paramLabel = "NAMESPACE",
+            description = "Namespace of the Lease (default: the pod's, from its service account, else ovs-anp).")
+    String leaseNamespace;
+
+    @Option(
+            names = "--identity",
+            paramLabel = "ID",
+            description = "This replica's name in the Lease (default: $POD_NAME, else $HOSTNAME, else the host name).")
+    String identity;
+
+    @Option(
+            names = "--lease-duration",
+            defaultValue = "15s",
+            description = "How long a Lease holds without renewal (default ${DEFAULT-VALUE}).")
+    String leaseDuration;
+
+    @Option(
+            names = "--renew-deadline",
+            defaultValue = "10s",
+            description = "The leader stops writing when it could not renew for this long (default ${DEFAULT-VALUE});"
+                    + " shorter than --lease-duration.")
+    String renewDeadline;
+
+    @Option(
+            names = "--retry-period",
+            defaultValue = "2s",
+            description = "How often to try to acquire or renew the Lease (default ${DEFAULT-VALUE}).")
+    String retryPeriod;
+
+    /** Whether {@code --listen} was given. */
+    public boolean central() {
+        return listen != null;
+    }
+
+    /** The {@code --listen} target; a {@code ptcp:}/{@code pssl:} one. */
+    public SwitchTarget listenTarget() throws BadInput {
+        SwitchTarget t;
+        try {
+            t = SwitchTarget.parse(listen);
+        } catch (IllegalArgumentException e) {
+            throw new BadInput("--listen: " + e.getMessage());
+        }
+        if (t.isActive()) {
+            throw new BadInput("--listen " + listen + ": a target to dial, not to listen on; use ptcp:PORT[:IP] or"
+                    + " pssl:PORT[:IP] (switches dial us with set-controller tcp:/ssl:)");
+        }
+        return t;
+    }
+
+    /** The switch source for {@code --listen}; not started. */
+    public CentralSwitchSource switchSource(Optional<TlsConfig> tls, ConnectionConfig config) throws BadInput {
+        SwitchTarget t = listenTarget();
+        if (t.tls() && tls.isEmpty()) {
+            throw new BadInput("--listen " + listen + " needs --tls-key, --tls-cert and --tls-ca");
+        }
+        if (!t.tls() && tls.isPresent()) {
+            throw new BadInput("--tls-key, --tls-cert and --tls-ca are for pssl:, not --listen " + listen);
+        }
+        return new CentralSwitchSource(t, tls, config);
+    }
+
+    /** The Lease, identity and timing, with the defaults filled in. */
+    public LeaderElection.Settings leaseSettings() throws BadInput {
+        Duration lease = Durations.parse("--lease-duration", leaseDuration);
+        Duration renew = Durations.parse("--renew-deadline", renewDeadline);
+        Duration retry = Durations.parse("--retry-period", retryPeriod);
+        try {
+            return new LeaderElection.Settings(
+                    leaseNamespace != null ? leaseNamespace : LeaderElection.Settings.defaultNamespace(),
+                    leaseName,
+                    identity != null ? identity : LeaderElection.Settings.defaultIdentity(System.getenv()),
+                    lease,
+                    renew,
+                    retry);
+        } catch (IllegalArgumentException e) {
+            throw new BadInput(e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,240 @@
+package io.ovsanp.controller.central;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import io.fabric8.kubernetes.api.model.coordination.v1.LeaseBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.ovsanp.controller.kube.DevApiServer;
+import io.ovsanp.controller.testing.Commands;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** Two replicas electing on a Lease of fabric8's CRUD mock API server (a real HTTP API for the real client). */
+@Timeout(value = 90, unit = TimeUnit.SECONDS)
+class LeaderElectionTest {
+    private static final Duration LEASE = Duration.ofSeconds(3);
+    private static final Duration RENEW = Duration.ofSeconds(2);
+    private static final Duration RETRY = Duration.ofMillis(400);
+
+    private KubernetesMockServer server;
+    private KubernetesClient client1;
+    private KubernetesClient client2;
+    private LeaderElection e1;
+    private LeaderElection e2;
+    private Sampler sampler;
+
+    @BeforeEach
+    void startServer() {
+        server = DevApiServer.crudServer();
+        server.init();
+        client1 = server.createClient();
+        client2 = server.createClient();
+    }
+
+    @AfterEach
+    void stopAll() {
+        if (sampler != null) {
+            sampler.stop();
+        }
+        for (LeaderElection e : new LeaderElection[] {e1, e2}) {
+            if (e != null) {
+                e.close();
+            }
+        }
+        client1.close();
+        client2.close();
+        DevApiServer.stop(server);
+    }
+
+    private static LeaderElection.Settings settings(String identity) {
+        return LeaderElection.Settings.of("ovs-anp", "ovs-anp", identity).withTiming(LEASE, RENEW, RETRY);
+    }
+
+    /** Watches both replicas every millisecond: were they ever both leader? */
+    private static final class Sampler {
+        final AtomicBoolean both = new AtomicBoolean();
+        final AtomicBoolean running = new AtomicBoolean(true);
+        final Thread thread;
+
+        Sampler(LeaderElection a, LeaderElection b) {
+            thread = new Thread(() -> {
+                while (running.get()) {
+                    if (a.isLeader() && b.isLeader()) {
+                        both.set(true);
+                    }
+                    try {
+                        Thread.sleep(1);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+            });
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        void stop() {
+            running.set(false);
+        }
+    }
+
+    private static final class Counts implements LeaderElection.Listener {
+        final AtomicInteger started = new AtomicInteger();
+        final AtomicInteger stopped = new AtomicInteger();
+
+        @Override
+        public void startedLeading() {
+            started.incrementAndGet();
+        }
+
+        @Override
+        public void stoppedLeading() {
+            stopped.incrementAndGet();
+        }
+    }
+
+    private String holder() {
+        Lease l = client1.leases().inNamespace("ovs-anp").withName("ovs-anp").get();
+        return l == null || l.getSpec() == null ? null : l.getSpec().getHolderIdentity();
+    }
+
+    /** Waits until exactly one replica leads and returns it (the other one second). */
+    private List<LeaderElection> awaitOneLeader() {
+        Commands.waitUntil(() -> e1.isLeader() ^ e2.isLeader(), Duration.ofSeconds(20), "one leader");
+        return e1.isLeader() ? List.of(e1, e2) : List.of(e2, e1);
+    }
+
+    @Test
+    void theCrudMockRefusesALeaseUpdateWithAStaleResourceVersion() {
+        // LeaseLock.update relies on it: without 409 Conflict two replicas could both win a race.
+        Lease created = client1.leases()
+                .inNamespace("ovs-anp")
+                .resource(new LeaseBuilder()
+                        .withNewMetadata()
+                        .withName("probe")
+                        .endMetadata()
+                        .withNewSpec()
+                        .withHolderIdentity("a")
+                        .endSpec()
+                        .build())
+                .create();
+        Lease newer = client1.leases()
+                .inNamespace("ovs-anp")
+                .resource(new LeaseBuilder(created)
+                        .editSpec()
+                        .withHolderIdentity("b")
+                        .endSpec()
+                        .build())
+                .update();
+        assertThat(newer.getMetadata().getResourceVersion())
+                .isNotEqualTo(created.getMetadata().getResourceVersion());
+        assertThatThrownBy(() -> client2.leases()
+                        .inNamespace("ovs-anp")
+                        .resource(new LeaseBuilder(created)
+                                .editSpec()
+                                .withHolderIdentity("c")
+                                .endSpec()
+                                .build())
+                        .update())
+                .isInstanceOfSatisfying(
+                        KubernetesClientException.class,
+                        e -> assertThat(e.getCode()).isEqualTo(409));
+    }
+
+    @Test
+    void twoReplicasElectExactlyOneLeaderAndTheOtherTakesOverWhenItStops() throws Exception {
+        Counts c1 = new Counts();
+        Counts c2 = new Counts();
+        e1 = LeaderElection.start(client1, settings("replica-1"), c1);
+        e2 = LeaderElection.start(client2, settings("replica-2"), c2);
+        sampler = new Sampler(e1, e2);
+
+        List<LeaderElection> order = awaitOneLeader();
+        LeaderElection leader = order.get(0);
+        LeaderElection other = order.get(1);
+        assertThat(holder()).isEqualTo(leader.settings().identity());
+        // Several renewals later the leader is still the only one.
+        Thread.sleep(LEASE.toMillis() + RENEW.toMillis());
+        assertThat(leader.isLeader()).isTrue();
+        assertThat(other.isLeader()).isFalse();
+        assertThat(other.leader()).contains(leader.settings().identity());
+
+        long stopped = System.nanoTime();
+        leader.close();
+        assertThat(leader.isLeader()).isFalse();
+        Commands.waitUntil(other::isLeader, LEASE, "the other replica to take over within the lease duration");
+        long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - stopped);
+        System.out.println("[leader-election] takeover after a release took " + tookMs + " ms");
+        assertThat(holder()).isEqualTo(other.settings().identity());
+        sampler.stop();
+        assertThat(sampler.both).as("both replicas leader at once").isFalse();
+        assertThat(c1.started.get() + c2.started.get()).isEqualTo(2);
+    }
+
+    @Test
+    void aCrashedLeaderIsReplacedOnceItsLeaseExpires() throws Exception {
+        e1 = LeaderElection.start(client1, settings("replica-1"), new LeaderElection.Listener() {});
+        e2 = LeaderElection.start(client2, settings("replica-2"), new LeaderElection.Listener() {});
+        sampler = new Sampler(e1, e2);
+        List<LeaderElection> order = awaitOneLeader();
+        LeaderElection leader = order.get(0);
+        LeaderElection other = order.get(1);
+
+        long crashed = System.nanoTime();
+        leader.abandon(); // no release: the lease stays until it expires
+        assertThat(leader.isLeader()).isFalse();
+        assertThat(holder()).isEqualTo(leader.settings().identity());
+        // Expiry is counted from the last renewal (up to one retry period before the crash), then the
+        // other replica notices within one jittered retry period (≤ 2.2 × RETRY).
+        Commands.waitUntil(
+                other::isLeader, LEASE.plus(RETRY.multipliedBy(3)), "the other replica to take over after the lease");
+        long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - crashed);
+        System.out.println("[leader-election] takeover after a crash took " + tookMs + " ms");
+        assertThat(holder()).isEqualTo(other.settings().identity());
+        sampler.stop();
+        assertThat(sampler.both).isFalse();
+    }
+
+    @Test
+    void aLeaderCutOffFromTheApiStopsWritingBeforeTheOtherStarts() throws Exception {
+        e1 = LeaderElection.start(client1, settings("replica-1"), new LeaderElection.Listener() {});
+        Commands.waitUntil(e1::isLeader, Duration.ofSeconds(20), "replica-1 to lead");
+        e2 = LeaderElection.start(client2, settings("replica-2"), new LeaderElection.Listener() {});
+        sampler = new Sampler(e1, e2);
+
+        client1.close(); // replica-1 can no longer renew
+        Commands.waitUntil(() -> !e1.isLeader(), RENEW.plus(RETRY), "replica-1 to stop writing");
+        Commands.waitUntil(e2::isLeader, LEASE.plus(RETRY.multipliedBy(3)), "replica-2 to take over");
+        sampler.stop();
+        assertThat(sampler.both).as("both replicas leader at once").isFalse();
+    }
+
+    @Test
+    void settingsRefuseTimingThatCannotBeSafe() {
+        var s = LeaderElection.Settings.of("ns", "lease", "me");
+        assertThat(s.leaseDuration()).isEqualTo(Duration.ofSeconds(15));
+        assertThat(s.renewDeadline()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(s.retryPeriod()).isEqualTo(Duration.ofSeconds(2));
+        assertThatThrownBy(() -> s.withTiming(Duration.ofSeconds(10), Duration.ofSeconds(10), Duration.ofSeconds(2)))
+                .hasMessageContaining("lease duration");
+        assertThatThrownBy(() -> s.withTiming(Duration.ofSeconds(15), Duration.ofSeconds(2), Duration.ofSeconds(2)))
+                .hasMessageContaining("1.2");
+        assertThatThrownBy(() -> LeaderElection.Settings.of("ns", " ", "me")).hasMessageContaining("lease name");
+        assertThat(LeaderElection.Settings.defaultIdentity(Map.of("POD_NAME", "ovs-anp-central-0", "HOSTNAME", "h")))
+                .isEqualTo("ovs-anp-central-0");
+        assertThat(LeaderElection.Settings.defaultIdentity(Map.of("HOSTNAME", "h")))
+                .isEqualTo("h");
+    }
+}
