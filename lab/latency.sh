@@ -170,6 +170,6 @@ for ((r = 1; r <= rounds; r++)); do
   off+=("$b")
   printf 'round %d: deny realised after %s ms, allow realised after %s ms\n' "$r" "$a" "$b"
 done
-printf 'apply (allow -> deny):  %s' "$(printf '%s\n' "${on[@]}" | percentiles)"
-printf 'delete (deny -> allow): %s' "$(printf '%s\n' "${off[@]}" | percentiles)"
-printf 'both:                   %s' "$(printf '%s\n' "${on[@]}" "${off[@]}" | percentiles)"
+printf 'apply (allow -> deny):  %s\n' "$(printf '%s\n' "${on[@]}" | percentiles)"
+printf 'delete (deny -> allow): %s\n' "$(printf '%s\n' "${off[@]}" | percentiles)"
+printf 'both:                   %s\n' "$(printf '%s\n' "${on[@]}" "${off[@]}" | percentiles)"

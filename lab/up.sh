@@ -107,6 +107,7 @@ cleanup_on_failure() {
   fi
 }
 trap cleanup_on_failure EXIT
+trap 'exit 130' INT TERM
 
 tag="lab$(printf '%04x' $((RANDOM % 65536)))"
 while ip netns list | grep -q "^$tag-"; do
