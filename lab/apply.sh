@@ -7,9 +7,9 @@
 # Every object of each YAML FILE is created in the lab's dev-apiserver, or replaced (PUT with the
 # current resourceVersion, never delete-and-create, so a policy is never absent in between) when it
 # exists; --delete deletes them (absent is fine). With --controller sync the lab's controllers read
-# files, not the API, so every object is also written (atomically, by rename) into the lab's policies/
-# directory as one JSON file per object, or removed from it with --delete; the sync controllers
-# notice within 100 ms. Exit 0 when every object was applied.
+# files, not the API, so every object is also written (atomically, by rename) into the lab's objects/
+# directory (one JSON file per object, named as the API keys it; up.sh put the snapshot's objects
+# there), or removed from it with --delete; the sync controllers notice within 100 ms. Exit 0 when every object was applied.
 # shellcheck source-path=SCRIPTDIR
 set -euo pipefail
 # shellcheck source=lib.sh
@@ -36,41 +36,6 @@ api="$(lab_env LAB_API_URL)"
 ctl="$(lab_env LAB_CTL_NETNS)"
 work="$(mktemp -d)"
 trap 'rm -rf -- "$work"' EXIT
-
-# The API path of the collection, the name and the JSON of every object of a YAML file, one per line.
-to_requests() {
-  ruby -ryaml -rjson -e '
-    CLUSTER_SCOPED = %w[Namespace Node AdminNetworkPolicy BaselineAdminNetworkPolicy].freeze
-    def plural(kind)
-      k = kind.downcase
-      return k.sub(/y\z/, "ies") if k.end_with?("y")
-      return k + "es" if k.end_with?("s")
-      k + "s"
-    end
-    def emit(doc, file)
-      return if doc.nil?
-      if doc["kind"] == "List" && doc["items"].is_a?(Array)
-        doc["items"].each { |i| emit(i, file) }
-        return
-      end
-      kind = doc["kind"] or abort "#{file}: a document has no kind"
-      api = doc["apiVersion"] or abort "#{file}: #{kind} has no apiVersion"
-      name = doc.dig("metadata", "name") or abort "#{file}: #{kind} has no metadata.name"
-      base = api.include?("/") ? "/apis/#{api}" : "/api/#{api}"
-      unless CLUSTER_SCOPED.include?(kind)
-        ns = doc.dig("metadata", "namespace") || "default"
-        doc["metadata"]["namespace"] = ns
-        base += "/namespaces/#{ns}"
-      end
-      puts [base + "/" + plural(kind), name, JSON.generate(doc)].join("\t")
-    end
-    begin
-      YAML.load_stream(File.read(ARGV[0])).each { |d| emit(d, ARGV[0]) }
-    rescue Psych::SyntaxError => e
-      abort "#{ARGV[0]}: #{e.message}"
-    end
-  ' "$1"
-}
 
 # api_call METHOD PATH [BODYFILE] : prints the HTTP status; the response body goes to $work/body.
 api_call() {
@@ -111,7 +76,7 @@ delete_object() {
 
 for f in "${files[@]}"; do
   [[ -f $f ]] || die "$f: no such file"
-  to_requests "$f" >"$work/requests" || die "$f: cannot read it as YAML"
+  manifest_objects "$f" >"$work/requests" || die "$f: cannot read it as YAML"
   while IFS=$'\t' read -r path name json; do
     if ((delete)); then
       delete_object "$path" "$name"
@@ -119,17 +84,11 @@ for f in "${files[@]}"; do
       apply_object "$path" "$name" "$json"
     fi
     if [[ $controller == sync ]]; then
-      # One file per object, named by collection, namespace and name, as the API keys it. Written
-      # in the state dir, then renamed: the controllers never read half a file.
-      ns_part=""
-      if [[ $path == */namespaces/* ]]; then
-        ns_part="${path#*/namespaces/}"
-        ns_part="${ns_part%%/*}."
-      fi
-      target="$LAB_STATE/policies/${path##*/}.$ns_part$name.json"
+      target="$(object_file "$path" "$name")"
       if ((delete)); then
         rm -f -- "$target"
       else
+        # Written in the state dir, then renamed: the controllers never read half a file.
         printf '%s\n' "$json" >"$LAB_STATE/apply.tmp"
         mv -f -- "$LAB_STATE/apply.tmp" "$target"
       fi

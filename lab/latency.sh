@@ -5,7 +5,7 @@
 #   lab/latency.sh [--state-dir DIR] [--rounds 20] [--from POD] [--to IP:PORT]
 #
 # The change is the controller's input: with --controller sync the policy file renamed into (or
-# removed from) the lab's policies/ directory, with --controller central the POST (or DELETE) of the
+# removed from) the lab's objects/ directory, with --controller central the POST (or DELETE) of the
 # AdminNetworkPolicy to the lab's API. The packets: a prober in the pod's namespace opens a new TCP
 # connection to IP:PORT every 5 ms (non-blocking connect, so each attempt's SYN leaves at a known
 # time) and reports the send time of the first attempt whose outcome is the new verdict (connected,
@@ -60,7 +60,7 @@ cat >"$work/policy.json" <<EOF
 EOF
 # The lab's namespaces are labelled team=<name> (the snapshot has no kubernetes.io/metadata.name).
 anp_path=/apis/policy.networking.k8s.io/v1alpha1/adminnetworkpolicies
-target="$LAB_STATE/policies/adminnetworkpolicies.$name.json"
+target="$(object_file "$anp_path" "$name")"
 
 # The prober: prints "ready" once an attempt saw the old verdict, then the send time (epoch ms) of
 # the first attempt that sees the wanted one ("open" or "dropped").

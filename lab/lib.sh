@@ -150,3 +150,57 @@ listening() {
   [[ $2 == udp ]] && opt=-lunH
   ip netns exec "$1" ss "$opt" "sport = :$3" | grep -q .
 }
+
+# manifest_objects FILE : for every object of a YAML file ("kind: List" expanded), one line
+# "<API path of its collection>\t<name>\t<JSON>".
+manifest_objects() {
+  ruby -ryaml -rjson -e '
+    CLUSTER_SCOPED = %w[Namespace Node AdminNetworkPolicy BaselineAdminNetworkPolicy].freeze
+    def plural(kind)
+      k = kind.downcase
+      return k.sub(/y\z/, "ies") if k.end_with?("y")
+      return k + "es" if k.end_with?("s")
+      k + "s"
+    end
+    def emit(doc, file)
+      return if doc.nil?
+      if doc["kind"] == "List" && doc["items"].is_a?(Array)
+        doc["items"].each { |i| emit(i, file) }
+        return
+      end
+      kind = doc["kind"] or abort "#{file}: a document has no kind"
+      api = doc["apiVersion"] or abort "#{file}: #{kind} has no apiVersion"
+      name = doc.dig("metadata", "name") or abort "#{file}: #{kind} has no metadata.name"
+      base = api.include?("/") ? "/apis/#{api}" : "/api/#{api}"
+      unless CLUSTER_SCOPED.include?(kind)
+        ns = doc.dig("metadata", "namespace") || "default"
+        doc["metadata"]["namespace"] = ns
+        base += "/namespaces/#{ns}"
+      end
+      puts [base + "/" + plural(kind), name, JSON.generate(doc)].join("\t")
+    end
+    begin
+      YAML.load_stream(File.read(ARGV[0])).each { |d| emit(d, ARGV[0]) }
+    rescue Psych::SyntaxError => e
+      abort "#{ARGV[0]}: #{e.message}"
+    end
+  ' "$1"
+}
+
+# object_file COLLECTION_PATH NAME : the file of one object in the lab's objects/ directory,
+# "<plural>.[<namespace>.]<name>.json", keyed as the API keys it.
+object_file() {
+  local path="$1" name="$2" ns=""
+  if [[ $path == */namespaces/* ]]; then
+    ns="${path#*/namespaces/}"
+    ns="${ns%%/*}."
+  fi
+  printf '%s' "$LAB_STATE/objects/${path##*/}.$ns$name.json"
+}
+
+# has_run_command : whether this build's bin/ovs-anp has the "run" command (central mode needs it).
+# Its help lists the commands, one per line; "ovs-anp run --help" would print the top-level help and
+# exit 0 even without it.
+has_run_command() {
+  "$LAB_ROOT/bin/ovs-anp" --help 2>/dev/null | grep -qE '^[[:space:]]+run([[:space:]]|$)'
+}

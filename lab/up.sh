@@ -24,9 +24,10 @@
 # intranet TCP 22, 443, 8080; internet TCP 22, 80, 443; dns UDP 53 (echo) and TCP 53; external
 # apiserver TCP 443.
 #
-# Writes into the state dir: cluster.yaml (a snapshot of exactly this topology), policies/ (what
-# lab/apply.sh applied, read by the sync controllers), lab.env, hosts.tsv, logs/, nodes/<node>/ (OVS
-# run dirs) and "created" (what lab/down.sh removes). On failure it cleans up after itself.
+# Writes into the state dir: cluster.yaml (a snapshot of exactly this topology, the dev-apiserver's
+# seed), objects/ (the same objects one file each, plus what lab/apply.sh applies: what the sync
+# controllers read), lab.env, hosts.tsv, logs/, nodes/<node>/ (OVS run dirs) and "created" (what
+# lab/down.sh removes). On failure it cleans up after itself.
 # shellcheck source-path=SCRIPTDIR
 set -euo pipefail
 # shellcheck source=lib.sh
@@ -75,7 +76,7 @@ fi
 ((${#LAB_STATE} <= 60)) || die "--state-dir $LAB_STATE is too long for OVS's unix sockets (max 60 characters)"
 
 if [[ $controller == central ]]; then
-  if ! "$LAB_ROOT/bin/ovs-anp" run --help >/dev/null 2>&1; then
+  if ! has_run_command; then
     die "--controller central needs 'ovs-anp run' (not in this build); use --controller sync"
   fi
 fi
@@ -113,7 +114,7 @@ tag="lab$(printf '%04x' $((RANDOM % 65536)))"
 while ip netns list | grep -q "^$tag-"; do
   tag="lab$(printf '%04x' $((RANDOM % 65536)))"
 done
-for d in logs nodes policies; do
+for d in logs nodes objects; do
   mkdir "$LAB_STATE/$d"
   record "dir $LAB_STATE/$d"
 done
@@ -315,6 +316,10 @@ EOF
   - {name: https, port: 6443, protocol: TCP}
 EOF
 } >"$LAB_STATE/cluster.yaml"
+# The sync controllers read objects/, one file per object, which lab/apply.sh updates like the API.
+manifest_objects "$LAB_STATE/cluster.yaml" | while IFS=$'\t' read -r path name json; do
+  printf '%s\n' "$json" >"$(object_file "$path" "$name")"
+done
 
 # --- API server and controller --------------------------------------------------------------------
 log "starting dev-apiserver"
@@ -339,7 +344,7 @@ for ((i = 0; i < nodes; i++)); do
   rd="$LAB_STATE/nodes/$node"
   if [[ $controller == sync ]]; then
     start_bg - "$logs/sync-$node.log" "ovs-anp sync $node" "$LAB_ROOT/bin/ovs-anp" sync \
-      --cluster "$LAB_STATE/cluster.yaml" "$LAB_STATE/policies" --node "$node" \
+      --cluster "$LAB_STATE/objects" --node "$node" \
       --switch "unix:$rd/br-int.mgmt" --poll-interval 100ms >/dev/null
   fi
 done

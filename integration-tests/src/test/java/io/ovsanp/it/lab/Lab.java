@@ -71,8 +71,10 @@ final class Lab implements AutoCloseable {
 
     /** Whether {@code bin/ovs-anp run} exists in this build (central mode needs it). */
     static boolean hasRunCommand() {
-        return run(Duration.ofMinutes(5), REPO.resolve("bin/ovs-anp").toString(), "run", "--help")
-                .ok();
+        // The help lists the commands one per line ("  run  ..."); "ovs-anp run --help" would not
+        // do: without a run command it prints the top-level help and exits 0.
+        Run help = run(Duration.ofMinutes(5), REPO.resolve("bin/ovs-anp").toString(), "--help");
+        return help.ok() && help.output().lines().anyMatch(l -> l.matches("\\s+run(\\s.*)?"));
     }
 
     private void load() {
@@ -121,7 +123,7 @@ final class Lab implements AutoCloseable {
 
     private void change(Path file, boolean delete) {
         Map<String, Long> before = converges();
-        String policiesBefore = policiesStamp();
+        String objectsBefore = objectsStamp();
         List<String> args = new ArrayList<>(List.of("--state-dir", state.toString()));
         if (delete) {
             args.add("--delete");
@@ -131,15 +133,15 @@ final class Lab implements AutoCloseable {
         if (!r.ok()) {
             throw new IllegalStateException("lab/apply.sh " + args + " failed:\n" + r.output());
         }
-        if (!policiesStamp().equals(policiesBefore)) {
+        if (!objectsStamp().equals(objectsBefore)) {
             awaitConverged(before);
         }
     }
 
-    /** Names, sizes and modification times of the files in the sync controllers' policies/ dir. */
-    private String policiesStamp() {
+    /** Names, sizes and modification times of the files in the sync controllers' objects/ dir. */
+    private String objectsStamp() {
         StringBuilder stamp = new StringBuilder();
-        try (var files = Files.list(state.resolve("policies"))) {
+        try (var files = Files.list(state.resolve("objects"))) {
             for (Path f : files.sorted().toList()) {
                 stamp.append(f.getFileName())
                         .append(' ')

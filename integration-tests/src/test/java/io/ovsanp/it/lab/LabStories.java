@@ -30,6 +30,7 @@ abstract class LabStories {
     private static final Path EXAMPLES = Lab.REPO.resolve("examples");
 
     private Lab lab;
+    private RuntimeException upFailure;
     private final Deque<Path> applied = new ArrayDeque<>();
 
     /** {@code sync} or {@code central}. */
@@ -42,8 +43,16 @@ abstract class LabStories {
     void upOnce() {
         OvsSupport.assumeOvsAvailable();
         assumeControllerAvailable();
+        if (upFailure != null) {
+            throw new IllegalStateException("the lab did not come up (see the first test)", upFailure);
+        }
         if (lab == null) {
-            lab = Lab.up(controller(), 3, 4);
+            try {
+                lab = Lab.up(controller(), 3, 4);
+            } catch (RuntimeException e) {
+                upFailure = e;
+                throw e;
+            }
         }
     }
 
@@ -263,5 +272,57 @@ abstract class LabStories {
                 .tcp("db-worker-1", 8080, OPEN)
                 .check("after deleting " + story);
         lab.from("reporter-worker-1").tcp("internet", 443, OPEN).check("after deleting " + story);
+    }
+
+    @Test
+    void nodeLabelChangeMovesTheDestination() throws IOException {
+        Path dir = lab.state().getParent().resolve("lab-edits").resolve("node-label");
+        Files.createDirectories(dir);
+        Path policy = dir.resolve("policy.yaml");
+        Files.writeString(policy, """
+                apiVersion: policy.networking.k8s.io/v1alpha1
+                kind: AdminNetworkPolicy
+                metadata: {name: locked-nodes}
+                spec:
+                  priority: 40
+                  subject: {namespaces: {}}
+                  egress:
+                  - name: locked
+                    action: Deny
+                    to:
+                    - nodes: {matchLabels: {ovs-anp.io/locked: "true"}}
+                    ports:
+                    - portNumber: {protocol: TCP, port: 8080}
+                """);
+        String node = """
+                apiVersion: v1
+                kind: Node
+                metadata:
+                  name: worker-2
+                  labels: {kubernetes.io/hostname: worker-2%s}
+                status:
+                  addresses:
+                  - {type: InternalIP, address: 172.18.0.12}
+                  - {type: Hostname, address: worker-2}
+                """;
+        Path locked = dir.resolve("locked-node.yaml");
+        Files.writeString(locked, node.formatted(", ovs-anp.io/locked: \"true\""));
+        Path unlocked = dir.resolve("node.yaml");
+        Files.writeString(unlocked, node.formatted(""));
+
+        apply(policy);
+        lab.from("web-worker-1").tcp("worker-2", 8080, OPEN).check("policy selects no node yet");
+        try {
+            lab.apply(locked);
+            lab.from("web-worker-1")
+                    .tcp("worker-2", 8080, TIMEOUT)
+                    .tcp("worker-2", 22, OPEN)
+                    .tcp("cp-1", 8080, OPEN)
+                    .check("after labelling worker-2");
+            lab.from("reporter-worker-2").tcp("worker-2", 8080, TIMEOUT).check("after labelling worker-2 (own node)");
+        } finally {
+            lab.apply(unlocked);
+        }
+        lab.from("web-worker-1").tcp("worker-2", 8080, OPEN).check("after removing the label");
     }
 }
