@@ -31,6 +31,9 @@ final class Lab implements AutoCloseable {
     static final Path REPO =
             Path.of(System.getProperty("ovsanp.repo", "..")).toAbsolutePath().normalize();
 
+    /** The longest state dir lab/up.sh accepts. */
+    static final int MAX_STATE_DIR = 60;
+
     private final Path state;
     private final String controller;
     private final Map<String, Host> hosts = new LinkedHashMap<>();
@@ -43,11 +46,16 @@ final class Lab implements AutoCloseable {
     }
 
     /**
-     * Runs {@code lab/up.sh} with a state dir under {@code target/}; a lab left over from an earlier
-     * run that died is torn down first (by what it recorded).
+     * Runs {@code lab/up.sh} with a state dir under {@code target/} (or {@code /tmp} when that path is
+     * too long for OVS's sockets); a lab left over from an earlier run that died is torn down first
+     * (by what it recorded).
      */
     static Lab up(String controller, int nodes, int podsPerNode) {
         Path state = Path.of("target", "lab-" + controller).toAbsolutePath();
+        if (state.toString().length() > MAX_STATE_DIR) {
+            // OVS's unix socket paths under <state>/nodes/<node>/ must fit in 107 bytes (up.sh checks).
+            state = Path.of("/tmp", "ovsanp-lab-" + controller);
+        }
         Lab lab = new Lab(state, controller);
         lab.script("down.sh", "--state-dir", state.toString());
         Run up = run(
@@ -220,20 +228,36 @@ final class Lab implements AutoCloseable {
 
     /** {@code ofproto/trace} of a packet from pod {@code from} on its node's br-int. */
     String trace(Host from, String flow) {
-        Path rd = state.resolve("nodes/" + from.node());
+        return appctl(from.node(), "ofproto/trace", "br-int", "in_port=" + from.ofport() + "," + flow);
+    }
+
+    /**
+     * What the node's datapath holds for packets from {@code from}: its megaflows ({@code
+     * dpctl/dump-flows}) and conntrack entries ({@code dpctl/dump-conntrack}), for when the flow
+     * table and the packets disagree.
+     */
+    String datapath(Host from) {
+        String needle = "src=" + from.ip() + ",";
+        String flows = appctl(from.node(), "dpctl/dump-flows");
+        String ct = appctl(from.node(), "dpctl/dump-conntrack")
+                .lines()
+                .filter(l -> l.contains(needle))
+                .reduce("", (a, b) -> a + b + "\n");
+        return "datapath flows:\n" + flows + "conntrack entries from " + from.ip() + ":\n" + ct;
+    }
+
+    private String appctl(String node, String... args) {
+        Path rd = state.resolve("nodes/" + node);
         try {
             String pid = Files.readString(rd.resolve("ovs-vswitchd.pid")).strip();
-            return run(
-                            Duration.ofSeconds(30),
-                            "ovs-appctl",
-                            "-t",
-                            rd.resolve("ovs-vswitchd." + pid + ".ctl").toString(),
-                            "ofproto/trace",
-                            "br-int",
-                            "in_port=" + from.ofport() + "," + flow)
-                    .output();
+            List<String> cmd = new ArrayList<>(List.of(
+                    "ovs-appctl",
+                    "-t",
+                    rd.resolve("ovs-vswitchd." + pid + ".ctl").toString()));
+            cmd.addAll(List.of(args));
+            return run(Duration.ofSeconds(30), cmd.toArray(String[]::new)).output();
         } catch (IOException e) {
-            return "(no trace: " + e + ")";
+            return "(no ovs-appctl " + List.of(args) + ": " + e + ")";
         }
     }
 

@@ -86,7 +86,7 @@ abstract class LabStories {
     private Path edited(String story, String from, String to) throws IOException {
         String text = Files.readString(EXAMPLES.resolve(story).resolve("policy.yaml"));
         assertThat(text).as("edit of " + story).contains(from);
-        Path dir = lab.state().getParent().resolve("lab-edits").resolve(story);
+        Path dir = Path.of("target", "lab-edits").toAbsolutePath().resolve(story);
         Files.createDirectories(dir);
         Path edited = dir.resolve("policy.yaml");
         Files.writeString(edited, text.replace(from, to));
@@ -276,7 +276,7 @@ abstract class LabStories {
 
     @Test
     void nodeLabelChangeMovesTheDestination() throws IOException {
-        Path dir = lab.state().getParent().resolve("lab-edits").resolve("node-label");
+        Path dir = Path.of("target", "lab-edits").toAbsolutePath().resolve("node-label");
         Files.createDirectories(dir);
         Path policy = dir.resolve("policy.yaml");
         Files.writeString(policy, """

@@ -104,6 +104,7 @@ final class Probes {
                             .append(lab.trace(from, e.traceFlow(from)));
                 }
             }
+            msg.append(lab.datapath(from));
             System.out.println(msg);
             throw new AssertionError(msg.toString());
         }
