@@ -87,6 +87,7 @@ final class SyncCommand extends CliCommand {
             rs.start();
             CompileResult desired = first;
             long stamp = compilation.inputStamp();
+            String lastError = null;
             Reconciler reconciler = null;
             long nextAudit = Long.MAX_VALUE;
             while (!Thread.currentThread().isInterrupted()) {
@@ -100,13 +101,23 @@ final class SyncCommand extends CliCommand {
                 long newStamp = compilation.inputStamp();
                 boolean changed = newStamp != stamp;
                 if (changed) {
-                    stamp = newStamp;
                     try {
                         desired = compilation.compile();
                         report(desired.diagnostics(), false);
+                        stamp = newStamp;
+                        lastError = null;
                     } catch (SnapshotLoadException | BadInput e) {
-                        err().println("error: " + e.getMessage() + " (keeping the previous flows)");
-                        err().flush();
+                        // A file that vanished between listing and reading (an editor's or a
+                        // script's rename) fails once and reads fine on the next poll: retry while
+                        // the error changes; the same error twice is the input itself, and waits
+                        // for the next change.
+                        if (java.util.Objects.equals(e.getMessage(), lastError)) {
+                            stamp = newStamp;
+                        } else {
+                            err().println("error: " + e.getMessage() + " (keeping the previous flows)");
+                            err().flush();
+                            lastError = e.getMessage();
+                        }
                         changed = false;
                     }
                 }

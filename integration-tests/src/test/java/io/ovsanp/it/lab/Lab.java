@@ -1,0 +1,339 @@
+package io.ovsanp.it.lab;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The one-machine lab of {@code lab/}, driven through its scripts: {@link #up} runs {@code
+ * lab/up.sh}, {@link #close} runs {@code lab/down.sh}, {@link #apply}/{@link #delete} run {@code
+ * lab/apply.sh}; {@link #from} sends real packets from a pod's network namespace.
+ */
+final class Lab implements AutoCloseable {
+    /** A row of the lab's {@code hosts.tsv}: a pod, a node or an external host. */
+    record Host(String name, String kind, String netns, String ip, String node, String ofport) {}
+
+    /** The outcome of a command run by the lab. */
+    record Run(List<String> command, int exit, String output, long millis) {
+        boolean ok() {
+            return exit == 0;
+        }
+    }
+
+    static final Path REPO =
+            Path.of(System.getProperty("ovsanp.repo", "..")).toAbsolutePath().normalize();
+
+    /** The longest state dir lab/up.sh accepts. */
+    static final int MAX_STATE_DIR = 60;
+
+    private final Path state;
+    private final String controller;
+    private final Map<String, Host> hosts = new LinkedHashMap<>();
+    private final Map<String, String> env = new LinkedHashMap<>();
+    private boolean closed;
+
+    private Lab(Path state, String controller) {
+        this.state = state;
+        this.controller = controller;
+    }
+
+    /**
+     * Runs {@code lab/up.sh} with a state dir under {@code target/} (or {@code /tmp} when that path is
+     * too long for OVS's sockets); a lab left over from an earlier run that died is torn down first
+     * (by what it recorded).
+     */
+    static Lab up(String controller, int nodes, int podsPerNode) {
+        Path state = Path.of("target", "lab-" + controller).toAbsolutePath();
+        if (state.toString().length() > MAX_STATE_DIR) {
+            // OVS's unix socket paths under <state>/nodes/<node>/ must fit in 107 bytes (up.sh checks).
+            state = Path.of("/tmp", "ovsanp-lab-" + controller);
+        }
+        Lab lab = new Lab(state, controller);
+        lab.script("down.sh", "--state-dir", state.toString());
+        Run up = run(
+                Duration.ofMinutes(6),
+                REPO.resolve("lab/up.sh").toString(),
+                "--nodes",
+                Integer.toString(nodes),
+                "--pods-per-node",
+                Integer.toString(podsPerNode),
+                "--controller",
+                controller,
+                "--state-dir",
+                state.toString());
+        System.out.println("[lab] up.sh in " + up.millis() + " ms:\n" + up.output());
+        if (!up.ok()) {
+            throw new IllegalStateException("lab/up.sh failed (exit " + up.exit() + "):\n" + up.output());
+        }
+        lab.load();
+        return lab;
+    }
+
+    /** Whether {@code bin/ovs-anp run} exists in this build (central mode needs it). */
+    static boolean hasRunCommand() {
+        // The help lists the commands one per line ("  run  ..."); "ovs-anp run --help" would not
+        // do: without a run command it prints the top-level help and exits 0.
+        Run help = run(Duration.ofMinutes(5), REPO.resolve("bin/ovs-anp").toString(), "--help");
+        return help.ok() && help.output().lines().anyMatch(l -> l.matches("\\s+run(\\s.*)?"));
+    }
+
+    private void load() {
+        try {
+            for (String line : Files.readAllLines(state.resolve("lab.env"))) {
+                int eq = line.indexOf('=');
+                if (eq > 0) {
+                    env.put(line.substring(0, eq), line.substring(eq + 1));
+                }
+            }
+            List<String> rows = Files.readAllLines(state.resolve("hosts.tsv"));
+            for (String row : rows.subList(1, rows.size())) {
+                String[] f = row.split("\t", -1);
+                hosts.put(f[0], new Host(f[0], f[1], f[2], f[3], f[4], f[5]));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    Path state() {
+        return state;
+    }
+
+    String controller() {
+        return controller;
+    }
+
+    Host host(String name) {
+        Host h = hosts.get(name);
+        if (h == null) {
+            throw new IllegalArgumentException("no host " + name + " in the lab; hosts: " + hosts.keySet());
+        }
+        return h;
+    }
+
+    /** Applies the objects of {@code file}, then waits until every node's controller realised them. */
+    void apply(Path file) {
+        change(file, false);
+    }
+
+    /** Deletes the objects of {@code file}, then waits until every node's controller realised that. */
+    void delete(Path file) {
+        change(file, true);
+    }
+
+    private void change(Path file, boolean delete) {
+        Map<String, Long> before = converges();
+        String objectsBefore = objectsStamp();
+        List<String> args = new ArrayList<>(List.of("--state-dir", state.toString()));
+        if (delete) {
+            args.add("--delete");
+        }
+        args.add(file.toString());
+        Run r = script("apply.sh", args.toArray(String[]::new));
+        if (!r.ok()) {
+            throw new IllegalStateException("lab/apply.sh " + args + " failed:\n" + r.output());
+        }
+        if (!objectsStamp().equals(objectsBefore)) {
+            awaitConverged(before);
+        }
+    }
+
+    /** Names, sizes and modification times of the files in the sync controllers' objects/ dir. */
+    private String objectsStamp() {
+        StringBuilder stamp = new StringBuilder();
+        try (var files = Files.list(state.resolve("objects"))) {
+            for (Path f : files.sorted().toList()) {
+                stamp.append(f.getFileName())
+                        .append(' ')
+                        .append(Files.size(f))
+                        .append(' ')
+                        .append(Files.getLastModifiedTime(f).toMillis())
+                        .append('\n');
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return stamp.toString();
+    }
+
+    /**
+     * Sync mode: the number of converge reports ({@code node=... +a ~m -d}) in each node's sync log;
+     * a file change makes each sync controller reconverge and report once.
+     */
+    private Map<String, Long> converges() {
+        Map<String, Long> counts = new LinkedHashMap<>();
+        if (!controller.equals("sync")) {
+            return counts;
+        }
+        for (Host h : hosts.values()) {
+            if (h.kind().equals("node")) {
+                Path log = state.resolve("logs/sync-" + h.name() + ".log");
+                try {
+                    counts.put(
+                            h.name(),
+                            Files.readAllLines(log).stream()
+                                    .filter(l -> l.startsWith("node="))
+                                    .count());
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
+        }
+        return counts;
+    }
+
+    /**
+     * Waits until every node reported a converge after {@code before}. In central mode there is no
+     * such report to read, so the callers' probes (which retry) are the barrier.
+     */
+    private void awaitConverged(Map<String, Long> before) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (true) {
+            Map<String, Long> now = converges();
+            if (now.entrySet().stream().allMatch(e -> e.getValue() > before.get(e.getKey()))) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the sync controllers did not reconverge within 60 s: " + before
+                        + " -> " + now + "; see " + state.resolve("logs"));
+            }
+            sleep(20);
+        }
+    }
+
+    /** A source of probes: the pod {@code pod}. */
+    Probes from(String pod) {
+        return new Probes(this, host(pod));
+    }
+
+    /** The node's br-int flows, {@code ovs-ofctl dump-flows}. */
+    String flows(String node) {
+        return run(
+                        Duration.ofSeconds(30),
+                        "ovs-ofctl",
+                        "-O",
+                        "OpenFlow13",
+                        "dump-flows",
+                        "unix:" + state.resolve("nodes/" + node + "/br-int.mgmt"))
+                .output();
+    }
+
+    /** {@code ofproto/trace} of a packet from pod {@code from} on its node's br-int. */
+    String trace(Host from, String flow) {
+        return appctl(from.node(), "ofproto/trace", "br-int", "in_port=" + from.ofport() + "," + flow);
+    }
+
+    /**
+     * What the node's datapath holds for packets from {@code from}: its megaflows ({@code
+     * dpctl/dump-flows}) and conntrack entries ({@code dpctl/dump-conntrack}), for when the flow
+     * table and the packets disagree.
+     */
+    String datapath(Host from) {
+        String needle = "src=" + from.ip() + ",";
+        String flows = appctl(from.node(), "dpctl/dump-flows");
+        String ct = appctl(from.node(), "dpctl/dump-conntrack")
+                .lines()
+                .filter(l -> l.contains(needle))
+                .reduce("", (a, b) -> a + b + "\n");
+        return "datapath flows:\n" + flows + "conntrack entries from " + from.ip() + ":\n" + ct;
+    }
+
+    private String appctl(String node, String... args) {
+        Path rd = state.resolve("nodes/" + node);
+        try {
+            String pid = Files.readString(rd.resolve("ovs-vswitchd.pid")).strip();
+            List<String> cmd = new ArrayList<>(List.of(
+                    "ovs-appctl",
+                    "-t",
+                    rd.resolve("ovs-vswitchd." + pid + ".ctl").toString()));
+            cmd.addAll(List.of(args));
+            return run(Duration.ofSeconds(30), cmd.toArray(String[]::new)).output();
+        } catch (IOException e) {
+            return "(no ovs-appctl " + List.of(args) + ": " + e + ")";
+        }
+    }
+
+    Run script(String name, String... args) {
+        List<String> cmd = new ArrayList<>(List.of(REPO.resolve("lab/" + name).toString()));
+        cmd.addAll(List.of(args));
+        return run(Duration.ofMinutes(2), cmd.toArray(String[]::new));
+    }
+
+    /** Runs {@code lab/down.sh}; throws when it reports that something could not be removed. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        Run down = script("down.sh", "--state-dir", state.toString());
+        System.out.println("[lab] down.sh in " + down.millis() + " ms:\n" + down.output());
+        if (!down.ok()) {
+            throw new IllegalStateException("lab/down.sh failed:\n" + down.output());
+        }
+    }
+
+    /**
+     * Runs a command with stdin from /dev/null and output (stdout and stderr together) in a temporary
+     * file, not a pipe: up.sh starts daemons that outlive it.
+     */
+    static Run run(Duration timeout, String... command) {
+        Path out = null;
+        long start = System.nanoTime();
+        try {
+            out = Files.createTempFile("ovsanp-lab-", ".out");
+            Process p = new ProcessBuilder(command)
+                    .directory(REPO.toFile())
+                    .redirectErrorStream(true)
+                    .redirectOutput(out.toFile())
+                    .redirectInput(
+                            ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
+                    .start();
+            if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                p.destroyForcibly();
+                p.waitFor(5, TimeUnit.SECONDS);
+                return new Run(
+                        List.of(command),
+                        -1,
+                        "timed out after " + timeout + ": " + Files.readString(out, StandardCharsets.UTF_8),
+                        millisSince(start));
+            }
+            return new Run(
+                    List.of(command), p.exitValue(), Files.readString(out, StandardCharsets.UTF_8), millisSince(start));
+        } catch (IOException e) {
+            throw new UncheckedIOException("running " + List.of(command), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted running " + List.of(command), e);
+        } finally {
+            if (out != null) {
+                try {
+                    Files.deleteIfExists(out);
+                } catch (IOException e) {
+                    // a leftover temp file is harmless
+                }
+            }
+        }
+    }
+
+    private static long millisSince(long start) {
+        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+    }
+
+    static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}

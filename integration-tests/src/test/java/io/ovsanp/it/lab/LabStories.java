@@ -1,0 +1,328 @@
+package io.ovsanp.it.lab;
+
+import static io.ovsanp.it.lab.Probes.Verdict.OPEN;
+import static io.ovsanp.it.lab.Probes.Verdict.REFUSED;
+import static io.ovsanp.it.lab.Probes.Verdict.TIMEOUT;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.ovsanp.it.ovs.OvsSupport;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * The NPEP-126 user stories of {@code examples/} with real packets in the lab ({@code lab/up.sh}, 3
+ * nodes, 4 pods each): for each story the verdicts before the policy, after applying it, after an
+ * edit and after deleting it, from pods to same-node and cross-node pods, to nodes, and to hosts
+ * outside the cluster. Subclasses choose the controller. Pods per node (see {@code lab/up.sh}):
+ * {@code web-N} and {@code db-N} in {@code shop} (labels {@code egress: restricted}), {@code
+ * reporter-N} and {@code operator-N} in {@code analytics}.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class LabStories {
+    private static final Path EXAMPLES = Lab.REPO.resolve("examples");
+
+    private Lab lab;
+    private RuntimeException upFailure;
+    private final Deque<Path> applied = new ArrayDeque<>();
+
+    /** {@code sync} or {@code central}. */
+    abstract String controller();
+
+    /** Skips (with the reason) when this controller mode cannot run in this build. */
+    void assumeControllerAvailable() {}
+
+    @BeforeEach
+    void upOnce() {
+        OvsSupport.assumeOvsAvailable();
+        assumeControllerAvailable();
+        if (upFailure != null) {
+            throw new IllegalStateException("the lab did not come up (see the first test)", upFailure);
+        }
+        if (lab == null) {
+            try {
+                lab = Lab.up(controller(), 3, 4);
+            } catch (RuntimeException e) {
+                upFailure = e;
+                throw e;
+            }
+        }
+    }
+
+    @AfterEach
+    void deleteWhatTheTestApplied() {
+        while (!applied.isEmpty()) {
+            lab.delete(applied.pop());
+        }
+    }
+
+    @AfterAll
+    void down() {
+        if (lab != null) {
+            lab.close();
+        }
+    }
+
+    private void apply(Path file) {
+        lab.apply(file);
+        applied.remove(file);
+        applied.push(file);
+    }
+
+    /** Deletes the objects of {@code file}; an edited copy names the same objects, so both are gone. */
+    private void delete(Path file) {
+        lab.delete(file);
+        applied.clear();
+    }
+
+    /** A copy of {@code story}'s policy.yaml with {@code from} replaced by {@code to} (which must occur). */
+    private Path edited(String story, String from, String to) throws IOException {
+        String text = Files.readString(EXAMPLES.resolve(story).resolve("policy.yaml"));
+        assertThat(text).as("edit of " + story).contains(from);
+        Path dir = Path.of("target", "lab-edits").toAbsolutePath().resolve(story);
+        Files.createDirectories(dir);
+        Path edited = dir.resolve("policy.yaml");
+        Files.writeString(edited, text.replace(from, to));
+        return edited;
+    }
+
+    private static Path policy(String story) {
+        return EXAMPLES.resolve(story).resolve("policy.yaml");
+    }
+
+    @Test
+    void internetBlockedIntranetAllowed() throws IOException {
+        String story = "internet-blocked-intranet-allowed";
+        lab.from("web-worker-1")
+                .tcp("internet", 443, OPEN)
+                .ping("internet", true)
+                .udp("dns", 53, true)
+                .tcp("intranet", 443, OPEN)
+                .check("before " + story);
+
+        apply(policy(story));
+        lab.from("web-worker-1")
+                .tcp("internet", 443, TIMEOUT)
+                .tcp("internet", 9, TIMEOUT) // a closed port too: dropped, not refused
+                .ping("internet", false)
+                .udp("dns", 53, false)
+                .tcp("intranet", 443, OPEN)
+                .tcp("intranet", 9, REFUSED) // allowed path, closed port
+                .tcp("db-worker-1", 8080, OPEN) // same node
+                .tcp("db-worker-2", 8080, OPEN) // cross node
+                .tcp("worker-2", 22, OPEN) // nodes are in 172.16.0.0/12
+                .check("after applying " + story);
+        lab.from("web-cp-1").tcp("internet", 443, TIMEOUT).check("after applying " + story);
+        lab.from("reporter-worker-1").tcp("internet", 443, OPEN).check("after applying " + story + " (not subject)");
+
+        apply(edited(story, "192.168.0.0/16,", "192.168.0.0/16, 203.0.113.0/24,"));
+        lab.from("web-worker-1")
+                .tcp("internet", 443, OPEN)
+                .udp("dns", 53, false)
+                .tcp("intranet", 443, OPEN)
+                .check("after editing " + story + " (internet /24 allowed)");
+
+        delete(policy(story));
+        lab.from("web-worker-1").tcp("internet", 443, OPEN).udp("dns", 53, true).check("after deleting " + story);
+    }
+
+    @Test
+    void nodePortsBlocked() throws IOException {
+        String story = "node-ports-blocked";
+        lab.from("web-worker-1")
+                .tcp("worker-1", 22, OPEN)
+                .tcp("worker-2", 10250, OPEN)
+                .tcp("cp-1", 30080, OPEN)
+                .check("before " + story);
+
+        apply(policy(story));
+        lab.from("web-worker-1")
+                .tcp("worker-1", 22, TIMEOUT) // own node
+                .tcp("worker-1", 10250, TIMEOUT)
+                .tcp("worker-2", 10250, TIMEOUT) // another node
+                .tcp("cp-1", 30080, TIMEOUT) // NodePort range
+                .tcp("worker-2", 8080, OPEN) // a port the policy does not name
+                .tcp("internet", 22, OPEN) // same port, host outside the cluster
+                .tcp("intranet", 22, OPEN)
+                .tcp("db-worker-2", 8080, OPEN)
+                .check("after applying " + story);
+        lab.from("operator-worker-2")
+                .tcp("worker-1", 10250, TIMEOUT)
+                .tcp("worker-2", 22, TIMEOUT)
+                .check("after applying " + story);
+
+        apply(edited(story, "    - portNumber: {protocol: TCP, port: 22}\n", ""));
+        lab.from("web-worker-1")
+                .tcp("worker-1", 22, OPEN)
+                .tcp("worker-2", 22, OPEN)
+                .tcp("worker-2", 10250, TIMEOUT)
+                .check("after editing " + story + " (port 22 no longer blocked)");
+
+        delete(policy(story));
+        lab.from("web-worker-1")
+                .tcp("worker-2", 10250, OPEN)
+                .tcp("cp-1", 30080, OPEN)
+                .check("after deleting " + story);
+    }
+
+    @Test
+    void apiserverReachableDespiteDeny() throws IOException {
+        String story = "apiserver-reachable-despite-deny";
+        lab.from("web-worker-1")
+                .tcp("cp-1", 22, OPEN)
+                .tcp("apiserver", 443, OPEN)
+                .check("before " + story);
+
+        apply(policy(story));
+        lab.from("web-worker-1")
+                .tcp("cp-1", 6443, OPEN) // the control-plane node, cross node
+                .tcp("apiserver", 443, OPEN) // the external apiserver
+                .tcp("cp-1", 22, TIMEOUT)
+                .tcp("internet", 443, TIMEOUT)
+                .tcp("db-worker-1", 8080, TIMEOUT)
+                .ping("intranet", false)
+                .check("after applying " + story);
+        lab.from("web-cp-1")
+                .tcp("cp-1", 6443, OPEN) // same node as the apiserver
+                .tcp("cp-1", 22, TIMEOUT)
+                .check("after applying " + story);
+        lab.from("reporter-worker-1").tcp("internet", 443, OPEN).check("after applying " + story + " (not subject)");
+
+        apply(edited(story, "192.0.2.100/32", "192.0.2.200/32"));
+        lab.from("web-worker-1")
+                .tcp("apiserver", 443, TIMEOUT)
+                .tcp("cp-1", 6443, OPEN)
+                .check("after editing " + story + " (external apiserver address changed)");
+
+        delete(policy(story));
+        lab.from("web-worker-1")
+                .tcp("apiserver", 443, OPEN)
+                .tcp("cp-1", 22, OPEN)
+                .tcp("internet", 443, OPEN)
+                .check("after deleting " + story);
+    }
+
+    @Test
+    void workloadsBlockedFromApiserver() throws IOException {
+        String story = "workloads-blocked-from-apiserver";
+        lab.from("reporter-worker-1").tcp("cp-1", 6443, OPEN).check("before " + story);
+
+        apply(policy(story));
+        lab.from("reporter-worker-1")
+                .tcp("cp-1", 6443, TIMEOUT)
+                .tcp("apiserver", 443, TIMEOUT)
+                .tcp("cp-1", 22, OPEN)
+                .tcp("internet", 443, OPEN)
+                .check("after applying " + story);
+        lab.from("reporter-cp-1").tcp("cp-1", 6443, TIMEOUT).check("after applying " + story + " (same node)");
+        lab.from("operator-worker-1")
+                .tcp("cp-1", 6443, OPEN)
+                .tcp("apiserver", 443, OPEN)
+                .check("after applying " + story + " (not subject)");
+
+        apply(edited(story, "matchLabels: {app: reporter}", "matchLabels: {app: operator}"));
+        lab.from("reporter-worker-1").tcp("cp-1", 6443, OPEN).check("after editing " + story);
+        lab.from("operator-worker-2").tcp("cp-1", 6443, TIMEOUT).check("after editing " + story);
+
+        delete(policy(story));
+        lab.from("operator-worker-2").tcp("cp-1", 6443, OPEN).check("after deleting " + story);
+        lab.from("reporter-worker-1").tcp("apiserver", 443, OPEN).check("after deleting " + story);
+    }
+
+    @Test
+    void externalDnsDespiteNetworkPolicy() throws IOException {
+        String story = "external-dns-despite-networkpolicy";
+        lab.from("web-worker-1")
+                .udp("dns", 53, true)
+                .tcp("db-worker-1", 8080, OPEN)
+                .check("before " + story);
+
+        apply(policy(story));
+        lab.from("web-worker-1")
+                .udp("dns", 53, true)
+                .tcp("dns", 53, OPEN)
+                .tcp("internet", 443, TIMEOUT)
+                .tcp("db-worker-1", 8080, TIMEOUT) // the NetworkPolicy isolates shop
+                .tcp("db-worker-2", 8080, TIMEOUT)
+                .check("after applying " + story);
+        lab.from("reporter-worker-1") // analytics: the baseline applies
+                .udp("dns", 53, true)
+                .tcp("intranet", 443, OPEN)
+                .tcp("db-worker-2", 8080, OPEN)
+                .tcp("internet", 443, TIMEOUT)
+                .check("after applying " + story + " (baseline)");
+
+        apply(edited(story, "    - portNumber: {protocol: UDP, port: 53}\n", ""));
+        lab.from("web-worker-1")
+                .udp("dns", 53, false)
+                .tcp("dns", 53, OPEN)
+                .check("after editing " + story + " (UDP 53 no longer allowed)");
+
+        delete(policy(story));
+        lab.from("web-worker-1")
+                .udp("dns", 53, true)
+                .tcp("internet", 443, OPEN)
+                .tcp("db-worker-1", 8080, OPEN)
+                .check("after deleting " + story);
+        lab.from("reporter-worker-1").tcp("internet", 443, OPEN).check("after deleting " + story);
+    }
+
+    @Test
+    void nodeLabelChangeMovesTheDestination() throws IOException {
+        Path dir = Path.of("target", "lab-edits").toAbsolutePath().resolve("node-label");
+        Files.createDirectories(dir);
+        Path policy = dir.resolve("policy.yaml");
+        Files.writeString(policy, """
+                apiVersion: policy.networking.k8s.io/v1alpha1
+                kind: AdminNetworkPolicy
+                metadata: {name: locked-nodes}
+                spec:
+                  priority: 40
+                  subject: {namespaces: {}}
+                  egress:
+                  - name: locked
+                    action: Deny
+                    to:
+                    - nodes: {matchLabels: {ovs-anp.io/locked: "true"}}
+                    ports:
+                    - portNumber: {protocol: TCP, port: 8080}
+                """);
+        String node = """
+                apiVersion: v1
+                kind: Node
+                metadata:
+                  name: worker-2
+                  labels: {kubernetes.io/hostname: worker-2%s}
+                status:
+                  addresses:
+                  - {type: InternalIP, address: 172.18.0.12}
+                  - {type: Hostname, address: worker-2}
+                """;
+        Path locked = dir.resolve("locked-node.yaml");
+        Files.writeString(locked, node.formatted(", ovs-anp.io/locked: \"true\""));
+        Path unlocked = dir.resolve("node.yaml");
+        Files.writeString(unlocked, node.formatted(""));
+
+        apply(policy);
+        lab.from("web-worker-1").tcp("worker-2", 8080, OPEN).check("policy selects no node yet");
+        try {
+            lab.apply(locked);
+            lab.from("web-worker-1")
+                    .tcp("worker-2", 8080, TIMEOUT)
+                    .tcp("worker-2", 22, OPEN)
+                    .tcp("cp-1", 8080, OPEN)
+                    .check("after labelling worker-2");
+            lab.from("reporter-worker-2").tcp("worker-2", 8080, TIMEOUT).check("after labelling worker-2 (own node)");
+        } finally {
+            lab.apply(unlocked);
+        }
+        lab.from("web-worker-1").tcp("worker-2", 8080, OPEN).check("after removing the label");
+    }
+}

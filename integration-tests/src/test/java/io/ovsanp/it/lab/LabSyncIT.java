@@ -1,0 +1,9 @@
+package io.ovsanp.it.lab;
+
+/** The user stories in the lab with one {@code ovs-anp sync} controller per node (reads files). */
+class LabSyncIT extends LabStories {
+    @Override
+    String controller() {
+        return "sync";
+    }
+}

@@ -1,0 +1,163 @@
+package io.ovsanp.it.lab;
+
+import io.ovsanp.it.lab.Lab.Host;
+import io.ovsanp.it.lab.Lab.Run;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * Expected verdicts of real packets sent from one pod, checked together (in parallel) by {@link
+ * #check}. A TCP probe is {@code nc -z -w 2}: {@link Verdict#OPEN} (connected), {@link
+ * Verdict#REFUSED} (a RST came back: the packet was allowed and reached a closed port) or {@link
+ * Verdict#TIMEOUT} (nothing came back: dropped). A policy Deny must time out, never be refused.
+ */
+final class Probes {
+    /** What a probe saw. UDP and ICMP probes are {@code OPEN} when the echo came back. */
+    enum Verdict {
+        OPEN,
+        REFUSED,
+        TIMEOUT
+    }
+
+    private record Expectation(String proto, Host to, int port, Verdict verdict) {
+        String describe() {
+            return proto + " " + to.name() + " (" + to.ip() + (port > 0 ? ":" + port : "") + ")";
+        }
+
+        String traceFlow(Host from) {
+            return switch (proto) {
+                case "tcp", "udp" -> proto + ",nw_src=" + from.ip() + ",nw_dst=" + to.ip() + ",tp_dst=" + port;
+                default -> "icmp,nw_src=" + from.ip() + ",nw_dst=" + to.ip() + ",icmp_type=8";
+            };
+        }
+    }
+
+    private static final ExecutorService POOL = Executors.newFixedThreadPool(8, r -> {
+        Thread t = new Thread(r, "lab-probe");
+        t.setDaemon(true);
+        return t;
+    });
+
+    private final Lab lab;
+    private final Host from;
+    private final List<Expectation> expected = new ArrayList<>();
+
+    Probes(Lab lab, Host from) {
+        this.lab = lab;
+        this.from = from;
+    }
+
+    /** Expects TCP to {@code host}:{@code port} to be {@code verdict}. */
+    Probes tcp(String host, int port, Verdict verdict) {
+        expected.add(new Expectation("tcp", lab.host(host), port, verdict));
+        return this;
+    }
+
+    /** Expects a UDP datagram to {@code host}:{@code port} to be echoed ({@code true}) or not. */
+    Probes udp(String host, int port, boolean echoed) {
+        expected.add(new Expectation("udp", lab.host(host), port, echoed ? Verdict.OPEN : Verdict.TIMEOUT));
+        return this;
+    }
+
+    /** Expects a ping of {@code host} to be answered ({@code true}) or not. */
+    Probes ping(String host, boolean answered) {
+        expected.add(new Expectation("icmp", lab.host(host), 0, answered ? Verdict.OPEN : Verdict.TIMEOUT));
+        return this;
+    }
+
+    /**
+     * Sends every probe; a mismatch is retried for up to {@code patience} (the realisation may still
+     * be on its way: central mode has no converge report to wait for). Fails with the node's flows
+     * and an {@code ofproto/trace} of every mismatching packet.
+     */
+    void check(String when, Duration patience) {
+        long deadline = System.nanoTime() + patience.toNanos();
+        List<String> mismatches;
+        while (true) {
+            List<CompletableFuture<String>> results = new ArrayList<>();
+            for (Expectation e : expected) {
+                results.add(CompletableFuture.supplyAsync(() -> mismatch(e), POOL));
+            }
+            mismatches = results.stream()
+                    .map(CompletableFuture::join)
+                    .filter(m -> !m.isEmpty())
+                    .toList();
+            if (mismatches.isEmpty() || System.nanoTime() > deadline) {
+                break;
+            }
+            Lab.sleep(200);
+        }
+        if (!mismatches.isEmpty()) {
+            StringBuilder msg = new StringBuilder(when + ": from " + from.name() + " (" + from.ip() + " on "
+                    + from.node() + "), " + mismatches.size() + " of " + expected.size() + " probes wrong:\n");
+            mismatches.forEach(m -> msg.append("  ").append(m).append('\n'));
+            msg.append("flows of ").append(from.node()).append(":\n").append(lab.flows(from.node()));
+            for (Expectation e : expected) {
+                if (!mismatch(e).isEmpty()) {
+                    msg.append("trace of ")
+                            .append(e.describe())
+                            .append(":\n")
+                            .append(lab.trace(from, e.traceFlow(from)));
+                }
+            }
+            msg.append(lab.datapath(from));
+            System.out.println(msg);
+            throw new AssertionError(msg.toString());
+        }
+    }
+
+    /** Checks with 10 s of patience. */
+    void check(String when) {
+        check(when, Duration.ofSeconds(10));
+    }
+
+    /** Empty when the probe saw the expected verdict, else what it saw. */
+    private String mismatch(Expectation e) {
+        Verdict seen = probe(e);
+        return seen == e.verdict() ? "" : e.describe() + ": expected " + e.verdict() + ", saw " + seen;
+    }
+
+    private Verdict probe(Expectation e) {
+        String ip = e.to().ip();
+        return switch (e.proto()) {
+            case "tcp" -> tcp(ip, e.port());
+            case "udp" -> udp(ip, e.port());
+            default -> ping(ip);
+        };
+    }
+
+    private Verdict tcp(String ip, int port) {
+        Run r = inPod("nc", "-vz", "-w", "2", ip, Integer.toString(port));
+        if (r.ok()) {
+            return Verdict.OPEN;
+        }
+        if (r.output().contains("refused")) {
+            return Verdict.REFUSED;
+        }
+        if (r.output().contains("timed out")) {
+            return Verdict.TIMEOUT;
+        }
+        throw new IllegalStateException("unexpected nc result: " + r);
+    }
+
+    private Verdict udp(String ip, int port) {
+        // The lab's UDP servers echo; nc prints the echo and gives up 2 s after its input ends.
+        Run r = inPod("sh", "-c", "echo lab-probe | nc -u -w 2 \"$0\" \"$1\"", ip, Integer.toString(port));
+        return r.output().contains("lab-probe") ? Verdict.OPEN : Verdict.TIMEOUT;
+    }
+
+    private Verdict ping(String ip) {
+        Run r = inPod("ping", "-c", "1", "-W", "2", ip);
+        return r.ok() ? Verdict.OPEN : Verdict.TIMEOUT;
+    }
+
+    private Run inPod(String... command) {
+        List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", from.netns()));
+        cmd.addAll(List.of(command));
+        return Lab.run(Duration.ofSeconds(20), cmd.toArray(String[]::new));
+    }
+}

@@ -1,0 +1,72 @@
+package io.ovsanp.it.lab;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Assertions;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Every shell script of the labs ({@code lab/*.sh}, {@code vagrant/**}{@code /*.sh}) passes {@code
+ * shellcheck} (following sourced files) and is executable when it has a shebang. Without shellcheck
+ * the test is skipped, except with {@code CI=true}, where it fails (CI installs shellcheck).
+ */
+class ShellScriptsTest {
+    static List<Path> scripts() throws IOException {
+        List<Path> scripts = new ArrayList<>();
+        for (String dir : List.of("lab", "vagrant")) {
+            Path root = Lab.REPO.resolve(dir);
+            if (!Files.isDirectory(root)) {
+                continue;
+            }
+            try (Stream<Path> walk = Files.walk(root)) {
+                walk.filter(p -> p.toString().endsWith(".sh") && Files.isRegularFile(p))
+                        .sorted()
+                        .forEach(scripts::add);
+            }
+        }
+        return scripts;
+    }
+
+    @Test
+    void everyLabScriptPassesShellcheck() throws IOException {
+        Lab.Run version = tryRun("shellcheck", "--version");
+        if (version == null || !version.ok()) {
+            String why = "shellcheck is not installed (apt-get install shellcheck)";
+            if ("true".equals(System.getenv("CI"))) {
+                Assertions.fail("CI=true, so this is a failure, not a skip: " + why);
+            }
+            Assumptions.abort(why);
+        }
+        List<Path> scripts = scripts();
+        assertThat(scripts).as("lab scripts").isNotEmpty();
+        List<String> cmd = new ArrayList<>(List.of("shellcheck", "-x", "--severity=style"));
+        scripts.forEach(p -> cmd.add(p.toString()));
+        Lab.Run r = Lab.run(Duration.ofMinutes(2), cmd.toArray(String[]::new));
+        assertThat(r.exit()).as("shellcheck findings:\n" + r.output()).isZero();
+    }
+
+    @Test
+    void everyScriptWithAShebangIsExecutable() throws IOException {
+        for (Path p : scripts()) {
+            if (Files.readString(p).startsWith("#!")) {
+                assertThat(Files.isExecutable(p)).as(p + " is executable").isTrue();
+            }
+        }
+    }
+
+    private static Lab.Run tryRun(String... command) {
+        try {
+            return Lab.run(Duration.ofSeconds(30), command);
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,371 @@
+#!/usr/bin/env bash
+# Brings up the one-machine lab: a cluster of network namespaces with one Open vSwitch per node.
+#
+#   lab/up.sh [--nodes 3] [--pods-per-node 4] [--controller central|sync] [--state-dir DIR]
+#
+# Topology (all inside network namespaces named "<tag>-...", nothing in the caller's namespace):
+#   <tag>-net         the underlay and router: Linux bridge br0 (172.18.0.1/24 for the nodes,
+#                     10.244.255.254/16 for the pods) and one routed link per external host
+#   <tag>-<node>      a node: its own ovsdb-server and ovs-vswitchd (userspace datapath), br-int
+#                     (fail_mode=secure) with uplink port "up0" (ofport 1) into br0, the pods' veths
+#                     (ofport 10+j) and the node address on br-int's internal port
+#   <tag>-<pod>       a pod: eth0 (TX checksum offload off) into its node's br-int
+#   <tag>-x-<host>    external hosts: intranet 10.10.0.5, internet 203.0.113.10, dns 198.51.100.53,
+#                     external apiserver 192.0.2.100 (the addresses of examples/)
+#   <tag>-ctl         control: the dev-apiserver on 127.0.0.1 and, with --controller central, the
+#                     controller on 192.168.254.1:6653, reached by each node over a point-to-point
+#                     veth "mgmt0" whose source address is the node address (not routed, not reachable
+#                     from pods)
+# Addresses: node i (cp-1 is 0, worker-k is k) is 172.18.0.(10+i); its pod j is 10.244.i.(10+j) in the
+# flat pod network 10.244.0.0/16 (pods of all nodes share one L2 segment through br0; everything else
+# is routed by <tag>-net). Pods, nodes and external hosts reach each other; br-int's standalone
+# pipeline ends in NORMAL, so every packet that passes policy is switched by MAC learning.
+# Servers (so tests can probe): pods TCP 8080; nodes TCP 22, 8080, 10250, 30080 (cp-1 also 6443);
+# intranet TCP 22, 443, 8080; internet TCP 22, 80, 443; dns UDP 53 (echo) and TCP 53; external
+# apiserver TCP 443.
+#
+# Writes into the state dir: cluster.yaml (a snapshot of exactly this topology, the dev-apiserver's
+# seed), objects/ (the same objects one file each, plus what lab/apply.sh applies: what the sync
+# controllers read), lab.env, hosts.tsv, logs/, nodes/<node>/ (OVS run dirs) and "created" (what
+# lab/down.sh removes). On failure it cleans up after itself.
+# shellcheck source-path=SCRIPTDIR
+set -euo pipefail
+# shellcheck source=lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+usage() {
+  sed -n '2,5p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
+  exit 2
+}
+
+nodes=3
+pods_per_node=4
+controller=central
+state_arg=""
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+  --nodes) nodes="${2:?--nodes needs a number}"; shift 2 ;;
+  --pods-per-node) pods_per_node="${2:?--pods-per-node needs a number}"; shift 2 ;;
+  --controller) controller="${2:?--controller needs central or sync}"; shift 2 ;;
+  --state-dir) state_arg="${2:?--state-dir needs a directory}"; shift 2 ;;
+  -h | --help) usage ;;
+  *) log "unknown argument: $1"; usage ;;
+  esac
+done
+if ! [[ $nodes =~ ^[0-9]+$ ]] || ((nodes < 1 || nodes > 50)); then
+  die "--nodes must be 1..50, not $nodes"
+fi
+if ! [[ $pods_per_node =~ ^[0-9]+$ ]] || ((pods_per_node > 40)); then
+  die "--pods-per-node must be 0..40, not $pods_per_node"
+fi
+[[ $controller == central || $controller == sync ]] ||
+  die "--controller must be central or sync, not $controller"
+
+require_root
+require_cmds ip ovs-vsctl ovs-ofctl ovs-appctl ovsdb-tool ovsdb-server ovs-vswitchd ethtool nc ruby \
+  curl setsid ss awk java
+schema=/usr/share/openvswitch/vswitch.ovsschema
+[[ -r $schema ]] || die "OVS schema $schema missing (apt-get install openvswitch-common)"
+
+LAB_STATE="$(resolve_state_dir "$state_arg")"
+export LAB_STATE
+if [[ -e "$LAB_STATE/created" ]]; then
+  die "a lab is already recorded in $LAB_STATE; run lab/down.sh --state-dir $LAB_STATE first"
+fi
+# Unix socket paths are limited to 107 bytes: <state>/nodes/<node>/ovs-vswitchd.<pid>.ctl must fit.
+((${#LAB_STATE} <= 60)) || die "--state-dir $LAB_STATE is too long for OVS's unix sockets (max 60 characters)"
+
+if [[ $controller == central ]]; then
+  if ! has_run_command; then
+    die "--controller central needs 'ovs-anp run' (not in this build); use --controller sync"
+  fi
+fi
+
+# Build the launcher's jar now, in our namespace, so build errors surface here and not in a log.
+"$LAB_ROOT/bin/ovs-anp" --help >/dev/null || die "bin/ovs-anp does not run (build failed?)"
+
+if [[ ! -d $LAB_STATE ]]; then
+  mkdir -p "$LAB_STATE"
+  created_state_dir=1
+else
+  created_state_dir=0
+fi
+: >"$LAB_STATE/created"
+((created_state_dir)) && record "statedir $LAB_STATE"
+
+ok=0
+cleanup_on_failure() {
+  if ((ok == 0)); then
+    log "up failed; recent logs:"
+    local f
+    for f in "$LAB_STATE"/logs/*.log; do
+      [[ -f $f ]] || continue
+      printf '==> %s <==\n' "$f" >&2
+      tail -n 15 "$f" >&2 || true
+    done
+    log "cleaning up what was created"
+    "$LAB_ROOT/lab/down.sh" --state-dir "$LAB_STATE" || true
+  fi
+}
+trap cleanup_on_failure EXIT
+trap 'exit 130' INT TERM
+
+tag="lab$(printf '%04x' $((RANDOM % 65536)))"
+while ip netns list | grep -q "^$tag-"; do
+  tag="lab$(printf '%04x' $((RANDOM % 65536)))"
+done
+for d in logs nodes objects; do
+  mkdir "$LAB_STATE/$d"
+  record "dir $LAB_STATE/$d"
+done
+for f in cluster.yaml lab.env hosts.tsv apply.tmp; do
+  record "file $LAB_STATE/$f"
+done
+logs="$LAB_STATE/logs"
+
+# add_netns NAME : create and record a namespace, loopback up, no ICMP redirects.
+add_netns() {
+  ip netns add "$1"
+  record "netns $1"
+  ip -n "$1" link set lo up
+  ip netns exec "$1" sysctl -qw net.ipv4.conf.all.send_redirects=0 net.ipv4.conf.default.send_redirects=0
+}
+
+# veth NS_A NAME_A NS_B NAME_B : a veth pair between two namespaces, both ends up, TX checksum
+# offload off on both (the userspace datapath does not complete partial checksums).
+veth() {
+  ip -n "$1" link add "$2" type veth peer name "$4" netns "$3"
+  ip -n "$1" link set "$2" up
+  ip -n "$3" link set "$4" up
+  ip netns exec "$1" ethtool -K "$2" tx off >/dev/null
+  ip netns exec "$3" ethtool -K "$4" tx off >/dev/null
+}
+
+# serve NETNS NAME tcp|udp PORT... : start listeners in NETNS (nc -lk for TCP, a UDP echo in ruby).
+serve() {
+  local ns="$1" name="$2" proto="$3" port
+  shift 3
+  for port in "$@"; do
+    if [[ $proto == tcp ]]; then
+      start_bg "$ns" "$logs/servers.log" "nc $name:tcp/$port" nc -lk "$port" >/dev/null
+    else
+      start_bg "$ns" "$logs/servers.log" "udp-echo $name:udp/$port" ruby -rsocket -e \
+        's = UDPSocket.new; s.bind("0.0.0.0", ARGV[0].to_i); loop { m, a = s.recvfrom(2048); s.send(m, 0, a[3], a[1]) }' \
+        "$port" >/dev/null
+    fi
+    printf '%s %s %s\n' "$ns" "$proto" "$port" >>"$LAB_STATE/listeners"
+  done
+}
+record "file $LAB_STATE/listeners"
+: >"$LAB_STATE/listeners"
+
+# --- underlay and router --------------------------------------------------------------------------
+net="$tag-net"
+log "creating $net (underlay bridge and router)"
+add_netns "$net"
+ip netns exec "$net" sysctl -qw net.ipv4.ip_forward=1
+ip -n "$net" link add br0 type bridge
+ip -n "$net" link set br0 up
+ip netns exec "$net" sysctl -qw net.ipv4.conf.br0.send_redirects=0
+ip -n "$net" addr add 172.18.0.1/24 dev br0
+ip -n "$net" addr add 10.244.255.254/16 dev br0
+
+# External hosts: name, address, router address, prefix length.
+externals=(
+  "intranet 10.10.0.5 10.10.0.1 24"
+  "internet 203.0.113.10 203.0.113.1 24"
+  "dns 198.51.100.53 198.51.100.1 24"
+  "apiserver 192.0.2.100 192.0.2.1 24"
+)
+printf 'name\tkind\tnetns\tip\tnode\tofport\tnamespace\tapp\n' >"$LAB_STATE/hosts.tsv"
+for e in "${externals[@]}"; do
+  read -r name ip gw len <<<"$e"
+  ns="$tag-x-$name"
+  log "creating external host $name ($ip)"
+  add_netns "$ns"
+  veth "$net" "x-$name" "$ns" eth0
+  ip -n "$net" addr add "$gw/$len" dev "x-$name"
+  ip -n "$ns" addr add "$ip/$len" dev eth0
+  ip -n "$ns" route add default via "$gw"
+  case "$name" in
+  intranet) serve "$ns" "$name" tcp 22 443 8080 ;;
+  internet) serve "$ns" "$name" tcp 22 80 443 ;;
+  dns) serve "$ns" "$name" tcp 53 && serve "$ns" "$name" udp 53 ;;
+  apiserver) serve "$ns" "$name" tcp 443 ;;
+  esac
+  printf '%s\texternal\t%s\t%s\t-\t-\t-\t-\n' "$name" "$ns" "$ip" >>"$LAB_STATE/hosts.tsv"
+done
+
+# --- control namespace ----------------------------------------------------------------------------
+ctl="$tag-ctl"
+add_netns "$ctl"
+
+# --- nodes and pods -------------------------------------------------------------------------------
+node_name() { if (($1 == 0)); then printf 'cp-1'; else printf 'worker-%d' "$1"; fi; }
+# pod_role J : "name namespace" of the j-th pod of a node (the roles of examples/).
+pod_role() {
+  case "$1" in
+  0) printf 'web shop' ;;
+  1) printf 'reporter analytics' ;;
+  2) printf 'db shop' ;;
+  3) printf 'operator analytics' ;;
+  *) if (($1 % 2 == 0)); then printf 'app%d shop' "$1"; else printf 'app%d analytics' "$1"; fi ;;
+  esac
+}
+
+for ((i = 0; i < nodes; i++)); do
+  node="$(node_name "$i")"
+  ns="$tag-$node"
+  rd="$LAB_STATE/nodes/$node"
+  node_ip="172.18.0.$((10 + i))"
+  log "creating node $node ($node_ip)"
+  add_netns "$ns"
+  mkdir "$rd"
+  record "dir $rd"
+  ovsdb-tool create "$rd/conf.db" "$schema"
+  OVS_RUNDIR="$rd" OVS_LOGDIR="$rd" OVS_DBDIR="$rd" ip netns exec "$ns" ovsdb-server "$rd/conf.db" \
+    --remote="punix:$rd/db.sock" --pidfile="$rd/ovsdb-server.pid" --detach --log-file="$rd/ovsdb-server.log" 2>>"$logs/ovs-$node.log"
+  record_proc "$(cat "$rd/ovsdb-server.pid")" "ovsdb-server $node"
+  vsctl "$rd" --no-wait init
+  OVS_RUNDIR="$rd" OVS_LOGDIR="$rd" OVS_DBDIR="$rd" ip netns exec "$ns" ovs-vswitchd "unix:$rd/db.sock" \
+    --pidfile="$rd/ovs-vswitchd.pid" --detach --log-file="$rd/ovs-vswitchd.log" 2>>"$logs/ovs-$node.log"
+  record_proc "$(cat "$rd/ovs-vswitchd.pid")" "ovs-vswitchd $node"
+  vsctl "$rd" add-br br-int -- set bridge br-int datapath_type=netdev fail_mode=secure \
+    protocols=OpenFlow10,OpenFlow13,OpenFlow14 other_config:disable-in-band=true \
+    "other_config:datapath-id=$(printf '%016x' $((0xa50000 + i)))"
+  wait_for 10 "$rd/br-int.mgmt" test -S "$rd/br-int.mgmt"
+  # The node's address lives on br-int's internal port, so pods reach the node through br-int.
+  ip -n "$ns" link set br-int up
+  ip -n "$ns" addr add "$node_ip/24" dev br-int
+  ip -n "$ns" route add default via 172.18.0.1
+  veth "$ns" up0 "$net" "n$i"
+  ip -n "$net" link set "n$i" master br0
+  vsctl "$rd" add-port br-int up0 -- set interface up0 ofport_request=1
+  # Management link to the control namespace: source address = node address (central mode maps a
+  # connection to its Node by source IP), point to point, not bridged, not forwarded.
+  veth "$ns" mgmt0 "$ctl" "m$i"
+  ip -n "$ctl" addr add 192.168.254.1/32 dev "m$i"
+  ip -n "$ctl" route add "$node_ip/32" dev "m$i"
+  ip -n "$ns" route add 192.168.254.1/32 dev mgmt0 src "$node_ip"
+  serve "$ns" "$node" tcp 22 8080 10250 30080
+  ((i == 0)) && serve "$ns" "$node" tcp 6443
+  printf '%s\tnode\t%s\t%s\t%s\t-\t-\t-\n' "$node" "$ns" "$node_ip" "$node" >>"$LAB_STATE/hosts.tsv"
+  for ((j = 0; j < pods_per_node; j++)); do
+    read -r role pod_ns <<<"$(pod_role "$j")"
+    pod="$role-$node"
+    pns="$tag-$pod"
+    pod_ip="10.244.$i.$((10 + j))"
+    add_netns "$pns"
+    veth "$ns" "p$j" "$pns" eth0
+    vsctl "$rd" add-port br-int "p$j" -- set interface "p$j" "ofport_request=$((10 + j))"
+    ip -n "$pns" addr add "$pod_ip/16" dev eth0
+    ip -n "$pns" route add default via 10.244.255.254
+    serve "$pns" "$pod" tcp 8080
+    printf '%s\tpod\t%s\t%s\t%s\t%d\t%s\t%s\n' "$pod" "$pns" "$pod_ip" "$node" $((10 + j)) "$pod_ns" "$role" \
+      >>"$LAB_STATE/hosts.tsv"
+  done
+done
+
+# --- the cluster snapshot -------------------------------------------------------------------------
+{
+  cat <<'EOF'
+# Written by lab/up.sh: the lab's topology as a Kubernetes cluster snapshot.
+apiVersion: v1
+kind: List
+items:
+- {apiVersion: v1, kind: Namespace, metadata: {name: default}}
+- {apiVersion: v1, kind: Namespace, metadata: {name: kube-system}}
+- {apiVersion: v1, kind: Namespace, metadata: {name: shop, labels: {team: shop, egress: restricted}}}
+- {apiVersion: v1, kind: Namespace, metadata: {name: analytics, labels: {team: analytics}}}
+EOF
+  for ((i = 0; i < nodes; i++)); do
+    node="$(node_name "$i")"
+    printf -- '- apiVersion: v1\n  kind: Node\n  metadata:\n    name: %s\n    labels:\n' "$node"
+    printf '      kubernetes.io/hostname: %s\n' "$node"
+    ((i == 0)) && printf '      node-role.kubernetes.io/control-plane: ""\n'
+    printf '  status:\n    addresses:\n    - {type: InternalIP, address: 172.18.0.%d}\n' $((10 + i))
+    printf '    - {type: Hostname, address: %s}\n' "$node"
+  done
+  tail -n +2 "$LAB_STATE/hosts.tsv" | while IFS=$'\t' read -r name kind _ ip node _ pod_ns app; do
+    [[ $kind == pod ]] || continue
+    printf -- '- apiVersion: v1\n  kind: Pod\n  metadata:\n    name: %s\n    namespace: %s\n' "$name" "$pod_ns"
+    printf '    labels: {app: %s}\n  spec:\n    nodeName: %s\n' "$app" "$node"
+    printf '    containers:\n    - {name: %s, image: busybox, ports: [{name: http, containerPort: 8080}]}\n' "$app"
+    printf '  status:\n    phase: Running\n    podIP: %s\n    podIPs:\n    - {ip: %s}\n' "$ip" "$ip"
+  done
+  cat <<'EOF'
+- apiVersion: v1
+  kind: Service
+  metadata: {name: kubernetes, namespace: default}
+  spec:
+    clusterIP: 10.96.0.1
+    clusterIPs: [10.96.0.1]
+    ports:
+    - {name: https, port: 443, protocol: TCP, targetPort: 6443}
+- apiVersion: discovery.k8s.io/v1
+  kind: EndpointSlice
+  metadata:
+    name: kubernetes
+    namespace: default
+    labels: {kubernetes.io/service-name: kubernetes}
+  addressType: IPv4
+  endpoints:
+  - addresses: [172.18.0.10]
+    conditions: {ready: true}
+  ports:
+  - {name: https, port: 6443, protocol: TCP}
+EOF
+} >"$LAB_STATE/cluster.yaml"
+# The sync controllers read objects/, one file per object, which lab/apply.sh updates like the API.
+manifest_objects "$LAB_STATE/cluster.yaml" | while IFS=$'\t' read -r path name json; do
+  printf '%s\n' "$json" >"$(object_file "$path" "$name")"
+done
+
+# --- API server and controller --------------------------------------------------------------------
+log "starting dev-apiserver"
+api_log="$logs/dev-apiserver.log"
+start_bg "$ctl" "$api_log" "dev-apiserver" "$LAB_ROOT/bin/ovs-anp" dev-apiserver \
+  --seed "$LAB_STATE/cluster.yaml" --port 0 >/dev/null
+wait_for 120 "dev-apiserver (see $api_log)" grep -q 'listening on http' "$api_log"
+api_url="$(grep -o 'http://127.0.0.1:[0-9]*' "$api_log" | head -n 1)"
+
+{
+  printf 'LAB_TAG=%s\n' "$tag"
+  printf 'LAB_CONTROLLER=%s\n' "$controller"
+  printf 'LAB_NODES=%s\n' "$nodes"
+  printf 'LAB_PODS_PER_NODE=%s\n' "$pods_per_node"
+  printf 'LAB_API_URL=%s\n' "$api_url"
+  printf 'LAB_CTL_NETNS=%s\n' "$ctl"
+  printf 'LAB_NET_NETNS=%s\n' "$net"
+} >"$LAB_STATE/lab.env"
+
+for ((i = 0; i < nodes; i++)); do
+  node="$(node_name "$i")"
+  rd="$LAB_STATE/nodes/$node"
+  if [[ $controller == sync ]]; then
+    start_bg - "$logs/sync-$node.log" "ovs-anp sync $node" "$LAB_ROOT/bin/ovs-anp" sync \
+      --cluster "$LAB_STATE/objects" --node "$node" \
+      --switch "unix:$rd/br-int.mgmt" --poll-interval 100ms >/dev/null
+  fi
+done
+if [[ $controller == central ]]; then
+  log "starting the central controller on 192.168.254.1:6653"
+  start_bg "$ctl" "$logs/controller.log" "ovs-anp run" "$LAB_ROOT/bin/ovs-anp" run \
+    --listen ptcp:6653 --server "$api_url" >/dev/null
+  for ((i = 0; i < nodes; i++)); do
+    vsctl "$LAB_STATE/nodes/$(node_name "$i")" set-controller br-int tcp:192.168.254.1:6653
+  done
+fi
+
+# --- ready when every listener listens and every br-int holds the pipeline -------------------------
+while read -r ns proto port; do
+  wait_for 20 "$proto/$port listening in $ns" listening "$ns" "$proto" "$port"
+done <"$LAB_STATE/listeners"
+for ((i = 0; i < nodes; i++)); do
+  node="$(node_name "$i")"
+  wait_for 180 "the controller to program $node's br-int (see $logs)" has_flows "$LAB_STATE/nodes/$node"
+done
+
+ok=1
+log "lab $tag is up: $nodes nodes, $pods_per_node pods each, controller $controller, API $api_url"
+log "state in $LAB_STATE; tear down with: lab/down.sh --state-dir $LAB_STATE"
