@@ -5,12 +5,12 @@
 # minimal CNI plugin (vagrant/cni/ovs-anp-cni), so both attach pods identically.
 #
 #   attach-pod.sh add --netns PATH|NAME --ifname eth0 --host-if vethXXXX --address 10.244.1.5/24 \
-#                     --gateway 10.244.1.1 [--bridge br-int] [--tx-offload off] [--iface-id ID]
+#                     --gateway 10.244.1.1 [--bridge br-int] [--tx-offload off] [--iface-id ID] [--ofport N]
 #   attach-pod.sh del --host-if vethXXXX [--bridge br-int]
 #
 # OVS_VSCTL (default "ovs-vsctl") selects the ovsdb, e.g. "ovs-vsctl --db=unix:/run/lab/n1/db.sock".
 # With the userspace datapath (the one-machine lab), TX checksum offload must be off inside the pod
-# or TCP fails: pass --tx-offload off. Prints the pod interface's MAC address on success.
+# or TCP fails: pass --tx-offload off (both ends). --ofport asks OVS for that OpenFlow port number. Prints the pod interface's MAC address on success.
 set -euo pipefail
 
 die() { echo "attach-pod: $*" >&2; exit 1; }
@@ -18,7 +18,7 @@ die() { echo "attach-pod: $*" >&2; exit 1; }
 cmd=${1:-}
 [[ $cmd == add || $cmd == del ]] || die "usage: attach-pod.sh add|del [options] (see the header)"
 shift
-netns="" ifname=eth0 host_if="" address="" gateway="" bridge=br-int tx_offload=on iface_id=""
+netns="" ifname=eth0 host_if="" address="" gateway="" bridge=br-int tx_offload=on iface_id="" ofport=""
 while [[ $# -gt 0 ]]; do
   case $1 in
     --netns) netns=$2 ;;
@@ -29,6 +29,7 @@ while [[ $# -gt 0 ]]; do
     --bridge) bridge=$2 ;;
     --tx-offload) tx_offload=$2 ;;
     --iface-id) iface_id=$2 ;;
+    --ofport) ofport=$2 ;;
     *) die "unknown option $1" ;;
   esac
   shift 2 || die "option $1 needs a value"
@@ -63,11 +64,15 @@ in_ns ip link set "$ifname" up
 in_ns ip route replace default via "$gateway" dev "$ifname"
 if [[ $tx_offload == off ]]; then
   in_ns ethtool -K "$ifname" tx off >/dev/null
+  ethtool -K "$host_if" tx off >/dev/null
 fi
 ip link set "$host_if" up
 port_opts=()
 if [[ -n $iface_id ]]; then
-  port_opts=(-- set Interface "$host_if" "external_ids:iface-id=$iface_id")
+  port_opts+=(-- set Interface "$host_if" "external_ids:iface-id=$iface_id")
+fi
+if [[ -n $ofport ]]; then
+  port_opts+=(-- set Interface "$host_if" "ofport_request=$ofport")
 fi
 "${vsctl[@]}" --may-exist add-port "$bridge" "$host_if" "${port_opts[@]}"
 trap - ERR

@@ -256,10 +256,10 @@ for ((i = 0; i < nodes; i++)); do
     pns="$tag-$pod"
     pod_ip="10.244.$i.$((10 + j))"
     add_netns "$pns"
-    veth "$ns" "p$j" "$pns" eth0
-    vsctl "$rd" add-port br-int "p$j" -- set interface "p$j" "ofport_request=$((10 + j))"
-    ip -n "$pns" addr add "$pod_ip/16" dev eth0
-    ip -n "$pns" route add default via 10.244.255.254
+    # The same attach script as the Vagrant lab's CNI plugin (vagrant/cni/ovs-anp-cni).
+    ip netns exec "$ns" env OVS_VSCTL="ovs-vsctl --db=unix:$rd/db.sock --timeout=30" \
+      "$LAB_ROOT/lab/attach-pod.sh" add --netns "$pns" --ifname eth0 --host-if "p$j" --address "$pod_ip/16" \
+      --gateway 10.244.255.254 --bridge br-int --tx-offload off --ofport $((10 + j)) >/dev/null
     serve "$pns" "$pod" tcp 8080
     printf '%s\tpod\t%s\t%s\t%s\t%d\t%s\t%s\n' "$pod" "$pns" "$pod_ip" "$node" $((10 + j)) "$pod_ns" "$role" \
       >>"$LAB_STATE/hosts.tsv"
