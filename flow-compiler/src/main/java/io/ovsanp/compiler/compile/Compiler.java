@@ -73,7 +73,9 @@ public final class Compiler {
         this.acc = new FlowAccumulator(pipeline);
         this.conjIds = new IdAllocator(previous.conjIds());
         this.ruleIds = new IdAllocator(previous.ruleIds());
-        this.rules = new RuleCompiler(new DestinationResolver(selection), acc, conjIds, diags);
+        DestinationResolver resolver = new DestinationResolver(selection);
+        ServiceVipTargets vips = ServiceVipTargets.of(snapshot, opts.serviceVips(), resolver, diags);
+        this.rules = new RuleCompiler(resolver, vips, acc, conjIds, diags);
         this.localPods = snapshot.pods().stream()
                 .filter(p -> p.nodeName().equals(node) && !p.hostNetwork())
                 .toList();
