@@ -27,6 +27,9 @@ final class CompileCommand extends CliCommand {
     @Mixin
     ClusterOptions cluster;
 
+    @Mixin
+    ServiceVipOptions serviceVips;
+
     @Option(names = "--node", paramLabel = "NAME", description = "Node to compile for (default: every node).")
     String node;
 
@@ -41,6 +44,7 @@ final class CompileCommand extends CliCommand {
         if (!format.equals("ofctl") && !format.equals("json")) {
             throw new BadInput("--format must be ofctl or json, not " + format);
         }
+        CompileOptions options = CompileOptions.DEFAULT.withServiceVips(serviceVips.value());
         ClusterSnapshot snapshot = cluster.load();
         EffectivePolicies policies = PolicyValidator.validate(snapshot);
         List<String> nodes = snapshot.nodeNames();
@@ -55,7 +59,7 @@ final class CompileCommand extends CliCommand {
         List<CompileResult> results = new ArrayList<>();
         Set<Diagnostic> diags = new LinkedHashSet<>(policies.diagnostics());
         for (String n : targets) {
-            CompileResult r = Compiler.compile(snapshot, policies, n, Allocation.EMPTY, CompileOptions.DEFAULT);
+            CompileResult r = Compiler.compile(snapshot, policies, n, Allocation.EMPTY, options);
             results.add(r);
             diags.addAll(r.diagnostics());
         }

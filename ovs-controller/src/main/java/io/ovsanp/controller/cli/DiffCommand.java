@@ -1,5 +1,6 @@
 package io.ovsanp.controller.cli;
 
+import io.ovsanp.compiler.compile.CompileOptions;
 import io.ovsanp.compiler.compile.CompileResult;
 import io.ovsanp.compiler.flow.Flow;
 import io.ovsanp.compiler.flow.FlowDiff;
@@ -26,6 +27,9 @@ final class DiffCommand extends CliCommand {
     @Mixin
     SwitchOptions sw;
 
+    @Mixin
+    ServiceVipOptions serviceVips;
+
     @Option(
             names = "--node",
             required = true,
@@ -35,7 +39,9 @@ final class DiffCommand extends CliCommand {
 
     @Override
     int execute() throws SnapshotLoadException, BadInput {
-        CompileResult desired = new NodeCompilation(cluster, node).compile();
+        CompileResult desired = new NodeCompilation(
+                        cluster, node, CompileOptions.DEFAULT.withServiceVips(serviceVips.value()))
+                .compile();
         try (OfConnection c = SwitchConnector.connect(sw.parsedTarget(), sw.tls())
                 .get(sw.timeoutDuration().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
             Reconciler r = new Reconciler(c, sw.timeoutDuration());

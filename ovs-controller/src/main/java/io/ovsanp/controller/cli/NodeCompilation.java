@@ -13,11 +13,17 @@ import io.ovsanp.controller.snapshot.SnapshotLoadException;
 final class NodeCompilation {
     private final ClusterOptions cluster;
     private final String node;
+    private final CompileOptions options;
     private Allocation allocation = Allocation.EMPTY;
 
     NodeCompilation(ClusterOptions cluster, String node) {
+        this(cluster, node, CompileOptions.DEFAULT);
+    }
+
+    NodeCompilation(ClusterOptions cluster, String node, CompileOptions options) {
         this.cluster = cluster;
         this.node = node;
+        this.options = options;
     }
 
     CompileResult compile() throws SnapshotLoadException, BadInput {
@@ -27,7 +33,7 @@ final class NodeCompilation {
                     + String.join(", ", snapshot.nodeNames()));
         }
         EffectivePolicies policies = PolicyValidator.validate(snapshot);
-        CompileResult r = Compiler.compile(snapshot, policies, node, allocation, CompileOptions.DEFAULT);
+        CompileResult r = Compiler.compile(snapshot, policies, node, allocation, options);
         allocation = r.allocation();
         // Validation problems belong to the output too: sync must say why a rule is realised fail-closed.
         java.util.List<io.ovsanp.compiler.diag.Diagnostic> all = new java.util.ArrayList<>(policies.diagnostics());

@@ -1,5 +1,6 @@
 package io.ovsanp.controller.cli;
 
+import io.ovsanp.compiler.compile.CompileOptions;
 import io.ovsanp.compiler.compile.CompileResult;
 import io.ovsanp.controller.openflow.OfConnection;
 import io.ovsanp.controller.openflow.ReconnectingSwitch;
@@ -35,6 +36,9 @@ final class SyncCommand extends CliCommand {
     @Mixin
     SwitchOptions sw;
 
+    @Mixin
+    ServiceVipOptions serviceVips;
+
     @Option(names = "--node", required = true, paramLabel = "NAME", description = "Node to compile for.")
     String node;
 
@@ -55,7 +59,8 @@ final class SyncCommand extends CliCommand {
 
     @Override
     int execute() throws SnapshotLoadException, BadInput {
-        NodeCompilation compilation = new NodeCompilation(cluster, node);
+        NodeCompilation compilation =
+                new NodeCompilation(cluster, node, CompileOptions.DEFAULT.withServiceVips(serviceVips.value()));
         CompileResult desired = compilation.compile();
         report(desired.diagnostics(), false);
         Duration timeout = sw.timeoutDuration();
