@@ -73,8 +73,10 @@ public final class Compiler {
         this.acc = new FlowAccumulator(pipeline);
         this.conjIds = new IdAllocator(previous.conjIds());
         this.ruleIds = new IdAllocator(previous.ruleIds());
+        DestinationResolver resolver = new DestinationResolver(selection);
+        ServiceVipTargets vips = ServiceVipTargets.of(snapshot, opts.serviceVips(), resolver, diags);
         this.sources = new SourceMatcher(pipeline.placement().identityRegister(), diags);
-        this.rules = new RuleCompiler(new DestinationResolver(selection), acc, conjIds, diags, sources);
+        this.rules = new RuleCompiler(resolver, vips, acc, conjIds, diags, sources);
         this.localPods = snapshot.pods().stream()
                 .filter(p -> p.nodeName().equals(node) && !p.hostNetwork())
                 .toList();

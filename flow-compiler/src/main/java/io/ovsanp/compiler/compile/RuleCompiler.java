@@ -29,7 +29,9 @@ import java.util.TreeMap;
  * one segment per resolved named port (protocol, port) × the destination pods that have it. Each
  * segment is a conjunction of its dimensions (source, destination, port; an "any" dimension is left
  * out), or plain flows when that is cheaper or only one dimension is left. All segments share the
- * rule's priority and verdict, so where they overlap the outcome is the same.
+ * rule's priority and verdict, so where they overlap the outcome is the same. In pre-DNAT mode a
+ * rule that reaches a Service's endpoints gets one more segment per ClusterIP and service port
+ * ({@link ServiceVipTargets}).
  */
 final class RuleCompiler {
     private final SourceMatcher sourceMatcher;
@@ -37,15 +39,18 @@ final class RuleCompiler {
     private final FlowAccumulator acc;
     private final IdAllocator conjIds;
     private final List<Diagnostic> diags;
+    private final ServiceVipTargets vips;
 
     RuleCompiler(
             DestinationResolver resolver,
+            ServiceVipTargets vips,
             FlowAccumulator acc,
             IdAllocator conjIds,
             List<Diagnostic> diags,
             SourceMatcher sourceMatcher) {
         this.sourceMatcher = sourceMatcher;
         this.resolver = resolver;
+        this.vips = vips;
         this.acc = acc;
         this.conjIds = conjIds;
         this.diags = diags;
@@ -136,8 +141,25 @@ final class RuleCompiler {
         List<Segment> out = new ArrayList<>();
         if (rule.anyPort()) {
             if (anyDst || !dst.isEmpty()) out.add(new Segment("all", anyDst, dst, true, List.of()));
-            return out;
+        } else {
+            portSegments(rule, f, anyDst, dst, out);
         }
+        // Pre-DNAT: the ClusterIP and service port of Services whose endpoints the rule covers.
+        for (ServiceVipTargets.Target t : vips.targets(f)) {
+            if (vips.reaches(rule, t)) {
+                out.add(new Segment(
+                        t.key(),
+                        false,
+                        List.of(Cidr.of(t.clusterIp())),
+                        false,
+                        List.of(PortClauses.exact(
+                                f, t.port().protocol(), t.port().port()))));
+            }
+        }
+        return out;
+    }
+
+    private void portSegments(EffectiveRule rule, IpFamily f, boolean anyDst, List<Cidr> dst, List<Segment> out) {
         List<Match> numeric = PortClauses.numeric(rule.ports(), f);
         if (!numeric.isEmpty() && (anyDst || !dst.isEmpty())) {
             out.add(new Segment("ports", anyDst, dst, false, numeric));
@@ -153,7 +175,6 @@ final class RuleCompiler {
                     false,
                     List.of(PortClauses.exact(f, proto, port))));
         }
-        return out;
     }
 
     /** Destination pods grouped by the (protocol, port) their named ports resolve to. */

@@ -2,6 +2,7 @@ package io.ovsanp.compiler.eval;
 
 import io.ovsanp.compiler.cluster.ClusterSnapshot;
 import io.ovsanp.compiler.cluster.PodInfo;
+import io.ovsanp.compiler.cluster.ServiceVips;
 import io.ovsanp.compiler.diag.ObjectRef;
 import io.ovsanp.compiler.policy.Action;
 import io.ovsanp.compiler.policy.EffectiveAdminPolicy;
@@ -29,8 +30,17 @@ public final class Evaluator {
     private final RuleMatcher matcher;
 
     public Evaluator(ClusterSnapshot snapshot, EffectivePolicies policies) {
+        this(snapshot, policies, ServiceVips.NONE);
+    }
+
+    /**
+     * With {@link ServiceVips#PRE_DNAT}, a packet to a mapped Service's ClusterIP and port also
+     * matches the rules that cover the Service's endpoints (see {@link
+     * RuleMatcher#matchesThroughServiceVip}); the verdict then names the mapping.
+     */
+    public Evaluator(ClusterSnapshot snapshot, EffectivePolicies policies, ServiceVips serviceVips) {
         this.policies = Objects.requireNonNull(policies, "policies");
-        this.matcher = new RuleMatcher(Objects.requireNonNull(snapshot, "snapshot"));
+        this.matcher = new RuleMatcher(Objects.requireNonNull(snapshot, "snapshot"), serviceVips);
     }
 
     public RuleMatcher matcher() {
@@ -51,17 +61,17 @@ public final class Evaluator {
 
         Optional<RuleRef> passedBy = Optional.empty();
         for (EffectiveAdminPolicy anp : policies.admin()) {
-            Optional<EffectiveRule> hit = firstMatch(anp, pod, packet, trace);
+            Optional<Hit> hit = firstMatch(anp, pod, packet, trace);
             if (hit.isEmpty()) {
                 continue;
             }
-            EffectiveRule rule = hit.get();
+            EffectiveRule rule = hit.get().rule();
             if (rule.action() == Action.PASS) {
                 trace.add("Pass: skip the remaining AdminNetworkPolicy rules");
                 passedBy = Optional.of(rule.ref());
                 break;
             }
-            return Verdict.byRule(Tier.ADMIN, rule, passedBy, trace);
+            return Verdict.byRule(Tier.ADMIN, rule, hit.get().via(), passedBy, trace);
         }
 
         Optional<Verdict> np = networkPolicyTier(pod, packet, passedBy, trace);
@@ -70,30 +80,33 @@ public final class Evaluator {
         }
 
         for (EffectiveAdminPolicy banp : policies.baseline()) {
-            Optional<EffectiveRule> hit = firstMatch(banp, pod, packet, trace);
+            Optional<Hit> hit = firstMatch(banp, pod, packet, trace);
             if (hit.isPresent()) {
-                return Verdict.byRule(Tier.BASELINE, hit.get(), passedBy, trace);
+                return Verdict.byRule(Tier.BASELINE, hit.get().rule(), hit.get().via(), passedBy, trace);
             }
         }
         trace.add("no rule matched: allowed");
         return Verdict.noRuleMatched(passedBy, trace);
     }
 
+    /** A matching rule and, when it matched through a Service's ClusterIP, how. */
+    private record Hit(EffectiveRule rule, Optional<String> via) {}
+
     /** The first rule of {@code policy} that matches, if the pod is a subject; never a baseline Pass. */
-    private Optional<EffectiveRule> firstMatch(
-            EffectiveAdminPolicy policy, PodInfo pod, Packet packet, List<String> trace) {
+    private Optional<Hit> firstMatch(EffectiveAdminPolicy policy, PodInfo pod, Packet packet, List<String> trace) {
         if (!matcher.isSubject(policy.subject(), pod)) {
             trace.add(policy.ref().display() + ": " + pod.key() + " is not a subject");
             return Optional.empty();
         }
         for (EffectiveRule rule : policy.rules()) {
-            if (ruleMatches(rule, packet, trace)) {
+            Optional<Hit> hit = ruleMatches(rule, packet, trace);
+            if (hit.isPresent()) {
                 if (policy.tier() == Tier.BASELINE && rule.action() == Action.PASS) {
                     // BANP has no Pass action; defensively it counts as no match.
                     trace.add("Pass is not a baseline action: treated as no match");
                     continue;
                 }
-                return Optional.of(rule);
+                return hit;
             }
         }
         return Optional.empty();
@@ -119,8 +132,10 @@ public final class Evaluator {
                     trace.add(rule.ref().display() + ": " + rule.action().apiName() + " is ignored in NetworkPolicy");
                     continue;
                 }
-                if (ruleMatches(rule, packet, trace)) {
-                    return Optional.of(Verdict.byRule(Tier.NETWORK_POLICY, rule, passedBy, trace));
+                Optional<Hit> hit = ruleMatches(rule, packet, trace);
+                if (hit.isPresent()) {
+                    return Optional.of(
+                            Verdict.byRule(Tier.NETWORK_POLICY, rule, hit.get().via(), passedBy, trace));
                 }
             }
         }
@@ -130,17 +145,24 @@ public final class Evaluator {
         return Optional.of(Verdict.isolated(pod.key(), refs, passedBy, trace));
     }
 
-    private boolean ruleMatches(EffectiveRule rule, Packet packet, List<String> trace) {
+    private Optional<Hit> ruleMatches(EffectiveRule rule, Packet packet, List<String> trace) {
         String label = rule.ref().display() + " (" + rule.action().apiName() + ")";
+        String miss = null;
         if (!matcher.destinationMatches(rule, packet.dst())) {
-            trace.add(label + ": destination does not match");
-            return false;
+            miss = "destination does not match";
+        } else if (!matcher.portMatches(rule, packet)) {
+            miss = "port does not match";
         }
-        if (!matcher.portMatches(rule, packet)) {
-            trace.add(label + ": port does not match");
-            return false;
+        if (miss == null) {
+            trace.add(label + ": matches" + (rule.failClosed() ? " (fail-closed)" : ""));
+            return Optional.of(new Hit(rule, Optional.empty()));
         }
-        trace.add(label + ": matches" + (rule.failClosed() ? " (fail-closed)" : ""));
-        return true;
+        Optional<RuleMatcher.ServiceVipMatch> vip = matcher.matchesThroughServiceVip(rule, packet);
+        if (vip.isPresent()) {
+            trace.add(label + ": matches via " + vip.get().detail());
+            return Optional.of(new Hit(rule, Optional.of(vip.get().describe())));
+        }
+        trace.add(label + ": " + miss);
+        return Optional.empty();
     }
 }

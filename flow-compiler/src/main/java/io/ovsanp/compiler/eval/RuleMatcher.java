@@ -5,8 +5,11 @@ import io.ovsanp.compiler.cluster.ContainerPort;
 import io.ovsanp.compiler.cluster.NamespaceInfo;
 import io.ovsanp.compiler.cluster.NodeInfo;
 import io.ovsanp.compiler.cluster.PodInfo;
+import io.ovsanp.compiler.cluster.ServiceInfo;
+import io.ovsanp.compiler.cluster.ServiceVips;
 import io.ovsanp.compiler.net.Cidr;
 import io.ovsanp.compiler.net.IpAddress;
+import io.ovsanp.compiler.policy.Action;
 import io.ovsanp.compiler.policy.Destination;
 import io.ovsanp.compiler.policy.EffectiveNetworkPolicy;
 import io.ovsanp.compiler.policy.EffectiveRule;
@@ -18,7 +21,9 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 /**
  * The matching predicates of the API, evaluated against one cluster snapshot, written as directly as
@@ -31,10 +36,19 @@ public final class RuleMatcher {
     private final Map<IpAddress, List<PodInfo>> podsByIp = new HashMap<>();
 
     private final List<NodeInfo> nodes;
+    private final ClusterSnapshot snapshot;
+    private final ServiceVips serviceVips;
 
+    /** A matcher that sees Service IPs as plain addresses ({@link ServiceVips#NONE}). */
     public RuleMatcher(ClusterSnapshot snapshot) {
+        this(snapshot, ServiceVips.NONE);
+    }
+
+    public RuleMatcher(ClusterSnapshot snapshot, ServiceVips serviceVips) {
         this.namespaceLabels = snapshot.namespaceLabels();
         this.nodes = snapshot.nodes();
+        this.snapshot = snapshot;
+        this.serviceVips = Objects.requireNonNull(serviceVips, "serviceVips");
         for (PodInfo pod : snapshot.pods()) {
             if (pod.hostNetwork()) {
                 continue;
@@ -170,5 +184,68 @@ public final class RuleMatcher {
             }
         }
         return false;
+    }
+
+    /**
+     * Pre-DNAT mode (ARCHITECTURE.md, "Peers and the apiserver"): a packet to a mapped Service's
+     * ClusterIP and service port is what the Service's endpoints will receive after DNAT. The rule
+     * matches it when its destination and ports cover the endpoints of the ClusterIP's family on the
+     * port that service port leads to: any endpoint for Deny and Pass, every endpoint for Allow; no
+     * endpoints, no match. Empty when the rule does not match this way (a direct match is {@link
+     * #matches}).
+     */
+    public Optional<ServiceVipMatch> matchesThroughServiceVip(EffectiveRule rule, Packet packet) {
+        Optional<Protocol> proto = packet.proto().transport();
+        if (!serviceVips.enabled() || proto.isEmpty()) {
+            return Optional.empty();
+        }
+        for (ServiceInfo svc : snapshot.services()) {
+            if (!serviceVips.appliesTo(svc) || !svc.clusterIps().contains(packet.dst())) {
+                continue;
+            }
+            for (ServiceInfo.ServicePort sp : svc.ports()) {
+                if (sp.protocol() != proto.get() || sp.port() != packet.dstPort()) {
+                    continue;
+                }
+                List<ServiceVips.Backend> endpoints =
+                        ServiceVips.backends(snapshot, svc, sp, packet.dst().family());
+                List<ServiceVips.Backend> covered = endpoints.stream()
+                        .filter(b -> destinationMatches(rule, b.ip())
+                                && portMatches(rule, Packet.of(packet.src(), b.ip(), b.protocol(), b.port())))
+                        .toList();
+                boolean hit = rule.action() == Action.ALLOW
+                        ? !endpoints.isEmpty() && covered.size() == endpoints.size()
+                        : !covered.isEmpty();
+                if (hit) {
+                    return Optional.of(new ServiceVipMatch(svc, packet.dst(), sp, covered, endpoints.size()));
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** How a packet to a ClusterIP matched a rule through the Service's endpoints. */
+    public record ServiceVipMatch(
+            ServiceInfo service,
+            IpAddress clusterIp,
+            ServiceInfo.ServicePort port,
+            List<ServiceVips.Backend> covered,
+            int endpoints) {
+        public ServiceVipMatch {
+            covered = List.copyOf(covered);
+        }
+
+        /** {@code pre-DNAT ClusterIP 10.96.0.1 TCP/443 of Service default/kubernetes}. */
+        public String describe() {
+            return "pre-DNAT ClusterIP " + clusterIp + " " + port.protocol() + "/" + port.port() + " of Service "
+                    + service.namespace() + "/" + service.name();
+        }
+
+        /** {@link #describe()} and which endpoints the rule covers. */
+        public String detail() {
+            return describe() + ": " + (covered.size() == endpoints ? "all " : "")
+                    + covered.size() + " of " + endpoints + " endpoint(s) covered ("
+                    + covered.stream().map(ServiceVips.Backend::toString).collect(Collectors.joining(", ")) + ")";
+        }
     }
 }

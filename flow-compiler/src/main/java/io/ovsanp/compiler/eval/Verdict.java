@@ -15,7 +15,8 @@ import java.util.stream.Collectors;
  * decided (never a Pass: a Pass only moves evaluation on, and is kept in {@code passedBy});
  * {@code tier} is present when a tier decided; {@code isolatingPolicies} lists the NetworkPolicies
  * that isolate the source pod when the verdict is a NetworkPolicy-isolation drop. {@code trace} is the
- * steps taken, for {@code explain}.
+ * steps taken, for {@code explain}. {@code serviceVip} is present when the deciding rule matched a
+ * Service ClusterIP through its endpoints (pre-DNAT mode) and says which.
  */
 public record Verdict(
         boolean allowed,
@@ -26,7 +27,8 @@ public record Verdict(
         String reason,
         List<ObjectRef> isolatingPolicies,
         Optional<RuleRef> passedBy,
-        List<String> trace) {
+        List<String> trace,
+        Optional<String> serviceVip) {
 
     public static final String NOT_POLICED = "source is not a pod subject to policy";
     public static final String NO_RULE_MATCHED = "no rule matched";
@@ -37,6 +39,7 @@ public record Verdict(
         Objects.requireNonNull(action, "action");
         Objects.requireNonNull(reason, "reason");
         Objects.requireNonNull(passedBy, "passedBy");
+        Objects.requireNonNull(serviceVip, "serviceVip");
         isolatingPolicies = List.copyOf(isolatingPolicies);
         trace = List.copyOf(trace);
         if (rule.isPresent() != action.isPresent()) {
@@ -48,10 +51,32 @@ public record Verdict(
         if (action.isPresent() && allowed != (action.get() == Action.ALLOW)) {
             throw new IllegalArgumentException("allowed contradicts " + action.get());
         }
+        if (serviceVip.isPresent() && rule.isEmpty()) {
+            throw new IllegalArgumentException("only a rule matches through a Service ClusterIP");
+        }
+    }
+
+    /** A verdict that did not come through a Service ClusterIP. */
+    public Verdict(
+            boolean allowed,
+            Optional<Tier> tier,
+            Optional<RuleRef> rule,
+            Optional<Action> action,
+            boolean failClosed,
+            String reason,
+            List<ObjectRef> isolatingPolicies,
+            Optional<RuleRef> passedBy,
+            List<String> trace) {
+        this(allowed, tier, rule, action, failClosed, reason, isolatingPolicies, passedBy, trace, Optional.empty());
     }
 
     /** Decided by the first matching rule of {@code tier}. */
-    static Verdict byRule(Tier tier, EffectiveRule rule, Optional<RuleRef> passedBy, List<String> trace) {
+    static Verdict byRule(
+            Tier tier,
+            EffectiveRule rule,
+            Optional<String> serviceVip,
+            Optional<RuleRef> passedBy,
+            List<String> trace) {
         boolean allowed = rule.action() == Action.ALLOW;
         String reason = rule.failClosed()
                 ? "fail-closed rule (invalid input): denies everything its subjects send"
@@ -65,7 +90,8 @@ public record Verdict(
                 reason,
                 List.of(),
                 passedBy,
-                trace);
+                trace,
+                serviceVip);
     }
 
     /** Traffic from nodes, host-network pods and unknown IPs is not policed at egress. */
@@ -115,6 +141,7 @@ public record Verdict(
     /**
      * One line whose first word is {@code ALLOW} or {@code DENY}: {@code DENY by
      * AdminNetworkPolicy/deny-internet egress[0] "block" (Deny)}, {@code ALLOW: no rule matched}; a
+     * rule that matched a ClusterIP through its endpoints adds {@code via pre-DNAT ClusterIP ...}; a
      * Pass on the way ends it with {@code ; passed by AdminNetworkPolicy/x egress[1]}.
      */
     public String describe() {
@@ -125,6 +152,7 @@ public record Verdict(
                     .append(" (")
                     .append(action.get().apiName());
             b.append(failClosed ? ", fail-closed)" : ")");
+            serviceVip.ifPresent(v -> b.append(" via ").append(v));
         } else {
             b.append(": ").append(reason);
         }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ovsanp.compiler.cluster.ClusterSnapshot;
 import io.ovsanp.compiler.cluster.PodInfo;
+import io.ovsanp.compiler.cluster.ServiceVips;
 import io.ovsanp.compiler.compile.Allocation;
 import io.ovsanp.compiler.compile.CompileOptions;
 import io.ovsanp.compiler.compile.CompileResult;
@@ -23,12 +24,15 @@ import java.util.List;
 import java.util.Map;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
+import net.jqwik.api.statistics.Statistics;
 
 /**
  * The differential property of the compiler: for random clusters and policies and random packets,
  * the verdict of the compiled flows (run through the simulator, which implements OVS's lookup with
  * conjunctions) equals the verdict of the reference evaluator, which implements the API directly.
- * The simulator also throws when two flows would tie (OVS's choice would be unpredictable).
+ * The simulator also throws when two flows would tie (OVS's choice would be unpredictable). Each
+ * seed also picks a service-VIP mode, so packets to ClusterIPs are checked with and without the
+ * pre-DNAT mapping.
  */
 class CompiledFlowsAgreeWithEvaluatorProperties {
 
@@ -36,8 +40,10 @@ class CompiledFlowsAgreeWithEvaluatorProperties {
     void simulatedFlowsGiveTheEvaluatorsVerdict(@ForAll long seed) {
         RandomClusters gen = new RandomClusters(seed);
         ClusterSnapshot snapshot = gen.cluster();
+        ServiceVips vips = gen.serviceVips();
+        CompileOptions options = CompileOptions.DEFAULT.withServiceVips(vips);
         EffectivePolicies policies = PolicyValidator.validate(snapshot);
-        Evaluator evaluator = new Evaluator(snapshot, policies);
+        Evaluator evaluator = new Evaluator(snapshot, policies, vips);
         Map<String, Simulator> perNode = new HashMap<>();
         Map<String, CompileResult> compiled = new HashMap<>();
         for (Packet p : gen.packets(snapshot, 20)) {
@@ -47,16 +53,19 @@ class CompiledFlowsAgreeWithEvaluatorProperties {
                     .findFirst()
                     .orElse("n0");
             Simulator sim = perNode.computeIfAbsent(node, n -> {
-                CompileResult r = Compiler.compile(snapshot, policies, n, Allocation.EMPTY, CompileOptions.DEFAULT);
+                CompileResult r = Compiler.compile(snapshot, policies, n, Allocation.EMPTY, options);
                 compiled.put(n, r);
                 return new Simulator(r.flows());
             });
             Verdict expected = evaluator.evaluate(p);
+            Statistics.label("verdict via a pre-DNAT ClusterIP")
+                    .collect(expected.serviceVip().isPresent() ? (expected.allowed() ? "ALLOW" : "DENY") : "no");
             SimResult got = sim.run(toSim(p), new TableId(0));
             assertThat(got.allowed())
                     .as(
-                            "seed %d node %s packet %s%nevaluator: %s%nsimulator:%n%s%nflows:%n%s",
+                            "seed %d service VIPs %s node %s packet %s%nevaluator: %s%nsimulator:%n%s%nflows:%n%s",
                             seed,
+                            vips,
                             node,
                             p,
                             expected.explain(),
@@ -64,16 +73,22 @@ class CompiledFlowsAgreeWithEvaluatorProperties {
                             OfctlRenderer.renderAll(compiled.get(node).flows(), CompileOptions.DEFAULT.pipeline()))
                     .isEqualTo(expected.allowed());
         }
+        // The mapping must actually decide verdicts, both ways, or this property proves nothing about it.
+        Statistics.label("verdict via a pre-DNAT ClusterIP").coverage(c -> {
+            c.check("ALLOW").count(n -> n >= 15);
+            c.check("DENY").count(n -> n >= 15);
+        });
     }
 
     @Property(tries = 200)
     void recompilingWithThePreviousAllocationIsStable(@ForAll long seed) {
-        ClusterSnapshot snapshot = new RandomClusters(seed).cluster();
+        RandomClusters gen = new RandomClusters(seed);
+        ClusterSnapshot snapshot = gen.cluster();
+        CompileOptions options = CompileOptions.DEFAULT.withServiceVips(gen.serviceVips());
         EffectivePolicies policies = PolicyValidator.validate(snapshot);
         for (String node : List.of("n0", "n1", "n2")) {
-            CompileResult first = Compiler.compile(snapshot, policies, node, Allocation.EMPTY, CompileOptions.DEFAULT);
-            CompileResult again =
-                    Compiler.compile(snapshot, policies, node, first.allocation(), CompileOptions.DEFAULT);
+            CompileResult first = Compiler.compile(snapshot, policies, node, Allocation.EMPTY, options);
+            CompileResult again = Compiler.compile(snapshot, policies, node, first.allocation(), options);
             assertThat(again.flows()).isEqualTo(first.flows());
         }
     }

@@ -2,9 +2,12 @@ package io.ovsanp.compiler.property;
 
 import io.ovsanp.compiler.cluster.ClusterSnapshot;
 import io.ovsanp.compiler.cluster.ContainerPort;
+import io.ovsanp.compiler.cluster.EndpointSliceInfo;
 import io.ovsanp.compiler.cluster.NamespaceInfo;
 import io.ovsanp.compiler.cluster.NodeInfo;
 import io.ovsanp.compiler.cluster.PodInfo;
+import io.ovsanp.compiler.cluster.ServiceInfo;
+import io.ovsanp.compiler.cluster.ServiceVips;
 import io.ovsanp.compiler.diag.ObjectRef;
 import io.ovsanp.compiler.diag.SourceRef;
 import io.ovsanp.compiler.net.IpAddress;
@@ -28,8 +31,10 @@ import java.util.Random;
  * Random clusters for differential tests: 3 nodes (one dual-stack), up to ~20 pods on them (some
  * host-network, some dual-stack, some with named ports), and random ANPs (few priorities, so ties
  * happen), a BANP and NetworkPolicies, with overlapping CIDRs, port ranges, Pass, named ports and,
- * now and then, invalid input that must be realised fail-closed. Driven by a seed so that jqwik can
- * shrink and replay.
+ * now and then, invalid input that must be realised fail-closed; usually the Service
+ * {@code default/kubernetes} (ClusterIP 10.96.0.1, sometimes dual-stack) and a Service {@code ns0/web},
+ * with EndpointSlices on node, pod and external addresses, for pre-DNAT mode. Driven by a seed so that
+ * jqwik can shrink and replay.
  */
 public final class RandomClusters {
     static final String[] APPS = {"a", "b", "c"};
@@ -121,7 +126,87 @@ public final class RandomClusters {
                     rules,
                     List.of()));
         }
-        return new ClusterSnapshot(namespaces, pods, nodes, List.of(), List.of(), admin, nps, List.of());
+        List<ServiceInfo> services = new ArrayList<>();
+        List<EndpointSliceInfo> slices = new ArrayList<>();
+        if (chance(0.85)) services(nodes, pods, services, slices);
+        return new ClusterSnapshot(namespaces, pods, nodes, services, slices, admin, nps, List.of());
+    }
+
+    /** A service-VIP mode for a differential run: none, pre-DNAT (apiserver) or pre-DNAT for every Service. */
+    public ServiceVips serviceVips() {
+        return pick(List.of(
+                ServiceVips.NONE,
+                ServiceVips.PRE_DNAT,
+                ServiceVips.PRE_DNAT,
+                new ServiceVips(ServiceVips.Mode.PRE_DNAT, true)));
+    }
+
+    /**
+     * default/kubernetes (https 443 → 6443, or now and then 8080/443, and sometimes a UDP port) and
+     * ns0/web (http 80 → the pods' named port), each with up to four endpoints split over one slice
+     * per family; a slice port is now and then misnamed (kube-proxy would not use it).
+     */
+    private void services(
+            List<NodeInfo> nodes, List<PodInfo> pods, List<ServiceInfo> services, List<EndpointSliceInfo> slices) {
+        List<IpAddress> candidates = new ArrayList<>();
+        nodes.forEach(n -> candidates.addAll(n.addresses()));
+        pods.stream().filter(p -> !p.hostNetwork()).forEach(p -> candidates.addAll(p.ips()));
+        candidates.add(IpAddress.parse("203.0.113.10"));
+        candidates.add(IpAddress.parse("2001:db8::5"));
+        List<IpAddress> vips = new ArrayList<>(List.of(IpAddress.parse("10.96.0.1")));
+        if (chance(0.4)) vips.add(IpAddress.parse("fd00:96::1"));
+        List<ServiceInfo.ServicePort> ports = new ArrayList<>();
+        int svcPort = chance(0.8) ? 443 : 80;
+        int epPort = pick(List.of(6443, 8080, 8080, 443, 22));
+        ports.add(new ServiceInfo.ServicePort("https", Protocol.TCP, svcPort, String.valueOf(epPort)));
+        List<EndpointSliceInfo.EndpointPort> epPorts = new ArrayList<>();
+        epPorts.add(new EndpointSliceInfo.EndpointPort(chance(0.9) ? "https" : "other", Protocol.TCP, epPort));
+        if (chance(0.3)) {
+            ports.add(new ServiceInfo.ServicePort("dns", Protocol.UDP, 53, "dns"));
+            epPorts.add(new EndpointSliceInfo.EndpointPort("dns", Protocol.UDP, pick(List.of(53, 1500))));
+        }
+        services.add(new ServiceInfo("default", "kubernetes", vips, ports));
+        slices(
+                "default",
+                "kubernetes",
+                pickSome(candidates, chance(0.1) ? 0 : 1 + r.nextInt(chance(0.6) ? 1 : 4)),
+                epPorts,
+                slices);
+        if (chance(0.5)) {
+            services.add(new ServiceInfo(
+                    "ns0",
+                    "web",
+                    List.of(IpAddress.parse("10.96.0.20")),
+                    List.of(new ServiceInfo.ServicePort("http", Protocol.TCP, 80, "http"))));
+            slices(
+                    "ns0",
+                    "web",
+                    pickSome(candidates, 1 + r.nextInt(3)),
+                    List.of(new EndpointSliceInfo.EndpointPort("http", Protocol.TCP, pick(List.of(80, 8080)))),
+                    slices);
+        }
+    }
+
+    private List<IpAddress> pickSome(List<IpAddress> from, int n) {
+        java.util.LinkedHashSet<IpAddress> out = new java.util.LinkedHashSet<>();
+        for (int i = 0; i < n; i++) out.add(pick(from));
+        return new ArrayList<>(out);
+    }
+
+    private static void slices(
+            String ns,
+            String svc,
+            List<IpAddress> endpoints,
+            List<EndpointSliceInfo.EndpointPort> ports,
+            List<EndpointSliceInfo> out) {
+        for (io.ovsanp.compiler.net.IpFamily f : io.ovsanp.compiler.net.IpFamily.values()) {
+            List<IpAddress> of =
+                    endpoints.stream().filter(ip -> ip.family() == f).toList();
+            if (!of.isEmpty()) {
+                out.add(new EndpointSliceInfo(
+                        ns, svc + "-" + f.name().toLowerCase(java.util.Locale.ROOT), svc, of, ports));
+            }
+        }
     }
 
     private LabelSelector selector() {
@@ -297,6 +382,12 @@ public final class RandomClusters {
         List<Integer> portEdges = new ArrayList<>();
         List<IpAddress> addressEdges = new ArrayList<>();
         edges(s, portEdges, addressEdges);
+        for (ServiceInfo svc : s.services()) {
+            // ClusterIPs are edges: packets to them exercise the pre-DNAT mapping.
+            addressEdges.addAll(svc.clusterIps());
+            addressEdges.addAll(svc.clusterIps());
+            svc.ports().forEach(sp -> addPorts(portEdges, sp.port(), sp.port()));
+        }
         List<io.ovsanp.compiler.eval.Packet> out = new ArrayList<>();
         for (int i = 0; i < count * 4 && out.size() < count; i++) {
             IpAddress src = pick(sources);
@@ -307,6 +398,20 @@ public final class RandomClusters {
             List<IpAddress> edges = addressEdges.stream()
                     .filter(d -> d.family() == src.family())
                     .toList();
+            List<ServiceInfo> withVip = s.services().stream()
+                    .filter(svc -> svc.clusterIps().stream().anyMatch(ip -> ip.family() == src.family()))
+                    .toList();
+            if (!withVip.isEmpty() && chance(0.2)) {
+                // A connection to a Service as a client makes it: ClusterIP and service port.
+                ServiceInfo svc = pick(withVip);
+                IpAddress vip = svc.clusterIps().stream()
+                        .filter(ip -> ip.family() == src.family())
+                        .findFirst()
+                        .orElseThrow();
+                ServiceInfo.ServicePort sp = pick(svc.ports());
+                out.add(io.ovsanp.compiler.eval.Packet.of(src, vip, sp.protocol(), sp.port()));
+                continue;
+            }
             IpAddress dst = !edges.isEmpty() && chance(0.3) ? pick(edges) : pick(same);
             int kind = r.nextInt(8);
             if (kind == 0) {

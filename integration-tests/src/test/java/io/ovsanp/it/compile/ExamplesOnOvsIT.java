@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.ovsanp.compiler.cluster.ClusterSnapshot;
 import io.ovsanp.compiler.cluster.NodeInfo;
 import io.ovsanp.compiler.cluster.PodInfo;
+import io.ovsanp.compiler.cluster.ServiceInfo;
+import io.ovsanp.compiler.cluster.ServiceVips;
 import io.ovsanp.compiler.compile.Allocation;
 import io.ovsanp.compiler.compile.CompileOptions;
 import io.ovsanp.compiler.compile.CompileResult;
@@ -36,7 +38,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * Every example in {@code examples/}, compiled for every node, loaded into a real ovs-vswitchd and
  * probed with {@code ofproto/trace}: OVS must give the reference evaluator's verdict for every pod on
- * the node towards every pod, node and external address, on the ports the stories are about.
+ * the node towards every pod, node, Service ClusterIP and external address, on the ports the stories
+ * are about; an example whose {@code ovs-anp.args} says {@code --service-vips pre-dnat} is compiled and
+ * evaluated in that mode.
  */
 class ExamplesOnOvsIT {
     static final List<String> EXTERNAL =
@@ -80,10 +84,13 @@ class ExamplesOnOvsIT {
     void ovsAgreesWithTheEvaluatorOnEveryNode(Path example) throws Exception {
         ClusterSnapshot snapshot = SnapshotLoader.load(List.of(example));
         EffectivePolicies policies = PolicyValidator.validate(snapshot);
-        Evaluator evaluator = new Evaluator(snapshot, policies);
+        ServiceVips vips = serviceVips(example);
+        CompileOptions options = CompileOptions.DEFAULT.withServiceVips(vips);
+        Evaluator evaluator = new Evaluator(snapshot, policies, vips);
         int checked = 0;
+        int viaClusterIp = 0;
         for (String node : snapshot.nodeNames()) {
-            CompileResult r = Compiler.compile(snapshot, policies, node, Allocation.EMPTY, CompileOptions.DEFAULT);
+            CompileResult r = Compiler.compile(snapshot, policies, node, Allocation.EMPTY, options);
             bridge.delFlows();
             bridge.addFlows(OfctlRenderer.renderAll(r.flows(), CompileOptions.DEFAULT.pipeline()));
             assertThat(bridge.dumpFlows()).hasSize(r.flows().size());
@@ -96,15 +103,34 @@ class ExamplesOnOvsIT {
                                 example.getFileName(), node, p, expected.explain(), got.trace(), bridge.describe())
                         .isEqualTo(expected.allowed());
                 checked++;
+                if (expected.serviceVip().isPresent()) viaClusterIp++;
             }
         }
         assertThat(checked).isGreaterThan(0);
+        if (vips.enabled()) {
+            assertThat(viaClusterIp)
+                    .as("verdicts decided through the pre-DNAT mapping")
+                    .isGreaterThan(0);
+        }
+    }
+
+    /** {@code --service-vips} from the example's {@code ovs-anp.args} (the story's extra arguments). */
+    static ServiceVips serviceVips(Path example) throws IOException {
+        Path args = example.resolve("ovs-anp.args");
+        if (!Files.exists(args)) return ServiceVips.NONE;
+        List<String> words = List.of(Files.readString(args).trim().split("\\s+"));
+        int i = words.indexOf("--service-vips");
+        return i < 0 || i + 1 >= words.size()
+                ? ServiceVips.NONE
+                : ServiceVips.parse(words.get(i + 1)).orElseThrow();
     }
 
     static List<Packet> probes(ClusterSnapshot s, String node) {
         List<IpAddress> dsts = new ArrayList<>();
         s.pods().forEach(p -> dsts.addAll(p.ips()));
         for (NodeInfo n : s.nodes()) dsts.addAll(n.addresses());
+        // ClusterIPs: plain addresses without pre-DNAT, mapped to their endpoints with it.
+        for (ServiceInfo svc : s.services()) dsts.addAll(svc.clusterIps());
         EXTERNAL.forEach(e -> dsts.add(IpAddress.parse(e)));
         List<Packet> out = new ArrayList<>();
         for (PodInfo src : s.pods()) {

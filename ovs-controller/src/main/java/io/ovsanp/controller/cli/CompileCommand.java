@@ -30,6 +30,9 @@ final class CompileCommand extends CliCommand {
     @Mixin
     PlacementOptions placement;
 
+    @Mixin
+    ServiceVipOptions serviceVips;
+
     @Option(names = "--node", paramLabel = "NAME", description = "Node to compile for (default: every node).")
     String node;
 
@@ -44,7 +47,7 @@ final class CompileCommand extends CliCommand {
         if (!format.equals("ofctl") && !format.equals("json")) {
             throw new BadInput("--format must be ofctl or json, not " + format);
         }
-        CompileOptions options = placement.compileOptions();
+        CompileOptions options = placement.compileOptions().withServiceVips(serviceVips.value());
         ClusterSnapshot snapshot = cluster.load();
         EffectivePolicies policies = PolicyValidator.validate(snapshot);
         List<String> nodes = snapshot.nodeNames();

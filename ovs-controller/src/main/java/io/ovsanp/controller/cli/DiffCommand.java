@@ -28,6 +28,9 @@ final class DiffCommand extends CliCommand {
     @Mixin
     PlacementOptions placement;
 
+    @Mixin
+    ServiceVipOptions serviceVips;
+
     @Option(
             names = "--node",
             required = true,
@@ -37,7 +40,9 @@ final class DiffCommand extends CliCommand {
 
     @Override
     int execute() throws SnapshotLoadException, BadInput {
-        CompileResult desired = new NodeCompilation(cluster, node, placement.compileOptions()).compile();
+        CompileResult desired = new NodeCompilation(
+                        cluster, node, placement.compileOptions().withServiceVips(serviceVips.value()))
+                .compile();
         try (OfConnection c = sw.connect()) {
             Reconciler r = new Reconciler(c, sw.timeoutDuration());
             FlowDiff d = FlowDiff.between(r.installed(), desired.flows());

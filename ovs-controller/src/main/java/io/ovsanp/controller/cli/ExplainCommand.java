@@ -2,6 +2,7 @@ package io.ovsanp.controller.cli;
 
 import io.ovsanp.compiler.cluster.ClusterSnapshot;
 import io.ovsanp.compiler.cluster.PodInfo;
+import io.ovsanp.compiler.cluster.ServiceVips;
 import io.ovsanp.compiler.eval.Evaluator;
 import io.ovsanp.compiler.eval.Packet;
 import io.ovsanp.compiler.eval.Verdict;
@@ -24,6 +25,9 @@ import picocli.CommandLine.Option;
 final class ExplainCommand extends CliCommand {
     @Mixin
     ClusterOptions cluster;
+
+    @Mixin
+    ServiceVipOptions serviceVips;
 
     @Option(names = "--from", required = true, paramLabel = "NAMESPACE/POD", description = "Source pod.")
     String from;
@@ -53,6 +57,7 @@ final class ExplainCommand extends CliCommand {
         if (!icmp && (port < 1 || port > 65535)) {
             throw new BadInput("--port 1..65535 is required with --proto " + protoName);
         }
+        ServiceVips vips = serviceVips.value();
         ClusterSnapshot snapshot = cluster.load();
         PodInfo pod = snapshot.pod(ns[0], ns[1])
                 .orElseThrow(() -> new BadInput("pod " + from + " is not in the snapshot (or has no IP yet)"));
@@ -63,7 +68,7 @@ final class ExplainCommand extends CliCommand {
         EffectivePolicies policies = PolicyValidator.validate(snapshot);
         report(policies.diagnostics(), false);
         Packet packet = icmp ? Packet.icmp(src, dst) : Packet.of(src, dst, transport.get(), port);
-        Verdict v = new Evaluator(snapshot, policies).evaluate(packet);
+        Verdict v = new Evaluator(snapshot, policies, vips).evaluate(packet);
         out().println(v.describe());
         for (String step : v.trace()) {
             out().println("  " + step);

@@ -17,9 +17,9 @@ final class NodeCompilation {
     private Allocation allocation = Allocation.EMPTY;
 
     NodeCompilation(ClusterOptions cluster, String node, CompileOptions options) {
-        this.options = options;
         this.cluster = cluster;
         this.node = node;
+        this.options = options;
     }
 
     CompileResult compile() throws SnapshotLoadException, BadInput {

@@ -37,6 +37,9 @@ final class SyncCommand extends CliCommand {
     @Mixin
     PlacementOptions placement;
 
+    @Mixin
+    ServiceVipOptions serviceVips;
+
     @Option(names = "--node", required = true, paramLabel = "NAME", description = "Node to compile for.")
     String node;
 
@@ -57,7 +60,8 @@ final class SyncCommand extends CliCommand {
 
     @Override
     int execute() throws SnapshotLoadException, BadInput {
-        NodeCompilation compilation = new NodeCompilation(cluster, node, placement.compileOptions());
+        NodeCompilation compilation =
+                new NodeCompilation(cluster, node, placement.compileOptions().withServiceVips(serviceVips.value()));
         CompileResult desired = compilation.compile();
         report(desired.diagnostics(), false);
         Duration timeout = sw.timeoutDuration();
