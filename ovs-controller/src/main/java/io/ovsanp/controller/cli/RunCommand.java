@@ -19,6 +19,7 @@ import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
@@ -98,7 +99,9 @@ final class RunCommand extends CliCommand {
         SwitchSource source = switchSource();
         CountDownLatch stop = new CountDownLatch(1);
         CountDownLatch stopped = new CountDownLatch(1);
-        Thread hook = new Thread(() -> awaitShutdown(stop, stopped), "ovs-anp-shutdown");
+        Thread main = Thread.currentThread();
+        AtomicBoolean started = new AtomicBoolean();
+        Thread hook = new Thread(() -> awaitShutdown(main, started, stop, stopped), "ovs-anp-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         try (KubernetesClient client = client();
                 ClusterWatcher watcher = ClusterWatcher.start(client);
@@ -129,15 +132,18 @@ final class RunCommand extends CliCommand {
                 out().println("ovs-anp run: node=" + node + " switch=" + switchTarget + " api="
                         + client.getMasterUrl());
                 out().flush();
+                started.set(true);
                 stop.await();
                 LOG.info("stopping");
             }
         } catch (InterruptedException e) {
+            LOG.info("stopping");
             Thread.currentThread().interrupt();
         } catch (KubernetesClientException e) {
             throw new BadInput("Kubernetes API: " + e.getMessage());
         } finally {
             stopped.countDown();
+            LOG.info("stopped");
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);
             } catch (IllegalStateException shuttingDown) {
@@ -148,8 +154,11 @@ final class RunCommand extends CliCommand {
     }
 
     /** SIGTERM: let the main thread close everything in order, for at most 20 s. */
-    private static void awaitShutdown(CountDownLatch stop, CountDownLatch stopped) {
+    private static void awaitShutdown(Thread main, AtomicBoolean started, CountDownLatch stop, CountDownLatch stopped) {
         stop.countDown();
+        if (!started.get()) {
+            main.interrupt(); // still waiting for the first sync: stop waiting
+        }
         try {
             stopped.await(20, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
