@@ -67,7 +67,8 @@ class RunCliIT {
                         .delete();
                 waitFor(() -> bridge.dumpFlows().stream().noneMatch(f -> f.contains("tp_dst=10250")), out);
             } finally {
-                p.destroy(); // SIGTERM
+                // SIGTERM (Process.destroy() would also close our end of its output pipe)
+                p.toHandle().destroy();
                 boolean exited = p.waitFor(60, TimeUnit.SECONDS);
                 if (!exited) p.destroyForcibly();
                 pump.join(10_000);
@@ -75,9 +76,11 @@ class RunCliIT {
             }
             String log = out.toString(StandardCharsets.UTF_8);
             assertThat(log)
+                    .as("exit %d", p.exitValue())
                     .contains("ovs-anp run: node=worker-1")
+                    .contains("node=worker-1 dpid=")
                     .contains("stopping")
-                    .contains("node=worker-1");
+                    .contains("stopped");
         } finally {
             DevApiServer.stop(server);
         }
