@@ -547,4 +547,43 @@ class ControllerLoopIT {
         assertThat(recorder.flowModsSince("worker-1", from1)).isZero();
         assertThat(recorder.flowModsSince("worker-2", from2)).isZero();
     }
+
+    /** A refused bundle: reported with the switch's words, the previous flows stay, retried with backoff. */
+    @Test
+    void aBundleTheSwitchRefusesIsReportedKeepsThePreviousFlowsAndIsRetried() throws Exception {
+        settle();
+        Bridge w1 = bridges.get("worker-1");
+        List<String> before = w1.dumpFlows();
+        long table3 = installed("worker-1").stream()
+                .filter(f -> f.table().value() == 3)
+                .count();
+        ovs.vsctl(
+                "--",
+                "--id=@ft",
+                "create",
+                "Flow_Table",
+                "flow_limit=" + table3,
+                "overflow_policy=refuse",
+                "--",
+                "set",
+                "Bridge",
+                w1.name(),
+                "flow_tables:3=@ft");
+        apply(denyWebTo("203.0.113.0/24", 443));
+        long deadline = System.nanoTime() + SETTLE.toNanos();
+        while (recorder.failures.stream().noneMatch(f -> f.startsWith("worker-1"))) {
+            assertThat(System.nanoTime()).as("no failure reported").isLessThan(deadline);
+            Thread.sleep(20);
+        }
+        assertThat(recorder.failures.get(0)).contains("OFPFMFC_TABLE_FULL").contains("table=3");
+        assertThat(w1.dumpFlows()).containsExactlyInAnyOrderElementsOf(before);
+        assertThat(trace("worker-1", "10.244.1.10", "203.0.113.10", 443).dropped())
+                .isFalse();
+
+        ovs.vsctl("clear", "Bridge", w1.name(), "flow_tables");
+        settle(s -> s.adminPolicies().size() == 2);
+        assertThat(trace("worker-1", "10.244.1.10", "203.0.113.10", 443).dropped())
+                .as("retried after the limit went away")
+                .isTrue();
+    }
 }

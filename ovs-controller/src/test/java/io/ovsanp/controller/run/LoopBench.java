@@ -37,10 +37,14 @@ import java.util.concurrent.Future;
  * previous allocation, on as many threads as the loop's workers). Switch I/O is left out: it is
  * measured by SyncBenchmarkIT. Run with
  *
- * <pre>./mvnw -q test-compile -pl flow-compiler,ovs-controller
- * java -cp "$(cat ovs-controller/target/bench.cp)" io.ovsanp.controller.run.LoopBench 1000 20 200</pre>
+ * <pre>./mvnw -q test-compile -pl ovs-controller -am
+ * ./mvnw -q dependency:build-classpath -pl ovs-controller -Dmdep.includeScope=test -Dmdep.outputFile=/tmp/cp
+ * java -Xmx3g -cp flow-compiler/target/classes:flow-compiler/target/test-classes:ovs-controller/target/classes:\
+ *     ovs-controller/target/test-classes:$(cat /tmp/cp) io.ovsanp.controller.run.LoopBench 1000 20 200</pre>
  *
- * (arguments: nodes, pods per node, ANPs of 10 rules each).
+ * (arguments: nodes, pods per node, ANPs of 10 rules each). The workload: every node's pods in one
+ * namespace of 100 (20 namespace groups), so an ANP's subject covers 1/20 of the nodes; each ANP has 4
+ * rules to 25 external CIDRs, 3 to pods (by namespace group and app label) and 3 to nodes (by zone).
  */
 public final class LoopBench {
     private LoopBench() {}
@@ -118,7 +122,7 @@ public final class LoopBench {
     static ClusterSnapshot cluster(int nodes, int podsPerNode, int anps, int relabel, int edit) {
         List<NodeInfo> ns = new ArrayList<>();
         for (int i = 0; i < nodes; i++) {
-            String zone = "z" + ((i == 7 && relabel > 0) ? 19 : i % 20);
+            String zone = "z" + ((i == 7 && relabel > 0) ? 2 : i % 20);
             ns.add(new NodeInfo(
                     "n" + i,
                     Map.of("zone", zone, "kubernetes.io/hostname", "n" + i),
@@ -130,7 +134,8 @@ public final class LoopBench {
         for (int i = 0; i < nodes; i++) {
             for (int k = 0; k < podsPerNode; k++) {
                 int x = i * podsPerNode + k;
-                pods.add(pod("ns" + (x % 100), "p" + x, "n" + i, x, "a" + (x % 50)));
+                // a node's pods share one namespace: ANP subjects (by namespace group) cover 1/20 of the nodes
+                pods.add(pod("ns" + (i % 100), "p" + x, "n" + i, x, "a" + (x % 50)));
             }
         }
         List<AdminPolicy> policies = new ArrayList<>();
@@ -183,7 +188,8 @@ public final class LoopBench {
 
     private static ClusterSnapshot withExtraPod(ClusterSnapshot s) {
         List<PodInfo> pods = new ArrayList<>(s.pods());
-        pods.add(pod("ns3", "new-pod", "n3", 0xfff0f0, "a3"));
+        // picked by the pod selections of rules 1, 101, ... (ANPs 0, 10, 20, ...: subjects in g0 and g10)
+        pods.add(pod("ns1", "new-pod", "n3", 0xfff0f0, "a1"));
         return withPods(s, pods);
     }
 
