@@ -192,6 +192,10 @@ class ControllerLoopIT {
                     .isLessThan(deadline);
             Thread.sleep(20);
         }
+        while (loop.connectedNodes().size() < bridges.size()) {
+            assertThat(System.nanoTime()).as("the switches never connected").isLessThan(deadline);
+            Thread.sleep(20);
+        }
         loop.snapshotChanged(); // the informer's own notification may still be on its way
         assertThat(loop.awaitIdle(SETTLE))
                 .as("loop idle; failures: %s", recorder.failures)
