@@ -18,7 +18,8 @@ import picocli.CommandLine.Command;
             ValidateCommand.class,
             SyncCommand.class,
             DiffCommand.class,
-            DevApiServerCommand.class
+            DevApiServerCommand.class,
+            RunCommand.class
         })
 public final class Main implements Runnable {
     public static final int EXIT_OK = 0;

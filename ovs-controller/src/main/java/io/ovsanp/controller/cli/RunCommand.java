@@ -1,0 +1,240 @@
+package io.ovsanp.controller.cli;
+
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.ovsanp.controller.kube.ClusterWatcher;
+import io.ovsanp.controller.openflow.SwitchTarget;
+import io.ovsanp.controller.openflow.TlsConfig;
+import io.ovsanp.controller.run.AgentSwitchSource;
+import io.ovsanp.controller.run.ControllerLoop;
+import io.ovsanp.controller.run.RealisationListener;
+import io.ovsanp.controller.run.SwitchSource;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code ovs-anp run}: the controller. Watches the cluster (informers), keeps the switch of every
+ * node it is responsible for converged ({@link ControllerLoop}) and reports through {@link
+ * RealisationListener}s. Agent mode: {@code --node NAME --switch TARGET}, one local switch. The parts
+ * that differ between modes are {@link #switchSource} and {@link #writeGate}; the reporting parts are
+ * built in {@link #listeners}. Runs until SIGTERM/SIGINT, then closes the switch source, the loop,
+ * the informers and the client.
+ */
+@Command(
+        name = "run",
+        mixinStandardHelpOptions = true,
+        description = "Run the controller: watch the cluster and keep the node's br-int converged.")
+final class RunCommand extends CliCommand {
+    private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
+
+    @Option(names = "--node", paramLabel = "NAME", description = "This node's name (agent mode; e.g. $NODE_NAME).")
+    String node;
+
+    @Option(
+            names = "--switch",
+            paramLabel = "TARGET",
+            description = "The node's switch: unix:PATH (e.g. unix:/var/run/openvswitch/br-int.mgmt), "
+                    + "tcp:HOST:PORT or ssl:HOST:PORT.")
+    String switchTarget;
+
+    @Option(names = "--tls-key", paramLabel = "PEM", description = "Private key for ssl: targets.")
+    Path tlsKey;
+
+    @Option(names = "--tls-cert", paramLabel = "PEM", description = "Certificate for ssl: targets.")
+    Path tlsCert;
+
+    @Option(names = "--tls-ca", paramLabel = "PEM", description = "CA certificate the switch's must be signed by.")
+    Path tlsCa;
+
+    @Option(names = "--timeout", defaultValue = "60s", description = "Per-request switch timeout (default 60s).")
+    String timeout;
+
+    @Option(
+            names = "--server",
+            paramLabel = "URL",
+            description = "Kubernetes API server URL, overriding the kubeconfig's (e.g. an ovs-anp dev-apiserver).")
+    String server;
+
+    @Option(
+            names = "--kubeconfig",
+            paramLabel = "FILE",
+            description = "Kubeconfig file (default: in-cluster service account, else $KUBECONFIG or ~/.kube/config).")
+    Path kubeconfig;
+
+    @Option(
+            names = "--audit-interval",
+            defaultValue = "60s",
+            description = "Re-read every switch and repair out-of-band changes this often (default 60s).")
+    String auditInterval;
+
+    @Option(
+            names = "--sync-timeout",
+            defaultValue = "5m",
+            description = "How long to wait for the first complete view of the cluster (default 5m).")
+    String syncTimeout;
+
+    @Override
+    int execute() throws BadInput {
+        Duration audit = Durations.parse("--audit-interval", auditInterval);
+        Duration switchTimeout = Durations.parse("--timeout", timeout);
+        Duration sync = Durations.parse("--sync-timeout", syncTimeout);
+        if (audit.isZero() || audit.isNegative()) {
+            throw new BadInput("--audit-interval must be positive");
+        }
+        SwitchSource source = switchSource();
+        CountDownLatch stop = new CountDownLatch(1);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Thread main = Thread.currentThread();
+        AtomicBoolean started = new AtomicBoolean();
+        Thread hook = new Thread(() -> awaitShutdown(main, started, stop, stopped), "ovs-anp-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try (KubernetesClient client = client();
+                ClusterWatcher watcher = ClusterWatcher.start(client);
+                source) {
+            LOG.info("waiting for the informers of {} to sync", client.getMasterUrl());
+            try {
+                watcher.awaitSynced(sync);
+            } catch (TimeoutException e) {
+                throw new BadInput("the cluster view did not sync within " + sync + " from " + client.getMasterUrl()
+                        + " (" + e.getMessage() + ")");
+            }
+            ControllerLoop.Options options = ControllerLoop.Options.DEFAULT
+                    .withAuditInterval(audit)
+                    .withSwitchTimeout(switchTimeout)
+                    .withReady(watcher::synced);
+            AtomicReference<ControllerLoop> running = new AtomicReference<>();
+            BooleanSupplier gate = writeGate(client, () -> {
+                ControllerLoop l = running.get();
+                if (l != null) l.leadershipGained();
+            });
+            try (ControllerLoop loop =
+                    new ControllerLoop(watcher::snapshot, listeners(client), options.withMayWrite(gate))) {
+                running.set(loop);
+                watcher.onChange(loop::snapshotChanged);
+                loop.start();
+                source.start(loop);
+                LOG.info("running: node={} switch={} audit every {}", node, switchTarget, audit);
+                out().println("ovs-anp run: node=" + node + " switch=" + switchTarget + " api="
+                        + client.getMasterUrl());
+                out().flush();
+                started.set(true);
+                stop.await();
+                LOG.info("stopping");
+            }
+        } catch (InterruptedException e) {
+            LOG.info("stopping");
+            Thread.currentThread().interrupt();
+        } catch (KubernetesClientException e) {
+            throw new BadInput("Kubernetes API: " + e.getMessage());
+        } finally {
+            stopped.countDown();
+            LOG.info("stopped");
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook is running: it waits for `stopped`
+            }
+        }
+        return Main.EXIT_OK;
+    }
+
+    /** SIGTERM: let the main thread close everything in order, for at most 20 s. */
+    private static void awaitShutdown(Thread main, AtomicBoolean started, CountDownLatch stop, CountDownLatch stopped) {
+        stop.countDown();
+        if (!started.get()) {
+            main.interrupt(); // still waiting for the first sync: stop waiting
+        }
+        try {
+            stopped.await(20, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Where switch connections come from. Agent mode: --node and --switch. (Central: --listen.) */
+    private SwitchSource switchSource() throws BadInput {
+        if (node == null || node.isBlank()) {
+            throw new BadInput("--node is required (agent mode)");
+        }
+        if (switchTarget == null) {
+            throw new BadInput("--switch is required (agent mode)");
+        }
+        SwitchTarget target;
+        try {
+            target = SwitchTarget.parse(switchTarget);
+        } catch (IllegalArgumentException e) {
+            throw new BadInput("--switch: " + e.getMessage());
+        }
+        try {
+            return new AgentSwitchSource(node, target, tls());
+        } catch (IllegalArgumentException e) {
+            throw new BadInput("--switch " + switchTarget + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * Whether this replica may write flows. Agent mode: always (one writer per node by construction).
+     * Central mode's Lease elector uses the client and runs {@code leadershipGained} when it wins.
+     */
+    @SuppressWarnings("UnusedVariable")
+    private BooleanSupplier writeGate(KubernetesClient client, Runnable leadershipGained) {
+        return () -> true;
+    }
+
+    /**
+     * Everything that reports realisation. The operations side (status conditions, events, metrics
+     * and {@code --metrics-address}) adds its listeners here.
+     */
+    @SuppressWarnings("UnusedVariable") // the status writer will need the client
+    private List<RealisationListener> listeners(KubernetesClient client) {
+        List<RealisationListener> out = new ArrayList<>();
+        out.add(new LogListener());
+        return out;
+    }
+
+    /** Realisation failures at WARN (the loop logs its own summaries and retries). */
+    private static final class LogListener implements RealisationListener {
+        @Override
+        public void failed(String node, String reason) {
+            LOG.warn("node={} not realised: {} (its previous flows stay)", node, reason);
+        }
+    }
+
+    private KubernetesClient client() throws BadInput {
+        Config config;
+        try {
+            config = kubeconfig != null ? Config.fromKubeconfig(kubeconfig.toFile()) : Config.autoConfigure(null);
+        } catch (KubernetesClientException | IllegalArgumentException e) {
+            throw new BadInput("--kubeconfig " + kubeconfig + ": " + e.getMessage());
+        }
+        if (server != null) {
+            config.setMasterUrl(server);
+        }
+        return new KubernetesClientBuilder().withConfig(config).build();
+    }
+
+    private Optional<TlsConfig> tls() throws BadInput {
+        if (tlsKey == null && tlsCert == null && tlsCa == null) {
+            return Optional.empty();
+        }
+        if (tlsKey == null || tlsCert == null || tlsCa == null) {
+            throw new BadInput("--tls-key, --tls-cert and --tls-ca go together");
+        }
+        return Optional.of(new TlsConfig(tlsKey, tlsCert, tlsCa));
+    }
+}

@@ -1,0 +1,99 @@
+package io.ovsanp.controller.run;
+
+import io.ovsanp.compiler.cluster.ClusterSnapshot;
+import io.ovsanp.compiler.cluster.PodInfo;
+import io.ovsanp.compiler.cluster.Selection;
+import io.ovsanp.compiler.policy.Destination;
+import io.ovsanp.compiler.policy.EffectiveAdminPolicy;
+import io.ovsanp.compiler.policy.EffectiveNetworkPolicy;
+import io.ovsanp.compiler.policy.EffectivePolicies;
+import io.ovsanp.compiler.policy.EffectiveRule;
+import io.ovsanp.compiler.policy.LabelSelector;
+import io.ovsanp.compiler.policy.PortMatch;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
+
+/**
+ * What one node's compile read beyond the cluster-wide inputs (policies, namespaces, which dirty
+ * every node when they change) and its own pods (which dirty it): the destinations of the rules that
+ * apply to its pods. A pod elsewhere matters only if one of these pod selections picks it (before or
+ * after the change), a Node only if one of the node selectors does. Valid until the node's next
+ * compile: anything that could change it (policies, namespace labels, the node's own pods) makes the
+ * node dirty itself.
+ *
+ * @param anyRule some rule applies to a pod of the node (so Service/EndpointSlice changes matter)
+ * @param allPods a rule with named ports and any destination: every pod's ports matter
+ * @param podSelections destinations selecting pods
+ * @param nodeSelectors destinations selecting nodes
+ */
+record NodeInputs(
+        boolean anyRule,
+        boolean allPods,
+        Set<Destination.PodSelection> podSelections,
+        Set<LabelSelector> nodeSelectors) {
+    static final NodeInputs NONE = new NodeInputs(false, false, Set.of(), Set.of());
+
+    NodeInputs {
+        podSelections = Set.copyOf(podSelections);
+        nodeSelectors = Set.copyOf(nodeSelectors);
+    }
+
+    /** The inputs of {@code node}'s compile of {@code snapshot}: mirrors the compiler's planning. */
+    static NodeInputs of(ClusterSnapshot snapshot, EffectivePolicies policies, String node) {
+        Selection selection = new Selection(snapshot);
+        List<PodInfo> local = snapshot.pods().stream()
+                .filter(p -> p.nodeName().equals(node) && !p.hostNetwork())
+                .toList();
+        if (local.isEmpty()) {
+            return NONE;
+        }
+        Builder b = new Builder();
+        for (EffectiveAdminPolicy p : Stream.concat(policies.admin().stream(), policies.baseline().stream())
+                .toList()) {
+            boolean applies = local.stream()
+                    .anyMatch(pod -> selection.podMatches(
+                            pod, p.subject().namespaceSelector(), p.subject().podSelector()));
+            if (applies) {
+                p.rules().forEach(b::add);
+            }
+        }
+        for (EffectiveNetworkPolicy np : policies.networkPolicies()) {
+            boolean applies = np.isolatesEgress()
+                    && local.stream()
+                            .anyMatch(pod -> pod.namespace().equals(np.namespace())
+                                    && np.podSelector().matches(pod.labels()));
+            if (applies) {
+                np.rules().forEach(b::add);
+            }
+        }
+        return b.build();
+    }
+
+    private static final class Builder {
+        boolean anyRule;
+        boolean allPods;
+        final Set<Destination.PodSelection> pods = new HashSet<>();
+        final Set<LabelSelector> nodes = new HashSet<>();
+
+        void add(EffectiveRule r) {
+            anyRule = true;
+            boolean named = r.ports().stream().anyMatch(p -> p instanceof PortMatch.Named);
+            if (r.anyDestination() && named) {
+                allPods = true;
+            }
+            for (Destination d : r.destinations()) {
+                if (d instanceof Destination.PodSelection ps) {
+                    pods.add(ps);
+                } else if (d instanceof Destination.NodeSelection ns) {
+                    nodes.add(ns.nodeSelector());
+                }
+            }
+        }
+
+        NodeInputs build() {
+            return new NodeInputs(anyRule, allPods, pods, nodes);
+        }
+    }
+}

@@ -1,0 +1,201 @@
+package io.ovsanp.controller.run;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.ovsanp.compiler.cluster.ClusterSnapshot;
+import io.ovsanp.compiler.cluster.EndpointSliceInfo;
+import io.ovsanp.compiler.cluster.NamespaceInfo;
+import io.ovsanp.compiler.cluster.NodeInfo;
+import io.ovsanp.compiler.cluster.PodInfo;
+import io.ovsanp.compiler.net.IpAddress;
+import io.ovsanp.compiler.policy.PolicyValidator;
+import io.ovsanp.controller.snapshot.SnapshotLoader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Which nodes a snapshot change makes dirty. The cluster: {@code workloads-blocked-from-apiserver}
+ * (analytics/reporter on worker-1 may not reach control-plane nodes) plus an ANP that lets the
+ * reporter reach pods {@code app: db} (shop/db runs on worker-2). worker-2 and cp-1 run no subject.
+ */
+class DirtyNodesTest {
+    private static final String PEERS = """
+            apiVersion: policy.networking.k8s.io/v1alpha1
+            kind: AdminNetworkPolicy
+            metadata: {name: reporter-to-db}
+            spec:
+              priority: 40
+              subject:
+                pods:
+                  namespaceSelector: {matchLabels: {team: analytics}}
+                  podSelector: {matchLabels: {app: reporter}}
+              egress:
+              - name: db
+                action: Allow
+                to:
+                - pods:
+                    namespaceSelector: {}
+                    podSelector: {matchLabels: {app: db}}
+            """;
+
+    @TempDir
+    Path dir;
+
+    private ClusterSnapshot base;
+    private DirtyNodes dirty;
+
+    @BeforeEach
+    void load() throws Exception {
+        Path peers = Files.writeString(dir.resolve("peers.yaml"), PEERS);
+        base = SnapshotLoader.load(List.of(Path.of("../examples/workloads-blocked-from-apiserver"), peers));
+        dirty = new DirtyNodes();
+        assertThat(dirty.next(base).all())
+                .as("the first snapshot dirties every node")
+                .isTrue();
+        for (String node : base.nodeNames()) {
+            dirty.compiled(node, NodeInputs.of(base, PolicyValidator.validate(base), node));
+        }
+    }
+
+    private DirtyNodes.Changes change(ClusterSnapshot next) {
+        DirtyNodes.Changes c = dirty.next(next);
+        for (String node : next.nodeNames()) {
+            dirty.compiled(node, NodeInputs.of(next, PolicyValidator.validate(next), node));
+        }
+        return c;
+    }
+
+    @Test
+    void anEqualSnapshotDirtiesNothing() {
+        assertThat(change(copy(base))).isEqualTo(new DirtyNodes.Changes(false, java.util.Set.of()));
+    }
+
+    @Test
+    void aNodeLabelChangeDirtiesTheNodeAndTheNodesWhoseRulesSelectIt() {
+        ClusterSnapshot next = withNodes(
+                base,
+                n -> n.name().equals("cp-1")
+                        ? new NodeInfo(n.name(), Map.of("kubernetes.io/hostname", "cp-1"), n.addresses())
+                        : n);
+        DirtyNodes.Changes c = change(next);
+        assertThat(c.all()).isFalse();
+        assertThat(c.nodes()).containsExactlyInAnyOrder("cp-1", "worker-1");
+        // and back: selected before the change counts as well
+        assertThat(change(base).nodes()).containsExactlyInAnyOrder("cp-1", "worker-1");
+    }
+
+    @Test
+    void aNodeNoRuleSelectsDirtiesOnlyItself() {
+        ClusterSnapshot next = withNodes(
+                base,
+                n -> n.name().equals("worker-2")
+                        ? new NodeInfo(n.name(), plus(n.labels(), "zone", "b"), n.addresses())
+                        : n);
+        assertThat(change(next).nodes()).containsExactly("worker-2");
+    }
+
+    @Test
+    void aPodDirtiesItsNodeAndTheNodesWhosePodSelectionsPickItBeforeOrAfter() {
+        // db (worker-2) is a peer of the reporter's rule on worker-1
+        ClusterSnapshot moved = withPods(base, p -> p.name().equals("db") ? relabel(p, "app", "db2") : p);
+        assertThat(change(moved).nodes()).containsExactlyInAnyOrder("worker-2", "worker-1");
+        // operator (worker-2) is nobody's peer and no subject
+        ClusterSnapshot op = withPods(moved, p -> p.name().equals("operator") ? relabel(p, "x", "y") : p);
+        assertThat(change(op).nodes()).containsExactly("worker-2");
+        // a new pod that the selection picks, on cp-1
+        List<PodInfo> pods = new ArrayList<>(op.pods());
+        pods.add(new PodInfo(
+                "shop", "db-2", "cp-1", false, List.of(IpAddress.parse("10.244.0.9")), Map.of("app", "db"), List.of()));
+        assertThat(change(with(op, pods, op.nodes(), op.endpointSlices())).nodes())
+                .containsExactlyInAnyOrder("cp-1", "worker-1");
+    }
+
+    @Test
+    void policiesAndNamespacesDirtyEveryNode() {
+        ClusterSnapshot lessPolicies = new ClusterSnapshot(
+                base.namespaces(),
+                base.pods(),
+                base.nodes(),
+                base.services(),
+                base.endpointSlices(),
+                base.adminPolicies().subList(1, base.adminPolicies().size()),
+                base.networkPolicies(),
+                base.loadDiagnostics());
+        assertThat(change(lessPolicies).all()).isTrue();
+        List<NamespaceInfo> ns = base.namespaces().stream()
+                .map(n -> n.name().equals("shop") ? new NamespaceInfo("shop", plus(n.labels(), "x", "y")) : n)
+                .toList();
+        ClusterSnapshot relabelled = new ClusterSnapshot(
+                ns,
+                base.pods(),
+                base.nodes(),
+                base.services(),
+                base.endpointSlices(),
+                base.adminPolicies(),
+                base.networkPolicies(),
+                base.loadDiagnostics());
+        change(base);
+        assertThat(change(relabelled).all()).isTrue();
+    }
+
+    @Test
+    void anEndpointSliceChangeDirtiesTheNodesThatHaveRules() {
+        List<EndpointSliceInfo> slices = base.endpointSlices().stream()
+                .map(s -> new EndpointSliceInfo(
+                        s.namespace(), s.name(), s.serviceName(), List.of(IpAddress.parse("172.18.0.99")), s.ports()))
+                .toList();
+        assertThat(change(with(base, base.pods(), base.nodes(), slices)).nodes())
+                .containsExactly("worker-1");
+    }
+
+    @Test
+    void aForgottenNodeIsNoLongerDirtiedThroughItsSelections() {
+        dirty.forget("worker-1");
+        ClusterSnapshot moved = withPods(base, p -> p.name().equals("db") ? relabel(p, "app", "db2") : p);
+        assertThat(dirty.next(moved).nodes()).containsExactly("worker-2");
+    }
+
+    private static PodInfo relabel(PodInfo p, String k, String v) {
+        return new PodInfo(
+                p.namespace(), p.name(), p.nodeName(), p.hostNetwork(), p.ips(), plus(p.labels(), k, v), p.ports());
+    }
+
+    private static Map<String, String> plus(Map<String, String> m, String k, String v) {
+        Map<String, String> out = new HashMap<>(m);
+        out.put(k, v);
+        return out;
+    }
+
+    private static ClusterSnapshot copy(ClusterSnapshot s) {
+        return with(s, new ArrayList<>(s.pods()), new ArrayList<>(s.nodes()), s.endpointSlices());
+    }
+
+    private static ClusterSnapshot withNodes(ClusterSnapshot s, UnaryOperator<NodeInfo> f) {
+        return with(s, s.pods(), s.nodes().stream().map(f).toList(), s.endpointSlices());
+    }
+
+    private static ClusterSnapshot withPods(ClusterSnapshot s, UnaryOperator<PodInfo> f) {
+        return with(s, s.pods().stream().map(f).toList(), s.nodes(), s.endpointSlices());
+    }
+
+    private static ClusterSnapshot with(
+            ClusterSnapshot s, List<PodInfo> pods, List<NodeInfo> nodes, List<EndpointSliceInfo> slices) {
+        return new ClusterSnapshot(
+                s.namespaces(),
+                pods,
+                nodes,
+                s.services(),
+                slices,
+                s.adminPolicies(),
+                s.networkPolicies(),
+                s.loadDiagnostics());
+    }
+}

@@ -1,0 +1,215 @@
+package io.ovsanp.controller.run;
+
+import io.ovsanp.compiler.cluster.ClusterSnapshot;
+import io.ovsanp.compiler.cluster.NamespaceInfo;
+import io.ovsanp.compiler.cluster.NodeInfo;
+import io.ovsanp.compiler.cluster.PodInfo;
+import io.ovsanp.compiler.compile.Allocation;
+import io.ovsanp.compiler.compile.CompileOptions;
+import io.ovsanp.compiler.compile.CompileResult;
+import io.ovsanp.compiler.compile.Compiler;
+import io.ovsanp.compiler.diag.ObjectRef;
+import io.ovsanp.compiler.diag.SourceRef;
+import io.ovsanp.compiler.net.IpAddress;
+import io.ovsanp.compiler.policy.Action;
+import io.ovsanp.compiler.policy.AdminPolicy;
+import io.ovsanp.compiler.policy.EffectivePolicies;
+import io.ovsanp.compiler.policy.LabelSelector;
+import io.ovsanp.compiler.policy.Peer;
+import io.ovsanp.compiler.policy.PolicyValidator;
+import io.ovsanp.compiler.policy.PortMatch;
+import io.ovsanp.compiler.policy.Protocol;
+import io.ovsanp.compiler.policy.Rule;
+import io.ovsanp.compiler.policy.Subject;
+import io.ovsanp.compiler.policy.Tier;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * Benchmark harness, not a test: the controller loop's CPU work per API event on a big cluster
+ * (which nodes a change dirties, {@link DirtyNodes}, and the recompile of those nodes with their
+ * previous allocation, on as many threads as the loop's workers). Switch I/O is left out: it is
+ * measured by SyncBenchmarkIT. Run with
+ *
+ * <pre>./mvnw -q test-compile -pl ovs-controller -am
+ * ./mvnw -q dependency:build-classpath -pl ovs-controller -Dmdep.includeScope=test -Dmdep.outputFile=/tmp/cp
+ * java -Xmx3g -cp flow-compiler/target/classes:flow-compiler/target/test-classes:ovs-controller/target/classes:\
+ *     ovs-controller/target/test-classes:$(cat /tmp/cp) io.ovsanp.controller.run.LoopBench 1000 20 200</pre>
+ *
+ * (arguments: nodes, pods per node, ANPs of 10 rules each). The workload: every node's pods in one
+ * namespace of 100 (20 namespace groups), so an ANP's subject covers 1/20 of the nodes; each ANP has 4
+ * rules to 25 external CIDRs, 3 to pods (by namespace group and app label) and 3 to nodes (by zone).
+ */
+public final class LoopBench {
+    private LoopBench() {}
+
+    public static void main(String[] args) throws Exception {
+        int nodes = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
+        int podsPerNode = args.length > 1 ? Integer.parseInt(args[1]) : 20;
+        int anps = args.length > 2 ? Integer.parseInt(args[2]) : 200;
+        int workers = ControllerLoop.Options.DEFAULT.workers();
+        ClusterSnapshot base = cluster(nodes, podsPerNode, anps, 0, 0);
+        System.out.printf(
+                "cluster: %d nodes, %d pods, %d ANPs x 10 rules; %d worker(s)%n",
+                nodes, base.pods().size(), anps, workers);
+        ExecutorService pool = Executors.newFixedThreadPool(workers);
+        Map<String, Allocation> allocations = new ConcurrentHashMap<>();
+        DirtyNodes dirty = new DirtyNodes();
+        long t0 = System.nanoTime();
+        int full = step(base, dirty, allocations, pool, Set.copyOf(base.nodeNames()));
+        System.out.printf("full sync: %d nodes compiled in %d ms%n", full, (System.nanoTime() - t0) / 1_000_000);
+
+        ClusterSnapshot podAdded = withExtraPod(base);
+        event("one pod added", podAdded, dirty, allocations, pool);
+        ClusterSnapshot relabelled = cluster(nodes, podsPerNode, anps, 1, 0);
+        relabelled = withPods(relabelled, podAdded.pods());
+        event("one node relabelled", relabelled, dirty, allocations, pool);
+        ClusterSnapshot edited = withPods(cluster(nodes, podsPerNode, anps, 1, 1), podAdded.pods());
+        event("one ANP edited", edited, dirty, allocations, pool);
+        pool.shutdown();
+    }
+
+    private static void event(
+            String what,
+            ClusterSnapshot next,
+            DirtyNodes dirty,
+            Map<String, Allocation> allocations,
+            ExecutorService pool)
+            throws Exception {
+        long t0 = System.nanoTime();
+        DirtyNodes.Changes c = dirty.next(next);
+        long decided = System.nanoTime();
+        Set<String> todo = c.all() ? Set.copyOf(next.nodeNames()) : c.nodes();
+        int n = step(next, null, allocations, pool, todo);
+        long done = System.nanoTime();
+        System.out.printf(
+                "%s: %d node(s) dirty, decided in %.1f ms, recompiled in %d ms (total %d ms)%n",
+                what, n, (decided - t0) / 1e6, (done - decided) / 1_000_000, (done - t0) / 1_000_000);
+    }
+
+    /** Compiles {@code todo} (with their previous allocations) in parallel; records their inputs. */
+    private static int step(
+            ClusterSnapshot s,
+            DirtyNodes first,
+            Map<String, Allocation> allocations,
+            ExecutorService pool,
+            Set<String> todo)
+            throws Exception {
+        EffectivePolicies p = PolicyValidator.validate(s);
+        if (first != null) first.next(s);
+        List<Future<CompileResult>> fs = new ArrayList<>();
+        for (String node : todo) {
+            fs.add(pool.submit(() -> {
+                CompileResult r = Compiler.compile(
+                        s, p, node, allocations.getOrDefault(node, Allocation.EMPTY), CompileOptions.DEFAULT);
+                allocations.put(node, r.allocation());
+                return r;
+            }));
+        }
+        for (Future<CompileResult> f : fs) f.get();
+        if (first != null) {
+            for (String node : todo) first.compiled(node, NodeInputs.of(s, p, node));
+        }
+        return todo.size();
+    }
+
+    static ClusterSnapshot cluster(int nodes, int podsPerNode, int anps, int relabel, int edit) {
+        List<NodeInfo> ns = new ArrayList<>();
+        for (int i = 0; i < nodes; i++) {
+            String zone = "z" + ((i == 7 && relabel > 0) ? 2 : i % 20);
+            ns.add(new NodeInfo(
+                    "n" + i,
+                    Map.of("zone", zone, "kubernetes.io/hostname", "n" + i),
+                    List.of(IpAddress.parse("172.16." + (i / 250) + "." + (i % 250 + 1)))));
+        }
+        List<NamespaceInfo> namespaces = new ArrayList<>();
+        for (int j = 0; j < 100; j++) namespaces.add(new NamespaceInfo("ns" + j, Map.of("group", "g" + (j % 20))));
+        List<PodInfo> pods = new ArrayList<>();
+        for (int i = 0; i < nodes; i++) {
+            for (int k = 0; k < podsPerNode; k++) {
+                int x = i * podsPerNode + k;
+                // a node's pods share one namespace: ANP subjects (by namespace group) cover 1/20 of the nodes
+                pods.add(pod("ns" + (i % 100), "p" + x, "n" + i, x, "a" + (x % 50)));
+            }
+        }
+        List<AdminPolicy> policies = new ArrayList<>();
+        for (int a = 0; a < anps; a++) {
+            List<Rule> rules = new ArrayList<>();
+            for (int r = 0; r < 10; r++) {
+                int id = a * 10 + r;
+                Peer peer;
+                List<PortMatch> ports;
+                if (r % 3 == 0) {
+                    List<String> cidrs = new ArrayList<>();
+                    int salt = (a == 0 && edit > 0) ? 1 : 0;
+                    for (int c = 0; c < 25; c++) {
+                        int y = id * 25 + c + salt * 7919;
+                        cidrs.add((100 + (y >> 16) % 100) + "." + ((y >> 8) & 0xff) + "." + (y & 0xff) + ".0/24");
+                    }
+                    peer = new Peer.Networks(cidrs);
+                    ports = List.of(tcp(443), tcp(80), tcp(8443));
+                } else if (r % 3 == 1) {
+                    peer = new Peer.Pods(sel("group", "g" + (id % 20)), sel("app", "a" + (id % 50)));
+                    ports = List.of(tcp(5432));
+                } else {
+                    peer = new Peer.Nodes(sel("zone", "z" + (id % 20)));
+                    ports = List.of(tcp(10250), tcp(22));
+                }
+                rules.add(new Rule(r, "r" + r, r % 2 == 0 ? Action.DENY : Action.ALLOW, List.of(peer), ports));
+            }
+            policies.add(new AdminPolicy(
+                    new ObjectRef("AdminNetworkPolicy", "", "anp" + a, "uid-" + a, SourceRef.NONE),
+                    Tier.ADMIN,
+                    a % 1000,
+                    new Subject(sel("group", "g" + (a % 20)), LabelSelector.ALL),
+                    rules,
+                    0,
+                    List.of()));
+        }
+        return new ClusterSnapshot(namespaces, pods, ns, List.of(), List.of(), policies, List.of(), List.of());
+    }
+
+    private static PodInfo pod(String ns, String name, String node, int x, String app) {
+        return new PodInfo(
+                ns,
+                name,
+                node,
+                false,
+                List.of(IpAddress.parse("10." + (x >> 16 & 0xff) + "." + (x >> 8 & 0xff) + "." + (x & 0xff))),
+                Map.of("app", app),
+                List.of());
+    }
+
+    private static ClusterSnapshot withExtraPod(ClusterSnapshot s) {
+        List<PodInfo> pods = new ArrayList<>(s.pods());
+        // picked by the pod selections of rules 1, 101, ... (ANPs 0, 10, 20, ...: subjects in g0 and g10)
+        pods.add(pod("ns1", "new-pod", "n3", 0xfff0f0, "a1"));
+        return withPods(s, pods);
+    }
+
+    private static ClusterSnapshot withPods(ClusterSnapshot s, List<PodInfo> pods) {
+        return new ClusterSnapshot(
+                s.namespaces(),
+                pods,
+                s.nodes(),
+                s.services(),
+                s.endpointSlices(),
+                s.adminPolicies(),
+                s.networkPolicies(),
+                s.loadDiagnostics());
+    }
+
+    private static LabelSelector sel(String k, String v) {
+        return new LabelSelector(Map.of(k, v), List.of());
+    }
+
+    private static PortMatch tcp(int port) {
+        return new PortMatch.Number(Protocol.TCP, port);
+    }
+}
