@@ -4,13 +4,22 @@ import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.ovsanp.compiler.cluster.ClusterSnapshot;
+import io.ovsanp.compiler.policy.EffectivePolicies;
+import io.ovsanp.controller.central.CentralSwitchSource;
+import io.ovsanp.controller.central.LeaderElection;
 import io.ovsanp.controller.kube.ClusterWatcher;
+import io.ovsanp.controller.metrics.Health;
+import io.ovsanp.controller.metrics.MetricsListener;
+import io.ovsanp.controller.metrics.OpsHttpServer;
+import io.ovsanp.controller.openflow.ConnectionConfig;
 import io.ovsanp.controller.openflow.SwitchTarget;
 import io.ovsanp.controller.openflow.TlsConfig;
 import io.ovsanp.controller.run.AgentSwitchSource;
 import io.ovsanp.controller.run.ControllerLoop;
 import io.ovsanp.controller.run.RealisationListener;
 import io.ovsanp.controller.run.SwitchSource;
+import io.ovsanp.controller.status.PolicyStatusWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,6 +34,7 @@ import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -44,6 +54,18 @@ final class RunCommand extends CliCommand {
 
     @Option(names = "--node", paramLabel = "NAME", description = "This node's name (agent mode; e.g. $NODE_NAME).")
     String node;
+
+    @Mixin
+    CentralOptions central;
+
+    @Mixin
+    OpsOptions ops;
+
+    @Mixin
+    ServiceVipOptions serviceVips;
+
+    @Mixin
+    PlacementOptions placement;
 
     @Option(
             names = "--switch",
@@ -97,6 +119,9 @@ final class RunCommand extends CliCommand {
             throw new BadInput("--audit-interval must be positive");
         }
         SwitchSource source = switchSource();
+        java.util.Optional<java.net.InetSocketAddress> metricsAddress = ops.metricsAddress();
+        io.ovsanp.compiler.compile.CompileOptions compile =
+                placement.compileOptions().withServiceVips(serviceVips.value());
         CountDownLatch stop = new CountDownLatch(1);
         CountDownLatch stopped = new CountDownLatch(1);
         Thread main = Thread.currentThread();
@@ -114,28 +139,45 @@ final class RunCommand extends CliCommand {
                         + " (" + e.getMessage() + ")");
             }
             ControllerLoop.Options options = ControllerLoop.Options.DEFAULT
+                    .withCompile(compile)
                     .withAuditInterval(audit)
                     .withSwitchTimeout(switchTimeout)
                     .withReady(watcher::synced);
             AtomicReference<ControllerLoop> running = new AtomicReference<>();
-            BooleanSupplier gate = writeGate(client, () -> {
-                ControllerLoop l = running.get();
-                if (l != null) l.leadershipGained();
-            });
-            try (ControllerLoop loop =
-                    new ControllerLoop(watcher::snapshot, listeners(client), options.withMayWrite(gate))) {
-                running.set(loop);
-                watcher.onChange(loop::snapshotChanged);
-                loop.start();
-                source.start(loop);
-                LOG.info("running: node={} switch={} audit every {}", node, switchTarget, audit);
-                out().println("ovs-anp run: node=" + node + " switch=" + switchTarget + " api="
-                        + client.getMasterUrl());
-                out().flush();
-                started.set(true);
-                stop.await();
-                LOG.info("stopping");
+            AtomicReference<PolicyStatusWriter> statusRef = new AtomicReference<>();
+            MetricsListener metrics = new MetricsListener();
+            Health health = new Health().readyWhen("informers-synced", watcher::synced);
+            try (LeaderElection election = central.central()
+                            ? LeaderElection.start(client, central.leaseSettings(), new LeaderElection.Listener() {
+                                @Override
+                                public void startedLeading() {
+                                    ControllerLoop l = running.get();
+                                    if (l != null) l.leadershipGained();
+                                    PolicyStatusWriter w = statusRef.get();
+                                    if (w != null) w.requestFlush();
+                                }
+                            })
+                            : null;
+                    PolicyStatusWriter status =
+                            central.central() ? PolicyStatusWriter.of(client, watcher, election::isLeader) : null;
+                    OpsHttpServer http = metricsAddress.isPresent()
+                            ? OpsHttpServer.start(metricsAddress.get(), metrics::scrape, health)
+                            : null) {
+                statusRef.set(status);
+                BooleanSupplier gate = election == null ? () -> true : election::isLeader;
+                List<RealisationListener> listeners = new ArrayList<>(List.of(new LogListener(), metrics));
+                if (status != null) listeners.add(status);
+                if (source instanceof CentralSwitchSource c) listeners.add(new NodesToSwitches(c));
+                if (election == null) {
+                    health.readyWhen("switch", metrics.switchReady(node));
+                }
+                if (http != null) {
+                    LOG.info("serving /metrics, /healthz and /readyz on {}", http.address());
+                }
+                runLoop(watcher, source, listeners, options.withMayWrite(gate), running, started, stop, client);
             }
+        } catch (java.io.IOException e) {
+            throw new BadInput("--metrics-address: cannot serve: " + e.getMessage());
         } catch (InterruptedException e) {
             LOG.info("stopping");
             Thread.currentThread().interrupt();
@@ -153,6 +195,45 @@ final class RunCommand extends CliCommand {
         return Main.EXIT_OK;
     }
 
+    private void runLoop(
+            ClusterWatcher watcher,
+            SwitchSource source,
+            List<RealisationListener> listeners,
+            ControllerLoop.Options options,
+            AtomicReference<ControllerLoop> running,
+            AtomicBoolean started,
+            CountDownLatch stop,
+            KubernetesClient client)
+            throws InterruptedException {
+        try (ControllerLoop loop = new ControllerLoop(watcher::snapshot, listeners, options)) {
+            running.set(loop);
+            watcher.onChange(loop::snapshotChanged);
+            loop.start();
+            source.start(loop);
+            String where = central.central() ? "listen=" + central.listen : "node=" + node + " switch=" + switchTarget;
+            LOG.info("running: {} audit every {}", where, options.auditInterval());
+            out().println("ovs-anp run: " + where + " api=" + client.getMasterUrl());
+            out().flush();
+            started.set(true);
+            stop.await();
+            LOG.info("stopping");
+        }
+    }
+
+    /** Central mode: every snapshot the loop takes tells the switch mapping the current nodes. */
+    private static final class NodesToSwitches implements RealisationListener {
+        private final CentralSwitchSource source;
+
+        NodesToSwitches(CentralSwitchSource source) {
+            this.source = source;
+        }
+
+        @Override
+        public void validated(ClusterSnapshot snapshot, EffectivePolicies policies) {
+            source.nodesChanged(snapshot.nodes());
+        }
+    }
+
     /** SIGTERM: let the main thread close everything in order, for at most 20 s. */
     private static void awaitShutdown(Thread main, AtomicBoolean started, CountDownLatch stop, CountDownLatch stopped) {
         stop.countDown();
@@ -168,6 +249,12 @@ final class RunCommand extends CliCommand {
 
     /** Where switch connections come from. Agent mode: --node and --switch. (Central: --listen.) */
     private SwitchSource switchSource() throws BadInput {
+        if (central.central()) {
+            if (node != null || switchTarget != null) {
+                throw new BadInput("--listen (central mode) and --node/--switch (agent mode) exclude each other");
+            }
+            return central.switchSource(tls(), ConnectionConfig.DEFAULT);
+        }
         if (node == null || node.isBlank()) {
             throw new BadInput("--node is required (agent mode)");
         }
@@ -185,26 +272,6 @@ final class RunCommand extends CliCommand {
         } catch (IllegalArgumentException e) {
             throw new BadInput("--switch " + switchTarget + ": " + e.getMessage());
         }
-    }
-
-    /**
-     * Whether this replica may write flows. Agent mode: always (one writer per node by construction).
-     * Central mode's Lease elector uses the client and runs {@code leadershipGained} when it wins.
-     */
-    @SuppressWarnings("UnusedVariable")
-    private BooleanSupplier writeGate(KubernetesClient client, Runnable leadershipGained) {
-        return () -> true;
-    }
-
-    /**
-     * Everything that reports realisation. The operations side (status conditions, events, metrics
-     * and {@code --metrics-address}) adds its listeners here.
-     */
-    @SuppressWarnings("UnusedVariable") // the status writer will need the client
-    private List<RealisationListener> listeners(KubernetesClient client) {
-        List<RealisationListener> out = new ArrayList<>();
-        out.add(new LogListener());
-        return out;
     }
 
     /** Realisation failures at WARN (the loop logs its own summaries and retries). */
