@@ -4,8 +4,10 @@ import io.ovsanp.compiler.cluster.ClusterSnapshot;
 import io.ovsanp.compiler.cluster.NodeInfo;
 import io.ovsanp.compiler.cluster.PodInfo;
 import io.ovsanp.compiler.cluster.Selection;
+import io.ovsanp.compiler.policy.AdminPolicy;
 import io.ovsanp.compiler.policy.Destination;
 import io.ovsanp.compiler.policy.LabelSelector;
+import io.ovsanp.compiler.policy.NetworkPolicy;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
@@ -17,8 +19,10 @@ import java.util.function.Function;
 /**
  * Decides which nodes a new snapshot makes dirty, by comparing it with the previous one and with what
  * each node's last compile read ({@link NodeInputs}). Conservative by design: a missed recompile
- * would leave stale flows on a switch (a security bug), an extra one only costs time. Policies,
- * namespaces and load diagnostics changing dirty every node; a Service or EndpointSlice change
+ * would leave stale flows on a switch (a security bug), an extra one only costs time. Namespaces
+ * and load diagnostics changing dirty every node; an ANP, BANP or NetworkPolicy that changed
+ * (added, edited, deleted) dirties the nodes running its subject pods before or after (a node's
+ * flows hold only rules whose subjects run there, so no other node can see it); a Service or EndpointSlice change
  * dirties every node with at least one rule; a pod dirties the nodes it runs (ran) on and those with
  * a pod selection that picks it before or after; a Node dirties the nodes with a node selector that
  * picks it before or after. Not thread-safe: the loop uses it from its own thread.
@@ -50,13 +54,15 @@ final class DirtyNodes {
         ClusterSnapshot prev = last;
         last = next;
         if (prev == null
-                || !prev.adminPolicies().equals(next.adminPolicies())
-                || !prev.networkPolicies().equals(next.networkPolicies())
                 || !prev.loadDiagnostics().equals(next.loadDiagnostics())
                 || !prev.namespaceLabels().equals(next.namespaceLabels())) {
             return Changes.ALL;
         }
         Set<String> dirty = new TreeSet<>();
+        if (!prev.adminPolicies().equals(next.adminPolicies())
+                || !prev.networkPolicies().equals(next.networkPolicies())) {
+            policiesChanged(prev, next, dirty);
+        }
         if (!prev.services().equals(next.services()) || !prev.endpointSlices().equals(next.endpointSlices())) {
             inputs.forEach((node, in) -> {
                 if (in.anyRule()) dirty.add(node);
@@ -69,6 +75,63 @@ final class DirtyNodes {
             podsChanged(prev, next, dirty);
         }
         return new Changes(false, dirty);
+    }
+
+    /** Nodes running a subject pod of a changed policy, in the old or the new version. */
+    private static void policiesChanged(ClusterSnapshot prev, ClusterSnapshot next, Set<String> dirty) {
+        Selection was = new Selection(prev);
+        Selection is = new Selection(next);
+        Map<String, AdminPolicy> oldAdmin = byKey(prev.adminPolicies().stream(), DirtyNodes::key);
+        Map<String, AdminPolicy> newAdmin = byKey(next.adminPolicies().stream(), DirtyNodes::key);
+        if (oldAdmin.size() != prev.adminPolicies().size()
+                || newAdmin.size() != next.adminPolicies().size()) {
+            // two objects under one key (cannot happen with a real API server): do not guess
+            next.nodeNames().forEach(dirty::add);
+            prev.nodeNames().forEach(dirty::add);
+            return;
+        }
+        Set<String> keys = new HashSet<>(oldAdmin.keySet());
+        keys.addAll(newAdmin.keySet());
+        for (String k : keys) {
+            AdminPolicy o = oldAdmin.get(k);
+            AdminPolicy n = newAdmin.get(k);
+            if (Objects.equals(o, n)) continue;
+            if (o != null) was.subjects(o.subject()).forEach(pod -> addNode(dirty, pod));
+            if (n != null) is.subjects(n.subject()).forEach(pod -> addNode(dirty, pod));
+        }
+        Map<String, NetworkPolicy> oldNp = byKey(prev.networkPolicies().stream(), DirtyNodes::key);
+        Map<String, NetworkPolicy> newNp = byKey(next.networkPolicies().stream(), DirtyNodes::key);
+        Set<String> npKeys = new HashSet<>(oldNp.keySet());
+        npKeys.addAll(newNp.keySet());
+        for (String k : npKeys) {
+            NetworkPolicy o = oldNp.get(k);
+            NetworkPolicy n = newNp.get(k);
+            if (Objects.equals(o, n)) continue;
+            if (o != null) npSubjects(prev, o, dirty);
+            if (n != null) npSubjects(next, n, dirty);
+        }
+    }
+
+    private static void npSubjects(ClusterSnapshot s, NetworkPolicy np, Set<String> dirty) {
+        for (PodInfo pod : s.pods()) {
+            if (!pod.hostNetwork()
+                    && pod.namespace().equals(np.namespace())
+                    && np.podSelector().matches(pod.labels())) {
+                addNode(dirty, pod);
+            }
+        }
+    }
+
+    private static void addNode(Set<String> dirty, PodInfo pod) {
+        if (!pod.nodeName().isEmpty()) dirty.add(pod.nodeName());
+    }
+
+    private static String key(AdminPolicy p) {
+        return p.tier() + "/" + p.ref().name();
+    }
+
+    private static String key(NetworkPolicy p) {
+        return p.ref().namespace() + "/" + p.ref().name();
     }
 
     private void nodesChanged(ClusterSnapshot prev, ClusterSnapshot next, Set<String> dirty) {

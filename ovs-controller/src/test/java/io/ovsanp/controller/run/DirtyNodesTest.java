@@ -8,7 +8,9 @@ import io.ovsanp.compiler.cluster.NamespaceInfo;
 import io.ovsanp.compiler.cluster.NodeInfo;
 import io.ovsanp.compiler.cluster.PodInfo;
 import io.ovsanp.compiler.net.IpAddress;
+import io.ovsanp.compiler.policy.AdminPolicy;
 import io.ovsanp.compiler.policy.PolicyValidator;
+import io.ovsanp.compiler.policy.Subject;
 import io.ovsanp.controller.snapshot.SnapshotLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -119,7 +121,8 @@ class DirtyNodesTest {
     }
 
     @Test
-    void policiesAndNamespacesDirtyEveryNode() {
+    void aPolicyChangeDirtiesTheNodesOfItsSubjectsBeforeOrAfterAndNamespacesDirtyEveryNode() {
+        // removing an ANP whose subject (analytics/reporter) runs on worker-1 only
         ClusterSnapshot lessPolicies = new ClusterSnapshot(
                 base.namespaces(),
                 base.pods(),
@@ -129,7 +132,35 @@ class DirtyNodesTest {
                 base.adminPolicies().subList(1, base.adminPolicies().size()),
                 base.networkPolicies(),
                 base.loadDiagnostics());
-        assertThat(change(lessPolicies).all()).isTrue();
+        DirtyNodes.Changes removed = change(lessPolicies);
+        assertThat(removed.all()).isFalse();
+        assertThat(removed.nodes()).containsExactly("worker-1");
+        // adding it back, with its subject widened to every namespace: the nodes of all its subjects
+        AdminPolicy first = base.adminPolicies().get(0);
+        AdminPolicy widened = new AdminPolicy(
+                first.ref(),
+                first.tier(),
+                first.priority(),
+                Subject.ALL,
+                first.egress(),
+                first.ingressRuleCount(),
+                first.readProblems());
+        List<AdminPolicy> policies = new ArrayList<>(lessPolicies.adminPolicies());
+        policies.add(widened);
+        ClusterSnapshot wide = new ClusterSnapshot(
+                base.namespaces(),
+                base.pods(),
+                base.nodes(),
+                base.services(),
+                base.endpointSlices(),
+                policies,
+                base.networkPolicies(),
+                base.loadDiagnostics());
+        java.util.Set<String> withPods = new java.util.TreeSet<>();
+        base.pods().stream().filter(p -> !p.hostNetwork()).forEach(p -> withPods.add(p.nodeName()));
+        assertThat(change(wide).nodes()).containsExactlyInAnyOrderElementsOf(withPods);
+        // and narrowed again: the nodes it applied to before count too
+        assertThat(change(base).nodes()).containsExactlyInAnyOrderElementsOf(withPods);
         List<NamespaceInfo> ns = base.namespaces().stream()
                 .map(n -> n.name().equals("shop") ? new NamespaceInfo("shop", plus(n.labels(), "x", "y")) : n)
                 .toList();
@@ -142,8 +173,32 @@ class DirtyNodesTest {
                 base.adminPolicies(),
                 base.networkPolicies(),
                 base.loadDiagnostics());
-        change(base);
         assertThat(change(relabelled).all()).isTrue();
+    }
+
+    @Test
+    void everyNodeWhoseFlowsAPolicyEditChangesIsDirty() {
+        // the safety side: a node outside the dirty set compiles to the same flows after the change
+        ClusterSnapshot lessPolicies = new ClusterSnapshot(
+                base.namespaces(),
+                base.pods(),
+                base.nodes(),
+                base.services(),
+                base.endpointSlices(),
+                base.adminPolicies().subList(1, base.adminPolicies().size()),
+                base.networkPolicies(),
+                base.loadDiagnostics());
+        DirtyNodes.Changes c = change(lessPolicies);
+        for (String node : base.nodeNames()) {
+            if (c.affects(node)) continue;
+            assertThat(io.ovsanp.compiler.compile.Compiler.compile(
+                                    lessPolicies, node, io.ovsanp.compiler.compile.Allocation.EMPTY)
+                            .flows())
+                    .as(node + " was not marked dirty, so its flows must not change")
+                    .isEqualTo(io.ovsanp.compiler.compile.Compiler.compile(
+                                    base, node, io.ovsanp.compiler.compile.Allocation.EMPTY)
+                            .flows());
+        }
     }
 
     @Test
