@@ -323,7 +323,15 @@ public final class PolicyStatusWriter implements RealisationListener, AutoClosea
     private boolean write(EffectiveAdminPolicy policy, Condition want) {
         Tier tier = policy.tier();
         String name = policy.ref().name();
+        var ctx =
+                tier == Tier.ADMIN ? ClusterWatcher.ADMIN_NETWORK_POLICY : ClusterWatcher.BASELINE_ADMIN_NETWORK_POLICY;
         GenericKubernetesResource current = objects.get(tier, name).orElse(null);
+        Condition mine = written.get(key(policy.ref()));
+        if (current != null && mine != null && !mine.sameAs(readyOf(current))) {
+            // The cache disagrees with our last write: it lags behind, or someone else wrote since.
+            // Judge (and write) against the API server's copy, never against a stale cache.
+            current = client.genericKubernetesResources(ctx).withName(name).get();
+        }
         if (current == null) {
             return true; // deleted meanwhile: the next snapshot drops it
         }
@@ -348,7 +356,6 @@ public final class PolicyStatusWriter implements RealisationListener, AutoClosea
                 at = i;
             }
         }
-        Condition mine = written.get(k);
         if (want.sameAs(existing)) {
             written.put(k, existing);
             return true;
@@ -370,12 +377,27 @@ public final class PolicyStatusWriter implements RealisationListener, AutoClosea
         status.put("conditions", conditions);
         GenericKubernetesResource copy = client.getKubernetesSerialization().clone(current);
         copy.getAdditionalProperties().put("status", status);
-        var ctx =
-                tier == Tier.ADMIN ? ClusterWatcher.ADMIN_NETWORK_POLICY : ClusterWatcher.BASELINE_ADMIN_NETWORK_POLICY;
         client.genericKubernetesResources(ctx).resource(copy).updateStatus();
         written.put(k, next);
         LOG.info("{} {}={} {}: {}", policy.ref().display(), READY, next.status(), next.reason(), next.message());
         return true;
+    }
+
+    /** The Ready condition an object carries, or null. */
+    @SuppressWarnings("unchecked")
+    private static Condition readyOf(GenericKubernetesResource r) {
+        if (!(r.getAdditionalProperties().get("status") instanceof Map<?, ?> m)) {
+            return null;
+        }
+        if (!(((Map<String, Object>) m).get("conditions") instanceof List<?> l)) {
+            return null;
+        }
+        Condition ready = null;
+        for (Object o : l) {
+            Condition c = Condition.fromMap(o);
+            if (c != null && READY.equals(c.type())) ready = c;
+        }
+        return ready;
     }
 
     private static String key(ObjectRef ref) {
