@@ -298,8 +298,9 @@ final class Lab implements AutoCloseable {
 
     /**
      * What the node's datapath holds for packets from {@code from}: its megaflows ({@code
-     * dpctl/dump-flows}) and conntrack entries ({@code dpctl/dump-conntrack}), for when the flow
-     * table and the packets disagree.
+     * dpctl/dump-flows}), conntrack entries ({@code dpctl/dump-conntrack}) and the revalidators'
+     * state ({@code upcall/show}), for when the flow table and the packets disagree (a megaflow
+     * that outlived the flow table it was translated from).
      */
     String datapath(Host from) {
         String needle = "src=" + from.ip() + ",";
@@ -308,7 +309,8 @@ final class Lab implements AutoCloseable {
                 .lines()
                 .filter(l -> l.contains(needle))
                 .reduce("", (a, b) -> a + b + "\n");
-        return "datapath flows:\n" + flows + "conntrack entries from " + from.ip() + ":\n" + ct;
+        return "datapath flows:\n" + flows + "conntrack entries from " + from.ip() + ":\n" + ct
+                + "revalidators (upcall/show):\n" + appctl(from.node(), "upcall/show");
     }
 
     private String appctl(String node, String... args) {
