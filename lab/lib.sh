@@ -139,9 +139,12 @@ ofctl() {
   ovs-ofctl -O OpenFlow13 "$cmd" "unix:$rd/br-int.mgmt" "$@"
 }
 
-# has_flows RUNDIR : true when br-int holds at least one flow.
+# has_flows RUNDIR [ours] : true when br-int holds at least one flow; with "ours", one of ovs-anp's
+# (its owner tag 0xa5 in cookie bits 39..32, docs/cni-integration.md), not the CNI's.
 has_flows() {
-  [[ $(ofctl "$1" dump-flows | grep -c 'table=') -gt 0 ]]
+  local match=()
+  [[ ${2:-} == ours ]] && match=("cookie=0xa500000000/0xff00000000")
+  [[ $(ofctl "$1" dump-flows "${match[@]}" | grep -c 'table=') -gt 0 ]]
 }
 
 # listening NETNS PROTO PORT : true when something listens on PORT (tcp or udp) in NETNS.

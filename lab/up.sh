@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Brings up the one-machine lab: a cluster of network namespaces with one Open vSwitch per node.
 #
-#   lab/up.sh [--nodes 3] [--pods-per-node 4] [--controller central|sync] [--state-dir DIR]
+#   lab/up.sh [--nodes 3] [--pods-per-node 4] [--controller central|sync] [--pipeline standalone|cni]
+#             [--state-dir DIR]
 #
 # Topology (all inside network namespaces named "<tag>-...", nothing in the caller's namespace):
 #   <tag>-net         the underlay and router: Linux bridge br0 (172.18.0.1/24 for the nodes,
@@ -20,6 +21,12 @@
 # flat pod network 10.244.0.0/16 (pods of all nodes share one L2 segment through br0; everything else
 # is routed by <tag>-net). Pods, nodes and external hosts reach each other; br-int's standalone
 # pipeline ends in NORMAL, so every packet that passes policy is switched by MAC learning.
+# --pipeline cni (docs/cni-integration.md, "Worked example"): before any controller starts, every
+# br-int gets the minimal CNI's flows of lab/cni-flows.sh (cookie 0xc0ffee: ARP -> NORMAL, a spoof
+# guard per pod port loading the pod's IPv4 address into reg6, the uplink and LOCAL -> table 10
+# without identity, the rest dropped; table 10 the CNI's conntrack zone 7 -> table 20; table 40
+# NORMAL), and the controllers run with the placement flags of "lab/cni-flows.sh placement" (stage
+# at tables 20..26, exit goto:40, --conntrack cni --ct-zone 7 --source-identity reg6).
 # Servers (so tests can probe): pods TCP 8080; nodes TCP 22, 8080, 10250, 30080 (cp-1 also 6443);
 # intranet TCP 22, 443, 8080; internet TCP 22, 80, 443; dns UDP 53 (echo) and TCP 53; external
 # apiserver TCP 443.
@@ -34,19 +41,21 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 usage() {
-  sed -n '2,5p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
+  sed -n '2,6p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
   exit 2
 }
 
 nodes=3
 pods_per_node=4
 controller=central
+pipeline=standalone
 state_arg=""
 while [[ $# -gt 0 ]]; do
   case "$1" in
   --nodes) nodes="${2:?--nodes needs a number}"; shift 2 ;;
   --pods-per-node) pods_per_node="${2:?--pods-per-node needs a number}"; shift 2 ;;
   --controller) controller="${2:?--controller needs central or sync}"; shift 2 ;;
+  --pipeline) pipeline="${2:?--pipeline needs standalone or cni}"; shift 2 ;;
   --state-dir) state_arg="${2:?--state-dir needs a directory}"; shift 2 ;;
   -h | --help) usage ;;
   *) log "unknown argument: $1"; usage ;;
@@ -60,6 +69,13 @@ if ! [[ $pods_per_node =~ ^[0-9]+$ ]] || ((pods_per_node > 40)); then
 fi
 [[ $controller == central || $controller == sync ]] ||
   die "--controller must be central or sync, not $controller"
+[[ $pipeline == standalone || $pipeline == cni ]] ||
+  die "--pipeline must be standalone or cni, not $pipeline"
+# The controllers' placement flags: none for the standalone pipeline (tables 0..7, exit NORMAL).
+placement=()
+if [[ $pipeline == cni ]]; then
+  read -r -a placement <<<"$("$LAB_ROOT/lab/cni-flows.sh" placement)"
+fi
 
 require_root
 require_cmds ip ovs-vsctl ovs-ofctl ovs-appctl ovsdb-tool ovsdb-server ovs-vswitchd ethtool nc ruby \
@@ -264,6 +280,16 @@ for ((i = 0; i < nodes; i++)); do
     printf '%s\tpod\t%s\t%s\t%s\t%d\t%s\t%s\n' "$pod" "$pns" "$pod_ip" "$node" $((10 + j)) "$pod_ns" "$role" \
       >>"$LAB_STATE/hosts.tsv"
   done
+  if [[ $pipeline == cni ]]; then
+    # The minimal CNI's flows, the same text as the Vagrant lab's (lab/cni-flows.sh): the uplink and
+    # br-int's own port (the node address) enter without identity, each pod port with its address.
+    {
+      "$LAB_ROOT/lab/cni-flows.sh" base --via 1 --via LOCAL
+      for ((j = 0; j < pods_per_node; j++)); do
+        "$LAB_ROOT/lab/cni-flows.sh" guard --ofport $((10 + j)) --ip "10.244.$i.$((10 + j))"
+      done
+    } | ofctl "$rd" add-flows -
+  fi
 done
 
 # --- the cluster snapshot -------------------------------------------------------------------------
@@ -332,6 +358,8 @@ api_url="$(grep -o 'http://127.0.0.1:[0-9]*' "$api_log" | head -n 1)"
 {
   printf 'LAB_TAG=%s\n' "$tag"
   printf 'LAB_CONTROLLER=%s\n' "$controller"
+  printf 'LAB_PIPELINE=%s\n' "$pipeline"
+  printf 'LAB_PLACEMENT=%s\n' "${placement[*]}"
   printf 'LAB_NODES=%s\n' "$nodes"
   printf 'LAB_PODS_PER_NODE=%s\n' "$pods_per_node"
   printf 'LAB_API_URL=%s\n' "$api_url"
@@ -345,13 +373,13 @@ for ((i = 0; i < nodes; i++)); do
   if [[ $controller == sync ]]; then
     start_bg - "$logs/sync-$node.log" "ovs-anp sync $node" "$LAB_ROOT/bin/ovs-anp" sync \
       --cluster "$LAB_STATE/objects" --node "$node" \
-      --switch "unix:$rd/br-int.mgmt" --poll-interval 100ms >/dev/null
+      --switch "unix:$rd/br-int.mgmt" --poll-interval 100ms "${placement[@]}" >/dev/null
   fi
 done
 if [[ $controller == central ]]; then
   log "starting the central controller on 192.168.254.1:6653"
   start_bg "$ctl" "$logs/controller.log" "ovs-anp run" "$LAB_ROOT/bin/ovs-anp" run \
-    --listen ptcp:6653 --server "$api_url" >/dev/null
+    --listen ptcp:6653 --server "$api_url" "${placement[@]}" >/dev/null
   for ((i = 0; i < nodes; i++)); do
     vsctl "$LAB_STATE/nodes/$(node_name "$i")" set-controller br-int tcp:192.168.254.1:6653
   done
@@ -363,9 +391,10 @@ while read -r ns proto port; do
 done <"$LAB_STATE/listeners"
 for ((i = 0; i < nodes; i++)); do
   node="$(node_name "$i")"
-  wait_for 180 "the controller to program $node's br-int (see $logs)" has_flows "$LAB_STATE/nodes/$node"
+  # ovs-anp's own flows (its owner tag in the cookie): in CNI mode the CNI's are there already.
+  wait_for 180 "the controller to program $node's br-int (see $logs)" has_flows "$LAB_STATE/nodes/$node" ours
 done
 
 ok=1
-log "lab $tag is up: $nodes nodes, $pods_per_node pods each, controller $controller, API $api_url"
+log "lab $tag is up: $nodes nodes, $pods_per_node pods each, controller $controller, pipeline $pipeline, API $api_url"
 log "state in $LAB_STATE; tear down with: lab/down.sh --state-dir $LAB_STATE"

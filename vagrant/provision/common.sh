@@ -52,14 +52,8 @@ log "the CNI's own tables on br-int (docs/cni-integration.md): ovs-anp's stage i
 # Cookie 0xc0ffee: table 0 classifier (ARP, the gateway port; the plugin adds one spoof guard flow
 # per pod that loads its IPv4 address into reg6), table 10 the CNI's conntrack (zone 7) handing IP
 # to ovs-anp at table 20, table 40 forwarding. ovs-anp returns allowed packets with goto_table:40.
-ovs-ofctl -O OpenFlow13 add-flows br-int - <<'FLOWS'
-cookie=0xc0ffee,table=0,priority=200,arp,actions=NORMAL
-cookie=0xc0ffee,table=0,priority=50,in_port=ovsanp-gw,actions=goto_table:10
-cookie=0xc0ffee,table=0,priority=0,actions=drop
-cookie=0xc0ffee,table=10,priority=10,ip,actions=ct(zone=7,table=20)
-cookie=0xc0ffee,table=10,priority=0,actions=goto_table:20
-cookie=0xc0ffee,table=40,priority=0,actions=NORMAL
-FLOWS
+# The flows come from lab/cni-flows.sh, the same file the one-machine lab's --pipeline cni uses.
+/ovs-anp/lab/cni-flows.sh base --via ovsanp-gw | ovs-ofctl -O OpenFlow13 add-flows br-int -
 
 log "minimal CNI (pods on br-int, host-local IPAM in ${POD_CIDR})"
 install -m 0755 /ovs-anp/vagrant/cni/ovs-anp-cni /opt/cni/bin/ovs-anp-cni 2>/dev/null ||

@@ -51,10 +51,19 @@ final class Lab implements AutoCloseable {
      * (by what it recorded).
      */
     static Lab up(String controller, int nodes, int podsPerNode) {
-        Path state = Path.of("target", "lab-" + controller).toAbsolutePath();
+        return up(controller, "standalone", nodes, podsPerNode);
+    }
+
+    /**
+     * As {@link #up(String, int, int)} with {@code lab/up.sh --pipeline pipeline} ({@code standalone} or
+     * {@code cni}: the minimal CNI's flows on every br-int and the controllers placed into them).
+     */
+    static Lab up(String controller, String pipeline, int nodes, int podsPerNode) {
+        String name = controller + (pipeline.equals("standalone") ? "" : "-" + pipeline);
+        Path state = Path.of("target", "lab-" + name).toAbsolutePath();
         if (state.toString().length() > MAX_STATE_DIR) {
             // OVS's unix socket paths under <state>/nodes/<node>/ must fit in 107 bytes (up.sh checks).
-            state = Path.of("/tmp", "ovsanp-lab-" + controller);
+            state = Path.of("/tmp", "ovsanp-lab-" + name);
         }
         Lab lab = new Lab(state, controller);
         lab.script("down.sh", "--state-dir", state.toString());
@@ -67,6 +76,8 @@ final class Lab implements AutoCloseable {
                 Integer.toString(podsPerNode),
                 "--controller",
                 controller,
+                "--pipeline",
+                pipeline,
                 "--state-dir",
                 state.toString());
         System.out.println("[lab] up.sh in " + up.millis() + " ms:\n" + up.output());
@@ -226,15 +237,70 @@ final class Lab implements AutoCloseable {
                 .output();
     }
 
+    /** The value of {@code key} in the lab's {@code lab.env}. */
+    String env(String key) {
+        String v = env.get(key);
+        if (v == null) {
+            throw new IllegalArgumentException("lab.env has no " + key + ": " + env);
+        }
+        return v;
+    }
+
+    /** The names of the lab's nodes. */
+    List<String> nodes() {
+        return hosts.values().stream()
+                .filter(h -> h.kind().equals("node"))
+                .map(Host::name)
+                .toList();
+    }
+
+    /**
+     * The node's br-int flows matching {@code match} (e.g. {@code cookie=0xc0ffee/-1}) as {@code
+     * ovs-ofctl dump-flows --no-stats} prints them, one per line, sorted (OVS's dump order is not
+     * part of a flow).
+     */
+    List<String> flowLines(String node, String match) {
+        Run r = run(
+                Duration.ofSeconds(30),
+                "ovs-ofctl",
+                "-O",
+                "OpenFlow13",
+                "dump-flows",
+                "--no-stats",
+                "unix:" + state.resolve("nodes/" + node + "/br-int.mgmt"),
+                match);
+        if (!r.ok()) {
+            throw new IllegalStateException("dump-flows of " + node + " failed: " + r);
+        }
+        return r.output()
+                .lines()
+                .filter(l -> l.contains("table=") || l.contains("actions="))
+                .sorted()
+                .toList();
+    }
+
     /** {@code ofproto/trace} of a packet from pod {@code from} on its node's br-int. */
     String trace(Host from, String flow) {
         return appctl(from.node(), "ofproto/trace", "br-int", "in_port=" + from.ofport() + "," + flow);
     }
 
+    /** Runs {@code command} in {@code host}'s network namespace; throws when it fails. */
+    Run exec(String host, String... command) {
+        List<String> cmd =
+                new ArrayList<>(List.of("ip", "netns", "exec", host(host).netns()));
+        cmd.addAll(List.of(command));
+        Run r = run(Duration.ofSeconds(30), cmd.toArray(String[]::new));
+        if (!r.ok()) {
+            throw new IllegalStateException("in " + host + ": " + r);
+        }
+        return r;
+    }
+
     /**
      * What the node's datapath holds for packets from {@code from}: its megaflows ({@code
-     * dpctl/dump-flows}) and conntrack entries ({@code dpctl/dump-conntrack}), for when the flow
-     * table and the packets disagree.
+     * dpctl/dump-flows}), conntrack entries ({@code dpctl/dump-conntrack}) and the revalidators'
+     * state ({@code upcall/show}), for when the flow table and the packets disagree (a megaflow
+     * that outlived the flow table it was translated from).
      */
     String datapath(Host from) {
         String needle = "src=" + from.ip() + ",";
@@ -243,7 +309,8 @@ final class Lab implements AutoCloseable {
                 .lines()
                 .filter(l -> l.contains(needle))
                 .reduce("", (a, b) -> a + b + "\n");
-        return "datapath flows:\n" + flows + "conntrack entries from " + from.ip() + ":\n" + ct;
+        return "datapath flows:\n" + flows + "conntrack entries from " + from.ip() + ":\n" + ct
+                + "revalidators (upcall/show):\n" + appctl(from.node(), "upcall/show");
     }
 
     private String appctl(String node, String... args) {

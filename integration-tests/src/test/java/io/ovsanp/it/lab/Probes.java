@@ -28,10 +28,10 @@ final class Probes {
             return proto + " " + to.name() + " (" + to.ip() + (port > 0 ? ":" + port : "") + ")";
         }
 
-        String traceFlow(Host from) {
+        String traceFlow(String src) {
             return switch (proto) {
-                case "tcp", "udp" -> proto + ",nw_src=" + from.ip() + ",nw_dst=" + to.ip() + ",tp_dst=" + port;
-                default -> "icmp,nw_src=" + from.ip() + ",nw_dst=" + to.ip() + ",icmp_type=8";
+                case "tcp", "udp" -> proto + ",nw_src=" + src + ",nw_dst=" + to.ip() + ",tp_dst=" + port;
+                default -> "icmp,nw_src=" + src + ",nw_dst=" + to.ip() + ",icmp_type=8";
             };
         }
     }
@@ -45,10 +45,24 @@ final class Probes {
     private final Lab lab;
     private final Host from;
     private final List<Expectation> expected = new ArrayList<>();
+    private String source;
 
     Probes(Lab lab, Host from) {
         this.lab = lab;
         this.from = from;
+    }
+
+    /**
+     * Sends every probe from source address {@code ip} (one the pod added to its interface, e.g. to
+     * forge another identity) instead of the pod's own.
+     */
+    Probes source(String ip) {
+        this.source = ip;
+        return this;
+    }
+
+    private String sourceIp() {
+        return source != null ? source : from.ip();
     }
 
     /** Expects TCP to {@code host}:{@code port} to be {@code verdict}. */
@@ -92,7 +106,7 @@ final class Probes {
             Lab.sleep(200);
         }
         if (!mismatches.isEmpty()) {
-            StringBuilder msg = new StringBuilder(when + ": from " + from.name() + " (" + from.ip() + " on "
+            StringBuilder msg = new StringBuilder(when + ": from " + from.name() + " (" + sourceIp() + " on "
                     + from.node() + "), " + mismatches.size() + " of " + expected.size() + " probes wrong:\n");
             mismatches.forEach(m -> msg.append("  ").append(m).append('\n'));
             msg.append("flows of ").append(from.node()).append(":\n").append(lab.flows(from.node()));
@@ -101,7 +115,7 @@ final class Probes {
                     msg.append("trace of ")
                             .append(e.describe())
                             .append(":\n")
-                            .append(lab.trace(from, e.traceFlow(from)));
+                            .append(lab.trace(from, e.traceFlow(sourceIp())));
                 }
             }
             msg.append(lab.datapath(from));
@@ -135,7 +149,9 @@ final class Probes {
     }
 
     private Verdict tcp(String ip, int port) {
-        Run r = inPod("nc", "-vz", "-w", "2", ip, Integer.toString(port));
+        Run r = source == null
+                ? inPod("nc", "-vz", "-w", "2", ip, Integer.toString(port))
+                : inPod("nc", "-vz", "-w", "2", "-s", source, ip, Integer.toString(port));
         if (r.ok()) {
             return Verdict.OPEN;
         }
@@ -150,12 +166,20 @@ final class Probes {
 
     private Verdict udp(String ip, int port) {
         // The lab's UDP servers echo; nc prints the echo and gives up 2 s after its input ends.
-        Run r = inPod("sh", "-c", "echo lab-probe | nc -u -w 2 \"$0\" \"$1\"", ip, Integer.toString(port));
+        Run r = inPod(
+                "sh",
+                "-c",
+                "echo lab-probe | nc -u -w 2 ${2:+-s \"$2\"} \"$0\" \"$1\"",
+                ip,
+                Integer.toString(port),
+                source == null ? "" : source);
         return r.output().contains("lab-probe") ? Verdict.OPEN : Verdict.TIMEOUT;
     }
 
     private Verdict ping(String ip) {
-        Run r = inPod("ping", "-c", "1", "-W", "2", ip);
+        Run r = source == null
+                ? inPod("ping", "-c", "1", "-W", "2", ip)
+                : inPod("ping", "-c", "1", "-W", "2", "-I", source, ip);
         return r.ok() ? Verdict.OPEN : Verdict.TIMEOUT;
     }
 
