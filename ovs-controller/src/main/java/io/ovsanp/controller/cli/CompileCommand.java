@@ -47,7 +47,7 @@ final class CompileCommand extends CliCommand {
         if (!format.equals("ofctl") && !format.equals("json")) {
             throw new BadInput("--format must be ofctl or json, not " + format);
         }
-        CompileOptions options = placement.compileOptions().withServiceVips(serviceVips.value());
+        CompileOptions options = placement.compileOptions(serviceVips);
         ClusterSnapshot snapshot = cluster.load();
         EffectivePolicies policies = PolicyValidator.validate(snapshot);
         List<String> nodes = snapshot.nodeNames();

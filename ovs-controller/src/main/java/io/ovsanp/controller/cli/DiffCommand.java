@@ -40,9 +40,7 @@ final class DiffCommand extends CliCommand {
 
     @Override
     int execute() throws SnapshotLoadException, BadInput {
-        CompileResult desired = new NodeCompilation(
-                        cluster, node, placement.compileOptions().withServiceVips(serviceVips.value()))
-                .compile();
+        CompileResult desired = new NodeCompilation(cluster, node, placement.compileOptions(serviceVips)).compile();
         try (OfConnection c = sw.connect()) {
             Reconciler r = new Reconciler(c, sw.timeoutDuration());
             FlowDiff d = FlowDiff.between(r.installed(), desired.flows());

@@ -92,4 +92,9 @@ final class PlacementOptions {
     CompileOptions compileOptions() throws BadInput {
         return new CompileOptions(pipeline(), CompileOptions.DEFAULT.generation());
     }
+
+    /** The placement with the service-VIP mode: what every compiling command compiles with. */
+    CompileOptions compileOptions(ServiceVipOptions serviceVips) throws BadInput {
+        return compileOptions().withServiceVips(serviceVips.value());
+    }
 }

@@ -74,14 +74,8 @@ final class RunCommand extends CliCommand {
                     + "tcp:HOST:PORT or ssl:HOST:PORT.")
     String switchTarget;
 
-    @Option(names = "--tls-key", paramLabel = "PEM", description = "Private key for ssl: targets.")
-    Path tlsKey;
-
-    @Option(names = "--tls-cert", paramLabel = "PEM", description = "Certificate for ssl: targets.")
-    Path tlsCert;
-
-    @Option(names = "--tls-ca", paramLabel = "PEM", description = "CA certificate the switch's must be signed by.")
-    Path tlsCa;
+    @Mixin
+    TlsOptions tlsFiles;
 
     @Option(names = "--timeout", defaultValue = "60s", description = "Per-request switch timeout (default 60s).")
     String timeout;
@@ -120,8 +114,7 @@ final class RunCommand extends CliCommand {
         }
         SwitchSource source = switchSource();
         java.util.Optional<java.net.InetSocketAddress> metricsAddress = ops.metricsAddress();
-        io.ovsanp.compiler.compile.CompileOptions compile =
-                placement.compileOptions().withServiceVips(serviceVips.value());
+        io.ovsanp.compiler.compile.CompileOptions compile = placement.compileOptions(serviceVips);
         CountDownLatch stop = new CountDownLatch(1);
         CountDownLatch stopped = new CountDownLatch(1);
         Thread main = Thread.currentThread();
@@ -296,12 +289,6 @@ final class RunCommand extends CliCommand {
     }
 
     private Optional<TlsConfig> tls() throws BadInput {
-        if (tlsKey == null && tlsCert == null && tlsCa == null) {
-            return Optional.empty();
-        }
-        if (tlsKey == null || tlsCert == null || tlsCa == null) {
-            throw new BadInput("--tls-key, --tls-cert and --tls-ca go together");
-        }
-        return Optional.of(new TlsConfig(tlsKey, tlsCert, tlsCa));
+        return tlsFiles.tls();
     }
 }

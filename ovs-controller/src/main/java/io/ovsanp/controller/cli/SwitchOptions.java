@@ -4,12 +4,12 @@ import io.ovsanp.controller.openflow.OfConnection;
 import io.ovsanp.controller.openflow.SwitchConnector;
 import io.ovsanp.controller.openflow.SwitchTarget;
 import io.ovsanp.controller.openflow.TlsConfig;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code --switch TARGET} and the TLS files for {@code ssl:} targets. */
@@ -21,14 +21,8 @@ final class SwitchOptions {
             description = "unix:PATH (e.g. unix:/run/openvswitch/br-int.mgmt), tcp:HOST:PORT or ssl:HOST:PORT.")
     String target;
 
-    @Option(names = "--tls-key", paramLabel = "PEM", description = "Private key for ssl: targets.")
-    Path tlsKey;
-
-    @Option(names = "--tls-cert", paramLabel = "PEM", description = "Certificate for ssl: targets.")
-    Path tlsCert;
-
-    @Option(names = "--tls-ca", paramLabel = "PEM", description = "CA certificate the switch's must be signed by.")
-    Path tlsCa;
+    @Mixin
+    TlsOptions tlsFiles;
 
     @Option(names = "--timeout", defaultValue = "60s", description = "Per-request timeout (default 60s).")
     String timeout;
@@ -42,13 +36,7 @@ final class SwitchOptions {
     }
 
     Optional<TlsConfig> tls() throws BadInput {
-        if (tlsKey == null && tlsCert == null && tlsCa == null) {
-            return Optional.empty();
-        }
-        if (tlsKey == null || tlsCert == null || tlsCa == null) {
-            throw new BadInput("--tls-key, --tls-cert and --tls-ca go together");
-        }
-        return Optional.of(new TlsConfig(tlsKey, tlsCert, tlsCa));
+        return tlsFiles.tls();
     }
 
     /**

@@ -60,8 +60,7 @@ final class SyncCommand extends CliCommand {
 
     @Override
     int execute() throws SnapshotLoadException, BadInput {
-        NodeCompilation compilation =
-                new NodeCompilation(cluster, node, placement.compileOptions().withServiceVips(serviceVips.value()));
+        NodeCompilation compilation = new NodeCompilation(cluster, node, placement.compileOptions(serviceVips));
         CompileResult desired = compilation.compile();
         report(desired.diagnostics(), false);
         Duration timeout = sw.timeoutDuration();
