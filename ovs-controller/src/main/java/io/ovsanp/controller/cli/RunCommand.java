@@ -177,8 +177,10 @@ final class RunCommand extends CliCommand {
         } catch (KubernetesClientException e) {
             throw new BadInput("Kubernetes API: " + e.getMessage());
         } finally {
-            stopped.countDown();
+            // Log first: once `stopped` is counted down the shutdown hook returns and the JVM may halt
+            // before a later log line is written.
             LOG.info("stopped");
+            stopped.countDown();
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);
             } catch (IllegalStateException shuttingDown) {
