@@ -76,6 +76,7 @@ final class PipelineFlows {
                 c,
                 ctState(CT_REL | CT_TRK, CT_NEW | CT_REL | CT_TRK),
                 List.of(new FlowAction.GotoTable(output)));
+        MegaflowGuard.add(acc, p, generation);
         acc.plain(state, 0, c, Match.ANY, List.of(new FlowAction.GotoTable(admin)));
         acc.plain(admin, 0, c, Match.ANY, List.of(new FlowAction.GotoTable(np)));
         acc.plain(np, 0, c, Match.ANY, List.of(new FlowAction.GotoTable(baseline)));

@@ -29,6 +29,11 @@ public record Cookie(long value) {
         return (int) (value >>> 48);
     }
 
+    /** The category byte (bits 47..40); {@link Category#code} of what the flow is for. */
+    public int categoryCode() {
+        return (int) (value >>> 40) & 0xff;
+    }
+
     public long ruleId() {
         return value & 0xffff_ffffL;
     }
@@ -47,7 +52,9 @@ public record Cookie(long value) {
         PIPELINE(1),
         ADMIN(2),
         NETWORK_POLICY(3),
-        BASELINE(4);
+        BASELINE(4),
+        /** The megaflow guard of the pipeline ({@code MegaflowGuard}): rotated on every change. */
+        MEGAFLOW_GUARD(5);
 
         public final int code;
 

@@ -319,6 +319,70 @@ class CniIntegrationIT {
                 .isTrue();
     }
 
+    /** The datapath's cached flows (megaflows) of pass 2, after the CNI's conntrack recirculation. */
+    private List<String> megaflows() {
+        return ovs.appctl("dpctl/dump-flows")
+                .stdout()
+                .lines()
+                .filter(l -> l.contains("recirc_id(0x") && l.contains("ct_state(+new"))
+                .toList();
+    }
+
+    private static String guard(int variant) {
+        return "ct_mark(0/0x" + Long.toHexString(io.ovsanp.compiler.compile.MegaflowGuard.bit(variant)) + ")";
+    }
+
+    /**
+     * docs/decisions.md, "Megaflow guard": after a policy change OVS must delete (not modify in place)
+     * the cached datapath flows of new connections, because the userspace datapath can modify the wrong
+     * one of two overlapping megaflows and leave an allow cached after a Deny. Every new connection's
+     * megaflow carries the guard's ct_mark bit in its mask; a change moves the guard to the next bit in
+     * the same bundle, so no old megaflow survives the revalidation.
+     */
+    @Test
+    void aPolicyChangeMakesOvsDeleteTheCachedFlowsOfNewConnections() throws Exception {
+        writeCluster("{portNumber: {protocol: TCP, port: 8080}}");
+        Run first = sync("reg6");
+        assertThat(first.exit()).as(first.output()).isZero();
+        assertThat(br.dumpFlows()).as("the guard, variant 0").anyMatch(l -> l.contains("ct_mark=0/0x80000000"));
+        assertThat(connects("client", null, "10.244.1.3", 9090)).isTrue();
+        assertThat(connects("client", null, "10.244.1.3", 8080)).isFalse();
+        List<String> before = megaflows();
+        assertThat(before)
+                .as("new connections' megaflows carry the guard bit")
+                .isNotEmpty()
+                .allMatch(l -> l.contains(guard(0)));
+
+        writeCluster("{portNumber: {protocol: TCP, port: 9090}}");
+        Run change = sync("reg6");
+        assertThat(change.exit()).as(change.output()).isZero();
+        assertThat(br.dumpFlows())
+                .as("the guard moved with the change")
+                .anyMatch(l -> l.contains("ct_mark=0/0x40000000"))
+                .noneMatch(l -> l.contains("ct_mark=0/0x80000000"));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        List<String> left =
+                megaflows().stream().filter(l -> l.contains(guard(0))).toList();
+        while (!left.isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+            left = megaflows().stream().filter(l -> l.contains(guard(0))).toList();
+        }
+        assertThat(left)
+                .as("megaflows cached before the change, still in the datapath")
+                .isEmpty();
+        assertThat(connects("client", null, "10.244.1.3", 9090))
+                .as("now denied")
+                .isFalse();
+        assertThat(connects("client", null, "10.244.1.3", 8080))
+                .as("now allowed")
+                .isTrue();
+        assertThat(megaflows()).isNotEmpty().allMatch(l -> l.contains(guard(1)));
+
+        Run same = sync("reg6");
+        assertThat(same.exit()).as(same.output()).isZero();
+        assertThat(br.dumpFlows()).as("no change, no move").anyMatch(l -> l.contains("ct_mark=0/0x40000000"));
+    }
+
     @Test
     void aPlacementOverlappingTheCnisTablesIsRefusedAndChangesNothing() throws Exception {
         writeCluster("{portNumber: {protocol: TCP, port: 8080}}");

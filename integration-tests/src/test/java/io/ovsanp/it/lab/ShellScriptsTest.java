@@ -14,14 +14,15 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
- * Every shell script of the labs ({@code lab/*.sh}, {@code vagrant/**}{@code /*.sh}) passes {@code
+ * Every shell script of the labs ({@code lab/*.sh}, {@code vagrant/**}{@code /*.sh}) and of {@code
+ * docs/repro/} passes {@code
  * shellcheck} (following sourced files) and is executable when it has a shebang. Without shellcheck
  * the test is skipped, except with {@code CI=true}, where it fails (CI installs shellcheck).
  */
 class ShellScriptsTest {
     static List<Path> scripts() throws IOException {
         List<Path> scripts = new ArrayList<>();
-        for (String dir : List.of("lab", "vagrant")) {
+        for (String dir : List.of("lab", "vagrant", "docs/repro")) {
             Path root = Lab.REPO.resolve(dir);
             if (!Files.isDirectory(root)) {
                 continue;
@@ -65,6 +66,7 @@ class ShellScriptsTest {
                         "lab/attach-pod.sh",
                         "vagrant/cni/ovs-anp-cni",
                         "vagrant/provision/common.sh",
+                        "docs/repro/stale-megaflow.sh",
                         ".ci/run");
         List<String> cmd = new ArrayList<>(List.of("shellcheck", "-x", "--severity=style"));
         scripts.forEach(p -> cmd.add(p.toString()));

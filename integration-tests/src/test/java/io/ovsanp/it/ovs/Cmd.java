@@ -29,8 +29,8 @@ final class Cmd {
     }
 
     /** The outcome of a finished command. */
-    record Result(List<String> command, int exitCode, String stdout, String stderr) {
-        Result {
+    public record Result(List<String> command, int exitCode, String stdout, String stderr) {
+        public Result {
             command = List.copyOf(command);
         }
 

@@ -1,8 +1,10 @@
 package io.ovsanp.controller.cli;
 
 import io.ovsanp.compiler.compile.CompileResult;
+import io.ovsanp.compiler.compile.MegaflowGuard;
 import io.ovsanp.compiler.flow.Flow;
 import io.ovsanp.compiler.flow.FlowDiff;
+import io.ovsanp.compiler.flow.FlowSet;
 import io.ovsanp.compiler.ofctl.OfctlRenderer;
 import io.ovsanp.controller.openflow.OfConnection;
 import io.ovsanp.controller.openflow.wire.DumpedFlow;
@@ -43,7 +45,9 @@ final class DiffCommand extends CliCommand {
         CompileResult desired = new NodeCompilation(cluster, node, placement.compileOptions(serviceVips)).compile();
         try (OfConnection c = sw.connect()) {
             Reconciler r = new Reconciler(c, sw.timeoutDuration());
-            FlowDiff d = FlowDiff.between(r.installed(), desired.flows());
+            FlowSet installed = FlowSet.of(r.installed());
+            // What sync would send: a change also moves the megaflow guard.
+            FlowDiff d = FlowDiff.between(installed, MegaflowGuard.plan(installed, desired.flows()));
             for (DumpedFlow u : r.unreadable()) {
                 out().println("- (unreadable: " + u.opaqueReason() + ") table=" + u.tableId() + ",priority="
                         + u.priority() + ",cookie=" + u.cookie());

@@ -1,5 +1,6 @@
 package io.ovsanp.controller.switches;
 
+import io.ovsanp.compiler.compile.MegaflowGuard;
 import io.ovsanp.compiler.flow.Cookie;
 import io.ovsanp.compiler.flow.Flow;
 import io.ovsanp.compiler.flow.FlowDiff;
@@ -40,7 +41,10 @@ public final class Reconciler {
         this.timeout = timeout;
     }
 
-    /** Converges using the tracked view (dumping first if it is not known yet). */
+    /**
+     * Converges using the tracked view (dumping first if it is not known yet). A change also moves the
+     * pipeline's megaflow guard in the same bundle ({@link MegaflowGuard#plan}).
+     */
     public ReconcileResult converge(FlowSet desired) throws ReconcileException {
         return converge(desired, false);
     }
@@ -68,7 +72,8 @@ public final class Reconciler {
             refresh();
         }
         long dumped = System.nanoTime();
-        FlowDiff diff = FlowDiff.between(installed, desired);
+        FlowSet target = MegaflowGuard.plan(installed, desired);
+        FlowDiff diff = FlowDiff.between(installed, target);
         List<FlowMod> mods = new ArrayList<>(opaque.size() + diff.size());
         for (DumpedFlow d : opaque) {
             mods.add(FlowMod.deleteStrict(0, d));
@@ -85,7 +90,7 @@ public final class Reconciler {
         long diffed = System.nanoTime();
         if (!mods.isEmpty()) {
             await(connection.bundle(mods), "bundle of " + mods.size() + " flow-mods");
-            installed = desired;
+            installed = target;
             opaque = List.of();
         }
         long end = System.nanoTime();
