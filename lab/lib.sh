@@ -31,7 +31,7 @@ require_cmds() {
     command -v "$c" >/dev/null 2>&1 || missing+=("$c")
   done
   if [[ ${#missing[@]} -gt 0 ]]; then
-    die "missing commands: ${missing[*]} (Debian: apt-get install openvswitch-switch iproute2 ethtool netcat-openbsd ruby curl util-linux iputils-ping)"
+    die "missing commands: ${missing[*]} (Debian: apt-get install openvswitch-switch iproute2 ethtool netcat-openbsd ruby curl util-linux iputils-ping iptables)"
   fi
 }
 
