@@ -9,7 +9,10 @@
 # exists; --delete deletes them (absent is fine). With --controller sync the lab's controllers read
 # files, not the API, so every object is also written (atomically, by rename) into the lab's objects/
 # directory (one JSON file per object, named as the API keys it; up.sh put the snapshot's objects
-# there), or removed from it with --delete; the sync controllers notice within 100 ms. Exit 0 when every object was applied.
+# there), or removed from it with --delete; the sync controllers notice within 100 ms. With
+# --service-vips pre-dnat, the lab's kube-proxy (the router's DNAT of the apiserver's ClusterIP)
+# follows the EndpointSlice default/kubernetes: to its endpoints when applied, nowhere when deleted.
+# Exit 0 when every object was applied.
 # shellcheck source-path=SCRIPTDIR
 set -euo pipefail
 # shellcheck source=lib.sh
@@ -22,7 +25,7 @@ while [[ $# -gt 0 ]]; do
   case "$1" in
   --state-dir) state_arg="${2:?--state-dir needs a directory}"; shift 2 ;;
   --delete) delete=1; shift ;;
-  -h | --help) sed -n '2,12p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
+  -h | --help) sed -n '2,15p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
   -*) die "unknown option: $1" ;;
   *) files+=("$1"); shift ;;
   esac
@@ -34,6 +37,7 @@ LAB_STATE="$(resolve_state_dir "$state_arg")"
 controller="$(lab_env LAB_CONTROLLER)"
 api="$(lab_env LAB_API_URL)"
 ctl="$(lab_env LAB_CTL_NETNS)"
+service_vips="$(lab_env LAB_SERVICE_VIPS)"
 work="$(mktemp -d)"
 trap 'rm -rf -- "$work"' EXIT
 
@@ -92,6 +96,15 @@ for f in "${files[@]}"; do
         printf '%s\n' "$json" >"$LAB_STATE/apply.tmp"
         mv -f -- "$LAB_STATE/apply.tmp" "$target"
       fi
+    fi
+    if [[ $service_vips == pre-dnat && $path == */namespaces/default/endpointslices && $name == kubernetes ]]; then
+      endpoints=()
+      if ((!delete)); then
+        printf '%s' "$json" >"$work/slice.json"
+        mapfile -t endpoints < <(slice_endpoints "$work/slice.json")
+      fi
+      kube_proxy_sync "$(lab_env LAB_NET_NETNS)" "${endpoints[@]}"
+      log "kube-proxy: $LAB_APISERVER_VIP:443 -> ${endpoints[*]:-nowhere}"
     fi
   done <"$work/requests"
 done

@@ -31,13 +31,17 @@ require_cmds() {
     command -v "$c" >/dev/null 2>&1 || missing+=("$c")
   done
   if [[ ${#missing[@]} -gt 0 ]]; then
-    die "missing commands: ${missing[*]} (Debian: apt-get install openvswitch-switch iproute2 ethtool netcat-openbsd ruby curl util-linux iputils-ping)"
+    die "missing commands: ${missing[*]} (Debian: apt-get install openvswitch-switch iproute2 ethtool netcat-openbsd ruby curl util-linux iputils-ping iptables)"
   fi
 }
 
-# record KIND ARGS... : append one line to the state's creation log (before the thing is used).
+# record KIND ARGS... : append one line to the state's creation log (before the thing is used), and
+# to the file LAB_RECORD_ALSO too when set (lab/node.sh: what one added node consists of).
 record() {
   printf '%s\n' "$*" >>"$LAB_STATE/created"
+  if [[ -n ${LAB_RECORD_ALSO:-} ]]; then
+    printf '%s\n' "$*" >>"$LAB_RECORD_ALSO"
+  fi
 }
 
 # proc_start PID : the process's start time in clock ticks, or nothing if it is gone.
@@ -90,6 +94,47 @@ stop_proc() {
   done
   log "$what (pid $pid) ignored SIGTERM; sending SIGKILL"
   kill -KILL "$pid" 2>/dev/null || true
+}
+
+# undo_records FILE : undoes the lines of a creation log, newest first: stops the processes (all of
+# them first, so no daemon holds a namespace or a file we delete), then deletes the namespaces, files
+# and directories (only directories inside the state dir). Sets LAB_UNDO_STATEDIR to a "statedir"
+# line's directory; returns 1 when something could not be removed.
+undo_records() {
+  local lines k kind a b c problems=0
+  mapfile -t lines <"$1"
+  export LAB_UNDO_STATEDIR="" # read by lab/down.sh
+  for ((k = ${#lines[@]} - 1; k >= 0; k--)); do
+    read -r kind a b c <<<"${lines[k]}"
+    if [[ $kind == proc ]]; then
+      stop_proc "$a" "$b" "$c"
+    fi
+  done
+  for ((k = ${#lines[@]} - 1; k >= 0; k--)); do
+    read -r kind a _ <<<"${lines[k]}"
+    case "$kind" in
+    proc) ;;
+    netns)
+      if [[ -e /run/netns/$a ]]; then
+        # Deleting a namespace deletes the veth ends inside it (and so their peers).
+        ip netns del "$a" || { log "cannot delete netns $a"; problems=1; }
+      fi
+      ;;
+    file) rm -f -- "$a" ;;
+    dir)
+      # Only directories inside the state dir are ever recorded; refuse anything else.
+      if [[ $a == "$LAB_STATE"/* ]]; then
+        rm -rf -- "$a"
+      else
+        log "refusing to delete $a (outside $LAB_STATE)"
+        problems=1
+      fi
+      ;;
+    statedir) LAB_UNDO_STATEDIR="$a" ;;
+    *) log "ignoring unknown line in $1: ${lines[k]}" ;;
+    esac
+  done
+  return "$problems"
 }
 
 # wait_for SECONDS DESCRIPTION CMD... : poll CMD every 0.1 s until it succeeds; fail after SECONDS.
@@ -206,4 +251,225 @@ object_file() {
 # exit 0 even without it.
 has_run_command() {
   "$LAB_ROOT/bin/ovs-anp" --help 2>/dev/null | grep -qE '^[[:space:]]+run([[:space:]]|$)'
+}
+
+# --- building the topology (lab/up.sh, lab/node.sh) -----------------------------------------------
+
+# The OVS schema every node's ovsdb is created from.
+LAB_OVS_SCHEMA=/usr/share/openvswitch/vswitch.ovsschema
+
+# add_netns NAME : create and record a namespace, loopback up, no ICMP redirects.
+add_netns() {
+  ip netns add "$1"
+  record "netns $1"
+  ip -n "$1" link set lo up
+  ip netns exec "$1" sysctl -qw net.ipv4.conf.all.send_redirects=0 net.ipv4.conf.default.send_redirects=0
+}
+
+# veth NS_A NAME_A NS_B NAME_B : a veth pair between two namespaces, both ends up, TX checksum
+# offload off on both (the userspace datapath does not complete partial checksums).
+veth() {
+  ip -n "$1" link add "$2" type veth peer name "$4" netns "$3"
+  ip -n "$1" link set "$2" up
+  ip -n "$3" link set "$4" up
+  ip netns exec "$1" ethtool -K "$2" tx off >/dev/null
+  ip netns exec "$3" ethtool -K "$4" tx off >/dev/null
+}
+
+# serve NETNS NAME tcp|udp PORT... : start listeners in NETNS (nc -lk for TCP, a UDP echo in ruby),
+# each listed in "$LAB_STATE/listeners" ("NETNS PROTO PORT") for await_listeners.
+serve() {
+  local ns="$1" name="$2" proto="$3" port
+  shift 3
+  for port in "$@"; do
+    if [[ $proto == tcp ]]; then
+      start_bg "$ns" "$LAB_STATE/logs/servers.log" "nc $name:tcp/$port" nc -lk "$port" >/dev/null
+    else
+      start_bg "$ns" "$LAB_STATE/logs/servers.log" "udp-echo $name:udp/$port" ruby -rsocket -e \
+        's = UDPSocket.new; s.bind("0.0.0.0", ARGV[0].to_i); loop { m, a = s.recvfrom(2048); s.send(m, 0, a[3], a[1]) }' \
+        "$port" >/dev/null
+    fi
+    printf '%s %s %s\n' "$ns" "$proto" "$port" >>"$LAB_STATE/listeners"
+  done
+}
+
+# await_listeners NETNS_PREFIX : wait until every listener of "$LAB_STATE/listeners" in a namespace
+# named NETNS_PREFIX* ("" for all) listens.
+await_listeners() {
+  local ns proto port
+  while read -r ns proto port; do
+    [[ $ns == "$1"* ]] || continue
+    wait_for 20 "$proto/$port listening in $ns" listening "$ns" "$proto" "$port"
+  done <"$LAB_STATE/listeners"
+}
+
+# node_name I : the lab's name of node I (cp-1 is 0, worker-k is k).
+node_name() { if (($1 == 0)); then printf 'cp-1'; else printf 'worker-%d' "$1"; fi; }
+
+# pod_role J : "name namespace" of the j-th pod of a node (the roles of examples/).
+pod_role() {
+  case "$1" in
+  0) printf 'web shop' ;;
+  1) printf 'reporter analytics' ;;
+  2) printf 'db shop' ;;
+  3) printf 'operator analytics' ;;
+  *) if (($1 % 2 == 0)); then printf 'app%d shop' "$1"; else printf 'app%d analytics' "$1"; fi ;;
+  esac
+}
+
+# create_node TAG I NODE PODS PIPELINE : node I of the lab TAG, named NODE, at 172.18.0.(10+I): its
+# namespace with its own ovsdb-server and ovs-vswitchd (run dir "$LAB_STATE/nodes/NODE"), br-int
+# (userspace datapath, fail_mode=secure) with the node address on its internal port and the uplink
+# "up0" (ofport 1) into TAG-net's br0 (port "nI"), the management veth "mgmt0" to TAG-ctl ("mI"),
+# the node's servers, PODS pods at 10.244.I.(10+j) (ofport 10+j) and, with PIPELINE cni, the
+# minimal CNI's flows. Appends the node and its pods to hosts.tsv; records everything it creates.
+create_node() {
+  local tag="$1" i="$2" node="$3" pods="$4" pipeline="$5"
+  local ns="$tag-$node" net="$tag-net" ctl="$tag-ctl" rd="$LAB_STATE/nodes/$3" node_ip="172.18.0.$((10 + $2))"
+  local logf="$LAB_STATE/logs/ovs-$node.log" j role pod_ns pod pns pod_ip
+  log "creating node $node ($node_ip)"
+  add_netns "$ns"
+  mkdir "$rd"
+  record "dir $rd"
+  ovsdb-tool create "$rd/conf.db" "$LAB_OVS_SCHEMA"
+  OVS_RUNDIR="$rd" OVS_LOGDIR="$rd" OVS_DBDIR="$rd" ip netns exec "$ns" ovsdb-server "$rd/conf.db" \
+    --remote="punix:$rd/db.sock" --pidfile="$rd/ovsdb-server.pid" --detach --log-file="$rd/ovsdb-server.log" 2>>"$logf"
+  record_proc "$(cat "$rd/ovsdb-server.pid")" "ovsdb-server $node"
+  vsctl "$rd" --no-wait init
+  OVS_RUNDIR="$rd" OVS_LOGDIR="$rd" OVS_DBDIR="$rd" ip netns exec "$ns" ovs-vswitchd "unix:$rd/db.sock" \
+    --pidfile="$rd/ovs-vswitchd.pid" --detach --log-file="$rd/ovs-vswitchd.log" 2>>"$logf"
+  record_proc "$(cat "$rd/ovs-vswitchd.pid")" "ovs-vswitchd $node"
+  vsctl "$rd" add-br br-int -- set bridge br-int datapath_type=netdev fail_mode=secure \
+    protocols=OpenFlow10,OpenFlow13,OpenFlow14 other_config:disable-in-band=true \
+    "other_config:datapath-id=$(printf '%016x' $((0xa50000 + i)))"
+  wait_for 10 "$rd/br-int.mgmt" test -S "$rd/br-int.mgmt"
+  # The node's address lives on br-int's internal port, so pods reach the node through br-int.
+  ip -n "$ns" link set br-int up
+  ip -n "$ns" addr add "$node_ip/24" dev br-int
+  ip -n "$ns" route add default via 172.18.0.1
+  veth "$ns" up0 "$net" "n$i"
+  ip -n "$net" link set "n$i" master br0
+  vsctl "$rd" add-port br-int up0 -- set interface up0 ofport_request=1
+  # Management link to the control namespace: source address = node address (central mode maps a
+  # connection to its Node by source IP), point to point, not bridged, not forwarded.
+  veth "$ns" mgmt0 "$ctl" "m$i"
+  ip -n "$ctl" addr add 192.168.254.1/32 dev "m$i"
+  ip -n "$ctl" route add "$node_ip/32" dev "m$i"
+  ip -n "$ns" route add 192.168.254.1/32 dev mgmt0 src "$node_ip"
+  serve "$ns" "$node" tcp 22 8080 10250 30080
+  ((i == 0)) && serve "$ns" "$node" tcp 6443
+  printf '%s\tnode\t%s\t%s\t%s\t-\t-\t-\n' "$node" "$ns" "$node_ip" "$node" >>"$LAB_STATE/hosts.tsv"
+  for ((j = 0; j < pods; j++)); do
+    read -r role pod_ns <<<"$(pod_role "$j")"
+    pod="$role-$node"
+    pns="$tag-$pod"
+    pod_ip="10.244.$i.$((10 + j))"
+    add_netns "$pns"
+    # The same attach script as the Vagrant lab's CNI plugin (vagrant/cni/ovs-anp-cni).
+    ip netns exec "$ns" env OVS_VSCTL="ovs-vsctl --db=unix:$rd/db.sock --timeout=30" \
+      "$LAB_ROOT/lab/attach-pod.sh" add --netns "$pns" --ifname eth0 --host-if "p$j" --address "$pod_ip/16" \
+      --gateway 10.244.255.254 --bridge br-int --tx-offload off --ofport $((10 + j)) >/dev/null
+    serve "$pns" "$pod" tcp 8080
+    printf '%s\tpod\t%s\t%s\t%s\t%d\t%s\t%s\n' "$pod" "$pns" "$pod_ip" "$node" $((10 + j)) "$pod_ns" "$role" \
+      >>"$LAB_STATE/hosts.tsv"
+  done
+  if [[ $pipeline == cni ]]; then
+    # The minimal CNI's flows, the same text as the Vagrant lab's (lab/cni-flows.sh): the uplink and
+    # br-int's own port (the node address) enter without identity, each pod port with its address.
+    {
+      "$LAB_ROOT/lab/cni-flows.sh" base --via 1 --via LOCAL
+      for ((j = 0; j < pods; j++)); do
+        "$LAB_ROOT/lab/cni-flows.sh" guard --ofport $((10 + j)) --ip "10.244.$i.$((10 + j))"
+      done
+    } | ofctl "$rd" add-flows -
+  fi
+}
+
+# node_yaml NODE IP [control-plane] : the Node object of a lab node, as an item of a "kind: List".
+node_yaml() {
+  printf -- '- apiVersion: v1\n  kind: Node\n  metadata:\n    name: %s\n    labels:\n' "$1"
+  printf '      kubernetes.io/hostname: %s\n' "$1"
+  [[ ${3:-} == control-plane ]] && printf '      node-role.kubernetes.io/control-plane: ""\n'
+  printf '  status:\n    addresses:\n    - {type: InternalIP, address: %s}\n' "$2"
+  printf '    - {type: Hostname, address: %s}\n' "$1"
+}
+
+# pods_yaml NODE : the Pod objects of hosts.tsv (NODE's pods; all with ""), as List items.
+pods_yaml() {
+  local name kind ip node pod_ns app
+  tail -n +2 "$LAB_STATE/hosts.tsv" | while IFS=$'\t' read -r name kind _ ip node _ pod_ns app; do
+    [[ $kind == pod && (-z $1 || $node == "$1") ]] || continue
+    printf -- '- apiVersion: v1\n  kind: Pod\n  metadata:\n    name: %s\n    namespace: %s\n' "$name" "$pod_ns"
+    printf '    labels: {app: %s}\n  spec:\n    nodeName: %s\n' "$app" "$node"
+    printf '    containers:\n    - {name: %s, image: busybox, ports: [{name: http, containerPort: 8080}]}\n' "$app"
+    printf '  status:\n    phase: Running\n    podIP: %s\n    podIPs:\n    - {ip: %s}\n' "$ip" "$ip"
+  done
+}
+
+# start_node_controller NODE CONTROLLER [FLAGS...] : with CONTROLLER sync, starts (and records) the
+# node's "ovs-anp sync" with FLAGS (placement, --service-vips); with central, points the node's
+# br-int at the central controller on 192.168.254.1:6653.
+start_node_controller() {
+  local node="$1" controller="$2" rd="$LAB_STATE/nodes/$1"
+  shift 2
+  if [[ $controller == sync ]]; then
+    start_bg - "$LAB_STATE/logs/sync-$node.log" "ovs-anp sync $node" "$LAB_ROOT/bin/ovs-anp" sync \
+      --cluster "$LAB_STATE/objects" --node "$node" \
+      --switch "unix:$rd/br-int.mgmt" --poll-interval 100ms "$@" >/dev/null
+  else
+    vsctl "$rd" set-controller br-int tcp:192.168.254.1:6653
+  fi
+}
+
+# --- the lab's kube-proxy (--service-vips pre-dnat) -------------------------------------------------
+# The router namespace DNATs the apiserver's ClusterIP 10.96.0.1:443 to the endpoints of the
+# EndpointSlice default/kubernetes, after br-int, as kube-proxy does in a node's host stack: br-int
+# (and so ovs-anp) sees the ClusterIP, the case of --service-vips pre-dnat.
+LAB_APISERVER_VIP=10.96.0.1
+LAB_KUBE_PROXY_CHAIN=LAB-KUBERNETES
+
+# kube_proxy_init NET_NETNS : the chain, jumped to for TCP to the ClusterIP's port 443. Bridged
+# frames stay out of iptables in NET_NETNS (br_netfilter, when some other user of the machine loaded
+# it): with it, a connection DNATed back to the bridge port it came from (a pod dialling the ClusterIP
+# whose endpoint is its own node) is bridged out of its ingress port, which a bridge never does.
+kube_proxy_init() {
+  if ip netns exec "$1" test -e /proc/sys/net/bridge/bridge-nf-call-iptables; then
+    ip netns exec "$1" sysctl -qw net.bridge.bridge-nf-call-iptables=0
+  fi
+  ip netns exec "$1" iptables -w -t nat -N "$LAB_KUBE_PROXY_CHAIN"
+  ip netns exec "$1" iptables -w -t nat -A PREROUTING -d "$LAB_APISERVER_VIP/32" -p tcp --dport 443 \
+    -j "$LAB_KUBE_PROXY_CHAIN"
+}
+
+# kube_proxy_sync NET_NETNS [IP:PORT...] : the ClusterIP leads to these endpoints (one chosen at
+# random per connection); none leaves it unreachable. One iptables-restore: never half a chain.
+kube_proxy_sync() {
+  local netns="$1" n k=0 rules
+  shift
+  n=$#
+  rules="*nat"$'\n'":$LAB_KUBE_PROXY_CHAIN - [0:0]"$'\n'
+  for ep in "$@"; do
+    if ((k < n - 1)); then
+      rules+="-A $LAB_KUBE_PROXY_CHAIN -m statistic --mode random --probability $(awk -v r=$((n - k)) 'BEGIN { printf "%.6f", 1 / r }') -p tcp -j DNAT --to-destination $ep"$'\n'
+    else
+      rules+="-A $LAB_KUBE_PROXY_CHAIN -p tcp -j DNAT --to-destination $ep"$'\n'
+    fi
+    k=$((k + 1))
+  done
+  rules+="COMMIT"$'\n'
+  printf '%s' "$rules" | ip netns exec "$netns" iptables-restore -w --noflush
+}
+
+# slice_endpoints JSONFILE : the "IP:PORT" endpoints of an EndpointSlice (ready addresses on its port
+# named https, TCP), one a line, as kube-proxy reads them for the Service port "https".
+slice_endpoints() {
+  ruby -rjson -e '
+    s = JSON.parse(File.read(ARGV[0]))
+    port = (s["ports"] || []).find { |p| p["name"] == "https" && (p["protocol"] || "TCP") == "TCP" }
+    exit 0 unless port
+    (s["endpoints"] || []).each do |e|
+      next if e.dig("conditions", "ready") == false
+      (e["addresses"] || []).each { |a| puts "#{a}:#{port["port"]}" }
+    end
+  ' "$1"
 }

@@ -2,7 +2,7 @@
 # Brings up the one-machine lab: a cluster of network namespaces with one Open vSwitch per node.
 #
 #   lab/up.sh [--nodes 3] [--pods-per-node 4] [--controller central|sync] [--pipeline standalone|cni]
-#             [--state-dir DIR]
+#             [--service-vips none|pre-dnat] [--state-dir DIR]
 #
 # Topology (all inside network namespaces named "<tag>-...", nothing in the caller's namespace):
 #   <tag>-net         the underlay and router: Linux bridge br0 (172.18.0.1/24 for the nodes,
@@ -27,6 +27,11 @@
 # without identity, the rest dropped; table 10 the CNI's conntrack zone 7 -> table 20; table 40
 # NORMAL), and the controllers run with the placement flags of "lab/cni-flows.sh placement" (stage
 # at tables 20..26, exit goto:40, --conntrack cni --ct-zone 7 --source-identity reg6).
+# --service-vips pre-dnat: the router namespace plays kube-proxy for the apiserver's Service, DNAT of
+# its ClusterIP 10.96.0.1:443 to the endpoints of the EndpointSlice default/kubernetes (lab/apply.sh
+# follows that slice), after br-int, so br-int sees the ClusterIP; the controllers run with
+# --service-vips pre-dnat; hosts.tsv lists the ClusterIP as host "kubernetes". With none (the
+# default) the ClusterIP leads nowhere.
 # Servers (so tests can probe): pods TCP 8080; nodes TCP 22, 8080, 10250, 30080 (cp-1 also 6443);
 # intranet TCP 22, 443, 8080; internet TCP 22, 80, 443; dns UDP 53 (echo) and TCP 53; external
 # apiserver TCP 443.
@@ -49,6 +54,7 @@ nodes=3
 pods_per_node=4
 controller=central
 pipeline=standalone
+service_vips=none
 state_arg=""
 while [[ $# -gt 0 ]]; do
   case "$1" in
@@ -56,6 +62,7 @@ while [[ $# -gt 0 ]]; do
   --pods-per-node) pods_per_node="${2:?--pods-per-node needs a number}"; shift 2 ;;
   --controller) controller="${2:?--controller needs central or sync}"; shift 2 ;;
   --pipeline) pipeline="${2:?--pipeline needs standalone or cni}"; shift 2 ;;
+  --service-vips) service_vips="${2:?--service-vips needs none or pre-dnat}"; shift 2 ;;
   --state-dir) state_arg="${2:?--state-dir needs a directory}"; shift 2 ;;
   -h | --help) usage ;;
   *) log "unknown argument: $1"; usage ;;
@@ -71,17 +78,21 @@ fi
   die "--controller must be central or sync, not $controller"
 [[ $pipeline == standalone || $pipeline == cni ]] ||
   die "--pipeline must be standalone or cni, not $pipeline"
+[[ $service_vips == none || $service_vips == pre-dnat ]] ||
+  die "--service-vips must be none or pre-dnat, not $service_vips"
 # The controllers' placement flags: none for the standalone pipeline (tables 0..7, exit NORMAL).
 placement=()
 if [[ $pipeline == cni ]]; then
   read -r -a placement <<<"$("$LAB_ROOT/lab/cni-flows.sh" placement)"
 fi
+# Every controller's flags: the placement and where br-int sits relative to Service DNAT.
+controller_flags=("${placement[@]}" --service-vips "$service_vips")
 
 require_root
 require_cmds ip ovs-vsctl ovs-ofctl ovs-appctl ovsdb-tool ovsdb-server ovs-vswitchd ethtool nc ruby \
   curl setsid ss awk java
-schema=/usr/share/openvswitch/vswitch.ovsschema
-[[ -r $schema ]] || die "OVS schema $schema missing (apt-get install openvswitch-common)"
+[[ $service_vips == none ]] || require_cmds iptables iptables-restore
+[[ -r $LAB_OVS_SCHEMA ]] || die "OVS schema $LAB_OVS_SCHEMA missing (apt-get install openvswitch-common)"
 
 LAB_STATE="$(resolve_state_dir "$state_arg")"
 export LAB_STATE
@@ -139,39 +150,6 @@ for f in cluster.yaml lab.env hosts.tsv apply.tmp; do
 done
 logs="$LAB_STATE/logs"
 
-# add_netns NAME : create and record a namespace, loopback up, no ICMP redirects.
-add_netns() {
-  ip netns add "$1"
-  record "netns $1"
-  ip -n "$1" link set lo up
-  ip netns exec "$1" sysctl -qw net.ipv4.conf.all.send_redirects=0 net.ipv4.conf.default.send_redirects=0
-}
-
-# veth NS_A NAME_A NS_B NAME_B : a veth pair between two namespaces, both ends up, TX checksum
-# offload off on both (the userspace datapath does not complete partial checksums).
-veth() {
-  ip -n "$1" link add "$2" type veth peer name "$4" netns "$3"
-  ip -n "$1" link set "$2" up
-  ip -n "$3" link set "$4" up
-  ip netns exec "$1" ethtool -K "$2" tx off >/dev/null
-  ip netns exec "$3" ethtool -K "$4" tx off >/dev/null
-}
-
-# serve NETNS NAME tcp|udp PORT... : start listeners in NETNS (nc -lk for TCP, a UDP echo in ruby).
-serve() {
-  local ns="$1" name="$2" proto="$3" port
-  shift 3
-  for port in "$@"; do
-    if [[ $proto == tcp ]]; then
-      start_bg "$ns" "$logs/servers.log" "nc $name:tcp/$port" nc -lk "$port" >/dev/null
-    else
-      start_bg "$ns" "$logs/servers.log" "udp-echo $name:udp/$port" ruby -rsocket -e \
-        's = UDPSocket.new; s.bind("0.0.0.0", ARGV[0].to_i); loop { m, a = s.recvfrom(2048); s.send(m, 0, a[3], a[1]) }' \
-        "$port" >/dev/null
-    fi
-    printf '%s %s %s\n' "$ns" "$proto" "$port" >>"$LAB_STATE/listeners"
-  done
-}
 record "file $LAB_STATE/listeners"
 : >"$LAB_STATE/listeners"
 
@@ -185,6 +163,11 @@ ip -n "$net" link set br0 up
 ip netns exec "$net" sysctl -qw net.ipv4.conf.br0.send_redirects=0
 ip -n "$net" addr add 172.18.0.1/24 dev br0
 ip -n "$net" addr add 10.244.255.254/16 dev br0
+if [[ $service_vips == pre-dnat ]]; then
+  # The snapshot's EndpointSlice default/kubernetes: the apiserver on cp-1.
+  kube_proxy_init "$net"
+  kube_proxy_sync "$net" 172.18.0.10:6443
+fi
 
 # External hosts: name, address, router address, prefix length.
 externals=(
@@ -211,85 +194,18 @@ for e in "${externals[@]}"; do
   esac
   printf '%s\texternal\t%s\t%s\t-\t-\t-\t-\n' "$name" "$ns" "$ip" >>"$LAB_STATE/hosts.tsv"
 done
+if [[ $service_vips == pre-dnat ]]; then
+  # Not a namespace: an address to send probes to (lab/exec.sh cannot enter it).
+  printf 'kubernetes\tservice\t-\t%s\t-\t-\tdefault\t-\n' "$LAB_APISERVER_VIP" >>"$LAB_STATE/hosts.tsv"
+fi
 
 # --- control namespace ----------------------------------------------------------------------------
 ctl="$tag-ctl"
 add_netns "$ctl"
 
 # --- nodes and pods -------------------------------------------------------------------------------
-node_name() { if (($1 == 0)); then printf 'cp-1'; else printf 'worker-%d' "$1"; fi; }
-# pod_role J : "name namespace" of the j-th pod of a node (the roles of examples/).
-pod_role() {
-  case "$1" in
-  0) printf 'web shop' ;;
-  1) printf 'reporter analytics' ;;
-  2) printf 'db shop' ;;
-  3) printf 'operator analytics' ;;
-  *) if (($1 % 2 == 0)); then printf 'app%d shop' "$1"; else printf 'app%d analytics' "$1"; fi ;;
-  esac
-}
-
 for ((i = 0; i < nodes; i++)); do
-  node="$(node_name "$i")"
-  ns="$tag-$node"
-  rd="$LAB_STATE/nodes/$node"
-  node_ip="172.18.0.$((10 + i))"
-  log "creating node $node ($node_ip)"
-  add_netns "$ns"
-  mkdir "$rd"
-  record "dir $rd"
-  ovsdb-tool create "$rd/conf.db" "$schema"
-  OVS_RUNDIR="$rd" OVS_LOGDIR="$rd" OVS_DBDIR="$rd" ip netns exec "$ns" ovsdb-server "$rd/conf.db" \
-    --remote="punix:$rd/db.sock" --pidfile="$rd/ovsdb-server.pid" --detach --log-file="$rd/ovsdb-server.log" 2>>"$logs/ovs-$node.log"
-  record_proc "$(cat "$rd/ovsdb-server.pid")" "ovsdb-server $node"
-  vsctl "$rd" --no-wait init
-  OVS_RUNDIR="$rd" OVS_LOGDIR="$rd" OVS_DBDIR="$rd" ip netns exec "$ns" ovs-vswitchd "unix:$rd/db.sock" \
-    --pidfile="$rd/ovs-vswitchd.pid" --detach --log-file="$rd/ovs-vswitchd.log" 2>>"$logs/ovs-$node.log"
-  record_proc "$(cat "$rd/ovs-vswitchd.pid")" "ovs-vswitchd $node"
-  vsctl "$rd" add-br br-int -- set bridge br-int datapath_type=netdev fail_mode=secure \
-    protocols=OpenFlow10,OpenFlow13,OpenFlow14 other_config:disable-in-band=true \
-    "other_config:datapath-id=$(printf '%016x' $((0xa50000 + i)))"
-  wait_for 10 "$rd/br-int.mgmt" test -S "$rd/br-int.mgmt"
-  # The node's address lives on br-int's internal port, so pods reach the node through br-int.
-  ip -n "$ns" link set br-int up
-  ip -n "$ns" addr add "$node_ip/24" dev br-int
-  ip -n "$ns" route add default via 172.18.0.1
-  veth "$ns" up0 "$net" "n$i"
-  ip -n "$net" link set "n$i" master br0
-  vsctl "$rd" add-port br-int up0 -- set interface up0 ofport_request=1
-  # Management link to the control namespace: source address = node address (central mode maps a
-  # connection to its Node by source IP), point to point, not bridged, not forwarded.
-  veth "$ns" mgmt0 "$ctl" "m$i"
-  ip -n "$ctl" addr add 192.168.254.1/32 dev "m$i"
-  ip -n "$ctl" route add "$node_ip/32" dev "m$i"
-  ip -n "$ns" route add 192.168.254.1/32 dev mgmt0 src "$node_ip"
-  serve "$ns" "$node" tcp 22 8080 10250 30080
-  ((i == 0)) && serve "$ns" "$node" tcp 6443
-  printf '%s\tnode\t%s\t%s\t%s\t-\t-\t-\n' "$node" "$ns" "$node_ip" "$node" >>"$LAB_STATE/hosts.tsv"
-  for ((j = 0; j < pods_per_node; j++)); do
-    read -r role pod_ns <<<"$(pod_role "$j")"
-    pod="$role-$node"
-    pns="$tag-$pod"
-    pod_ip="10.244.$i.$((10 + j))"
-    add_netns "$pns"
-    # The same attach script as the Vagrant lab's CNI plugin (vagrant/cni/ovs-anp-cni).
-    ip netns exec "$ns" env OVS_VSCTL="ovs-vsctl --db=unix:$rd/db.sock --timeout=30" \
-      "$LAB_ROOT/lab/attach-pod.sh" add --netns "$pns" --ifname eth0 --host-if "p$j" --address "$pod_ip/16" \
-      --gateway 10.244.255.254 --bridge br-int --tx-offload off --ofport $((10 + j)) >/dev/null
-    serve "$pns" "$pod" tcp 8080
-    printf '%s\tpod\t%s\t%s\t%s\t%d\t%s\t%s\n' "$pod" "$pns" "$pod_ip" "$node" $((10 + j)) "$pod_ns" "$role" \
-      >>"$LAB_STATE/hosts.tsv"
-  done
-  if [[ $pipeline == cni ]]; then
-    # The minimal CNI's flows, the same text as the Vagrant lab's (lab/cni-flows.sh): the uplink and
-    # br-int's own port (the node address) enter without identity, each pod port with its address.
-    {
-      "$LAB_ROOT/lab/cni-flows.sh" base --via 1 --via LOCAL
-      for ((j = 0; j < pods_per_node; j++)); do
-        "$LAB_ROOT/lab/cni-flows.sh" guard --ofport $((10 + j)) --ip "10.244.$i.$((10 + j))"
-      done
-    } | ofctl "$rd" add-flows -
-  fi
+  create_node "$tag" "$i" "$(node_name "$i")" "$pods_per_node" "$pipeline"
 done
 
 # --- the cluster snapshot -------------------------------------------------------------------------
@@ -305,20 +221,13 @@ items:
 - {apiVersion: v1, kind: Namespace, metadata: {name: analytics, labels: {team: analytics}}}
 EOF
   for ((i = 0; i < nodes; i++)); do
-    node="$(node_name "$i")"
-    printf -- '- apiVersion: v1\n  kind: Node\n  metadata:\n    name: %s\n    labels:\n' "$node"
-    printf '      kubernetes.io/hostname: %s\n' "$node"
-    ((i == 0)) && printf '      node-role.kubernetes.io/control-plane: ""\n'
-    printf '  status:\n    addresses:\n    - {type: InternalIP, address: 172.18.0.%d}\n' $((10 + i))
-    printf '    - {type: Hostname, address: %s}\n' "$node"
+    if ((i == 0)); then
+      node_yaml "$(node_name "$i")" "172.18.0.$((10 + i))" control-plane
+    else
+      node_yaml "$(node_name "$i")" "172.18.0.$((10 + i))"
+    fi
   done
-  tail -n +2 "$LAB_STATE/hosts.tsv" | while IFS=$'\t' read -r name kind _ ip node _ pod_ns app; do
-    [[ $kind == pod ]] || continue
-    printf -- '- apiVersion: v1\n  kind: Pod\n  metadata:\n    name: %s\n    namespace: %s\n' "$name" "$pod_ns"
-    printf '    labels: {app: %s}\n  spec:\n    nodeName: %s\n' "$app" "$node"
-    printf '    containers:\n    - {name: %s, image: busybox, ports: [{name: http, containerPort: 8080}]}\n' "$app"
-    printf '  status:\n    phase: Running\n    podIP: %s\n    podIPs:\n    - {ip: %s}\n' "$ip" "$ip"
-  done
+  pods_yaml ""
   cat <<'EOF'
 - apiVersion: v1
   kind: Service
@@ -360,6 +269,7 @@ api_url="$(grep -o 'http://127.0.0.1:[0-9]*' "$api_log" | head -n 1)"
   printf 'LAB_CONTROLLER=%s\n' "$controller"
   printf 'LAB_PIPELINE=%s\n' "$pipeline"
   printf 'LAB_PLACEMENT=%s\n' "${placement[*]}"
+  printf 'LAB_SERVICE_VIPS=%s\n' "$service_vips"
   printf 'LAB_NODES=%s\n' "$nodes"
   printf 'LAB_PODS_PER_NODE=%s\n' "$pods_per_node"
   printf 'LAB_API_URL=%s\n' "$api_url"
@@ -367,28 +277,17 @@ api_url="$(grep -o 'http://127.0.0.1:[0-9]*' "$api_log" | head -n 1)"
   printf 'LAB_NET_NETNS=%s\n' "$net"
 } >"$LAB_STATE/lab.env"
 
-for ((i = 0; i < nodes; i++)); do
-  node="$(node_name "$i")"
-  rd="$LAB_STATE/nodes/$node"
-  if [[ $controller == sync ]]; then
-    start_bg - "$logs/sync-$node.log" "ovs-anp sync $node" "$LAB_ROOT/bin/ovs-anp" sync \
-      --cluster "$LAB_STATE/objects" --node "$node" \
-      --switch "unix:$rd/br-int.mgmt" --poll-interval 100ms "${placement[@]}" >/dev/null
-  fi
-done
 if [[ $controller == central ]]; then
   log "starting the central controller on 192.168.254.1:6653"
   start_bg "$ctl" "$logs/controller.log" "ovs-anp run" "$LAB_ROOT/bin/ovs-anp" run \
-    --listen ptcp:6653 --server "$api_url" "${placement[@]}" >/dev/null
-  for ((i = 0; i < nodes; i++)); do
-    vsctl "$LAB_STATE/nodes/$(node_name "$i")" set-controller br-int tcp:192.168.254.1:6653
-  done
+    --listen ptcp:6653 --server "$api_url" "${controller_flags[@]}" >/dev/null
 fi
+for ((i = 0; i < nodes; i++)); do
+  start_node_controller "$(node_name "$i")" "$controller" "${controller_flags[@]}"
+done
 
 # --- ready when every listener listens and every br-int holds the pipeline -------------------------
-while read -r ns proto port; do
-  wait_for 20 "$proto/$port listening in $ns" listening "$ns" "$proto" "$port"
-done <"$LAB_STATE/listeners"
+await_listeners ""
 for ((i = 0; i < nodes; i++)); do
   node="$(node_name "$i")"
   # ovs-anp's own flows (its owner tag in the cookie): in CNI mode the CNI's are there already.

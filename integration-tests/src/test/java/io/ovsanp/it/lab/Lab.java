@@ -59,6 +59,16 @@ final class Lab implements AutoCloseable {
      * {@code cni}: the minimal CNI's flows on every br-int and the controllers placed into them).
      */
     static Lab up(String controller, String pipeline, int nodes, int podsPerNode) {
+        return up(controller, pipeline, "none", nodes, podsPerNode);
+    }
+
+    /**
+     * As {@link #up(String, String, int, int)} with {@code lab/up.sh --service-vips serviceVips}
+     * ({@code none}, or {@code pre-dnat}: the router DNATs the apiserver's ClusterIP, host {@code
+     * kubernetes}, to the endpoints of {@code default/kubernetes} after br-int, and the controllers map
+     * it).
+     */
+    static Lab up(String controller, String pipeline, String serviceVips, int nodes, int podsPerNode) {
         String name = controller + (pipeline.equals("standalone") ? "" : "-" + pipeline);
         Path state = Path.of("target", "lab-" + name).toAbsolutePath();
         if (state.toString().length() > MAX_STATE_DIR) {
@@ -78,6 +88,8 @@ final class Lab implements AutoCloseable {
                 controller,
                 "--pipeline",
                 pipeline,
+                "--service-vips",
+                serviceVips,
                 "--state-dir",
                 state.toString());
         System.out.println("[lab] up.sh in " + up.millis() + " ms:\n" + up.output());
@@ -97,6 +109,8 @@ final class Lab implements AutoCloseable {
     }
 
     private void load() {
+        env.clear();
+        hosts.clear();
         try {
             for (String line : Files.readAllLines(state.resolve("lab.env"))) {
                 int eq = line.indexOf('=');
@@ -332,6 +346,104 @@ final class Lab implements AutoCloseable {
         List<String> cmd = new ArrayList<>(List.of(REPO.resolve("lab/" + name).toString()));
         cmd.addAll(List.of(args));
         return run(Duration.ofMinutes(2), cmd.toArray(String[]::new));
+    }
+
+    /**
+     * Runs {@code lab/node.sh add}: a node {@code name} with {@code pods} pods joins the lab (its Node
+     * and Pods in the API, its controller running); its hosts are known afterwards.
+     */
+    void addNode(String name, int pods) {
+        Run r = run(
+                Duration.ofMinutes(3),
+                REPO.resolve("lab/node.sh").toString(),
+                "add",
+                "--state-dir",
+                state.toString(),
+                "--pods",
+                Integer.toString(pods),
+                name);
+        System.out.println("[lab] node.sh add " + name + " in " + r.millis() + " ms:\n" + r.output());
+        load();
+        if (!r.ok()) {
+            throw new IllegalStateException("lab/node.sh add " + name + " failed:\n" + r.output());
+        }
+    }
+
+    /** Runs {@code lab/node.sh remove}: the node leaves (API first, then its processes and namespaces). */
+    void removeNode(String name) {
+        Run r = script("node.sh", "remove", "--state-dir", state.toString(), name);
+        System.out.println("[lab] node.sh remove " + name + " in " + r.millis() + " ms:\n" + r.output());
+        load();
+        if (!r.ok()) {
+            throw new IllegalStateException("lab/node.sh remove " + name + " failed:\n" + r.output());
+        }
+    }
+
+    /** The lines of the lab's creation log ({@code created}, what lab/down.sh undoes). */
+    List<String> created() {
+        try {
+            return Files.readAllLines(state.resolve("created"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** What lab/node.sh recorded for a node it added ({@code added/NAME}); empty once it is removed. */
+    List<String> addedRecords(String node) {
+        Path f = state.resolve("added").resolve(node);
+        try {
+            return Files.exists(f) ? Files.readAllLines(f) : List.of();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Whether process {@code pid} runs and started at {@code start} (field 22 of its stat). */
+    static boolean alive(String pid, String start) {
+        try {
+            String stat = Files.readString(Path.of("/proc", pid, "stat"));
+            String[] f = stat.substring(stat.lastIndexOf(") ") + 2).split(" ");
+            return f[19].equals(start) && !f[0].equals("Z");
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** The network namespaces that exist ({@code ip netns list}). */
+    static List<String> netnsList() {
+        return run(Duration.ofSeconds(30), "ip", "netns", "list")
+                .output()
+                .lines()
+                .map(l -> l.split(" ", 2)[0])
+                .toList();
+    }
+
+    /**
+     * The packets the lab's kube-proxy (the router's DNAT of the apiserver's ClusterIP, {@code
+     * --service-vips pre-dnat}) sent to {@code endpoint} ({@code IP:PORT}) since that endpoint was set;
+     * -1 when no rule leads there.
+     */
+    long kubeProxyPackets(String endpoint) {
+        Run r = run(
+                Duration.ofSeconds(30),
+                "ip",
+                "netns",
+                "exec",
+                env("LAB_NET_NETNS"),
+                "iptables",
+                "-w",
+                "-t",
+                "nat",
+                "-L",
+                "LAB-KUBERNETES",
+                "-n",
+                "-v",
+                "-x");
+        return r.output()
+                .lines()
+                .filter(l -> l.contains("DNAT") && l.strip().endsWith("to:" + endpoint))
+                .mapToLong(l -> Long.parseLong(l.strip().split("\\s+")[0]))
+                .reduce(-1, (a, b) -> Math.max(a, 0) + b);
     }
 
     /** Runs {@code lab/down.sh}; throws when it reports that something could not be removed. */

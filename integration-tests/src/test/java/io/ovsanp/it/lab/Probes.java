@@ -89,9 +89,12 @@ final class Probes {
      * and an {@code ofproto/trace} of every mismatching packet.
      */
     void check(String when, Duration patience) {
-        long deadline = System.nanoTime() + patience.toNanos();
+        long start = System.nanoTime();
+        long deadline = start + patience.toNanos();
         List<String> mismatches;
+        int rounds = 0;
         while (true) {
+            rounds++;
             List<CompletableFuture<String>> results = new ArrayList<>();
             for (Expectation e : expected) {
                 results.add(CompletableFuture.supplyAsync(() -> mismatch(e), POOL));
@@ -104,6 +107,10 @@ final class Probes {
                 break;
             }
             Lab.sleep(200);
+        }
+        if (rounds > 1) {
+            System.out.println("[lab] " + when + ", from " + from.name() + ": " + rounds + " rounds, "
+                    + (System.nanoTime() - start) / 1_000_000 + " ms" + (mismatches.isEmpty() ? "" : " (gave up)"));
         }
         if (!mismatches.isEmpty()) {
             StringBuilder msg = new StringBuilder(when + ": from " + from.name() + " (" + sourceIp() + " on "
