@@ -69,17 +69,16 @@ public final class Compiler {
         this.previous = previous;
         this.options = opts;
         this.pipeline = opts.pipeline();
-        this.selection = new Selection(snapshot);
+        SnapshotIndex index = SnapshotIndex.of(snapshot);
+        this.selection = index.selection();
         this.acc = new FlowAccumulator(pipeline);
         this.conjIds = new IdAllocator(previous.conjIds());
         this.ruleIds = new IdAllocator(previous.ruleIds());
-        DestinationResolver resolver = new DestinationResolver(selection);
+        DestinationResolver resolver = new DestinationResolver(index);
         ServiceVipTargets vips = ServiceVipTargets.of(snapshot, opts.serviceVips(), resolver, diags);
         this.sources = new SourceMatcher(pipeline.placement().identityRegister(), diags);
         this.rules = new RuleCompiler(resolver, vips, acc, conjIds, diags, sources);
-        this.localPods = snapshot.pods().stream()
-                .filter(p -> p.nodeName().equals(node) && !p.hostNetwork())
-                .toList();
+        this.localPods = index.localPods(node);
     }
 
     /** Validates and compiles; for many nodes validate once and use the other overload. */

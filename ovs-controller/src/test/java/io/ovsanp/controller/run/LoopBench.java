@@ -8,6 +8,7 @@ import io.ovsanp.compiler.compile.Allocation;
 import io.ovsanp.compiler.compile.CompileOptions;
 import io.ovsanp.compiler.compile.CompileResult;
 import io.ovsanp.compiler.compile.Compiler;
+import io.ovsanp.compiler.compile.SnapshotIndex;
 import io.ovsanp.compiler.diag.ObjectRef;
 import io.ovsanp.compiler.diag.SourceRef;
 import io.ovsanp.compiler.net.IpAddress;
@@ -15,6 +16,7 @@ import io.ovsanp.compiler.policy.Action;
 import io.ovsanp.compiler.policy.AdminPolicy;
 import io.ovsanp.compiler.policy.EffectivePolicies;
 import io.ovsanp.compiler.policy.LabelSelector;
+import io.ovsanp.compiler.policy.NetworkPolicy;
 import io.ovsanp.compiler.policy.Peer;
 import io.ovsanp.compiler.policy.PolicyValidator;
 import io.ovsanp.compiler.policy.PortMatch;
@@ -44,7 +46,10 @@ import java.util.concurrent.Future;
  *
  * (arguments: nodes, pods per node, ANPs of 10 rules each). The workload: every node's pods in one
  * namespace of 100 (20 namespace groups), so an ANP's subject covers 1/20 of the nodes; each ANP has 4
- * rules to 25 external CIDRs, 3 to pods (by namespace group and app label) and 3 to nodes (by zone).
+ * rules to 25 external CIDRs, 3 to pods (by namespace group and app label) and 3 to nodes (by zone); a
+ * BANP of 3 rules; 10 NetworkPolicies per namespace (1,000). The full sync runs twice: first as the
+ * baseline with the snapshot's selectors resolved per node ({@link SnapshotIndex#UNSHARED_PROPERTY}),
+ * then shared, which is how the loop runs.
  */
 public final class LoopBench {
     private LoopBench() {}
@@ -56,23 +61,65 @@ public final class LoopBench {
         int workers = ControllerLoop.Options.DEFAULT.workers();
         ClusterSnapshot base = cluster(nodes, podsPerNode, anps, 0, 0);
         System.out.printf(
-                "cluster: %d nodes, %d pods, %d ANPs x 10 rules; %d worker(s)%n",
-                nodes, base.pods().size(), anps, workers);
+                "cluster: %d nodes, %d pods, %d ANPs x 10 rules, a BANP, %d NetworkPolicies; %d worker(s)%n",
+                nodes, base.pods().size(), anps, base.networkPolicies().size(), workers);
         ExecutorService pool = Executors.newFixedThreadPool(workers);
+
+        // Baseline in the same run: every node's compile resolves the snapshot's selectors itself.
+        System.setProperty(SnapshotIndex.UNSHARED_PROPERTY, "true");
+        Map<String, CompileResult> unsharedResults = new ConcurrentHashMap<>();
+        long u0 = System.nanoTime();
+        step(base, null, new ConcurrentHashMap<>(), unsharedResults, pool, Set.copyOf(base.nodeNames()));
+        long unshared = (System.nanoTime() - u0) / 1_000_000;
+        unsharedResults.clear();
+        System.clearProperty(SnapshotIndex.UNSHARED_PROPERTY);
+        System.out.printf("full sync, baseline (selectors resolved per node): %d ms%n", unshared);
+
         Map<String, Allocation> allocations = new ConcurrentHashMap<>();
+        Map<String, CompileResult> results = new ConcurrentHashMap<>();
         DirtyNodes dirty = new DirtyNodes();
+        TIMES.clear();
         long t0 = System.nanoTime();
-        int full = step(base, dirty, allocations, pool, Set.copyOf(base.nodeNames()));
-        System.out.printf("full sync: %d nodes compiled in %d ms%n", full, (System.nanoTime() - t0) / 1_000_000);
+        int full = step(base, dirty, allocations, results, pool, Set.copyOf(base.nodeNames()));
+        long shared = (System.nanoTime() - t0) / 1_000_000;
+        System.out.printf(
+                "full sync: %d nodes compiled in %d ms (%.2f x the baseline); per node: %s%n",
+                full, shared, (double) shared / unshared, percentiles());
+        long flows = results.values().stream().mapToLong(r -> r.flows().size()).sum();
+        System.out.printf(
+                "heap after full sync, every node's compiled flows held (%d flows): %d MiB%n", flows, usedHeapMiB());
 
         ClusterSnapshot podAdded = withExtraPod(base);
-        event("one pod added", podAdded, dirty, allocations, pool);
+        event("one pod added", podAdded, dirty, allocations, results, pool);
         ClusterSnapshot relabelled = cluster(nodes, podsPerNode, anps, 1, 0);
         relabelled = withPods(relabelled, podAdded.pods());
-        event("one node relabelled", relabelled, dirty, allocations, pool);
+        event("one node relabelled", relabelled, dirty, allocations, results, pool);
         ClusterSnapshot edited = withPods(cluster(nodes, podsPerNode, anps, 1, 1), podAdded.pods());
-        event("one ANP edited", edited, dirty, allocations, pool);
+        event("one ANP edited", edited, dirty, allocations, results, pool);
         pool.shutdown();
+    }
+
+    /** Per-node compile times of the last step, milliseconds. */
+    private static final List<Long> TIMES = java.util.Collections.synchronizedList(new ArrayList<>());
+
+    private static String percentiles() {
+        List<Long> t = new ArrayList<>(TIMES);
+        if (t.isEmpty()) return "-";
+        java.util.Collections.sort(t);
+        return String.format(
+                "p50 %.1f ms, p99 %.1f ms, max %.1f ms",
+                t.get(t.size() / 2) / 1e6,
+                t.get(Math.min(t.size() - 1, (int) Math.ceil(t.size() * 0.99) - 1)) / 1e6,
+                t.get(t.size() - 1) / 1e6);
+    }
+
+    private static long usedHeapMiB() throws InterruptedException {
+        Runtime rt = Runtime.getRuntime();
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+            Thread.sleep(200);
+        }
+        return (rt.totalMemory() - rt.freeMemory()) >> 20;
     }
 
     private static void event(
@@ -80,17 +127,19 @@ public final class LoopBench {
             ClusterSnapshot next,
             DirtyNodes dirty,
             Map<String, Allocation> allocations,
+            Map<String, CompileResult> results,
             ExecutorService pool)
             throws Exception {
+        TIMES.clear();
         long t0 = System.nanoTime();
         DirtyNodes.Changes c = dirty.next(next);
         long decided = System.nanoTime();
         Set<String> todo = c.all() ? Set.copyOf(next.nodeNames()) : c.nodes();
-        int n = step(next, null, allocations, pool, todo);
+        int n = step(next, null, allocations, results, pool, todo);
         long done = System.nanoTime();
         System.out.printf(
-                "%s: %d node(s) dirty, decided in %.1f ms, recompiled in %d ms (total %d ms)%n",
-                what, n, (decided - t0) / 1e6, (done - decided) / 1_000_000, (done - t0) / 1_000_000);
+                "%s: %d node(s) dirty, decided in %.1f ms, recompiled in %d ms (total %d ms); per node: %s%n",
+                what, n, (decided - t0) / 1e6, (done - decided) / 1_000_000, (done - t0) / 1_000_000, percentiles());
     }
 
     /** Compiles {@code todo} (with their previous allocations) in parallel; records their inputs. */
@@ -98,6 +147,7 @@ public final class LoopBench {
             ClusterSnapshot s,
             DirtyNodes first,
             Map<String, Allocation> allocations,
+            Map<String, CompileResult> results,
             ExecutorService pool,
             Set<String> todo)
             throws Exception {
@@ -106,9 +156,12 @@ public final class LoopBench {
         List<Future<CompileResult>> fs = new ArrayList<>();
         for (String node : todo) {
             fs.add(pool.submit(() -> {
+                long c0 = System.nanoTime();
                 CompileResult r = Compiler.compile(
                         s, p, node, allocations.getOrDefault(node, Allocation.EMPTY), CompileOptions.DEFAULT);
+                TIMES.add(System.nanoTime() - c0);
                 allocations.put(node, r.allocation());
+                results.put(node, r);
                 return r;
             }));
         }
@@ -172,7 +225,44 @@ public final class LoopBench {
                     0,
                     List.of()));
         }
-        return new ClusterSnapshot(namespaces, pods, ns, List.of(), List.of(), policies, List.of(), List.of());
+        // The baseline: pods may reach the cluster's pods and DNS, nothing else outside.
+        policies.add(new AdminPolicy(
+                new ObjectRef("BaselineAdminNetworkPolicy", "", "default", "uid-banp", SourceRef.NONE),
+                Tier.BASELINE,
+                0,
+                new Subject(LabelSelector.ALL, LabelSelector.ALL),
+                List.of(
+                        new Rule(
+                                0,
+                                "dns",
+                                Action.ALLOW,
+                                List.of(new Peer.Networks(List.of("10.96.0.10/32"))),
+                                List.of(new PortMatch.Number(Protocol.UDP, 53))),
+                        new Rule(1, "pods", Action.ALLOW, List.of(new Peer.Networks(List.of("10.0.0.0/8"))), List.of()),
+                        new Rule(2, "rest", Action.DENY, List.of(new Peer.Networks(List.of("0.0.0.0/0"))), List.of())),
+                0,
+                List.of()));
+        // 10 NetworkPolicies per namespace: pods of one app may reach their namespace group's pods on
+        // 8080 and one external /16.
+        List<NetworkPolicy> nps = new ArrayList<>();
+        for (int j = 0; j < 100; j++) {
+            for (int k = 0; k < 10; k++) {
+                nps.add(new NetworkPolicy(
+                        new ObjectRef("NetworkPolicy", "ns" + j, "np" + k, "uid-np-" + j + "-" + k, SourceRef.NONE),
+                        sel("app", "a" + ((j + k * 5) % 50)),
+                        true,
+                        List.of(new Rule(
+                                0,
+                                "",
+                                Action.ALLOW,
+                                List.of(
+                                        new Peer.Pods(sel("group", "g" + (j % 20)), LabelSelector.ALL),
+                                        new Peer.IpBlock("192.168." + k + ".0/24", List.of())),
+                                List.of(tcp(8080)))),
+                        List.of()));
+            }
+        }
+        return new ClusterSnapshot(namespaces, pods, ns, List.of(), List.of(), policies, nps, List.of());
     }
 
     private static PodInfo pod(String ns, String name, String node, int x, String app) {
