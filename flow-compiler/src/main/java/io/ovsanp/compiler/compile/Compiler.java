@@ -71,7 +71,7 @@ public final class Compiler {
         this.pipeline = opts.pipeline();
         SnapshotIndex index = SnapshotIndex.of(snapshot);
         this.selection = index.selection();
-        this.acc = new FlowAccumulator(pipeline);
+        this.acc = new FlowAccumulator(pipeline, index.interner());
         this.conjIds = new IdAllocator(previous.conjIds());
         this.ruleIds = new IdAllocator(previous.ruleIds());
         DestinationResolver resolver = new DestinationResolver(index);

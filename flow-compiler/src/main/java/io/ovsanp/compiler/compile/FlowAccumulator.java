@@ -28,6 +28,7 @@ final class FlowAccumulator {
     };
 
     private final PipelineSpec pipeline;
+    private final FlowInterner interner;
     private final Map<Flow.FlowKey, Entry> entries = new LinkedHashMap<>();
 
     private static final class Entry {
@@ -41,8 +42,9 @@ final class FlowAccumulator {
         }
     }
 
-    FlowAccumulator(PipelineSpec pipeline) {
+    FlowAccumulator(PipelineSpec pipeline, FlowInterner interner) {
         this.pipeline = pipeline;
+        this.interner = interner;
     }
 
     /** A flow with its own actions; an identical flow may be added twice, a different one may not. */
@@ -91,7 +93,12 @@ final class FlowAccumulator {
                 actions.sort(CONJ_ORDER);
             }
             Flow.FlowKey k = me.getKey();
-            out.add(pipeline.check(new Flow(k.table(), k.priority(), e.cookie, k.match(), actions)));
+            out.add(pipeline.check(new Flow(
+                    k.table(),
+                    k.priority(),
+                    interner.cookie(e.cookie),
+                    interner.match(k.match()),
+                    interner.actions(actions))));
         }
         out.sort(Flow.ORDER);
         return out;

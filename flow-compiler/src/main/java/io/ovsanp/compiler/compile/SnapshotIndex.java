@@ -39,6 +39,7 @@ public final class SnapshotIndex {
     private final List<PodInfo> allPods;
     private final Map<Destination, List<Cidr>> cidrs = new ConcurrentHashMap<>();
     private final Map<Destination, List<PodInfo>> pods = new ConcurrentHashMap<>();
+    private final FlowInterner interner = new FlowInterner();
 
     private SnapshotIndex(ClusterSnapshot snapshot) {
         this.snapshot = snapshot;
@@ -77,6 +78,11 @@ public final class SnapshotIndex {
 
     Selection selection() {
         return selection;
+    }
+
+    /** Equal flow parts of this snapshot's compiles, kept once. */
+    FlowInterner interner() {
+        return interner;
     }
 
     /** The node's pods that can be subjects (not host-network), in snapshot order. */

@@ -10,8 +10,19 @@ public record Priority(int value) implements Comparable<Priority> {
         }
     }
 
+    /** One instance per value once used: a controller holds millions of flows (docs/benchmarks.md). */
+    private static final Priority[] CACHE = new Priority[MAX + 1];
+
     public static Priority of(int value) {
-        return new Priority(value);
+        if (value < 0 || value > MAX) {
+            return new Priority(value); // throws with the message
+        }
+        Priority p = CACHE[value];
+        if (p == null) {
+            p = new Priority(value); // a racing thread may make another: equal, harmless
+            CACHE[value] = p;
+        }
+        return p;
     }
 
     @Override

@@ -8,8 +8,18 @@ public record TableId(int value) implements Comparable<TableId> {
         }
     }
 
+    private static final TableId[] CACHE = new TableId[254];
+
     public static TableId of(int value) {
-        return new TableId(value);
+        if (value < 0 || value > 253) {
+            return new TableId(value); // throws with the message
+        }
+        TableId t = CACHE[value];
+        if (t == null) {
+            t = new TableId(value);
+            CACHE[value] = t;
+        }
+        return t;
     }
 
     @Override
