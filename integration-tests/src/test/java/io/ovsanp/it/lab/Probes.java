@@ -126,6 +126,17 @@ final class Probes {
                 }
             }
             msg.append(lab.datapath(from));
+            // A destination that is itself a node: its side of the path (its flows, what its datapath did).
+            expected.stream()
+                    .filter(e -> "node".equals(e.to().kind()) && !e.to().name().equals(from.node()))
+                    .filter(e -> !mismatch(e).isEmpty())
+                    .map(e -> e.to().name())
+                    .distinct()
+                    .forEach(n -> msg.append("flows of ")
+                            .append(n)
+                            .append(" (the destination):\n")
+                            .append(lab.flows(n))
+                            .append(lab.datapath(lab.host(n))));
             System.out.println(msg);
             throw new AssertionError(msg.toString());
         }
