@@ -157,46 +157,53 @@ record "file $LAB_STATE/listeners"
 net="$tag-net"
 log "creating $net (underlay bridge and router)"
 add_netns "$net"
-ip netns exec "$net" sysctl -qw net.ipv4.ip_forward=1
-ip -n "$net" link add br0 type bridge
+ip netns exec "$net" sysctl -qw net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1
+# No multicast snooping: IPv6 neighbour discovery's multicast reaches every port without MLD state.
+ip -n "$net" link add br0 address "$LAB_ROUTER_MAC" type bridge mcast_snooping 0
 ip -n "$net" link set br0 up
 ip netns exec "$net" sysctl -qw net.ipv4.conf.br0.send_redirects=0
 ip -n "$net" addr add 172.18.0.1/24 dev br0
 ip -n "$net" addr add 10.244.255.254/16 dev br0
+ip -n "$net" -6 addr add "$LAB_POD_GW6/64" dev br0 nodad
 if [[ $service_vips == pre-dnat ]]; then
   # The snapshot's EndpointSlice default/kubernetes: the apiserver on cp-1.
   kube_proxy_init "$net"
   kube_proxy_sync "$net" 172.18.0.10:6443
 fi
 
-# External hosts: name, address, router address, prefix length.
+# External hosts: name, address, router address, prefix length, and the same for IPv6 ("-": none).
 externals=(
-  "intranet 10.10.0.5 10.10.0.1 24"
-  "internet 203.0.113.10 203.0.113.1 24"
-  "dns 198.51.100.53 198.51.100.1 24"
-  "apiserver 192.0.2.100 192.0.2.1 24"
+  "intranet 10.10.0.5 10.10.0.1 24 fd00:10:10::5 fd00:10:10::1 64"
+  "internet 203.0.113.10 203.0.113.1 24 2001:db8:113::10 2001:db8:113::1 64"
+  "dns 198.51.100.53 198.51.100.1 24 - - -"
+  "apiserver 192.0.2.100 192.0.2.1 24 - - -"
 )
-printf 'name\tkind\tnetns\tip\tnode\tofport\tnamespace\tapp\n' >"$LAB_STATE/hosts.tsv"
+printf 'name\tkind\tnetns\tip\tnode\tofport\tnamespace\tapp\tip6\n' >"$LAB_STATE/hosts.tsv"
 for e in "${externals[@]}"; do
-  read -r name ip gw len <<<"$e"
+  read -r name ip gw len ip6 gw6 len6 <<<"$e"
   ns="$tag-x-$name"
-  log "creating external host $name ($ip)"
+  if [[ $ip6 == - ]]; then log "creating external host $name ($ip)"; else log "creating external host $name ($ip, $ip6)"; fi
   add_netns "$ns"
   veth "$net" "x-$name" "$ns" eth0
   ip -n "$net" addr add "$gw/$len" dev "x-$name"
   ip -n "$ns" addr add "$ip/$len" dev eth0
   ip -n "$ns" route add default via "$gw"
+  if [[ $ip6 != - ]]; then
+    ip -n "$net" -6 addr add "$gw6/$len6" dev "x-$name" nodad
+    ip -n "$ns" -6 addr add "$ip6/$len6" dev eth0 nodad
+    ip -n "$ns" -6 route add default via "$gw6"
+  fi
   case "$name" in
-  intranet) serve "$ns" "$name" tcp 22 443 8080 ;;
-  internet) serve "$ns" "$name" tcp 22 80 443 ;;
+  intranet) serve "$ns" "$name" tcp 22 443 8080 && serve "$ns" "$name" tcp6 22 443 8080 ;;
+  internet) serve "$ns" "$name" tcp 22 80 443 && serve "$ns" "$name" tcp6 22 80 443 ;;
   dns) serve "$ns" "$name" tcp 53 && serve "$ns" "$name" udp 53 ;;
   apiserver) serve "$ns" "$name" tcp 443 ;;
   esac
-  printf '%s\texternal\t%s\t%s\t-\t-\t-\t-\n' "$name" "$ns" "$ip" >>"$LAB_STATE/hosts.tsv"
+  printf '%s\texternal\t%s\t%s\t-\t-\t-\t-\t%s\n' "$name" "$ns" "$ip" "$ip6" >>"$LAB_STATE/hosts.tsv"
 done
 if [[ $service_vips == pre-dnat ]]; then
   # Not a namespace: an address to send probes to (lab/exec.sh cannot enter it).
-  printf 'kubernetes\tservice\t-\t%s\t-\t-\tdefault\t-\n' "$LAB_APISERVER_VIP" >>"$LAB_STATE/hosts.tsv"
+  printf 'kubernetes\tservice\t-\t%s\t-\t-\tdefault\t-\t-\n' "$LAB_APISERVER_VIP" >>"$LAB_STATE/hosts.tsv"
 fi
 
 # --- control namespace ----------------------------------------------------------------------------
