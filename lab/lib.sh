@@ -270,7 +270,7 @@ has_run_command() {
 # otherwise follow its ports). Each pod holds its IPv6 address as a /128 with a default route via
 # the gateway, so its IPv6 goes through the router (pod to pod as well), and the router and the pods
 # know each other's MAC addresses from permanent neighbour entries: unicast neighbour discovery
-# (neighbour advertisements, unreachability probes) is invalid to conntrack, and ovs-anp's pipeline
+# (neighbour advertisements, unreachability probes) is invalid to OVS's conntrack, and ovs-anp's pipeline
 # drops conntrack-invalid packets (see lab/README.md), so IPv6 across br-int must not need it.
 LAB_POD_NET6=fd00:10:244
 LAB_POD_GW6=fd00:10:244::1
@@ -348,7 +348,8 @@ pod_role() {
 # (userspace datapath, fail_mode=secure) with the node address on its internal port and the uplink
 # "up0" (ofport 1) into TAG-net's br0 (port "nI"), the management veth "mgmt0" to TAG-ctl ("mI"),
 # the node's servers, PODS pods at 10.244.I.(10+j) and fd00:10:244::I:(10+j) (ofport 10+j; the
-# IPv6 address spells I and 10+j in the same digits) and, with PIPELINE cni, the
+# IPv6 address spells I and 10+j in the same digits; on node 0 fd00:10:244::(10+j)) and, with
+# PIPELINE cni, the
 # minimal CNI's flows. Appends the node and its pods to hosts.tsv; records everything it creates.
 create_node() {
   local tag="$1" i="$2" node="$3" pods="$4" pipeline="$5"

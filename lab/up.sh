@@ -6,20 +6,24 @@
 #
 # Topology (all inside network namespaces named "<tag>-...", nothing in the caller's namespace):
 #   <tag>-net         the underlay and router: Linux bridge br0 (172.18.0.1/24 for the nodes,
-#                     10.244.255.254/16 for the pods) and one routed link per external host
+#                     10.244.255.254/16 and fd00:10:244::1/64 for the pods) and one routed link per
+#                     external host; it forwards IPv4 and IPv6
 #   <tag>-<node>      a node: its own ovsdb-server and ovs-vswitchd (userspace datapath), br-int
 #                     (fail_mode=secure) with uplink port "up0" (ofport 1) into br0, the pods' veths
 #                     (ofport 10+j) and the node address on br-int's internal port
 #   <tag>-<pod>       a pod: eth0 (TX checksum offload off) into its node's br-int
-#   <tag>-x-<host>    external hosts: intranet 10.10.0.5, internet 203.0.113.10, dns 198.51.100.53,
-#                     external apiserver 192.0.2.100 (the addresses of examples/)
+#   <tag>-x-<host>    external hosts: intranet 10.10.0.5 and fd00:10:10::5, internet 203.0.113.10
+#                     and 2001:db8:113::10, dns 198.51.100.53, external apiserver 192.0.2.100 (the
+#                     addresses of examples/)
 #   <tag>-ctl         control: the dev-apiserver on 127.0.0.1 and, with --controller central, the
 #                     controller on 192.168.254.1:6653, reached by each node over a point-to-point
 #                     veth "mgmt0" whose source address is the node address (not routed, not reachable
 #                     from pods)
 # Addresses: node i (cp-1 is 0, worker-k is k) is 172.18.0.(10+i); its pod j is 10.244.i.(10+j) in the
 # flat pod network 10.244.0.0/16 (pods of all nodes share one L2 segment through br0; everything else
-# is routed by <tag>-net). Pods, nodes and external hosts reach each other; br-int's standalone
+# is routed by <tag>-net) and fd00:10:244::i:(10+j) (fd00:10:244::(10+j) on cp-1), a /128 whose IPv6
+# traffic, pod to pod too, goes via the router (permanent neighbour entries both ways, see lib.sh).
+# Nodes, dns and the external apiserver are IPv4 only. Pods, nodes and external hosts reach each other; br-int's standalone
 # pipeline ends in NORMAL, so every packet that passes policy is switched by MAC learning.
 # --pipeline cni (docs/cni-integration.md, "Worked example"): before any controller starts, every
 # br-int gets the minimal CNI's flows of lab/cni-flows.sh (cookie 0xc0ffee: ARP -> NORMAL, a spoof
@@ -34,7 +38,7 @@
 # default) the ClusterIP leads nowhere.
 # Servers (so tests can probe): pods TCP 8080; nodes TCP 22, 8080, 10250, 30080 (cp-1 also 6443);
 # intranet TCP 22, 443, 8080; internet TCP 22, 80, 443; dns UDP 53 (echo) and TCP 53; external
-# apiserver TCP 443.
+# apiserver TCP 443. Pods, intranet and internet serve their TCP ports over IPv6 as well.
 #
 # Writes into the state dir: cluster.yaml (a snapshot of exactly this topology, the dev-apiserver's
 # seed), objects/ (the same objects one file each, plus what lab/apply.sh applies: what the sync
