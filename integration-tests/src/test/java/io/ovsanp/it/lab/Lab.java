@@ -418,6 +418,14 @@ final class Lab implements AutoCloseable {
         }
     }
 
+    /** The router's IPv6 neighbour table ({@code ip -6 neigh show} in the router namespace), one a line. */
+    List<String> routerNeighbours() {
+        return run(Duration.ofSeconds(30), "ip", "-n", env("LAB_NET_NETNS"), "-6", "neigh", "show")
+                .output()
+                .lines()
+                .toList();
+    }
+
     /** The network namespaces that exist ({@code ip netns list}). */
     static List<String> netnsList() {
         return run(Duration.ofSeconds(30), "ip", "netns", "list")

@@ -410,6 +410,7 @@ abstract class LabStories {
                     .tcp(node, 30080, TIMEOUT)
                     .tcp(node, 8080, OPEN) // a port the policy does not name
                     .tcp("web-worker-3", 8080, OPEN) // its pods, cross node
+                    .tcp6("web-worker-3", 8080, OPEN) // dual stack like up.sh's pods
                     .check("after " + node + " joined");
             lab.from("web-worker-3") // a pod of the new node is a subject too
                     .tcp(node, 10250, TIMEOUT) // own node
@@ -418,6 +419,7 @@ abstract class LabStories {
                     .tcp("worker-1", 8080, OPEN)
                     .tcp("db-worker-1", 8080, OPEN)
                     .tcp("internet", 22, OPEN)
+                    .tcp6("internet", 22, OPEN)
                     .check("from a pod of " + node + " after it joined");
             lab.from("reporter-worker-3").tcp("worker-2", 10250, TIMEOUT).check("after " + node + " joined");
             awaitVerdict("web-worker-1", "tcp,nw_dst=" + address + ",tp_dst=10250", true, node + " joined");
@@ -447,6 +449,10 @@ abstract class LabStories {
                             .isFalse();
                 case "dir" ->
                     assertThat(Path.of(f[1])).as("after " + node + " left").doesNotExist();
+                case "neigh" ->
+                    assertThat(lab.routerNeighbours())
+                            .as("the router's IPv6 neighbours after " + node + " left")
+                            .noneMatch(n -> n.startsWith(f[3] + " "));
                 default -> {}
             }
         }
