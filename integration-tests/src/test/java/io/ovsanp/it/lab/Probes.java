@@ -182,7 +182,14 @@ final class Probes {
 
     /** Empty when the probe saw the expected verdict, else what it saw. */
     private String mismatch(Expectation e) {
-        Verdict seen = probe(e);
+        Verdict seen;
+        try {
+            seen = probe(e);
+        } catch (IllegalStateException unexpected) {
+            // e.g. "No route to host" (no neighbour for the gateway): a wrong verdict too, reported
+            // with the flows and traces rather than thrown past them.
+            return e.describe() + ": expected " + e.verdict() + ", saw " + unexpected.getMessage();
+        }
         return seen == e.verdict() ? "" : e.describe() + ": expected " + e.verdict() + ", saw " + seen;
     }
 
