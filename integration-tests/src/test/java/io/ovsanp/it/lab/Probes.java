@@ -40,7 +40,7 @@ final class Probes {
             if (v6) {
                 return switch (proto) {
                     case "tcp", "udp" -> proto + "6,ipv6_src=" + src + ",ipv6_dst=" + address() + ",tp_dst=" + port;
-                    default -> "icmp6,ipv6_src=" + src + ",ipv6_dst=" + address() + ",icmp_type=128";
+                    default -> "icmp6,ipv6_src=" + src + ",ipv6_dst=" + address() + ",icmpv6_type=128";
                 };
             }
             return switch (proto) {
