@@ -5,12 +5,16 @@
 # minimal CNI plugin (vagrant/cni/ovs-anp-cni), so both attach pods identically.
 #
 #   attach-pod.sh add --netns PATH|NAME --ifname eth0 --host-if vethXXXX --address 10.244.1.5/24 \
-#                     --gateway 10.244.1.1 [--bridge br-int] [--tx-offload off] [--iface-id ID] [--ofport N]
+#                     --gateway 10.244.1.1 [--address6 fd00:10:244::1:5/64 --gateway6 fd00:10:244::1] \
+#                     [--bridge br-int] [--tx-offload off] [--iface-id ID] [--ofport N]
 #   attach-pod.sh del --host-if vethXXXX [--bridge br-int]
 #
 # OVS_VSCTL (default "ovs-vsctl") selects the ovsdb, e.g. "ovs-vsctl --db=unix:/run/lab/n1/db.sock".
 # With the userspace datapath (the one-machine lab), TX checksum offload must be off inside the pod
-# or TCP fails: pass --tx-offload off (both ends). --ofport asks OVS for that OpenFlow port number. Prints the pod interface's MAC address on success.
+# or TCP fails: pass --tx-offload off (both ends). --ofport asks OVS for that OpenFlow port number.
+# --address6 adds an IPv6 address (dual stack), without duplicate address detection on the pod's
+# interface (usable at once), and --gateway6 its default route (the gateway on link). Prints the pod interface's MAC
+# address on success.
 set -euo pipefail
 
 die() { echo "attach-pod: $*" >&2; exit 1; }
@@ -18,7 +22,7 @@ die() { echo "attach-pod: $*" >&2; exit 1; }
 cmd=${1:-}
 [[ $cmd == add || $cmd == del ]] || die "usage: attach-pod.sh add|del [options] (see the header)"
 shift
-netns="" ifname=eth0 host_if="" address="" gateway="" bridge=br-int tx_offload=on iface_id="" ofport=""
+netns="" ifname=eth0 host_if="" address="" gateway="" address6="" gateway6="" bridge=br-int tx_offload=on iface_id="" ofport=""
 while [[ $# -gt 0 ]]; do
   case $1 in
     --netns) netns=$2 ;;
@@ -26,6 +30,8 @@ while [[ $# -gt 0 ]]; do
     --host-if) host_if=$2 ;;
     --address) address=$2 ;;
     --gateway) gateway=$2 ;;
+    --address6) address6=$2 ;;
+    --gateway6) gateway6=$2 ;;
     --bridge) bridge=$2 ;;
     --tx-offload) tx_offload=$2 ;;
     --iface-id) iface_id=$2 ;;
@@ -51,6 +57,8 @@ fi
 
 [[ -n $netns && -n $address && -n $gateway ]] || die "add needs --netns, --address and --gateway"
 [[ $address == */* ]] || die "--address $address needs a prefix length (e.g. /24)"
+[[ -z $address6 || $address6 == */* ]] || die "--address6 $address6 needs a prefix length (e.g. /64)"
+[[ -z $gateway6 || -n $address6 ]] || die "--gateway6 needs --address6"
 
 peer="${host_if}p"
 ip link add "$host_if" type veth peer name "$peer"
@@ -60,8 +68,18 @@ ip link set "$peer" netns "$netns" # a name under /run/netns, or a path (iproute
 in_ns ip link set "$peer" name "$ifname"
 in_ns ip link set lo up
 in_ns ip addr add "$address" dev "$ifname"
+if [[ -n $address6 ]]; then
+  # No duplicate address detection, for the link-local address either: usable as soon as it is up.
+  in_ns sysctl -qw "net.ipv6.conf.$ifname.accept_dad=0"
+  in_ns ip -6 addr add "$address6" dev "$ifname" nodad
+fi
 in_ns ip link set "$ifname" up
 in_ns ip route replace default via "$gateway" dev "$ifname"
+if [[ -n $gateway6 ]]; then
+  # On link even when the address's prefix does not cover it (a /128 address).
+  in_ns ip -6 route replace "$gateway6" dev "$ifname"
+  in_ns ip -6 route replace default via "$gateway6" dev "$ifname"
+fi
 if [[ $tx_offload == off ]]; then
   in_ns ethtool -K "$ifname" tx off >/dev/null
   ethtool -K "$host_if" tx off >/dev/null

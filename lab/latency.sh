@@ -44,7 +44,7 @@ api="$(lab_env LAB_API_URL)"
 ctl="$(lab_env LAB_CTL_NETNS)"
 pod_row="$(awk -F'\t' -v n="$from" '$1 == n && $2 == "pod"' "$LAB_STATE/hosts.tsv")"
 [[ -n $pod_row ]] || die "no pod $from in the lab (see $LAB_STATE/hosts.tsv)"
-IFS=$'\t' read -r _ _ pod_netns pod_ip _ _ pod_ns pod_app <<<"$pod_row"
+IFS=$'\t' read -r _ _ pod_netns pod_ip _ _ pod_ns pod_app _ <<<"$pod_row"
 work="$(mktemp -d)"
 trap 'rm -rf -- "$work"' EXIT
 

@@ -6,6 +6,7 @@
 #   proc PID STARTTIME WHAT  a process; STARTTIME (field 22 of /proc/PID/stat) guards against pid reuse
 #   dir PATH                 a directory created by the lab (removed recursively)
 #   file PATH                a file created by the lab
+#   neigh NETNS DEV IP       a permanent IPv6 neighbour entry (lab/lib.sh create_node)
 # lab/down.sh undoes these lines in reverse order, and nothing else.
 
 export LAB_ROOT
@@ -121,6 +122,12 @@ undo_records() {
       fi
       ;;
     file) rm -f -- "$a" ;;
+    neigh)
+      read -r _ a b c <<<"${lines[k]}"
+      if [[ -e /run/netns/$a ]]; then
+        ip -n "$a" -6 neigh del "$c" dev "$b" 2>/dev/null || true
+      fi
+      ;;
     dir)
       # Only directories inside the state dir are ever recorded; refuse anything else.
       if [[ $a == "$LAB_STATE"/* ]]; then
@@ -192,11 +199,14 @@ has_flows() {
   [[ $(ofctl "$1" dump-flows "${match[@]}" | grep -c 'table=') -gt 0 ]]
 }
 
-# listening NETNS PROTO PORT : true when something listens on PORT (tcp or udp) in NETNS.
+# listening NETNS PROTO PORT : true when something listens on PORT (tcp, tcp6 or udp) in NETNS.
 listening() {
-  local opt=-ltnH
-  [[ $2 == udp ]] && opt=-lunH
-  ip netns exec "$1" ss "$opt" "sport = :$3" | grep -q .
+  local opt=(-ltnH)
+  case "$2" in
+  udp) opt=(-lunH) ;;
+  tcp6) opt=(-6 -ltnH) ;;
+  esac
+  ip netns exec "$1" ss "${opt[@]}" "sport = :$3" | grep -q .
 }
 
 # manifest_objects FILE : for every object of a YAML file ("kind: List" expanded), one line
@@ -255,15 +265,28 @@ has_run_command() {
 
 # --- building the topology (lab/up.sh, lab/node.sh) -----------------------------------------------
 
+# The pods' IPv6 network (one /64 on the shared pod segment, like 10.244.0.0/16), its gateway in the
+# router namespace and the router's fixed MAC address on that segment (br0's; a bridge's MAC would
+# otherwise follow its ports). Each pod holds its IPv6 address as a /128 with a default route via
+# the gateway, so its IPv6 goes through the router (pod to pod as well), and the router and the pods
+# know each other's MAC addresses from permanent neighbour entries: unicast neighbour discovery
+# (neighbour advertisements, unreachability probes) is invalid to OVS's conntrack, and ovs-anp's pipeline
+# drops conntrack-invalid packets (see lab/README.md), so IPv6 across br-int must not need it.
+LAB_POD_NET6=fd00:10:244
+LAB_POD_GW6=fd00:10:244::1
+LAB_ROUTER_MAC=02:a5:00:00:00:01
+
 # The OVS schema every node's ovsdb is created from.
 LAB_OVS_SCHEMA=/usr/share/openvswitch/vswitch.ovsschema
 
-# add_netns NAME : create and record a namespace, loopback up, no ICMP redirects.
+# add_netns NAME : create and record a namespace, loopback up, no ICMP redirects, no IPv6 duplicate
+# address detection (an address is usable at once, link-local ones included).
 add_netns() {
   ip netns add "$1"
   record "netns $1"
   ip -n "$1" link set lo up
-  ip netns exec "$1" sysctl -qw net.ipv4.conf.all.send_redirects=0 net.ipv4.conf.default.send_redirects=0
+  ip netns exec "$1" sysctl -qw net.ipv4.conf.all.send_redirects=0 net.ipv4.conf.default.send_redirects=0 \
+    net.ipv6.conf.all.accept_dad=0 net.ipv6.conf.default.accept_dad=0
 }
 
 # veth NS_A NAME_A NS_B NAME_B : a veth pair between two namespaces, both ends up, TX checksum
@@ -276,14 +299,17 @@ veth() {
   ip netns exec "$3" ethtool -K "$4" tx off >/dev/null
 }
 
-# serve NETNS NAME tcp|udp PORT... : start listeners in NETNS (nc -lk for TCP, a UDP echo in ruby),
-# each listed in "$LAB_STATE/listeners" ("NETNS PROTO PORT") for await_listeners.
+# serve NETNS NAME tcp|tcp6|udp PORT... : start listeners in NETNS (nc -lk for TCP over IPv4, nc -6
+# -lk over IPv6, a UDP echo in ruby), each listed in "$LAB_STATE/listeners" ("NETNS PROTO PORT") for
+# await_listeners.
 serve() {
   local ns="$1" name="$2" proto="$3" port
   shift 3
   for port in "$@"; do
     if [[ $proto == tcp ]]; then
       start_bg "$ns" "$LAB_STATE/logs/servers.log" "nc $name:tcp/$port" nc -lk "$port" >/dev/null
+    elif [[ $proto == tcp6 ]]; then
+      start_bg "$ns" "$LAB_STATE/logs/servers.log" "nc $name:tcp6/$port" nc -6 -lk "$port" >/dev/null
     else
       start_bg "$ns" "$LAB_STATE/logs/servers.log" "udp-echo $name:udp/$port" ruby -rsocket -e \
         's = UDPSocket.new; s.bind("0.0.0.0", ARGV[0].to_i); loop { m, a = s.recvfrom(2048); s.send(m, 0, a[3], a[1]) }' \
@@ -321,12 +347,14 @@ pod_role() {
 # namespace with its own ovsdb-server and ovs-vswitchd (run dir "$LAB_STATE/nodes/NODE"), br-int
 # (userspace datapath, fail_mode=secure) with the node address on its internal port and the uplink
 # "up0" (ofport 1) into TAG-net's br0 (port "nI"), the management veth "mgmt0" to TAG-ctl ("mI"),
-# the node's servers, PODS pods at 10.244.I.(10+j) (ofport 10+j) and, with PIPELINE cni, the
+# the node's servers, PODS pods at 10.244.I.(10+j) and fd00:10:244::I:(10+j) (ofport 10+j; the
+# IPv6 address spells I and 10+j in the same digits; on node 0 fd00:10:244::(10+j)) and, with
+# PIPELINE cni, the
 # minimal CNI's flows. Appends the node and its pods to hosts.tsv; records everything it creates.
 create_node() {
   local tag="$1" i="$2" node="$3" pods="$4" pipeline="$5"
   local ns="$tag-$node" net="$tag-net" ctl="$tag-ctl" rd="$LAB_STATE/nodes/$3" node_ip="172.18.0.$((10 + $2))"
-  local logf="$LAB_STATE/logs/ovs-$node.log" j role pod_ns pod pns pod_ip
+  local logf="$LAB_STATE/logs/ovs-$node.log" j role pod_ns pod pns pod_ip pod_ip6 pod_mac
   log "creating node $node ($node_ip)"
   add_netns "$ns"
   mkdir "$rd"
@@ -358,20 +386,27 @@ create_node() {
   ip -n "$ns" route add 192.168.254.1/32 dev mgmt0 src "$node_ip"
   serve "$ns" "$node" tcp 22 8080 10250 30080
   ((i == 0)) && serve "$ns" "$node" tcp 6443
-  printf '%s\tnode\t%s\t%s\t%s\t-\t-\t-\n' "$node" "$ns" "$node_ip" "$node" >>"$LAB_STATE/hosts.tsv"
+  printf '%s\tnode\t%s\t%s\t%s\t-\t-\t-\t-\n' "$node" "$ns" "$node_ip" "$node" >>"$LAB_STATE/hosts.tsv"
   for ((j = 0; j < pods; j++)); do
     read -r role pod_ns <<<"$(pod_role "$j")"
     pod="$role-$node"
     pns="$tag-$pod"
     pod_ip="10.244.$i.$((10 + j))"
+    if ((i == 0)); then pod_ip6="$LAB_POD_NET6::$((10 + j))"; else pod_ip6="$LAB_POD_NET6::$i:$((10 + j))"; fi
     add_netns "$pns"
     # The same attach script as the Vagrant lab's CNI plugin (vagrant/cni/ovs-anp-cni).
-    ip netns exec "$ns" env OVS_VSCTL="ovs-vsctl --db=unix:$rd/db.sock --timeout=30" \
+    ip netns exec "$pns" sysctl -qw net.ipv6.conf.all.accept_redirects=0 net.ipv6.conf.default.accept_redirects=0
+    pod_mac="$(ip netns exec "$ns" env OVS_VSCTL="ovs-vsctl --db=unix:$rd/db.sock --timeout=30" \
       "$LAB_ROOT/lab/attach-pod.sh" add --netns "$pns" --ifname eth0 --host-if "p$j" --address "$pod_ip/16" \
-      --gateway 10.244.255.254 --bridge br-int --tx-offload off --ofport $((10 + j)) >/dev/null
+      --gateway 10.244.255.254 --address6 "$pod_ip6/128" --gateway6 "$LAB_POD_GW6" --bridge br-int \
+      --tx-offload off --ofport $((10 + j)))"
+    ip -n "$pns" -6 neigh replace "$LAB_POD_GW6" lladdr "$LAB_ROUTER_MAC" dev eth0 nud permanent
+    record "neigh $net br0 $pod_ip6"
+    ip -n "$net" -6 neigh replace "$pod_ip6" lladdr "$pod_mac" dev br0 nud permanent
     serve "$pns" "$pod" tcp 8080
-    printf '%s\tpod\t%s\t%s\t%s\t%d\t%s\t%s\n' "$pod" "$pns" "$pod_ip" "$node" $((10 + j)) "$pod_ns" "$role" \
-      >>"$LAB_STATE/hosts.tsv"
+    serve "$pns" "$pod" tcp6 8080
+    printf '%s\tpod\t%s\t%s\t%s\t%d\t%s\t%s\t%s\n' "$pod" "$pns" "$pod_ip" "$node" $((10 + j)) "$pod_ns" "$role" \
+      "$pod_ip6" >>"$LAB_STATE/hosts.tsv"
   done
   if [[ $pipeline == cni ]]; then
     # The minimal CNI's flows, the same text as the Vagrant lab's (lab/cni-flows.sh): the uplink and
@@ -394,15 +429,19 @@ node_yaml() {
   printf '    - {type: Hostname, address: %s}\n' "$1"
 }
 
-# pods_yaml NODE : the Pod objects of hosts.tsv (NODE's pods; all with ""), as List items.
+# pods_yaml NODE : the Pod objects of hosts.tsv (NODE's pods; all with ""), as List items; dual
+# stack (status.podIPs: the IPv4 address, then the IPv6 one) when the pod has an IPv6 address.
 pods_yaml() {
-  local name kind ip node pod_ns app
-  tail -n +2 "$LAB_STATE/hosts.tsv" | while IFS=$'\t' read -r name kind _ ip node _ pod_ns app; do
+  local name kind ip node pod_ns app ip6
+  tail -n +2 "$LAB_STATE/hosts.tsv" | while IFS=$'\t' read -r name kind _ ip node _ pod_ns app ip6; do
     [[ $kind == pod && (-z $1 || $node == "$1") ]] || continue
     printf -- '- apiVersion: v1\n  kind: Pod\n  metadata:\n    name: %s\n    namespace: %s\n' "$name" "$pod_ns"
     printf '    labels: {app: %s}\n  spec:\n    nodeName: %s\n' "$app" "$node"
     printf '    containers:\n    - {name: %s, image: busybox, ports: [{name: http, containerPort: 8080}]}\n' "$app"
     printf '  status:\n    phase: Running\n    podIP: %s\n    podIPs:\n    - {ip: %s}\n' "$ip" "$ip"
+    if [[ -n $ip6 && $ip6 != - ]]; then
+      printf '    - {ip: "%s"}\n' "$ip6"
+    fi
   done
 }
 

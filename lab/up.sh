@@ -6,20 +6,24 @@
 #
 # Topology (all inside network namespaces named "<tag>-...", nothing in the caller's namespace):
 #   <tag>-net         the underlay and router: Linux bridge br0 (172.18.0.1/24 for the nodes,
-#                     10.244.255.254/16 for the pods) and one routed link per external host
+#                     10.244.255.254/16 and fd00:10:244::1/64 for the pods) and one routed link per
+#                     external host; it forwards IPv4 and IPv6
 #   <tag>-<node>      a node: its own ovsdb-server and ovs-vswitchd (userspace datapath), br-int
 #                     (fail_mode=secure) with uplink port "up0" (ofport 1) into br0, the pods' veths
 #                     (ofport 10+j) and the node address on br-int's internal port
 #   <tag>-<pod>       a pod: eth0 (TX checksum offload off) into its node's br-int
-#   <tag>-x-<host>    external hosts: intranet 10.10.0.5, internet 203.0.113.10, dns 198.51.100.53,
-#                     external apiserver 192.0.2.100 (the addresses of examples/)
+#   <tag>-x-<host>    external hosts: intranet 10.10.0.5 and fd00:10:10::5, internet 203.0.113.10
+#                     and 2001:db8:113::10, dns 198.51.100.53, external apiserver 192.0.2.100 (the
+#                     addresses of examples/)
 #   <tag>-ctl         control: the dev-apiserver on 127.0.0.1 and, with --controller central, the
 #                     controller on 192.168.254.1:6653, reached by each node over a point-to-point
 #                     veth "mgmt0" whose source address is the node address (not routed, not reachable
 #                     from pods)
 # Addresses: node i (cp-1 is 0, worker-k is k) is 172.18.0.(10+i); its pod j is 10.244.i.(10+j) in the
 # flat pod network 10.244.0.0/16 (pods of all nodes share one L2 segment through br0; everything else
-# is routed by <tag>-net). Pods, nodes and external hosts reach each other; br-int's standalone
+# is routed by <tag>-net) and fd00:10:244::i:(10+j) (fd00:10:244::(10+j) on cp-1), a /128 whose IPv6
+# traffic, pod to pod too, goes via the router (permanent neighbour entries both ways, see lib.sh).
+# Nodes, dns and the external apiserver are IPv4 only. Pods, nodes and external hosts reach each other; br-int's standalone
 # pipeline ends in NORMAL, so every packet that passes policy is switched by MAC learning.
 # --pipeline cni (docs/cni-integration.md, "Worked example"): before any controller starts, every
 # br-int gets the minimal CNI's flows of lab/cni-flows.sh (cookie 0xc0ffee: ARP -> NORMAL, a spoof
@@ -34,7 +38,7 @@
 # default) the ClusterIP leads nowhere.
 # Servers (so tests can probe): pods TCP 8080; nodes TCP 22, 8080, 10250, 30080 (cp-1 also 6443);
 # intranet TCP 22, 443, 8080; internet TCP 22, 80, 443; dns UDP 53 (echo) and TCP 53; external
-# apiserver TCP 443.
+# apiserver TCP 443. Pods, intranet and internet serve their TCP ports over IPv6 as well.
 #
 # Writes into the state dir: cluster.yaml (a snapshot of exactly this topology, the dev-apiserver's
 # seed), objects/ (the same objects one file each, plus what lab/apply.sh applies: what the sync
@@ -157,46 +161,53 @@ record "file $LAB_STATE/listeners"
 net="$tag-net"
 log "creating $net (underlay bridge and router)"
 add_netns "$net"
-ip netns exec "$net" sysctl -qw net.ipv4.ip_forward=1
-ip -n "$net" link add br0 type bridge
+ip netns exec "$net" sysctl -qw net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1
+# No multicast snooping: IPv6 neighbour discovery's multicast reaches every port without MLD state.
+ip -n "$net" link add br0 address "$LAB_ROUTER_MAC" type bridge mcast_snooping 0
 ip -n "$net" link set br0 up
 ip netns exec "$net" sysctl -qw net.ipv4.conf.br0.send_redirects=0
 ip -n "$net" addr add 172.18.0.1/24 dev br0
 ip -n "$net" addr add 10.244.255.254/16 dev br0
+ip -n "$net" -6 addr add "$LAB_POD_GW6/64" dev br0 nodad
 if [[ $service_vips == pre-dnat ]]; then
   # The snapshot's EndpointSlice default/kubernetes: the apiserver on cp-1.
   kube_proxy_init "$net"
   kube_proxy_sync "$net" 172.18.0.10:6443
 fi
 
-# External hosts: name, address, router address, prefix length.
+# External hosts: name, address, router address, prefix length, and the same for IPv6 ("-": none).
 externals=(
-  "intranet 10.10.0.5 10.10.0.1 24"
-  "internet 203.0.113.10 203.0.113.1 24"
-  "dns 198.51.100.53 198.51.100.1 24"
-  "apiserver 192.0.2.100 192.0.2.1 24"
+  "intranet 10.10.0.5 10.10.0.1 24 fd00:10:10::5 fd00:10:10::1 64"
+  "internet 203.0.113.10 203.0.113.1 24 2001:db8:113::10 2001:db8:113::1 64"
+  "dns 198.51.100.53 198.51.100.1 24 - - -"
+  "apiserver 192.0.2.100 192.0.2.1 24 - - -"
 )
-printf 'name\tkind\tnetns\tip\tnode\tofport\tnamespace\tapp\n' >"$LAB_STATE/hosts.tsv"
+printf 'name\tkind\tnetns\tip\tnode\tofport\tnamespace\tapp\tip6\n' >"$LAB_STATE/hosts.tsv"
 for e in "${externals[@]}"; do
-  read -r name ip gw len <<<"$e"
+  read -r name ip gw len ip6 gw6 len6 <<<"$e"
   ns="$tag-x-$name"
-  log "creating external host $name ($ip)"
+  if [[ $ip6 == - ]]; then log "creating external host $name ($ip)"; else log "creating external host $name ($ip, $ip6)"; fi
   add_netns "$ns"
   veth "$net" "x-$name" "$ns" eth0
   ip -n "$net" addr add "$gw/$len" dev "x-$name"
   ip -n "$ns" addr add "$ip/$len" dev eth0
   ip -n "$ns" route add default via "$gw"
+  if [[ $ip6 != - ]]; then
+    ip -n "$net" -6 addr add "$gw6/$len6" dev "x-$name" nodad
+    ip -n "$ns" -6 addr add "$ip6/$len6" dev eth0 nodad
+    ip -n "$ns" -6 route add default via "$gw6"
+  fi
   case "$name" in
-  intranet) serve "$ns" "$name" tcp 22 443 8080 ;;
-  internet) serve "$ns" "$name" tcp 22 80 443 ;;
+  intranet) serve "$ns" "$name" tcp 22 443 8080 && serve "$ns" "$name" tcp6 22 443 8080 ;;
+  internet) serve "$ns" "$name" tcp 22 80 443 && serve "$ns" "$name" tcp6 22 80 443 ;;
   dns) serve "$ns" "$name" tcp 53 && serve "$ns" "$name" udp 53 ;;
   apiserver) serve "$ns" "$name" tcp 443 ;;
   esac
-  printf '%s\texternal\t%s\t%s\t-\t-\t-\t-\n' "$name" "$ns" "$ip" >>"$LAB_STATE/hosts.tsv"
+  printf '%s\texternal\t%s\t%s\t-\t-\t-\t-\t%s\n' "$name" "$ns" "$ip" "$ip6" >>"$LAB_STATE/hosts.tsv"
 done
 if [[ $service_vips == pre-dnat ]]; then
   # Not a namespace: an address to send probes to (lab/exec.sh cannot enter it).
-  printf 'kubernetes\tservice\t-\t%s\t-\t-\tdefault\t-\n' "$LAB_APISERVER_VIP" >>"$LAB_STATE/hosts.tsv"
+  printf 'kubernetes\tservice\t-\t%s\t-\t-\tdefault\t-\t-\n' "$LAB_APISERVER_VIP" >>"$LAB_STATE/hosts.tsv"
 fi
 
 # --- control namespace ----------------------------------------------------------------------------

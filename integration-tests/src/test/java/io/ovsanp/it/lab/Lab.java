@@ -18,8 +18,15 @@ import java.util.concurrent.TimeUnit;
  * lab/apply.sh}; {@link #from} sends real packets from a pod's network namespace.
  */
 final class Lab implements AutoCloseable {
-    /** A row of the lab's {@code hosts.tsv}: a pod, a node or an external host. */
-    record Host(String name, String kind, String netns, String ip, String node, String ofport) {}
+    /**
+     * A row of the lab's {@code hosts.tsv}: a pod, a node or an external host; {@code ip6} is its IPv6
+     * address, {@code "-"} when it has none (nodes, some external hosts).
+     */
+    record Host(String name, String kind, String netns, String ip, String node, String ofport, String ip6) {
+        boolean hasIp6() {
+            return !ip6.equals("-");
+        }
+    }
 
     /** The outcome of a command run by the lab. */
     record Run(List<String> command, int exit, String output, long millis) {
@@ -121,7 +128,7 @@ final class Lab implements AutoCloseable {
             List<String> rows = Files.readAllLines(state.resolve("hosts.tsv"));
             for (String row : rows.subList(1, rows.size())) {
                 String[] f = row.split("\t", -1);
-                hosts.put(f[0], new Host(f[0], f[1], f[2], f[3], f[4], f[5]));
+                hosts.put(f[0], new Host(f[0], f[1], f[2], f[3], f[4], f[5], f.length > 8 ? f[8] : "-"));
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -318,12 +325,14 @@ final class Lab implements AutoCloseable {
      */
     String datapath(Host from) {
         String needle = "src=" + from.ip() + ",";
+        String needle6 = "src=" + from.ip6() + ",";
         String flows = appctl(from.node(), "dpctl/dump-flows");
         String ct = appctl(from.node(), "dpctl/dump-conntrack")
                 .lines()
-                .filter(l -> l.contains(needle))
+                .filter(l -> l.contains(needle) || (from.hasIp6() && l.contains(needle6)))
                 .reduce("", (a, b) -> a + b + "\n");
-        return "datapath flows:\n" + flows + "conntrack entries from " + from.ip() + ":\n" + ct
+        String sources = from.ip() + (from.hasIp6() ? " and " + from.ip6() : "");
+        return "datapath flows:\n" + flows + "conntrack entries from " + sources + ":\n" + ct
                 + "revalidators (upcall/show):\n" + appctl(from.node(), "upcall/show");
     }
 
@@ -407,6 +416,14 @@ final class Lab implements AutoCloseable {
         } catch (IOException e) {
             return false;
         }
+    }
+
+    /** The router's IPv6 neighbour table ({@code ip -6 neigh show} in the router namespace), one a line. */
+    List<String> routerNeighbours() {
+        return run(Duration.ofSeconds(30), "ip", "-n", env("LAB_NET_NETNS"), "-6", "neigh", "show")
+                .output()
+                .lines()
+                .toList();
     }
 
     /** The network namespaces that exist ({@code ip netns list}). */

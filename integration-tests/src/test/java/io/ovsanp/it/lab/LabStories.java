@@ -24,7 +24,7 @@ import org.junit.jupiter.api.TestInstance;
  * nodes, 4 pods each): for each story the verdicts before the policy, after applying it, after an
  * edit and after deleting it, from pods to same-node and cross-node pods, to nodes, and to hosts
  * outside the cluster; a node joining and leaving; a node label change; the apiserver's endpoints
- * moving. Subclasses choose the controller. The lab runs with {@code --service-vips pre-dnat}: its
+ * moving; IPv6 (the lab is dual stack) beside unchanged IPv4 verdicts. Subclasses choose the controller. The lab runs with {@code --service-vips pre-dnat}: its
  * router DNATs the apiserver's ClusterIP (host {@code kubernetes}, 10.96.0.1:443) after br-int, as
  * kube-proxy does in a node's host stack, so br-int sees the ClusterIP. Pods per node (see {@code lab/up.sh}):
  * {@code web-N} and {@code db-N} in {@code shop} (labels {@code egress: restricted}), {@code
@@ -136,6 +136,59 @@ abstract class LabStories {
 
         delete(policy(story));
         lab.from("web-worker-1").tcp("internet", 443, OPEN).udp("dns", 53, true).check("after deleting " + story);
+    }
+
+    /**
+     * IPv6 beside IPv4 (the lab is dual stack: pods on fd00:10:244::/64, the internet host also at
+     * 2001:db8:113::10, the intranet host at fd00:10:10::5): an ANP for shop's pods that allows the
+     * intranet's IPv6 /64 and denies the rest of 2001:db8::/32 and fd00:10:10::/48 drops IPv6 to the
+     * internet host (a timeout, a closed port too), lets IPv6 reach the intranet host (a closed port
+     * is refused: the packet passed) and other pods across nodes, and leaves every IPv4 verdict of the
+     * same pod as it was; once deleted, IPv6 to the internet host is open again.
+     */
+    @Test
+    void ipv6InternetBlockedIpv4Unaffected() throws Exception {
+        String story = "ipv6-internet-blocked";
+        Path policy =
+                Path.of(LabStories.class.getResource("/lab/" + story + ".yaml").toURI());
+        lab.from("web-worker-1")
+                .tcp6("internet", 443, OPEN)
+                .ping6("internet", true)
+                .tcp6("intranet", 443, OPEN)
+                .tcp6("db-worker-2", 8080, OPEN) // cross node
+                .tcp("internet", 443, OPEN)
+                .check("before " + story);
+
+        apply(policy);
+        lab.from("web-worker-1")
+                .tcp6("internet", 443, TIMEOUT)
+                .tcp6("internet", 9, TIMEOUT) // a closed port too: dropped, not refused
+                .ping6("internet", false)
+                .tcp6("intranet", 443, OPEN)
+                .tcp6("intranet", 9, REFUSED) // allowed path, closed port
+                .tcp6("db-worker-2", 8080, OPEN) // cross node, IPv6
+                .tcp6("db-worker-1", 8080, OPEN) // same node, IPv6
+                .tcp("internet", 443, OPEN) // the policy names IPv6 only
+                .ping("internet", true)
+                .tcp("intranet", 9, REFUSED)
+                .tcp("db-worker-2", 8080, OPEN)
+                .check("after applying " + story);
+        lab.from("db-cp-1")
+                .tcp6("internet", 443, TIMEOUT)
+                .tcp("internet", 443, OPEN)
+                .check("after applying " + story);
+        lab.from("reporter-worker-1")
+                .tcp6("internet", 443, OPEN)
+                .ping6("internet", true)
+                .check("after applying " + story + " (not subject)");
+
+        delete(policy);
+        lab.from("web-worker-1")
+                .tcp6("internet", 443, OPEN)
+                .ping6("internet", true)
+                .tcp6("intranet", 443, OPEN)
+                .tcp("internet", 443, OPEN)
+                .check("after deleting " + story);
     }
 
     @Test
@@ -357,6 +410,7 @@ abstract class LabStories {
                     .tcp(node, 30080, TIMEOUT)
                     .tcp(node, 8080, OPEN) // a port the policy does not name
                     .tcp("web-worker-3", 8080, OPEN) // its pods, cross node
+                    .tcp6("web-worker-3", 8080, OPEN) // dual stack like up.sh's pods
                     .check("after " + node + " joined");
             lab.from("web-worker-3") // a pod of the new node is a subject too
                     .tcp(node, 10250, TIMEOUT) // own node
@@ -365,6 +419,7 @@ abstract class LabStories {
                     .tcp("worker-1", 8080, OPEN)
                     .tcp("db-worker-1", 8080, OPEN)
                     .tcp("internet", 22, OPEN)
+                    .tcp6("internet", 22, OPEN)
                     .check("from a pod of " + node + " after it joined");
             lab.from("reporter-worker-3").tcp("worker-2", 10250, TIMEOUT).check("after " + node + " joined");
             awaitVerdict("web-worker-1", "tcp,nw_dst=" + address + ",tp_dst=10250", true, node + " joined");
@@ -394,6 +449,10 @@ abstract class LabStories {
                             .isFalse();
                 case "dir" ->
                     assertThat(Path.of(f[1])).as("after " + node + " left").doesNotExist();
+                case "neigh" ->
+                    assertThat(lab.routerNeighbours())
+                            .as("the router's IPv6 neighbours after " + node + " left")
+                            .noneMatch(n -> n.startsWith(f[3] + " "));
                 default -> {}
             }
         }

@@ -14,6 +14,8 @@ import java.util.concurrent.Executors;
  * #check}. A TCP probe is {@code nc -z -w 2}: {@link Verdict#OPEN} (connected), {@link
  * Verdict#REFUSED} (a RST came back: the packet was allowed and reached a closed port) or {@link
  * Verdict#TIMEOUT} (nothing came back: dropped). A policy Deny must time out, never be refused.
+ * {@link #tcp6} and {@link #ping6} probe a host's IPv6 address from the pod's ({@code nc -6}, {@code
+ * ping -6}).
  */
 final class Probes {
     /** What a probe saw. UDP and ICMP probes are {@code OPEN} when the echo came back. */
@@ -23,12 +25,24 @@ final class Probes {
         TIMEOUT
     }
 
-    private record Expectation(String proto, Host to, int port, Verdict verdict) {
+    private record Expectation(String proto, Host to, int port, Verdict verdict, boolean v6) {
+        /** The destination address: the host's IPv6 address for an IPv6 probe. */
+        String address() {
+            return v6 ? to.ip6() : to.ip();
+        }
+
         String describe() {
-            return proto + " " + to.name() + " (" + to.ip() + (port > 0 ? ":" + port : "") + ")";
+            String a = v6 ? "[" + address() + "]" : address();
+            return proto + (v6 ? "6" : "") + " " + to.name() + " (" + a + (port > 0 ? ":" + port : "") + ")";
         }
 
         String traceFlow(String src) {
+            if (v6) {
+                return switch (proto) {
+                    case "tcp", "udp" -> proto + "6,ipv6_src=" + src + ",ipv6_dst=" + address() + ",tp_dst=" + port;
+                    default -> "icmp6,ipv6_src=" + src + ",ipv6_dst=" + address() + ",icmpv6_type=128";
+                };
+            }
             return switch (proto) {
                 case "tcp", "udp" -> proto + ",nw_src=" + src + ",nw_dst=" + to.ip() + ",tp_dst=" + port;
                 default -> "icmp,nw_src=" + src + ",nw_dst=" + to.ip() + ",icmp_type=8";
@@ -65,22 +79,48 @@ final class Probes {
         return source != null ? source : from.ip();
     }
 
+    /** The source of an IPv6 probe: the pod's own IPv6 address ({@link #source} is IPv4 only). */
+    private String sourceIp6() {
+        return from.ip6();
+    }
+
     /** Expects TCP to {@code host}:{@code port} to be {@code verdict}. */
     Probes tcp(String host, int port, Verdict verdict) {
-        expected.add(new Expectation("tcp", lab.host(host), port, verdict));
+        expected.add(new Expectation("tcp", lab.host(host), port, verdict, false));
+        return this;
+    }
+
+    /** Expects TCP to {@code host}'s IPv6 address, port {@code port}, to be {@code verdict}. */
+    Probes tcp6(String host, int port, Verdict verdict) {
+        expected.add(new Expectation("tcp", v6Host(host), port, verdict, true));
         return this;
     }
 
     /** Expects a UDP datagram to {@code host}:{@code port} to be echoed ({@code true}) or not. */
     Probes udp(String host, int port, boolean echoed) {
-        expected.add(new Expectation("udp", lab.host(host), port, echoed ? Verdict.OPEN : Verdict.TIMEOUT));
+        expected.add(new Expectation("udp", lab.host(host), port, echoed ? Verdict.OPEN : Verdict.TIMEOUT, false));
         return this;
     }
 
     /** Expects a ping of {@code host} to be answered ({@code true}) or not. */
     Probes ping(String host, boolean answered) {
-        expected.add(new Expectation("icmp", lab.host(host), 0, answered ? Verdict.OPEN : Verdict.TIMEOUT));
+        expected.add(new Expectation("icmp", lab.host(host), 0, answered ? Verdict.OPEN : Verdict.TIMEOUT, false));
         return this;
+    }
+
+    /** Expects a ping of {@code host}'s IPv6 address ({@code ping -6}) to be answered or not. */
+    Probes ping6(String host, boolean answered) {
+        expected.add(new Expectation("icmp", v6Host(host), 0, answered ? Verdict.OPEN : Verdict.TIMEOUT, true));
+        return this;
+    }
+
+    private Host v6Host(String host) {
+        Host h = lab.host(host);
+        if (!h.hasIp6() || !from.hasIp6()) {
+            throw new IllegalArgumentException("an IPv6 probe from " + from.name() + " to " + host
+                    + " needs IPv6 addresses on both (hosts.tsv: " + from.ip6() + ", " + h.ip6() + ")");
+        }
+        return h;
     }
 
     /**
@@ -122,7 +162,7 @@ final class Probes {
                     msg.append("trace of ")
                             .append(e.describe())
                             .append(":\n")
-                            .append(lab.trace(from, e.traceFlow(sourceIp())));
+                            .append(lab.trace(from, e.traceFlow(e.v6() ? sourceIp6() : sourceIp())));
                 }
             }
             msg.append(lab.datapath(from));
@@ -153,12 +193,26 @@ final class Probes {
 
     /** Empty when the probe saw the expected verdict, else what it saw. */
     private String mismatch(Expectation e) {
-        Verdict seen = probe(e);
+        Verdict seen;
+        try {
+            seen = probe(e);
+        } catch (IllegalStateException unexpected) {
+            // e.g. "No route to host" (no neighbour for the gateway): a wrong verdict too, reported
+            // with the flows and traces rather than thrown past them.
+            return e.describe() + ": expected " + e.verdict() + ", saw " + unexpected.getMessage();
+        }
         return seen == e.verdict() ? "" : e.describe() + ": expected " + e.verdict() + ", saw " + seen;
     }
 
     private Verdict probe(Expectation e) {
-        String ip = e.to().ip();
+        String ip = e.address();
+        if (e.v6()) {
+            return switch (e.proto()) {
+                case "tcp" -> tcpResult(inPod("nc", "-6", "-vz", "-w", "2", ip, Integer.toString(e.port())));
+                case "icmp" -> inPod("ping", "-6", "-c", "1", "-W", "2", ip).ok() ? Verdict.OPEN : Verdict.TIMEOUT;
+                default -> throw new IllegalArgumentException("no IPv6 " + e.proto() + " probe");
+            };
+        }
         return switch (e.proto()) {
             case "tcp" -> tcp(ip, e.port());
             case "udp" -> udp(ip, e.port());
@@ -167,9 +221,13 @@ final class Probes {
     }
 
     private Verdict tcp(String ip, int port) {
-        Run r = source == null
-                ? inPod("nc", "-vz", "-w", "2", ip, Integer.toString(port))
-                : inPod("nc", "-vz", "-w", "2", "-s", source, ip, Integer.toString(port));
+        return tcpResult(
+                source == null
+                        ? inPod("nc", "-vz", "-w", "2", ip, Integer.toString(port))
+                        : inPod("nc", "-vz", "-w", "2", "-s", source, ip, Integer.toString(port)));
+    }
+
+    private static Verdict tcpResult(Run r) {
         if (r.ok()) {
             return Verdict.OPEN;
         }
