@@ -24,6 +24,9 @@ final class PipelineFlows {
     static final io.ovsanp.compiler.net.Cidr LINK_LOCAL_MULTICAST =
             io.ovsanp.compiler.net.Cidr.parse("ff02::/16").cidr();
 
+    /** ICMPv6 types of neighbour discovery (RFC 4861): RS, RA, NS, NA, redirect. */
+    static final List<Integer> NEIGHBOUR_DISCOVERY = List.of(133, 134, 135, 136, 137);
+
     private PipelineFlows() {}
 
     static void add(FlowAccumulator acc, PipelineSpec p, int generation) {
@@ -59,6 +62,18 @@ final class PipelineFlows {
         // (ff02::/16), which never leaves the link and is no policy destination. Judging it would cut
         // a pod whose rules deny ::/0 off from its neighbours and gateway, allowed destinations included.
         acc.plain(classifier, 20, c, Match.destination(LINK_LOCAL_MULTICAST), p.exitActions());
+        // The unicast half of neighbour discovery (a neighbour advertisement answering a solicitation,
+        // router advertisements and redirects to one host) is no connection either: OVS's conntrack
+        // marks it invalid, so it would be dropped, and IPv6 pods could not resolve their gateway or
+        // neighbours (measured in the lab). Like ARP, it leaves before conntrack and policy.
+        for (int type : NEIGHBOUR_DISCOVERY) {
+            acc.plain(
+                    classifier,
+                    21,
+                    c,
+                    Match.ethType(IpFamily.V6).with(Field.IP_PROTO, 58).with(Field.ICMPV6_TYPE, type),
+                    p.exitActions());
+        }
         acc.plain(classifier, 0, c, Match.ANY, p.exitActions());
         if (ownCt) {
             acc.plain(p.id(PipelineSpec.CONNTRACK_ZONE), 0, c, Match.ANY, List.of());

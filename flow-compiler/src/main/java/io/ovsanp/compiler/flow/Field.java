@@ -27,7 +27,9 @@ public enum Field {
     IPV4_DST("nw_dst", 32, true),
     IPV6_SRC("ipv6_src", 128, true),
     IPV6_DST("ipv6_dst", 128, true),
-    TP_DST("tp_dst", 16, true);
+    TP_DST("tp_dst", 16, true),
+    /** ICMPv6 type (needs {@code icmp6}); dump-flows prints it as {@code icmp_type}. */
+    ICMPV6_TYPE("icmp_type", 8, false);
 
     private final String ofctlName;
     private final int bits;

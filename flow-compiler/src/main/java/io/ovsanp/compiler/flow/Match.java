@@ -121,6 +121,11 @@ public final class Match implements Comparable<Match> {
         if (has(Field.IP_PROTO) && eth != 0x0800 && eth != 0x86dd) {
             throw new IllegalArgumentException("nw_proto needs an IP dl_type: " + this);
         }
+        if (has(Field.ICMPV6_TYPE)
+                && (eth != 0x86dd
+                        || get(Field.IP_PROTO).map(f -> f.value().longValue()).orElse(-1L) != 58)) {
+            throw new IllegalArgumentException("icmp_type needs icmp6 (dl_type=0x86dd,nw_proto=58): " + this);
+        }
         if (has(Field.TP_DST)) {
             long proto = get(Field.IP_PROTO).map(f -> f.value().longValue()).orElse(-1L);
             if (proto != 6 && proto != 17 && proto != 132) {

@@ -37,7 +37,8 @@ final class OfctlMatches {
             "ip_dst", Field.IPV4_DST,
             "tcp_dst", Field.TP_DST,
             "udp_dst", Field.TP_DST,
-            "sctp_dst", Field.TP_DST);
+            "sctp_dst", Field.TP_DST,
+            "icmpv6_type", Field.ICMPV6_TYPE);
 
     private final String line;
     private Match match = Match.ANY;

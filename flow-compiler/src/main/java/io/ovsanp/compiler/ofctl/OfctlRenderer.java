@@ -55,7 +55,8 @@ public final class OfctlRenderer {
             Field.IPV6_SRC,
             Field.IPV6_DST,
             Field.IP_PROTO,
-            Field.TP_DST);
+            Field.TP_DST,
+            Field.ICMPV6_TYPE);
 
     /** The fields dump-flows prints before the protocol shorthand. */
     private static final Set<Field> BEFORE_SHORTHAND =
@@ -203,6 +204,7 @@ public final class OfctlRenderer {
             case CONJ_ID:
             case CT_ZONE:
             case IP_PROTO:
+            case ICMPV6_TYPE:
                 return Long.toString(v);
             case IN_PORT:
                 return OfctlPorts.formatInPort(v);

@@ -139,6 +139,8 @@ public record SimPacket(
                 ethType, src, dst, ipProto, tpDst, inPort, ctState, ctZone, ctMark, postCtState, r, conjId);
     }
 
+    static final int ICMPV6_ECHO_REQUEST = 128;
+
     public SimPacket withConjId(long id) {
         return new SimPacket(ethType, src, dst, ipProto, tpDst, inPort, ctState, ctZone, ctMark, postCtState, regs, id);
     }
@@ -172,6 +174,10 @@ public record SimPacket(
                 return v6 ? Optional.of(dst.toBigInteger()) : Optional.empty();
             case TP_DST:
                 return tpDst >= 0 ? big(tpDst) : Optional.empty();
+            case ICMPV6_TYPE:
+                // Simulated packets open connections: an ICMPv6 packet is an echo request, never
+                // neighbour discovery (which the classifier passes before any policy).
+                return v6 && ipProto == 58 ? big(ICMPV6_ECHO_REQUEST) : Optional.empty();
             default:
                 if (f.name().startsWith("REG")) {
                     return big(regs.get(f.ordinal() - Field.REG0.ordinal()));

@@ -46,11 +46,11 @@ class SyncCliIT {
                     sw,
                     "--once");
             assertThat(sync.exit()).as(sync.output()).isZero();
-            assertThat(sync.output()).contains("node=worker-1").contains("+38 ~0 -0");
+            assertThat(sync.output()).contains("node=worker-1").contains("+43 ~0 -0");
             Run diff = ovsAnp(
                     ovs, "diff", "--cluster", "examples/node-ports-blocked", "--node", "worker-1", "--switch", sw);
             assertThat(diff.exit()).as(diff.output()).isZero();
-            assertThat(bridge.dumpFlows()).hasSize(38).anyMatch(f -> f.contains("conj_id=1"));
+            assertThat(bridge.dumpFlows()).hasSize(43).anyMatch(f -> f.contains("conj_id=1"));
             Run other = ovsAnp(
                     ovs,
                     "diff",

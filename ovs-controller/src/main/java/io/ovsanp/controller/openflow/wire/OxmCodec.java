@@ -53,6 +53,7 @@ final class OxmCodec {
             Field.IPV6_DST,
             Field.IP_PROTO,
             Field.TP_DST,
+            Field.ICMPV6_TYPE,
             Field.REG0,
             Field.REG1,
             Field.REG2,
@@ -74,6 +75,7 @@ final class OxmCodec {
         spec(Field.IPV4_DST, CLASS_OPENFLOW, 12, 4);
         spec(Field.IPV6_SRC, CLASS_OPENFLOW, 26, 16);
         spec(Field.IPV6_DST, CLASS_OPENFLOW, 27, 16);
+        spec(Field.ICMPV6_TYPE, CLASS_OPENFLOW, 29, 1);
         for (int n = 0; n < 8; n++) {
             spec(Field.reg(n), CLASS_NXM1, n, 4);
         }
