@@ -470,11 +470,41 @@ final class Lab implements AutoCloseable {
             return;
         }
         closed = true;
+        List<String> created;
+        try {
+            Path f = state.resolve("created");
+            created = Files.exists(f) ? Files.readAllLines(f) : List.of();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
         Run down = script("down.sh", "--state-dir", state.toString());
         System.out.println("[lab] down.sh in " + down.millis() + " ms:\n" + down.output());
         if (!down.ok()) {
             throw new IllegalStateException("lab/down.sh failed:\n" + down.output());
         }
+        List<String> left = leftBehind(created);
+        if (!left.isEmpty()) {
+            throw new IllegalStateException("lab/down.sh left behind: " + left);
+        }
+    }
+
+    /**
+     * What of the recorded namespaces and processes still exists. Every veth of the lab is created
+     * inside a lab namespace (lab/lib.sh, {@code veth}; pods through attach-pod.sh in theirs), so no
+     * namespace left means no veth left.
+     */
+    static List<String> leftBehind(List<String> created) {
+        List<String> left = new ArrayList<>();
+        List<String> namespaces = netnsList();
+        for (String line : created) {
+            String[] f = line.split(" ");
+            if (f[0].equals("netns") && namespaces.contains(f[1])) {
+                left.add(line);
+            } else if (f[0].equals("proc") && alive(f[1], f[2])) {
+                left.add(line);
+            }
+        }
+        return left;
     }
 
     /**
