@@ -92,44 +92,23 @@ class CniIntegrationIT {
         return ovsAnp(args);
     }
 
-    private String vsctlDb() {
-        return "ovs-vsctl --db=unix:" + ovs.runDir().resolve("db.sock") + " --timeout=30";
-    }
-
     /** A pod network namespace on br-int through the lab's attach script; returns its ofport. */
     private int pod(String name, String address) throws Exception {
         String ns = "ovsanp-it-" + name + "-"
                 + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 44);
         ok(List.of("ip", "netns", "add", ns));
         netns.add(ns);
-        String hostIf = "v" + ns.substring(ns.length() - 5) + name;
-        Run attach = run(
-                Map.of("OVS_VSCTL", vsctlDb()),
-                List.of(
-                        "ip",
-                        "netns",
-                        "exec",
-                        ovs.netns(),
-                        REPO.resolve("lab/attach-pod.sh").toString(),
-                        "add",
-                        "--netns",
-                        ns,
-                        "--host-if",
-                        hostIf,
-                        "--address",
-                        address + "/24",
-                        "--gateway",
-                        "10.244.1.1",
-                        "--bridge",
-                        "br-int",
-                        "--tx-offload",
-                        "off"));
-        assertThat(attach.exit()).as(attach.output()).isZero();
-        String ofport = ok(List.of("sh", "-c", vsctlDb() + " get Interface " + hostIf + " ofport"))
-                .output()
-                .trim();
+        int ofport = ovs.attachPod(
+                REPO,
+                ns,
+                "v" + ns.substring(ns.length() - 5) + name,
+                "br-int",
+                "--address",
+                address + "/24",
+                "--gateway",
+                "10.244.1.1");
         podNs.put(name, ns);
-        return Integer.parseInt(ofport);
+        return ofport;
     }
 
     private final java.util.Map<String, String> podNs = new java.util.HashMap<>();

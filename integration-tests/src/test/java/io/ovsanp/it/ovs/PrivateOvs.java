@@ -159,6 +159,36 @@ public final class PrivateOvs implements AutoCloseable {
         return cmd().run(concat(List.of("ovs-vsctl", "--db=unix:" + file("db.sock"), "--timeout=30"), args));
     }
 
+    /**
+     * Attaches network namespace {@code podNetns} (the caller creates and deletes it) to {@code bridge}
+     * as a pod, with lab/attach-pod.sh (the lab's script, also the Vagrant lab's CNI plugin's): a veth
+     * {@code hostIf} on the bridge, TX checksum offload off at both ends (the userspace datapath needs
+     * it); {@code addressArgs} are the script's address options ({@code --address}, {@code --gateway},
+     * {@code --address6}...). Returns the pod port's OpenFlow port number.
+     */
+    public int attachPod(Path repo, String podNetns, String hostIf, String bridge, String... addressArgs) {
+        List<String> cmd = new ArrayList<>(List.of(
+                "ip",
+                "netns",
+                "exec",
+                netns,
+                repo.resolve("lab/attach-pod.sh").toString(),
+                "add",
+                "--netns",
+                podNetns,
+                "--host-if",
+                hostIf,
+                "--bridge",
+                bridge,
+                "--tx-offload",
+                "off"));
+        cmd.addAll(List.of(addressArgs));
+        String vsctl = "ovs-vsctl --db=unix:" + file("db.sock") + " --timeout=30";
+        new Cmd(Map.of("OVS_VSCTL", vsctl), Duration.ofSeconds(60)).run(cmd.toArray(String[]::new));
+        return Integer.parseInt(
+                vsctl("get", "Interface", hostIf, "ofport").stdout().strip());
+    }
+
     /** Runs {@code ovs-appctl} against this instance's ovs-vswitchd. */
     public Cmd.Result appctl(String... args) {
         return cmd().run(concat(

@@ -60,29 +60,17 @@ class Ipv6NeighboursIT {
                 + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 44);
         assertThat(run(Map.of(), "ip", "netns", "add", ns).exit()).isZero();
         netns.add(ns);
-        Run attach = run(
-                Map.of("OVS_VSCTL", "ovs-vsctl --db=unix:" + ovs.runDir().resolve("db.sock") + " --timeout=30"),
-                "ip",
-                "netns",
-                "exec",
-                ovs.netns(),
-                REPO.resolve("lab/attach-pod.sh").toString(),
-                "add",
-                "--netns",
+        ovs.attachPod(
+                REPO,
                 ns,
-                "--host-if",
                 "v" + ns.substring(ns.length() - 5) + name,
+                "br-int",
                 "--address",
                 v4 + "/24",
                 "--gateway",
                 "10.244.1.1",
                 "--address6",
-                v6 + "/64",
-                "--bridge",
-                "br-int",
-                "--tx-offload",
-                "off");
-        assertThat(attach.exit()).as(attach.output()).isZero();
+                v6 + "/64");
         return ns;
     }
 
