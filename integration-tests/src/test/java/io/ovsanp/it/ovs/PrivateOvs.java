@@ -189,6 +189,22 @@ public final class PrivateOvs implements AutoCloseable {
                 vsctl("get", "Interface", hostIf, "ofport").stdout().strip());
     }
 
+    /** Table {@code table} of {@code bridge} holds at most {@code limit} flows and refuses more. */
+    public void limitTableFlows(String bridge, int table, long limit) {
+        vsctl(
+                "--",
+                "--id=@ft",
+                "create",
+                "Flow_Table",
+                "flow_limit=" + limit,
+                "overflow_policy=refuse",
+                "--",
+                "set",
+                "Bridge",
+                bridge,
+                "flow_tables:" + table + "=@ft");
+    }
+
     /** Runs {@code ovs-appctl} against this instance's ovs-vswitchd. */
     public Cmd.Result appctl(String... args) {
         return cmd().run(concat(
