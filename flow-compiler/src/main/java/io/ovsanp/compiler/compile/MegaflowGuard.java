@@ -8,7 +8,6 @@ import io.ovsanp.compiler.flow.FlowAction;
 import io.ovsanp.compiler.flow.FlowDiff;
 import io.ovsanp.compiler.flow.FlowSet;
 import io.ovsanp.compiler.flow.Match;
-import io.ovsanp.compiler.flow.TableId;
 import io.ovsanp.compiler.pipeline.PipelineSpec;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -101,30 +100,36 @@ public final class MegaflowGuard {
         return OptionalInt.empty();
     }
 
+    /** What the switch should hold, and the diff from what it holds: one merge join when nothing changes. */
+    public record Plan(FlowSet target, FlowDiff diff) {}
+
     /**
      * What the switch should hold: {@code desired} with its guard at the installed variant when
      * nothing else changes (so a converged switch gets no flow-mod), else at the next variant (so the
-     * change and the guard's move commit in one bundle). {@code desired} without a guard is returned
+     * change and the guard's move commit in one bundle). {@code desired} without a guard is the target
      * unchanged.
      */
-    public static FlowSet plan(FlowSet installed, FlowSet desired) {
+    public static Plan plan(FlowSet installed, FlowSet desired) {
         List<Flow> guards = new ArrayList<>();
         List<Flow> rest = new ArrayList<>(desired.size());
         for (Flow f : desired) {
             (isGuard(f) ? guards : rest).add(f);
         }
         if (guards.isEmpty()) {
-            return desired;
+            return diffed(installed, desired);
         }
         OptionalInt current = variant(installed.flows());
-        if (current.isPresent()) {
-            FlowSet keep = with(rest, guards, current.getAsInt());
-            if (FlowDiff.between(installed, keep).isEmpty()) {
-                return keep;
-            }
-            return with(rest, guards, (current.getAsInt() + 1) % VARIANTS);
+        if (current.isEmpty()) {
+            return diffed(installed, with(rest, guards, 0));
         }
-        return with(rest, guards, 0);
+        Plan keep = diffed(installed, with(rest, guards, current.getAsInt()));
+        return keep.diff().isEmpty()
+                ? keep
+                : diffed(installed, with(rest, guards, (current.getAsInt() + 1) % VARIANTS));
+    }
+
+    private static Plan diffed(FlowSet installed, FlowSet target) {
+        return new Plan(target, FlowDiff.between(installed, target));
     }
 
     private static FlowSet with(List<Flow> rest, List<Flow> guards, int variant) {
@@ -134,10 +139,5 @@ public final class MegaflowGuard {
             all.add(new Flow(g.table(), g.priority(), g.cookie(), match(variant), g.actions()));
         }
         return FlowSet.of(all);
-    }
-
-    /** The table the guard lives in (for diagnostics and tests). */
-    public static TableId table(PipelineSpec p) {
-        return p.id(PipelineSpec.CONNTRACK_STATE);
     }
 }

@@ -17,6 +17,7 @@ import io.ovsanp.compiler.pipeline.PipelineSpec;
 import io.ovsanp.compiler.pipeline.Placement;
 import io.ovsanp.compiler.policy.Action;
 import io.ovsanp.compiler.policy.Peer;
+import io.ovsanp.compiler.policy.PolicyValidator;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -28,10 +29,15 @@ import org.junit.jupiter.api.Test;
 
 class MegaflowGuardTest {
     private static FlowSet compile(String cidr) {
+        return compile(cidr, CompileOptions.DEFAULT);
+    }
+
+    private static FlowSet compile(String cidr, CompileOptions options) {
         ClusterSnapshot s = snapshot(
                 List.of(pod("a", "web", "n1", "10.244.0.1")),
                 List.of(anp("deny", 1, rule(0, Action.DENY, List.of(new Peer.Networks(List.of(cidr))), List.of()))));
-        return Compiler.compile(s, "n1", Allocation.EMPTY).flows();
+        return Compiler.compile(s, PolicyValidator.validate(s), "n1", Allocation.EMPTY, options)
+                .flows();
     }
 
     private static List<Flow> guards(FlowSet flows) {
@@ -73,8 +79,12 @@ class MegaflowGuardTest {
                 Placement.Conntrack.CNI,
                 7,
                 Optional.of(6)));
-        assertThat(MegaflowGuard.table(p)).isEqualTo(p.id(PipelineSpec.CONNTRACK_STATE));
-        assertThat(MegaflowGuard.table(p).value()).isBetween(20, 27);
+        List<Flow> g = guards(compile("203.0.113.0/24", new CompileOptions(p, 1)));
+        assertThat(g).singleElement().satisfies(guard -> {
+            assertThat(guard.table()).isEqualTo(p.id(PipelineSpec.CONNTRACK_STATE));
+            assertThat(guard.table().value()).isBetween(20, 27);
+            assertThat(guard.actions()).containsExactly(new FlowAction.GotoTable(p.id(PipelineSpec.ADMIN_EGRESS)));
+        });
     }
 
     @Test
@@ -91,13 +101,15 @@ class MegaflowGuardTest {
 
     @Test
     void aConvergedSwitchKeepsItsVariantAndGetsNoFlowMod() {
-        FlowSet first = MegaflowGuard.plan(FlowSet.of(List.of()), compile("203.0.113.0/24"));
+        FlowSet first = MegaflowGuard.plan(FlowSet.of(List.of()), compile("203.0.113.0/24"))
+                .target();
         assertThat(MegaflowGuard.variant(first.flows())).isEqualTo(OptionalInt.of(0));
-        FlowSet moved = MegaflowGuard.plan(first, compile("198.51.100.0/24"));
+        FlowSet moved = MegaflowGuard.plan(first, compile("198.51.100.0/24")).target();
         assertThat(MegaflowGuard.variant(moved.flows())).isEqualTo(OptionalInt.of(1));
 
-        FlowSet again = MegaflowGuard.plan(moved, compile("198.51.100.0/24"));
-        assertThat(FlowDiff.between(moved, again).isEmpty()).isTrue();
+        MegaflowGuard.Plan again = MegaflowGuard.plan(moved, compile("198.51.100.0/24"));
+        assertThat(again.diff().isEmpty()).isTrue();
+        assertThat(FlowDiff.between(moved, again.target()).isEmpty()).isTrue();
     }
 
     @Test
@@ -106,8 +118,10 @@ class MegaflowGuardTest {
         List<Integer> seen = new ArrayList<>();
         for (int i = 0; i < 2 * MegaflowGuard.VARIANTS; i++) {
             FlowSet desired = compile("10." + i + ".0.0/16");
-            FlowSet target = MegaflowGuard.plan(installed, desired);
-            FlowDiff d = FlowDiff.between(installed, target);
+            MegaflowGuard.Plan plan = MegaflowGuard.plan(installed, desired);
+            FlowSet target = plan.target();
+            FlowDiff d = plan.diff();
+            assertThat(d).isEqualTo(FlowDiff.between(installed, target));
             if (i > 0) {
                 // The rule's flow changed and the guard moved: the old guard is deleted, the new one added.
                 assertThat(d.deletes().stream().filter(MegaflowGuard::isGuard)).hasSize(1);
@@ -130,7 +144,7 @@ class MegaflowGuardTest {
         installed.remove(g);
         installed.add(damaged);
         assertThat(MegaflowGuard.variant(installed)).isEmpty();
-        FlowSet target = MegaflowGuard.plan(FlowSet.of(installed), desired);
+        FlowSet target = MegaflowGuard.plan(FlowSet.of(installed), desired).target();
         assertThat(MegaflowGuard.variant(target.flows())).isEqualTo(OptionalInt.of(0));
         assertThat(target.flows()).doesNotContain(damaged);
     }
@@ -140,6 +154,6 @@ class MegaflowGuardTest {
         FlowSet noGuard = FlowSet.of(compile("203.0.113.0/24").flows().stream()
                 .filter(f -> !MegaflowGuard.isGuard(f))
                 .toList());
-        assertThat(MegaflowGuard.plan(FlowSet.of(List.of()), noGuard)).isEqualTo(noGuard);
+        assertThat(MegaflowGuard.plan(FlowSet.of(List.of()), noGuard).target()).isEqualTo(noGuard);
     }
 }

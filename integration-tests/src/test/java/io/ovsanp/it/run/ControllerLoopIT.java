@@ -222,7 +222,7 @@ class ControllerLoopIT {
         CompileResult offline = Compiler.compile(
                 snapshot, policies, node, AllocationRecovery.recover(installed, fresh), CompileOptions.DEFAULT);
         FlowSet have = FlowSet.of(installed);
-        FlowDiff diff = FlowDiff.between(have, MegaflowGuard.plan(have, offline.flows()));
+        FlowDiff diff = MegaflowGuard.plan(have, offline.flows()).diff();
         assertThat(diff.size())
                 .as(
                         "%s: switch vs offline compile: %s%n%s",
@@ -568,18 +568,7 @@ class ControllerLoopIT {
         long table3 = installed("worker-1").stream()
                 .filter(f -> f.table().value() == 3)
                 .count();
-        ovs.vsctl(
-                "--",
-                "--id=@ft",
-                "create",
-                "Flow_Table",
-                "flow_limit=" + table3,
-                "overflow_policy=refuse",
-                "--",
-                "set",
-                "Bridge",
-                w1.name(),
-                "flow_tables:3=@ft");
+        ovs.limitTableFlows(w1.name(), 3, table3);
         apply(denyWebTo("203.0.113.0/24", 443));
         long deadline = System.nanoTime() + SETTLE.toNanos();
         while (recorder.failures.stream().noneMatch(f -> f.startsWith("worker-1"))) {

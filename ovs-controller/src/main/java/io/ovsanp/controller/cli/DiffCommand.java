@@ -47,7 +47,7 @@ final class DiffCommand extends CliCommand {
             Reconciler r = new Reconciler(c, sw.timeoutDuration());
             FlowSet installed = FlowSet.of(r.installed());
             // What sync would send: a change also moves the megaflow guard.
-            FlowDiff d = FlowDiff.between(installed, MegaflowGuard.plan(installed, desired.flows()));
+            FlowDiff d = MegaflowGuard.plan(installed, desired.flows()).diff();
             for (DumpedFlow u : r.unreadable()) {
                 out().println("- (unreadable: " + u.opaqueReason() + ") table=" + u.tableId() + ",priority="
                         + u.priority() + ",cookie=" + u.cookie());

@@ -72,8 +72,8 @@ public final class Reconciler {
             refresh();
         }
         long dumped = System.nanoTime();
-        FlowSet target = MegaflowGuard.plan(installed, desired);
-        FlowDiff diff = FlowDiff.between(installed, target);
+        MegaflowGuard.Plan plan = MegaflowGuard.plan(installed, desired);
+        FlowDiff diff = plan.diff();
         List<FlowMod> mods = new ArrayList<>(opaque.size() + diff.size());
         for (DumpedFlow d : opaque) {
             mods.add(FlowMod.deleteStrict(0, d));
@@ -90,7 +90,7 @@ public final class Reconciler {
         long diffed = System.nanoTime();
         if (!mods.isEmpty()) {
             await(connection.bundle(mods), "bundle of " + mods.size() + " flow-mods");
-            installed = target;
+            installed = plan.target();
             opaque = List.of();
         }
         long end = System.nanoTime();
