@@ -74,10 +74,9 @@ public final class Compiler {
         this.acc = new FlowAccumulator(pipeline, index.interner());
         this.conjIds = new IdAllocator(previous.conjIds());
         this.ruleIds = new IdAllocator(previous.ruleIds());
-        DestinationResolver resolver = new DestinationResolver(index);
-        ServiceVipTargets vips = ServiceVipTargets.of(snapshot, opts.serviceVips(), resolver, diags);
+        ServiceVipTargets vips = ServiceVipTargets.of(snapshot, opts.serviceVips(), index, diags);
         this.sources = new SourceMatcher(pipeline.placement().identityRegister(), diags);
-        this.rules = new RuleCompiler(resolver, vips, acc, conjIds, diags, sources);
+        this.rules = new RuleCompiler(index, vips, acc, conjIds, diags, sources);
         this.localPods = index.localPods(node);
     }
 

@@ -18,7 +18,6 @@ import io.ovsanp.compiler.policy.EffectiveRule;
 import io.ovsanp.compiler.policy.PortMatch;
 import io.ovsanp.compiler.policy.Protocol;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -35,14 +34,14 @@ import java.util.TreeMap;
  */
 final class RuleCompiler {
     private final SourceMatcher sourceMatcher;
-    private final DestinationResolver resolver;
+    private final SnapshotIndex resolver;
     private final FlowAccumulator acc;
     private final IdAllocator conjIds;
     private final List<Diagnostic> diags;
     private final ServiceVipTargets vips;
 
     RuleCompiler(
-            DestinationResolver resolver,
+            SnapshotIndex resolver,
             ServiceVipTargets vips,
             FlowAccumulator acc,
             IdAllocator conjIds,
@@ -187,13 +186,7 @@ final class RuleCompiler {
         if (named.isEmpty()) {
             return groups;
         }
-        LinkedHashSet<PodInfo> candidates = new LinkedHashSet<>();
-        if (rule.anyDestination()) {
-            candidates.addAll(resolver.allPods());
-        } else {
-            for (Destination d : rule.destinations()) candidates.addAll(resolver.pods(d));
-        }
-        for (PodInfo pod : candidates) {
+        for (PodInfo pod : resolver.destinationPods(rule)) {
             for (PortMatch.Named n : named) {
                 for (ContainerPort cp : pod.ports()) {
                     if (!cp.name().equals(n.name())) continue;

@@ -17,7 +17,6 @@ import io.ovsanp.compiler.policy.EffectiveRule;
 import io.ovsanp.compiler.policy.PortMatch;
 import java.util.ArrayList;
 import java.util.EnumMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 
@@ -36,16 +35,16 @@ final class ServiceVipTargets {
             IpAddress clusterIp,
             List<ServiceVips.Backend> backends) {}
 
-    private final DestinationResolver resolver;
+    private final SnapshotIndex resolver;
     private final Map<IpFamily, List<Target>> byFamily = new EnumMap<>(IpFamily.class);
 
-    private ServiceVipTargets(DestinationResolver resolver) {
+    private ServiceVipTargets(SnapshotIndex resolver) {
         this.resolver = resolver;
         for (IpFamily f : IpFamily.values()) byFamily.put(f, new ArrayList<>());
     }
 
     static ServiceVipTargets of(
-            ClusterSnapshot snapshot, ServiceVips vips, DestinationResolver resolver, List<Diagnostic> diags) {
+            ClusterSnapshot snapshot, ServiceVips vips, SnapshotIndex resolver, List<Diagnostic> diags) {
         ServiceVipTargets t = new ServiceVipTargets(resolver);
         if (!vips.enabled()) {
             return t;
@@ -152,13 +151,7 @@ final class ServiceVipTargets {
 
     /** As the rule's named-port flows resolve it: a destination pod at the address with that port. */
     private boolean namedCovers(EffectiveRule rule, PortMatch.Named n, ServiceVips.Backend b) {
-        LinkedHashSet<PodInfo> candidates = new LinkedHashSet<>();
-        if (rule.anyDestination()) {
-            candidates.addAll(resolver.allPods());
-        } else {
-            for (Destination d : rule.destinations()) candidates.addAll(resolver.pods(d));
-        }
-        for (PodInfo pod : candidates) {
+        for (PodInfo pod : resolver.destinationPods(rule)) {
             if (!pod.ips().contains(b.ip())) continue;
             for (ContainerPort cp : pod.ports()) {
                 if (!cp.name().equals(n.name())) continue;

@@ -7,8 +7,11 @@ import io.ovsanp.compiler.cluster.Selection;
 import io.ovsanp.compiler.net.Cidr;
 import io.ovsanp.compiler.net.IpAddress;
 import io.ovsanp.compiler.policy.Destination;
+import io.ovsanp.compiler.policy.EffectiveRule;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -105,13 +108,20 @@ public final class SnapshotIndex {
 
     /** Every address the destination covers: pod IPs and node addresses as host routes, or CIDRs. */
     List<Cidr> cidrs(Destination d) {
-        List<Cidr> known = cidrs.get(d);
-        if (known != null) {
-            return known;
+        return cidrs.computeIfAbsent(d, this::resolve);
+    }
+
+    /**
+     * The pods a rule's destinations select, in order, each once: where its named ports resolve
+     * (every pod when the rule has any destination).
+     */
+    Collection<PodInfo> destinationPods(EffectiveRule rule) {
+        if (rule.anyDestination()) {
+            return allPods;
         }
-        List<Cidr> resolved = resolve(d);
-        List<Cidr> raced = cidrs.putIfAbsent(d, resolved);
-        return raced != null ? raced : resolved;
+        LinkedHashSet<PodInfo> out = new LinkedHashSet<>();
+        for (Destination d : rule.destinations()) out.addAll(pods(d));
+        return out;
     }
 
     private List<Cidr> resolve(Destination d) {
