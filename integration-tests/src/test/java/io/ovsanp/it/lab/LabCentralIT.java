@@ -7,7 +7,7 @@ import org.junit.jupiter.api.Assumptions;
  * every br-int connected to it, policies applied through the dev-apiserver). Skipped, with the
  * reason, in a build without {@code ovs-anp run}.
  */
-class LabCentralIT extends LabStories {
+class LabCentralIT extends LabClusterChanges {
     private static Boolean available;
 
     @Override
