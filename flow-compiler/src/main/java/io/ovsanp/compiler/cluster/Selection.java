@@ -14,8 +14,21 @@ public final class Selection {
     private final Map<String, Map<String, String>> namespaceLabels;
 
     public Selection(ClusterSnapshot snapshot) {
+        this(snapshot, snapshot.namespaceLabels());
+    }
+
+    /**
+     * With {@code namespaceLabels} known to equal {@code snapshot.namespaceLabels()} (an incremental
+     * index carries them over from the previous snapshot instead of walking every pod again).
+     */
+    public Selection(ClusterSnapshot snapshot, Map<String, Map<String, String>> namespaceLabels) {
         this.snapshot = snapshot;
-        this.namespaceLabels = snapshot.namespaceLabels();
+        this.namespaceLabels = namespaceLabels;
+    }
+
+    /** Namespace labels by name, implicit namespaces included. */
+    public Map<String, Map<String, String>> namespaceLabels() {
+        return namespaceLabels;
     }
 
     public ClusterSnapshot snapshot() {

@@ -11,6 +11,7 @@ import io.ovsanp.compiler.flow.FlowAction;
 import io.ovsanp.compiler.flow.FlowSet;
 import io.ovsanp.compiler.flow.Match;
 import io.ovsanp.compiler.flow.TableId;
+import io.ovsanp.compiler.net.IpFamily;
 import io.ovsanp.compiler.pipeline.PipelineSpec;
 import io.ovsanp.compiler.pipeline.TableSpec;
 import io.ovsanp.compiler.policy.Action;
@@ -22,6 +23,7 @@ import io.ovsanp.compiler.policy.PolicyValidator;
 import io.ovsanp.compiler.policy.Tier;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -55,15 +57,22 @@ public final class Compiler {
     private final List<Diagnostic> diags = new ArrayList<>();
     private final List<RuleStats> ruleStats = new ArrayList<>();
     private final RuleCompiler rules;
+    private final RuleShapes shapes;
     private final SourceMatcher sources;
     private final List<PodInfo> localPods;
+    private final CompileMemo memo;
+    /** Each rule's flows on the node: sorted, all at the rule's one table and priority. */
+    private final List<List<Flow>> ruleFlows = new ArrayList<>();
+    /** Subject dimensions per subject list (one list per policy on this node), by identity. */
+    private final Map<List<PodInfo>, List<List<Match>>> subjectMatches = new IdentityHashMap<>();
 
     private Compiler(
             ClusterSnapshot snapshot,
             EffectivePolicies policies,
             String node,
             Allocation previous,
-            CompileOptions opts) {
+            CompileOptions opts,
+            CompileMemo memo) {
         this.policies = policies;
         this.node = node;
         this.previous = previous;
@@ -74,10 +83,13 @@ public final class Compiler {
         this.acc = new FlowAccumulator(pipeline, index.interner());
         this.conjIds = new IdAllocator(previous.conjIds());
         this.ruleIds = new IdAllocator(previous.ruleIds());
-        ServiceVipTargets vips = ServiceVipTargets.of(snapshot, opts.serviceVips(), index, diags);
+        this.shapes = index.shapes(opts.serviceVips());
+        diags.addAll(shapes.diagnostics());
         this.sources = new SourceMatcher(pipeline.placement().identityRegister(), diags);
-        this.rules = new RuleCompiler(index, vips, acc, conjIds, diags, sources);
+        this.rules = new RuleCompiler(pipeline, index.interner(), conjIds);
         this.localPods = index.localPods(node);
+        this.memo = memo;
+        memo.selectionBasis(localPods, selection.namespaceLabels());
     }
 
     /** Validates and compiles; for many nodes validate once and use the other overload. */
@@ -91,7 +103,24 @@ public final class Compiler {
             String node,
             Allocation previous,
             CompileOptions options) {
-        return new Compiler(snapshot, policies, node, previous, options).run();
+        return compile(snapshot, policies, node, previous, options, new CompileMemo());
+    }
+
+    /**
+     * As above, reusing the flows of rules whose inputs did not change since {@code memo}'s last
+     * compile (of this node); the result is the same as without the memo, only cheaper.
+     */
+    public static CompileResult compile(
+            ClusterSnapshot snapshot,
+            EffectivePolicies policies,
+            String node,
+            Allocation previous,
+            CompileOptions options,
+            CompileMemo memo) {
+        memo.begin(node, options);
+        CompileResult r = new Compiler(snapshot, policies, node, previous, options, memo).run();
+        memo.end();
+        return r;
     }
 
     private CompileResult run() {
@@ -99,14 +128,37 @@ public final class Compiler {
         adminTier(Tier.ADMIN, policies.admin(), PipelineSpec.ADMIN_EGRESS, Cookie.Category.ADMIN);
         networkPolicyTier();
         adminTier(Tier.BASELINE, policies.baseline(), PipelineSpec.BASELINE_EGRESS, Cookie.Category.BASELINE);
-        List<Flow> flows = acc.flows();
+        List<List<Flow>> runs = runs(acc.flows());
+        runs.addAll(ruleFlows);
+        FlowSet flowSet = FlowSet.ofSortedRuns(runs);
+        List<Flow> flows = flowSet.flows();
+        Map<TableId, String> names = new HashMap<>();
         Map<String, Integer> perTable = new LinkedHashMap<>();
-        for (TableSpec t : pipeline.tables()) perTable.put(t.name(), 0);
+        for (TableSpec t : pipeline.tables()) {
+            perTable.put(t.name(), 0);
+            names.put(pipeline.id(t.name()), t.name());
+        }
         for (Flow f : flows) {
-            pipeline.byId(f.table()).ifPresent(t -> perTable.merge(t.name(), 1, Integer::sum));
+            String name = names.get(f.table());
+            if (name != null) perTable.merge(name, 1, Integer::sum);
         }
         Allocation allocation = new Allocation(priorities, conjIds.assigned(), ruleIds.assigned());
-        return new CompileResult(node, FlowSet.of(flows), diags, allocation, new CompileStats(perTable, ruleStats));
+        return new CompileResult(node, flowSet, diags, allocation, new CompileStats(perTable, ruleStats));
+    }
+
+    /** Runs of flows at one (table, priority) each, from the sorted {@code flows}. */
+    private static List<List<Flow>> runs(List<Flow> flows) {
+        List<List<Flow>> out = new ArrayList<>();
+        int start = 0;
+        for (int i = 1; i <= flows.size(); i++) {
+            if (i == flows.size()
+                    || !flows.get(i).table().equals(flows.get(start).table())
+                    || !flows.get(i).priority().equals(flows.get(start).priority())) {
+                out.add(flows.subList(start, i));
+                start = i;
+            }
+        }
+        return out;
     }
 
     private record Planned(EffectiveRule rule, List<PodInfo> sources) {}
@@ -114,10 +166,11 @@ public final class Compiler {
     private void adminTier(Tier tier, List<EffectiveAdminPolicy> ps, String tableName, Cookie.Category category) {
         List<Planned> planned = new ArrayList<>();
         for (EffectiveAdminPolicy p : ps) {
-            List<PodInfo> subjects = localPods.stream()
-                    .filter(pod -> selection.podMatches(
-                            pod, p.subject().namespaceSelector(), p.subject().podSelector()))
-                    .toList();
+            List<PodInfo> subjects = memo.subjects(
+                    p.subject(),
+                    s -> localPods.stream()
+                            .filter(pod -> selection.podMatches(pod, s.namespaceSelector(), s.podSelector()))
+                            .toList());
             if (subjects.isEmpty()) continue;
             for (EffectiveRule r : p.rules()) planned.add(new Planned(r, subjects));
         }
@@ -129,11 +182,15 @@ public final class Compiler {
         TableId table = pipeline.id(tableName);
         List<Planned> planned = new ArrayList<>();
         Map<String, PodInfo> isolated = new LinkedHashMap<>();
+        Map<String, List<PodInfo>> byNamespace = new HashMap<>();
+        for (PodInfo pod : localPods)
+            byNamespace.computeIfAbsent(pod.namespace(), k -> new ArrayList<>()).add(pod);
         for (EffectiveNetworkPolicy np : policies.networkPolicies()) {
             if (!np.isolatesEgress()) continue;
-            List<PodInfo> selected = localPods.stream()
-                    .filter(pod -> pod.namespace().equals(np.namespace())
-                            && np.podSelector().matches(pod.labels()))
+            List<PodInfo> candidates = byNamespace.get(np.namespace());
+            if (candidates == null) continue;
+            List<PodInfo> selected = candidates.stream()
+                    .filter(pod -> np.podSelector().matches(pod.labels()))
                     .toList();
             if (selected.isEmpty()) continue;
             selected.forEach(pod -> isolated.put(pod.key(), pod));
@@ -163,11 +220,31 @@ public final class Compiler {
         priorities.putAll(prio);
         for (int i = 0; i < planned.size(); i++) {
             Planned p = planned.get(i);
-            long ruleId = ruleIds.id(p.rule().ref().key());
+            EffectiveRule rule = p.rule();
+            long ruleId = ruleIds.id(rule.ref().key());
             Cookie cookie = Cookie.of(options.generation(), category, ruleId);
-            ruleStats.add(rules.compile(
-                    p.rule(), p.sources(), table, tableName, prio.get(keys.get(i)), cookie, verdictOf.apply(p.rule())));
+            int priority = prio.get(keys.get(i));
+            List<FlowAction> verdict = verdictOf.apply(rule);
+            List<List<Match>> src = subjectMatches.computeIfAbsent(p.sources(), this::subjectDimensions);
+            CompileMemo.Key key = new CompileMemo.Key(table, priority, cookie, verdict, rule, shapes.shape(rule), src);
+            CompileMemo.RuleOutput out = memo.lookup(keys.get(i), key);
+            boolean reused = out != null && conjIds.claim(out.conjIds());
+            if (!reused) {
+                out = rules.compile(
+                        rule, key.shape(), src, !p.sources().isEmpty(), table, tableName, priority, cookie, verdict);
+            }
+            memo.keep(keys.get(i), key, out, reused);
+            ruleFlows.add(out.flows());
+            ruleStats.add(out.stats());
+            diags.addAll(out.diagnostics());
         }
+    }
+
+    /** The subject dimension of {@code pods} per address family, in {@link IpFamily#ordinal()} order. */
+    private List<List<Match>> subjectDimensions(List<PodInfo> pods) {
+        List<List<Match>> out = new ArrayList<>();
+        for (IpFamily f : IpFamily.values()) out.add(List.copyOf(sources.subject(pods, f)));
+        return List.copyOf(out);
     }
 
     private void overflow(

@@ -39,6 +39,23 @@ final class IdAllocator {
         return id;
     }
 
+    /**
+     * Takes the given ids for their keys if this allocation gives each key that id (the previous
+     * allocation had it, or this compile already assigned it); false otherwise. Keys already checked
+     * when a later one fails keep their ids, which are the ones {@link #id} would give them.
+     */
+    boolean claim(Map<String, Long> ids) {
+        for (Map.Entry<String, Long> e : ids.entrySet()) {
+            Long have = assigned.get(e.getKey());
+            if (have == null) have = previous.get(e.getKey());
+            if (!e.getValue().equals(have)) {
+                return false;
+            }
+            assigned.put(e.getKey(), have);
+        }
+        return true;
+    }
+
     Map<String, Long> assigned() {
         return assigned;
     }

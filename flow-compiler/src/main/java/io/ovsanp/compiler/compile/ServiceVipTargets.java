@@ -90,6 +90,13 @@ final class ServiceVipTargets {
         return t;
     }
 
+    /** The same targets judged against another snapshot's resolution (its Services did not change). */
+    ServiceVipTargets withResolver(SnapshotIndex other) {
+        ServiceVipTargets t = new ServiceVipTargets(other);
+        byFamily.forEach((f, ts) -> t.byFamily.get(f).addAll(ts));
+        return t;
+    }
+
     List<Target> targets(IpFamily family) {
         return byFamily.get(family);
     }

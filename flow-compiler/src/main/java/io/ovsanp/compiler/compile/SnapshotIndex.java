@@ -4,6 +4,7 @@ import io.ovsanp.compiler.cluster.ClusterSnapshot;
 import io.ovsanp.compiler.cluster.NodeInfo;
 import io.ovsanp.compiler.cluster.PodInfo;
 import io.ovsanp.compiler.cluster.Selection;
+import io.ovsanp.compiler.cluster.ServiceVips;
 import io.ovsanp.compiler.net.Cidr;
 import io.ovsanp.compiler.net.IpAddress;
 import io.ovsanp.compiler.policy.Destination;
@@ -19,13 +20,20 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * What every node's compile of one snapshot shares: destinations resolved to pods and addresses
- * (they do not depend on the node), each node's pods, the namespace labels. A controller compiles
- * hundreds of nodes from one snapshot; without this each compile evaluated every pod selector over
- * every pod again (half of the loop's CPU in a 1,000-node profile, docs/benchmarks.md).
+ * (they do not depend on the node), each node's pods, the namespace labels, and the node-independent
+ * half of every rule ({@link RuleShapes}). A controller compiles hundreds of nodes from one snapshot;
+ * without this each compile evaluated every pod selector over every pod again (half of the loop's CPU
+ * in a 1,000-node profile, docs/benchmarks.md).
  *
- * <p>The snapshot is immutable and the index a pure function of it, so sharing is safe; lookups are
- * thread-safe (nodes compile in parallel). {@link #of} keeps the index of the last snapshot it was
- * asked for, by identity.
+ * <p>Successive snapshots differ in a few objects, so a new index starts from the previous one
+ * ({@link SnapshotDelta}): a destination that no changed pod matches, before or after, keeps its
+ * resolved pods and addresses (the same list instances), and one that a changed pod matches is
+ * patched instead of re-evaluated over every pod. Identity of those lists is what lets a rule keep its
+ * shape, and a node's {@link CompileMemo} its flows, without comparing them.
+ *
+ * <p>The snapshot is immutable and the index a pure function of it (the previous index only saves
+ * work), so sharing is safe; lookups are thread-safe (nodes compile in parallel). {@link #of} keeps
+ * the index of the last snapshot it was asked for, by identity.
  */
 public final class SnapshotIndex {
     private static final AtomicReference<SnapshotIndex> LAST = new AtomicReference<>();
@@ -42,37 +50,73 @@ public final class SnapshotIndex {
     private final List<PodInfo> allPods;
     private final Map<Destination, List<Cidr>> cidrs = new ConcurrentHashMap<>();
     private final Map<Destination, List<PodInfo>> pods = new ConcurrentHashMap<>();
+    private final Map<ServiceVips, RuleShapes> shapes = new ConcurrentHashMap<>();
     private final FlowInterner interner = new FlowInterner();
+    /** What changed since the previous snapshot's index; dropped once a newer index exists. */
+    private volatile SnapshotDelta delta;
 
-    private SnapshotIndex(ClusterSnapshot snapshot) {
+    /** The index this one started from; empty when there is none or a newer index exists. */
+    java.util.Optional<SnapshotIndex> previous() {
+        SnapshotDelta d = delta;
+        return d == null ? java.util.Optional.empty() : java.util.Optional.of(d.previous());
+    }
+
+    /** What changed since the previous index's snapshot; null when there is no previous index. */
+    SnapshotDelta delta() {
+        return delta;
+    }
+
+    private SnapshotIndex(ClusterSnapshot snapshot, SnapshotIndex previous) {
         this.snapshot = snapshot;
-        this.selection = new Selection(snapshot);
-        Map<String, List<PodInfo>> byNode = new HashMap<>();
-        List<PodInfo> all = new ArrayList<>();
-        for (PodInfo p : snapshot.pods()) {
-            if (p.hostNetwork()) continue;
-            all.add(p);
-            byNode.computeIfAbsent(p.nodeName(), n -> new ArrayList<>()).add(p);
+        SnapshotDelta d = previous == null ? null : SnapshotDelta.between(previous, snapshot);
+        this.delta = d;
+        this.selection = d != null && d.namespaceLabelsUnchanged()
+                ? new Selection(snapshot, previous.selection.namespaceLabels())
+                : new Selection(snapshot);
+        if (d != null && d.podsChanged() == 0) {
+            this.podsByNode = previous.podsByNode;
+            this.allPods = previous.allPods;
+        } else if (d != null && d.podsChanged() > 0) {
+            this.podsByNode = d.patchPodsByNode(previous.podsByNode);
+            this.allPods =
+                    snapshot.pods().stream().filter(p -> !p.hostNetwork()).toList();
+        } else {
+            Map<String, List<PodInfo>> byNode = new HashMap<>();
+            List<PodInfo> all = new ArrayList<>();
+            for (PodInfo p : snapshot.pods()) {
+                if (p.hostNetwork()) continue;
+                all.add(p);
+                byNode.computeIfAbsent(p.nodeName(), n -> new ArrayList<>()).add(p);
+            }
+            Map<String, List<PodInfo>> frozen = new HashMap<>();
+            byNode.forEach((n, ps) -> frozen.put(n, List.copyOf(ps)));
+            this.podsByNode = frozen;
+            this.allPods = List.copyOf(all);
         }
-        Map<String, List<PodInfo>> frozen = new HashMap<>();
-        byNode.forEach((n, ps) -> frozen.put(n, List.copyOf(ps)));
-        this.podsByNode = frozen;
-        this.allPods = List.copyOf(all);
     }
 
     /** The index of {@code snapshot}: the last one built when it is for the same snapshot instance. */
     @SuppressWarnings("ReferenceEquality") // identity on purpose: a record's equals would walk 20k pods
     static SnapshotIndex of(ClusterSnapshot snapshot) {
         if (Boolean.getBoolean(UNSHARED_PROPERTY)) {
-            return new SnapshotIndex(snapshot);
+            return new SnapshotIndex(snapshot, null);
         }
         SnapshotIndex last = LAST.get();
         if (last != null && last.snapshot == snapshot) {
             return last;
         }
-        SnapshotIndex fresh = new SnapshotIndex(snapshot);
-        LAST.set(fresh);
-        return fresh;
+        synchronized (SnapshotIndex.class) {
+            last = LAST.get();
+            if (last != null && last.snapshot == snapshot) {
+                return last;
+            }
+            SnapshotIndex fresh = new SnapshotIndex(snapshot, last);
+            if (last != null) {
+                last.delta = null; // keep at most one older index alive
+            }
+            LAST.set(fresh);
+            return fresh;
+        }
     }
 
     ClusterSnapshot snapshot() {
@@ -88,6 +132,20 @@ public final class SnapshotIndex {
         return interner;
     }
 
+    /** The node-independent half of rules compiled with {@code vips}. */
+    RuleShapes shapes(ServiceVips vips) {
+        return shapes.computeIfAbsent(vips, v -> {
+            SnapshotDelta d = delta;
+            RuleShapes before = d == null ? null : d.previous().shapes.get(v);
+            return RuleShapes.of(this, v, before, d);
+        });
+    }
+
+    /** The shapes of rules compiled with {@code vips} so far; null if none was asked for. */
+    RuleShapes existingShapes(ServiceVips vips) {
+        return shapes.get(vips);
+    }
+
     /** The node's pods that can be subjects (not host-network), in snapshot order. */
     List<PodInfo> localPods(String node) {
         return podsByNode.getOrDefault(node, List.of());
@@ -101,7 +159,16 @@ public final class SnapshotIndex {
     /** The pods a destination selects (empty for nodes and CIDRs: names cannot resolve there). */
     List<PodInfo> pods(Destination d) {
         if (d instanceof Destination.PodSelection ps) {
-            return pods.computeIfAbsent(d, k -> selection.pods(ps.namespaceSelector(), ps.podSelector()));
+            return pods.computeIfAbsent(d, k -> {
+                SnapshotDelta dl = delta;
+                if (dl != null) {
+                    List<PodInfo> before = dl.previous().pods.get(d);
+                    if (before != null) {
+                        return dl.patch(before, ps, selection);
+                    }
+                }
+                return selection.pods(ps.namespaceSelector(), ps.podSelector());
+            });
         }
         return List.of();
     }
@@ -109,6 +176,31 @@ public final class SnapshotIndex {
     /** Every address the destination covers: pod IPs and node addresses as host routes, or CIDRs. */
     List<Cidr> cidrs(Destination d) {
         return cidrs.computeIfAbsent(d, this::resolve);
+    }
+
+    /** Whether {@code d} resolves to the same addresses (the same list) as in the previous snapshot. */
+    @SuppressWarnings("ReferenceEquality") // identity is the point: a carried-over list
+    boolean unchangedSincePrevious(Destination d) {
+        SnapshotDelta dl = delta;
+        if (dl == null) {
+            return false;
+        }
+        List<Cidr> before = dl.previous().cidrs.get(d);
+        if (before == null || before != cidrs(d)) {
+            return false;
+        }
+        if (d instanceof Destination.PodSelection) {
+            List<PodInfo> was = dl.previous().pods.get(d);
+            return was != null && was == pods(d);
+        }
+        return true;
+    }
+
+    /** Whether every pod is what it was in the previous snapshot (same list). */
+    @SuppressWarnings("ReferenceEquality")
+    boolean allPodsUnchangedSincePrevious() {
+        SnapshotDelta dl = delta;
+        return dl != null && dl.previous().allPods == allPods;
     }
 
     /**
@@ -124,7 +216,21 @@ public final class SnapshotIndex {
         return out;
     }
 
+    @SuppressWarnings("ReferenceEquality") // a carried-over pod list keeps its addresses
     private List<Cidr> resolve(Destination d) {
+        SnapshotDelta dl = delta;
+        List<Cidr> before = dl == null ? null : dl.previous().cidrs.get(d);
+        if (before != null) {
+            if (d instanceof Destination.Cidrs) {
+                return before;
+            }
+            if (d instanceof Destination.NodeSelection && dl.nodesUnchanged()) {
+                return before;
+            }
+            if (d instanceof Destination.PodSelection && dl.previous().pods.get(d) == pods(d)) {
+                return before;
+            }
+        }
         List<Cidr> out = new ArrayList<>();
         if (d instanceof Destination.PodSelection) {
             for (PodInfo p : pods(d)) {
@@ -139,6 +245,7 @@ public final class SnapshotIndex {
         } else {
             throw new AssertionError(d);
         }
-        return List.copyOf(out);
+        List<Cidr> fresh = List.copyOf(out);
+        return fresh.equals(before) ? before : fresh;
     }
 }

@@ -3,6 +3,7 @@ package io.ovsanp.controller.run;
 import io.ovsanp.compiler.cluster.ClusterSnapshot;
 import io.ovsanp.compiler.compile.Allocation;
 import io.ovsanp.compiler.compile.AllocationRecovery;
+import io.ovsanp.compiler.compile.CompileMemo;
 import io.ovsanp.compiler.compile.CompileOptions;
 import io.ovsanp.compiler.compile.CompileResult;
 import io.ovsanp.compiler.compile.Compiler;
@@ -127,6 +128,9 @@ public final class ControllerLoop implements SwitchSource.Sink, AutoCloseable {
     /** One node's state; touched only on the loop thread (workers get copies in a {@link Job}). */
     private static final class NodeState {
         final String name;
+        /** Used by the node's one reconcile in flight only (a worker), never by two at once. */
+        final CompileMemo memo = new CompileMemo();
+
         OfConnection connection;
         Reconciler reconciler;
         Allocation allocation;
@@ -484,7 +488,8 @@ public final class ControllerLoop implements SwitchSource.Sink, AutoCloseable {
             NodeInputs inputs = null;
             if (j.compile()) {
                 long t0 = System.nanoTime();
-                desired = Compiler.compile(j.snapshot(), j.policies(), node, allocation, options.compile());
+                desired = Compiler.compile(
+                        j.snapshot(), j.policies(), node, allocation, options.compile(), j.node().memo);
                 Duration took = Duration.ofNanos(System.nanoTime() - t0);
                 inputs = NodeInputs.of(j.snapshot(), j.policies(), node);
                 CompileResult compiled = desired;

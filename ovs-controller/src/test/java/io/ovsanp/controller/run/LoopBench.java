@@ -5,6 +5,7 @@ import io.ovsanp.compiler.cluster.NamespaceInfo;
 import io.ovsanp.compiler.cluster.NodeInfo;
 import io.ovsanp.compiler.cluster.PodInfo;
 import io.ovsanp.compiler.compile.Allocation;
+import io.ovsanp.compiler.compile.CompileMemo;
 import io.ovsanp.compiler.compile.CompileOptions;
 import io.ovsanp.compiler.compile.CompileResult;
 import io.ovsanp.compiler.compile.Compiler;
@@ -72,6 +73,7 @@ public final class LoopBench {
         step(base, null, new ConcurrentHashMap<>(), unsharedResults, pool, Set.copyOf(base.nodeNames()));
         long unshared = (System.nanoTime() - u0) / 1_000_000;
         unsharedResults.clear();
+        MEMOS.clear();
         System.clearProperty(SnapshotIndex.UNSHARED_PROPERTY);
         System.out.printf("full sync, baseline (selectors resolved per node): %d ms%n", unshared);
 
@@ -98,6 +100,9 @@ public final class LoopBench {
         event("one ANP edited", edited, dirty, allocations, results, pool);
         pool.shutdown();
     }
+
+    /** Each node's memo, as the loop keeps one per node. */
+    private static final Map<String, CompileMemo> MEMOS = new ConcurrentHashMap<>();
 
     /** Per-node compile times of the last step, milliseconds. */
     private static final List<Long> TIMES = java.util.Collections.synchronizedList(new ArrayList<>());
@@ -137,9 +142,23 @@ public final class LoopBench {
         Set<String> todo = c.all() ? Set.copyOf(next.nodeNames()) : c.nodes();
         int n = step(next, null, allocations, results, pool, todo);
         long done = System.nanoTime();
+        int reused = 0;
+        int compiled = 0;
+        for (String node : todo) {
+            reused += MEMOS.get(node).reused();
+            compiled += MEMOS.get(node).compiled();
+        }
         System.out.printf(
-                "%s: %d node(s) dirty, decided in %.1f ms, recompiled in %d ms (total %d ms); per node: %s%n",
-                what, n, (decided - t0) / 1e6, (done - decided) / 1_000_000, (done - t0) / 1_000_000, percentiles());
+                "%s: %d node(s) dirty, decided in %.1f ms, recompiled in %d ms (total %d ms); per node: %s;"
+                        + " rules reused %d, compiled %d%n",
+                what,
+                n,
+                (decided - t0) / 1e6,
+                (done - decided) / 1_000_000,
+                (done - t0) / 1_000_000,
+                percentiles(),
+                reused,
+                compiled);
     }
 
     /** Compiles {@code todo} (with their previous allocations) in parallel; records their inputs. */
@@ -158,7 +177,12 @@ public final class LoopBench {
             fs.add(pool.submit(() -> {
                 long c0 = System.nanoTime();
                 CompileResult r = Compiler.compile(
-                        s, p, node, allocations.getOrDefault(node, Allocation.EMPTY), CompileOptions.DEFAULT);
+                        s,
+                        p,
+                        node,
+                        allocations.getOrDefault(node, Allocation.EMPTY),
+                        CompileOptions.DEFAULT,
+                        MEMOS.computeIfAbsent(node, n -> new CompileMemo()));
                 TIMES.add(System.nanoTime() - c0);
                 allocations.put(node, r.allocation());
                 results.put(node, r);

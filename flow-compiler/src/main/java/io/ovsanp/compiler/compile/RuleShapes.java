@@ -1,0 +1,222 @@
+package io.ovsanp.compiler.compile;
+
+import io.ovsanp.compiler.cluster.ContainerPort;
+import io.ovsanp.compiler.cluster.PodInfo;
+import io.ovsanp.compiler.cluster.ServiceVips;
+import io.ovsanp.compiler.diag.Diagnostic;
+import io.ovsanp.compiler.flow.Match;
+import io.ovsanp.compiler.net.Cidr;
+import io.ovsanp.compiler.net.CidrSet;
+import io.ovsanp.compiler.net.IpAddress;
+import io.ovsanp.compiler.net.IpFamily;
+import io.ovsanp.compiler.policy.Destination;
+import io.ovsanp.compiler.policy.EffectiveRule;
+import io.ovsanp.compiler.policy.PortMatch;
+import io.ovsanp.compiler.policy.Protocol;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The node-independent half of every rule, per address family: its segments (ARCHITECTURE.md, "Rules
+ * as conjunctive flows"): numeric ports × all destinations, one segment per resolved named port
+ * (protocol, port) × the destination pods that have it, and in pre-DNAT mode one per ClusterIP and
+ * service port the rule reaches ({@link ServiceVipTargets}). Computed once per snapshot and {@link
+ * ServiceVips} mode, shared by every node's compile.
+ *
+ * <p>A rule whose destinations resolve to the same lists as in the previous snapshot, with the same
+ * Services, keeps its previous {@link Shape} instance; so does one whose recomputed segments are equal.
+ * A node's {@link CompileMemo} reuses a rule's flows only for an equal shape, which for a carried-over
+ * shape is an identity check: "did anything this rule reads change" is answered once per snapshot.
+ */
+final class RuleShapes {
+    /** One conjunction (or plain cross product) of a rule: destinations × ports; "any" leaves one out. */
+    record Segment(String key, boolean anyDst, List<Cidr> dst, boolean anyPort, List<Match> ports) {}
+
+    /**
+     * A rule's segments per family. Unchanged rules keep the same instance from one snapshot to the
+     * next, so equality is usually an identity check; a shape recomputed because the previous
+     * snapshot's index never needed it compares by its segments.
+     */
+    static final class Shape {
+        private final Map<IpFamily, List<Segment>> segments;
+
+        private Shape(Map<IpFamily, List<Segment>> segments) {
+            this.segments = segments;
+        }
+
+        List<Segment> segments(IpFamily f) {
+            return segments.get(f);
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o == this || (o instanceof Shape s && segments.equals(s.segments));
+        }
+
+        @Override
+        public int hashCode() {
+            return segments.hashCode();
+        }
+    }
+
+    private final SnapshotIndex index;
+    private final ServiceVips mode;
+    private final ServiceVipTargets vips;
+    private final List<Diagnostic> vipDiagnostics;
+    /** The previous snapshot's targets were carried over: shapes may be too. */
+    private final boolean carried;
+
+    private final Map<EffectiveRule, Shape> shapes = new ConcurrentHashMap<>();
+
+    private RuleShapes(
+            SnapshotIndex index,
+            ServiceVips mode,
+            ServiceVipTargets vips,
+            List<Diagnostic> vipDiagnostics,
+            boolean carried) {
+        this.index = index;
+        this.mode = mode;
+        this.vips = vips;
+        this.vipDiagnostics = List.copyOf(vipDiagnostics);
+        this.carried = carried;
+    }
+
+    static RuleShapes of(SnapshotIndex index, ServiceVips mode, RuleShapes before, SnapshotDelta delta) {
+        if (before != null && delta != null && (delta.servicesUnchanged() || !mode.enabled())) {
+            return new RuleShapes(index, mode, before.vips.withResolver(index), before.vipDiagnostics, true);
+        }
+        List<Diagnostic> diags = new ArrayList<>();
+        ServiceVipTargets vips = ServiceVipTargets.of(index.snapshot(), mode, index, diags);
+        return new RuleShapes(index, mode, vips, diags, false);
+    }
+
+    /** What computing the targets reported (added to every compile that uses them). */
+    List<Diagnostic> diagnostics() {
+        return vipDiagnostics;
+    }
+
+    Shape shape(EffectiveRule rule) {
+        Shape s = shapes.get(rule);
+        if (s != null) {
+            return s;
+        }
+        Shape old = previousShape(rule);
+        if (old != null && carried && readsUnchanged(rule)) {
+            s = old;
+        } else {
+            Map<IpFamily, List<Segment>> segs = new EnumMap<>(IpFamily.class);
+            for (IpFamily f : IpFamily.values()) segs.put(f, List.copyOf(segments(rule, f)));
+            s = new Shape(segs);
+            if (s.equals(old)) s = old;
+        }
+        Shape had = shapes.putIfAbsent(rule, s);
+        return had != null ? had : s;
+    }
+
+    private Shape previousShape(EffectiveRule rule) {
+        return index.previous()
+                .map(p -> p.existingShapes(mode))
+                .map(r -> r.shapes.get(rule))
+                .orElse(null);
+    }
+
+    /** The rule's destinations (and, for named ports, their pods) resolve to the previous lists. */
+    private boolean readsUnchanged(EffectiveRule rule) {
+        boolean named = rule.ports().stream().anyMatch(p -> p instanceof PortMatch.Named);
+        if (rule.anyDestination()) {
+            return !named || index.allPodsUnchangedSincePrevious();
+        }
+        for (Destination d : rule.destinations()) {
+            if (!index.unchangedSincePrevious(d)) return false;
+        }
+        return true;
+    }
+
+    private List<Segment> segments(EffectiveRule rule, IpFamily f) {
+        boolean anyDst = rule.anyDestination();
+        List<Cidr> dst = List.of();
+        if (!anyDst) {
+            List<Cidr> all = new ArrayList<>();
+            for (Destination d : rule.destinations()) {
+                for (Cidr c : index.cidrs(d)) {
+                    if (c.family() == f) all.add(c);
+                }
+            }
+            dst = CidrSet.aggregate(all);
+            anyDst = dst.size() == 1 && dst.get(0).prefix() == 0;
+        }
+        List<Segment> out = new ArrayList<>();
+        if (rule.anyPort()) {
+            if (anyDst || !dst.isEmpty()) out.add(new Segment("all", anyDst, dst, true, List.of()));
+        } else {
+            portSegments(rule, f, anyDst, dst, out);
+        }
+        // Pre-DNAT: the ClusterIP and service port of Services whose endpoints the rule covers.
+        for (ServiceVipTargets.Target t : vips.targets(f)) {
+            if (vips.reaches(rule, t)) {
+                out.add(new Segment(
+                        t.key(),
+                        false,
+                        List.of(Cidr.of(t.clusterIp())),
+                        false,
+                        List.of(PortClauses.exact(
+                                f, t.port().protocol(), t.port().port()))));
+            }
+        }
+        return out;
+    }
+
+    private void portSegments(EffectiveRule rule, IpFamily f, boolean anyDst, List<Cidr> dst, List<Segment> out) {
+        List<Match> numeric = PortClauses.numeric(rule.ports(), f);
+        if (!numeric.isEmpty() && (anyDst || !dst.isEmpty())) {
+            out.add(new Segment("ports", anyDst, dst, false, numeric));
+        }
+        for (Map.Entry<String, List<Cidr>> g : namedGroups(rule, f).entrySet()) {
+            String[] pp = g.getKey().split(":");
+            Protocol proto = Protocol.valueOf(pp[0]);
+            int port = Integer.parseInt(pp[1]);
+            out.add(new Segment(
+                    "named:" + g.getKey(),
+                    false,
+                    CidrSet.aggregate(g.getValue()),
+                    false,
+                    List.of(PortClauses.exact(f, proto, port))));
+        }
+    }
+
+    /** Destination pods grouped by the (protocol, port) their named ports resolve to. */
+    private Map<String, List<Cidr>> namedGroups(EffectiveRule rule, IpFamily f) {
+        List<PortMatch.Named> named = new ArrayList<>();
+        for (PortMatch pm : rule.ports()) {
+            if (pm instanceof PortMatch.Named n) named.add(n);
+        }
+        Map<String, List<Cidr>> groups = new TreeMap<>();
+        if (named.isEmpty()) {
+            return groups;
+        }
+        for (PodInfo pod : index.destinationPods(rule)) {
+            for (PortMatch.Named n : named) {
+                for (ContainerPort cp : pod.ports()) {
+                    if (!cp.name().equals(n.name())) continue;
+                    if (n.protocol().isPresent() && n.protocol().get() != cp.protocol()) continue;
+                    String key = cp.protocol() + ":" + String.format("%05d", cp.port());
+                    for (IpAddress ip : pod.ips()) {
+                        if (ip.family() == f)
+                            groups.computeIfAbsent(key, k -> new ArrayList<>()).add(Cidr.of(ip));
+                    }
+                }
+            }
+        }
+        return groups;
+    }
+
+    @Override
+    public String toString() {
+        return "RuleShapes[" + Objects.toString(mode) + ", " + shapes.size() + " rules]";
+    }
+}

@@ -1,0 +1,190 @@
+package io.ovsanp.compiler.compile;
+
+import io.ovsanp.compiler.cluster.ClusterSnapshot;
+import io.ovsanp.compiler.cluster.PodInfo;
+import io.ovsanp.compiler.cluster.Selection;
+import io.ovsanp.compiler.policy.Destination;
+import io.ovsanp.compiler.policy.NetworkPolicy;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * What changed from the previous index's snapshot to a new one, found once per new snapshot by one
+ * walk over the sorted pod lists (unchanged pods are usually the same instances, so the walk is
+ * identity checks). A {@link SnapshotIndex} uses it to carry resolved destinations over instead of
+ * evaluating every selector over every pod again. Conservative: when namespaces changed (a label
+ * change can move any pod in or out of a selection) or too many pods changed, nothing is patched.
+ */
+final class SnapshotDelta {
+    /** Beyond this many changed pods, selections are evaluated afresh (patching costs per destination). */
+    static final int MAX_PATCHED_PODS = 256;
+
+    private static final Comparator<PodInfo> ORDER =
+            Comparator.comparing(PodInfo::namespace).thenComparing(PodInfo::name);
+
+    private final SnapshotIndex previous;
+    private final boolean namespacesUnchanged;
+    private final boolean nodesUnchanged;
+    private final boolean servicesUnchanged;
+    /** Changed pods, old versions (absent when added) and new versions (absent when removed). */
+    private final List<PodInfo> before = new ArrayList<>();
+
+    private final List<PodInfo> after = new ArrayList<>();
+    private final Set<String> changedKeys = new HashSet<>();
+    private final boolean tooMany;
+    private final boolean namespaceLabelsUnchanged;
+
+    private SnapshotDelta(SnapshotIndex previous, ClusterSnapshot next) {
+        ClusterSnapshot prev = previous.snapshot();
+        this.previous = previous;
+        this.namespacesUnchanged = prev.namespaces().equals(next.namespaces());
+        this.nodesUnchanged = prev.nodes().equals(next.nodes());
+        this.servicesUnchanged =
+                prev.services().equals(next.services()) && prev.endpointSlices().equals(next.endpointSlices());
+        this.tooMany = !walk(prev.pods(), next.pods());
+        this.namespaceLabelsUnchanged = namespacesUnchanged && !tooMany && implicitNamespacesKnown(previous, next);
+    }
+
+    /**
+     * Namespaces without a Namespace object exist implicitly when a pod or NetworkPolicy is in them
+     * ({@link ClusterSnapshot#namespaceLabels()}): the previous labels still hold when every changed
+     * pod's and every NetworkPolicy's namespace was known before (the Namespace objects being equal).
+     */
+    private boolean implicitNamespacesKnown(SnapshotIndex previous, ClusterSnapshot next) {
+        Map<String, Map<String, String>> known = previous.selection().namespaceLabels();
+        for (PodInfo p : before) {
+            if (!known.containsKey(p.namespace())) return false;
+        }
+        for (PodInfo p : after) {
+            if (!known.containsKey(p.namespace())) return false;
+        }
+        for (NetworkPolicy np : next.networkPolicies()) {
+            if (!known.containsKey(np.namespace())) return false;
+        }
+        // A removed pod may have been the last one in an implicit namespace: then it must go.
+        Set<String> explicit = new HashSet<>();
+        next.namespaces().forEach(n -> explicit.add(n.name()));
+        for (PodInfo p : before) {
+            if (!explicit.contains(p.namespace())) return false;
+        }
+        return true;
+    }
+
+    /** Whether the previous snapshot's namespace labels (implicit namespaces included) still hold. */
+    boolean namespaceLabelsUnchanged() {
+        return namespaceLabelsUnchanged;
+    }
+
+    /** The previous pods-by-node map with the changed pods' nodes recomputed. */
+    Map<String, List<PodInfo>> patchPodsByNode(Map<String, List<PodInfo>> was) {
+        Map<String, List<PodInfo>> out = new HashMap<>(was);
+        Set<String> nodes = new HashSet<>();
+        before.forEach(p -> nodes.add(p.nodeName()));
+        after.forEach(p -> nodes.add(p.nodeName()));
+        for (String node : nodes) {
+            List<PodInfo> pods = new ArrayList<>();
+            for (PodInfo p : was.getOrDefault(node, List.of())) {
+                if (!changedKeys.contains(p.key())) pods.add(p);
+            }
+            for (PodInfo p : after) {
+                if (p.nodeName().equals(node) && !p.hostNetwork()) pods.add(p);
+            }
+            pods.sort(ORDER);
+            if (pods.isEmpty()) {
+                out.remove(node);
+            } else {
+                out.put(node, List.copyOf(pods));
+            }
+        }
+        return out;
+    }
+
+    static SnapshotDelta between(SnapshotIndex previous, ClusterSnapshot next) {
+        return new SnapshotDelta(previous, next);
+    }
+
+    /** Merge walk of two lists sorted by (namespace, name); false when more than the patch limit differ. */
+    @SuppressWarnings("ReferenceEquality") // the identity check is the fast path, equals the fallback
+    private boolean walk(List<PodInfo> was, List<PodInfo> is) {
+        int i = 0;
+        int j = 0;
+        while (i < was.size() || j < is.size()) {
+            PodInfo o = i < was.size() ? was.get(i) : null;
+            PodInfo n = j < is.size() ? is.get(j) : null;
+            if (o != null && o == n) {
+                i++;
+                j++;
+                continue;
+            }
+            int c = o == null ? 1 : n == null ? -1 : ORDER.compare(o, n);
+            if (c == 0) {
+                i++;
+                j++;
+                if (o.equals(n)) continue;
+                before.add(o);
+                after.add(n);
+                changedKeys.add(o.key());
+            } else if (c < 0) {
+                i++;
+                before.add(o);
+                changedKeys.add(o.key());
+            } else {
+                j++;
+                after.add(n);
+                changedKeys.add(n.key());
+            }
+            if (changedKeys.size() > MAX_PATCHED_PODS) return false;
+        }
+        return true;
+    }
+
+    SnapshotIndex previous() {
+        return previous;
+    }
+
+    boolean nodesUnchanged() {
+        return nodesUnchanged;
+    }
+
+    boolean servicesUnchanged() {
+        return servicesUnchanged;
+    }
+
+    /** Pods added, removed or changed; -1 when too many to tell (more than the patch limit). */
+    int podsChanged() {
+        return tooMany ? -1 : changedKeys.size();
+    }
+
+    /**
+     * The pods {@code ps} selects in the new snapshot, given {@code was}, what it selected in the
+     * previous one: {@code was} itself when no changed pod matches, before or after; else {@code was}
+     * without the changed pods plus the new versions that match, in snapshot order.
+     */
+    List<PodInfo> patch(List<PodInfo> was, Destination.PodSelection ps, Selection selection) {
+        if (!namespacesUnchanged || tooMany) {
+            return selection.pods(ps.namespaceSelector(), ps.podSelector());
+        }
+        // Namespace labels are unchanged, so the new snapshot's selection judges old pods as the old one did.
+        boolean touched = false;
+        for (PodInfo o : before) touched |= selection.podMatches(o, ps.namespaceSelector(), ps.podSelector());
+        List<PodInfo> matching = new ArrayList<>();
+        for (PodInfo n : after) {
+            if (selection.podMatches(n, ps.namespaceSelector(), ps.podSelector())) matching.add(n);
+        }
+        if (!touched && matching.isEmpty()) {
+            return was;
+        }
+        List<PodInfo> out = new ArrayList<>(was.size() + matching.size());
+        for (PodInfo p : was) {
+            if (!changedKeys.contains(p.key())) out.add(p);
+        }
+        out.addAll(matching);
+        out.sort(ORDER);
+        return List.copyOf(out);
+    }
+}
