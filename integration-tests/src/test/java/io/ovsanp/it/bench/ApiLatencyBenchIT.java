@@ -7,6 +7,8 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.ovsanp.compiler.compile.CompileResult;
+import io.ovsanp.compiler.flow.FlowDiff;
+import io.ovsanp.compiler.ofctl.OfctlRenderer;
 import io.ovsanp.controller.kube.ClusterWatcher;
 import io.ovsanp.controller.kube.DevApiServer;
 import io.ovsanp.controller.openflow.SwitchTarget;
@@ -61,14 +63,23 @@ class ApiLatencyBenchIT {
     static final int NODE_INDEX = 3;
     static final Duration SYNC_TIMEOUT = Duration.ofMinutes(20);
 
+    /**
+     * The mock web server logs every request at INFO through java.util.logging (to stderr): 20,000
+     * lines while seeding and one per measured change. Held here: JUL keeps loggers weakly.
+     */
+    private static final java.util.logging.Logger MOCK_LOG =
+            java.util.logging.Logger.getLogger("io.fabric8.mockwebserver.MockWebServer");
+
     /** What the loop and the informers report, with the time it arrived. */
     record Event(String what, String node, long at, ReconcileResult converged, CompileResult compiled, long took) {}
 
     static final class Recorder implements RealisationListener {
         final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
+        volatile int lastFlows = -1;
 
         @Override
         public void compiled(String node, CompileResult result, Duration took) {
+            if (NODE.equals(node)) lastFlows = result.flows().size();
             events.add(new Event("compiled", node, System.nanoTime(), null, result, took.toNanos()));
         }
 
@@ -105,7 +116,15 @@ class ApiLatencyBenchIT {
             long reconcileNanos,
             int flowMods,
             String summary,
+            FlowDiff diff,
             String failure) {}
+
+    /** The same benchmark without JUnit/Maven (set {@code -Dovsanp.bench=true} and the size properties). */
+    public static void main(String[] args) throws Exception {
+        System.setProperty("ovsanp.bench", "true");
+        new ApiLatencyBenchIT().apiChangeToCommit();
+        System.exit(0);
+    }
 
     @Test
     void apiChangeToCommit() throws Exception {
@@ -121,6 +140,7 @@ class ApiLatencyBenchIT {
             throw new IllegalArgumentException("need at least 20 nodes, 4 ANPs and 1 pod per node (ANP anp3 "
                     + "applies on n3; its rules select namespace group g11 and zone z12)");
         }
+        MOCK_LOG.setLevel(java.util.logging.Level.WARNING);
         KubeWorkload w = new KubeWorkload(nodes, podsPerNode, anps);
         StringBuilder report = new StringBuilder();
         String load = Files.readString(Path.of("/proc/loadavg")).trim();
@@ -201,6 +221,14 @@ class ApiLatencyBenchIT {
                                                     "%.1f ms, %d flow-mods (%s)",
                                                     s.totalNanos() / 1e6, s.flowMods(), s.summary()));
                         }
+                        loop.awaitIdle(Duration.ofMinutes(2));
+                        line(
+                                report,
+                                "after the changes the switch holds %,d flows (ovs-ofctl dump-flows); the last compile of %s"
+                                        + " had %,d",
+                                br.dumpFlows().size(),
+                                NODE,
+                                rec.lastFlows);
                         line(
                                 report,
                                 "load at end: %s",
@@ -339,7 +367,7 @@ class ApiLatencyBenchIT {
                         noOps,
                         failures.isEmpty() ? "" : ", failures: " + failures);
                 loop.awaitIdle(Duration.ofMinutes(2));
-                return new Sample(c, 0, returned - t0, 0, 0, compile, compiles, 0, 0, "", why);
+                return new Sample(c, 0, returned - t0, 0, 0, compile, compiles, 0, 0, "", null, why);
             }
             if (e.what().equals("informer")) {
                 if (firstInformer < 0) firstInformer = e.at();
@@ -366,6 +394,7 @@ class ApiLatencyBenchIT {
                         e.took(),
                         e.converged().flowMods(),
                         e.converged().diff().summary(),
+                        e.converged().diff(),
                         null);
             } else {
                 failures.add(e.what());
@@ -570,6 +599,21 @@ class ApiLatencyBenchIT {
                         + " callback); \"bundle\": the reconcile, diff + bundle + commit reply.)",
                 warmup,
                 NODE);
+        line(report, "");
+        line(report, "Flow-mods of the first change of each kind (at most 12 lines each):");
+        line(report, "");
+        for (Map.Entry<String, List<Sample>> e : byKind.entrySet()) {
+            if (e.getKey().equals("all changes")) continue;
+            e.getValue().stream().filter(s -> s.failure() == null).findFirst().ifPresent(s -> {
+                line(report, "    %s (%s): %s", e.getKey(), s.change().what(), s.summary());
+                List<String> mods = new ArrayList<>();
+                s.diff().deletes().forEach(f -> mods.add("      - " + OfctlRenderer.render(f)));
+                s.diff().modifies().forEach(f -> mods.add("      ~ " + OfctlRenderer.render(f)));
+                s.diff().adds().forEach(f -> mods.add("      + " + OfctlRenderer.render(f)));
+                mods.stream().limit(12).forEach(m -> line(report, "%s", m));
+                if (mods.size() > 12) line(report, "      ... %d more", mods.size() - 12);
+            });
+        }
         for (Sample s : samples) {
             if (s.failure() != null)
                 line(
