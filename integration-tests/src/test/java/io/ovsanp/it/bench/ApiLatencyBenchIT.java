@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.ovsanp.compiler.compile.CompileResult;
 import io.ovsanp.compiler.flow.FlowDiff;
 import io.ovsanp.compiler.ofctl.OfctlRenderer;
+import io.ovsanp.compiler.policy.PolicyValidator;
 import io.ovsanp.controller.kube.ClusterWatcher;
 import io.ovsanp.controller.kube.DevApiServer;
 import io.ovsanp.controller.openflow.SwitchTarget;
@@ -232,6 +233,7 @@ class ApiLatencyBenchIT {
                                 br.dumpFlows().size(),
                                 NODE,
                                 rec.lastFlows);
+                        passParts(watcher, report);
                         line(
                                 report,
                                 "load at end: %s",
@@ -403,6 +405,30 @@ class ApiLatencyBenchIT {
                 failures.add(e.what());
             }
         }
+    }
+
+    /**
+     * The parts of the loop's pass that are public API, timed on the final cluster (7 runs, median):
+     * they are in every change's "compile started" time.
+     */
+    private static void passParts(ClusterWatcher watcher, StringBuilder report) {
+        List<Long> snap = new ArrayList<>();
+        List<Long> validate = new ArrayList<>();
+        for (int i = 0; i < 7; i++) {
+            long a = System.nanoTime();
+            var snapshot = watcher.snapshot();
+            long b = System.nanoTime();
+            PolicyValidator.validate(snapshot);
+            long c = System.nanoTime();
+            snap.add(b - a);
+            validate.add(c - b);
+        }
+        line(
+                report,
+                "parts of the loop's pass, timed after the changes (7 runs, median): ClusterWatcher.snapshot() %s,"
+                        + " PolicyValidator.validate %s",
+                ms(pct(snap, 0.5)),
+                ms(pct(validate, 0.5)));
     }
 
     // ---- the changes ----
