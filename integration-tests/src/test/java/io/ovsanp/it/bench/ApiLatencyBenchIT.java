@@ -55,7 +55,10 @@ import org.junit.jupiter.api.Test;
  *     -Djacoco.skip -Dspotless.check.skip=true \
  *     [-Dovsanp.bench.nodes=1000 -Dovsanp.bench.podsPerNode=20 -Dovsanp.bench.anps=200 -Dovsanp.bench.changes=40]</pre>
  *
- * and read the table it prints (also written to integration-tests/target/api-latency-bench.md). A
+ * (also {@code -Dovsanp.bench.warmup=8}: changes before the measured ones, not counted), or without
+ * Maven through {@link #main} ({@code java -Dovsanp.bench.nodes=... -cp <test classpath>
+ * io.ovsanp.it.bench.ApiLatencyBenchIT}, writing {@code target/api-latency-bench.md} under the current
+ * directory), and read the table it prints (also written to integration-tests/target/api-latency-bench.md). A
  * change that never converges with flow-mods within {@code ovsanp.bench.changeTimeoutSeconds} (30)
  * is reported as a failure in the table, and the benchmark fails after printing it.
  */
