@@ -98,7 +98,77 @@ public final class LoopBench {
         event("one node relabelled", relabelled, dirty, allocations, results, pool);
         ClusterSnapshot edited = withPods(cluster(nodes, podsPerNode, anps, 1, 1), podAdded.pods());
         event("one ANP edited", edited, dirty, allocations, results, pool);
+        results.clear();
         pool.shutdown();
+
+        // Agent mode: one node, an event at a time, each event a new snapshot (as the loop reads one).
+        String node = "n10"; // subject of 10 ANPs; its rules pick the added pod and zone z2 (relabel)
+        System.out.printf(
+                "one node's compile per event (%s, CPU time of the compiling thread; baseline: the same"
+                        + " compile from scratch, without memo or carried-over index, in the same run):%n",
+                node);
+        agentEvents("pod added / removed", node, base, withExtraPod(base));
+        agentEvents("node relabelled / back", node, base, cluster(nodes, podsPerNode, anps, 1, 0));
+        agentEvents(
+                "ANP edited / back", node, base, cluster(nodes, podsPerNode, anps, 0, 11)); // anp10: n10 is a subject
+    }
+
+    private static final int AGENT_ROUNDS = 200;
+
+    /** Alternates {@code a} and {@code b} for one node; prints the incremental and baseline CPU times. */
+    private static void agentEvents(String what, String node, ClusterSnapshot a, ClusterSnapshot b) {
+        java.lang.management.ThreadMXBean cpu = java.lang.management.ManagementFactory.getThreadMXBean();
+        EffectivePolicies pa = PolicyValidator.validate(a);
+        EffectivePolicies pb = PolicyValidator.validate(b);
+        CompileMemo memo = new CompileMemo();
+        CompileResult r = Compiler.compile(a, pa, node, Allocation.EMPTY, CompileOptions.DEFAULT, memo);
+        long[] incremental = new long[AGENT_ROUNDS];
+        long[] baseline = new long[AGENT_ROUNDS];
+        int reused = 0;
+        int compiled = 0;
+        for (int i = 0; i < AGENT_ROUNDS; i++) {
+            ClusterSnapshot s = copy(i % 2 == 0 ? b : a);
+            EffectivePolicies p = i % 2 == 0 ? pb : pa;
+            Allocation previous = r.allocation();
+            long t0 = cpu.getCurrentThreadCpuTime();
+            r = Compiler.compile(s, p, node, previous, CompileOptions.DEFAULT, memo);
+            incremental[i] = cpu.getCurrentThreadCpuTime() - t0;
+            reused += memo.reused();
+            compiled += memo.compiled();
+            ClusterSnapshot again = copy(s);
+            System.setProperty(SnapshotIndex.UNSHARED_PROPERTY, "true");
+            try {
+                long b0 = cpu.getCurrentThreadCpuTime();
+                CompileResult scratch = Compiler.compile(again, p, node, previous, CompileOptions.DEFAULT);
+                baseline[i] = cpu.getCurrentThreadCpuTime() - b0;
+                if (!scratch.flows().equals(r.flows())) {
+                    throw new IllegalStateException("incremental and scratch compiles differ for " + node);
+                }
+            } finally {
+                System.clearProperty(SnapshotIndex.UNSHARED_PROPERTY);
+            }
+        }
+        // The first half warms the JIT up.
+        long[] inc = java.util.Arrays.copyOfRange(incremental, AGENT_ROUNDS / 2, AGENT_ROUNDS);
+        long[] base = java.util.Arrays.copyOfRange(baseline, AGENT_ROUNDS / 2, AGENT_ROUNDS);
+        java.util.Arrays.sort(inc);
+        java.util.Arrays.sort(base);
+        System.out.printf(
+                "  %s: incremental p50 %.2f ms, p99 %.2f ms; baseline p50 %.2f ms, p99 %.2f ms; ratio of p50s %.2f;"
+                        + " rules per event reused %d, compiled %d%n",
+                what,
+                inc[inc.length / 2] / 1e6,
+                inc[inc.length * 99 / 100] / 1e6,
+                base[base.length / 2] / 1e6,
+                base[base.length * 99 / 100] / 1e6,
+                (double) inc[inc.length / 2] / base[base.length / 2],
+                reused / AGENT_ROUNDS,
+                compiled / AGENT_ROUNDS);
+    }
+
+    /** The same cluster as a new snapshot instance (the loop reads a new one per event). */
+    private static ClusterSnapshot copy(ClusterSnapshot s) {
+        return withPods(s, s.pods());
     }
 
     /** Each node's memo, as the loop keeps one per node. */
@@ -196,6 +266,7 @@ public final class LoopBench {
         return todo.size();
     }
 
+    /** The workload; {@code relabel > 0} moves n7 to zone z2, {@code edit > 0} changes ANP {@code edit - 1}'s CIDRs. */
     static ClusterSnapshot cluster(int nodes, int podsPerNode, int anps, int relabel, int edit) {
         List<NodeInfo> ns = new ArrayList<>();
         for (int i = 0; i < nodes; i++) {
@@ -224,7 +295,7 @@ public final class LoopBench {
                 List<PortMatch> ports;
                 if (r % 3 == 0) {
                     List<String> cidrs = new ArrayList<>();
-                    int salt = (a == 0 && edit > 0) ? 1 : 0;
+                    int salt = (edit > 0 && a == edit - 1) ? 1 : 0;
                     for (int c = 0; c < 25; c++) {
                         int y = id * 25 + c + salt * 7919;
                         cidrs.add((100 + (y >> 16) % 100) + "." + ((y >> 8) & 0xff) + "." + (y & 0xff) + ".0/24");
