@@ -139,9 +139,14 @@ class PolicyStatusWriterTest {
 
     /** Waits until the informer cache shows {@code name}'s Ready condition, so comparisons see it. */
     private void awaitCached(String name) throws InterruptedException {
+        awaitCached(io.ovsanp.compiler.policy.Tier.ADMIN, name);
+    }
+
+    /** Until the informer has the policy with a status (else the writer reads it from the API: a GET). */
+    private void awaitCached(io.ovsanp.compiler.policy.Tier tier, String name) throws InterruptedException {
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (System.nanoTime() < deadline) {
-            var o = watcher.policyObject(io.ovsanp.compiler.policy.Tier.ADMIN, name);
+            var o = watcher.policyObject(tier, name);
             if (o.isPresent() && o.get().getAdditionalProperties().get("status") != null) {
                 return;
             }
@@ -231,6 +236,7 @@ class PolicyStatusWriterTest {
         validated();
         awaitReady(ClusterWatcher.ADMIN_NETWORK_POLICY, "good", c -> true);
         awaitCached("good");
+        awaitCached(io.ovsanp.compiler.policy.Tier.BASELINE, "default");
         writer.drain(WAIT);
         requests();
         clock.set(Instant.parse("2026-01-03T00:00:00Z"));
