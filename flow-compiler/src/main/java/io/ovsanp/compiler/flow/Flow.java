@@ -13,6 +13,7 @@ public record Flow(TableId table, Priority priority, Cookie cookie, Match match,
 
     /** Tables ascending, priorities descending, then match text: the order of ovs-ofctl dumps. */
     public static final Comparator<Flow> ORDER = (a, b) -> {
+        if (a == b) return 0; // the same instance: reused flows meet themselves in diffs
         int c = a.table.compareTo(b.table);
         if (c == 0) c = b.priority.compareTo(a.priority);
         return c != 0 ? c : a.match.compareTo(b.match);

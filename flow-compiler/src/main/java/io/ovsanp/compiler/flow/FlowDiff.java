@@ -26,6 +26,7 @@ public record FlowDiff(List<Flow> adds, List<Flow> modifies, List<Flow> deletes)
      * A merge join of two sets in {@link Flow#ORDER}: linear, no hashing, which matters when a 1 %
      * change has to be found among 100k flows.
      */
+    @SuppressWarnings("ReferenceEquality") // the same instance (a flow reused by the compiler) is the fast path
     public static FlowDiff between(FlowSet installed, FlowSet desired) {
         List<Flow> have = installed.flows();
         List<Flow> want = desired.flows();
@@ -43,6 +44,9 @@ public record FlowDiff(List<Flow> adds, List<Flow> modifies, List<Flow> deletes)
             } else {
                 Flow got = have.get(i++);
                 Flow wanted = want.get(j++);
+                if (got == wanted) {
+                    continue;
+                }
                 if (!got.cookie().equals(wanted.cookie())) {
                     adds.add(wanted);
                 } else if (!got.actions().equals(wanted.actions())) {

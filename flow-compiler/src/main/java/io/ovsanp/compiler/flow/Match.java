@@ -43,7 +43,7 @@ public final class Match implements Comparable<Match> {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof Match other && key.equals(other.key);
+        return o == this || (o instanceof Match other && key.equals(other.key));
     }
 
     @Override
@@ -137,7 +137,7 @@ public final class Match implements Comparable<Match> {
 
     @Override
     public int compareTo(Match o) {
-        return key.compareTo(o.key);
+        return o == this ? 0 : key.compareTo(o.key);
     }
 
     @Override
