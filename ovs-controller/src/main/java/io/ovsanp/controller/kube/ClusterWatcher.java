@@ -28,9 +28,12 @@ import io.ovsanp.controller.snapshot.ClusterObjectConverter;
 import io.ovsanp.controller.snapshot.NetworkPolicyConverter;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -48,6 +51,12 @@ public final class ClusterWatcher implements AutoCloseable {
     public static final CustomResourceDefinitionContext BASELINE_ADMIN_NETWORK_POLICY =
             crd("BaselineAdminNetworkPolicy");
 
+    /**
+     * Benchmarks only (PassBench's baseline): with this system property true every {@link
+     * #snapshot()} converts every cached object again, as before the conversions were kept.
+     */
+    public static final String NO_REUSE_PROPERTY = "ovsanp.bench.noSnapshotReuse";
+
     private final KubernetesSerialization serialization;
     private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
     private final SharedIndexInformer<Namespace> namespaces;
@@ -59,21 +68,123 @@ public final class ClusterWatcher implements AutoCloseable {
     private final SharedIndexInformer<GenericKubernetesResource> adminPolicies;
     private final SharedIndexInformer<GenericKubernetesResource> baselinePolicies;
     private final List<SharedIndexInformer<?>> all;
+    private final Kind<Namespace, NamespaceInfo> namespaceKind;
+    private final Kind<Pod, PodInfo> podKind;
+    private final Kind<Node, NodeInfo> nodeKind;
+    private final Kind<Service, ServiceInfo> serviceKind;
+    private final Kind<EndpointSlice, EndpointSliceInfo> sliceKind;
+    private final Kind<io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy, NetworkPolicy> npKind;
+    private final Kind<GenericKubernetesResource, AdminPolicy> adminKind;
+    private final Kind<GenericKubernetesResource, AdminPolicy> baselineKind;
+    // ANPs and the BANP are one list in the snapshot: the last one, and the event counts it is of
+    private List<AdminPolicy> policyList;
+    private long adminChanges;
+    private long baselineChanges;
 
     private ClusterWatcher(KubernetesClient client) {
         serialization = client.getKubernetesSerialization();
-        namespaces = watch(client.namespaces().runnableInformer(0));
-        pods = watch(client.pods().inAnyNamespace().runnableInformer(0));
-        nodes = watch(client.nodes().runnableInformer(0));
-        services = watch(client.services().inAnyNamespace().runnableInformer(0));
-        slices = watch(client.discovery().v1().endpointSlices().inAnyNamespace().runnableInformer(0));
+        namespaces = client.namespaces().runnableInformer(0);
+        pods = client.pods().inAnyNamespace().runnableInformer(0);
+        nodes = client.nodes().runnableInformer(0);
+        services = client.services().inAnyNamespace().runnableInformer(0);
+        slices = client.discovery().v1().endpointSlices().inAnyNamespace().runnableInformer(0);
         networkPolicies =
-                watch(client.network().v1().networkPolicies().inAnyNamespace().runnableInformer(0));
-        adminPolicies =
-                watch(client.genericKubernetesResources(ADMIN_NETWORK_POLICY).runnableInformer(0));
-        baselinePolicies = watch(
-                client.genericKubernetesResources(BASELINE_ADMIN_NETWORK_POLICY).runnableInformer(0));
+                client.network().v1().networkPolicies().inAnyNamespace().runnableInformer(0);
+        adminPolicies = client.genericKubernetesResources(ADMIN_NETWORK_POLICY).runnableInformer(0);
+        baselinePolicies =
+                client.genericKubernetesResources(BASELINE_ADMIN_NETWORK_POLICY).runnableInformer(0);
         all = List.of(namespaces, pods, nodes, services, slices, networkPolicies, adminPolicies, baselinePolicies);
+        namespaceKind = new Kind<>(namespaces, (ns, out, d) -> out.add(ClusterObjectConverter.namespace(ns)));
+        podKind = new Kind<>(
+                pods,
+                (p, out, d) -> ClusterObjectConverter.pod(p, SourceRef.NONE, d).ifPresent(out::add));
+        nodeKind = new Kind<>(nodes, (n, out, d) -> out.add(ClusterObjectConverter.node(n, SourceRef.NONE, d)));
+        serviceKind =
+                new Kind<>(services, (sv, out, d) -> out.add(ClusterObjectConverter.service(sv, SourceRef.NONE, d)));
+        sliceKind =
+                new Kind<>(slices, (e, out, d) -> out.add(ClusterObjectConverter.endpointSlice(e, SourceRef.NONE, d)));
+        npKind = new Kind<>(
+                networkPolicies, (np, out, d) -> out.add(NetworkPolicyConverter.convert(np, SourceRef.NONE)));
+        adminKind = new Kind<>(
+                adminPolicies, (r, out, d) -> out.add(AdminPolicyReader.read(json(r), Tier.ADMIN, SourceRef.NONE)));
+        baselineKind = new Kind<>(
+                baselinePolicies,
+                (r, out, d) -> out.add(AdminPolicyReader.read(json(r), Tier.BASELINE, SourceRef.NONE)));
+    }
+
+    /** Converts one cached object: its records (none for a pod that is not running) and problems. */
+    @FunctionalInterface
+    private interface Converter<T, R> {
+        void convert(T object, List<R> out, List<Diagnostic> diagnostics);
+    }
+
+    /** What one cached object converted to. */
+    private record Conversion<R>(List<R> records, List<Diagnostic> diagnostics) {}
+
+    /**
+     * One kind's informer and its conversions, kept between snapshots. Every API event used to
+     * convert every cached object (20,000 pods at the issue's scale) and compare the results deeply.
+     * Now an object the informer still holds (the same instance: an informer replaces the object on
+     * every update, it never changes one in place) keeps its records, so unchanged objects are the
+     * same record instances in consecutive snapshots, and a kind without an event since the last
+     * snapshot keeps its whole list. Events are counted before the listeners run, so the snapshot
+     * read after any event sees the count moved; one that raced ahead of its count is picked up by
+     * the snapshot its own notification triggers.
+     */
+    private final class Kind<T extends HasMetadata, R> {
+        private final SharedIndexInformer<T> informer;
+        private final Converter<T, R> converter;
+        private final AtomicLong events = new AtomicLong(1);
+        private long seen; // the event count the lists below were built at
+        private Map<T, Conversion<R>> conversions = new IdentityHashMap<>();
+        private List<R> records = List.of();
+        private List<Diagnostic> diagnostics = List.of();
+
+        Kind(SharedIndexInformer<T> informer, Converter<T, R> converter) {
+            this.informer = informer;
+            this.converter = converter;
+            watch(informer, events);
+        }
+
+        /** Brings the lists up to the informer's cache; called under the watcher's lock. */
+        void refresh(boolean reuse) {
+            long count = events.get();
+            if (reuse && count == seen) {
+                return;
+            }
+            Map<T, Conversion<R>> next = new IdentityHashMap<>();
+            List<R> rs = new ArrayList<>();
+            List<Diagnostic> ds = new ArrayList<>();
+            for (T object : informer.getStore().list()) {
+                Conversion<R> c = reuse ? conversions.get(object) : null;
+                if (c == null) {
+                    List<R> out = new ArrayList<>(1);
+                    List<Diagnostic> problems = new ArrayList<>(0);
+                    converter.convert(object, out, problems);
+                    c = new Conversion<>(List.copyOf(out), List.copyOf(problems));
+                }
+                next.put(object, c);
+                rs.addAll(c.records());
+                ds.addAll(c.diagnostics());
+            }
+            conversions = reuse ? next : new IdentityHashMap<>();
+            records = rs;
+            diagnostics = List.copyOf(ds);
+            seen = count;
+        }
+
+        List<R> records() {
+            return records;
+        }
+
+        /** Keeps the snapshot's sorted copy, so the next snapshot gets it again if nothing changed. */
+        void sorted(List<R> inSnapshot) {
+            records = inSnapshot;
+        }
+
+        List<Diagnostic> diagnostics() {
+            return diagnostics;
+        }
     }
 
     /** Starts all informers; does not wait for them to sync (see {@link #awaitSynced}). */
@@ -97,24 +208,26 @@ public final class ClusterWatcher implements AutoCloseable {
                 .build();
     }
 
-    private <T extends HasMetadata> SharedIndexInformer<T> watch(SharedIndexInformer<T> informer) {
+    private <T extends HasMetadata> void watch(SharedIndexInformer<T> informer, AtomicLong events) {
         informer.addEventHandler(new ResourceEventHandler<T>() {
             @Override
             public void onAdd(T obj) {
+                events.incrementAndGet();
                 changed();
             }
 
             @Override
             public void onUpdate(T oldObj, T newObj) {
+                events.incrementAndGet();
                 changed();
             }
 
             @Override
             public void onDelete(T obj, boolean deletedFinalStateUnknown) {
+                events.incrementAndGet();
                 changed();
             }
         });
-        return informer;
     }
 
     private void changed() {
@@ -144,39 +257,47 @@ public final class ClusterWatcher implements AutoCloseable {
         }
     }
 
-    /** The cluster as the caches have it now. Sorted (deterministic) by {@link ClusterSnapshot}. */
-    public ClusterSnapshot snapshot() {
+    /**
+     * The cluster as the caches have it now. Sorted (deterministic) by {@link ClusterSnapshot}.
+     * Objects unchanged since the previous call keep their records, and kinds without events their
+     * lists (the same instances), so comparing consecutive snapshots is cheap.
+     */
+    public synchronized ClusterSnapshot snapshot() {
+        boolean reuse = !Boolean.getBoolean(NO_REUSE_PROPERTY);
+        List<Kind<?, ?>> kinds =
+                List.of(namespaceKind, podKind, nodeKind, serviceKind, sliceKind, npKind, adminKind, baselineKind);
+        for (Kind<?, ?> k : kinds) {
+            k.refresh(reuse);
+        }
+        // the order of the problems is the one of the former single pass: pods, nodes, services, slices
         List<Diagnostic> diagnostics = new ArrayList<>();
-        List<NamespaceInfo> ns = namespaces.getStore().list().stream()
-                .map(ClusterObjectConverter::namespace)
-                .toList();
-        List<PodInfo> ps = new ArrayList<>();
-        for (Pod p : pods.getStore().list()) {
-            ClusterObjectConverter.pod(p, SourceRef.NONE, diagnostics).ifPresent(ps::add);
+        for (Kind<?, ?> k : kinds) {
+            diagnostics.addAll(k.diagnostics());
         }
-        List<NodeInfo> ns2 = new ArrayList<>();
-        for (Node n : nodes.getStore().list()) {
-            ns2.add(ClusterObjectConverter.node(n, SourceRef.NONE, diagnostics));
+        if (policyList == null || !reuse || adminChanges != adminKind.seen || baselineChanges != baselineKind.seen) {
+            policyList = new ArrayList<>(adminKind.records());
+            policyList.addAll(baselineKind.records());
+            adminChanges = adminKind.seen;
+            baselineChanges = baselineKind.seen;
         }
-        List<ServiceInfo> ss = new ArrayList<>();
-        for (Service s : services.getStore().list()) {
-            ss.add(ClusterObjectConverter.service(s, SourceRef.NONE, diagnostics));
-        }
-        List<EndpointSliceInfo> es = new ArrayList<>();
-        for (EndpointSlice e : slices.getStore().list()) {
-            es.add(ClusterObjectConverter.endpointSlice(e, SourceRef.NONE, diagnostics));
-        }
-        List<NetworkPolicy> nps = networkPolicies.getStore().list().stream()
-                .map(np -> NetworkPolicyConverter.convert(np, SourceRef.NONE))
-                .toList();
-        List<AdminPolicy> aps = new ArrayList<>();
-        for (GenericKubernetesResource r : adminPolicies.getStore().list()) {
-            aps.add(AdminPolicyReader.read(json(r), Tier.ADMIN, SourceRef.NONE));
-        }
-        for (GenericKubernetesResource r : baselinePolicies.getStore().list()) {
-            aps.add(AdminPolicyReader.read(json(r), Tier.BASELINE, SourceRef.NONE));
-        }
-        return new ClusterSnapshot(ns, ps, ns2, ss, es, aps, nps, diagnostics);
+        List<AdminPolicy> aps = policyList;
+        ClusterSnapshot s = new ClusterSnapshot(
+                namespaceKind.records(),
+                podKind.records(),
+                nodeKind.records(),
+                serviceKind.records(),
+                sliceKind.records(),
+                aps,
+                npKind.records(),
+                diagnostics);
+        namespaceKind.sorted(s.namespaces());
+        podKind.sorted(s.pods());
+        nodeKind.sorted(s.nodes());
+        serviceKind.sorted(s.services());
+        sliceKind.sorted(s.endpointSlices());
+        npKind.sorted(s.networkPolicies());
+        policyList = s.adminPolicies();
+        return s;
     }
 
     /**

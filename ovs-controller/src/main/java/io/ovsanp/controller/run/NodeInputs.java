@@ -10,9 +10,13 @@ import io.ovsanp.compiler.policy.EffectivePolicies;
 import io.ovsanp.compiler.policy.EffectiveRule;
 import io.ovsanp.compiler.policy.LabelSelector;
 import io.ovsanp.compiler.policy.PortMatch;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 
 /**
@@ -42,13 +46,12 @@ record NodeInputs(
 
     /** The inputs of {@code node}'s compile of {@code snapshot}: mirrors the compiler's planning. */
     static NodeInputs of(ClusterSnapshot snapshot, EffectivePolicies policies, String node) {
-        Selection selection = new Selection(snapshot);
-        List<PodInfo> local = snapshot.pods().stream()
-                .filter(p -> p.nodeName().equals(node) && !p.hostNetwork())
-                .toList();
+        PodIndex index = PodIndex.of(snapshot);
+        List<PodInfo> local = index.local(node);
         if (local.isEmpty()) {
             return NONE;
         }
+        Selection selection = index.selection;
         Builder b = new Builder();
         for (EffectiveAdminPolicy p : Stream.concat(policies.admin().stream(), policies.baseline().stream())
                 .toList()) {
@@ -69,6 +72,46 @@ record NodeInputs(
             }
         }
         return b.build();
+    }
+
+    /**
+     * One snapshot's non-host-network pods by node and its {@link Selection}, shared by the calls for
+     * all its nodes (workers in parallel): each call used to filter every pod of the cluster and
+     * compute the namespace labels again, milliseconds per node at 20,000 pods. The index of the last
+     * snapshot asked for is kept, by identity, as the compiler's SnapshotIndex does.
+     */
+    private static final class PodIndex {
+        private static final AtomicReference<PodIndex> LAST = new AtomicReference<>();
+
+        final ClusterSnapshot snapshot;
+        final Selection selection;
+        final Map<String, List<PodInfo>> byNode;
+
+        private PodIndex(ClusterSnapshot snapshot) {
+            this.snapshot = snapshot;
+            this.selection = new Selection(snapshot);
+            Map<String, List<PodInfo>> m = new HashMap<>();
+            for (PodInfo p : snapshot.pods()) {
+                if (!p.hostNetwork())
+                    m.computeIfAbsent(p.nodeName(), n -> new ArrayList<>()).add(p);
+            }
+            this.byNode = m;
+        }
+
+        @SuppressWarnings("ReferenceEquality") // identity on purpose: equals would walk every pod
+        static PodIndex of(ClusterSnapshot snapshot) {
+            PodIndex last = LAST.get();
+            if (last != null && last.snapshot == snapshot) {
+                return last;
+            }
+            PodIndex fresh = new PodIndex(snapshot);
+            LAST.set(fresh);
+            return fresh;
+        }
+
+        List<PodInfo> local(String node) {
+            return byNode.getOrDefault(node, List.of());
+        }
     }
 
     private static final class Builder {
