@@ -147,16 +147,16 @@ public final class ClusterWatcher implements AutoCloseable {
         }
 
         /** Brings the lists up to the informer's cache; called under the watcher's lock. */
-        void refresh(boolean reuse) {
+        void refresh() {
             long count = events.get();
-            if (reuse && count == seen) {
+            if (count == seen) {
                 return;
             }
             Map<T, Conversion<R>> next = new IdentityHashMap<>();
             List<R> rs = new ArrayList<>();
             List<Diagnostic> ds = new ArrayList<>();
             for (T object : informer.getStore().list()) {
-                Conversion<R> c = reuse ? conversions.get(object) : null;
+                Conversion<R> c = conversions.get(object);
                 if (c == null) {
                     List<R> out = new ArrayList<>(1);
                     List<Diagnostic> problems = new ArrayList<>(0);
@@ -167,7 +167,7 @@ public final class ClusterWatcher implements AutoCloseable {
                 rs.addAll(c.records());
                 ds.addAll(c.diagnostics());
             }
-            conversions = reuse ? next : new IdentityHashMap<>();
+            conversions = next;
             records = rs;
             diagnostics = List.copyOf(ds);
             seen = count;
@@ -263,18 +263,20 @@ public final class ClusterWatcher implements AutoCloseable {
      * lists (the same instances), so comparing consecutive snapshots is cheap.
      */
     public synchronized ClusterSnapshot snapshot() {
-        boolean reuse = !Boolean.getBoolean(NO_REUSE_PROPERTY);
+        if (Boolean.getBoolean(NO_REUSE_PROPERTY)) {
+            return convertAll();
+        }
         List<Kind<?, ?>> kinds =
                 List.of(namespaceKind, podKind, nodeKind, serviceKind, sliceKind, npKind, adminKind, baselineKind);
         for (Kind<?, ?> k : kinds) {
-            k.refresh(reuse);
+            k.refresh();
         }
         // the order of the problems is the one of the former single pass: pods, nodes, services, slices
         List<Diagnostic> diagnostics = new ArrayList<>();
         for (Kind<?, ?> k : kinds) {
             diagnostics.addAll(k.diagnostics());
         }
-        if (policyList == null || !reuse || adminChanges != adminKind.seen || baselineChanges != baselineKind.seen) {
+        if (policyList == null || adminChanges != adminKind.seen || baselineChanges != baselineKind.seen) {
             policyList = new ArrayList<>(adminKind.records());
             policyList.addAll(baselineKind.records());
             adminChanges = adminKind.seen;
@@ -298,6 +300,41 @@ public final class ClusterWatcher implements AutoCloseable {
         npKind.sorted(s.networkPolicies());
         policyList = s.adminPolicies();
         return s;
+    }
+
+    /** Every cached object converted again: the baseline of {@link #NO_REUSE_PROPERTY}. */
+    private ClusterSnapshot convertAll() {
+        List<Diagnostic> diagnostics = new ArrayList<>();
+        List<NamespaceInfo> ns = namespaces.getStore().list().stream()
+                .map(ClusterObjectConverter::namespace)
+                .toList();
+        List<PodInfo> ps = new ArrayList<>();
+        for (Pod p : pods.getStore().list()) {
+            ClusterObjectConverter.pod(p, SourceRef.NONE, diagnostics).ifPresent(ps::add);
+        }
+        List<NodeInfo> ns2 = new ArrayList<>();
+        for (Node n : nodes.getStore().list()) {
+            ns2.add(ClusterObjectConverter.node(n, SourceRef.NONE, diagnostics));
+        }
+        List<ServiceInfo> ss = new ArrayList<>();
+        for (Service s : services.getStore().list()) {
+            ss.add(ClusterObjectConverter.service(s, SourceRef.NONE, diagnostics));
+        }
+        List<EndpointSliceInfo> es = new ArrayList<>();
+        for (EndpointSlice e : slices.getStore().list()) {
+            es.add(ClusterObjectConverter.endpointSlice(e, SourceRef.NONE, diagnostics));
+        }
+        List<NetworkPolicy> nps = networkPolicies.getStore().list().stream()
+                .map(np -> NetworkPolicyConverter.convert(np, SourceRef.NONE))
+                .toList();
+        List<AdminPolicy> aps = new ArrayList<>();
+        for (GenericKubernetesResource r : adminPolicies.getStore().list()) {
+            aps.add(AdminPolicyReader.read(json(r), Tier.ADMIN, SourceRef.NONE));
+        }
+        for (GenericKubernetesResource r : baselinePolicies.getStore().list()) {
+            aps.add(AdminPolicyReader.read(json(r), Tier.BASELINE, SourceRef.NONE));
+        }
+        return new ClusterSnapshot(ns, ps, ns2, ss, es, aps, nps, diagnostics);
     }
 
     /**
