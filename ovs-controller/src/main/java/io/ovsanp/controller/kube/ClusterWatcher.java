@@ -28,6 +28,7 @@ import io.ovsanp.controller.snapshot.ClusterObjectConverter;
 import io.ovsanp.controller.snapshot.NetworkPolicyConverter;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -94,21 +95,37 @@ public final class ClusterWatcher implements AutoCloseable {
         baselinePolicies =
                 client.genericKubernetesResources(BASELINE_ADMIN_NETWORK_POLICY).runnableInformer(0);
         all = List.of(namespaces, pods, nodes, services, slices, networkPolicies, adminPolicies, baselinePolicies);
-        namespaceKind = new Kind<>(namespaces, (ns, out, d) -> out.add(ClusterObjectConverter.namespace(ns)));
+        namespaceKind = new Kind<>(
+                namespaces,
+                ClusterSnapshot.NAMESPACE_ORDER,
+                (ns, out, d) -> out.add(ClusterObjectConverter.namespace(ns)));
         podKind = new Kind<>(
                 pods,
+                ClusterSnapshot.POD_ORDER,
                 (p, out, d) -> ClusterObjectConverter.pod(p, SourceRef.NONE, d).ifPresent(out::add));
-        nodeKind = new Kind<>(nodes, (n, out, d) -> out.add(ClusterObjectConverter.node(n, SourceRef.NONE, d)));
-        serviceKind =
-                new Kind<>(services, (sv, out, d) -> out.add(ClusterObjectConverter.service(sv, SourceRef.NONE, d)));
-        sliceKind =
-                new Kind<>(slices, (e, out, d) -> out.add(ClusterObjectConverter.endpointSlice(e, SourceRef.NONE, d)));
+        nodeKind = new Kind<>(
+                nodes,
+                ClusterSnapshot.NODE_ORDER,
+                (n, out, d) -> out.add(ClusterObjectConverter.node(n, SourceRef.NONE, d)));
+        serviceKind = new Kind<>(
+                services,
+                ClusterSnapshot.SERVICE_ORDER,
+                (sv, out, d) -> out.add(ClusterObjectConverter.service(sv, SourceRef.NONE, d)));
+        sliceKind = new Kind<>(
+                slices,
+                ClusterSnapshot.ENDPOINT_SLICE_ORDER,
+                (e, out, d) -> out.add(ClusterObjectConverter.endpointSlice(e, SourceRef.NONE, d)));
         npKind = new Kind<>(
-                networkPolicies, (np, out, d) -> out.add(NetworkPolicyConverter.convert(np, SourceRef.NONE)));
+                networkPolicies,
+                ClusterSnapshot.NETWORK_POLICY_ORDER,
+                (np, out, d) -> out.add(NetworkPolicyConverter.convert(np, SourceRef.NONE)));
         adminKind = new Kind<>(
-                adminPolicies, (r, out, d) -> out.add(AdminPolicyReader.read(json(r), Tier.ADMIN, SourceRef.NONE)));
+                adminPolicies,
+                ClusterSnapshot.ADMIN_POLICY_ORDER,
+                (r, out, d) -> out.add(AdminPolicyReader.read(json(r), Tier.ADMIN, SourceRef.NONE)));
         baselineKind = new Kind<>(
                 baselinePolicies,
+                ClusterSnapshot.ADMIN_POLICY_ORDER,
                 (r, out, d) -> out.add(AdminPolicyReader.read(json(r), Tier.BASELINE, SourceRef.NONE)));
     }
 
@@ -137,38 +154,55 @@ public final class ClusterWatcher implements AutoCloseable {
         private final AtomicLong events = new AtomicLong(1);
         private long seen; // the event count the lists below were built at
         private Map<T, Conversion<R>> conversions = new IdentityHashMap<>();
+        private final Comparator<? super R> order;
+        private List<R> sortedRecords = List.of(); // in the snapshot's order, as the conversions have them
         private List<R> records = List.of();
         private List<Diagnostic> diagnostics = List.of();
 
-        Kind(SharedIndexInformer<T> informer, Converter<T, R> converter) {
+        Kind(SharedIndexInformer<T> informer, Comparator<? super R> order, Converter<T, R> converter) {
             this.informer = informer;
+            this.order = order;
             this.converter = converter;
             watch(informer, events);
         }
 
-        /** Brings the lists up to the informer's cache; called under the watcher's lock. */
+        /**
+         * Brings the lists up to the informer's cache; called under the watcher's lock. Objects the
+         * cache no longer holds (deleted, or replaced by an update) leave the sorted list, new ones
+         * are converted and merged in: no sort of the whole kind.
+         */
         void refresh() {
             long count = events.get();
             if (count == seen) {
                 return;
             }
-            Map<T, Conversion<R>> next = new IdentityHashMap<>();
-            List<R> rs = new ArrayList<>();
+            Map<T, Conversion<R>> old = conversions;
+            List<R> previous = sortedRecords;
+            // if a conversion throws, the next call starts over
+            conversions = new IdentityHashMap<>();
+            sortedRecords = List.of();
+            records = List.of();
+            seen = 0;
+            Map<T, Conversion<R>> next = new IdentityHashMap<>(Math.max(16, old.size() * 4 / 3));
+            List<R> added = new ArrayList<>();
             List<Diagnostic> ds = new ArrayList<>();
             for (T object : informer.getStore().list()) {
-                Conversion<R> c = conversions.get(object);
+                Conversion<R> c = old.remove(object);
                 if (c == null) {
                     List<R> out = new ArrayList<>(1);
                     List<Diagnostic> problems = new ArrayList<>(0);
                     converter.convert(object, out, problems);
                     c = new Conversion<>(List.copyOf(out), List.copyOf(problems));
+                    added.addAll(c.records());
                 }
                 next.put(object, c);
-                rs.addAll(c.records());
                 ds.addAll(c.diagnostics());
             }
+            List<R> gone = new ArrayList<>();
+            old.values().forEach(c -> gone.addAll(c.records()));
+            sortedRecords = added.isEmpty() && gone.isEmpty() ? previous : merge(previous, gone, added, order);
             conversions = next;
-            records = rs;
+            records = sortedRecords;
             diagnostics = List.copyOf(ds);
             seen = count;
         }
@@ -177,14 +211,77 @@ public final class ClusterWatcher implements AutoCloseable {
             return records;
         }
 
-        /** Keeps the snapshot's sorted copy, so the next snapshot gets it again if nothing changed. */
+        /** Keeps the snapshot's (sorted, immutable) copy, so the next snapshot gets it again. */
         void sorted(List<R> inSnapshot) {
             records = inSnapshot;
+            sortedRecords = inSnapshot;
         }
 
         List<Diagnostic> diagnostics() {
             return diagnostics;
         }
+    }
+
+    /**
+     * {@code previous} (sorted by {@code order}) without the {@code gone} instances and with {@code
+     * added}, sorted: binary searches for the few changed records and one copy, instead of sorting the
+     * whole kind again.
+     */
+    @SuppressWarnings("ReferenceEquality") // the instances that left, not equal ones
+    static <R> List<R> merge(List<R> previous, List<R> gone, List<R> added, Comparator<? super R> order) {
+        boolean[] skip = new boolean[previous.size()];
+        for (R g : gone) {
+            int at = lowerBound(previous, g, order);
+            while (at < previous.size() && previous.get(at) != g && order.compare(previous.get(at), g) == 0) at++;
+            if (at < previous.size() && previous.get(at) == g) {
+                skip[at] = true;
+            } else {
+                // not where the order puts it: never expected; fall back to filtering and sorting
+                java.util.Set<R> left = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+                left.addAll(gone);
+                List<R> out = new ArrayList<>(previous.size() + added.size());
+                for (R r : previous) if (!left.contains(r)) out.add(r);
+                out.addAll(added);
+                out.sort(order);
+                return out;
+            }
+        }
+        List<R> sortedAdded = new ArrayList<>(added);
+        sortedAdded.sort(order);
+        List<R> out = new ArrayList<>(previous.size() + added.size());
+        int from = 0;
+        for (R a : sortedAdded) {
+            int to = upperBound(previous, a, order);
+            for (int i = from; i < to; i++) if (!skip[i]) out.add(previous.get(i));
+            out.add(a);
+            from = Math.max(from, to);
+        }
+        for (int i = from; i < previous.size(); i++) if (!skip[i]) out.add(previous.get(i));
+        return out;
+    }
+
+    /** The first index whose element is not before {@code key}. */
+    private static <R> int lowerBound(List<R> sorted, R key, Comparator<? super R> order) {
+        int lo = 0;
+        int hi = sorted.size();
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (order.compare(sorted.get(mid), key) < 0) lo = mid + 1;
+            else hi = mid;
+        }
+        return lo;
+    }
+
+    /** The first index whose element is after {@code key}. */
+    private static <R> int upperBound(List<R> sorted, R key, Comparator<? super R> order) {
+        int lo = 0;
+        int hi = sorted.size();
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (order.compare(sorted.get(mid), key) <= 0) lo = mid + 1;
+            else hi = mid;
+        }
+        return lo;
     }
 
     /** Starts all informers; does not wait for them to sync (see {@link #awaitSynced}). */
