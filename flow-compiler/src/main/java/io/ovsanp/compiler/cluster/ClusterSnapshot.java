@@ -51,6 +51,12 @@ public record ClusterSnapshot(
     /** The order of {@link #networkPolicies()}. */
     public static final Comparator<NetworkPolicy> NETWORK_POLICY_ORDER = Comparator.comparing(NetworkPolicy::ref);
 
+    /** The last {@link #nodeNames()} answer, by the identity of the (immutable) lists it read. */
+    private record NodeNames(List<PodInfo> pods, List<NodeInfo> nodes, List<String> names) {}
+
+    private static final java.util.concurrent.atomic.AtomicReference<NodeNames> LAST_NODE_NAMES =
+            new java.util.concurrent.atomic.AtomicReference<>();
+
     public ClusterSnapshot {
         namespaces = sorted(namespaces, NAMESPACE_ORDER);
         pods = sorted(pods, POD_ORDER);
@@ -117,7 +123,12 @@ public record ClusterSnapshot(
     }
 
     /** Node names known from Node objects and from pods' spec.nodeName, sorted. */
+    @SuppressWarnings("ReferenceEquality") // identity on purpose: equals would walk every pod
     public List<String> nodeNames() {
+        NodeNames last = LAST_NODE_NAMES.get();
+        if (last != null && last.pods() == pods && last.nodes() == nodes) {
+            return last.names(); // the controller asks on every event; unchanged lists, same answer
+        }
         // hash first, sort the (few) distinct names after: a tree insert per pod cost ms per event
         java.util.HashSet<String> names = new java.util.HashSet<>();
         nodes.forEach(n -> names.add(n.name()));
@@ -126,6 +137,8 @@ public record ClusterSnapshot(
         }
         String[] sorted = names.toArray(String[]::new);
         java.util.Arrays.sort(sorted);
-        return List.of(sorted);
+        List<String> out = List.of(sorted);
+        LAST_NODE_NAMES.set(new NodeNames(pods, nodes, out));
+        return out;
     }
 }

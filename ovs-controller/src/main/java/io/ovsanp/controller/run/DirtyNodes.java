@@ -44,6 +44,7 @@ final class DirtyNodes {
     }
 
     private ClusterSnapshot last;
+    private Selection lastSelection; // of last, if a comparison built it
     private final Map<String, NodeInputs> inputs = new HashMap<>();
 
     /** Records what {@code node}'s latest compile read. */
@@ -61,18 +62,20 @@ final class DirtyNodes {
         ClusterSnapshot prev = last;
         last = next;
         if (prev == null || !prev.loadDiagnostics().equals(next.loadDiagnostics())) {
+            lastSelection = null;
             return Changes.ALL;
         }
         // namespace labels derive from the namespaces, the pods and the NetworkPolicies: when none of
-        // those lists changed (the same instances, or equal), the labels cannot have either
+        // those lists changed (the same instances), the labels cannot have either
         boolean podsSame = prev.pods() == next.pods();
+        Lazy was = new Lazy(prev, lastSelection);
+        Lazy is = new Lazy(next, null);
+        lastSelection = null;
         if (!(prev.namespaces() == next.namespaces() && podsSame && prev.networkPolicies() == next.networkPolicies())
-                && !prev.namespaceLabels().equals(next.namespaceLabels())) {
+                && !was.get().namespaceLabels().equals(is.get().namespaceLabels())) {
             return Changes.ALL;
         }
         Set<String> dirty = new TreeSet<>();
-        Lazy was = new Lazy(prev);
-        Lazy is = new Lazy(next);
         policiesChanged(prev, next, was, is, dirty);
         if (!prev.services().equals(next.services()) || !prev.endpointSlices().equals(next.endpointSlices())) {
             inputs.forEach((node, in) -> {
@@ -83,6 +86,7 @@ final class DirtyNodes {
         if (!podsSame) {
             podsChanged(prev, next, was, is, dirty);
         }
+        lastSelection = is.selection; // the next call's previous snapshot: built at most once
         return new Changes(false, dirty);
     }
 
@@ -91,8 +95,9 @@ final class DirtyNodes {
         private final ClusterSnapshot snapshot;
         private Selection selection;
 
-        Lazy(ClusterSnapshot snapshot) {
+        Lazy(ClusterSnapshot snapshot, Selection built) {
             this.snapshot = snapshot;
+            this.selection = built;
         }
 
         Selection get() {

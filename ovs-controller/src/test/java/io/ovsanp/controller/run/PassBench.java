@@ -69,10 +69,20 @@ public final class PassBench {
 
         /** One pass; returns the dirty decision. */
         DirtyNodes.Changes pass(ClusterWatcher w, boolean record) {
+            return pass(w::snapshot, record);
+        }
+
+        /** One pass over a given snapshot (the snapshot step then measures nothing). */
+        DirtyNodes.Changes memoryPass(ClusterSnapshot given, boolean record) {
+            return pass(() -> given, record);
+        }
+
+        private DirtyNodes.Changes pass(java.util.function.Supplier<ClusterSnapshot> snapshots, boolean record) {
             set(baseline);
             try {
+                if (record) System.gc(); // neither mode pays for the other's garbage
                 long t0 = System.nanoTime();
-                ClusterSnapshot s = w.snapshot();
+                ClusterSnapshot s = snapshots.get();
                 long t1 = System.nanoTime();
                 EffectivePolicies p = PolicyValidator.validate(s);
                 long t2 = System.nanoTime();
@@ -117,6 +127,10 @@ public final class PassBench {
     }
 
     public static void main(String[] args) throws Exception {
+        if (args.length > 0 && args[0].equals("memory")) {
+            memory(java.util.Arrays.copyOfRange(args, 1, args.length));
+            return;
+        }
         int nodes = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
         int podsPerNode = args.length > 1 ? Integer.parseInt(args[1]) : 20;
         int anps = args.length > 2 ? Integer.parseInt(args[2]) : 200;
@@ -223,6 +237,195 @@ public final class PassBench {
         } finally {
             DevApiServer.stop(server);
         }
+    }
+
+    /**
+     * The steps after the snapshot (validation, listeners, node names, dirty decision, NodeInputs)
+     * on LoopBench's in-memory cluster at full scale, without an API server: the baseline gets every
+     * event's snapshot as all-new records (as the former ClusterWatcher converted every object), the
+     * current code a snapshot that shares the unchanged records and lists with the previous one (as
+     * ClusterWatcher now does). Arguments: {@code memory nodes podsPerNode anps events}.
+     */
+    private static void memory(String[] args) throws Exception {
+        int nodes = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
+        int podsPerNode = args.length > 1 ? Integer.parseInt(args[1]) : 20;
+        int anps = args.length > 2 ? Integer.parseInt(args[2]) : 200;
+        int events = args.length > 3 ? Integer.parseInt(args[3]) : 20;
+        ClusterSnapshot start = LoopBench.cluster(nodes, podsPerNode, anps, 0, 0);
+        System.out.printf(
+                "cluster (in memory): %d nodes, %d pods, %d admin policies, %d NetworkPolicies%n",
+                start.nodes().size(),
+                start.pods().size(),
+                start.adminPolicies().size(),
+                start.networkPolicies().size());
+        Mode base = new Mode(true);
+        Mode fast = new Mode(false);
+        ClusterSnapshot[] current = {start};
+        base.memoryPass(fresh(start), false);
+        fast.memoryPass(start, false);
+        Map<String, java.util.function.BiFunction<ClusterSnapshot, Integer, ClusterSnapshot>> kinds =
+                new LinkedHashMap<>();
+        int pods = nodes * podsPerNode;
+        kinds.put("pod relabelled", (s, i) -> {
+            List<io.ovsanp.compiler.cluster.PodInfo> ps = new ArrayList<>(s.pods());
+            int at = i * 37 % ps.size();
+            var p = ps.get(at);
+            ps.set(
+                    at,
+                    new io.ovsanp.compiler.cluster.PodInfo(
+                            p.namespace(),
+                            p.name(),
+                            p.nodeName(),
+                            p.hostNetwork(),
+                            p.ips(),
+                            Map.of("app", "a" + (i * 7 % 50)),
+                            p.ports()));
+            return withPods(s, ps);
+        });
+        kinds.put("pod added", (s, i) -> {
+            List<io.ovsanp.compiler.cluster.PodInfo> ps = new ArrayList<>(s.pods());
+            int x = pods + 1_000 + i;
+            ps.add(new io.ovsanp.compiler.cluster.PodInfo(
+                    "ns" + (i % 100),
+                    "extra-" + i,
+                    "n" + (i * 13 % nodes),
+                    false,
+                    List.of(io.ovsanp.compiler.net.IpAddress.parse(
+                            "10." + (x >> 16 & 0xff) + "." + (x >> 8 & 0xff) + "." + (x & 0xff))),
+                    Map.of("app", "a" + (i % 50)),
+                    List.of()));
+            return withPods(s, ps);
+        });
+        kinds.put("node relabelled", (s, i) -> {
+            List<io.ovsanp.compiler.cluster.NodeInfo> ns = new ArrayList<>(s.nodes());
+            int at = i * 17 % ns.size();
+            var n = ns.get(at);
+            Map<String, String> labels = new java.util.HashMap<>(n.labels());
+            labels.put("zone", "z" + (i % 20));
+            ns.set(at, new io.ovsanp.compiler.cluster.NodeInfo(n.name(), labels, n.addresses()));
+            return new ClusterSnapshot(
+                    s.namespaces(),
+                    s.pods(),
+                    ns,
+                    s.services(),
+                    s.endpointSlices(),
+                    s.adminPolicies(),
+                    s.networkPolicies(),
+                    s.loadDiagnostics());
+        });
+        kinds.put("ANP edited", (s, i) -> {
+            List<io.ovsanp.compiler.policy.AdminPolicy> ps = new ArrayList<>(s.adminPolicies());
+            int at = i % anps;
+            var p = ps.get(at);
+            ps.set(
+                    at,
+                    new io.ovsanp.compiler.policy.AdminPolicy(
+                            p.ref(),
+                            p.tier(),
+                            1000 - at,
+                            p.subject(),
+                            p.egress(),
+                            p.ingressRuleCount(),
+                            p.readProblems()));
+            return new ClusterSnapshot(
+                    s.namespaces(),
+                    s.pods(),
+                    s.nodes(),
+                    s.services(),
+                    s.endpointSlices(),
+                    ps,
+                    s.networkPolicies(),
+                    s.loadDiagnostics());
+        });
+        System.out.printf("load before: %s%n", loadavg());
+        int warmup = 5;
+        int i = 0;
+        for (var kind : kinds.entrySet()) {
+            base.clear();
+            fast.clear();
+            List<Integer> dirtied = new ArrayList<>();
+            for (int e = 0; e < warmup + events; e++, i++) {
+                ClusterSnapshot next = kind.getValue().apply(current[0], i);
+                ClusterSnapshot renewed = fresh(next);
+                boolean record = e >= warmup;
+                DirtyNodes.Changes a;
+                DirtyNodes.Changes b;
+                if (e % 2 == 0) {
+                    a = base.memoryPass(renewed, record);
+                    b = fast.memoryPass(next, record);
+                } else {
+                    b = fast.memoryPass(next, record);
+                    a = base.memoryPass(renewed, record);
+                }
+                if (!a.equals(b)) {
+                    throw new AssertionError(kind.getKey() + ": baseline dirtied " + a + ", current " + b);
+                }
+                if (record) dirtied.add(a.all() ? nodes : a.nodes().size());
+                current[0] = next;
+            }
+            report(kind.getKey(), dirtied, base, fast);
+        }
+        System.out.printf("load after: %s%n", loadavg());
+    }
+
+    private static String loadavg() throws java.io.IOException {
+        return java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg"))
+                .trim();
+    }
+
+    private static ClusterSnapshot withPods(ClusterSnapshot s, List<io.ovsanp.compiler.cluster.PodInfo> pods) {
+        return new ClusterSnapshot(
+                s.namespaces(),
+                pods,
+                s.nodes(),
+                s.services(),
+                s.endpointSlices(),
+                s.adminPolicies(),
+                s.networkPolicies(),
+                s.loadDiagnostics());
+    }
+
+    /** {@code s} as all-new records and lists (what converting every informer object gave). */
+    private static ClusterSnapshot fresh(ClusterSnapshot s) {
+        return new ClusterSnapshot(
+                s.namespaces().stream()
+                        .map(n -> new io.ovsanp.compiler.cluster.NamespaceInfo(
+                                n.name(), new java.util.HashMap<>(n.labels())))
+                        .toList(),
+                s.pods().stream()
+                        .map(p -> new io.ovsanp.compiler.cluster.PodInfo(
+                                new String(p.namespace()),
+                                new String(p.name()),
+                                new String(p.nodeName()),
+                                p.hostNetwork(),
+                                new ArrayList<>(p.ips()),
+                                new java.util.HashMap<>(p.labels()),
+                                new ArrayList<>(p.ports())))
+                        .toList(),
+                s.nodes().stream()
+                        .map(n -> new io.ovsanp.compiler.cluster.NodeInfo(
+                                n.name(), new java.util.HashMap<>(n.labels()), new ArrayList<>(n.addresses())))
+                        .toList(),
+                new ArrayList<>(s.services()),
+                new ArrayList<>(s.endpointSlices()),
+                s.adminPolicies().stream()
+                        .map(p -> new io.ovsanp.compiler.policy.AdminPolicy(
+                                p.ref(),
+                                p.tier(),
+                                p.priority(),
+                                p.subject(),
+                                p.egress().stream()
+                                        .map(r -> new io.ovsanp.compiler.policy.Rule(
+                                                r.index(), r.name(), r.action(), r.peers(), r.ports()))
+                                        .toList(),
+                                p.ingressRuleCount(),
+                                p.readProblems()))
+                        .toList(),
+                s.networkPolicies().stream()
+                        .map(np -> new io.ovsanp.compiler.policy.NetworkPolicy(
+                                np.ref(), np.podSelector(), np.isolatesEgress(), np.egress(), np.readProblems()))
+                        .toList(),
+                s.loadDiagnostics());
     }
 
     private static void report(String kind, List<Integer> dirtied, Mode base, Mode fast) {
