@@ -78,7 +78,20 @@ public record ClusterSnapshot(
      * copy when it is immutable (a list of a previous snapshot, which the controller passes again for a
      * kind that did not change): a snapshot of 20,000 pods is built on every API event.
      */
+    @SuppressWarnings("ReferenceEquality") // identity on purpose: a list this constructor produced
     private static <T> List<T> sorted(List<T> in, Comparator<T> order) {
+        if (LAST_SORTED.get(order) == in) {
+            return in; // immutable and sorted by this order: the same kind of an earlier snapshot
+        }
+        List<T> out = sort(in, order);
+        LAST_SORTED.put(order, out);
+        return out;
+    }
+
+    /** Per order, the last list {@link #sorted} returned (immutable). */
+    private static final Map<Comparator<?>, List<?>> LAST_SORTED = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private static <T> List<T> sort(List<T> in, Comparator<T> order) {
         T previous = null;
         boolean first = true;
         for (T t : in) {

@@ -153,7 +153,12 @@ public final class ClusterWatcher implements AutoCloseable {
         private final Converter<T, R> converter;
         private final AtomicLong events = new AtomicLong(1);
         private long seen; // the event count the lists below were built at
-        private Map<T, Conversion<R>> conversions = new IdentityHashMap<>();
+        // the cache's objects at the last scan, in its order, and what each converted to
+        private Object[] objects = new Object[0];
+
+        @SuppressWarnings("unchecked")
+        private Conversion<R>[] conversions = new Conversion[0];
+
         private final Comparator<? super R> order;
         private List<R> sortedRecords = List.of(); // in the snapshot's order, as the conversions have them
         private List<R> records = List.of();
@@ -171,37 +176,70 @@ public final class ClusterWatcher implements AutoCloseable {
          * cache no longer holds (deleted, or replaced by an update) leave the sorted list, new ones
          * are converted and merged in: no sort of the whole kind.
          */
+        @SuppressWarnings({"ReferenceEquality", "unchecked"}) // identity: the informer's instances
         void refresh() {
             long count = events.get();
             if (count == seen) {
                 return;
             }
-            Map<T, Conversion<R>> old = conversions;
+            Object[] before = objects;
+            Conversion<R>[] was = conversions;
             List<R> previous = sortedRecords;
             // if a conversion throws, the next call starts over
-            conversions = new IdentityHashMap<>();
+            objects = new Object[0];
+            conversions = new Conversion[0];
             sortedRecords = List.of();
             records = List.of();
             seen = 0;
-            Map<T, Conversion<R>> next = new IdentityHashMap<>(Math.max(16, old.size() * 4 / 3));
+            List<T> now = informer.getStore().list();
+            Object[] objs = now.toArray();
+            Conversion<R>[] convs = new Conversion[objs.length];
+            boolean[] kept = new boolean[before.length];
+            Map<Object, Integer> index = null; // where each previous object was, built on a surprise
             List<R> added = new ArrayList<>();
             List<Diagnostic> ds = new ArrayList<>();
-            for (T object : informer.getStore().list()) {
-                Conversion<R> c = old.remove(object);
-                if (c == null) {
+            int p = 0; // the cache lists in a stable order: the previous scan's next object is expected
+            for (int i = 0; i < objs.length; i++) {
+                Object o = objs[i];
+                int at = -1;
+                if (p < before.length && before[p] == o && !kept[p]) {
+                    at = p;
+                } else if (p + 1 < before.length && before[p + 1] == o && !kept[p + 1]) {
+                    at = p + 1; // before[p] left the cache
+                } else if (p < before.length
+                        && i + 1 < objs.length
+                        && (objs[i + 1] == before[p] || (p + 1 < before.length && objs[i + 1] == before[p + 1]))) {
+                    at = -1; // a new object here (added, or replacing before[p] on an update)
+                } else if (before.length > 0) {
+                    if (index == null) {
+                        index = new IdentityHashMap<>(before.length * 4 / 3 + 1);
+                        for (int k = 0; k < before.length; k++) index.put(before[k], k);
+                    }
+                    Integer k = index.get(o);
+                    at = k == null || kept[k] ? -1 : k;
+                }
+                Conversion<R> c;
+                if (at >= 0) {
+                    c = was[at];
+                    kept[at] = true;
+                    p = at + 1;
+                } else {
                     List<R> out = new ArrayList<>(1);
                     List<Diagnostic> problems = new ArrayList<>(0);
-                    converter.convert(object, out, problems);
+                    converter.convert((T) o, out, problems);
                     c = new Conversion<>(List.copyOf(out), List.copyOf(problems));
                     added.addAll(c.records());
                 }
-                next.put(object, c);
+                convs[i] = c;
                 ds.addAll(c.diagnostics());
             }
             List<R> gone = new ArrayList<>();
-            old.values().forEach(c -> gone.addAll(c.records()));
+            for (int k = 0; k < before.length; k++) {
+                if (!kept[k]) gone.addAll(was[k].records());
+            }
             sortedRecords = added.isEmpty() && gone.isEmpty() ? previous : merge(previous, gone, added, order);
-            conversions = next;
+            objects = objs;
+            conversions = convs;
             records = sortedRecords;
             diagnostics = List.copyOf(ds);
             seen = count;
