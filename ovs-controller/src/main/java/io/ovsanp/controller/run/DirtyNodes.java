@@ -46,14 +46,31 @@ final class DirtyNodes {
     private ClusterSnapshot last;
     private Selection lastSelection; // of last, if a comparison built it
     private final Map<String, NodeInputs> inputs = new HashMap<>();
+    // the pod selections of the recorded inputs and the nodes that use each, kept with inputs (a pod
+    // event used to rebuild this from every node's inputs)
+    private final Map<Destination.PodSelection, Set<String>> users = new HashMap<>();
+    private final Set<String> allPods = new HashSet<>();
 
     /** Records what {@code node}'s latest compile read. */
     void compiled(String node, NodeInputs in) {
-        inputs.put(node, in);
+        unindex(node, inputs.put(node, in));
+        for (Destination.PodSelection ps : in.podSelections()) {
+            users.computeIfAbsent(ps, k -> new HashSet<>()).add(node);
+        }
+        if (in.allPods()) allPods.add(node);
     }
 
     void forget(String node) {
-        inputs.remove(node);
+        unindex(node, inputs.remove(node));
+    }
+
+    private void unindex(String node, NodeInputs old) {
+        if (old == null) return;
+        for (Destination.PodSelection ps : old.podSelections()) {
+            Set<String> nodes = users.get(ps);
+            if (nodes != null && nodes.remove(node) && nodes.isEmpty()) users.remove(ps);
+        }
+        allPods.remove(node);
     }
 
     /** The nodes {@code next} makes dirty compared with the previous snapshot (all for the first one). */
@@ -201,13 +218,7 @@ final class DirtyNodes {
         if (changed.isEmpty()) {
             return; // equal lists, other instances
         }
-        Map<Destination.PodSelection, Set<String>> users = new HashMap<>();
-        inputs.forEach((node, in) -> {
-            for (Destination.PodSelection ps : in.podSelections()) {
-                users.computeIfAbsent(ps, k -> new HashSet<>()).add(node);
-            }
-            if (in.allPods()) dirty.add(node);
-        });
+        dirty.addAll(allPods);
         for (PodInfo[] c : changed) {
             PodInfo o = c[0];
             PodInfo n = c[1];
