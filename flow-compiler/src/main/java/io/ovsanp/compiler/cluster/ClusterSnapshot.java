@@ -26,17 +26,45 @@ public record ClusterSnapshot(
         List<NetworkPolicy> networkPolicies,
         List<Diagnostic> loadDiagnostics) {
 
+    /** The order of {@link #namespaces()}. */
+    public static final Comparator<NamespaceInfo> NAMESPACE_ORDER = Comparator.comparing(NamespaceInfo::name);
+
+    /** The order of {@link #pods()}. */
+    public static final Comparator<PodInfo> POD_ORDER =
+            Comparator.comparing(PodInfo::namespace).thenComparing(PodInfo::name);
+
+    /** The order of {@link #nodes()}. */
+    public static final Comparator<NodeInfo> NODE_ORDER = Comparator.comparing(NodeInfo::name);
+
+    /** The order of {@link #services()}. */
+    public static final Comparator<ServiceInfo> SERVICE_ORDER =
+            Comparator.comparing(ServiceInfo::namespace).thenComparing(ServiceInfo::name);
+
+    /** The order of {@link #endpointSlices()}. */
+    public static final Comparator<EndpointSliceInfo> ENDPOINT_SLICE_ORDER =
+            Comparator.comparing(EndpointSliceInfo::namespace).thenComparing(EndpointSliceInfo::name);
+
+    /** The order of {@link #adminPolicies()}. */
+    public static final Comparator<AdminPolicy> ADMIN_POLICY_ORDER =
+            Comparator.comparing(AdminPolicy::tier).thenComparing(AdminPolicy::ref);
+
+    /** The order of {@link #networkPolicies()}. */
+    public static final Comparator<NetworkPolicy> NETWORK_POLICY_ORDER = Comparator.comparing(NetworkPolicy::ref);
+
+    /** The last {@link #nodeNames()} answer, by the identity of the (immutable) lists it read. */
+    private record NodeNames(List<PodInfo> pods, List<NodeInfo> nodes, List<String> names) {}
+
+    private static final java.util.concurrent.atomic.AtomicReference<NodeNames> LAST_NODE_NAMES =
+            new java.util.concurrent.atomic.AtomicReference<>();
+
     public ClusterSnapshot {
-        namespaces = sorted(namespaces, Comparator.comparing(NamespaceInfo::name));
-        pods = sorted(pods, Comparator.comparing(PodInfo::namespace).thenComparing(PodInfo::name));
-        nodes = sorted(nodes, Comparator.comparing(NodeInfo::name));
-        services = sorted(services, Comparator.comparing(ServiceInfo::namespace).thenComparing(ServiceInfo::name));
-        endpointSlices = sorted(
-                endpointSlices,
-                Comparator.comparing(EndpointSliceInfo::namespace).thenComparing(EndpointSliceInfo::name));
-        adminPolicies =
-                sorted(adminPolicies, Comparator.comparing(AdminPolicy::tier).thenComparing(AdminPolicy::ref));
-        networkPolicies = sorted(networkPolicies, Comparator.comparing(NetworkPolicy::ref));
+        namespaces = sorted(namespaces, NAMESPACE_ORDER);
+        pods = sorted(pods, POD_ORDER);
+        nodes = sorted(nodes, NODE_ORDER);
+        services = sorted(services, SERVICE_ORDER);
+        endpointSlices = sorted(endpointSlices, ENDPOINT_SLICE_ORDER);
+        adminPolicies = sorted(adminPolicies, ADMIN_POLICY_ORDER);
+        networkPolicies = sorted(networkPolicies, NETWORK_POLICY_ORDER);
         loadDiagnostics = List.copyOf(loadDiagnostics);
     }
 
@@ -45,8 +73,37 @@ public record ClusterSnapshot(
                 List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), List.of());
     }
 
+    /**
+     * {@code in} in {@code order}, immutable. An input that is sorted already costs one pass and no
+     * copy when it is immutable (a list of a previous snapshot, which the controller passes again for a
+     * kind that did not change): a snapshot of 20,000 pods is built on every API event.
+     */
+    @SuppressWarnings("ReferenceEquality") // identity on purpose: a list this constructor produced
     private static <T> List<T> sorted(List<T> in, Comparator<T> order) {
-        return in.stream().sorted(order).toList();
+        if (LAST_SORTED.get(order) == in) {
+            return in; // immutable and sorted by this order: the same kind of an earlier snapshot
+        }
+        List<T> out = sort(in, order);
+        LAST_SORTED.put(order, out);
+        return out;
+    }
+
+    /** Per order, the last list {@link #sorted} returned (immutable). */
+    private static final Map<Comparator<?>, List<?>> LAST_SORTED = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private static <T> List<T> sort(List<T> in, Comparator<T> order) {
+        T previous = null;
+        boolean first = true;
+        for (T t : in) {
+            if (!first && order.compare(previous, t) > 0) {
+                List<T> copy = new java.util.ArrayList<>(in);
+                copy.sort(order); // stable, as the stream sort was
+                return List.copyOf(copy);
+            }
+            previous = t;
+            first = false;
+        }
+        return List.copyOf(in); // the same instance if immutable already
     }
 
     /** Namespace labels by name, including implicit namespaces of pods. */
@@ -79,10 +136,22 @@ public record ClusterSnapshot(
     }
 
     /** Node names known from Node objects and from pods' spec.nodeName, sorted. */
+    @SuppressWarnings("ReferenceEquality") // identity on purpose: equals would walk every pod
     public List<String> nodeNames() {
-        java.util.TreeSet<String> names = new java.util.TreeSet<>();
+        NodeNames last = LAST_NODE_NAMES.get();
+        if (last != null && last.pods() == pods && last.nodes() == nodes) {
+            return last.names(); // the controller asks on every event; unchanged lists, same answer
+        }
+        // hash first, sort the (few) distinct names after: a tree insert per pod cost ms per event
+        java.util.HashSet<String> names = new java.util.HashSet<>();
         nodes.forEach(n -> names.add(n.name()));
-        pods.stream().map(PodInfo::nodeName).filter(n -> !n.isEmpty()).forEach(names::add);
-        return List.copyOf(names);
+        for (PodInfo p : pods) {
+            if (!p.nodeName().isEmpty()) names.add(p.nodeName());
+        }
+        String[] sorted = names.toArray(String[]::new);
+        java.util.Arrays.sort(sorted);
+        List<String> out = List.of(sorted);
+        LAST_NODE_NAMES.set(new NodeNames(pods, nodes, out));
+        return out;
     }
 }

@@ -35,6 +35,11 @@ public final class Selection {
         return snapshot;
     }
 
+    /** The snapshot's {@link ClusterSnapshot#namespaceLabels()}, computed once for this selection. */
+    public Map<String, Map<String, String>> namespaceLabels() {
+        return java.util.Collections.unmodifiableMap(namespaceLabels);
+    }
+
     public boolean podMatches(PodInfo pod, LabelSelector namespaceSelector, LabelSelector podSelector) {
         if (pod.hostNetwork()) {
             return false;

@@ -9,8 +9,11 @@ import io.ovsanp.compiler.diag.Severity;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Applies the API's validation limits (SEMANTICS.md, "Validation limits") to everything a reader
@@ -29,14 +32,45 @@ public final class PolicyValidator {
     static final int MAX_CIDR_CHARS = 43;
     public static final String BANP_NAME = "default";
 
+    /**
+     * Benchmarks only (PassBench's baseline): with this system property true every policy is
+     * validated again on every call, as before the per-policy results were kept.
+     */
+    public static final String UNMEMOIZED_PROPERTY = "ovsanp.bench.unmemoizedValidation";
+
+    /**
+     * The previous call's results per policy object, by identity. A policy's validation reads only
+     * that (immutable) policy, and the controller's snapshots share the objects of unchanged policies,
+     * so an event revalidates only what changed: 200 ANPs of 10 rules × 25 CIDRs took tens of ms per
+     * event otherwise (docs/benchmarks.md, "Per-event pass").
+     */
+    private static final AtomicReference<Memo> LAST = new AtomicReference<>(new Memo());
+
+    private record Validated<T>(T effective, List<Diagnostic> diagnostics) {}
+
+    private static final class Memo {
+        final Map<AdminPolicy, Validated<EffectiveAdminPolicy>> admin = new IdentityHashMap<>();
+        final Map<NetworkPolicy, Validated<EffectiveNetworkPolicy>> networkPolicies = new IdentityHashMap<>();
+    }
+
     private PolicyValidator() {}
 
     public static EffectivePolicies validate(ClusterSnapshot snapshot) {
+        boolean memoize = !Boolean.getBoolean(UNMEMOIZED_PROPERTY);
+        Memo last = memoize ? LAST.get() : new Memo();
+        Memo memo = new Memo();
         List<Diagnostic> diags = new ArrayList<>(snapshot.loadDiagnostics());
         List<EffectiveAdminPolicy> admin = new ArrayList<>();
         List<EffectiveAdminPolicy> baseline = new ArrayList<>();
         for (AdminPolicy p : snapshot.adminPolicies()) {
-            EffectiveAdminPolicy e = admin(p, diags);
+            Validated<EffectiveAdminPolicy> v = last.admin.get(p);
+            if (v == null) {
+                List<Diagnostic> own = new ArrayList<>();
+                v = new Validated<>(admin(p, own), List.copyOf(own));
+            }
+            memo.admin.put(p, v);
+            diags.addAll(v.diagnostics());
+            EffectiveAdminPolicy e = v.effective();
             (p.tier() == Tier.ADMIN ? admin : baseline).add(e);
         }
         admin.sort(Comparator.comparingInt(EffectiveAdminPolicy::priority)
@@ -46,10 +80,20 @@ public final class PolicyValidator {
                 Comparator.comparing((EffectiveAdminPolicy e) -> !e.ref().name().equals(BANP_NAME))
                         .thenComparing(e -> e.ref().name())
                         .thenComparing(e -> e.ref().uid()));
-        reportEqualPriorityOverlaps(admin, new Selection(snapshot), diags);
+        reportEqualPriorityOverlaps(admin, snapshot, diags);
         List<EffectiveNetworkPolicy> nps = new ArrayList<>();
         for (NetworkPolicy np : snapshot.networkPolicies()) {
-            nps.add(NetworkPolicyValidator.validate(np, diags));
+            Validated<EffectiveNetworkPolicy> v = last.networkPolicies.get(np);
+            if (v == null) {
+                List<Diagnostic> own = new ArrayList<>();
+                v = new Validated<>(NetworkPolicyValidator.validate(np, own), List.copyOf(own));
+            }
+            memo.networkPolicies.put(np, v);
+            diags.addAll(v.diagnostics());
+            nps.add(v.effective());
+        }
+        if (memoize) {
+            LAST.set(memo);
         }
         diags.sort(Comparator.naturalOrder());
         return new EffectivePolicies(admin, nps, baseline, diags);
@@ -127,7 +171,8 @@ public final class PolicyValidator {
     }
 
     private static void reportEqualPriorityOverlaps(
-            List<EffectiveAdminPolicy> admin, Selection selection, List<Diagnostic> diags) {
+            List<EffectiveAdminPolicy> admin, ClusterSnapshot snapshot, List<Diagnostic> diags) {
+        Selection selection = null; // reads every pod: only when two policies share a priority
         for (int i = 0; i < admin.size(); i++) {
             EffectiveAdminPolicy a = admin.get(i);
             if (a.rules().isEmpty()) continue;
@@ -135,6 +180,7 @@ public final class PolicyValidator {
             for (int j = i + 1; j < admin.size() && admin.get(j).priority() == a.priority(); j++) {
                 EffectiveAdminPolicy b = admin.get(j);
                 if (b.rules().isEmpty()) continue;
+                if (selection == null) selection = new Selection(snapshot);
                 if (aPods == null) {
                     aPods = new HashSet<>();
                     for (PodInfo pod : selection.subjects(a.subject())) aPods.add(pod.key());

@@ -28,9 +28,13 @@ import io.ovsanp.controller.snapshot.ClusterObjectConverter;
 import io.ovsanp.controller.snapshot.NetworkPolicyConverter;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -48,6 +52,12 @@ public final class ClusterWatcher implements AutoCloseable {
     public static final CustomResourceDefinitionContext BASELINE_ADMIN_NETWORK_POLICY =
             crd("BaselineAdminNetworkPolicy");
 
+    /**
+     * Benchmarks only (PassBench's baseline): with this system property true every {@link
+     * #snapshot()} converts every cached object again, as before the conversions were kept.
+     */
+    public static final String NO_REUSE_PROPERTY = "ovsanp.bench.noSnapshotReuse";
+
     private final KubernetesSerialization serialization;
     private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
     private final SharedIndexInformer<Namespace> namespaces;
@@ -59,21 +69,279 @@ public final class ClusterWatcher implements AutoCloseable {
     private final SharedIndexInformer<GenericKubernetesResource> adminPolicies;
     private final SharedIndexInformer<GenericKubernetesResource> baselinePolicies;
     private final List<SharedIndexInformer<?>> all;
+    private final Kind<Namespace, NamespaceInfo> namespaceKind;
+    private final Kind<Pod, PodInfo> podKind;
+    private final Kind<Node, NodeInfo> nodeKind;
+    private final Kind<Service, ServiceInfo> serviceKind;
+    private final Kind<EndpointSlice, EndpointSliceInfo> sliceKind;
+    private final Kind<io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy, NetworkPolicy> npKind;
+    private final Kind<GenericKubernetesResource, AdminPolicy> adminKind;
+    private final Kind<GenericKubernetesResource, AdminPolicy> baselineKind;
+    // ANPs and the BANP are one list in the snapshot: the last one, and the event counts it is of
+    private List<AdminPolicy> policyList;
+    private long adminChanges;
+    private long baselineChanges;
 
     private ClusterWatcher(KubernetesClient client) {
         serialization = client.getKubernetesSerialization();
-        namespaces = watch(client.namespaces().runnableInformer(0));
-        pods = watch(client.pods().inAnyNamespace().runnableInformer(0));
-        nodes = watch(client.nodes().runnableInformer(0));
-        services = watch(client.services().inAnyNamespace().runnableInformer(0));
-        slices = watch(client.discovery().v1().endpointSlices().inAnyNamespace().runnableInformer(0));
+        namespaces = client.namespaces().runnableInformer(0);
+        pods = client.pods().inAnyNamespace().runnableInformer(0);
+        nodes = client.nodes().runnableInformer(0);
+        services = client.services().inAnyNamespace().runnableInformer(0);
+        slices = client.discovery().v1().endpointSlices().inAnyNamespace().runnableInformer(0);
         networkPolicies =
-                watch(client.network().v1().networkPolicies().inAnyNamespace().runnableInformer(0));
-        adminPolicies =
-                watch(client.genericKubernetesResources(ADMIN_NETWORK_POLICY).runnableInformer(0));
-        baselinePolicies = watch(
-                client.genericKubernetesResources(BASELINE_ADMIN_NETWORK_POLICY).runnableInformer(0));
+                client.network().v1().networkPolicies().inAnyNamespace().runnableInformer(0);
+        adminPolicies = client.genericKubernetesResources(ADMIN_NETWORK_POLICY).runnableInformer(0);
+        baselinePolicies =
+                client.genericKubernetesResources(BASELINE_ADMIN_NETWORK_POLICY).runnableInformer(0);
         all = List.of(namespaces, pods, nodes, services, slices, networkPolicies, adminPolicies, baselinePolicies);
+        namespaceKind = new Kind<>(
+                namespaces,
+                ClusterSnapshot.NAMESPACE_ORDER,
+                (ns, out, d) -> out.add(ClusterObjectConverter.namespace(ns)));
+        podKind = new Kind<>(
+                pods,
+                ClusterSnapshot.POD_ORDER,
+                (p, out, d) -> ClusterObjectConverter.pod(p, SourceRef.NONE, d).ifPresent(out::add));
+        nodeKind = new Kind<>(
+                nodes,
+                ClusterSnapshot.NODE_ORDER,
+                (n, out, d) -> out.add(ClusterObjectConverter.node(n, SourceRef.NONE, d)));
+        serviceKind = new Kind<>(
+                services,
+                ClusterSnapshot.SERVICE_ORDER,
+                (sv, out, d) -> out.add(ClusterObjectConverter.service(sv, SourceRef.NONE, d)));
+        sliceKind = new Kind<>(
+                slices,
+                ClusterSnapshot.ENDPOINT_SLICE_ORDER,
+                (e, out, d) -> out.add(ClusterObjectConverter.endpointSlice(e, SourceRef.NONE, d)));
+        npKind = new Kind<>(
+                networkPolicies,
+                ClusterSnapshot.NETWORK_POLICY_ORDER,
+                (np, out, d) -> out.add(NetworkPolicyConverter.convert(np, SourceRef.NONE)));
+        adminKind = new Kind<>(
+                adminPolicies,
+                ClusterSnapshot.ADMIN_POLICY_ORDER,
+                (r, out, d) -> out.add(AdminPolicyReader.read(json(r), Tier.ADMIN, SourceRef.NONE)));
+        baselineKind = new Kind<>(
+                baselinePolicies,
+                ClusterSnapshot.ADMIN_POLICY_ORDER,
+                (r, out, d) -> out.add(AdminPolicyReader.read(json(r), Tier.BASELINE, SourceRef.NONE)));
+    }
+
+    /** Converts one cached object: its records (none for a pod that is not running) and problems. */
+    @FunctionalInterface
+    private interface Converter<T, R> {
+        void convert(T object, List<R> out, List<Diagnostic> diagnostics);
+    }
+
+    /** What one cached object converted to. */
+    private record Conversion<R>(List<R> records, List<Diagnostic> diagnostics) {}
+
+    /**
+     * One kind's informer and its conversions, kept between snapshots. Every API event used to
+     * convert every cached object (20,000 pods at the issue's scale) and compare the results deeply.
+     * Now an object the informer still holds (the same instance: an informer replaces the object on
+     * every update, it never changes one in place) keeps its records, so unchanged objects are the
+     * same record instances in consecutive snapshots, and a kind without an event since the last
+     * snapshot keeps its whole list. Events are counted before the listeners run, so the snapshot
+     * read after any event sees the count moved; one that raced ahead of its count is picked up by
+     * the snapshot its own notification triggers.
+     */
+    private final class Kind<T extends HasMetadata, R> {
+        private final SharedIndexInformer<T> informer;
+        private final Converter<T, R> converter;
+        private final AtomicLong events = new AtomicLong(1);
+        private long seen; // the event count the lists below were built at
+        // the cache's objects at the last scan, in its order, and what each converted to
+        private Object[] objects = new Object[0];
+
+        @SuppressWarnings("unchecked")
+        private Conversion<R>[] conversions = new Conversion[0];
+
+        private final Comparator<? super R> order;
+        private List<R> sortedRecords = List.of(); // in the snapshot's order, as the conversions have them
+        private List<R> records = List.of();
+        private List<Diagnostic> diagnostics = List.of();
+
+        Kind(SharedIndexInformer<T> informer, Comparator<? super R> order, Converter<T, R> converter) {
+            this.informer = informer;
+            this.order = order;
+            this.converter = converter;
+            watch(informer, events);
+        }
+
+        /**
+         * Brings the lists up to the informer's cache; called under the watcher's lock. Objects the
+         * cache no longer holds (deleted, or replaced by an update) leave the sorted list, new ones
+         * are converted and merged in: no sort of the whole kind.
+         */
+        @SuppressWarnings({"ReferenceEquality", "unchecked"}) // identity: the informer's instances
+        void refresh() {
+            long count = events.get();
+            if (count == seen) {
+                return;
+            }
+            Object[] before = objects;
+            Conversion<R>[] was = conversions;
+            List<R> previous = sortedRecords;
+            // if a conversion throws, the next call starts over
+            objects = new Object[0];
+            conversions = new Conversion[0];
+            sortedRecords = List.of();
+            records = List.of();
+            seen = 0;
+            List<T> now = informer.getStore().list();
+            Object[] objs = now.toArray();
+            Conversion<R>[] convs = new Conversion[objs.length];
+            int[] at = match(before, objs);
+            boolean[] kept = new boolean[before.length];
+            List<R> added = new ArrayList<>();
+            List<Diagnostic> ds = new ArrayList<>();
+            for (int i = 0; i < objs.length; i++) {
+                Conversion<R> c;
+                if (at[i] >= 0) {
+                    c = was[at[i]];
+                    kept[at[i]] = true;
+                } else {
+                    List<R> out = new ArrayList<>(1);
+                    List<Diagnostic> problems = new ArrayList<>(0);
+                    converter.convert((T) objs[i], out, problems);
+                    c = new Conversion<>(List.copyOf(out), List.copyOf(problems));
+                    added.addAll(c.records());
+                }
+                convs[i] = c;
+                ds.addAll(c.diagnostics());
+            }
+            List<R> gone = new ArrayList<>();
+            for (int k = 0; k < before.length; k++) {
+                if (!kept[k]) gone.addAll(was[k].records());
+            }
+            sortedRecords = added.isEmpty() && gone.isEmpty() ? previous : merge(previous, gone, added, order);
+            objects = objs;
+            conversions = convs;
+            records = sortedRecords;
+            diagnostics = List.copyOf(ds);
+            seen = count;
+        }
+
+        List<R> records() {
+            return records;
+        }
+
+        /** Keeps the snapshot's (sorted, immutable) copy, so the next snapshot gets it again. */
+        void sorted(List<R> inSnapshot) {
+            records = inSnapshot;
+            sortedRecords = inSnapshot;
+        }
+
+        List<Diagnostic> diagnostics() {
+            return diagnostics;
+        }
+    }
+
+    /**
+     * For each of {@code now}, the index of the same instance in {@code before}, or -1 (to be
+     * converted): each index at most once. An informer lists its cache in a stable order, so the
+     * previous scan's next object is tried first, then the one after it (the expected one left), and an
+     * object just before the expected one is taken as new (an add, or an update replacing it); only
+     * something else builds an identity map of {@code before}. A wrong guess costs a conversion, never
+     * a wrong record: a match is always the same instance.
+     */
+    @SuppressWarnings("ReferenceEquality") // identity: the informer's instances
+    static int[] match(Object[] before, Object[] now) {
+        int[] at = new int[now.length];
+        boolean[] taken = new boolean[before.length];
+        Map<Object, Integer> index = null; // where each previous object was, built on a surprise
+        int p = 0;
+        for (int i = 0; i < now.length; i++) {
+            Object o = now[i];
+            int k = -1;
+            if (p < before.length && before[p] == o && !taken[p]) {
+                k = p;
+            } else if (p + 1 < before.length && before[p + 1] == o && !taken[p + 1]) {
+                k = p + 1; // before[p] left the cache
+            } else if (p < before.length
+                    && i + 1 < now.length
+                    && (now[i + 1] == before[p] || (p + 1 < before.length && now[i + 1] == before[p + 1]))) {
+                k = -1; // a new object here (added, or replacing before[p] on an update)
+            } else if (before.length > 0) {
+                if (index == null) {
+                    index = new IdentityHashMap<>(before.length * 4 / 3 + 1);
+                    for (int j = 0; j < before.length; j++) index.put(before[j], j);
+                }
+                Integer j = index.get(o);
+                k = j == null || taken[j] ? -1 : j;
+            }
+            at[i] = k;
+            if (k >= 0) {
+                taken[k] = true;
+                p = k + 1;
+            }
+        }
+        return at;
+    }
+
+    /**
+     * {@code previous} (sorted by {@code order}) without the {@code gone} instances and with {@code
+     * added}, sorted: binary searches for the few changed records and one copy, instead of sorting the
+     * whole kind again.
+     */
+    @SuppressWarnings("ReferenceEquality") // the instances that left, not equal ones
+    static <R> List<R> merge(List<R> previous, List<R> gone, List<R> added, Comparator<? super R> order) {
+        boolean[] skip = new boolean[previous.size()];
+        for (R g : gone) {
+            int at = lowerBound(previous, g, order);
+            while (at < previous.size() && previous.get(at) != g && order.compare(previous.get(at), g) == 0) at++;
+            if (at < previous.size() && previous.get(at) == g) {
+                skip[at] = true;
+            } else {
+                // not where the order puts it: never expected; fall back to filtering and sorting
+                java.util.Set<R> left = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+                left.addAll(gone);
+                List<R> out = new ArrayList<>(previous.size() + added.size());
+                for (R r : previous) if (!left.contains(r)) out.add(r);
+                out.addAll(added);
+                out.sort(order);
+                return out;
+            }
+        }
+        List<R> sortedAdded = new ArrayList<>(added);
+        sortedAdded.sort(order);
+        List<R> out = new ArrayList<>(previous.size() + added.size());
+        int from = 0;
+        for (R a : sortedAdded) {
+            int to = upperBound(previous, a, order);
+            for (int i = from; i < to; i++) if (!skip[i]) out.add(previous.get(i));
+            out.add(a);
+            from = Math.max(from, to);
+        }
+        for (int i = from; i < previous.size(); i++) if (!skip[i]) out.add(previous.get(i));
+        return out;
+    }
+
+    /** The first index whose element is not before {@code key}. */
+    private static <R> int lowerBound(List<R> sorted, R key, Comparator<? super R> order) {
+        int lo = 0;
+        int hi = sorted.size();
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (order.compare(sorted.get(mid), key) < 0) lo = mid + 1;
+            else hi = mid;
+        }
+        return lo;
+    }
+
+    /** The first index whose element is after {@code key}. */
+    private static <R> int upperBound(List<R> sorted, R key, Comparator<? super R> order) {
+        int lo = 0;
+        int hi = sorted.size();
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (order.compare(sorted.get(mid), key) <= 0) lo = mid + 1;
+            else hi = mid;
+        }
+        return lo;
     }
 
     /** Starts all informers; does not wait for them to sync (see {@link #awaitSynced}). */
@@ -97,24 +365,26 @@ public final class ClusterWatcher implements AutoCloseable {
                 .build();
     }
 
-    private <T extends HasMetadata> SharedIndexInformer<T> watch(SharedIndexInformer<T> informer) {
+    private <T extends HasMetadata> void watch(SharedIndexInformer<T> informer, AtomicLong events) {
         informer.addEventHandler(new ResourceEventHandler<T>() {
             @Override
             public void onAdd(T obj) {
+                events.incrementAndGet();
                 changed();
             }
 
             @Override
             public void onUpdate(T oldObj, T newObj) {
+                events.incrementAndGet();
                 changed();
             }
 
             @Override
             public void onDelete(T obj, boolean deletedFinalStateUnknown) {
+                events.incrementAndGet();
                 changed();
             }
         });
-        return informer;
     }
 
     private void changed() {
@@ -144,8 +414,53 @@ public final class ClusterWatcher implements AutoCloseable {
         }
     }
 
-    /** The cluster as the caches have it now. Sorted (deterministic) by {@link ClusterSnapshot}. */
-    public ClusterSnapshot snapshot() {
+    /**
+     * The cluster as the caches have it now. Sorted (deterministic) by {@link ClusterSnapshot}.
+     * Objects unchanged since the previous call keep their records, and kinds without events their
+     * lists (the same instances), so comparing consecutive snapshots is cheap.
+     */
+    public synchronized ClusterSnapshot snapshot() {
+        if (Boolean.getBoolean(NO_REUSE_PROPERTY)) {
+            return convertAll();
+        }
+        List<Kind<?, ?>> kinds =
+                List.of(namespaceKind, podKind, nodeKind, serviceKind, sliceKind, npKind, adminKind, baselineKind);
+        for (Kind<?, ?> k : kinds) {
+            k.refresh();
+        }
+        // the order of the problems is the one of the former single pass: pods, nodes, services, slices
+        List<Diagnostic> diagnostics = new ArrayList<>();
+        for (Kind<?, ?> k : kinds) {
+            diagnostics.addAll(k.diagnostics());
+        }
+        if (policyList == null || adminChanges != adminKind.seen || baselineChanges != baselineKind.seen) {
+            policyList = new ArrayList<>(adminKind.records());
+            policyList.addAll(baselineKind.records());
+            adminChanges = adminKind.seen;
+            baselineChanges = baselineKind.seen;
+        }
+        List<AdminPolicy> aps = policyList;
+        ClusterSnapshot s = new ClusterSnapshot(
+                namespaceKind.records(),
+                podKind.records(),
+                nodeKind.records(),
+                serviceKind.records(),
+                sliceKind.records(),
+                aps,
+                npKind.records(),
+                diagnostics);
+        namespaceKind.sorted(s.namespaces());
+        podKind.sorted(s.pods());
+        nodeKind.sorted(s.nodes());
+        serviceKind.sorted(s.services());
+        sliceKind.sorted(s.endpointSlices());
+        npKind.sorted(s.networkPolicies());
+        policyList = s.adminPolicies();
+        return s;
+    }
+
+    /** Every cached object converted again: the baseline of {@link #NO_REUSE_PROPERTY}. */
+    private ClusterSnapshot convertAll() {
         List<Diagnostic> diagnostics = new ArrayList<>();
         List<NamespaceInfo> ns = namespaces.getStore().list().stream()
                 .map(ClusterObjectConverter::namespace)

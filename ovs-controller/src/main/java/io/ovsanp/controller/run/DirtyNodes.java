@@ -1,20 +1,21 @@
 package io.ovsanp.controller.run;
 
 import io.ovsanp.compiler.cluster.ClusterSnapshot;
-import io.ovsanp.compiler.cluster.NodeInfo;
 import io.ovsanp.compiler.cluster.PodInfo;
 import io.ovsanp.compiler.cluster.Selection;
 import io.ovsanp.compiler.policy.AdminPolicy;
 import io.ovsanp.compiler.policy.Destination;
 import io.ovsanp.compiler.policy.LabelSelector;
 import io.ovsanp.compiler.policy.NetworkPolicy;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.function.Function;
+import java.util.function.BiConsumer;
 
 /**
  * Decides which nodes a new snapshot makes dirty, by comparing it with the previous one and with what
@@ -26,6 +27,11 @@ import java.util.function.Function;
  * dirties every node with at least one rule; a pod dirties the nodes it runs (ran) on and those with
  * a pod selection that picks it before or after; a Node dirties the nodes with a node selector that
  * picks it before or after. Not thread-safe: the loop uses it from its own thread.
+ *
+ * <p>It runs on every API event over the whole cluster (20,000 pods at the issue's scale), so it
+ * compares each kind's sorted lists in one merge walk ({@link #diff}), identical instances first (the
+ * controller's snapshots share unchanged records and lists), and evaluates selectors only for what
+ * changed; the decision is the one of the former map-by-key comparison (DirtyNodesEquivalenceTest).
  */
 final class DirtyNodes {
     /** The result of one comparison: every node, or the named ones. */
@@ -38,78 +44,144 @@ final class DirtyNodes {
     }
 
     private ClusterSnapshot last;
+    private Selection lastSelection; // of last, if a comparison built it
     private final Map<String, NodeInputs> inputs = new HashMap<>();
+    // the pod selections of the recorded inputs and the nodes that use each, kept with inputs (a pod
+    // event used to rebuild this from every node's inputs)
+    private final Map<Destination.PodSelection, Set<String>> users = new HashMap<>();
+    private final Set<String> allPods = new HashSet<>();
 
     /** Records what {@code node}'s latest compile read. */
     void compiled(String node, NodeInputs in) {
-        inputs.put(node, in);
+        unindex(node, inputs.put(node, in));
+        for (Destination.PodSelection ps : in.podSelections()) {
+            users.computeIfAbsent(ps, k -> new HashSet<>()).add(node);
+        }
+        if (in.allPods()) allPods.add(node);
     }
 
     void forget(String node) {
-        inputs.remove(node);
+        unindex(node, inputs.remove(node));
+    }
+
+    private void unindex(String node, NodeInputs old) {
+        if (old == null) return;
+        for (Destination.PodSelection ps : old.podSelections()) {
+            Set<String> nodes = users.get(ps);
+            if (nodes != null && nodes.remove(node) && nodes.isEmpty()) users.remove(ps);
+        }
+        allPods.remove(node);
     }
 
     /** The nodes {@code next} makes dirty compared with the previous snapshot (all for the first one). */
+    @SuppressWarnings("ReferenceEquality") // identity first: unchanged kinds are the same lists
     Changes next(ClusterSnapshot next) {
         ClusterSnapshot prev = last;
         last = next;
-        if (prev == null
-                || !prev.loadDiagnostics().equals(next.loadDiagnostics())
-                || !prev.namespaceLabels().equals(next.namespaceLabels())) {
+        if (prev == null || !prev.loadDiagnostics().equals(next.loadDiagnostics())) {
+            lastSelection = null;
+            return Changes.ALL;
+        }
+        // namespace labels derive from the namespaces, the pods and the NetworkPolicies: when none of
+        // those lists changed (the same instances), the labels cannot have either
+        boolean podsSame = prev.pods() == next.pods();
+        Lazy was = new Lazy(prev, lastSelection);
+        Lazy is = new Lazy(next, null);
+        lastSelection = null;
+        if (!(prev.namespaces() == next.namespaces() && podsSame && prev.networkPolicies() == next.networkPolicies())
+                && !was.get().namespaceLabels().equals(is.get().namespaceLabels())) {
             return Changes.ALL;
         }
         Set<String> dirty = new TreeSet<>();
-        if (!prev.adminPolicies().equals(next.adminPolicies())
-                || !prev.networkPolicies().equals(next.networkPolicies())) {
-            policiesChanged(prev, next, dirty);
-        }
+        policiesChanged(prev, next, was, is, dirty);
         if (!prev.services().equals(next.services()) || !prev.endpointSlices().equals(next.endpointSlices())) {
             inputs.forEach((node, in) -> {
                 if (in.anyRule()) dirty.add(node);
             });
         }
-        if (!prev.nodes().equals(next.nodes())) {
-            nodesChanged(prev, next, dirty);
+        nodesChanged(prev, next, dirty);
+        if (!podsSame) {
+            podsChanged(prev, next, was, is, dirty);
         }
-        if (!prev.pods().equals(next.pods())) {
-            podsChanged(prev, next, dirty);
-        }
+        lastSelection = is.selection; // the next call's previous snapshot: built at most once
         return new Changes(false, dirty);
     }
 
-    /** Nodes running a subject pod of a changed policy, in the old or the new version. */
-    private static void policiesChanged(ClusterSnapshot prev, ClusterSnapshot next, Set<String> dirty) {
-        Selection was = new Selection(prev);
-        Selection is = new Selection(next);
-        Map<String, AdminPolicy> oldAdmin = byKey(prev.adminPolicies().stream(), DirtyNodes::key);
-        Map<String, AdminPolicy> newAdmin = byKey(next.adminPolicies().stream(), DirtyNodes::key);
-        if (oldAdmin.size() != prev.adminPolicies().size()
-                || newAdmin.size() != next.adminPolicies().size()) {
-            // two objects under one key (cannot happen with a real API server): do not guess
-            next.nodeNames().forEach(dirty::add);
-            prev.nodeNames().forEach(dirty::add);
+    /** A snapshot's {@link Selection}, built on first use (it reads every pod's namespace). */
+    private static final class Lazy {
+        private final ClusterSnapshot snapshot;
+        private Selection selection;
+
+        Lazy(ClusterSnapshot snapshot, Selection built) {
+            this.snapshot = snapshot;
+            this.selection = built;
+        }
+
+        Selection get() {
+            if (selection == null) selection = new Selection(snapshot);
+            return selection;
+        }
+    }
+
+    /**
+     * Calls {@code changed} for every element of two lists sorted by {@code order} that the other
+     * list lacks: a pair (old, new) when the order puts them at the same place but they differ,
+     * (old, null) or (null, new) when only one list has it. Elements the order finds equal are paired
+     * in list order, so any difference is reported (more than a map by key would with duplicate keys).
+     * Identical elements are skipped without a deep comparison: unchanged objects are the same
+     * instances from one snapshot to the next (ClusterWatcher reuses them).
+     */
+    @SuppressWarnings("ReferenceEquality")
+    static <T> void diff(List<T> before, List<T> after, Comparator<? super T> order, BiConsumer<T, T> changed) {
+        if (before == after) {
             return;
         }
-        Set<String> keys = new HashSet<>(oldAdmin.keySet());
-        keys.addAll(newAdmin.keySet());
-        for (String k : keys) {
-            AdminPolicy o = oldAdmin.get(k);
-            AdminPolicy n = newAdmin.get(k);
-            if (Objects.equals(o, n)) continue;
-            if (o != null) was.subjects(o.subject()).forEach(pod -> addNode(dirty, pod));
-            if (n != null) is.subjects(n.subject()).forEach(pod -> addNode(dirty, pod));
+        int i = 0;
+        int j = 0;
+        while (i < before.size() || j < after.size()) {
+            T o = i < before.size() ? before.get(i) : null;
+            T n = j < after.size() ? after.get(j) : null;
+            int c = o == null ? 1 : n == null ? -1 : order.compare(o, n);
+            if (c < 0) {
+                changed.accept(o, null);
+                i++;
+            } else if (c > 0) {
+                changed.accept(null, n);
+                j++;
+            } else {
+                if (o != n && !o.equals(n)) changed.accept(o, n);
+                i++;
+                j++;
+            }
         }
-        Map<String, NetworkPolicy> oldNp = byKey(prev.networkPolicies().stream(), DirtyNodes::key);
-        Map<String, NetworkPolicy> newNp = byKey(next.networkPolicies().stream(), DirtyNodes::key);
-        Set<String> npKeys = new HashSet<>(oldNp.keySet());
-        npKeys.addAll(newNp.keySet());
-        for (String k : npKeys) {
-            NetworkPolicy o = oldNp.get(k);
-            NetworkPolicy n = newNp.get(k);
-            if (Objects.equals(o, n)) continue;
+    }
+
+    /** Nodes running a subject pod of a changed policy, in the old or the new version. */
+    @SuppressWarnings("ReferenceEquality")
+    private static void policiesChanged(
+            ClusterSnapshot prev, ClusterSnapshot next, Lazy was, Lazy is, Set<String> dirty) {
+        if (prev.adminPolicies() != next.adminPolicies()
+                && (duplicateKeys(prev.adminPolicies()) || duplicateKeys(next.adminPolicies()))) {
+            // two objects under one name (cannot happen with a real API server): do not guess
+            next.nodeNames().forEach(dirty::add);
+            prev.nodeNames().forEach(dirty::add);
+        }
+        diff(prev.adminPolicies(), next.adminPolicies(), ClusterSnapshot.ADMIN_POLICY_ORDER, (o, n) -> {
+            if (o != null) was.get().subjects(o.subject()).forEach(pod -> addNode(dirty, pod));
+            if (n != null) is.get().subjects(n.subject()).forEach(pod -> addNode(dirty, pod));
+        });
+        diff(prev.networkPolicies(), next.networkPolicies(), ClusterSnapshot.NETWORK_POLICY_ORDER, (o, n) -> {
             if (o != null) npSubjects(prev, o, dirty);
             if (n != null) npSubjects(next, n, dirty);
+        });
+    }
+
+    private static boolean duplicateKeys(List<AdminPolicy> policies) {
+        Set<String> keys = new HashSet<>();
+        for (AdminPolicy p : policies) {
+            if (!keys.add(p.tier() + "/" + p.ref().name())) return true;
         }
+        return false;
     }
 
     private static void npSubjects(ClusterSnapshot s, NetworkPolicy np, Set<String> dirty) {
@@ -126,24 +198,9 @@ final class DirtyNodes {
         if (!pod.nodeName().isEmpty()) dirty.add(pod.nodeName());
     }
 
-    private static String key(AdminPolicy p) {
-        return p.tier() + "/" + p.ref().name();
-    }
-
-    private static String key(NetworkPolicy p) {
-        return p.ref().namespace() + "/" + p.ref().name();
-    }
-
     private void nodesChanged(ClusterSnapshot prev, ClusterSnapshot next, Set<String> dirty) {
-        Map<String, NodeInfo> before = byKey(prev.nodes().stream(), NodeInfo::name);
-        Map<String, NodeInfo> after = byKey(next.nodes().stream(), NodeInfo::name);
-        Set<String> names = new HashSet<>(before.keySet());
-        names.addAll(after.keySet());
-        for (String name : names) {
-            NodeInfo o = before.get(name);
-            NodeInfo n = after.get(name);
-            if (Objects.equals(o, n)) continue;
-            dirty.add(name);
+        diff(prev.nodes(), next.nodes(), ClusterSnapshot.NODE_ORDER, (o, n) -> {
+            dirty.add(o != null ? o.name() : n.name());
             inputs.forEach((node, in) -> {
                 for (LabelSelector s : in.nodeSelectors()) {
                     if ((o != null && s.matches(o.labels())) || (n != null && s.matches(n.labels()))) {
@@ -152,41 +209,27 @@ final class DirtyNodes {
                     }
                 }
             });
-        }
+        });
     }
 
-    private void podsChanged(ClusterSnapshot prev, ClusterSnapshot next, Set<String> dirty) {
-        Map<String, PodInfo> before = byKey(prev.pods().stream(), PodInfo::key);
-        Map<String, PodInfo> after = byKey(next.pods().stream(), PodInfo::key);
-        Set<String> keys = new HashSet<>(before.keySet());
-        keys.addAll(after.keySet());
-        Selection was = new Selection(prev);
-        Selection is = new Selection(next);
-        Map<Destination.PodSelection, Set<String>> users = new HashMap<>();
-        inputs.forEach((node, in) -> {
-            for (Destination.PodSelection ps : in.podSelections()) {
-                users.computeIfAbsent(ps, k -> new HashSet<>()).add(node);
-            }
-            if (in.allPods()) dirty.add(node);
-        });
-        for (String key : keys) {
-            PodInfo o = before.get(key);
-            PodInfo n = after.get(key);
-            if (Objects.equals(o, n)) continue;
+    private void podsChanged(ClusterSnapshot prev, ClusterSnapshot next, Lazy was, Lazy is, Set<String> dirty) {
+        List<PodInfo[]> changed = new ArrayList<>();
+        diff(prev.pods(), next.pods(), ClusterSnapshot.POD_ORDER, (o, n) -> changed.add(new PodInfo[] {o, n}));
+        if (changed.isEmpty()) {
+            return; // equal lists, other instances
+        }
+        dirty.addAll(allPods);
+        for (PodInfo[] c : changed) {
+            PodInfo o = c[0];
+            PodInfo n = c[1];
             if (o != null && !o.nodeName().isEmpty()) dirty.add(o.nodeName());
             if (n != null && !n.nodeName().isEmpty()) dirty.add(n.nodeName());
             users.forEach((ps, nodes) -> {
-                if ((o != null && was.podMatches(o, ps.namespaceSelector(), ps.podSelector()))
-                        || (n != null && is.podMatches(n, ps.namespaceSelector(), ps.podSelector()))) {
+                if ((o != null && was.get().podMatches(o, ps.namespaceSelector(), ps.podSelector()))
+                        || (n != null && is.get().podMatches(n, ps.namespaceSelector(), ps.podSelector()))) {
                     dirty.addAll(nodes);
                 }
             });
         }
-    }
-
-    private static <T> Map<String, T> byKey(java.util.stream.Stream<T> items, Function<T, String> key) {
-        Map<String, T> out = new HashMap<>();
-        items.forEach(i -> out.put(key.apply(i), i));
-        return out;
     }
 }

@@ -10,9 +10,13 @@ import io.ovsanp.compiler.policy.EffectivePolicies;
 import io.ovsanp.compiler.policy.EffectiveRule;
 import io.ovsanp.compiler.policy.LabelSelector;
 import io.ovsanp.compiler.policy.PortMatch;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 
 /**
@@ -42,13 +46,12 @@ record NodeInputs(
 
     /** The inputs of {@code node}'s compile of {@code snapshot}: mirrors the compiler's planning. */
     static NodeInputs of(ClusterSnapshot snapshot, EffectivePolicies policies, String node) {
-        Selection selection = new Selection(snapshot);
-        List<PodInfo> local = snapshot.pods().stream()
-                .filter(p -> p.nodeName().equals(node) && !p.hostNetwork())
-                .toList();
+        PodIndex index = PodIndex.of(snapshot, policies);
+        List<PodInfo> local = index.local(node);
         if (local.isEmpty()) {
             return NONE;
         }
+        Selection selection = index.selection;
         Builder b = new Builder();
         for (EffectiveAdminPolicy p : Stream.concat(policies.admin().stream(), policies.baseline().stream())
                 .toList()) {
@@ -59,16 +62,74 @@ record NodeInputs(
                 p.rules().forEach(b::add);
             }
         }
-        for (EffectiveNetworkPolicy np : policies.networkPolicies()) {
-            boolean applies = np.isolatesEgress()
-                    && local.stream()
-                            .anyMatch(pod -> pod.namespace().equals(np.namespace())
-                                    && np.podSelector().matches(pod.labels()));
-            if (applies) {
-                np.rules().forEach(b::add);
+        Set<String> namespaces = new HashSet<>();
+        for (PodInfo pod : local) {
+            if (!namespaces.add(pod.namespace())) continue;
+            // only NetworkPolicies of the node's pods' namespaces can apply to them
+            for (EffectiveNetworkPolicy np : index.isolating(pod.namespace())) {
+                boolean applies = local.stream()
+                        .anyMatch(p -> p.namespace().equals(np.namespace())
+                                && np.podSelector().matches(p.labels()));
+                if (applies) {
+                    np.rules().forEach(b::add);
+                }
             }
         }
         return b.build();
+    }
+
+    /**
+     * One snapshot's non-host-network pods by node, its {@link Selection} and its egress-isolating
+     * NetworkPolicies by namespace, shared by the calls for all its nodes (workers in parallel): each
+     * call used to filter every pod and NetworkPolicy of the cluster and compute the namespace labels
+     * again, milliseconds per node at 20,000 pods. The index of the last (snapshot, policies) pair
+     * asked for is kept, by identity, as the compiler's SnapshotIndex does.
+     */
+    private static final class PodIndex {
+        private static final AtomicReference<PodIndex> LAST = new AtomicReference<>();
+
+        final ClusterSnapshot snapshot;
+        final EffectivePolicies policies;
+        final Selection selection;
+        final Map<String, List<PodInfo>> byNode;
+        final Map<String, List<EffectiveNetworkPolicy>> isolatingByNamespace;
+
+        private PodIndex(ClusterSnapshot snapshot, EffectivePolicies policies) {
+            this.snapshot = snapshot;
+            this.policies = policies;
+            this.selection = new Selection(snapshot);
+            Map<String, List<PodInfo>> m = new HashMap<>();
+            for (PodInfo p : snapshot.pods()) {
+                if (!p.hostNetwork())
+                    m.computeIfAbsent(p.nodeName(), n -> new ArrayList<>()).add(p);
+            }
+            this.byNode = m;
+            Map<String, List<EffectiveNetworkPolicy>> nps = new HashMap<>();
+            for (EffectiveNetworkPolicy np : policies.networkPolicies()) {
+                if (np.isolatesEgress())
+                    nps.computeIfAbsent(np.namespace(), n -> new ArrayList<>()).add(np);
+            }
+            this.isolatingByNamespace = nps;
+        }
+
+        @SuppressWarnings("ReferenceEquality") // identity on purpose: equals would walk every pod
+        static PodIndex of(ClusterSnapshot snapshot, EffectivePolicies policies) {
+            PodIndex last = LAST.get();
+            if (last != null && last.snapshot == snapshot && last.policies == policies) {
+                return last;
+            }
+            PodIndex fresh = new PodIndex(snapshot, policies);
+            LAST.set(fresh);
+            return fresh;
+        }
+
+        List<PodInfo> local(String node) {
+            return byNode.getOrDefault(node, List.of());
+        }
+
+        List<EffectiveNetworkPolicy> isolating(String namespace) {
+            return isolatingByNamespace.getOrDefault(namespace, List.of());
+        }
     }
 
     private static final class Builder {

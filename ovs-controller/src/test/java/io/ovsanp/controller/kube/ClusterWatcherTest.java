@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.client.dsl.base.CustomResourceDefinitionContext;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.ovsanp.compiler.cluster.ClusterSnapshot;
 import io.ovsanp.compiler.cluster.NodeInfo;
+import io.ovsanp.compiler.cluster.PodInfo;
 import io.ovsanp.compiler.net.IpAddress;
 import io.ovsanp.compiler.policy.AdminPolicy;
 import io.ovsanp.compiler.policy.Tier;
@@ -210,6 +211,74 @@ class ClusterWatcherTest {
             assertThat(later.namespaces())
                     .singleElement()
                     .satisfies(ns -> assertThat(ns.name()).isEqualTo("after"));
+        }
+    }
+
+    @Test
+    void unchangedObjectsKeepTheirRecordsAndChangesShowInTheNextSnapshot() throws Exception {
+        seed();
+        create("{apiVersion: v1, kind: Pod, metadata: {name: p2, namespace: web, labels: {app: y}},"
+                + " spec: {nodeName: n1, containers: [{name: c, image: i}]},"
+                + " status: {phase: Running, podIPs: [{ip: 10.0.0.6}]}}");
+        create("{apiVersion: v1, kind: Pod, metadata: {name: pending, namespace: web},"
+                + " spec: {containers: [{name: c, image: i}]}, status: {phase: Pending}}");
+        try (ClusterWatcher w = ClusterWatcher.start(client)) {
+            w.awaitSynced(Duration.ofSeconds(10));
+            // objects seen through the watches prove them open (the mock server replays nothing)
+            create("{apiVersion: v1, kind: Node, metadata: {name: probe}}");
+            create("{apiVersion: v1, kind: Pod, metadata: {name: probe, namespace: web},"
+                    + " spec: {nodeName: n1, containers: [{name: c, image: i}]},"
+                    + " status: {phase: Running, podIPs: [{ip: 10.0.0.9}]}}");
+            ClusterSnapshot first =
+                    eventually(w, x -> x.nodes().size() == 2 && x.pods().size() == 3);
+            assertThat(first.pods()).hasSize(3);
+            assertThat(first.loadDiagnostics())
+                    .singleElement()
+                    .satisfies(d -> assertThat(d.object().name()).isEqualTo("pending"));
+
+            // no event: every list is the previous snapshot's
+            ClusterSnapshot again = w.snapshot();
+            assertThat(again).isEqualTo(first);
+            assertThat(again.pods()).isSameAs(first.pods());
+            assertThat(again.nodes()).isSameAs(first.nodes());
+            assertThat(again.adminPolicies()).isSameAs(first.adminPolicies());
+            assertThat(again.networkPolicies()).isSameAs(first.networkPolicies());
+
+            // a pod update: its record is new, the other pod's and the other kinds' are kept
+            client.pods().inNamespace("web").withName("p1").edit(p -> {
+                p.getMetadata().getLabels().put("app", "x2");
+                return p;
+            });
+            ClusterSnapshot edited = eventually(
+                    w,
+                    x -> "x2".equals(x.pod("web", "p1").orElseThrow().labels().get("app")));
+            assertThat(edited.pod("web", "p2").orElseThrow())
+                    .isSameAs(first.pod("web", "p2").orElseThrow());
+            assertThat(edited.nodes()).isSameAs(first.nodes());
+            assertThat(edited.loadDiagnostics()).isEqualTo(first.loadDiagnostics());
+
+            // the baseline (every object converted again) reads the same cluster
+            System.setProperty(ClusterWatcher.NO_REUSE_PROPERTY, "true");
+            try {
+                ClusterSnapshot converted = w.snapshot();
+                assertThat(converted).isEqualTo(edited);
+                assertThat(converted.pods()).isNotSameAs(edited.pods());
+            } finally {
+                System.clearProperty(ClusterWatcher.NO_REUSE_PROPERTY);
+            }
+
+            // a delete and an add
+            client.pods().inNamespace("web").withName("p2").delete();
+            client.pods().inNamespace("web").withName("pending").delete();
+            create("{apiVersion: v1, kind: Pod, metadata: {name: p3, namespace: web},"
+                    + " spec: {nodeName: n1, containers: [{name: c, image: i}]},"
+                    + " status: {phase: Running, podIPs: [{ip: 10.0.0.7}]}}");
+            ClusterSnapshot later = eventually(
+                    w,
+                    x -> x.pod("web", "p3").isPresent() && x.loadDiagnostics().isEmpty());
+            assertThat(later.pods()).extracting(PodInfo::name).containsExactly("p1", "p3", "probe");
+            assertThat(later.pod("web", "p1").orElseThrow())
+                    .isSameAs(edited.pod("web", "p1").orElseThrow());
         }
     }
 }
