@@ -14,30 +14,29 @@ public final class Selection {
     private final Map<String, Map<String, String>> namespaceLabels;
 
     public Selection(ClusterSnapshot snapshot) {
-        this(snapshot, snapshot.namespaceLabels());
+        this(snapshot, java.util.Collections.unmodifiableMap(snapshot.namespaceLabels()));
     }
 
     /**
      * With {@code namespaceLabels} known to equal {@code snapshot.namespaceLabels()} (an incremental
-     * index carries them over from the previous snapshot instead of walking every pod again).
+     * index carries them over from the previous snapshot instead of walking every pod again);
+     * {@code namespaceLabels} must not be modified afterwards.
      */
     public Selection(ClusterSnapshot snapshot, Map<String, Map<String, String>> namespaceLabels) {
         this.snapshot = snapshot;
         this.namespaceLabels = namespaceLabels;
     }
 
-    /** Namespace labels by name, implicit namespaces included. */
+    /**
+     * The snapshot's {@link ClusterSnapshot#namespaceLabels()}, computed once for this selection
+     * (unmodifiable; the same instance on every call, so a carried-over map is recognised by identity).
+     */
     public Map<String, Map<String, String>> namespaceLabels() {
         return namespaceLabels;
     }
 
     public ClusterSnapshot snapshot() {
         return snapshot;
-    }
-
-    /** The snapshot's {@link ClusterSnapshot#namespaceLabels()}, computed once for this selection. */
-    public Map<String, Map<String, String>> namespaceLabels() {
-        return java.util.Collections.unmodifiableMap(namespaceLabels);
     }
 
     public boolean podMatches(PodInfo pod, LabelSelector namespaceSelector, LabelSelector podSelector) {
