@@ -110,33 +110,28 @@ public final class MegaflowGuard {
      * unchanged.
      */
     public static Plan plan(FlowSet installed, FlowSet desired) {
-        List<Flow> guards = new ArrayList<>();
-        List<Flow> rest = new ArrayList<>(desired.size());
-        for (Flow f : desired) {
-            (isGuard(f) ? guards : rest).add(f);
-        }
-        if (guards.isEmpty()) {
+        boolean guarded = false;
+        for (Flow f : desired) guarded |= isGuard(f);
+        if (!guarded) {
             return diffed(installed, desired);
         }
         OptionalInt current = variant(installed.flows());
         if (current.isEmpty()) {
-            return diffed(installed, with(rest, guards, 0));
+            return diffed(installed, with(desired, 0));
         }
-        Plan keep = diffed(installed, with(rest, guards, current.getAsInt()));
-        return keep.diff().isEmpty()
-                ? keep
-                : diffed(installed, with(rest, guards, (current.getAsInt() + 1) % VARIANTS));
+        Plan keep = diffed(installed, with(desired, current.getAsInt()));
+        return keep.diff().isEmpty() ? keep : diffed(installed, with(desired, (current.getAsInt() + 1) % VARIANTS));
     }
 
     private static Plan diffed(FlowSet installed, FlowSet target) {
         return new Plan(target, FlowDiff.between(installed, target));
     }
 
-    private static FlowSet with(List<Flow> rest, List<Flow> guards, int variant) {
-        List<Flow> all = new ArrayList<>(rest.size() + guards.size());
-        all.addAll(rest);
-        for (Flow g : guards) {
-            all.add(new Flow(g.table(), g.priority(), g.cookie(), match(variant), g.actions()));
+    /** {@code desired} with its guards at {@code variant}, each in its place (the order rarely changes). */
+    private static FlowSet with(FlowSet desired, int variant) {
+        List<Flow> all = new ArrayList<>(desired.size());
+        for (Flow f : desired) {
+            all.add(isGuard(f) ? new Flow(f.table(), f.priority(), f.cookie(), match(variant), f.actions()) : f);
         }
         return FlowSet.of(all);
     }
