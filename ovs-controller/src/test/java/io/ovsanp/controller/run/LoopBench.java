@@ -45,7 +45,8 @@ import java.util.concurrent.Future;
  * java -Xmx3g -cp flow-compiler/target/classes:flow-compiler/target/test-classes:ovs-controller/target/classes:\
  *     ovs-controller/target/test-classes:$(cat /tmp/cp) io.ovsanp.controller.run.LoopBench 1000 20 200</pre>
  *
- * (arguments: nodes, pods per node, ANPs of 10 rules each). The workload: every node's pods in one
+ * (arguments: nodes, pods per node, ANPs of 10 rules each, and {@code agent} for one node's compile per
+ * event instead of the whole loop's). The workload: every node's pods in one
  * namespace of 100 (20 namespace groups), so an ANP's subject covers 1/20 of the nodes; each ANP has 4
  * rules to 25 external CIDRs, 3 to pods (by namespace group and app label) and 3 to nodes (by zone); a
  * BANP of 3 rules; 10 NetworkPolicies per namespace (1,000). The full sync runs twice: first as the
@@ -61,6 +62,10 @@ public final class LoopBench {
         int anps = args.length > 2 ? Integer.parseInt(args[2]) : 200;
         int workers = ControllerLoop.Options.DEFAULT.workers();
         ClusterSnapshot base = cluster(nodes, podsPerNode, anps, 0, 0);
+        if (args.length > 3 && args[3].equals("agent")) {
+            agent(nodes, podsPerNode, anps, base);
+            return;
+        }
         System.out.printf(
                 "cluster: %d nodes, %d pods, %d ANPs x 10 rules, a BANP, %d NetworkPolicies; %d worker(s)%n",
                 nodes, base.pods().size(), anps, base.networkPolicies().size(), workers);
@@ -98,9 +103,14 @@ public final class LoopBench {
         event("one node relabelled", relabelled, dirty, allocations, results, pool);
         ClusterSnapshot edited = withPods(cluster(nodes, podsPerNode, anps, 1, 1), podAdded.pods());
         event("one ANP edited", edited, dirty, allocations, results, pool);
-        results.clear();
         pool.shutdown();
+    }
 
+    /**
+     * Agent mode (argument {@code agent}, its own JVM: an agent holds one node's state, not a
+     * thousand): one node, one event at a time, each a new snapshot, as the loop reads one per event.
+     */
+    private static void agent(int nodes, int podsPerNode, int anps, ClusterSnapshot base) {
         // Agent mode: one node, an event at a time, each event a new snapshot (as the loop reads one).
         String node = "n10"; // subject of 10 ANPs; its rules pick the added pod and zone z2 (relabel)
         System.out.printf(
@@ -108,9 +118,11 @@ public final class LoopBench {
                         + " compile from scratch, without memo or carried-over index, in the same run):%n",
                 node);
         agentEvents("pod added / removed", node, base, withExtraPod(base));
-        agentEvents("node relabelled / back", node, base, cluster(nodes, podsPerNode, anps, 1, 0));
-        agentEvents(
-                "ANP edited / back", node, base, cluster(nodes, podsPerNode, anps, 0, 11)); // anp10: n10 is a subject
+        // Unchanged pods stay the same instances from one snapshot to the next, as ClusterWatcher keeps them.
+        List<PodInfo> same = base.pods();
+        agentEvents("node relabelled / back", node, base, withPods(cluster(nodes, podsPerNode, anps, 1, 0), same));
+        // anp10's CIDRs: n10 runs pods of its subject
+        agentEvents("ANP edited / back", node, base, withPods(cluster(nodes, podsPerNode, anps, 0, 11), same));
     }
 
     private static final int AGENT_ROUNDS = 200;
