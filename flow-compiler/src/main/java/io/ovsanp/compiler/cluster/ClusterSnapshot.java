@@ -68,6 +68,12 @@ public record ClusterSnapshot(
         loadDiagnostics = List.copyOf(loadDiagnostics);
     }
 
+    /** The same cluster with other pods (everything else the same lists): a pod event's snapshot. */
+    public ClusterSnapshot withPods(List<PodInfo> newPods) {
+        return new ClusterSnapshot(
+                namespaces, newPods, nodes, services, endpointSlices, adminPolicies, networkPolicies, loadDiagnostics);
+    }
+
     public static ClusterSnapshot empty() {
         return new ClusterSnapshot(
                 List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), List.of());

@@ -72,7 +72,7 @@ class CompileMemoProperties {
         assertThat(rules).isPositive();
         assertThat(memo.compiled()).isEqualTo(rules);
 
-        ClusterSnapshot same = copy(s, s.pods());
+        ClusterSnapshot same = s.withPods(s.pods());
         Compiler.compile(same, PolicyValidator.validate(same), "n1", first.allocation(), CompileOptions.DEFAULT, memo);
         assertThat(memo.reused()).isEqualTo(rules);
         assertThat(memo.compiled()).isZero();
@@ -143,17 +143,5 @@ class CompileMemoProperties {
         int j = r.nextInt(out.size());
         out.set(i, new NamespaceInfo(out.get(i).name(), out.get(j).labels()));
         return out;
-    }
-
-    private static ClusterSnapshot copy(ClusterSnapshot s, List<PodInfo> pods) {
-        return new ClusterSnapshot(
-                s.namespaces(),
-                pods,
-                s.nodes(),
-                s.services(),
-                s.endpointSlices(),
-                s.adminPolicies(),
-                s.networkPolicies(),
-                s.loadDiagnostics());
     }
 }

@@ -99,9 +99,9 @@ public final class LoopBench {
         ClusterSnapshot podAdded = withExtraPod(base);
         event("one pod added", podAdded, dirty, allocations, results, pool);
         ClusterSnapshot relabelled = cluster(nodes, podsPerNode, anps, 1, 0);
-        relabelled = withPods(relabelled, podAdded.pods());
+        relabelled = relabelled.withPods(podAdded.pods());
         event("one node relabelled", relabelled, dirty, allocations, results, pool);
-        ClusterSnapshot edited = withPods(cluster(nodes, podsPerNode, anps, 1, 1), podAdded.pods());
+        ClusterSnapshot edited = cluster(nodes, podsPerNode, anps, 1, 1).withPods(podAdded.pods());
         event("one ANP edited", edited, dirty, allocations, results, pool);
         pool.shutdown();
     }
@@ -120,9 +120,17 @@ public final class LoopBench {
         agentEvents("pod added / removed", node, base, withExtraPod(base));
         // Unchanged pods stay the same instances from one snapshot to the next, as ClusterWatcher keeps them.
         List<PodInfo> same = base.pods();
-        agentEvents("node relabelled / back", node, base, withPods(cluster(nodes, podsPerNode, anps, 1, 0), same));
+        agentEvents(
+                "node relabelled / back",
+                node,
+                base,
+                cluster(nodes, podsPerNode, anps, 1, 0).withPods(same));
         // anp10's CIDRs: n10 runs pods of its subject
-        agentEvents("ANP edited / back", node, base, withPods(cluster(nodes, podsPerNode, anps, 0, 11), same));
+        agentEvents(
+                "ANP edited / back",
+                node,
+                base,
+                cluster(nodes, podsPerNode, anps, 0, 11).withPods(same));
     }
 
     private static final int AGENT_ROUNDS = 200;
@@ -180,7 +188,7 @@ public final class LoopBench {
 
     /** The same cluster as a new snapshot instance (the loop reads a new one per event). */
     private static ClusterSnapshot copy(ClusterSnapshot s) {
-        return withPods(s, s.pods());
+        return s.withPods(s.pods());
     }
 
     /** Each node's memo, as the loop keeps one per node. */
@@ -387,19 +395,7 @@ public final class LoopBench {
         List<PodInfo> pods = new ArrayList<>(s.pods());
         // picked by the pod selections of rules 1, 101, ... (ANPs 0, 10, 20, ...: subjects in g0 and g10)
         pods.add(pod("ns1", "new-pod", "n3", 0xfff0f0, "a1"));
-        return withPods(s, pods);
-    }
-
-    private static ClusterSnapshot withPods(ClusterSnapshot s, List<PodInfo> pods) {
-        return new ClusterSnapshot(
-                s.namespaces(),
-                pods,
-                s.nodes(),
-                s.services(),
-                s.endpointSlices(),
-                s.adminPolicies(),
-                s.networkPolicies(),
-                s.loadDiagnostics());
+        return s.withPods(pods);
     }
 
     private static LabelSelector sel(String k, String v) {

@@ -280,7 +280,7 @@ public final class PassBench {
                             p.ips(),
                             Map.of("app", "a" + (i * 7 % 50)),
                             p.ports()));
-            return withPods(s, ps);
+            return s.withPods(ps);
         });
         kinds.put("pod added", (s, i) -> {
             List<io.ovsanp.compiler.cluster.PodInfo> ps = new ArrayList<>(s.pods());
@@ -294,7 +294,7 @@ public final class PassBench {
                             "10." + (x >> 16 & 0xff) + "." + (x >> 8 & 0xff) + "." + (x & 0xff))),
                     Map.of("app", "a" + (i % 50)),
                     List.of()));
-            return withPods(s, ps);
+            return s.withPods(ps);
         });
         kinds.put("node relabelled", (s, i) -> {
             List<io.ovsanp.compiler.cluster.NodeInfo> ns = new ArrayList<>(s.nodes());
@@ -371,18 +371,6 @@ public final class PassBench {
     private static String loadavg() throws java.io.IOException {
         return java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg"))
                 .trim();
-    }
-
-    private static ClusterSnapshot withPods(ClusterSnapshot s, List<io.ovsanp.compiler.cluster.PodInfo> pods) {
-        return new ClusterSnapshot(
-                s.namespaces(),
-                pods,
-                s.nodes(),
-                s.services(),
-                s.endpointSlices(),
-                s.adminPolicies(),
-                s.networkPolicies(),
-                s.loadDiagnostics());
     }
 
     /** {@code s} as all-new records and lists (what converting every informer object gave). */
