@@ -17,8 +17,9 @@ import java.util.Set;
  * What changed from the previous index's snapshot to a new one, found once per new snapshot by one
  * walk over the sorted pod lists (unchanged pods are usually the same instances, so the walk is
  * identity checks). A {@link SnapshotIndex} uses it to carry resolved destinations over instead of
- * evaluating every selector over every pod again. Conservative: when namespaces changed (a label
- * change can move any pod in or out of a selection) or too many pods changed, nothing is patched.
+ * evaluating every selector over every pod again. Conservative: when namespace labels changed (a label
+ * change can move any pod in or out of a selection; an implicit namespace comes or goes with its pods)
+ * or too many pods changed, nothing is patched.
  */
 final class SnapshotDelta {
     /** Beyond this many changed pods, selections are evaluated afresh (patching costs per destination). */
@@ -28,7 +29,6 @@ final class SnapshotDelta {
             Comparator.comparing(PodInfo::namespace).thenComparing(PodInfo::name);
 
     private final SnapshotIndex previous;
-    private final boolean namespacesUnchanged;
     private final boolean nodesUnchanged;
     private final boolean servicesUnchanged;
     /** Changed pods, old versions (absent when added) and new versions (absent when removed). */
@@ -42,7 +42,7 @@ final class SnapshotDelta {
     private SnapshotDelta(SnapshotIndex previous, ClusterSnapshot next) {
         ClusterSnapshot prev = previous.snapshot();
         this.previous = previous;
-        this.namespacesUnchanged = prev.namespaces().equals(next.namespaces());
+        boolean namespacesUnchanged = prev.namespaces().equals(next.namespaces());
         this.nodesUnchanged = prev.nodes().equals(next.nodes());
         this.servicesUnchanged =
                 prev.services().equals(next.services()) && prev.endpointSlices().equals(next.endpointSlices());
@@ -166,10 +166,11 @@ final class SnapshotDelta {
      * without the changed pods plus the new versions that match, in snapshot order.
      */
     List<PodInfo> patch(List<PodInfo> was, Destination.PodSelection ps, Selection selection) {
-        if (!namespacesUnchanged || tooMany) {
+        if (!namespaceLabelsUnchanged) {
             return selection.pods(ps.namespaceSelector(), ps.podSelector());
         }
-        // Namespace labels are unchanged, so the new snapshot's selection judges old pods as the old one did.
+        // Namespace labels (implicit namespaces included) are unchanged, so the new snapshot's selection
+        // judges old pods as the old one did.
         boolean touched = false;
         for (PodInfo o : before) touched |= selection.podMatches(o, ps.namespaceSelector(), ps.podSelector());
         List<PodInfo> matching = new ArrayList<>();

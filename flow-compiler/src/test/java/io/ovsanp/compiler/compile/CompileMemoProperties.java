@@ -4,9 +4,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ovsanp.compiler.cluster.ClusterSnapshot;
 import io.ovsanp.compiler.cluster.NamespaceInfo;
+import io.ovsanp.compiler.cluster.NodeInfo;
 import io.ovsanp.compiler.cluster.PodInfo;
+import io.ovsanp.compiler.diag.ObjectRef;
+import io.ovsanp.compiler.diag.SourceRef;
+import io.ovsanp.compiler.net.IpAddress;
+import io.ovsanp.compiler.policy.Action;
+import io.ovsanp.compiler.policy.AdminPolicy;
 import io.ovsanp.compiler.policy.EffectivePolicies;
+import io.ovsanp.compiler.policy.LabelSelector;
+import io.ovsanp.compiler.policy.Peer;
 import io.ovsanp.compiler.policy.PolicyValidator;
+import io.ovsanp.compiler.policy.Rule;
+import io.ovsanp.compiler.policy.Subject;
+import io.ovsanp.compiler.policy.Tier;
 import io.ovsanp.compiler.property.RandomClusters;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -80,6 +91,53 @@ class CompileMemoProperties {
         // Another node: nothing of n1's memo may be used.
         Compiler.compile(same, PolicyValidator.validate(same), "n0", Allocation.EMPTY, CompileOptions.DEFAULT, memo);
         assertThat(memo.reused()).isZero();
+    }
+
+    /**
+     * A namespace without a Namespace object exists while a pod is in it: when its last pod goes, a
+     * destination that selected it by name must lose the pod (the previous snapshot's namespace labels
+     * do not hold any more).
+     */
+    @Example
+    void theLastPodOfAnImplicitNamespaceLeavesTheDestinationsThatSelectedIt() {
+        List<NodeInfo> nodes = List.of(
+                new NodeInfo("n1", Map.of(), List.of(IpAddress.parse("172.18.0.11"))),
+                new NodeInfo("n2", Map.of(), List.of(IpAddress.parse("172.18.0.12"))));
+        PodInfo subject =
+                new PodInfo("ns0", "client", "n1", false, List.of(IpAddress.parse("10.244.1.2")), Map.of(), List.of());
+        PodInfo target =
+                new PodInfo("ns9", "server", "n2", false, List.of(IpAddress.parse("10.244.2.9")), Map.of(), List.of());
+        LabelSelector ns9 = new LabelSelector(Map.of(NamespaceInfo.NAME_LABEL, "ns9"), List.of());
+        AdminPolicy deny = new AdminPolicy(
+                new ObjectRef(Tier.ADMIN.kind(), "", "deny-ns9", "u1", SourceRef.NONE),
+                Tier.ADMIN,
+                10,
+                new Subject(LabelSelector.ALL, LabelSelector.ALL),
+                List.of(new Rule(0, "ns9", Action.DENY, List.of(new Peer.Pods(ns9, LabelSelector.ALL)), List.of())),
+                0,
+                List.of());
+        ClusterSnapshot with = new ClusterSnapshot(
+                List.of(new NamespaceInfo("ns0", Map.of())),
+                List.of(subject, target),
+                nodes,
+                List.of(),
+                List.of(),
+                List.of(deny),
+                List.of(),
+                List.of());
+        ClusterSnapshot without = with.withPods(List.of(subject));
+        CompileMemo memo = new CompileMemo();
+        CompileResult first = Compiler.compile(
+                with, PolicyValidator.validate(with), "n1", Allocation.EMPTY, CompileOptions.DEFAULT, memo);
+        assertThat(first.flows().flows()).anyMatch(f -> f.match().toString().contains("nw_dst=0xaf40209"));
+        EffectivePolicies p = PolicyValidator.validate(without);
+        CompileResult incremental =
+                Compiler.compile(without, p, "n1", first.allocation(), CompileOptions.DEFAULT, memo);
+        CompileResult scratch =
+                fromScratch(() -> Compiler.compile(without, p, "n1", first.allocation(), CompileOptions.DEFAULT));
+        assertThat(incremental.flows()).isEqualTo(scratch.flows());
+        assertThat(incremental.flows().flows())
+                .noneMatch(f -> f.match().toString().contains("nw_dst=0xaf40209"));
     }
 
     private static CompileResult fromScratch(Supplier<CompileResult> compile) {
