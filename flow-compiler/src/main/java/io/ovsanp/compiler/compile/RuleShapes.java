@@ -17,7 +17,6 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -213,10 +212,5 @@ final class RuleShapes {
             }
         }
         return groups;
-    }
-
-    @Override
-    public String toString() {
-        return "RuleShapes[" + Objects.toString(mode) + ", " + shapes.size() + " rules]";
     }
 }

@@ -61,11 +61,6 @@ public final class SnapshotIndex {
         return d == null ? java.util.Optional.empty() : java.util.Optional.of(d.previous());
     }
 
-    /** What changed since the previous index's snapshot; null when there is no previous index. */
-    SnapshotDelta delta() {
-        return delta;
-    }
-
     private SnapshotIndex(ClusterSnapshot snapshot, SnapshotIndex previous) {
         this.snapshot = snapshot;
         SnapshotDelta d = previous == null ? null : SnapshotDelta.between(previous, snapshot);
