@@ -74,7 +74,7 @@ final class TableLookup {
             } else if (hard == null || head.priority().compareTo(hard.priority()) > 0) {
                 hard = head;
                 tie = null;
-            } else if (head.priority().equals(hard.priority())) {
+            } else if (head.priority().equals(hard.priority()) && !sameEffect(head, hard)) {
                 tie = head;
             }
         }
@@ -109,7 +109,7 @@ final class TableLookup {
                 } else if (hard == null || twin.flow().priority().compareTo(hard.priority()) > 0) {
                     hard = twin.flow();
                     tie = null;
-                } else if (twin.flow().priority().equals(hard.priority())) {
+                } else if (twin.flow().priority().equals(hard.priority()) && !sameEffect(twin.flow(), hard)) {
                     tie = twin.flow();
                 }
             }
@@ -174,7 +174,7 @@ final class TableLookup {
             if (best == null || head.priority().compareTo(best.priority()) > 0) {
                 best = head;
                 tie = null;
-            } else if (head.priority().equals(best.priority())) {
+            } else if (head.priority().equals(best.priority()) && !sameEffect(head, best)) {
                 tie = head;
             }
         }
@@ -184,6 +184,16 @@ final class TableLookup {
                     List.of(best, tie));
         }
         return best;
+    }
+
+    /**
+     * Two overlapping flows at one priority whose cookie and actions are equal: OVS picks one of
+     * them unpredictably, but the packet's fate and the owner of the flow are the same either way.
+     * (A rule's named-port flow for one destination may overlap its numeric-port flow for every
+     * destination, for example.)
+     */
+    private static boolean sameEffect(Flow a, Flow b) {
+        return a.cookie().equals(b.cookie()) && a.actions().equals(b.actions());
     }
 
     /** Every condition holds; a field the packet lacks (tp_dst of ICMP) never matches. */

@@ -128,6 +128,20 @@ class ConjunctionLookupTest {
     }
 
     @Test
+    void overlappingHardFlowsWithTheSameCookieAndActionsAreNotAmbiguous() {
+        String named = "priority=10,cookie=0x5,tcp,nw_src=10.0.0.1,nw_dst=192.0.2.1,tp_dst=80 actions=output:1";
+        String numeric = "priority=10,cookie=0x5,tcp,nw_src=10.0.0.1,tp_dst=0x40/0xffc0 actions=output:1";
+        SimPacket p = SimPacket.tcp("10.0.0.1", "192.0.2.1", 80);
+        assertThat(sim(List.of(named, numeric)).run(p, TableId.of(0)).outputs()).containsExactly(1L);
+        // Another owner, or other actions, and the choice matters again.
+        for (String other :
+                List.of(numeric.replace("cookie=0x5", "cookie=0x6"), numeric.replace("output:1", "output:2"))) {
+            assertThatThrownBy(() -> sim(List.of(named, other)).run(p, TableId.of(0)))
+                    .isInstanceOf(AmbiguousLookupException.class);
+        }
+    }
+
+    @Test
     void twoConjunctionsCompletingAtOnePriorityMustAgree() {
         List<String> flows = new ArrayList<>(List.of(
                 "priority=100,ip,nw_src=10.0.0.1 actions=conjunction(1,1/2),conjunction(2,1/2)",
