@@ -1,7 +1,6 @@
 package io.ovsanp.compiler.compile;
 
 import io.ovsanp.compiler.cluster.ContainerPort;
-import io.ovsanp.compiler.cluster.PodInfo;
 import io.ovsanp.compiler.cluster.ServiceVips;
 import io.ovsanp.compiler.diag.Diagnostic;
 import io.ovsanp.compiler.flow.Match;
@@ -126,9 +125,8 @@ final class RuleShapes {
 
     /** The rule's destinations (and, for named ports, their pods) resolve to the previous lists. */
     private boolean readsUnchanged(EffectiveRule rule) {
-        boolean named = rule.ports().stream().anyMatch(p -> p instanceof PortMatch.Named);
-        if (rule.anyDestination()) {
-            return !named || index.allPodsUnchangedSincePrevious();
+        if (rule.namedPortsReadEveryPod() && !index.allPodsUnchangedSincePrevious()) {
+            return false;
         }
         for (Destination d : rule.destinations()) {
             if (!index.unchangedSincePrevious(d)) return false;
@@ -198,13 +196,13 @@ final class RuleShapes {
         if (named.isEmpty()) {
             return groups;
         }
-        for (PodInfo pod : index.destinationPods(rule)) {
+        for (SnapshotIndex.NamedPortTarget t : index.namedPortTargets(rule)) {
             for (PortMatch.Named n : named) {
-                for (ContainerPort cp : pod.ports()) {
+                for (ContainerPort cp : t.pod().ports()) {
                     if (!cp.name().equals(n.name())) continue;
                     if (n.protocol().isPresent() && n.protocol().get() != cp.protocol()) continue;
                     String key = cp.protocol() + ":" + String.format("%05d", cp.port());
-                    for (IpAddress ip : pod.ips()) {
+                    for (IpAddress ip : t.ips()) {
                         if (ip.family() == f)
                             groups.computeIfAbsent(key, k -> new ArrayList<>()).add(Cidr.of(ip));
                     }

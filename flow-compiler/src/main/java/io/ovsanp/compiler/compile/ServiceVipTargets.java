@@ -2,7 +2,6 @@ package io.ovsanp.compiler.compile;
 
 import io.ovsanp.compiler.cluster.ClusterSnapshot;
 import io.ovsanp.compiler.cluster.ContainerPort;
-import io.ovsanp.compiler.cluster.PodInfo;
 import io.ovsanp.compiler.cluster.ServiceInfo;
 import io.ovsanp.compiler.cluster.ServiceVips;
 import io.ovsanp.compiler.diag.Diagnostic;
@@ -158,9 +157,9 @@ final class ServiceVipTargets {
 
     /** As the rule's named-port flows resolve it: a destination pod at the address with that port. */
     private boolean namedCovers(EffectiveRule rule, PortMatch.Named n, ServiceVips.Backend b) {
-        for (PodInfo pod : resolver.destinationPods(rule)) {
-            if (!pod.ips().contains(b.ip())) continue;
-            for (ContainerPort cp : pod.ports()) {
+        for (SnapshotIndex.NamedPortTarget t : resolver.namedPortTargets(rule)) {
+            if (!t.ips().contains(b.ip())) continue;
+            for (ContainerPort cp : t.pod().ports()) {
                 if (!cp.name().equals(n.name())) continue;
                 if (n.protocol().isPresent() && n.protocol().get() != cp.protocol()) continue;
                 if (cp.protocol() == b.protocol() && cp.port() == b.port()) return true;

@@ -10,7 +10,6 @@ import io.ovsanp.compiler.net.IpAddress;
 import io.ovsanp.compiler.policy.Destination;
 import io.ovsanp.compiler.policy.EffectiveRule;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -198,16 +197,37 @@ public final class SnapshotIndex {
         return dl != null && dl.previous().allPods == allPods;
     }
 
+    /** A destination pod and those of its addresses where the rule's named ports resolve. */
+    record NamedPortTarget(PodInfo pod, List<IpAddress> ips) {}
+
     /**
-     * The pods a rule's destinations select, in order, each once: where its named ports resolve
-     * (every pod when the rule has any destination).
+     * Where a rule's named ports resolve (SEMANTICS.md, "Ports"; the evaluator's reading): a
+     * non-host-network pod at an address the rule's destinations cover. A pod a {@code pods} or
+     * {@code namespaces} peer selects counts with all its addresses; a pod inside a CIDR peer (a
+     * NetworkPolicy {@code ipBlock}) with the addresses inside it; every pod when the rule has any
+     * destination. In order, each pod once.
      */
-    Collection<PodInfo> destinationPods(EffectiveRule rule) {
+    List<NamedPortTarget> namedPortTargets(EffectiveRule rule) {
         if (rule.anyDestination()) {
-            return allPods;
+            return allPods.stream().map(p -> new NamedPortTarget(p, p.ips())).toList();
         }
-        LinkedHashSet<PodInfo> out = new LinkedHashSet<>();
-        for (Destination d : rule.destinations()) out.addAll(pods(d));
+        LinkedHashSet<PodInfo> selected = new LinkedHashSet<>();
+        List<Cidr> cidrPeers = new ArrayList<>();
+        for (Destination d : rule.destinations()) {
+            selected.addAll(pods(d));
+            if (d instanceof Destination.Cidrs c) cidrPeers.addAll(c.cidrs());
+        }
+        List<NamedPortTarget> out = new ArrayList<>();
+        for (PodInfo p : selected) out.add(new NamedPortTarget(p, p.ips()));
+        if (!cidrPeers.isEmpty()) {
+            for (PodInfo p : allPods) {
+                if (selected.contains(p)) continue;
+                List<IpAddress> inside = p.ips().stream()
+                        .filter(ip -> cidrPeers.stream().anyMatch(c -> c.contains(ip)))
+                        .toList();
+                if (!inside.isEmpty()) out.add(new NamedPortTarget(p, inside));
+            }
+        }
         return out;
     }
 

@@ -28,6 +28,20 @@ public record EffectiveRule(
         }
     }
 
+    /** Some port is a {@code namedPort}, resolved against the destination pods' container ports. */
+    public boolean hasNamedPorts() {
+        return ports.stream().anyMatch(p -> p instanceof PortMatch.Named);
+    }
+
+    /**
+     * Its named ports can resolve in any pod of the cluster, not only pods a destination selects: the
+     * rule has any destination, or a CIDR (a NetworkPolicy {@code ipBlock}) that may hold pod IPs.
+     */
+    public boolean namedPortsReadEveryPod() {
+        return hasNamedPorts()
+                && (anyDestination || destinations.stream().anyMatch(d -> d instanceof Destination.Cidrs));
+    }
+
     public static EffectiveRule denyAll(RuleRef ref) {
         return new EffectiveRule(ref, Action.DENY, true, List.of(), true, List.of(), true);
     }

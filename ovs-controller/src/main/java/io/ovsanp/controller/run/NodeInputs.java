@@ -9,7 +9,6 @@ import io.ovsanp.compiler.policy.EffectiveNetworkPolicy;
 import io.ovsanp.compiler.policy.EffectivePolicies;
 import io.ovsanp.compiler.policy.EffectiveRule;
 import io.ovsanp.compiler.policy.LabelSelector;
-import io.ovsanp.compiler.policy.PortMatch;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -28,7 +27,8 @@ import java.util.stream.Stream;
  * node dirty itself.
  *
  * @param anyRule some rule applies to a pod of the node (so Service/EndpointSlice changes matter)
- * @param allPods a rule with named ports and any destination: every pod's ports matter
+ * @param allPods a rule whose named ports can resolve in any pod (any destination, or a CIDR):
+ *     every pod's ports matter
  * @param podSelections destinations selecting pods
  * @param nodeSelectors destinations selecting nodes
  */
@@ -140,8 +140,7 @@ record NodeInputs(
 
         void add(EffectiveRule r) {
             anyRule = true;
-            boolean named = r.ports().stream().anyMatch(p -> p instanceof PortMatch.Named);
-            if (r.anyDestination() && named) {
+            if (r.namedPortsReadEveryPod()) {
                 allPods = true;
             }
             for (Destination d : r.destinations()) {

@@ -12,7 +12,6 @@ import io.ovsanp.compiler.policy.EffectivePolicies;
 import io.ovsanp.compiler.policy.EffectiveRule;
 import io.ovsanp.compiler.policy.LabelSelector;
 import io.ovsanp.compiler.policy.NetworkPolicy;
-import io.ovsanp.compiler.policy.PortMatch;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -218,8 +217,8 @@ final class DirtyNodesReference {
         Set<LabelSelector> nodes = new HashSet<>();
         for (EffectiveRule r : rules) {
             anyRule = true;
-            boolean named = r.ports().stream().anyMatch(p -> p instanceof PortMatch.Named);
-            if (r.anyDestination() && named) {
+            // (the former decision, with the fix for named ports inside an ipBlock)
+            if (r.namedPortsReadEveryPod()) {
                 allPods = true;
             }
             for (Destination d : r.destinations()) {

@@ -121,6 +121,44 @@ class DirtyNodesTest {
     }
 
     @Test
+    void aPodInsideTheIpBlockOfANamedPortRuleDirtiesTheRulesNodes() throws Exception {
+        // NetworkPolicy named ports resolve against the pods inside an ipBlock too
+        Path np = Files.writeString(dir.resolve("np.yaml"), """
+                apiVersion: networking.k8s.io/v1
+                kind: NetworkPolicy
+                metadata: {name: reporter-pg, namespace: analytics}
+                spec:
+                  podSelector: {matchLabels: {app: reporter}}
+                  policyTypes: [Egress]
+                  egress:
+                  - to: [{ipBlock: {cidr: 10.244.0.0/16}}]
+                    ports: [{protocol: TCP, port: pg}]
+                """);
+        ClusterSnapshot before = SnapshotLoader.load(
+                List.of(Path.of("../examples/workloads-blocked-from-apiserver"), dir.resolve("peers.yaml"), np));
+        change(before);
+        List<PodInfo> pods = new ArrayList<>(before.pods());
+        pods.add(new PodInfo(
+                "shop",
+                "pg-2",
+                "cp-1",
+                false,
+                List.of(IpAddress.parse("10.244.0.9")),
+                Map.of("app", "cache"),
+                List.of(new io.ovsanp.compiler.cluster.ContainerPort(
+                        "pg", io.ovsanp.compiler.policy.Protocol.TCP, 5433))));
+        ClusterSnapshot after = with(before, pods, before.nodes(), before.endpointSlices());
+        assertThat(change(after).nodes()).containsExactlyInAnyOrder("cp-1", "worker-1");
+        assertThat(io.ovsanp.compiler.compile.Compiler.compile(
+                                after, "worker-1", io.ovsanp.compiler.compile.Allocation.EMPTY)
+                        .flows())
+                .as("the reporter's flows do change: pg-2's port joins the rule")
+                .isNotEqualTo(io.ovsanp.compiler.compile.Compiler.compile(
+                                before, "worker-1", io.ovsanp.compiler.compile.Allocation.EMPTY)
+                        .flows());
+    }
+
+    @Test
     void aPolicyChangeDirtiesTheNodesOfItsSubjectsBeforeOrAfterAndNamespacesDirtyEveryNode() {
         // removing an ANP whose subject (analytics/reporter) runs on worker-1 only
         ClusterSnapshot lessPolicies = new ClusterSnapshot(
