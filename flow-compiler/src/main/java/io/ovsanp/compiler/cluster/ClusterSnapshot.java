@@ -30,8 +30,11 @@ public record ClusterSnapshot(
     public static final Comparator<NamespaceInfo> NAMESPACE_ORDER = Comparator.comparing(NamespaceInfo::name);
 
     /** The order of {@link #pods()}. */
-    public static final Comparator<PodInfo> POD_ORDER =
-            Comparator.comparing(PodInfo::namespace).thenComparing(PodInfo::name);
+    public static final Comparator<PodInfo> POD_ORDER = (a, b) -> {
+        // written out: it runs over every pod of every snapshot (the sortedness check, diffs)
+        int c = a.namespace().compareTo(b.namespace());
+        return c != 0 ? c : a.name().compareTo(b.name());
+    };
 
     /** The order of {@link #nodes()}. */
     public static final Comparator<NodeInfo> NODE_ORDER = Comparator.comparing(NodeInfo::name);
@@ -51,8 +54,12 @@ public record ClusterSnapshot(
     /** The order of {@link #networkPolicies()}. */
     public static final Comparator<NetworkPolicy> NETWORK_POLICY_ORDER = Comparator.comparing(NetworkPolicy::ref);
 
-    /** The last {@link #nodeNames()} answer, by the identity of the (immutable) lists it read. */
-    private record NodeNames(List<PodInfo> pods, List<NodeInfo> nodes, List<String> names) {}
+    /**
+     * The last {@link #nodeNames()} answer, by the identity of the (immutable) lists it read, with the
+     * number of pods per {@code spec.nodeName} (a map nobody changes once it is published here).
+     */
+    private record NodeNames(
+            List<PodInfo> pods, List<NodeInfo> nodes, Map<String, Integer> podsPerNode, List<String> names) {}
 
     private static final java.util.concurrent.atomic.AtomicReference<NodeNames> LAST_NODE_NAMES =
             new java.util.concurrent.atomic.AtomicReference<>();
@@ -118,13 +125,52 @@ public record ClusterSnapshot(
         for (NamespaceInfo ns : namespaces) {
             out.put(ns.name(), ns.labels());
         }
-        for (PodInfo p : pods) {
-            out.computeIfAbsent(p.namespace(), n -> new NamespaceInfo(n, Map.of()).labels());
+        // pods are sorted by namespace: one lookup per namespace, skipping over its pods
+        for (int i = 0; i < pods.size(); i = endOfNamespace(pods, i)) {
+            out.computeIfAbsent(pods.get(i).namespace(), n -> new NamespaceInfo(n, Map.of()).labels());
         }
         for (NetworkPolicy np : networkPolicies) {
             out.computeIfAbsent(np.namespace(), n -> new NamespaceInfo(n, Map.of()).labels());
         }
         return out;
+    }
+
+    /**
+     * The index after the last pod of {@code pods.get(from)}'s namespace ({@code pods} sorted by
+     * {@link #POD_ORDER}): a galloping search, O(log n) for a namespace of n pods.
+     */
+    static int endOfNamespace(List<PodInfo> pods, int from) {
+        String ns = pods.get(from).namespace();
+        int lo = from; // known in the namespace
+        int step = 1;
+        int hi = from + 1; // first index not known to be in it
+        while (hi < pods.size() && pods.get(hi).namespace().equals(ns)) {
+            lo = hi;
+            step <<= 1;
+            hi = from + step;
+        }
+        hi = Math.min(hi, pods.size());
+        while (lo + 1 < hi) { // invariant: lo in the namespace, hi past it (or the end)
+            int mid = (lo + hi) >>> 1;
+            if (pods.get(mid).namespace().equals(ns)) lo = mid;
+            else hi = mid;
+        }
+        return hi;
+    }
+
+    /** The pods of {@code namespace}, a view of {@link #pods()} (sorted by namespace). */
+    public List<PodInfo> podsIn(String namespace) {
+        int lo = 0;
+        int hi = pods.size();
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (pods.get(mid).namespace().compareTo(namespace) < 0) lo = mid + 1;
+            else hi = mid;
+        }
+        if (lo == pods.size() || !pods.get(lo).namespace().equals(namespace)) {
+            return List.of();
+        }
+        return pods.subList(lo, endOfNamespace(pods, lo));
     }
 
     public Optional<NodeInfo> node(String name) {
@@ -148,16 +194,60 @@ public record ClusterSnapshot(
         if (last != null && last.pods() == pods && last.nodes() == nodes) {
             return last.names(); // the controller asks on every event; unchanged lists, same answer
         }
-        // hash first, sort the (few) distinct names after: a tree insert per pod cost ms per event
-        java.util.HashSet<String> names = new java.util.HashSet<>();
-        nodes.forEach(n -> names.add(n.name()));
-        for (PodInfo p : pods) {
-            if (!p.nodeName().isEmpty()) names.add(p.nodeName());
+        Map<String, Integer> perNode = last == null ? null : podsPerNodeFrom(last);
+        if (perNode == null) {
+            perNode = new java.util.HashMap<>();
+            for (PodInfo p : pods) {
+                if (!p.nodeName().isEmpty()) perNode.merge(p.nodeName(), 1, Integer::sum);
+            }
         }
+        java.util.Set<String> names = new java.util.HashSet<>(perNode.keySet());
+        nodes.forEach(n -> names.add(n.name()));
         String[] sorted = names.toArray(String[]::new);
         java.util.Arrays.sort(sorted);
         List<String> out = List.of(sorted);
-        LAST_NODE_NAMES.set(new NodeNames(pods, nodes, out));
+        if (last != null && out.equals(last.names())) out = last.names();
+        LAST_NODE_NAMES.set(new NodeNames(pods, nodes, perNode, out));
         return out;
+    }
+
+    /**
+     * {@code last}'s pods per node brought up to this snapshot's pods by one merge walk of the two
+     * sorted lists (identical pods are the same instances and skipped at once; a pod event changes a
+     * few): hashing every pod's node name again cost milliseconds per event at 20,000 pods. Null when
+     * the walk finds many changes (then counting afresh is as cheap).
+     */
+    @SuppressWarnings("ReferenceEquality") // identity first: unchanged pods are the same records
+    private Map<String, Integer> podsPerNodeFrom(NodeNames last) {
+        List<PodInfo> before = last.pods();
+        Map<String, Integer> counts = null;
+        int changes = 0;
+        int i = 0;
+        int j = 0;
+        while (i < before.size() || j < pods.size()) {
+            PodInfo o = i < before.size() ? before.get(i) : null;
+            PodInfo n = j < pods.size() ? pods.get(j) : null;
+            if (o != null && o == n) {
+                i++;
+                j++;
+                continue;
+            }
+            if (++changes > 1024) return null;
+            if (counts == null) counts = new java.util.HashMap<>(last.podsPerNode());
+            int c = o == null ? 1 : n == null ? -1 : POD_ORDER.compare(o, n);
+            if (c <= 0) {
+                count(counts, o.nodeName(), -1);
+                i++;
+            }
+            if (c >= 0) {
+                count(counts, n.nodeName(), 1);
+                j++;
+            }
+        }
+        return counts == null ? last.podsPerNode() : counts;
+    }
+
+    private static void count(Map<String, Integer> counts, String node, int delta) {
+        if (!node.isEmpty()) counts.merge(node, delta, (a, b) -> a + b == 0 ? null : a + b);
     }
 }

@@ -141,6 +141,11 @@ final class DirtyNodes {
         while (i < before.size() || j < after.size()) {
             T o = i < before.size() ? before.get(i) : null;
             T n = j < after.size() ? after.get(j) : null;
+            if (o != null && o == n) { // the common case, without comparing keys
+                i++;
+                j++;
+                continue;
+            }
             int c = o == null ? 1 : n == null ? -1 : order.compare(o, n);
             if (c < 0) {
                 changed.accept(o, null);
@@ -185,10 +190,8 @@ final class DirtyNodes {
     }
 
     private static void npSubjects(ClusterSnapshot s, NetworkPolicy np, Set<String> dirty) {
-        for (PodInfo pod : s.pods()) {
-            if (!pod.hostNetwork()
-                    && pod.namespace().equals(np.namespace())
-                    && np.podSelector().matches(pod.labels())) {
+        for (PodInfo pod : s.podsIn(np.namespace())) {
+            if (!pod.hostNetwork() && np.podSelector().matches(pod.labels())) {
                 addNode(dirty, pod);
             }
         }
