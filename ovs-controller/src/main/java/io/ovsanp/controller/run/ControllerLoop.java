@@ -42,7 +42,8 @@ import org.slf4j.MDC;
  * The per-node reconcile loop of {@code ovs-anp run}. Inputs: snapshot changes ({@link
  * #snapshotChanged()}, e.g. from {@code ClusterWatcher.onChange}) and switch connections (it is the
  * {@link SwitchSource.Sink}). A change marks only the affected nodes dirty ({@link DirtyNodes});
- * changes are coalesced: a burst of events within {@link Options#coalesce()} is one snapshot, and a
+ * changes are coalesced: snapshots are read at most once per {@link Options#coalesce()} (a lone change
+ * at once, a burst's later events together at the end of the interval), and a
  * node that is dirtied again while it reconciles is reconciled once more afterwards, not once per
  * event. Each node has at most one reconcile in flight; different nodes run in parallel on a small
  * worker pool (a compile is CPU-bound and independent per node; a bundle waits on its switch, so one
@@ -63,7 +64,8 @@ public final class ControllerLoop implements SwitchSource.Sink, AutoCloseable {
 
     /**
      * @param auditInterval every switch is re-dumped and repaired this often
-     * @param coalesce how long a snapshot change waits for more changes before the snapshot is read
+     * @param coalesce the least time between two snapshot reads (a change after a quiet interval is read
+     *     at once; later ones wait for the interval's end and are read together)
      * @param switchTimeout per-request timeout towards a switch
      * @param workers reconciles running in parallel (different nodes)
      * @param compile pipeline placement, generation and compiler options
@@ -183,6 +185,10 @@ public final class ControllerLoop implements SwitchSource.Sink, AutoCloseable {
     private ClusterSnapshot snapshot;
     private EffectivePolicies policies;
     private boolean passScheduled;
+    /** When the last pass read a snapshot (System.nanoTime), if one did. */
+    private long lastPassNanos;
+
+    private boolean passedOnce;
     private int inFlight;
     private volatile boolean closed;
 
@@ -215,12 +221,18 @@ public final class ControllerLoop implements SwitchSource.Sink, AutoCloseable {
         return this;
     }
 
-    /** The cluster changed: a new snapshot is read after the coalescing delay. Any thread. */
+    /**
+     * The cluster changed: a new snapshot is read at once when none was read within the coalescing
+     * interval, else when the interval since the last one ends (so a lone change pays no delay and a
+     * burst costs one pass per interval). Any thread.
+     */
     public void snapshotChanged() {
         onLoop(() -> {
             if (!passScheduled) {
                 passScheduled = true;
-                schedule(this::pass, options.coalesce().toMillis());
+                long since = System.nanoTime() - lastPassNanos;
+                long waitNanos = passedOnce ? options.coalesce().toNanos() - since : 0;
+                schedule(this::pass, waitNanos <= 0 ? 0 : Math.max(1, TimeUnit.NANOSECONDS.toMillis(waitNanos)));
             }
         });
     }
@@ -340,6 +352,8 @@ public final class ControllerLoop implements SwitchSource.Sink, AutoCloseable {
             schedule(this::pass, 100);
             return;
         }
+        lastPassNanos = System.nanoTime();
+        passedOnce = true;
         ClusterSnapshot next = snapshots.get();
         EffectivePolicies validated;
         try {
