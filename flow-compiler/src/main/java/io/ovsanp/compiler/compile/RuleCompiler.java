@@ -71,8 +71,7 @@ final class RuleCompiler {
             for (RuleShapes.Segment seg : segments) {
                 List<List<Match>> dims = new ArrayList<>();
                 dims.add(src);
-                if (!seg.anyDst())
-                    dims.add(seg.dst().stream().map(Match::destination).toList());
+                if (!seg.anyDst()) dims.add(seg.dst());
                 if (!seg.anyPort()) dims.add(seg.ports());
                 nSrc += src.size();
                 nDst += seg.anyDst() ? 0 : seg.dst().size();

@@ -33,7 +33,14 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class RuleShapes {
     /** One conjunction (or plain cross product) of a rule: destinations × ports; "any" leaves one out. */
-    record Segment(String key, boolean anyDst, List<Cidr> dst, boolean anyPort, List<Match> ports) {}
+    record Segment(String key, boolean anyDst, List<Match> dst, boolean anyPort, List<Match> ports) {}
+
+    /** The destination dimension of aggregated CIDRs: built once per shape, not per node and compile. */
+    private static List<Match> destinations(List<Cidr> cidrs) {
+        List<Match> out = new ArrayList<>(cidrs.size());
+        for (Cidr c : cidrs) out.add(Match.destination(c));
+        return List.copyOf(out);
+    }
 
     /**
      * A rule's segments per family. Unchanged rules keep the same instance from one snapshot to the
@@ -148,10 +155,11 @@ final class RuleShapes {
             anyDst = dst.size() == 1 && dst.get(0).prefix() == 0;
         }
         List<Segment> out = new ArrayList<>();
+        List<Match> dstMatches = anyDst ? List.of() : destinations(dst);
         if (rule.anyPort()) {
-            if (anyDst || !dst.isEmpty()) out.add(new Segment("all", anyDst, dst, true, List.of()));
+            if (anyDst || !dst.isEmpty()) out.add(new Segment("all", anyDst, dstMatches, true, List.of()));
         } else {
-            portSegments(rule, f, anyDst, dst, out);
+            portSegments(rule, f, anyDst, dstMatches, out);
         }
         // Pre-DNAT: the ClusterIP and service port of Services whose endpoints the rule covers.
         for (ServiceVipTargets.Target t : vips.targets(f)) {
@@ -159,7 +167,7 @@ final class RuleShapes {
                 out.add(new Segment(
                         t.key(),
                         false,
-                        List.of(Cidr.of(t.clusterIp())),
+                        List.of(Match.destination(Cidr.of(t.clusterIp()))),
                         false,
                         List.of(PortClauses.exact(
                                 f, t.port().protocol(), t.port().port()))));
@@ -168,7 +176,7 @@ final class RuleShapes {
         return out;
     }
 
-    private void portSegments(EffectiveRule rule, IpFamily f, boolean anyDst, List<Cidr> dst, List<Segment> out) {
+    private void portSegments(EffectiveRule rule, IpFamily f, boolean anyDst, List<Match> dst, List<Segment> out) {
         List<Match> numeric = PortClauses.numeric(rule.ports(), f);
         if (!numeric.isEmpty() && (anyDst || !dst.isEmpty())) {
             out.add(new Segment("ports", anyDst, dst, false, numeric));
@@ -180,7 +188,7 @@ final class RuleShapes {
             out.add(new Segment(
                     "named:" + g.getKey(),
                     false,
-                    CidrSet.aggregate(g.getValue()),
+                    destinations(CidrSet.aggregate(g.getValue())),
                     false,
                     List.of(PortClauses.exact(f, proto, port))));
         }
