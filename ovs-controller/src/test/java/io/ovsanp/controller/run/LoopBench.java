@@ -118,6 +118,7 @@ public final class LoopBench {
                         + " compile from scratch, without memo or carried-over index, in the same run):%n",
                 node);
         agentEvents("pod added / removed", node, base, withExtraPod(base));
+        agentEvents("pod on the node added / removed", node, base, withLocalPod(base, node));
         // Unchanged pods stay the same instances from one snapshot to the next, as ClusterWatcher keeps them.
         List<PodInfo> same = base.pods();
         agentEvents(
@@ -395,6 +396,24 @@ public final class LoopBench {
         List<PodInfo> pods = new ArrayList<>(s.pods());
         // picked by the pod selections of rules 1, 101, ... (ANPs 0, 10, 20, ...: subjects in g0 and g10)
         pods.add(pod("ns1", "new-pod", "n3", 0xfff0f0, "a1"));
+        return s.withPods(pods);
+    }
+
+    /** A pod on {@code node} like its first one (same namespace and labels): a subject of the same rules. */
+    private static ClusterSnapshot withLocalPod(ClusterSnapshot s, String node) {
+        PodInfo like = s.pods().stream()
+                .filter(p -> p.nodeName().equals(node))
+                .findFirst()
+                .orElseThrow();
+        List<PodInfo> pods = new ArrayList<>(s.pods());
+        pods.add(new PodInfo(
+                like.namespace(),
+                "local-pod",
+                node,
+                false,
+                List.of(IpAddress.parse("10.255.241.241")),
+                like.labels(),
+                List.of()));
         return s.withPods(pods);
     }
 
