@@ -518,13 +518,21 @@ class ApiLatencyBenchIT {
                     int salt = ++anpEdit;
                     Object spec =
                             KubeWorkload.anp(3, salt).getAdditionalProperties().get("spec");
-                    String specPatch = io.fabric8.kubernetes.client.utils.Serialization.asJson(Map.of("spec", spec));
+                    // rule r0's networks replaced (a JSON merge patch would do on a real API server, but the
+                    // mock appends lists on merge: anp3 would grow by 10 rules per edit)
+                    Object networks = ((Map<?, ?>) ((List<?>) ((Map<?, ?>)
+                                                    ((List<?>) ((Map<?, ?>) spec).get("egress")).get(0))
+                                            .get("to"))
+                                    .get(0))
+                            .get("networks");
+                    String specPatch = io.fabric8.kubernetes.client.utils.Serialization.asJson(List.of(
+                            Map.of("op", "replace", "path", "/spec/egress/0/to/0/networks", "value", networks)));
                     out.add(new Change(
                             kind,
                             "anp3 rule r0: 25 other /24s",
                             c -> c.genericKubernetesResources(ClusterWatcher.ADMIN_NETWORK_POLICY)
                                     .withName("anp3")
-                                    .patch(MERGE, specPatch)));
+                                    .patch(JSON_PATCH, specPatch)));
                 }
                 case "NP edited" -> {
                     if (npIndex < 0) continue;
