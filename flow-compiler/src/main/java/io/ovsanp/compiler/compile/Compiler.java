@@ -201,7 +201,6 @@ public final class Compiler {
         emit(planned, tableName, Cookie.Category.NETWORK_POLICY, rule -> verdict(Tier.NETWORK_POLICY, rule.action()));
     }
 
-    @SuppressWarnings("ReferenceEquality") // counting reused rest flows: the previous instance itself
     private void emit(
             List<Planned> planned,
             String tableName,
@@ -231,19 +230,8 @@ public final class Compiler {
             CompileMemo.RuleOutput out = memo.lookup(keys.get(i), key);
             boolean reused = out != null && conjIds.claim(out.conjIds());
             if (!reused) {
-                CompileMemo.RuleOutput before = memo.previous(keys.get(i));
                 out = rules.compile(
-                        rule,
-                        key.shape(),
-                        src,
-                        !p.sources().isEmpty(),
-                        table,
-                        tableName,
-                        priority,
-                        cookie,
-                        verdict,
-                        before);
-                if (before != null && out.rest() == before.rest()) memo.countRestReused();
+                        rule, key.shape(), src, !p.sources().isEmpty(), table, tableName, priority, cookie, verdict);
             }
             memo.keep(keys.get(i), key, out, reused);
             ruleFlows.add(out.flows());

@@ -4,7 +4,6 @@ import io.ovsanp.compiler.diag.Diagnostic;
 import io.ovsanp.compiler.flow.ConjId;
 import io.ovsanp.compiler.flow.Cookie;
 import io.ovsanp.compiler.flow.Field;
-import io.ovsanp.compiler.flow.Flow;
 import io.ovsanp.compiler.flow.FlowAction;
 import io.ovsanp.compiler.flow.Match;
 import io.ovsanp.compiler.flow.TableId;
@@ -39,34 +38,9 @@ final class RuleCompiler {
     }
 
     /**
-     * What a rule's flows outside the source dimension depend on: the rule's place and verdict, its
-     * shape, and which segments are conjunctions under which ids. Those flows (the destination and
-     * port clauses and the {@code conj_id} flows) never mention a source, so a rule whose subjects
-     * changed (a pod on the node came or went) keeps them and rebuilds only its source clauses.
-     */
-    record RestKey(
-            TableId table,
-            int priority,
-            Cookie cookie,
-            List<FlowAction> verdict,
-            RuleShapes.Shape shape,
-            List<ConjPlan> conjunctions) {}
-
-    /** Segment {@code segment} of family {@code family}'s list became conjunction {@code id} of {@code n} clauses. */
-    record ConjPlan(IpFamily family, int segment, long id, int n) {}
-
-    /** The source-independent flows of a rule, sorted, and the key they were built for. */
-    record Rest(RestKey key, List<Flow> flows) {}
-
-    /** One segment as compiled on this node: its dimensions and, for a conjunction, its id. */
-    private record Planned(List<List<Match>> dims, FlowAction.Conjunction[] clauses, ConjId id) {}
-
-    /**
      * The rule's flows on one node. {@code sources}: the subject dimension per address family
      * ({@link IpFamily#ordinal()}; an empty list: no subject sends that family); {@code hasSubjects}:
-     * the rule applies to some pod of the node; {@code before}: the rule's previous output on the node
-     * (any key), whose source-independent flows are reused when they were built for the same {@link
-     * RestKey}.
+     * the rule applies to some pod of the node.
      */
     CompileMemo.RuleOutput compile(
             EffectiveRule rule,
@@ -77,17 +51,16 @@ final class RuleCompiler {
             String tableName,
             int priority,
             Cookie cookie,
-            List<FlowAction> verdict,
-            CompileMemo.RuleOutput before) {
+            List<FlowAction> verdict) {
+        FlowAccumulator acc = new FlowAccumulator(pipeline, interner);
         Map<String, Long> usedConjIds = new TreeMap<>();
         List<Diagnostic> diags = new ArrayList<>();
+        int flows = 0;
         int nSrc = 0;
         int nDst = 0;
         int nPorts = 0;
         long cross = 0;
         boolean namedResolved = false;
-        List<Planned> planned = new ArrayList<>();
-        List<ConjPlan> conjunctions = new ArrayList<>();
         for (IpFamily f : IpFamily.values()) {
             List<Match> src = sources.get(f.ordinal());
             if (src.isEmpty()) {
@@ -95,9 +68,8 @@ final class RuleCompiler {
             }
             List<RuleShapes.Segment> segments = shape.segments(f);
             namedResolved |= segments.stream().anyMatch(s -> s.key().startsWith("named"));
-            for (int i = 0; i < segments.size(); i++) {
-                RuleShapes.Segment seg = segments.get(i);
-                List<List<Match>> dims = new ArrayList<>(3);
+            for (RuleShapes.Segment seg : segments) {
+                List<List<Match>> dims = new ArrayList<>();
                 dims.add(src);
                 if (!seg.anyDst()) dims.add(seg.dst());
                 if (!seg.anyPort()) dims.add(seg.ports());
@@ -112,35 +84,26 @@ final class RuleCompiler {
                 }
                 cross += product;
                 if (dims.size() == 1 || product <= sum) {
-                    planned.add(new Planned(dims, null, null));
+                    for (Match m : crossProduct(dims)) {
+                        if (acc.plain(table, priority, cookie, m, verdict)) flows++;
+                    }
                 } else {
                     String key = table + "|" + rule.ref().key() + "|" + f + "|" + seg.key();
                     ConjId id = new ConjId(conjIds.id(key));
                     usedConjIds.put(key, id.value());
                     int n = dims.size();
-                    FlowAction.Conjunction[] clauses = new FlowAction.Conjunction[n];
-                    for (int k = 0; k < n; k++) clauses[k] = new FlowAction.Conjunction(id, k + 1, n);
-                    planned.add(new Planned(dims, clauses, id));
-                    conjunctions.add(new ConjPlan(f, i, id.value(), n));
+                    for (int k = 0; k < n; k++) {
+                        FlowAction.Conjunction c = new FlowAction.Conjunction(id, k + 1, n);
+                        for (Match m : dims.get(k)) {
+                            if (acc.clause(table, priority, cookie, m, c)) flows++;
+                        }
+                    }
+                    if (acc.plain(table, priority, cookie, Match.ANY.with(Field.CONJ_ID, id.value()), verdict)) {
+                        flows++;
+                    }
                 }
             }
         }
-        RestKey restKey = new RestKey(table, priority, cookie, verdict, shape, List.copyOf(conjunctions));
-        Rest rest =
-                before != null && before.rest() != null && before.rest().key().equals(restKey)
-                        ? before.rest()
-                        : new Rest(restKey, restFlows(planned, table, priority, cookie, verdict));
-        // Flows of the source dimension, and plain cross products (which include it): never equal to a
-        // rest flow, which matches no source.
-        FlowAccumulator acc = new FlowAccumulator(pipeline, interner);
-        for (Planned p : planned) {
-            if (p.id() == null) {
-                for (Match m : crossProduct(p.dims())) acc.plain(table, priority, cookie, m, verdict);
-            } else {
-                for (Match m : p.dims().get(0)) acc.clause(table, priority, cookie, m, p.clauses()[0]);
-            }
-        }
-        List<Flow> flows = merge(rest.flows(), acc.flows());
         boolean hasNamed = rule.ports().stream().anyMatch(p -> p instanceof PortMatch.Named);
         if (hasNamed && !namedResolved && hasSubjects) {
             diags.add(Diagnostic.note(
@@ -148,42 +111,8 @@ final class RuleCompiler {
                     rule.ref().path() + ".ports",
                     "named port(s) resolve to no destination pod; they match nothing"));
         }
-        RuleStats stats = new RuleStats(rule.ref(), tableName, priority, flows.size(), nSrc, nDst, nPorts, cross);
-        return new CompileMemo.RuleOutput(flows, stats, List.copyOf(diags), Map.copyOf(usedConjIds), rest);
-    }
-
-    /** The clauses of every conjunction's other dimensions, and its {@code conj_id} flow. */
-    private List<Flow> restFlows(
-            List<Planned> planned, TableId table, int priority, Cookie cookie, List<FlowAction> verdict) {
-        FlowAccumulator acc = new FlowAccumulator(pipeline, interner);
-        for (Planned p : planned) {
-            if (p.id() == null) continue;
-            for (int k = 1; k < p.dims().size(); k++) {
-                for (Match m : p.dims().get(k)) acc.clause(table, priority, cookie, m, p.clauses()[k]);
-            }
-            acc.plain(table, priority, cookie, Match.ANY.with(Field.CONJ_ID, p.id().value()), verdict);
-        }
-        return acc.flows();
-    }
-
-    /**
-     * Two sorted lists of flows as one sorted list. They never share a (table, priority, match): the
-     * source-dimension flows all match a source, the others none; a clash would be a compiler bug.
-     */
-    private static List<Flow> merge(List<Flow> a, List<Flow> b) {
-        if (a.isEmpty()) return b;
-        if (b.isEmpty()) return a;
-        List<Flow> out = new ArrayList<>(a.size() + b.size());
-        int i = 0;
-        int j = 0;
-        while (i < a.size() && j < b.size()) {
-            int c = Flow.ORDER.compare(a.get(i), b.get(j));
-            if (c == 0) throw new IllegalStateException("source and other flows clash at " + a.get(i));
-            out.add(c < 0 ? a.get(i++) : b.get(j++));
-        }
-        while (i < a.size()) out.add(a.get(i++));
-        while (j < b.size()) out.add(b.get(j++));
-        return out;
+        RuleStats stats = new RuleStats(rule.ref(), tableName, priority, flows, nSrc, nDst, nPorts, cross);
+        return new CompileMemo.RuleOutput(acc.flows(), stats, List.copyOf(diags), Map.copyOf(usedConjIds));
     }
 
     private static List<Match> crossProduct(List<List<Match>> dims) {
