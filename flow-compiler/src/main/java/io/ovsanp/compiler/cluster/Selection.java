@@ -47,10 +47,25 @@ public final class Selection {
         return namespaceSelector.matches(nsLabels) && podSelector.matches(pod.labels());
     }
 
+    /**
+     * The pods both selectors pick, in snapshot order. The pods are sorted by namespace, so the
+     * namespace selector is evaluated once per namespace and a namespace it rejects is skipped whole.
+     */
     public List<PodInfo> pods(LabelSelector namespaceSelector, LabelSelector podSelector) {
-        return snapshot.pods().stream()
-                .filter(p -> podMatches(p, namespaceSelector, podSelector))
-                .toList();
+        List<PodInfo> all = snapshot.pods();
+        List<PodInfo> out = new java.util.ArrayList<>();
+        for (int i = 0; i < all.size(); ) {
+            int end = ClusterSnapshot.endOfNamespace(all, i);
+            String ns = all.get(i).namespace();
+            if (namespaceSelector.matches(namespaceLabels.getOrDefault(ns, Map.of()))) {
+                for (int k = i; k < end; k++) {
+                    PodInfo p = all.get(k);
+                    if (!p.hostNetwork() && podSelector.matches(p.labels())) out.add(p);
+                }
+            }
+            i = end;
+        }
+        return List.copyOf(out);
     }
 
     public List<PodInfo> subjects(Subject subject) {

@@ -3,6 +3,7 @@ package io.ovsanp.compiler.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ovsanp.compiler.net.IpAddress;
+import io.ovsanp.compiler.policy.LabelSelector;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,25 +32,37 @@ class ClusterSnapshotTest {
         ClusterSnapshot s = snapshot(namespaces, pods, nodes);
         check(s);
         for (int step = 0; step < 10; step++) {
-            List<PodInfo> next = new ArrayList<>(s.pods());
+            List<PodInfo> gone = new ArrayList<>();
+            List<PodInfo> added = new ArrayList<>();
+            List<PodInfo> left = new ArrayList<>(s.pods());
             int changes = 1 + r.nextInt(3);
             for (int k = 0; k < changes; k++) {
                 int what = r.nextInt(3);
-                if (what == 0 || next.isEmpty()) {
-                    next.add(pod(r, 100 + step * 10 + k));
-                } else if (what == 1) {
-                    next.remove(r.nextInt(next.size()));
+                if (what == 0 || left.isEmpty()) {
+                    added.add(pod(r, 100 + step * 10 + k));
                 } else {
-                    int at = r.nextInt(next.size());
-                    PodInfo p = next.get(at);
-                    next.set(
-                            at,
-                            new PodInfo(
-                                    p.namespace(), p.name(), node(r), p.hostNetwork(), p.ips(), p.labels(), p.ports()));
+                    PodInfo p = left.remove(r.nextInt(left.size()));
+                    gone.add(p);
+                    if (what == 2) {
+                        added.add(new PodInfo(
+                                p.namespace(), p.name(), node(r), p.hostNetwork(), p.ips(), p.labels(), p.ports()));
+                    }
                 }
+            }
+            List<PodInfo> expected = new ArrayList<>(left);
+            expected.addAll(added);
+            // the controller's way (a merge into the previous snapshot's list, trusted as sorted), or any list
+            List<PodInfo> next;
+            if (r.nextBoolean()) {
+                next = ClusterSnapshot.mergeSorted(s.pods(), gone, added, ClusterSnapshot.POD_ORDER);
+            } else {
+                next = new ArrayList<>(expected);
+                java.util.Collections.shuffle(next, r);
             }
             if (r.nextInt(5) == 0) nodes = List.of(new NodeInfo("n" + r.nextInt(9), Map.of(), List.of()));
             s = r.nextBoolean() ? s.withPods(next) : snapshot(s.namespaces(), next, nodes);
+            assertThat(s.pods()).containsExactlyInAnyOrderElementsOf(expected);
+            assertThat(s.pods()).isSortedAccordingTo(ClusterSnapshot.POD_ORDER);
             check(s);
         }
     }
@@ -80,6 +93,16 @@ class ClusterSnapshotTest {
         s.namespaces().forEach(n -> labels.put(n.name(), n.labels()));
         s.pods().forEach(p -> labels.computeIfAbsent(p.namespace(), n -> new NamespaceInfo(n, Map.of()).labels()));
         assertThat(s.namespaceLabels()).containsExactlyEntriesOf(labels);
+
+        Selection selection = new Selection(s);
+        for (LabelSelector ns : List.of(LabelSelector.ALL, new LabelSelector(Map.of("team", "x"), List.of()))) {
+            for (LabelSelector pod : List.of(LabelSelector.ALL, new LabelSelector(Map.of("app", "a"), List.of()))) {
+                assertThat(selection.pods(ns, pod))
+                        .containsExactlyElementsOf(s.pods().stream()
+                                .filter(p -> selection.podMatches(p, ns, pod))
+                                .toList());
+            }
+        }
     }
 
     private static ClusterSnapshot snapshot(List<NamespaceInfo> namespaces, List<PodInfo> pods, List<NodeInfo> nodes) {
@@ -99,7 +122,7 @@ class ClusterSnapshotTest {
                 node(r),
                 r.nextInt(10) == 0,
                 List.of(IpAddress.parse("10.0." + r.nextInt(200) + "." + r.nextInt(250))),
-                Map.of(),
+                Map.of("app", r.nextBoolean() ? "a" : "b"),
                 List.of());
     }
 }

@@ -217,7 +217,9 @@ public final class ClusterWatcher implements AutoCloseable {
             for (int k = 0; k < before.length; k++) {
                 if (!kept[k]) gone.addAll(was[k].records());
             }
-            sortedRecords = added.isEmpty() && gone.isEmpty() ? previous : merge(previous, gone, added, order);
+            sortedRecords = added.isEmpty() && gone.isEmpty()
+                    ? previous
+                    : ClusterSnapshot.mergeSorted(previous, gone, added, order);
             objects = objs;
             conversions = convs;
             records = sortedRecords;
@@ -280,68 +282,6 @@ public final class ClusterWatcher implements AutoCloseable {
             }
         }
         return at;
-    }
-
-    /**
-     * {@code previous} (sorted by {@code order}) without the {@code gone} instances and with {@code
-     * added}, sorted: binary searches for the few changed records and one copy, instead of sorting the
-     * whole kind again.
-     */
-    @SuppressWarnings("ReferenceEquality") // the instances that left, not equal ones
-    static <R> List<R> merge(List<R> previous, List<R> gone, List<R> added, Comparator<? super R> order) {
-        boolean[] skip = new boolean[previous.size()];
-        for (R g : gone) {
-            int at = lowerBound(previous, g, order);
-            while (at < previous.size() && previous.get(at) != g && order.compare(previous.get(at), g) == 0) at++;
-            if (at < previous.size() && previous.get(at) == g) {
-                skip[at] = true;
-            } else {
-                // not where the order puts it: never expected; fall back to filtering and sorting
-                java.util.Set<R> left = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
-                left.addAll(gone);
-                List<R> out = new ArrayList<>(previous.size() + added.size());
-                for (R r : previous) if (!left.contains(r)) out.add(r);
-                out.addAll(added);
-                out.sort(order);
-                return out;
-            }
-        }
-        List<R> sortedAdded = new ArrayList<>(added);
-        sortedAdded.sort(order);
-        List<R> out = new ArrayList<>(previous.size() + added.size());
-        int from = 0;
-        for (R a : sortedAdded) {
-            int to = upperBound(previous, a, order);
-            for (int i = from; i < to; i++) if (!skip[i]) out.add(previous.get(i));
-            out.add(a);
-            from = Math.max(from, to);
-        }
-        for (int i = from; i < previous.size(); i++) if (!skip[i]) out.add(previous.get(i));
-        return out;
-    }
-
-    /** The first index whose element is not before {@code key}. */
-    private static <R> int lowerBound(List<R> sorted, R key, Comparator<? super R> order) {
-        int lo = 0;
-        int hi = sorted.size();
-        while (lo < hi) {
-            int mid = (lo + hi) >>> 1;
-            if (order.compare(sorted.get(mid), key) < 0) lo = mid + 1;
-            else hi = mid;
-        }
-        return lo;
-    }
-
-    /** The first index whose element is after {@code key}. */
-    private static <R> int upperBound(List<R> sorted, R key, Comparator<? super R> order) {
-        int lo = 0;
-        int hi = sorted.size();
-        while (lo < hi) {
-            int mid = (lo + hi) >>> 1;
-            if (order.compare(sorted.get(mid), key) <= 0) lo = mid + 1;
-            else hi = mid;
-        }
-        return lo;
     }
 
     /** Starts all informers; does not wait for them to sync (see {@link #awaitSynced}). */

@@ -10,7 +10,7 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 
 /**
- * {@link ClusterWatcher#merge}, which keeps a kind's sorted list between snapshots: the result is
+ * {@link io.ovsanp.compiler.cluster.ClusterSnapshot#mergeSorted}, which keeps a kind's sorted list between snapshots: the result is
  * exactly the previous instances minus the ones that left plus the new ones, in order. And {@link
  * ClusterWatcher#match}, which finds the previous scan's conversion of each cached object: a match is
  * always the same instance, no previous object is matched twice, and an object that was there and is
@@ -37,7 +37,8 @@ class ClusterWatcherMergeTest {
         int more = r.nextInt(6);
         for (int i = 0; i < more; i++) added.add(new Item(r.nextInt(22) - 1, ids++));
 
-        List<Item> merged = ClusterWatcher.merge(List.copyOf(previous), gone, added, ORDER);
+        List<Item> merged =
+                io.ovsanp.compiler.cluster.ClusterSnapshot.mergeSorted(List.copyOf(previous), gone, added, ORDER);
 
         List<Item> expected = new ArrayList<>(kept);
         expected.addAll(added);
