@@ -54,9 +54,9 @@ import org.junit.jupiter.api.Test;
  * <pre>./mvnw -o -B verify -pl integration-tests -am -Dovsanp.bench=true -Dit.test=ApiLatencyBenchIT \
  *     -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false -Dfailsafe.failIfNoSpecifiedTests=false \
  *     -Djacoco.skip -Dspotless.check.skip=true \
- *     [-Dovsanp.bench.nodes=1000 -Dovsanp.bench.podsPerNode=20 -Dovsanp.bench.anps=200 -Dovsanp.bench.changes=40]</pre>
+ *     [-Dovsanp.bench.nodes=1000 -Dovsanp.bench.podsPerNode=20 -Dovsanp.bench.anps=200 -Dovsanp.bench.changes=100]</pre>
  *
- * (also {@code -Dovsanp.bench.warmup=8}: changes before the measured ones, not counted), or without
+ * (also {@code -Dovsanp.bench.warmup=100}: changes before the measured ones, not counted), or without
  * Maven through {@link #main} ({@code java -Dovsanp.bench.nodes=... -cp <test classpath>
  * io.ovsanp.it.bench.ApiLatencyBenchIT}, writing {@code target/api-latency-bench.md} under the current
  * directory), and read the table it prints (also written to integration-tests/target/api-latency-bench.md). A
@@ -147,8 +147,8 @@ class ApiLatencyBenchIT {
         int nodes = Integer.getInteger("ovsanp.bench.nodes", 1000);
         int podsPerNode = Integer.getInteger("ovsanp.bench.podsPerNode", 20);
         int anps = Integer.getInteger("ovsanp.bench.anps", 200);
-        int changes = Integer.getInteger("ovsanp.bench.changes", 40);
-        int warmup = Integer.getInteger("ovsanp.bench.warmup", 8);
+        int changes = Integer.getInteger("ovsanp.bench.changes", 100);
+        int warmup = Integer.getInteger("ovsanp.bench.warmup", 100);
         Duration changeTimeout = Duration.ofSeconds(Integer.getInteger("ovsanp.bench.changeTimeoutSeconds", 30));
         if (nodes < 20 || anps < 4 || podsPerNode < 1) {
             throw new IllegalArgumentException("need at least 20 nodes, 4 ANPs and 1 pod per node (ANP anp3 "
@@ -638,7 +638,7 @@ class ApiLatencyBenchIT {
                         + " it is the maximum. Times are from t0, just before the client call, except \"from the informer"
                         + " event\" (the controller's part, without the mock API server's write and watch delivery):"
                         + " \"API call returned\": the mock API server answered; \"informer event\": the informers' first notification;"
-                        + " \"compile started\": the loop began compiling %s (after the 10 ms coalescing, the snapshot,"
+                        + " \"compile started\": the loop began compiling %s (after the snapshot,"
                         + " validation and the dirty-node decision); \"compile\": its duration (the `compiled`"
                         + " callback); \"bundle\": the reconcile, diff + bundle + commit reply.)",
                 warmup,
