@@ -193,6 +193,48 @@ public record ClusterSnapshot(
         return lo;
     }
 
+    /**
+     * Walks two lists sorted by {@code order} and calls {@code changed} for every element the other
+     * list lacks: (old, new) when the order puts them at the same place but they differ, (old, null) or
+     * (null, new) when only one list has it. Elements the order finds equal are paired in list order,
+     * so any difference is reported. Identical instances are skipped without comparing (unchanged
+     * objects are the same records from one snapshot to the next). Stops, returning false, as soon as
+     * {@code changed} returns false.
+     */
+    @SuppressWarnings("ReferenceEquality") // identity first, equals as the fallback
+    public static <T> boolean diffSorted(
+            List<T> before, List<T> after, Comparator<? super T> order, java.util.function.BiPredicate<T, T> changed) {
+        if (before == after) {
+            return true;
+        }
+        int i = 0;
+        int j = 0;
+        while (i < before.size() || j < after.size()) {
+            T o = i < before.size() ? before.get(i) : null;
+            T n = j < after.size() ? after.get(j) : null;
+            if (o != null && o == n) {
+                i++;
+                j++;
+                continue;
+            }
+            int c = o == null ? 1 : n == null ? -1 : order.compare(o, n);
+            boolean go = true;
+            if (c < 0) {
+                go = changed.test(o, null);
+                i++;
+            } else if (c > 0) {
+                go = changed.test(null, n);
+                j++;
+            } else {
+                if (!o.equals(n)) go = changed.test(o, n);
+                i++;
+                j++;
+            }
+            if (!go) return false;
+        }
+        return true;
+    }
+
     /** Namespace labels by name, including implicit namespaces of pods. */
     public Map<String, Map<String, String>> namespaceLabels() {
         Map<String, Map<String, String>> out = new LinkedHashMap<>();
@@ -300,35 +342,16 @@ public record ClusterSnapshot(
      * few): hashing every pod's node name again cost milliseconds per event at 20,000 pods. Null when
      * the walk finds many changes (then counting afresh is as cheap).
      */
-    @SuppressWarnings("ReferenceEquality") // identity first: unchanged pods are the same records
     private Counts podsPerNodeFrom(NodeNames last) {
-        List<PodInfo> before = last.pods();
-        Map<String, Integer> counts = null;
-        boolean keysChanged = false;
-        int changes = 0;
-        int i = 0;
-        int j = 0;
-        while (i < before.size() || j < pods.size()) {
-            PodInfo o = i < before.size() ? before.get(i) : null;
-            PodInfo n = j < pods.size() ? pods.get(j) : null;
-            if (o != null && o == n) {
-                i++;
-                j++;
-                continue;
-            }
-            if (++changes > 1024) return null;
-            if (counts == null) counts = new java.util.HashMap<>(last.podsPerNode());
-            int c = o == null ? 1 : n == null ? -1 : POD_ORDER.compare(o, n);
-            if (c <= 0) {
-                keysChanged |= count(counts, o.nodeName(), -1);
-                i++;
-            }
-            if (c >= 0) {
-                keysChanged |= count(counts, n.nodeName(), 1);
-                j++;
-            }
-        }
-        return new Counts(counts == null ? last.podsPerNode() : counts, keysChanged);
+        Map<String, Integer> counts = new java.util.HashMap<>(last.podsPerNode());
+        boolean[] keysChanged = {false};
+        int[] changes = {0};
+        boolean walked = diffSorted(last.pods(), pods, POD_ORDER, (o, n) -> {
+            if (o != null) keysChanged[0] |= count(counts, o.nodeName(), -1);
+            if (n != null) keysChanged[0] |= count(counts, n.nodeName(), 1);
+            return ++changes[0] <= 1024;
+        });
+        return walked ? new Counts(counts, keysChanged[0]) : null;
     }
 
     /** Adds {@code delta} to the node's count; true when the node appeared or disappeared. */

@@ -6,7 +6,6 @@ import io.ovsanp.compiler.cluster.Selection;
 import io.ovsanp.compiler.policy.Destination;
 import io.ovsanp.compiler.policy.NetworkPolicy;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -24,9 +23,6 @@ import java.util.Set;
 final class SnapshotDelta {
     /** Beyond this many changed pods, selections are evaluated afresh (patching costs per destination). */
     static final int MAX_PATCHED_PODS = 256;
-
-    private static final Comparator<PodInfo> ORDER =
-            Comparator.comparing(PodInfo::namespace).thenComparing(PodInfo::name);
 
     private final SnapshotIndex previous;
     private final boolean nodesUnchanged;
@@ -94,7 +90,7 @@ final class SnapshotDelta {
             for (PodInfo p : after) {
                 if (p.nodeName().equals(node) && !p.hostNetwork()) pods.add(p);
             }
-            pods.sort(ORDER);
+            pods.sort(ClusterSnapshot.POD_ORDER);
             if (pods.isEmpty()) {
                 out.remove(node);
             } else {
@@ -109,38 +105,18 @@ final class SnapshotDelta {
     }
 
     /** Merge walk of two lists sorted by (namespace, name); false when more than the patch limit differ. */
-    @SuppressWarnings("ReferenceEquality") // the identity check is the fast path, equals the fallback
     private boolean walk(List<PodInfo> was, List<PodInfo> is) {
-        int i = 0;
-        int j = 0;
-        while (i < was.size() || j < is.size()) {
-            PodInfo o = i < was.size() ? was.get(i) : null;
-            PodInfo n = j < is.size() ? is.get(j) : null;
-            if (o != null && o == n) {
-                i++;
-                j++;
-                continue;
+        return ClusterSnapshot.diffSorted(was, is, ClusterSnapshot.POD_ORDER, (o, n) -> {
+            if (o != null) {
+                before.add(o);
+                changedKeys.add(o.key());
             }
-            int c = o == null ? 1 : n == null ? -1 : ORDER.compare(o, n);
-            if (c == 0) {
-                i++;
-                j++;
-                if (o.equals(n)) continue;
-                before.add(o);
-                after.add(n);
-                changedKeys.add(o.key());
-            } else if (c < 0) {
-                i++;
-                before.add(o);
-                changedKeys.add(o.key());
-            } else {
-                j++;
+            if (n != null) {
                 after.add(n);
                 changedKeys.add(n.key());
             }
-            if (changedKeys.size() > MAX_PATCHED_PODS) return false;
-        }
-        return true;
+            return changedKeys.size() <= MAX_PATCHED_PODS;
+        });
     }
 
     SnapshotIndex previous() {
@@ -185,7 +161,7 @@ final class SnapshotDelta {
             if (!changedKeys.contains(p.key())) out.add(p);
         }
         out.addAll(matching);
-        out.sort(ORDER);
+        out.sort(ClusterSnapshot.POD_ORDER);
         return List.copyOf(out);
     }
 }

@@ -123,42 +123,12 @@ final class DirtyNodes {
         }
     }
 
-    /**
-     * Calls {@code changed} for every element of two lists sorted by {@code order} that the other
-     * list lacks: a pair (old, new) when the order puts them at the same place but they differ,
-     * (old, null) or (null, new) when only one list has it. Elements the order finds equal are paired
-     * in list order, so any difference is reported (more than a map by key would with duplicate keys).
-     * Identical elements are skipped without a deep comparison: unchanged objects are the same
-     * instances from one snapshot to the next (ClusterWatcher reuses them).
-     */
-    @SuppressWarnings("ReferenceEquality")
+    /** {@link ClusterSnapshot#diffSorted}, every difference reported. */
     static <T> void diff(List<T> before, List<T> after, Comparator<? super T> order, BiConsumer<T, T> changed) {
-        if (before == after) {
-            return;
-        }
-        int i = 0;
-        int j = 0;
-        while (i < before.size() || j < after.size()) {
-            T o = i < before.size() ? before.get(i) : null;
-            T n = j < after.size() ? after.get(j) : null;
-            if (o != null && o == n) { // the common case, without comparing keys
-                i++;
-                j++;
-                continue;
-            }
-            int c = o == null ? 1 : n == null ? -1 : order.compare(o, n);
-            if (c < 0) {
-                changed.accept(o, null);
-                i++;
-            } else if (c > 0) {
-                changed.accept(null, n);
-                j++;
-            } else {
-                if (o != n && !o.equals(n)) changed.accept(o, n);
-                i++;
-                j++;
-            }
-        }
+        ClusterSnapshot.diffSorted(before, after, order, (o, x) -> {
+            changed.accept(o, x);
+            return true;
+        });
     }
 
     /** Nodes running a subject pod of a changed policy, in the old or the new version. */
