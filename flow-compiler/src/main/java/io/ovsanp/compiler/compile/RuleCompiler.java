@@ -10,7 +10,6 @@ import io.ovsanp.compiler.flow.TableId;
 import io.ovsanp.compiler.net.IpFamily;
 import io.ovsanp.compiler.pipeline.PipelineSpec;
 import io.ovsanp.compiler.policy.EffectiveRule;
-import io.ovsanp.compiler.policy.PortMatch;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -104,8 +103,7 @@ final class RuleCompiler {
                 }
             }
         }
-        boolean hasNamed = rule.ports().stream().anyMatch(p -> p instanceof PortMatch.Named);
-        if (hasNamed && !namedResolved && hasSubjects) {
+        if (rule.hasNamedPorts() && !namedResolved && hasSubjects) {
             diags.add(Diagnostic.note(
                     rule.ref().policy(),
                     rule.ref().path() + ".ports",

@@ -185,10 +185,9 @@ public final class ControllerLoop implements SwitchSource.Sink, AutoCloseable {
     private ClusterSnapshot snapshot;
     private EffectivePolicies policies;
     private boolean passScheduled;
-    /** When the last pass read a snapshot (System.nanoTime), if one did. */
+    /** When the last pass read a snapshot (System.nanoTime); at first one interval ago, so none waits. */
     private long lastPassNanos;
 
-    private boolean passedOnce;
     private int inFlight;
     private volatile boolean closed;
 
@@ -196,6 +195,7 @@ public final class ControllerLoop implements SwitchSource.Sink, AutoCloseable {
         this.snapshots = Objects.requireNonNull(snapshots);
         this.listeners.addAll(listeners);
         this.options = Objects.requireNonNull(options);
+        this.lastPassNanos = System.nanoTime() - options.coalesce().toNanos();
         this.loop = Executors.newSingleThreadScheduledExecutor(threads("ovs-anp-loop"));
         this.workers = Executors.newFixedThreadPool(options.workers(), threads("ovs-anp-reconcile"));
     }
@@ -231,7 +231,7 @@ public final class ControllerLoop implements SwitchSource.Sink, AutoCloseable {
             if (!passScheduled) {
                 passScheduled = true;
                 long since = System.nanoTime() - lastPassNanos;
-                long waitNanos = passedOnce ? options.coalesce().toNanos() - since : 0;
+                long waitNanos = options.coalesce().toNanos() - since;
                 schedule(this::pass, waitNanos <= 0 ? 0 : Math.max(1, TimeUnit.NANOSECONDS.toMillis(waitNanos)));
             }
         });
@@ -353,7 +353,6 @@ public final class ControllerLoop implements SwitchSource.Sink, AutoCloseable {
             return;
         }
         lastPassNanos = System.nanoTime();
-        passedOnce = true;
         ClusterSnapshot next = snapshots.get();
         EffectivePolicies validated;
         try {
