@@ -37,7 +37,12 @@ public final class CompileMemo {
             List<List<Match>> sources) {}
 
     /** A rule's flows on the node and what its compile reported and allocated. */
-    record RuleOutput(List<Flow> flows, RuleStats stats, List<Diagnostic> diagnostics, Map<String, Long> conjIds) {}
+    record RuleOutput(
+            List<Flow> flows,
+            RuleStats stats,
+            List<Diagnostic> diagnostics,
+            Map<String, Long> conjIds,
+            RuleCompiler.RestKey restKey) {}
 
     private record Entry(Key key, RuleOutput output) {}
 
@@ -52,6 +57,7 @@ public final class CompileMemo {
     private Map<String, Map<String, String>> subjectLabels;
     private int reused;
     private int compiled;
+    private int restReused;
 
     /** Rules whose flows the last compile reused. */
     public int reused() {
@@ -61,6 +67,18 @@ public final class CompileMemo {
     /** Rules the last compile compiled. */
     public int compiled() {
         return compiled;
+    }
+
+    /**
+     * Of the rules the last compile compiled, those that kept their flows outside the source dimension
+     * (only their subjects' addresses changed).
+     */
+    public int restReused() {
+        return restReused;
+    }
+
+    void countRestReused() {
+        restReused++;
     }
 
     void begin(String node, CompileOptions options) {
@@ -74,6 +92,7 @@ public final class CompileMemo {
         next = new HashMap<>();
         reused = 0;
         compiled = 0;
+        restReused = 0;
     }
 
     /** The node's pods and namespace labels of this compile; subjects are kept while both are the same. */
@@ -95,6 +114,12 @@ public final class CompileMemo {
     RuleOutput lookup(String slot, Key key) {
         Entry e = entries.get(slot);
         return e != null && e.key().equals(key) ? e.output() : null;
+    }
+
+    /** The previous output of the rule in {@code slot}, whatever its key (for partial reuse). */
+    RuleOutput previous(String slot) {
+        Entry e = entries.get(slot);
+        return e == null ? null : e.output();
     }
 
     /** Records the output for the next compile; {@code wasReused} counts it. */

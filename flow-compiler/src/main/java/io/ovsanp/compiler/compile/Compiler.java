@@ -230,8 +230,19 @@ public final class Compiler {
             CompileMemo.RuleOutput out = memo.lookup(keys.get(i), key);
             boolean reused = out != null && conjIds.claim(out.conjIds());
             if (!reused) {
+                CompileMemo.RuleOutput before = memo.previous(keys.get(i));
                 out = rules.compile(
-                        rule, key.shape(), src, !p.sources().isEmpty(), table, tableName, priority, cookie, verdict);
+                        rule,
+                        key.shape(),
+                        src,
+                        !p.sources().isEmpty(),
+                        table,
+                        tableName,
+                        priority,
+                        cookie,
+                        verdict,
+                        before);
+                if (before != null && out.restKey().equals(before.restKey())) memo.countRestReused();
             }
             memo.keep(keys.get(i), key, out, reused);
             ruleFlows.add(out.flows());

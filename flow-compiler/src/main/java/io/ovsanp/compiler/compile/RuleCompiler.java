@@ -4,6 +4,8 @@ import io.ovsanp.compiler.diag.Diagnostic;
 import io.ovsanp.compiler.flow.ConjId;
 import io.ovsanp.compiler.flow.Cookie;
 import io.ovsanp.compiler.flow.Field;
+import io.ovsanp.compiler.flow.FieldMatch;
+import io.ovsanp.compiler.flow.Flow;
 import io.ovsanp.compiler.flow.FlowAction;
 import io.ovsanp.compiler.flow.Match;
 import io.ovsanp.compiler.flow.TableId;
@@ -11,6 +13,7 @@ import io.ovsanp.compiler.net.IpFamily;
 import io.ovsanp.compiler.pipeline.PipelineSpec;
 import io.ovsanp.compiler.policy.EffectiveRule;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -34,12 +37,48 @@ final class RuleCompiler {
         this.pipeline = pipeline;
         this.interner = interner;
         this.conjIds = conjIds;
+        this.sourceFields = pipeline.placement()
+                .identityRegister()
+                .map(r -> new Field[] {Field.IPV4_SRC, Field.IPV6_SRC, Field.reg(r)})
+                .orElse(new Field[] {Field.IPV4_SRC, Field.IPV6_SRC});
     }
+
+    /**
+     * What a rule's flows outside the source dimension depend on: the rule's place and verdict, its
+     * shape, and which segments are conjunctions under which ids. Those flows (the destination and
+     * port clauses and the {@code conj_id} flows) never mention a source, and the flows of one source
+     * match (its clause, or its plain cross products) depend on this key and that match alone. So a
+     * rule whose subjects changed (a pod on the node came or went) keeps both and builds only the
+     * flows of source matches it did not have.
+     */
+    record RestKey(
+            TableId table,
+            int priority,
+            Cookie cookie,
+            List<FlowAction> verdict,
+            RuleShapes.Shape shape,
+            List<ConjPlan> conjunctions) {}
+
+    /** Segment {@code segment} of family {@code family}'s list became conjunction {@code id} of {@code n} clauses. */
+    record ConjPlan(IpFamily family, int segment, long id, int n) {}
+
+    /** One segment as compiled on this node: its dimensions and, for a conjunction, its id. */
+    private record Planned(
+            IpFamily family,
+            RuleShapes.Segment segment,
+            List<List<Match>> dims,
+            FlowAction.Conjunction[] clauses,
+            ConjId id) {}
+
+    /** The fields a source match conditions besides eth_type: an address, or an identity register. */
+    private final Field[] sourceFields;
 
     /**
      * The rule's flows on one node. {@code sources}: the subject dimension per address family
      * ({@link IpFamily#ordinal()}; an empty list: no subject sends that family); {@code hasSubjects}:
-     * the rule applies to some pod of the node.
+     * the rule applies to some pod of the node; {@code before}: the rule's previous output on the node
+     * (any key), whose flows are reused, all but those of source matches it did not have, when it was
+     * built for the same {@link RestKey}.
      */
     CompileMemo.RuleOutput compile(
             EffectiveRule rule,
@@ -50,16 +89,17 @@ final class RuleCompiler {
             String tableName,
             int priority,
             Cookie cookie,
-            List<FlowAction> verdict) {
-        FlowAccumulator acc = new FlowAccumulator(pipeline, interner);
+            List<FlowAction> verdict,
+            CompileMemo.RuleOutput before) {
         Map<String, Long> usedConjIds = new TreeMap<>();
         List<Diagnostic> diags = new ArrayList<>();
-        int flows = 0;
         int nSrc = 0;
         int nDst = 0;
         int nPorts = 0;
         long cross = 0;
         boolean namedResolved = false;
+        List<Planned> planned = new ArrayList<>();
+        List<ConjPlan> conjunctions = new ArrayList<>();
         for (IpFamily f : IpFamily.values()) {
             List<Match> src = sources.get(f.ordinal());
             if (src.isEmpty()) {
@@ -67,8 +107,9 @@ final class RuleCompiler {
             }
             List<RuleShapes.Segment> segments = shape.segments(f);
             namedResolved |= segments.stream().anyMatch(s -> s.key().startsWith("named"));
-            for (RuleShapes.Segment seg : segments) {
-                List<List<Match>> dims = new ArrayList<>();
+            for (int i = 0; i < segments.size(); i++) {
+                RuleShapes.Segment seg = segments.get(i);
+                List<List<Match>> dims = new ArrayList<>(3);
                 dims.add(src);
                 if (!seg.anyDst()) dims.add(seg.dst());
                 if (!seg.anyPort()) dims.add(seg.ports());
@@ -83,45 +124,142 @@ final class RuleCompiler {
                 }
                 cross += product;
                 if (dims.size() == 1 || product <= sum) {
-                    for (Match m : crossProduct(dims)) {
-                        if (acc.plain(table, priority, cookie, m, verdict)) flows++;
-                    }
+                    planned.add(new Planned(f, seg, dims, null, null));
                 } else {
                     String key = table + "|" + rule.ref().key() + "|" + f + "|" + seg.key();
                     ConjId id = new ConjId(conjIds.id(key));
                     usedConjIds.put(key, id.value());
                     int n = dims.size();
-                    for (int k = 0; k < n; k++) {
-                        FlowAction.Conjunction c = new FlowAction.Conjunction(id, k + 1, n);
-                        for (Match m : dims.get(k)) {
-                            if (acc.clause(table, priority, cookie, m, c)) flows++;
-                        }
-                    }
-                    if (acc.plain(table, priority, cookie, Match.ANY.with(Field.CONJ_ID, id.value()), verdict)) {
-                        flows++;
-                    }
+                    FlowAction.Conjunction[] clauses = new FlowAction.Conjunction[n];
+                    for (int k = 0; k < n; k++) clauses[k] = new FlowAction.Conjunction(id, k + 1, n);
+                    planned.add(new Planned(f, seg, dims, clauses, id));
+                    conjunctions.add(new ConjPlan(f, i, id.value(), n));
                 }
             }
         }
+        RestKey restKey = new RestKey(table, priority, cookie, verdict, shape, List.copyOf(conjunctions));
+        boolean sameKey =
+                before != null && before.restKey() != null && before.restKey().equals(restKey);
+        List<Flow> rest = new ArrayList<>();
+        Map<SourceKey, List<Flow>> groups = new HashMap<>();
+        if (sameKey) {
+            split(before.flows(), rest, groups);
+        } else {
+            rest = restFlows(planned, table, priority, cookie, verdict);
+        }
+        // Flows of the source dimension, and plain cross products (which include it): never equal to a
+        // rest flow, which matches no source, nor to another source match's flows.
+        List<Flow> kept = new ArrayList<>();
+        FlowAccumulator fresh = new FlowAccumulator(pipeline, interner);
+        for (IpFamily f : IpFamily.values()) {
+            for (Match m : sources.get(f.ordinal())) {
+                List<Flow> g = groups.isEmpty() ? null : groups.get(sourceKey(m));
+                if (g != null) {
+                    kept.addAll(g);
+                } else {
+                    sourceFlows(fresh, m, f, planned, table, priority, cookie, verdict);
+                }
+            }
+        }
+        List<Flow> bySource = fresh.flows();
+        if (!kept.isEmpty()) {
+            kept.addAll(bySource);
+            kept.sort(Flow.ORDER);
+            bySource = kept;
+        }
+        List<Flow> flows = merge(rest, bySource);
         if (rule.hasNamedPorts() && !namedResolved && hasSubjects) {
             diags.add(Diagnostic.note(
                     rule.ref().policy(),
                     rule.ref().path() + ".ports",
                     "named port(s) resolve to no destination pod; they match nothing"));
         }
-        RuleStats stats = new RuleStats(rule.ref(), tableName, priority, flows, nSrc, nDst, nPorts, cross);
-        return new CompileMemo.RuleOutput(acc.flows(), stats, List.copyOf(diags), Map.copyOf(usedConjIds));
+        RuleStats stats = new RuleStats(rule.ref(), tableName, priority, flows.size(), nSrc, nDst, nPorts, cross);
+        return new CompileMemo.RuleOutput(flows, stats, List.copyOf(diags), Map.copyOf(usedConjIds), restKey);
     }
 
-    private static List<Match> crossProduct(List<List<Match>> dims) {
-        List<Match> out = List.of(Match.ANY);
-        for (List<Match> d : dims) {
-            List<Match> next = new ArrayList<>(out.size() * d.size());
-            for (Match a : out) {
-                for (Match b : d) next.add(a.and(b));
-            }
-            out = next;
+    /** A source match's conditions: its eth_type and its address or identity condition. */
+    private record SourceKey(FieldMatch ethType, FieldMatch source) {}
+
+    private SourceKey sourceKey(Match m) {
+        Map<Field, FieldMatch> fields = m.fields();
+        for (Field f : sourceFields) {
+            FieldMatch s = fields.get(f);
+            if (s != null) return new SourceKey(fields.get(Field.ETH_TYPE), s);
         }
+        return null;
+    }
+
+    /** Sorts a previous output's flows into those that match no source (in order) and those of each source. */
+    private void split(List<Flow> flows, List<Flow> rest, Map<SourceKey, List<Flow>> groups) {
+        for (Flow f : flows) {
+            SourceKey k = sourceKey(f.match());
+            if (k == null) {
+                rest.add(f);
+            } else {
+                groups.computeIfAbsent(k, x -> new ArrayList<>(2)).add(f);
+            }
+        }
+    }
+
+    /** Adds the flows of one source match {@code m} of family {@code f}: its clause and its plain cross products. */
+    private static void sourceFlows(
+            FlowAccumulator acc,
+            Match m,
+            IpFamily f,
+            List<Planned> planned,
+            TableId table,
+            int priority,
+            Cookie cookie,
+            List<FlowAction> verdict) {
+        for (Planned p : planned) {
+            if (p.family() != f) continue;
+            if (p.id() == null) {
+                for (Match r : p.segment().destinationsTimesPorts()) {
+                    acc.plain(table, priority, cookie, m.and(r), verdict);
+                }
+            } else {
+                acc.clause(table, priority, cookie, m, p.clauses()[0]);
+            }
+        }
+    }
+
+    /** The clauses of every conjunction's other dimensions, and its {@code conj_id} flow. */
+    private List<Flow> restFlows(
+            List<Planned> planned, TableId table, int priority, Cookie cookie, List<FlowAction> verdict) {
+        FlowAccumulator acc = new FlowAccumulator(pipeline, interner);
+        for (Planned p : planned) {
+            if (p.id() == null) continue;
+            for (int k = 1; k < p.dims().size(); k++) {
+                for (Match m : p.dims().get(k)) acc.clause(table, priority, cookie, m, p.clauses()[k]);
+            }
+            acc.plain(table, priority, cookie, Match.ANY.with(Field.CONJ_ID, p.id().value()), verdict);
+        }
+        return acc.flows();
+    }
+
+    /**
+     * Two sorted lists of flows as one sorted list. They never share a (table, priority, match): the
+     * source-dimension flows all match a source, the others none; a clash would be a compiler bug.
+     */
+    private static List<Flow> merge(List<Flow> a, List<Flow> b) {
+        for (int i = 1; i < b.size(); i++) {
+            if (Flow.ORDER.compare(b.get(i - 1), b.get(i)) == 0) {
+                throw new IllegalStateException("two source matches' flows clash at " + b.get(i));
+            }
+        }
+        if (a.isEmpty()) return b;
+        if (b.isEmpty()) return a;
+        List<Flow> out = new ArrayList<>(a.size() + b.size());
+        int i = 0;
+        int j = 0;
+        while (i < a.size() && j < b.size()) {
+            int c = Flow.ORDER.compare(a.get(i), b.get(j));
+            if (c == 0) throw new IllegalStateException("source and other flows clash at " + a.get(i));
+            out.add(c < 0 ? a.get(i++) : b.get(j++));
+        }
+        while (i < a.size()) out.add(a.get(i++));
+        while (j < b.size()) out.add(b.get(j++));
         return out;
     }
 }

@@ -33,12 +33,89 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class RuleShapes {
     /** One conjunction (or plain cross product) of a rule: destinations × ports; "any" leaves one out. */
-    record Segment(String key, boolean anyDst, List<Match> dst, boolean anyPort, List<Match> ports) {}
+    static final class Segment {
+        private final String key;
+        private final boolean anyDst;
+        private final List<Match> dst;
+        private final boolean anyPort;
+        private final List<Match> ports;
+        /** Destinations × ports, for plain flows: built once per segment, shared by every node. */
+        private volatile List<Match> product;
+
+        Segment(String key, boolean anyDst, List<Match> dst, boolean anyPort, List<Match> ports) {
+            this.key = key;
+            this.anyDst = anyDst;
+            this.dst = dst;
+            this.anyPort = anyPort;
+            this.ports = ports;
+        }
+
+        String key() {
+            return key;
+        }
+
+        boolean anyDst() {
+            return anyDst;
+        }
+
+        List<Match> dst() {
+            return dst;
+        }
+
+        boolean anyPort() {
+            return anyPort;
+        }
+
+        List<Match> ports() {
+            return ports;
+        }
+
+        /** Every destination and port condition this segment combines ("any" ones left out). */
+        List<Match> destinationsTimesPorts() {
+            List<Match> p = product;
+            if (p == null) {
+                p = List.of(Match.ANY);
+                if (!anyDst) p = times(p, dst);
+                if (!anyPort) p = times(p, ports);
+                product = List.copyOf(p);
+            }
+            return p;
+        }
+
+        private static List<Match> times(List<Match> as, List<Match> bs) {
+            List<Match> out = new ArrayList<>(as.size() * bs.size());
+            for (Match a : as) {
+                for (Match b : bs) out.add(a.and(b));
+            }
+            return out;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o == this
+                    || (o instanceof Segment s
+                            && key.equals(s.key)
+                            && anyDst == s.anyDst
+                            && anyPort == s.anyPort
+                            && dst.equals(s.dst)
+                            && ports.equals(s.ports));
+        }
+
+        @Override
+        public int hashCode() {
+            return java.util.Objects.hash(key, anyDst, dst, anyPort, ports);
+        }
+
+        @Override
+        public String toString() {
+            return "Segment[" + key + ", dst=" + (anyDst ? "any" : dst) + ", ports=" + (anyPort ? "any" : ports) + "]";
+        }
+    }
 
     /** The destination dimension of aggregated CIDRs: built once per shape, not per node and compile. */
-    private static List<Match> destinations(List<Cidr> cidrs) {
+    private List<Match> destinations(List<Cidr> cidrs) {
         List<Match> out = new ArrayList<>(cidrs.size());
-        for (Cidr c : cidrs) out.add(Match.destination(c));
+        for (Cidr c : cidrs) out.add(index.destinationMatch(c));
         return List.copyOf(out);
     }
 
@@ -145,13 +222,13 @@ final class RuleShapes {
         boolean anyDst = rule.anyDestination();
         List<Cidr> dst = List.of();
         if (!anyDst) {
-            List<Cidr> all = new ArrayList<>();
-            for (Destination d : rule.destinations()) {
-                for (Cidr c : index.cidrs(d)) {
-                    if (c.family() == f) all.add(c);
-                }
+            if (rule.destinations().size() == 1) {
+                dst = index.aggregated(rule.destinations().get(0), f);
+            } else {
+                List<Cidr> all = new ArrayList<>();
+                for (Destination d : rule.destinations()) all.addAll(index.aggregated(d, f));
+                dst = CidrSet.aggregate(all);
             }
-            dst = CidrSet.aggregate(all);
             anyDst = dst.size() == 1 && dst.get(0).prefix() == 0;
         }
         List<Segment> out = new ArrayList<>();

@@ -5,8 +5,11 @@ import io.ovsanp.compiler.cluster.NodeInfo;
 import io.ovsanp.compiler.cluster.PodInfo;
 import io.ovsanp.compiler.cluster.Selection;
 import io.ovsanp.compiler.cluster.ServiceVips;
+import io.ovsanp.compiler.flow.Match;
 import io.ovsanp.compiler.net.Cidr;
+import io.ovsanp.compiler.net.CidrSet;
 import io.ovsanp.compiler.net.IpAddress;
+import io.ovsanp.compiler.net.IpFamily;
 import io.ovsanp.compiler.policy.Destination;
 import io.ovsanp.compiler.policy.EffectiveRule;
 import java.util.ArrayList;
@@ -50,6 +53,11 @@ public final class SnapshotIndex {
     private final Map<Destination, List<Cidr>> cidrs = new ConcurrentHashMap<>();
     private final Map<Destination, List<PodInfo>> pods = new ConcurrentHashMap<>();
     private final Map<ServiceVips, RuleShapes> shapes = new ConcurrentHashMap<>();
+    /** Per destination and family: its addresses aggregated into the fewest prefixes. */
+    private final Map<Destination, Map<IpFamily, List<Cidr>>> aggregated = new ConcurrentHashMap<>();
+    /** The {@code nw_dst}/{@code ipv6_dst} match of each destination prefix a shape used. */
+    private final Map<Cidr, Match> destinationMatches = new ConcurrentHashMap<>();
+
     private final FlowInterner interner = new FlowInterner();
     /** What changed since the previous snapshot's index; dropped once a newer index exists. */
     private volatile SnapshotDelta delta;
@@ -72,8 +80,7 @@ public final class SnapshotIndex {
             this.allPods = previous.allPods;
         } else if (d != null && d.podsChanged() > 0) {
             this.podsByNode = d.patchPodsByNode(previous.podsByNode);
-            this.allPods =
-                    snapshot.pods().stream().filter(p -> !p.hostNetwork()).toList();
+            this.allPods = d.patchAllPods(previous.allPods);
         } else {
             Map<String, List<PodInfo>> byNode = new HashMap<>();
             List<PodInfo> all = new ArrayList<>();
@@ -170,6 +177,49 @@ public final class SnapshotIndex {
     /** Every address the destination covers: pod IPs and node addresses as host routes, or CIDRs. */
     List<Cidr> cidrs(Destination d) {
         return cidrs.computeIfAbsent(d, this::resolve);
+    }
+
+    /**
+     * {@link #cidrs} of family {@code f} aggregated ({@link CidrSet#aggregate}): computed once per
+     * snapshot, and carried over while the destination's addresses are the same list.
+     */
+    @SuppressWarnings("ReferenceEquality") // a carried-over address list
+    List<Cidr> aggregated(Destination d, IpFamily f) {
+        Map<IpFamily, List<Cidr>> byFamily = aggregated.computeIfAbsent(d, k -> {
+            List<Cidr> all = cidrs(d);
+            SnapshotDelta dl = delta;
+            if (dl != null && dl.previous().cidrs.get(d) == all) {
+                Map<IpFamily, List<Cidr>> was = dl.previous().aggregated.get(d);
+                if (was != null) return was;
+            }
+            Map<IpFamily, List<Cidr>> out = new java.util.EnumMap<>(IpFamily.class);
+            for (IpFamily fam : IpFamily.values()) {
+                List<Cidr> of = new ArrayList<>();
+                for (Cidr c : all) {
+                    if (c.family() == fam) of.add(c);
+                }
+                out.put(fam, CidrSet.aggregate(of));
+            }
+            return out;
+        });
+        return byFamily.get(f);
+    }
+
+    /**
+     * The destination match of {@code c}: one instance per prefix while shapes keep using it (kept
+     * from the previous snapshot's index), so a shape recomputed for one new pod builds one match,
+     * not one per destination.
+     */
+    Match destinationMatch(Cidr c) {
+        Match m = destinationMatches.get(c);
+        if (m != null) {
+            return m;
+        }
+        SnapshotDelta dl = delta;
+        Match was = dl == null ? null : dl.previous().destinationMatches.get(c);
+        m = was != null ? was : Match.destination(c);
+        Match had = destinationMatches.putIfAbsent(c, m);
+        return had != null ? had : m;
     }
 
     /** Whether {@code d} resolves to the same addresses (the same list) as in the previous snapshot. */

@@ -49,6 +49,7 @@ class CompileMemoProperties {
         Map<String, CompileMemo> memos = new HashMap<>();
         Map<String, Allocation> allocations = new HashMap<>();
         int reused = 0;
+        int restReused = 0;
         for (int step = 0; step < 6; step++) {
             if (step > 0) {
                 snapshot = change(snapshot, new RandomClusters(r.nextLong()).cluster(), r, step);
@@ -66,11 +67,15 @@ class CompileMemoProperties {
                 assertThat(incremental.stats()).isEqualTo(scratch.stats());
                 allocations.put(node, incremental.allocation());
                 reused += memo.reused();
+                restReused += memo.restReused();
             }
         }
         // Without reuse this property would not test the memo at all.
         Statistics.label("rules reused").collect(reused > 0);
         Statistics.label("rules reused").coverage(c -> c.check(true).percentage(p -> p >= 50));
+        // nor the reuse of a recompiled rule's flows outside the source dimension
+        Statistics.label("rest flows reused").collect(restReused > 0);
+        Statistics.label("rest flows reused").coverage(c -> c.check(true).percentage(p -> p >= 10));
     }
 
     @Example
