@@ -82,6 +82,36 @@ final class RuleShapes {
             return p;
         }
 
+        /**
+         * Takes over what {@code was} (this segment in the rule's previous shape) computed of {@link
+         * #destinationsTimesPorts}: the rows of destinations both have (the same match instances, {@link
+         * SnapshotIndex#destinationMatch}) are copied, only new destinations' rows are built. A shape
+         * recomputed because one pod joined a destination then costs one row, not all of them. Nothing
+         * of {@code was} is kept beyond this call.
+         */
+        @SuppressWarnings("ReferenceEquality") // destination matches are shared instances
+        void deriveFrom(Segment was) {
+            List<Match> had = was.product;
+            if (had == null || anyDst || was.anyDst || anyPort != was.anyPort || !ports.equals(was.ports)) {
+                return;
+            }
+            int width = anyPort ? 1 : ports.size();
+            java.util.IdentityHashMap<Match, Integer> row = new java.util.IdentityHashMap<>();
+            for (int i = 0; i < was.dst.size(); i++) row.put(was.dst.get(i), i);
+            List<Match> out = new ArrayList<>(dst.size() * width);
+            for (Match d : dst) {
+                Integer i = row.get(d);
+                if (i != null) {
+                    out.addAll(had.subList(i * width, (i + 1) * width));
+                } else if (anyPort) {
+                    out.add(Match.ANY.and(d));
+                } else {
+                    for (Match port : ports) out.add(d.and(port));
+                }
+            }
+            product = List.copyOf(out);
+        }
+
         private static List<Match> times(List<Match> as, List<Match> bs) {
             List<Match> out = new ArrayList<>(as.size() * bs.size());
             for (Match a : as) {
@@ -133,6 +163,18 @@ final class RuleShapes {
 
         List<Segment> segments(IpFamily f) {
             return segments.get(f);
+        }
+
+        /** Each segment takes over what the same segment (by key) of {@code was} computed. */
+        void deriveFrom(Shape was) {
+            segments.forEach((f, segs) -> {
+                Map<String, Segment> before = new java.util.HashMap<>();
+                for (Segment b : was.segments.get(f)) before.put(b.key(), b);
+                for (Segment seg : segs) {
+                    Segment b = before.get(seg.key());
+                    if (b != null) seg.deriveFrom(b);
+                }
+            });
         }
 
         @Override
@@ -194,7 +236,11 @@ final class RuleShapes {
             Map<IpFamily, List<Segment>> segs = new EnumMap<>(IpFamily.class);
             for (IpFamily f : IpFamily.values()) segs.put(f, List.copyOf(segments(rule, f)));
             s = new Shape(segs);
-            if (s.equals(old)) s = old;
+            if (s.equals(old)) {
+                s = old;
+            } else if (old != null) {
+                s.deriveFrom(old);
+            }
         }
         Shape had = shapes.putIfAbsent(rule, s);
         return had != null ? had : s;
