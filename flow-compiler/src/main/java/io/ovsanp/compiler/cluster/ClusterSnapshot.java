@@ -103,6 +103,11 @@ public record ClusterSnapshot(
         return out;
     }
 
+    /** The last {@link #mergeSorted} per order: {@code to} is {@code from} without {@code gone} and with {@code added} (both sorted). */
+    private record Merge(List<?> from, List<?> to, List<?> gone, List<?> added) {}
+
+    private static final Map<Comparator<?>, Merge> LAST_MERGE = new java.util.concurrent.ConcurrentHashMap<>();
+
     /** Per order, the last list {@link #sorted} returned (immutable). */
     private static final Map<Comparator<?>, List<?>> LAST_SORTED = new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -133,6 +138,11 @@ public record ClusterSnapshot(
     public static <R> List<R> mergeSorted(List<R> previous, List<R> gone, List<R> added, Comparator<? super R> order) {
         List<R> out = List.copyOf(merge(previous, gone, added, order));
         if (LAST_SORTED.get(order) == previous) LAST_SORTED.put(order, out);
+        List<R> left = new ArrayList<>(gone);
+        left.sort(order);
+        List<R> came = new ArrayList<>(added);
+        came.sort(order);
+        LAST_MERGE.put(order, new Merge(previous, out, List.copyOf(left), List.copyOf(came)));
         return out;
     }
 
@@ -200,12 +210,20 @@ public record ClusterSnapshot(
      * so any difference is reported. Identical instances are skipped without comparing (unchanged
      * objects are the same records from one snapshot to the next). Stops, returning false, as soon as
      * {@code changed} returns false.
+     *
+     * <p>When {@code after} is the list {@link #mergeSorted} last made from {@code before}, only the
+     * records that left and came are walked (the same report: the rest are the same instances in the
+     * same order), not every pod of the cluster.
      */
-    @SuppressWarnings("ReferenceEquality") // identity first, equals as the fallback
+    @SuppressWarnings({"ReferenceEquality", "unchecked"}) // identity first, equals as the fallback
     public static <T> boolean diffSorted(
             List<T> before, List<T> after, Comparator<? super T> order, java.util.function.BiPredicate<T, T> changed) {
         if (before == after) {
             return true;
+        }
+        Merge m = LAST_MERGE.get(order);
+        if (m != null && m.from() == before && m.to() == after) {
+            return diffSorted((List<T>) m.gone(), (List<T>) m.added(), order, changed);
         }
         int i = 0;
         int j = 0;

@@ -77,9 +77,9 @@ final class SnapshotDelta {
         return namespaceLabelsUnchanged;
     }
 
-    /** The previous pods-by-node map with the changed pods' nodes recomputed. */
-    Map<String, List<PodInfo>> patchPodsByNode(Map<String, List<PodInfo>> was) {
-        Map<String, List<PodInfo>> out = new HashMap<>(was);
+    /** The pods (not host-network) of every node a changed pod is or was on, given each node's previous ones. */
+    Map<String, List<PodInfo>> podsOfChangedNodes(java.util.function.Function<String, List<PodInfo>> was) {
+        Map<String, List<PodInfo>> out = new HashMap<>();
         Set<String> nodes = new HashSet<>();
         before.forEach(p -> nodes.add(p.nodeName()));
         after.forEach(p -> nodes.add(p.nodeName()));
@@ -88,12 +88,7 @@ final class SnapshotDelta {
             for (PodInfo p : after) {
                 if (p.nodeName().equals(node) && !p.hostNetwork()) adds.add(p);
             }
-            List<PodInfo> pods = patchSorted(was.getOrDefault(node, List.of()), adds);
-            if (pods.isEmpty()) {
-                out.remove(node);
-            } else {
-                out.put(node, pods);
-            }
+            out.put(node, patchSorted(was.apply(node), adds));
         }
         return out;
     }

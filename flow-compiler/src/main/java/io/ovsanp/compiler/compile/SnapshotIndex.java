@@ -49,6 +49,12 @@ public final class SnapshotIndex {
     private final ClusterSnapshot snapshot;
     private final Selection selection;
     private final Map<String, List<PodInfo>> podsByNode;
+    /**
+     * Nodes whose pods changed since {@link #podsByNode} was built, with their pods (empty: none
+     * left): a pod event copies this small map, not one entry per node.
+     */
+    private final Map<String, List<PodInfo>> podsByNodeChanged;
+
     private final List<PodInfo> allPods;
     private final Map<Destination, List<Cidr>> cidrs = new ConcurrentHashMap<>();
     private final Map<Destination, List<PodInfo>> pods = new ConcurrentHashMap<>();
@@ -77,9 +83,23 @@ public final class SnapshotIndex {
                 : new Selection(snapshot);
         if (d != null && d.podsChanged() == 0) {
             this.podsByNode = previous.podsByNode;
+            this.podsByNodeChanged = previous.podsByNodeChanged;
             this.allPods = previous.allPods;
         } else if (d != null && d.podsChanged() > 0) {
-            this.podsByNode = d.patchPodsByNode(previous.podsByNode);
+            Map<String, List<PodInfo>> changed = new HashMap<>(previous.podsByNodeChanged);
+            changed.putAll(d.podsOfChangedNodes(previous::localPods));
+            if (changed.size() <= MAX_CHANGED_NODES) {
+                this.podsByNode = previous.podsByNode;
+                this.podsByNodeChanged = Map.copyOf(changed);
+            } else {
+                Map<String, List<PodInfo>> all = new HashMap<>(previous.podsByNode);
+                changed.forEach((n, ps) -> {
+                    if (ps.isEmpty()) all.remove(n);
+                    else all.put(n, ps);
+                });
+                this.podsByNode = all;
+                this.podsByNodeChanged = Map.of();
+            }
             this.allPods = d.patchAllPods(previous.allPods);
         } else {
             Map<String, List<PodInfo>> byNode = new HashMap<>();
@@ -92,9 +112,13 @@ public final class SnapshotIndex {
             Map<String, List<PodInfo>> frozen = new HashMap<>();
             byNode.forEach((n, ps) -> frozen.put(n, List.copyOf(ps)));
             this.podsByNode = frozen;
+            this.podsByNodeChanged = Map.of();
             this.allPods = List.copyOf(all);
         }
     }
+
+    /** Beyond this many nodes with changed pods, the pods-by-node map is rebuilt with them. */
+    private static final int MAX_CHANGED_NODES = 64;
 
     /** The index of {@code snapshot}: the last one built when it is for the same snapshot instance. */
     @SuppressWarnings("ReferenceEquality") // identity on purpose: a record's equals would walk 20k pods
@@ -149,7 +173,8 @@ public final class SnapshotIndex {
 
     /** The node's pods that can be subjects (not host-network), in snapshot order. */
     List<PodInfo> localPods(String node) {
-        return podsByNode.getOrDefault(node, List.of());
+        List<PodInfo> changed = podsByNodeChanged.get(node);
+        return changed != null ? changed : podsByNode.getOrDefault(node, List.of());
     }
 
     /** Every non-host-network pod (named-port targets of a rule with any destination). */

@@ -60,7 +60,11 @@ class ClusterSnapshotTest {
                 java.util.Collections.shuffle(next, r);
             }
             if (r.nextInt(5) == 0) nodes = List.of(new NodeInfo("n" + r.nextInt(9), Map.of(), List.of()));
+            ClusterSnapshot was = s;
             s = r.nextBoolean() ? s.withPods(next) : snapshot(s.namespaces(), next, nodes);
+            // after a merge the diff walks only what left and came: the same report as a walk of copies
+            assertThat(diff(was.pods(), s.pods()))
+                    .isEqualTo(diff(new ArrayList<>(was.pods()), new ArrayList<>(s.pods())));
             assertThat(s.pods()).containsExactlyInAnyOrderElementsOf(expected);
             assertThat(s.pods()).isSortedAccordingTo(ClusterSnapshot.POD_ORDER);
             check(s);
@@ -80,6 +84,12 @@ class ClusterSnapshotTest {
                             .filter(p -> p.namespace().equals(ns))
                             .toList());
         }
+    }
+
+    private static List<String> diff(List<PodInfo> before, List<PodInfo> after) {
+        List<String> out = new ArrayList<>();
+        ClusterSnapshot.diffSorted(before, after, ClusterSnapshot.POD_ORDER, (o, n) -> out.add(o + " -> " + n));
+        return out;
     }
 
     private static void check(ClusterSnapshot s) {

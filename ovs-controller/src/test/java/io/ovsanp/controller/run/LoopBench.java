@@ -150,8 +150,18 @@ public final class LoopBench {
         int reused = 0;
         int compiled = 0;
         int restReused = 0;
+        // Each round's pod list is made as the controller's ClusterWatcher makes it: the previous
+        // list with the pods that left and came merged in (ClusterSnapshot.mergeSorted).
+        List<PodInfo> onlyA = without(a.pods(), b.pods());
+        List<PodInfo> onlyB = without(b.pods(), a.pods());
+        List<PodInfo> pods = a.pods();
         for (int i = 0; i < AGENT_ROUNDS; i++) {
-            ClusterSnapshot s = copy(i % 2 == 0 ? b : a);
+            boolean toB = i % 2 == 0;
+            if (!onlyA.isEmpty() || !onlyB.isEmpty()) {
+                pods = ClusterSnapshot.mergeSorted(
+                        pods, toB ? onlyA : onlyB, toB ? onlyB : onlyA, ClusterSnapshot.POD_ORDER);
+            }
+            ClusterSnapshot s = (toB ? b : a).withPods(pods);
             EffectivePolicies p = i % 2 == 0 ? pb : pa;
             Allocation previous = r.allocation();
             long t0 = cpu.getCurrentThreadCpuTime();
@@ -190,6 +200,13 @@ public final class LoopBench {
                 reused / AGENT_ROUNDS,
                 compiled / AGENT_ROUNDS,
                 restReused / AGENT_ROUNDS);
+    }
+
+    /** The pods of {@code from} that {@code other} does not hold (the same instance). */
+    private static List<PodInfo> without(List<PodInfo> from, List<PodInfo> other) {
+        Set<PodInfo> in = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        in.addAll(other);
+        return from.stream().filter(p -> !in.contains(p)).toList();
     }
 
     /** The same cluster as a new snapshot instance (the loop reads a new one per event). */
