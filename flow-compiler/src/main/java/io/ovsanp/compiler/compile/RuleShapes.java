@@ -198,7 +198,8 @@ final class RuleShapes {
     /**
      * Shapes by rule instance: the validator keeps an unchanged policy's rules from one snapshot to the
      * next, and hashing a rule by value (its selectors, ports and reference) was a tenth of a
-     * local-pod event's compile. An equal rule in a new instance only costs its shape again.
+     * local-pod event's compile. A rule equal to a previous one in a new instance finds its previous
+     * shape by value ({@link #byValue}).
      */
     private final Map<RuleKey, Shape> shapes = new ConcurrentHashMap<>();
 
@@ -267,10 +268,26 @@ final class RuleShapes {
     }
 
     private Shape previousShape(EffectiveRule rule) {
-        return index.previous()
-                .map(p -> p.existingShapes(mode))
-                .map(r -> r.shapes.get(new RuleKey(rule)))
-                .orElse(null);
+        RuleShapes before = index.previous().map(p -> p.existingShapes(mode)).orElse(null);
+        if (before == null) {
+            return null;
+        }
+        Shape s = before.shapes.get(new RuleKey(rule));
+        return s != null ? s : before.byValue().get(rule);
+    }
+
+    /** The shapes by rule value, for a rule that is equal to, not the same as, one of these (built once). */
+    private volatile Map<EffectiveRule, Shape> byValue;
+
+    private Map<EffectiveRule, Shape> byValue() {
+        Map<EffectiveRule, Shape> m = byValue;
+        if (m == null) {
+            Map<EffectiveRule, Shape> all = new java.util.HashMap<>();
+            shapes.forEach((k, v) -> all.put(k.rule(), v));
+            m = java.util.Collections.unmodifiableMap(all);
+            byValue = m;
+        }
+        return m;
     }
 
     /** The rule's destinations (and, for named ports, their pods) resolve to the previous lists. */
