@@ -136,18 +136,19 @@ public record ClusterSnapshot(
      */
     @SuppressWarnings("ReferenceEquality") // the instances that left, not equal ones
     public static <R> List<R> mergeSorted(List<R> previous, List<R> gone, List<R> added, Comparator<? super R> order) {
-        List<R> out = List.copyOf(merge(previous, gone, added, order));
+        List<R> came = new ArrayList<>(added);
+        came.sort(order);
+        List<R> out = List.copyOf(merge(previous, gone, came, order));
         if (LAST_SORTED.get(order) == previous) LAST_SORTED.put(order, out);
         List<R> left = new ArrayList<>(gone);
         left.sort(order);
-        List<R> came = new ArrayList<>(added);
-        came.sort(order);
         LAST_MERGE.put(order, new Merge(previous, out, List.copyOf(left), List.copyOf(came)));
         return out;
     }
 
+    /** {@code previous} without the {@code gone} instances and with {@code sortedAdded}, in order. */
     @SuppressWarnings("ReferenceEquality") // the instances that left, not equal ones
-    private static <R> List<R> merge(List<R> previous, List<R> gone, List<R> added, Comparator<? super R> order) {
+    private static <R> List<R> merge(List<R> previous, List<R> gone, List<R> sortedAdded, Comparator<? super R> order) {
         boolean[] skip = new boolean[previous.size()];
         for (R g : gone) {
             int at = lowerBound(previous, g, order);
@@ -158,16 +159,14 @@ public record ClusterSnapshot(
                 // not where the order puts it: never expected; fall back to filtering and sorting
                 java.util.Set<R> left = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
                 left.addAll(gone);
-                List<R> out = new ArrayList<>(previous.size() + added.size());
+                List<R> out = new ArrayList<>(previous.size() + sortedAdded.size());
                 for (R r : previous) if (!left.contains(r)) out.add(r);
-                out.addAll(added);
+                out.addAll(sortedAdded);
                 out.sort(order);
                 return out;
             }
         }
-        List<R> sortedAdded = new ArrayList<>(added);
-        sortedAdded.sort(order);
-        List<R> out = new ArrayList<>(previous.size() + added.size());
+        List<R> out = new ArrayList<>(previous.size() + sortedAdded.size());
         int from = 0;
         for (R a : sortedAdded) {
             int to = upperBound(previous, a, order);
@@ -181,23 +180,22 @@ public record ClusterSnapshot(
 
     /** The first index whose element is not before {@code key}. */
     private static <R> int lowerBound(List<R> sorted, R key, Comparator<? super R> order) {
-        int lo = 0;
-        int hi = sorted.size();
-        while (lo < hi) {
-            int mid = (lo + hi) >>> 1;
-            if (order.compare(sorted.get(mid), key) < 0) lo = mid + 1;
-            else hi = mid;
-        }
-        return lo;
+        return bound(sorted, key, order, false);
     }
 
     /** The first index whose element is after {@code key}. */
     private static <R> int upperBound(List<R> sorted, R key, Comparator<? super R> order) {
+        return bound(sorted, key, order, true);
+    }
+
+    /** Binary search for the first element after {@code key} ({@code pastEqual}) or not before it. */
+    private static <R> int bound(List<R> sorted, R key, Comparator<? super R> order, boolean pastEqual) {
         int lo = 0;
         int hi = sorted.size();
         while (lo < hi) {
             int mid = (lo + hi) >>> 1;
-            if (order.compare(sorted.get(mid), key) <= 0) lo = mid + 1;
+            int c = order.compare(sorted.get(mid), key);
+            if (c < 0 || (pastEqual && c == 0)) lo = mid + 1;
             else hi = mid;
         }
         return lo;

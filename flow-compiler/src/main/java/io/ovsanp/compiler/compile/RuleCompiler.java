@@ -140,9 +140,10 @@ final class RuleCompiler {
         RestKey restKey = new RestKey(table, priority, cookie, verdict, shape, List.copyOf(conjunctions));
         boolean sameKey =
                 before != null && before.restKey() != null && before.restKey().equals(restKey);
-        List<Flow> rest = new ArrayList<>();
+        List<Flow> rest;
         Map<SourceKey, List<Flow>> groups = new HashMap<>();
         if (sameKey) {
+            rest = new ArrayList<>();
             split(before.flows(), rest, groups);
         } else {
             rest = restFlows(planned, table, priority, cookie, verdict);

@@ -74,12 +74,26 @@ final class RuleShapes {
         List<Match> destinationsTimesPorts() {
             List<Match> p = product;
             if (p == null) {
-                p = List.of(Match.ANY);
-                if (!anyDst) p = times(p, dst);
-                if (!anyPort) p = times(p, ports);
-                product = List.copyOf(p);
+                List<Match> out = new ArrayList<>();
+                if (anyDst) {
+                    out.addAll(row(Match.ANY));
+                } else {
+                    for (Match d : dst) out.addAll(row(d));
+                }
+                p = List.copyOf(out);
+                product = p;
             }
             return p;
+        }
+
+        /** Destination {@code d} with each port condition (with none when any port). */
+        private List<Match> row(Match d) {
+            if (anyPort) {
+                return List.of(Match.ANY.and(d));
+            }
+            List<Match> out = new ArrayList<>(ports.size());
+            for (Match port : ports) out.add(d.and(port));
+            return out;
         }
 
         /**
@@ -96,28 +110,14 @@ final class RuleShapes {
                 return;
             }
             int width = anyPort ? 1 : ports.size();
-            java.util.IdentityHashMap<Match, Integer> row = new java.util.IdentityHashMap<>();
-            for (int i = 0; i < was.dst.size(); i++) row.put(was.dst.get(i), i);
+            java.util.IdentityHashMap<Match, Integer> at = new java.util.IdentityHashMap<>();
+            for (int i = 0; i < was.dst.size(); i++) at.put(was.dst.get(i), i);
             List<Match> out = new ArrayList<>(dst.size() * width);
             for (Match d : dst) {
-                Integer i = row.get(d);
-                if (i != null) {
-                    out.addAll(had.subList(i * width, (i + 1) * width));
-                } else if (anyPort) {
-                    out.add(Match.ANY.and(d));
-                } else {
-                    for (Match port : ports) out.add(d.and(port));
-                }
+                Integer i = at.get(d);
+                out.addAll(i != null ? had.subList(i * width, (i + 1) * width) : row(d));
             }
             product = List.copyOf(out);
-        }
-
-        private static List<Match> times(List<Match> as, List<Match> bs) {
-            List<Match> out = new ArrayList<>(as.size() * bs.size());
-            for (Match a : as) {
-                for (Match b : bs) out.add(a.and(b));
-            }
-            return out;
         }
 
         @Override
