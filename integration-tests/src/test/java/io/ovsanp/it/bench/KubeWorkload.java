@@ -23,7 +23,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The workload of {@code LoopBench#cluster} (ovs-controller test sources) as Kubernetes objects, to
+ * The workload of {@code BenchWorkload#cluster} (ovs-controller test sources) as Kubernetes objects, to
  * seed a mock API server through the real client: {@code nodes} nodes labelled with one of 20 zones,
  * {@code podsPerNode} pods per node (a node's pods share one of 100 namespaces; the namespaces form
  * 20 groups), {@code anps} AdminNetworkPolicies of 10 egress rules (rules 0, 3, 6, 9 to 25 external

@@ -1,8 +1,6 @@
 package io.ovsanp.controller.run;
 
 import io.ovsanp.compiler.cluster.ClusterSnapshot;
-import io.ovsanp.compiler.cluster.NamespaceInfo;
-import io.ovsanp.compiler.cluster.NodeInfo;
 import io.ovsanp.compiler.cluster.PodInfo;
 import io.ovsanp.compiler.compile.Allocation;
 import io.ovsanp.compiler.compile.CompileMemo;
@@ -10,21 +8,8 @@ import io.ovsanp.compiler.compile.CompileOptions;
 import io.ovsanp.compiler.compile.CompileResult;
 import io.ovsanp.compiler.compile.Compiler;
 import io.ovsanp.compiler.compile.SnapshotIndex;
-import io.ovsanp.compiler.diag.ObjectRef;
-import io.ovsanp.compiler.diag.SourceRef;
-import io.ovsanp.compiler.net.IpAddress;
-import io.ovsanp.compiler.policy.Action;
-import io.ovsanp.compiler.policy.AdminPolicy;
 import io.ovsanp.compiler.policy.EffectivePolicies;
-import io.ovsanp.compiler.policy.LabelSelector;
-import io.ovsanp.compiler.policy.NetworkPolicy;
-import io.ovsanp.compiler.policy.Peer;
 import io.ovsanp.compiler.policy.PolicyValidator;
-import io.ovsanp.compiler.policy.PortMatch;
-import io.ovsanp.compiler.policy.Protocol;
-import io.ovsanp.compiler.policy.Rule;
-import io.ovsanp.compiler.policy.Subject;
-import io.ovsanp.compiler.policy.Tier;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -61,7 +46,7 @@ public final class LoopBench {
         int podsPerNode = args.length > 1 ? Integer.parseInt(args[1]) : 20;
         int anps = args.length > 2 ? Integer.parseInt(args[2]) : 200;
         int workers = ControllerLoop.Options.DEFAULT.workers();
-        ClusterSnapshot base = cluster(nodes, podsPerNode, anps, 0, 0);
+        ClusterSnapshot base = BenchWorkload.cluster(nodes, podsPerNode, anps, 0, 0);
         if (args.length > 3 && args[3].equals("agent")) {
             agent(nodes, podsPerNode, anps, base);
             return;
@@ -96,12 +81,13 @@ public final class LoopBench {
         System.out.printf(
                 "heap after full sync, every node's compiled flows held (%d flows): %d MiB%n", flows, usedHeapMiB());
 
-        ClusterSnapshot podAdded = withExtraPod(base);
+        ClusterSnapshot podAdded = BenchWorkload.withExtraPod(base);
         event("one pod added", podAdded, dirty, allocations, results, pool);
-        ClusterSnapshot relabelled = cluster(nodes, podsPerNode, anps, 1, 0);
+        ClusterSnapshot relabelled = BenchWorkload.cluster(nodes, podsPerNode, anps, 1, 0);
         relabelled = relabelled.withPods(podAdded.pods());
         event("one node relabelled", relabelled, dirty, allocations, results, pool);
-        ClusterSnapshot edited = cluster(nodes, podsPerNode, anps, 1, 1).withPods(podAdded.pods());
+        ClusterSnapshot edited =
+                BenchWorkload.cluster(nodes, podsPerNode, anps, 1, 1).withPods(podAdded.pods());
         event("one ANP edited", edited, dirty, allocations, results, pool);
         pool.shutdown();
     }
@@ -117,21 +103,21 @@ public final class LoopBench {
                 "one node's compile per event (%s, CPU time of the compiling thread; baseline: the same"
                         + " compile from scratch, without memo or carried-over index, in the same run):%n",
                 node);
-        agentEvents("pod added / removed", node, base, withExtraPod(base));
-        agentEvents("pod on the node added / removed", node, base, withLocalPod(base, node));
+        agentEvents("pod added / removed", node, base, BenchWorkload.withExtraPod(base));
+        agentEvents("pod on the node added / removed", node, base, BenchWorkload.withLocalPod(base, node));
         // Unchanged pods stay the same instances from one snapshot to the next, as ClusterWatcher keeps them.
         List<PodInfo> same = base.pods();
         agentEvents(
                 "node relabelled / back",
                 node,
                 base,
-                cluster(nodes, podsPerNode, anps, 1, 0).withPods(same));
+                BenchWorkload.cluster(nodes, podsPerNode, anps, 1, 0).withPods(same));
         // anp10's CIDRs: n10 runs pods of its subject
         agentEvents(
                 "ANP edited / back",
                 node,
                 base,
-                cluster(nodes, podsPerNode, anps, 0, 11).withPods(same));
+                BenchWorkload.cluster(nodes, podsPerNode, anps, 0, 11).withPods(same));
     }
 
     private static final int AGENT_ROUNDS = 200;
@@ -307,143 +293,5 @@ public final class LoopBench {
             for (String node : todo) first.compiled(node, NodeInputs.of(s, p, node));
         }
         return todo.size();
-    }
-
-    /** The workload; {@code relabel > 0} moves n7 to zone z2, {@code edit > 0} changes ANP {@code edit - 1}'s CIDRs. */
-    static ClusterSnapshot cluster(int nodes, int podsPerNode, int anps, int relabel, int edit) {
-        List<NodeInfo> ns = new ArrayList<>();
-        for (int i = 0; i < nodes; i++) {
-            String zone = "z" + ((i == 7 && relabel > 0) ? 2 : i % 20);
-            ns.add(new NodeInfo(
-                    "n" + i,
-                    Map.of("zone", zone, "kubernetes.io/hostname", "n" + i),
-                    List.of(IpAddress.parse("172.16." + (i / 250) + "." + (i % 250 + 1)))));
-        }
-        List<NamespaceInfo> namespaces = new ArrayList<>();
-        for (int j = 0; j < 100; j++) namespaces.add(new NamespaceInfo("ns" + j, Map.of("group", "g" + (j % 20))));
-        List<PodInfo> pods = new ArrayList<>();
-        for (int i = 0; i < nodes; i++) {
-            for (int k = 0; k < podsPerNode; k++) {
-                int x = i * podsPerNode + k;
-                // a node's pods share one namespace: ANP subjects (by namespace group) cover 1/20 of the nodes
-                pods.add(pod("ns" + (i % 100), "p" + x, "n" + i, x, "a" + (x % 50)));
-            }
-        }
-        List<AdminPolicy> policies = new ArrayList<>();
-        for (int a = 0; a < anps; a++) {
-            List<Rule> rules = new ArrayList<>();
-            for (int r = 0; r < 10; r++) {
-                int id = a * 10 + r;
-                Peer peer;
-                List<PortMatch> ports;
-                if (r % 3 == 0) {
-                    List<String> cidrs = new ArrayList<>();
-                    int salt = (edit > 0 && a == edit - 1) ? 1 : 0;
-                    for (int c = 0; c < 25; c++) {
-                        int y = id * 25 + c + salt * 7919;
-                        cidrs.add((100 + (y >> 16) % 100) + "." + ((y >> 8) & 0xff) + "." + (y & 0xff) + ".0/24");
-                    }
-                    peer = new Peer.Networks(cidrs);
-                    ports = List.of(tcp(443), tcp(80), tcp(8443));
-                } else if (r % 3 == 1) {
-                    peer = new Peer.Pods(sel("group", "g" + (id % 20)), sel("app", "a" + (id % 50)));
-                    ports = List.of(tcp(5432));
-                } else {
-                    peer = new Peer.Nodes(sel("zone", "z" + (id % 20)));
-                    ports = List.of(tcp(10250), tcp(22));
-                }
-                rules.add(new Rule(r, "r" + r, r % 2 == 0 ? Action.DENY : Action.ALLOW, List.of(peer), ports));
-            }
-            policies.add(new AdminPolicy(
-                    new ObjectRef("AdminNetworkPolicy", "", "anp" + a, "uid-" + a, SourceRef.NONE),
-                    Tier.ADMIN,
-                    a % 1000,
-                    new Subject(sel("group", "g" + (a % 20)), LabelSelector.ALL),
-                    rules,
-                    0,
-                    List.of()));
-        }
-        // The baseline: pods may reach the cluster's pods and DNS, nothing else outside.
-        policies.add(new AdminPolicy(
-                new ObjectRef("BaselineAdminNetworkPolicy", "", "default", "uid-banp", SourceRef.NONE),
-                Tier.BASELINE,
-                0,
-                new Subject(LabelSelector.ALL, LabelSelector.ALL),
-                List.of(
-                        new Rule(
-                                0,
-                                "dns",
-                                Action.ALLOW,
-                                List.of(new Peer.Networks(List.of("10.96.0.10/32"))),
-                                List.of(new PortMatch.Number(Protocol.UDP, 53))),
-                        new Rule(1, "pods", Action.ALLOW, List.of(new Peer.Networks(List.of("10.0.0.0/8"))), List.of()),
-                        new Rule(2, "rest", Action.DENY, List.of(new Peer.Networks(List.of("0.0.0.0/0"))), List.of())),
-                0,
-                List.of()));
-        // 10 NetworkPolicies per namespace: pods of one app may reach their namespace group's pods on
-        // 8080 and one external /16.
-        List<NetworkPolicy> nps = new ArrayList<>();
-        for (int j = 0; j < 100; j++) {
-            for (int k = 0; k < 10; k++) {
-                nps.add(new NetworkPolicy(
-                        new ObjectRef("NetworkPolicy", "ns" + j, "np" + k, "uid-np-" + j + "-" + k, SourceRef.NONE),
-                        sel("app", "a" + ((j + k * 5) % 50)),
-                        true,
-                        List.of(new Rule(
-                                0,
-                                "",
-                                Action.ALLOW,
-                                List.of(
-                                        new Peer.Pods(sel("group", "g" + (j % 20)), LabelSelector.ALL),
-                                        new Peer.IpBlock("192.168." + k + ".0/24", List.of())),
-                                List.of(tcp(8080)))),
-                        List.of()));
-            }
-        }
-        return new ClusterSnapshot(namespaces, pods, ns, List.of(), List.of(), policies, nps, List.of());
-    }
-
-    private static PodInfo pod(String ns, String name, String node, int x, String app) {
-        return new PodInfo(
-                ns,
-                name,
-                node,
-                false,
-                List.of(IpAddress.parse("10." + (x >> 16 & 0xff) + "." + (x >> 8 & 0xff) + "." + (x & 0xff))),
-                Map.of("app", app),
-                List.of());
-    }
-
-    private static ClusterSnapshot withExtraPod(ClusterSnapshot s) {
-        List<PodInfo> pods = new ArrayList<>(s.pods());
-        // picked by the pod selections of rules 1, 101, ... (ANPs 0, 10, 20, ...: subjects in g0 and g10)
-        pods.add(pod("ns1", "new-pod", "n3", 0xfff0f0, "a1"));
-        return s.withPods(pods);
-    }
-
-    /** A pod on {@code node} like its first one (same namespace and labels): a subject of the same rules. */
-    private static ClusterSnapshot withLocalPod(ClusterSnapshot s, String node) {
-        PodInfo like = s.pods().stream()
-                .filter(p -> p.nodeName().equals(node))
-                .findFirst()
-                .orElseThrow();
-        List<PodInfo> pods = new ArrayList<>(s.pods());
-        pods.add(new PodInfo(
-                like.namespace(),
-                "local-pod",
-                node,
-                false,
-                List.of(IpAddress.parse("10.255.241.241")),
-                like.labels(),
-                List.of()));
-        return s.withPods(pods);
-    }
-
-    private static LabelSelector sel(String k, String v) {
-        return new LabelSelector(Map.of(k, v), List.of());
-    }
-
-    private static PortMatch tcp(int port) {
-        return new PortMatch.Number(Protocol.TCP, port);
     }
 }

@@ -25,7 +25,7 @@ import java.util.function.Consumer;
 /**
  * Benchmark harness, not a test: the controller loop's per-event pass before any compile, at the
  * issue's scale, against a real informer cache. A {@link DevApiServer#crudServer()} is seeded with
- * LoopBench's cluster (1,000 nodes, 20,000 pods, 200 ANPs × 10 rules, a BANP, 1,000 NetworkPolicies,
+ * BenchWorkload's cluster (1,000 nodes, 20,000 pods, 200 ANPs × 10 rules, a BANP, 1,000 NetworkPolicies,
  * as Kubernetes objects); a {@link ClusterWatcher} syncs it; then each API event (a pod relabelled, a
  * pod added, a node relabelled, an ANP edited) is followed by the loop's pass, timed step by step:
  * {@code ClusterWatcher.snapshot()}, {@code PolicyValidator.validate}, the listeners' {@code
@@ -241,7 +241,7 @@ public final class PassBench {
 
     /**
      * The steps after the snapshot (validation, listeners, node names, dirty decision, NodeInputs)
-     * on LoopBench's in-memory cluster at full scale, without an API server: the baseline gets every
+     * on BenchWorkload's in-memory cluster at full scale, without an API server: the baseline gets every
      * event's snapshot as all-new records (as the former ClusterWatcher converted every object), the
      * current code a snapshot that shares the unchanged records and lists with the previous one (as
      * ClusterWatcher now does). Arguments: {@code memory nodes podsPerNode anps events}.
@@ -251,7 +251,7 @@ public final class PassBench {
         int podsPerNode = args.length > 1 ? Integer.parseInt(args[1]) : 20;
         int anps = args.length > 2 ? Integer.parseInt(args[2]) : 200;
         int events = args.length > 3 ? Integer.parseInt(args[3]) : 20;
-        ClusterSnapshot start = LoopBench.cluster(nodes, podsPerNode, anps, 0, 0);
+        ClusterSnapshot start = BenchWorkload.cluster(nodes, podsPerNode, anps, 0, 0);
         System.out.printf(
                 "cluster (in memory): %d nodes, %d pods, %d admin policies, %d NetworkPolicies%n",
                 start.nodes().size(),
@@ -471,7 +471,7 @@ public final class PassBench {
         return xs.isEmpty() ? 0 : Collections.max(xs) / 1e6;
     }
 
-    // ---- the cluster as API objects (LoopBench's workload) ----
+    // ---- the cluster as API objects (BenchWorkload's) ----
 
     private static int seed(KubernetesClient client, int nodes, int podsPerNode, int anps) throws Exception {
         List<Runnable> creates = new ArrayList<>();
