@@ -2,6 +2,7 @@ package io.ovsanp.controller.openflow;
 
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.ssl.NotSslRecordException;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.ovsanp.controller.openflow.wire.ErrorMsg;
@@ -108,7 +109,9 @@ final class Handshake extends ChannelInboundHandlerAdapter {
             ctx.writeAndFlush(new OfMessage.SetConfig(xids.getAndIncrement(), 0, 0));
             timeout.cancel(false);
             ctx.pipeline().remove(this);
-            OfConnection conn = new OfConnection(ctx.channel(), f.datapathId(), remote, config, xids).start();
+            Optional<PeerIdentity> peer = Optional.ofNullable(ctx.pipeline().get(SslHandler.class))
+                    .flatMap(ssl -> PeerIdentity.of(ssl.engine().getSession()));
+            OfConnection conn = new OfConnection(ctx.channel(), f.datapathId(), remote, peer, config, xids).start();
             MDC.put("dpid", f.datapathId().toString());
             try {
                 log.info("connected to {}", conn);
@@ -146,13 +149,22 @@ final class Handshake extends ChannelInboundHandlerAdapter {
     }
 
     private SwitchConnectException tlsFailure(Throwable cause) {
+        if (cause instanceof NotSslRecordException) {
+            // its message carries the peer's bytes in hex: different on every attempt, and no help
+            return new SwitchConnectException(
+                    "TLS handshake with " + remote + " failed: the peer does not speak TLS (a switch dialling tcp:"
+                            + " to a pssl: listener, or not a switch)",
+                    cause);
+        }
         String m = String.valueOf(cause.getMessage());
         String hint = m.contains("fatal alert")
                 ? " (the peer did not accept our certificate, or we had none it accepts: it must be signed by a CA"
                         + " the peer trusts)"
-                : m.contains("PKIX") || m.contains("certificate")
-                        ? " (the peer's certificate does not chain to our CA)"
-                        : "";
+                : m.contains("Empty client certificate chain")
+                        ? " (the peer presented no certificate; a switch needs one signed by our CA)"
+                        : m.contains("PKIX") || m.contains("certificate")
+                                ? " (the peer's certificate does not chain to our CA)"
+                                : "";
         return new SwitchConnectException("TLS handshake with " + remote + " failed: " + m + hint, cause);
     }
 

@@ -44,12 +44,23 @@ public final class OfConnection implements AutoCloseable {
     private final Keepalive keepalive;
     private final CompletableFuture<Void> closed = new CompletableFuture<>();
     private final String name;
+    private final Optional<PeerIdentity> peer;
     private volatile String closeReason;
     private long bundleIds = 1; // event loop only
 
-    /** {@code xids} continues the handshake's counter, so no xid repeats on the connection. */
-    OfConnection(Channel channel, DatapathId datapathId, String remote, ConnectionConfig config, AtomicLong xids) {
+    /**
+     * {@code xids} continues the handshake's counter, so no xid repeats on the connection; {@code peer}
+     * is what the peer's TLS certificate proved (empty without TLS).
+     */
+    OfConnection(
+            Channel channel,
+            DatapathId datapathId,
+            String remote,
+            Optional<PeerIdentity> peer,
+            ConnectionConfig config,
+            AtomicLong xids) {
         this.channel = Objects.requireNonNull(channel);
+        this.peer = Objects.requireNonNull(peer);
         this.datapathId = Objects.requireNonNull(datapathId);
         this.remote = Objects.requireNonNull(remote);
         this.config = Objects.requireNonNull(config);
@@ -69,6 +80,14 @@ public final class OfConnection implements AutoCloseable {
 
     public DatapathId datapathId() {
         return datapathId;
+    }
+
+    /**
+     * The identity the peer proved with its TLS certificate (verified against our CA during the
+     * handshake); empty for {@code unix:} and {@code tcp:} connections, which prove nothing.
+     */
+    public Optional<PeerIdentity> peerIdentity() {
+        return peer;
     }
 
     /** {@code unix:PATH}, {@code tcp:IP:PORT} or {@code ssl:IP:PORT} of the peer. */
@@ -237,6 +256,12 @@ public final class OfConnection implements AutoCloseable {
 
     /** For tests: a connection on {@code channel} that skipped the handshake. */
     static OfConnection attach(Channel channel, DatapathId dpid, String remote, ConnectionConfig config) {
-        return new OfConnection(channel, dpid, remote, config, new AtomicLong(1)).start();
+        return attach(channel, dpid, remote, Optional.empty(), config);
+    }
+
+    /** For tests: as {@link #attach(Channel, DatapathId, String, ConnectionConfig)}, with a proven identity. */
+    static OfConnection attach(
+            Channel channel, DatapathId dpid, String remote, Optional<PeerIdentity> peer, ConnectionConfig config) {
+        return new OfConnection(channel, dpid, remote, peer, config, new AtomicLong(1)).start();
     }
 }

@@ -34,10 +34,23 @@ public final class TestPki {
 
     /** A leaf {@code name} signed by the CA at {@code caCert}: {@code dir/name.key}, {@code dir/name.pem}. */
     public static Path leaf(Path dir, Path caCert, String name) {
+        return leaf(dir, caCert, name, "/CN=" + name);
+    }
+
+    /**
+     * The certificate of node {@code node}'s switch as deploy/pki/ovs-anp-pki.sh makes it (URI SAN
+     * {@code ovs-anp-node:NODE}), named {@code name}: {@code dir/name.key}, {@code dir/name.pem}.
+     */
+    public static Path nodeLeaf(Path dir, Path caCert, String name, String node) {
+        return leaf(dir, caCert, name, "/CN=" + name, "-addext", "subjectAltName=URI:ovs-anp-node:" + node);
+    }
+
+    /** A leaf with the subject {@code subject} and more {@code openssl req} arguments (e.g. -addext). */
+    public static Path leaf(Path dir, Path caCert, String name, String subject, String... more) {
         Path caKey = Path.of(caCert.toString().replace(".pem", ".key"));
         Path key = dir.resolve(name + ".key");
         Path cert = dir.resolve(name + ".pem");
-        openssl(
+        List<String> args = new ArrayList<>(List.of(
                 "req",
                 "-x509",
                 "-newkey",
@@ -50,13 +63,15 @@ public final class TestPki {
                 "-days",
                 "2",
                 "-subj",
-                "/CN=" + name,
+                subject,
                 "-CA",
                 caCert.toString(),
                 "-CAkey",
                 caKey.toString(),
                 "-addext",
-                "basicConstraints=critical,CA:FALSE");
+                "basicConstraints=critical,CA:FALSE"));
+        args.addAll(List.of(more));
+        openssl(args.toArray(String[]::new));
         return cert;
     }
 
