@@ -3,7 +3,9 @@ package io.ovsanp.controller.central;
 import io.ovsanp.compiler.cluster.NodeInfo;
 import io.ovsanp.compiler.net.IpAddress;
 import io.ovsanp.controller.openflow.ConnectionConfig;
+import io.ovsanp.controller.openflow.ListenerLimits;
 import io.ovsanp.controller.openflow.OfConnection;
+import io.ovsanp.controller.openflow.RateLimitedWarnings;
 import io.ovsanp.controller.openflow.SwitchListener;
 import io.ovsanp.controller.openflow.SwitchTarget;
 import io.ovsanp.controller.openflow.TlsConfig;
@@ -17,19 +19,23 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Central mode's switches: listens on {@code ptcp:}/{@code pssl:} for every node's br-int and hands
- * each switch to the sink under the Node {@link SwitchMapping} gives it. A switch that maps to no node
- * (or ambiguously) is held: connected, reported, nothing written; it is mapped as soon as the nodes
- * change so that it resolves. When the nodes change so that a switch maps to another node (an
- * annotation moved), the sink gets {@code disconnected(old)} then {@code connected(new)}.
+ * Central mode's switches: listens on {@code pssl:} (or, only when asked for explicitly, {@code
+ * ptcp:} on a given address) for every node's br-int and hands each switch to the sink under the Node
+ * {@link SwitchMapping} gives it: over {@code pssl:} the node its certificate names. A switch that
+ * maps to no node yet (or ambiguously) is held: connected, nothing written; it is mapped as soon as
+ * the nodes change so that it resolves. A switch that contradicts its proof or an established switch
+ * is refused: its connection is closed. The switch that holds a node keeps it against later claims.
+ * When the nodes change so that a switch maps to another node (an annotation moved), the sink gets
+ * {@code disconnected(old)} then {@code connected(new)}. Held and refused switches are logged at WARN,
+ * rate-limited (a peer can cause them at will).
  *
  * <p>The node list comes from the caller: {@link #nodesChanged} with the nodes of every new cluster
  * snapshot (a list equal to the last one costs nothing). Until the first call every switch is held.
@@ -37,11 +43,15 @@ import org.slf4j.LoggerFactory;
  */
 public final class CentralSwitchSource implements SwitchSource {
     private static final Logger log = LoggerFactory.getLogger(CentralSwitchSource.class);
+    private static final int REFUSALS_KEPT = 16;
 
     private final SwitchTarget target;
     private final Optional<TlsConfig> tls;
     private final ConnectionConfig config;
-    private final ExecutorService thread = Executors.newSingleThreadExecutor(r -> {
+    private final ListenerLimits limits;
+    private final SwitchMapping.Proof proof;
+    private final RateLimitedWarnings unbound;
+    private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "ovs-anp-central");
         t.setDaemon(true);
         return t;
@@ -58,20 +68,41 @@ public final class CentralSwitchSource implements SwitchSource {
     private volatile SwitchListener listener;
     private volatile Map<String, OfConnection> mappedView = Map.of();
     private volatile Map<OfConnection, String> heldView = Map.of();
+    private volatile List<String> refusedView = List.of();
     private volatile boolean closed;
 
     /**
-     * @param target a {@code ptcp:} or {@code pssl:} target ({@code pssl:} needs {@code tls})
-     * @throws IllegalArgumentException for an active target
+     * @param target a {@code pssl:} target (needs {@code tls}), or a {@code ptcp:PORT:IP} one with
+     *     {@code allowUnauthenticated}
+     * @param allowUnauthenticated whether {@code ptcp:} may be used: its switches prove nothing, anyone
+     *     who reaches the port can claim any datapath id
+     * @throws IllegalArgumentException for an active target, {@code ptcp:} not explicitly allowed or
+     *     without an address to bind
      */
-    public CentralSwitchSource(SwitchTarget target, Optional<TlsConfig> tls, ConnectionConfig config) {
-        if (target.isActive()) {
+    public CentralSwitchSource(
+            SwitchTarget target,
+            Optional<TlsConfig> tls,
+            ConnectionConfig config,
+            ListenerLimits limits,
+            boolean allowUnauthenticated) {
+        if (!(target instanceof SwitchTarget.Listen listen)) {
+            throw new IllegalArgumentException(target + " is not a listening target (pssl:PORT[:IP], or ptcp:PORT:IP)");
+        }
+        if (!listen.tls() && !allowUnauthenticated) {
+            throw new IllegalArgumentException(target + " accepts switches that prove nothing (anyone who reaches it"
+                    + " can claim to be any node); use pssl: with node certificates, or allow it explicitly with"
+                    + " --allow-unauthenticated-switches");
+        }
+        if (!listen.tls() && listen.ip().isEmpty()) {
             throw new IllegalArgumentException(
-                    target + " is not a listening target (ptcp:PORT[:IP] or pssl:PORT[:IP])");
+                    target + ": an unauthenticated listener must name the address to bind (ptcp:PORT:IP)");
         }
         this.target = target;
         this.tls = Objects.requireNonNull(tls);
         this.config = Objects.requireNonNull(config);
+        this.limits = Objects.requireNonNull(limits);
+        this.proof = listen.tls() ? SwitchMapping.Proof.CERTIFICATE : SwitchMapping.Proof.UNAUTHENTICATED;
+        this.unbound = limits.failureLog("switch connections held or refused");
     }
 
     /**
@@ -87,7 +118,13 @@ public final class CentralSwitchSource implements SwitchSource {
             throw new IllegalStateException("already started");
         }
         run(() -> this.sink = sink);
-        listener = SwitchListener.listen(target, tls, config, this::accepted);
+        listener = SwitchListener.listen(target, tls, config, limits, this::accepted);
+        long window = limits.logWindow().toNanos();
+        thread.scheduleAtFixedRate(
+                () -> unbound.summary(System.nanoTime()).ifPresent(line -> log.warn("{}: {}", target, line)),
+                window,
+                window,
+                TimeUnit.NANOSECONDS);
     }
 
     /** The nodes of the current cluster snapshot; switches are re-mapped if they differ from the last. */
@@ -121,6 +158,11 @@ public final class CentralSwitchSource implements SwitchSource {
         return heldView;
     }
 
+    /** The reasons of the last {@value #REFUSALS_KEPT} refusals, oldest first (for tests and debugging). */
+    public List<String> lastRefusals() {
+        return refusedView;
+    }
+
     private void accepted(OfConnection c) {
         run(() -> {
             connections.put(c, seq++);
@@ -136,10 +178,11 @@ public final class CentralSwitchSource implements SwitchSource {
 
     private void remap() {
         List<SwitchMapping.Switch<OfConnection>> switches = new ArrayList<>();
-        connections.forEach((c, n) -> switches.add(new SwitchMapping.Switch<>(c, c.datapathId(), sourceIp(c), n)));
+        connections.forEach((c, n) ->
+                switches.add(new SwitchMapping.Switch<>(c, c.datapathId(), sourceIp(c), n, c.peerIdentity())));
         Map<OfConnection, SwitchMapping.Outcome> now;
         if (nodes.isPresent()) {
-            now = SwitchMapping.resolve(nodes.get(), switches);
+            now = SwitchMapping.resolve(nodes.get(), switches, mapped, proof);
         } else {
             now = new LinkedHashMap<>();
             for (OfConnection c : connections.keySet()) {
@@ -152,23 +195,22 @@ public final class CentralSwitchSource implements SwitchSource {
                 want.put(m.node(), c);
             }
         });
+        List<OfConnection> refused = new ArrayList<>();
         for (Map.Entry<OfConnection, SwitchMapping.Outcome> e : now.entrySet()) {
-            if (!e.getValue().equals(outcomes.get(e.getKey()))) {
-                OfConnection c = e.getKey();
-                if (e.getValue() instanceof SwitchMapping.Mapped) {
-                    log.info(
-                            "switch {} at {} {}",
-                            c.datapathId(),
-                            c.remote(),
-                            e.getValue().describe());
-                } else {
-                    log.warn(
-                            "switch {} at {} {}",
-                            c.datapathId(),
-                            c.remote(),
-                            e.getValue().describe());
-                }
+            OfConnection c = e.getKey();
+            if (e.getValue() instanceof SwitchMapping.Refused) {
+                refused.add(c);
             }
+            if (!e.getValue().equals(outcomes.get(c))) {
+                report(c, e.getValue());
+            }
+        }
+        for (OfConnection c : refused) {
+            List<String> last = new ArrayList<>(refusedView);
+            last.add(c.datapathId() + ": " + ((SwitchMapping.Refused) now.remove(c)).reason());
+            refusedView = List.copyOf(last.subList(Math.max(0, last.size() - REFUSALS_KEPT), last.size()));
+            connections.remove(c);
+            c.close();
         }
         outcomes.clear();
         outcomes.putAll(now);
@@ -196,6 +238,18 @@ public final class CentralSwitchSource implements SwitchSource {
         });
         heldView = Map.copyOf(held);
         calls.forEach(Runnable::run);
+    }
+
+    /** A changed outcome: mapped at INFO; held or refused at WARN, rate-limited (peers cause them at will). */
+    private void report(OfConnection c, SwitchMapping.Outcome outcome) {
+        String source = sourceIp(c).map(IpAddress::toString).orElse(c.remote());
+        String line = "switch " + c.datapathId() + " from " + source
+                + c.peerIdentity().map(p -> " with " + p.describe()).orElse("") + " " + outcome.describe();
+        if (outcome instanceof SwitchMapping.Mapped) {
+            log.info("{}", line);
+        } else {
+            unbound.failed(source, line, System.nanoTime()).ifPresent(l -> log.warn("{}", l));
+        }
     }
 
     private void tell(Runnable call, String what, String node) {

@@ -3,6 +3,7 @@ package io.ovsanp.controller.cli;
 import io.ovsanp.controller.central.CentralSwitchSource;
 import io.ovsanp.controller.central.LeaderElection;
 import io.ovsanp.controller.openflow.ConnectionConfig;
+import io.ovsanp.controller.openflow.ListenerLimits;
 import io.ovsanp.controller.openflow.SwitchTarget;
 import io.ovsanp.controller.openflow.TlsConfig;
 import java.time.Duration;
@@ -19,10 +20,40 @@ public final class CentralOptions {
     @Option(
             names = "--listen",
             paramLabel = "TARGET",
-            description = "Central mode: listen for every node's br-int on ptcp:PORT[:IP] or pssl:PORT[:IP] (TLS"
-                    + " with --tls-key, --tls-cert, --tls-ca); each switch is mapped to its Node by the"
-                    + " ovs-anp.io/datapath-id annotation, else by its source address.")
+            description = "Central mode: listen for every node's br-int on pssl:PORT[:IP] (TLS with --tls-key,"
+                    + " --tls-cert, --tls-ca): each switch is the node its certificate names (URI SAN or CN"
+                    + " ovs-anp-node:NODE). ptcp:PORT:IP only with --allow-unauthenticated-switches.")
     String listen;
+
+    @Option(
+            names = "--allow-unauthenticated-switches",
+            description = "Accept --listen ptcp:PORT:IP: switches then prove nothing (anyone who reaches the port"
+                    + " can claim any node's datapath id); they are mapped by the ovs-anp.io/datapath-id"
+                    + " annotation, else by source address. For labs and trusted networks only.")
+    boolean allowUnauthenticated;
+
+    @Option(
+            names = "--max-handshakes",
+            paramLabel = "N",
+            defaultValue = "64",
+            description = "Central mode: connections in their TLS/OpenFlow handshake at once; more are closed"
+                    + " (default ${DEFAULT-VALUE}).")
+    int maxHandshakes;
+
+    @Option(
+            names = "--max-handshakes-per-address",
+            paramLabel = "N",
+            defaultValue = "8",
+            description = "Central mode: of those, from one source address (default ${DEFAULT-VALUE}).")
+    int maxHandshakesPerAddress;
+
+    @Option(
+            names = "--handshake-timeout",
+            paramLabel = "DURATION",
+            defaultValue = "10s",
+            description = "Central mode: a connection that has not finished its handshake by then is closed"
+                    + " (default ${DEFAULT-VALUE}).")
+    String handshakeTimeout;
 
     @Option(
             names = "--lease-name",
@@ -92,7 +123,26 @@ public final class CentralOptions {
         if (!t.tls() && tls.isPresent()) {
             throw new BadInput("--tls-key, --tls-cert and --tls-ca are for pssl:, not --listen " + listen);
         }
-        return new CentralSwitchSource(t, tls, config);
+        if (t.tls() && allowUnauthenticated) {
+            throw new BadInput("--allow-unauthenticated-switches is for ptcp:; --listen " + listen
+                    + " authenticates every switch by its certificate");
+        }
+        Duration timeout = Durations.parse("--handshake-timeout", handshakeTimeout);
+        if (timeout.isZero() || timeout.isNegative()) {
+            throw new BadInput("--handshake-timeout must be positive");
+        }
+        ListenerLimits limits;
+        try {
+            limits = ListenerLimits.DEFAULT.withHandshakes(maxHandshakes, maxHandshakesPerAddress);
+        } catch (IllegalArgumentException e) {
+            throw new BadInput("--max-handshakes " + maxHandshakes + ", --max-handshakes-per-address "
+                    + maxHandshakesPerAddress + ": both must be at least 1, the second at most the first");
+        }
+        try {
+            return new CentralSwitchSource(t, tls, config.withHandshakeTimeout(timeout), limits, allowUnauthenticated);
+        } catch (IllegalArgumentException e) {
+            throw new BadInput("--listen " + e.getMessage());
+        }
     }
 
     /** The Lease, identity and timing, with the defaults filled in. */

@@ -9,6 +9,7 @@ import io.ovsanp.compiler.cluster.NodeInfo;
 import io.ovsanp.controller.kube.ClusterWatcher;
 import io.ovsanp.controller.kube.DevApiServer;
 import io.ovsanp.controller.openflow.ConnectionConfig;
+import io.ovsanp.controller.openflow.ListenerLimits;
 import io.ovsanp.controller.openflow.OfConnection;
 import io.ovsanp.controller.openflow.SwitchTarget;
 import io.ovsanp.controller.run.SwitchSource;
@@ -90,7 +91,11 @@ class CentralModeWiringTest {
         BlockingQueue<String> events = new LinkedBlockingQueue<>();
         try (ClusterWatcher watcher = ClusterWatcher.start(client);
                 CentralSwitchSource source = new CentralSwitchSource(
-                        SwitchTarget.parse("ptcp:0:" + veth.outside()), Optional.empty(), ConnectionConfig.DEFAULT)) {
+                        SwitchTarget.parse("ptcp:0:" + veth.outside()),
+                        Optional.empty(),
+                        ConnectionConfig.DEFAULT,
+                        ListenerLimits.DEFAULT,
+                        true)) {
             watcher.onChange(() -> source.nodesChanged(watcher.snapshot().nodes()));
             watcher.awaitSynced(Duration.ofSeconds(40)); // generous: a loaded 2-core CI machine
             source.nodesChanged(watcher.snapshot().nodes());

@@ -1,11 +1,13 @@
 package io.ovsanp.controller.central;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.ovsanp.compiler.cluster.NodeInfo;
 import io.ovsanp.compiler.net.IpAddress;
 import io.ovsanp.compiler.ofctl.OfctlParser;
 import io.ovsanp.controller.openflow.ConnectionConfig;
+import io.ovsanp.controller.openflow.ListenerLimits;
 import io.ovsanp.controller.openflow.OfConnection;
 import io.ovsanp.controller.openflow.SwitchTarget;
 import io.ovsanp.controller.openflow.TlsConfig;
@@ -76,7 +78,11 @@ class CentralSwitchSourceTest {
         ovs.vsctl("set", "bridge", "br-b", "other_config:datapath-id=0000000000000b02");
         veth = TestVeth.into(ovs);
         source = new CentralSwitchSource(
-                SwitchTarget.parse("ptcp:0:" + veth.outside()), Optional.empty(), ConnectionConfig.DEFAULT);
+                SwitchTarget.parse("ptcp:0:" + veth.outside()),
+                Optional.empty(),
+                ConnectionConfig.DEFAULT,
+                ListenerLimits.DEFAULT,
+                true);
         source.start(sink);
     }
 
@@ -150,8 +156,21 @@ class CentralSwitchSourceTest {
         assertThat(flows("br-a")).contains("priority=102");
     }
 
+    /** Waits until a refusal of the switch with {@code dpid} for a reason containing {@code why}; returns it. */
+    private String refusal(DatapathId dpid, String why) {
+        String prefix = dpid + ": ";
+        Commands.waitUntil(
+                () -> source.lastRefusals().stream().anyMatch(r -> r.startsWith(prefix) && r.contains(why)),
+                Duration.ofSeconds(30),
+                "switch " + dpid + " refused: " + why + " (refusals: " + source.lastRefusals() + ")");
+        return source.lastRefusals().stream()
+                .filter(r -> r.startsWith(prefix) && r.contains(why))
+                .findFirst()
+                .orElseThrow();
+    }
+
     @Test
-    void withoutAnAnnotationTheSourceAddressMapsTheSwitchUntilASecondSwitchMakesItAmbiguous() throws Exception {
+    void withoutAnAnnotationTheFirstSwitchFromANodesAddressKeepsItAndALaterOneIsRefused() throws Exception {
         // c owns the address the switches really connect from; the other node has a different one.
         source.nodesChanged(List.of(node("c", veth.inside()), node("d", "10.99.0.4")));
         dial("br-a");
@@ -159,20 +178,21 @@ class CentralSwitchSourceTest {
         assertThat(next()).isEqualTo("connected c " + A01);
         assertThat(flows("br-a")).contains("priority=103");
 
-        // br-b dials from the same address: two switches for node c, neither may be written.
+        // br-b dials from the same address: it never displaces, duplicates or freezes br-a.
         dial("br-b");
-        assertThat(next()).isEqualTo("disconnected c " + A01);
-        assertThat(heldReason(B02, "several switches map to node c")).contains(A01.toString());
-        assertThat(heldReason(A01, "several switches map to node c")).isNotEmpty();
+        assertThat(refusal(B02, "node c is already switch " + A01)).contains("never displaces");
+        assertThat(source.mapped()).containsOnlyKeys("c");
+        assertThat(source.mapped().get("c").datapathId()).isEqualTo(A01);
         assertThat(events).isEmpty();
-        assertThat(source.mapped()).isEmpty();
         assertThat(flows("br-b")).doesNotContain("priority=");
 
-        // The annotation picks br-b as c's br-int; br-a (say br-ex) stays held.
+        // The annotation picks br-b as c's br-int: br-a (say br-ex) is refused from now on, and br-b,
+        // redialling after its refusal, gets c.
         source.nodesChanged(List.of(node("c", veth.inside(), "0000000000000b02"), node("d", "10.99.0.4")));
-        assertThat(next()).isEqualTo("connected c " + B02);
-        assertThat(heldReason(A01, "annotation names datapath id 0000000000000b02"))
+        assertThat(next()).isEqualTo("disconnected c " + A01);
+        assertThat(refusal(A01, "annotation names datapath id 0000000000000b02"))
                 .isNotEmpty();
+        assertThat(next()).isEqualTo("connected c " + B02);
         assertThat(flows("br-b")).contains("priority=103");
     }
 
@@ -204,24 +224,28 @@ class CentralSwitchSourceTest {
         assertThat(next()).isEqualTo("disconnected a " + A01);
         assertThat(heldReason(A01, "of several nodes: a, b")).isNotEmpty();
 
-        // The annotation says a, the connection comes from g's address: refused too.
+        // The annotation says a, the connection comes from g's address: refused (closed).
         source.nodesChanged(List.of(node("a", "10.99.0.1", "0000000000000a01"), node("g", veth.inside())));
-        assertThat(heldReason(A01, "an address of node g")).contains("node a's");
+        assertThat(refusal(A01, "an address of node g")).contains("node a's");
         assertThat(events).isEmpty();
         assertThat(source.mapped()).isEmpty();
     }
 
     @Test
-    void overPsslTheSwitchIsMappedByItsSourceAddressToo(@TempDir Path pki) throws Exception {
+    void overPsslTheSwitchIsTheNodeItsCertificateNamesAndAnotherNodesCertificateIsRefused(@TempDir Path pki)
+            throws Exception {
         Path ca = TestPki.ca(pki, "a");
-        Path switchCert = TestPki.leaf(pki, ca, "switch");
+        Path switchCert = TestPki.nodeLeaf(pki, ca, "switch", "c");
         Path controllerCert = TestPki.leaf(pki, ca, "controller");
         ovs.vsctl("set-ssl", pki.resolve("switch.key").toString(), switchCert.toString(), ca.toString());
         try (CentralSwitchSource tls = new CentralSwitchSource(
                 SwitchTarget.parse("pssl:0:" + veth.outside()),
                 Optional.of(new TlsConfig(pki.resolve("controller.key"), controllerCert, ca)),
-                ConnectionConfig.DEFAULT)) {
-            tls.nodesChanged(List.of(node("c", veth.inside())));
+                ConnectionConfig.DEFAULT,
+                ListenerLimits.DEFAULT,
+                false)) {
+            // d has the address the switch connects from; the certificate says c, and that decides.
+            tls.nodesChanged(List.of(node("c", "10.99.0.3"), node("d", veth.inside())));
             tls.start(sink);
             ovs.vsctl(
                     "set-controller",
@@ -230,8 +254,44 @@ class CentralSwitchSourceTest {
 
             assertThat(next()).isEqualTo("connected c " + B02);
             assertThat(tls.mapped().get("c").remote()).startsWith("ssl:" + veth.inside() + ":");
+            assertThat(tls.mapped().get("c").peerIdentity().orElseThrow().nodes())
+                    .containsExactly("c");
             assertThat(flows("br-b")).contains("priority=103");
+
+            // br-a of the same switch (same certificate) with another datapath id: refused, br-b stays c's.
+            ovs.vsctl(
+                    "set-controller",
+                    "br-a",
+                    "ssl:" + veth.outside() + ":" + tls.localAddress().getPort());
+            Commands.waitUntil(
+                    () -> tls.lastRefusals().stream()
+                            .anyMatch(r -> r.startsWith(A01 + ": ") && r.contains("node c is already switch " + B02)),
+                    Duration.ofSeconds(30),
+                    "br-a refused (refusals: " + tls.lastRefusals() + ")");
+            assertThat(tls.mapped().get("c").datapathId()).isEqualTo(B02);
+            assertThat(flows("br-a")).doesNotContain("priority=");
+            assertThat(events).isEmpty();
         }
+    }
+
+    @Test
+    void aPlaintextListenerMustBeAllowedExplicitlyAndNameItsAddress() {
+        assertThatThrownBy(() -> new CentralSwitchSource(
+                        SwitchTarget.parse("ptcp:0:127.0.0.1"),
+                        Optional.empty(),
+                        ConnectionConfig.DEFAULT,
+                        ListenerLimits.DEFAULT,
+                        false))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("--allow-unauthenticated-switches");
+        assertThatThrownBy(() -> new CentralSwitchSource(
+                        SwitchTarget.parse("ptcp:6653"),
+                        Optional.empty(),
+                        ConnectionConfig.DEFAULT,
+                        ListenerLimits.DEFAULT,
+                        true))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("must name the address to bind (ptcp:PORT:IP)");
     }
 
     @Test

@@ -99,4 +99,50 @@ class CentralOptionsTest {
                 .isInstanceOf(BadInput.class)
                 .hasMessageContaining("--retry-period must look like");
     }
+
+    @Test
+    void plaintextNeedsTheExplicitFlagAndAnAddressAndTheFlagIsOnlyForPlaintext() throws Exception {
+        assertThatThrownBy(() -> parse("--listen", "ptcp:6653:127.0.0.1")
+                        .switchSource(Optional.empty(), ConnectionConfig.DEFAULT))
+                .isInstanceOf(BadInput.class)
+                .hasMessageContaining("prove nothing")
+                .hasMessageContaining("--allow-unauthenticated-switches");
+        assertThatThrownBy(() -> parse("--listen", "ptcp:6653", "--allow-unauthenticated-switches")
+                        .switchSource(Optional.empty(), ConnectionConfig.DEFAULT))
+                .isInstanceOf(BadInput.class)
+                .hasMessageContaining("must name the address to bind (ptcp:PORT:IP)");
+        TlsConfig tls = new TlsConfig(Path.of("k.pem"), Path.of("c.pem"), Path.of("ca.pem"));
+        assertThatThrownBy(() -> parse("--listen", "pssl:6653", "--allow-unauthenticated-switches")
+                        .switchSource(Optional.of(tls), ConnectionConfig.DEFAULT))
+                .isInstanceOf(BadInput.class)
+                .hasMessageContaining("is for ptcp:");
+        try (var source = parse("--listen", "ptcp:0:127.0.0.1", "--allow-unauthenticated-switches")
+                .switchSource(Optional.empty(), ConnectionConfig.DEFAULT)) {
+            assertThat(source).isNotNull();
+        }
+    }
+
+    @Test
+    void theHandshakeLimitsAreCheckedAsBadInput() {
+        assertThatThrownBy(() -> parse(
+                                "--listen",
+                                "ptcp:0:127.0.0.1",
+                                "--allow-unauthenticated-switches",
+                                "--max-handshakes",
+                                "4",
+                                "--max-handshakes-per-address",
+                                "5")
+                        .switchSource(Optional.empty(), ConnectionConfig.DEFAULT))
+                .isInstanceOf(BadInput.class)
+                .hasMessageContaining("the second at most the first");
+        assertThatThrownBy(() -> parse(
+                                "--listen",
+                                "ptcp:0:127.0.0.1",
+                                "--allow-unauthenticated-switches",
+                                "--handshake-timeout",
+                                "0s")
+                        .switchSource(Optional.empty(), ConnectionConfig.DEFAULT))
+                .isInstanceOf(BadInput.class)
+                .hasMessageContaining("--handshake-timeout must be positive");
+    }
 }

@@ -3,7 +3,11 @@ package io.ovsanp.controller.openflow;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import io.ovsanp.controller.openflow.wire.DatapathId;
+import io.ovsanp.controller.run.AgentSwitchSource;
+import io.ovsanp.controller.run.SwitchSource;
 import io.ovsanp.controller.testing.Commands;
 import io.ovsanp.controller.testing.TestOvs;
 import io.ovsanp.controller.testing.TestPki;
@@ -12,8 +16,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -104,6 +110,46 @@ class OfConnectionTlsTest {
             assertThat(c.remote()).startsWith("ssl:" + veth.inside() + ":");
             c.barrier().get(10, TimeUnit.SECONDS);
             assertThat(listener.connections()).containsExactly(c);
+        }
+    }
+
+    @Test
+    void anAgentHandsOnOnlyASwitchWhoseCertificateNamesItsNodeOrNoNode() throws Exception {
+        Path nodeCert = TestPki.nodeLeaf(pki, caA, "node-switch", "worker-1");
+        ovs.vsctl("set-ssl", pki.resolve("node-switch.key").toString(), nodeCert.toString(), caA.toString());
+        SwitchTarget target = switchListening();
+        ch.qos.logback.classic.Logger logger =
+                (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(AgentSwitchSource.class);
+        ListAppender<ILoggingEvent> log = new ListAppender<>();
+        log.start();
+        logger.addAppender(log);
+        BlockingQueue<String> handed = new LinkedBlockingQueue<>();
+        SwitchSource.Sink sink = new SwitchSource.Sink() {
+            @Override
+            public void connected(String node, OfConnection c) {
+                handed.add(
+                        node + " " + c.peerIdentity().map(PeerIdentity::nodes).orElseThrow());
+            }
+
+            @Override
+            public void disconnected(String node, OfConnection c) {}
+        };
+        try (AgentSwitchSource other = new AgentSwitchSource("worker-2", target, Optional.of(tls("controller", caA)))) {
+            other.start(sink);
+            Commands.waitUntil(
+                    () -> log.list.stream()
+                            .anyMatch(e -> e.getFormattedMessage()
+                                    .contains("presents the certificate \"CN=node-switch\" (names node worker-1),"
+                                            + " not node worker-2's")),
+                    Duration.ofSeconds(20),
+                    "the agent of worker-2 to refuse worker-1's switch");
+        } finally {
+            logger.detachAppender(log);
+        }
+        assertThat(handed).isEmpty();
+        try (AgentSwitchSource own = new AgentSwitchSource("worker-1", target, Optional.of(tls("controller", caA)))) {
+            own.start(sink);
+            assertThat(handed.poll(20, TimeUnit.SECONDS)).isEqualTo("worker-1 [worker-1]");
         }
     }
 
