@@ -445,9 +445,15 @@ pods_yaml() {
   done
 }
 
+# lab_pki ARGS... : deploy/pki/ovs-anp-pki.sh on the lab's PKI directory (the state dir's pki/).
+lab_pki() {
+  "$LAB_ROOT/deploy/pki/ovs-anp-pki.sh" --dir "$LAB_STATE/pki" "$@"
+}
+
 # start_node_controller NODE CONTROLLER [FLAGS...] : with CONTROLLER sync, starts (and records) the
-# node's "ovs-anp sync" with FLAGS (placement, --service-vips); with central, points the node's
-# br-int at the central controller on 192.168.254.1:6653.
+# node's "ovs-anp sync" with FLAGS (placement, --service-vips); with central, gives the node's OVS its
+# own certificate (naming the node; made now if the lab has none for it yet) and points its br-int at
+# the central controller on ssl:192.168.254.1:6653.
 start_node_controller() {
   local node="$1" controller="$2" rd="$LAB_STATE/nodes/$1"
   shift 2
@@ -456,7 +462,9 @@ start_node_controller() {
       --cluster "$LAB_STATE/objects" --node "$node" \
       --switch "unix:$rd/br-int.mgmt" --poll-interval 100ms "$@" >/dev/null
   else
-    vsctl "$rd" set-controller br-int tcp:192.168.254.1:6653
+    [[ -f $LAB_STATE/pki/node-$node.pem ]] || lab_pki --force node "$node" >/dev/null
+    vsctl "$rd" set-ssl "$LAB_STATE/pki/node-$node.key" "$LAB_STATE/pki/node-$node.pem" "$LAB_STATE/pki/ca.pem"
+    vsctl "$rd" set-controller br-int ssl:192.168.254.1:6653
   fi
 }
 

@@ -16,7 +16,8 @@
 #                     and 2001:db8:113::10, dns 198.51.100.53, external apiserver 192.0.2.100 (the
 #                     addresses of examples/)
 #   <tag>-ctl         control: the dev-apiserver on 127.0.0.1 and, with --controller central, the
-#                     controller on 192.168.254.1:6653, reached by each node over a point-to-point
+#                     controller on pssl 192.168.254.1:6653 (certificates in pki/, one per node, made
+#                     by deploy/pki/ovs-anp-pki.sh), reached by each node over a point-to-point
 #                     veth "mgmt0" whose source address is the node address (not routed, not reachable
 #                     from pods)
 # Addresses: node i (cp-1 is 0, worker-k is k) is 172.18.0.(10+i); its pod j is 10.244.i.(10+j) in the
@@ -145,7 +146,7 @@ tag="lab$(printf '%04x' $((RANDOM % 65536)))"
 while ip netns list | grep -q "^$tag-"; do
   tag="lab$(printf '%04x' $((RANDOM % 65536)))"
 done
-for d in logs nodes objects; do
+for d in logs nodes objects pki; do
   mkdir "$LAB_STATE/$d"
   record "dir $LAB_STATE/$d"
 done
@@ -289,9 +290,13 @@ api_url="$(grep -o 'http://127.0.0.1:[0-9]*' "$api_log" | head -n 1)"
 } >"$LAB_STATE/lab.env"
 
 if [[ $controller == central ]]; then
-  log "starting the central controller on 192.168.254.1:6653"
+  # pssl with one certificate per node, as deploy/ does: a switch is the node its certificate names.
+  lab_pki ca >/dev/null
+  lab_pki controller >/dev/null
+  log "starting the central controller on pssl:6653 (192.168.254.1)"
   start_bg "$ctl" "$logs/controller.log" "ovs-anp run" "$LAB_ROOT/bin/ovs-anp" run \
-    --listen ptcp:6653 --server "$api_url" "${controller_flags[@]}" >/dev/null
+    --listen pssl:6653 --tls-key "$LAB_STATE/pki/controller.key" --tls-cert "$LAB_STATE/pki/controller.pem" \
+    --tls-ca "$LAB_STATE/pki/ca.pem" --server "$api_url" "${controller_flags[@]}" >/dev/null
 fi
 for ((i = 0; i < nodes; i++)); do
   start_node_controller "$(node_name "$i")" "$controller" "${controller_flags[@]}"

@@ -3,8 +3,9 @@ package io.ovsanp.it.lab;
 import org.junit.jupiter.api.Assumptions;
 
 /**
- * The user stories in the lab with the central controller ({@code ovs-anp run --listen ptcp:6653},
- * every br-int connected to it, policies applied through the dev-apiserver). Skipped, with the
+ * The user stories in the lab with the central controller ({@code ovs-anp run --listen pssl:6653},
+ * every br-int connected to it with its own node certificate, policies applied through the
+ * dev-apiserver). Skipped, with the
  * reason, in a build without {@code ovs-anp run}.
  */
 class LabCentralIT extends LabClusterChanges {

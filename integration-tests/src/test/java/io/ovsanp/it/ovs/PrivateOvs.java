@@ -189,6 +189,30 @@ public final class PrivateOvs implements AutoCloseable {
                 vsctl("get", "Interface", hostIf, "ofport").stdout().strip());
     }
 
+    /** The two ends of a veth between the root network namespace and this instance's. */
+    public record Link(String outside, String inside) {}
+
+    /**
+     * A veth pair from the root network namespace (ours, where JVM sockets live) into this
+     * instance's, with a random link-local /30: how ovs-vswitchd here dials a listener of ours over
+     * TCP. Deleting the namespace at {@link #close()} deletes both ends.
+     */
+    public synchronized Link linkToRoot() {
+        ThreadLocalRandom r = ThreadLocalRandom.current();
+        String id = Integer.toHexString(r.nextInt(0x100000, 0xffffff));
+        String name = "ita" + id;
+        String peer = "itb" + id;
+        String net = "169.254." + r.nextInt(1, 255) + ".";
+        int base = 4 * r.nextInt(0, 64);
+        Link link = new Link(net + (base + 1), net + (base + 2));
+        cmd.run("ip", "link", "add", name, "type", "veth", "peer", "name", peer, "netns", netns);
+        cmd.run("ip", "addr", "add", link.outside() + "/30", "dev", name);
+        cmd.run("ip", "link", "set", name, "up");
+        cmd.run("ip", "-n", netns, "addr", "add", link.inside() + "/30", "dev", peer);
+        cmd.run("ip", "-n", netns, "link", "set", peer, "up");
+        return link;
+    }
+
     /** Table {@code table} of {@code bridge} holds at most {@code limit} flows and refuses more. */
     public void limitTableFlows(String bridge, int table, long limit) {
         vsctl(
