@@ -33,13 +33,14 @@ class RbacTest {
 
     /**
      * fabric8's LeaderElector with a LeaseLock (central mode, another part of the controller): it GETs
-     * its Lease by name, creates it when missing, and PUTs it to renew or take over. Replace with
-     * recorded requests once the election runs in this test.
+     * its Lease by name, creates it when missing, and renews, takes over or releases it with a JSON
+     * merge PATCH (fabric8 8.0's ResourceLock.update; it sends no PUT). Replace with recorded requests
+     * once the election runs in this test.
      */
     static final List<ApiCall> LEASE_CALLS = List.of(
             new ApiCall("coordination.k8s.io", "leases", "", "ovs-anp", "ovs-anp", "get"),
             new ApiCall("coordination.k8s.io", "leases", "", "ovs-anp", "", "create"),
-            new ApiCall("coordination.k8s.io", "leases", "", "ovs-anp", "ovs-anp", "update"));
+            new ApiCall("coordination.k8s.io", "leases", "", "ovs-anp", "ovs-anp", "patch"));
 
     /**
      * The status writer GETs one policy when the informer cache disagrees with its last write (a cache
