@@ -28,7 +28,7 @@ jar=/ovs-anp/ovs-controller/target/ovs-anp.jar
 [[ -f $jar ]] || die "$jar is missing: build it on the host first (./mvnw -q -DskipTests package), then 'vagrant reload --provision'"
 
 log "ovs-anp (agent on every node) from deploy/, with the lab's patches (jar from the synced folder, CNI placement)"
-for manifest in 00-namespace 10-rbac 20-configmap 30-agent-daemonset; do
+for manifest in 00-namespace 10-rbac-agent 20-configmap 30-agent-daemonset; do
   kubectl apply -f "/ovs-anp/deploy/${manifest}.yaml"
 done
 kubectl -n ovs-anp patch configmap ovs-anp --type merge --patch-file /ovs-anp/vagrant/overlay/configmap-patch.yaml
