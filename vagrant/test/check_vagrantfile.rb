@@ -3,10 +3,15 @@
 #   - the VMs cp, w1, w2 and ext exist, each with a private-network address;
 #   - every provisioning script exists, and every variable a script demands with `require_env`
 #     is in the environment the Vagrantfile hands it;
-#   - the synced folder maps the repository to /ovs-anp, where the scripts find lib.sh and lab/.
-# Usage: ruby vagrant/test/check_vagrantfile.rb   (exit 1 with a list of problems)
+#   - the synced folder maps the repository to /ovs-anp, where the scripts find lib.sh and lab/;
+#   - every file a provisioning script names under /ovs-anp/ exists in the repository (the built jar
+#     aside), and so does every deploy/ manifest it applies in a `for manifest in ...` loop;
+#   - the mode (OVSANP_MODE, as for `vagrant up`): in central mode every Kubernetes node runs
+#     provision/central-switch.sh after joining; in agent mode none does.
+# Usage: [OVSANP_MODE=central] ruby vagrant/test/check_vagrantfile.rb   (exit 1 with a list of problems)
 
 VAGRANT_DIR = File.expand_path("..", __dir__)
+REPO_DIR = File.expand_path("..", VAGRANT_DIR)
 
 # Records every call; nested blocks get their own recorder.
 class Recorder
@@ -68,11 +73,23 @@ problems << "the repository is not synced to /ovs-anp" unless synced.any? { |_, 
 machines = vm.children.reject { |k, _| %w[provision network provider synced_folder].include?(k) }
 %w[cp w1 w2 ext].each { |name| problems << "no VM named #{name}" unless machines.key?(name) }
 
+mode = ENV.fetch("OVSANP_MODE", "agent")
+central_switch = "provision/central-switch.sh"
 machines.each do |name, machine|
   inner = machine.children["vm"]
   if inner.nil?
     problems << "#{name}: no vm settings"
     next
+  end
+  paths = inner.calls.select { |m, _, _| m == :provision }.map { |_, _, kw| kw[:path] }
+  if %w[cp w1 w2].include?(name)
+    role = paths.index { |p| p =~ %r{provision/(control-plane|worker)\.sh\z} }
+    switch = paths.index(central_switch)
+    if mode == "central" && (switch.nil? || role.nil? || switch < role)
+      problems << "#{name}: central mode runs #{central_switch} after the node's role script, got #{paths.inspect}"
+    elsif mode != "central" && switch
+      problems << "#{name}: #{central_switch} in #{mode} mode"
+    end
   end
   networks = inner.calls.select { |m, a, _| m == :network && a.first == "private_network" }
   problems << "#{name}: no private_network address" if networks.none? { |_, _, kw| kw[:ip].to_s =~ /\A\d+\.\d+\.\d+\.\d+\z/ }
@@ -90,8 +107,23 @@ machines.each do |name, machine|
   end
 end
 
+# Files the scripts name in the synced repository: a renamed manifest or patch fails here, not on a VM.
+Dir[File.join(VAGRANT_DIR, "provision", "*.sh")].each do |script|
+  text = File.read(script)
+  text.scan(%r{/ovs-anp/([A-Za-z0-9_./-]+)}).flatten.uniq.each do |rel|
+    next if rel.start_with?("ovs-controller/target") # the jar is built on the host before `vagrant up`
+
+    problems << "#{File.basename(script)} names /ovs-anp/#{rel}, which is not in the repository" unless File.exist?(File.join(REPO_DIR, rel))
+  end
+  text.scan(/^\s*for manifest in ([^;]+); do/).flatten.flat_map(&:split).each do |manifest|
+    file = File.join(REPO_DIR, "deploy", "#{manifest}.yaml")
+    problems << "#{File.basename(script)} applies deploy/#{manifest}.yaml, which does not exist" unless File.file?(file)
+  end
+end
+
 if problems.empty?
-  puts "Vagrantfile: #{machines.size} VMs (#{machines.keys.join(', ')}), provisioning scripts and environment OK"
+  puts "Vagrantfile (#{mode} mode): #{machines.size} VMs (#{machines.keys.join(', ')}), provisioning scripts, " \
+       "files and environment OK"
 else
   warn problems.map { |p| "Vagrantfile: #{p}" }.join("\n")
   exit 1

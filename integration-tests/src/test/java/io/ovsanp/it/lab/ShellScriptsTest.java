@@ -14,15 +14,15 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
- * Every shell script of the labs ({@code lab/*.sh}, {@code vagrant/**}{@code /*.sh}) and of {@code
- * docs/repro/} passes {@code
+ * Every shell script of the labs ({@code lab/*.sh}, {@code vagrant/**}{@code /*.sh}), of {@code
+ * deploy/} (the PKI script) and of {@code docs/repro/} passes {@code
  * shellcheck} (following sourced files) and is executable when it has a shebang. Without shellcheck
  * the test is skipped, except with {@code CI=true}, where it fails (CI installs shellcheck).
  */
 class ShellScriptsTest {
     static List<Path> scripts() throws IOException {
         List<Path> scripts = new ArrayList<>();
-        for (String dir : List.of("lab", "vagrant", "docs/repro")) {
+        for (String dir : List.of("lab", "vagrant", "deploy", "docs/repro")) {
             Path root = Lab.REPO.resolve(dir);
             if (!Files.isDirectory(root)) {
                 continue;
@@ -66,6 +66,8 @@ class ShellScriptsTest {
                         "lab/attach-pod.sh",
                         "vagrant/cni/ovs-anp-cni",
                         "vagrant/provision/common.sh",
+                        "vagrant/provision/central-switch.sh",
+                        "deploy/pki/ovs-anp-pki.sh",
                         "docs/repro/stale-megaflow.sh",
                         ".ci/run");
         List<String> cmd = new ArrayList<>(List.of("shellcheck", "-x", "--severity=style"));

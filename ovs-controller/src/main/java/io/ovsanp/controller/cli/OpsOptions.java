@@ -5,16 +5,19 @@ import java.util.Optional;
 import picocli.CommandLine.Option;
 
 /**
- * {@code --metrics-address}: where {@code /metrics}, {@code /healthz} and {@code /readyz} are served.
- * A picocli mixin for {@code ovs-anp run} ({@code @Mixin OpsOptions ops;}).
+ * {@code --metrics-address}: where {@code /metrics}, {@code /healthz} and {@code /readyz} are served,
+ * over plain HTTP without authentication (README, "Metrics and health": what they reveal). The default,
+ * every interface, is what a pod needs: kubelet's probes and Prometheus reach it on its pod IP; a
+ * process on a host network should name its address (docs/decisions.md, "Deploy"). A picocli mixin
+ * for {@code ovs-anp run} ({@code @Mixin OpsOptions ops;}).
  */
 public final class OpsOptions {
     @Option(
             names = "--metrics-address",
             defaultValue = ":9090",
             paramLabel = "[HOST]:PORT|none",
-            description = "Address of /metrics, /healthz and /readyz (default :9090, every interface);"
-                    + " 'none' serves nothing.")
+            description = "Address of /metrics, /healthz and /readyz: plain HTTP, unauthenticated, read-only"
+                    + " (default :9090, every interface); 'none' serves nothing.")
     String metricsAddress = ":9090";
 
     /** The address to bind, or empty for {@code none}. */

@@ -13,21 +13,58 @@ import java.util.Locale;
  * {@code list}, or {@code watch} with {@code watch=true}; POST {@code create}; PUT {@code update};
  * PATCH {@code patch}; DELETE {@code delete} or {@code deletecollection}.
  *
- * <p>Extend the tests' list of expected calls here when new code paths land (the reconcile loop,
- * leader election): {@link RbacTest} asserts the RBAC of {@code deploy/} grants exactly these.
+ * <p>Requests outside {@code /api/v1/...} and {@code /apis/GROUP/VERSION/...} (discovery, {@code
+ * /version}, the apiserver's own health) are not resource requests: {@link #isResourceRequest} tells
+ * them apart, and {@link #allowedToEveryAccount} says whether Kubernetes' default ClusterRoles
+ * {@code system:discovery} and {@code system:public-info-viewer} (bound to every authenticated user)
+ * already allow one, so that no RBAC of ours is needed for it.
  */
 record ApiCall(String group, String resource, String subresource, String namespace, String name, String verb) {
+    /** The non-resource URLs of {@code system:discovery} and {@code system:public-info-viewer}; {@code *} a suffix. */
+    private static final List<String> DEFAULT_NON_RESOURCE_URLS = List.of(
+            "/api",
+            "/api/*",
+            "/apis",
+            "/apis/*",
+            "/healthz",
+            "/livez",
+            "/readyz",
+            "/openapi",
+            "/openapi/*",
+            "/version",
+            "/version/");
 
     /** {@code resource/subresource} or {@code resource}, as RBAC rules name it. */
     String qualifiedResource() {
         return subresource.isEmpty() ? resource : resource + "/" + subresource;
     }
 
-    static ApiCall of(String method, String pathAndQuery) {
-        URI uri = URI.create(pathAndQuery);
-        List<String> seg = Arrays.stream(uri.getPath().split("/"))
+    /** Whether {@code pathAndQuery} names a resource (else it is discovery or another non-resource URL). */
+    static boolean isResourceRequest(String pathAndQuery) {
+        List<String> seg = segments(pathAndQuery);
+        return (seg.size() >= 3 && seg.get(0).equals("api"))
+                || (seg.size() >= 4 && seg.get(0).equals("apis"));
+    }
+
+    /** A GET of a non-resource URL that the default ClusterRoles allow to every authenticated account. */
+    static boolean allowedToEveryAccount(String method, String pathAndQuery) {
+        String path = URI.create(pathAndQuery).getPath();
+        return (method.equals("GET") || method.equals("HEAD"))
+                && !isResourceRequest(pathAndQuery)
+                && DEFAULT_NON_RESOURCE_URLS.stream()
+                        .anyMatch(u ->
+                                u.endsWith("*") ? path.startsWith(u.substring(0, u.length() - 1)) : path.equals(u));
+    }
+
+    private static List<String> segments(String pathAndQuery) {
+        return Arrays.stream(URI.create(pathAndQuery).getPath().split("/"))
                 .filter(s -> !s.isEmpty())
                 .toList();
+    }
+
+    static ApiCall of(String method, String pathAndQuery) {
+        URI uri = URI.create(pathAndQuery);
+        List<String> seg = segments(pathAndQuery);
         String group;
         int i;
         if (seg.size() >= 2 && seg.get(0).equals("api")) {

@@ -2,90 +2,182 @@ package io.ovsanp.controller.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.apps.DaemonSet;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.mockwebserver.http.RecordedRequest;
 import io.ovsanp.compiler.cluster.ClusterSnapshot;
 import io.ovsanp.compiler.policy.PolicyValidator;
 import io.ovsanp.controller.kube.ClusterWatcher;
 import io.ovsanp.controller.kube.DevApiServer;
 import io.ovsanp.controller.status.PolicyObjects;
 import io.ovsanp.controller.status.PolicyStatusWriter;
+import io.ovsanp.controller.testing.Commands;
+import java.net.InetAddress;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.ConcurrentHashMap;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.dataformat.yaml.YAMLMapper;
 
 /**
- * The RBAC of deploy/ grants exactly what the code calls: the real informers and status/event writer
- * run against the CRUD mock API server, every request it receives is mapped to (group, resource,
- * verb), and each must be allowed; every granted (group, resource, verb) must be used by them or by
- * the leader election's Lease calls listed in {@link #LEASE_CALLS}.
+ * Each mode's ServiceAccount in deploy/ grants exactly what that mode requests. The real controller
+ * runs in-process with the manifests' own arguments (agent: the DaemonSet's; central: the
+ * Deployment's, with certificates from deploy/pki/ovs-anp-pki.sh) against the CRUD mock API server;
+ * every request it receives is mapped to (group, resource, verb, namespace, name) and must be allowed
+ * to that mode's account, and every grant of the account must be used by that mode.
  */
 class RbacTest {
     private static final YAMLMapper YAML = new YAMLMapper();
+    private static final String NAMESPACE = "ovs-anp";
+    private static final String AGENT = "ovs-anp-agent";
+    private static final String CENTRAL = "ovs-anp-central";
+    private static final String ANP = "/apis/policy.networking.k8s.io/v1alpha1/adminnetworkpolicies/broken";
+    private static final String BANP = "/apis/policy.networking.k8s.io/v1alpha1/baselineadminnetworkpolicies/default";
+    private static final String LEASES = "/apis/coordination.k8s.io/v1/namespaces/ovs-anp/leases";
 
-    /**
-     * fabric8's LeaderElector with a LeaseLock (central mode, another part of the controller): it GETs
-     * its Lease by name, creates it when missing, and PUTs it to renew or take over. Replace with
-     * recorded requests once the election runs in this test.
-     */
-    static final List<ApiCall> LEASE_CALLS = List.of(
-            new ApiCall("coordination.k8s.io", "leases", "", "ovs-anp", "ovs-anp", "get"),
-            new ApiCall("coordination.k8s.io", "leases", "", "ovs-anp", "", "create"),
-            new ApiCall("coordination.k8s.io", "leases", "", "ovs-anp", "ovs-anp", "update"));
+    private static List<HasMetadata> manifests;
+    private static ModeRun.Result agent;
+    private static ModeRun.Result central;
 
-    /**
-     * The status writer GETs one policy when the informer cache disagrees with its last write (a cache
-     * that lags behind, or another writer): timing-dependent, so declared here rather than recorded.
-     */
-    static final List<ApiCall> STATUS_REREADS = List.of(
-            new ApiCall("policy.networking.k8s.io", "adminnetworkpolicies", "", "", "good", "get"),
-            new ApiCall("policy.networking.k8s.io", "baselineadminnetworkpolicies", "", "", "default", "get"));
+    @BeforeAll
+    static void runBothModes(@TempDir Path dir) throws Exception {
+        manifests = Manifests.load();
+        Map<String, String> settings =
+                ManifestsTest.only(manifests, ConfigMap.class).getData();
+
+        DaemonSet ds = ManifestsTest.only(manifests, DaemonSet.class);
+        String socket = dir.resolve("br-int.mgmt").toString(); // nothing listens: the agent keeps dialling
+        agent = withSeededServer(server -> ModeRun.run(
+                server,
+                ModeRun.args(ds, settings, "w1"),
+                a -> a.startsWith("unix:") ? "unix:" + socket : a,
+                calls -> calls.stream().filter(c -> c.verb().equals("watch")).count() >= 8));
+
+        Deployment d = ManifestsTest.only(manifests, Deployment.class);
+        Path pki = dir.resolve("pki");
+        Path script = Manifests.directory().resolve("pki/ovs-anp-pki.sh");
+        Commands.run(List.of("bash", script.toString(), "--dir", pki.toString(), "ca"), true);
+        Commands.run(List.of("bash", script.toString(), "--dir", pki.toString(), "controller"), true);
+        // the files the Secret ovs-anp-central-tls holds, as deploy/pki/README.md makes it
+        Map<String, Path> secret = Map.of(
+                "--tls-key=", pki.resolve("controller.key"),
+                "--tls-cert=", pki.resolve("controller.pem"),
+                "--tls-ca=", pki.resolve("ca.pem"));
+        List<String> args = new ArrayList<>(ModeRun.args(d, settings, "unused"));
+        // what the pod has from its environment: its name, and its namespace for the Lease
+        args.addAll(List.of(
+                "--identity", "rbac-test", "--lease-namespace", d.getMetadata().getNamespace()));
+        central = withSeededServer(server -> ModeRun.run(
+                server,
+                args,
+                a -> {
+                    if (a.startsWith("pssl:")) return "pssl:0:127.0.0.1";
+                    for (var f : secret.entrySet()) {
+                        if (a.startsWith(f.getKey())) return f.getKey() + f.getValue();
+                    }
+                    return a;
+                },
+                calls -> names(calls)
+                        .containsAll(List.of(
+                                "update policy.networking.k8s.io adminnetworkpolicies/status broken",
+                                "update policy.networking.k8s.io baselineadminnetworkpolicies/status default",
+                                "create core events in default",
+                                "create coordination.k8s.io leases in ovs-anp"))));
+    }
 
     @Test
-    void clusterRoleAndRolesGrantExactlyWhatTheControllerCalls() throws Exception {
-        Rbac rbac = new Rbac(Manifests.load(), "ovs-anp", "ovs-anp");
-        List<ApiCall> calls = new ArrayList<>(recordedCalls());
-        calls.addAll(LEASE_CALLS);
-        calls.addAll(STATUS_REREADS);
+    void agentAccountGrantsExactlyWhatAgentModeRequests() {
+        Rbac rbac = new Rbac(manifests, NAMESPACE, AGENT);
+        assertGrantsExactly(rbac, agent.calls());
+        // agent mode only reads: the eight kinds, listed then watched
+        assertThat(agent.calls()).extracting(ApiCall::verb).containsOnly("list", "watch");
+        assertThat(agent.calls())
+                .filteredOn(c -> c.verb().equals("watch"))
+                .extracting(ApiCall::qualifiedResource)
+                .containsOnly(
+                        "namespaces",
+                        "pods",
+                        "nodes",
+                        "services",
+                        "endpointslices",
+                        "networkpolicies",
+                        "adminnetworkpolicies",
+                        "baselineadminnetworkpolicies")
+                .hasSizeGreaterThanOrEqualTo(8);
+    }
 
-        List<String> denied = calls.stream()
-                .filter(c -> rbac.allowing(c).isEmpty())
-                .map(ApiCall::toString)
-                .distinct()
-                .toList();
-        assertThat(denied).as("requests the RBAC of deploy/ does not allow").isEmpty();
-
-        Set<String> unused = new LinkedHashSet<>();
-        for (Rbac.Grant g : rbac.grants()) {
-            if (calls.stream().noneMatch(c -> Rbac.allows(g, c))) {
-                unused.add(g.verb() + " " + g.group() + " " + g.resource()
-                        + (g.namespace().isEmpty() ? "" : " in " + g.namespace()));
-            }
-        }
-        assertThat(unused).as("grants no code path uses").isEmpty();
-
+    @Test
+    void centralAccountGrantsExactlyWhatCentralModeRequests() throws Exception {
+        List<ApiCall> calls = new ArrayList<>(central.calls());
+        calls.addAll(statusRereads());
+        assertGrantsExactly(new Rbac(manifests, NAMESPACE, CENTRAL), calls);
         // the calls this test exercised, so a silently shrunken run cannot pass
-        assertThat(calls)
-                .extracting(ApiCall::toString)
+        assertThat(names(calls))
                 .contains(
                         "list policy.networking.k8s.io adminnetworkpolicies",
                         "watch policy.networking.k8s.io adminnetworkpolicies",
                         "update policy.networking.k8s.io adminnetworkpolicies/status broken",
                         "update policy.networking.k8s.io baselineadminnetworkpolicies/status default",
-                        "create core events in default");
+                        "get policy.networking.k8s.io adminnetworkpolicies broken",
+                        "create core events in default",
+                        "get coordination.k8s.io leases ovs-anp in ovs-anp",
+                        "create coordination.k8s.io leases in ovs-anp",
+                        "patch coordination.k8s.io leases ovs-anp in ovs-anp");
     }
 
     @Test
-    void aGrantMatchesOnlyItsGroupResourceVerbNamespaceAndName() throws Exception {
-        Rbac rbac = new Rbac(Manifests.load(), "ovs-anp", "ovs-anp");
+    void agentAccountCannotWriteStatusOrEventsOrTouchTheLease() {
+        Rbac agentRbac = new Rbac(manifests, NAMESPACE, AGENT);
+        Rbac centralRbac = new Rbac(manifests, NAMESPACE, CENTRAL);
+        List<ApiCall> centralOnly = List.of(
+                ApiCall.of("PUT", ANP + "/status"),
+                ApiCall.of("PUT", BANP + "/status"),
+                ApiCall.of("GET", ANP),
+                ApiCall.of("POST", "/api/v1/namespaces/default/events"),
+                ApiCall.of("GET", LEASES + "/ovs-anp"),
+                ApiCall.of("POST", LEASES),
+                ApiCall.of("PATCH", LEASES + "/ovs-anp"));
+        for (ApiCall c : centralOnly) {
+            assertThat(agentRbac.allowing(c)).as("agent: " + c).isEmpty();
+            assertThat(centralRbac.allowing(c)).as("central: " + c).isNotEmpty();
+        }
+        for (String write : List.of("PUT", "PATCH", "POST", "DELETE")) {
+            assertThat(agentRbac.allowing(ApiCall.of(write, ANP + "/status"))).isEmpty();
+            assertThat(agentRbac.allowing(ApiCall.of(write, BANP + "/status"))).isEmpty();
+            assertThat(agentRbac.allowing(ApiCall.of(write, LEASES + "/ovs-anp")))
+                    .isEmpty();
+        }
+        assertThat(agentRbac.allowing(ApiCall.of("POST", "/api/v1/namespaces/ovs-anp/events")))
+                .isEmpty();
+        assertThat(agentRbac.grants()).extracting(Rbac.Grant::verb).containsOnly("list", "watch");
+    }
+
+    @Test
+    void requestsOfNoResourceAreOnlyThoseEveryAccountMayMake() {
+        for (ModeRun.Result r : List.of(agent, central)) {
+            assertThat(r.otherRequests())
+                    .allSatisfy(o -> assertThat(o.allowedToEveryAccount())
+                            .as(o.toString())
+                            .isTrue());
+        }
+    }
+
+    @Test
+    void aGrantMatchesOnlyItsGroupResourceVerbNamespaceAndName() {
+        Rbac rbac = new Rbac(manifests, NAMESPACE, CENTRAL);
         String anp = "/apis/policy.networking.k8s.io/v1alpha1/adminnetworkpolicies/a";
         assertThat(rbac.allowing(ApiCall.of("PUT", anp + "/status"))).hasSize(1);
         assertThat(rbac.allowing(ApiCall.of("PATCH", anp + "/status"))).isEmpty();
@@ -104,8 +196,8 @@ class RbacTest {
         assertThat(rbac.allowing(ApiCall.of("GET", leases + "ovs-anp/leases"))).isEmpty();
         assertThat(rbac.allowing(ApiCall.of("GET", leases + "default/leases/ovs-anp")))
                 .isEmpty();
-        assertThat(new Rbac(Manifests.load(), "ovs-anp", "someone-else").grants())
-                .isEmpty();
+        assertThat(new Rbac(manifests, NAMESPACE, "ovs-anp").grants()).isEmpty();
+        assertThat(new Rbac(manifests, "default", CENTRAL).grants()).isEmpty();
     }
 
     @Test
@@ -115,8 +207,7 @@ class RbacTest {
         assertThat(ApiCall.of("GET", "/api/v1/namespaces?allowWatchBookmarks=true&watch=true")
                         .toString())
                 .isEqualTo("watch core namespaces");
-        assertThat(ApiCall.of("GET", "/apis/coordination.k8s.io/v1/namespaces/ovs-anp/leases/ovs-anp")
-                        .toString())
+        assertThat(ApiCall.of("GET", LEASES + "/ovs-anp").toString())
                 .isEqualTo("get coordination.k8s.io leases ovs-anp in ovs-anp");
         assertThat(ApiCall.of("PUT", "/apis/policy.networking.k8s.io/v1alpha1/adminnetworkpolicies/a/status")
                         .toString())
@@ -126,70 +217,106 @@ class RbacTest {
         assertThat(ApiCall.of("GET", "/api/v1/namespaces/kube-system").toString())
                 .isEqualTo("get core namespaces kube-system");
         assertThat(ApiCall.of("DELETE", "/api/v1/namespaces/x/pods").verb()).isEqualTo("deletecollection");
+        assertThat(ApiCall.isResourceRequest("/api/v1/pods")).isTrue();
+        assertThat(ApiCall.isResourceRequest("/apis/discovery.k8s.io/v1/endpointslices"))
+                .isTrue();
+        assertThat(ApiCall.isResourceRequest("/apis/discovery.k8s.io/v1")).isFalse();
+        assertThat(ApiCall.allowedToEveryAccount("GET", "/version")).isTrue();
+        assertThat(ApiCall.allowedToEveryAccount("GET", "/apis/policy.networking.k8s.io/v1alpha1"))
+                .isTrue();
+        assertThat(ApiCall.allowedToEveryAccount("GET", "/metrics")).isFalse();
+        assertThat(ApiCall.allowedToEveryAccount("POST", "/version")).isFalse();
+        assertThat(ApiCall.allowedToEveryAccount("GET", "/api/v1/pods")).isFalse();
     }
 
-    /** Runs the informers, the status writer and the event writer once; every request they made. */
-    private static List<ApiCall> recordedCalls() throws Exception {
-        KubernetesMockServer server = DevApiServer.crudServer();
-        server.init();
-        try (KubernetesClient client = server.createClient()) {
-            client.resource(json("{apiVersion: v1, kind: Namespace, metadata: {name: shop}}"))
-                    .create();
-            createPolicy(
-                    client,
-                    ClusterWatcher.ADMIN_NETWORK_POLICY,
-                    "{apiVersion: policy.networking.k8s.io/v1alpha1,"
-                            + " kind: AdminNetworkPolicy, metadata: {name: broken}, spec: {priority: 5, subject: {namespaces: {}},"
-                            + " egress: [{name: bad, action: Deny, to: [{networks: [\"10.0.0.0/33\"]}]}]}}");
-            createPolicy(
-                    client,
-                    ClusterWatcher.BASELINE_ADMIN_NETWORK_POLICY,
-                    "{apiVersion: policy.networking.k8s.io/v1alpha1,"
-                            + " kind: BaselineAdminNetworkPolicy, metadata: {name: default}, spec: {subject: {namespaces: {}},"
-                            + " egress: [{name: b, action: Deny, to: [{networks: [198.51.100.0/24]}]}]}}");
-            drain(server); // the test's own setup requests are not the controller's
-
-            try (ClusterWatcher watcher = ClusterWatcher.start(client);
-                    PolicyStatusWriter writer = new PolicyStatusWriter(
-                            client,
-                            PolicyObjects.of(watcher),
-                            () -> true,
-                            "default",
-                            Clock.systemUTC(),
-                            Duration.ofSeconds(30))) {
-                watcher.awaitSynced(Duration.ofSeconds(10));
-                ClusterSnapshot s = watcher.snapshot();
-                writer.validated(s, PolicyValidator.validate(s));
-                writer.failed("w1", "the switch is not connected");
-                writer.drain(Duration.ofSeconds(10));
-                return untilEightWatches(server);
+    /** Fails on a request {@code rbac} does not allow, and on a grant none of {@code calls} uses. */
+    private static void assertGrantsExactly(Rbac rbac, List<ApiCall> calls) {
+        assertThat(calls).as("recorded requests").isNotEmpty();
+        List<String> denied = calls.stream()
+                .filter(c -> rbac.allowing(c).isEmpty())
+                .map(ApiCall::toString)
+                .distinct()
+                .toList();
+        assertThat(denied).as("requests the account's RBAC does not allow").isEmpty();
+        Set<String> unused = new LinkedHashSet<>();
+        for (Rbac.Grant g : rbac.grants()) {
+            if (calls.stream().noneMatch(c -> Rbac.allows(g, c))) {
+                unused.add(g.verb() + " " + g.group() + " " + g.resource()
+                        + (g.namespace().isEmpty() ? "" : " in " + g.namespace()));
             }
+        }
+        assertThat(unused).as("grants the mode never uses").isEmpty();
+    }
+
+    private static List<String> names(List<ApiCall> calls) {
+        return calls.stream().map(ApiCall::toString).toList();
+    }
+
+    private interface ServerRun {
+        ModeRun.Result run(KubernetesMockServer server) throws Exception;
+    }
+
+    /** A CRUD mock API server with a namespace, a node, an invalid ANP and a BANP. */
+    private static ModeRun.Result withSeededServer(ServerRun body) throws Exception {
+        KubernetesMockServer server = DevApiServer.crudServer();
+        server.init(InetAddress.getLoopbackAddress(), 0);
+        try (KubernetesClient client = server.createClient()) {
+            seed(client);
+            return body.run(server);
         } finally {
             DevApiServer.stop(server);
         }
     }
 
-    /** The informers open their watches asynchronously after the list: collect until all 8 came. */
-    private static List<ApiCall> untilEightWatches(KubernetesMockServer server) throws InterruptedException {
-        List<ApiCall> out = new ArrayList<>();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        do {
-            out.addAll(drain(server));
-            if (out.stream().filter(c -> c.verb().equals("watch")).count() >= 8) {
-                break;
-            }
-            Thread.sleep(20);
-        } while (System.nanoTime() < deadline);
-        return out;
+    private static void seed(KubernetesClient client) {
+        client.resource(json("{apiVersion: v1, kind: Namespace, metadata: {name: shop}}"))
+                .create();
+        client.resource(json("{apiVersion: v1, kind: Node, metadata: {name: w1}}"))
+                .create();
+        createPolicy(
+                client,
+                ClusterWatcher.ADMIN_NETWORK_POLICY,
+                "{apiVersion: policy.networking.k8s.io/v1alpha1,"
+                        + " kind: AdminNetworkPolicy, metadata: {name: broken}, spec: {priority: 5, subject: {namespaces: {}},"
+                        + " egress: [{name: bad, action: Deny, to: [{networks: [\"10.0.0.0/33\"]}]}]}}");
+        createPolicy(
+                client,
+                ClusterWatcher.BASELINE_ADMIN_NETWORK_POLICY,
+                "{apiVersion: policy.networking.k8s.io/v1alpha1,"
+                        + " kind: BaselineAdminNetworkPolicy, metadata: {name: default}, spec: {subject: {namespaces: {}},"
+                        + " egress: [{name: b, action: Deny, to: [{networks: [198.51.100.0/24]}]}]}}");
     }
 
-    private static List<ApiCall> drain(KubernetesMockServer server) throws InterruptedException {
-        List<ApiCall> out = new ArrayList<>();
-        RecordedRequest r;
-        while ((r = server.takeRequest(1, TimeUnit.MILLISECONDS)) != null) {
-            out.add(ApiCall.of(r.getMethod(), r.getPath()));
-        }
-        return out;
+    /**
+     * The status writer's re-read: it GETs a policy when the informer cache disagrees with its last
+     * write (a cache that lags behind, or another writer), which depends on timing in a real run. Here
+     * the writer of central mode reads through a cache frozen at the first sight of each policy, so its
+     * second flush finds the cache behind its own write and must re-read.
+     */
+    private static List<ApiCall> statusRereads() throws Exception {
+        return withSeededServer(server -> {
+                    try (KubernetesClient client = server.createClient();
+                            ClusterWatcher watcher = ClusterWatcher.start(client)) {
+                        Map<String, Optional<GenericKubernetesResource>> firstSight = new ConcurrentHashMap<>();
+                        PolicyObjects lagging = (tier, name) ->
+                                firstSight.computeIfAbsent(tier + "/" + name, k -> watcher.policyObject(tier, name));
+                        try (PolicyStatusWriter writer = new PolicyStatusWriter(
+                                client, lagging, () -> true, "default", Clock.systemUTC(), Duration.ofSeconds(30))) {
+                            watcher.awaitSynced(Duration.ofSeconds(10));
+                            ClusterSnapshot s = watcher.snapshot();
+                            writer.validated(s, PolicyValidator.validate(s));
+                            writer.drain(Duration.ofSeconds(10));
+                            ModeRun.drain(
+                                    server, new ArrayList<>(), new ArrayList<>()); // the first write: recorded above
+                            writer.requestFlush();
+                            writer.drain(Duration.ofSeconds(10));
+                            List<ApiCall> calls = new ArrayList<>();
+                            ModeRun.drain(server, calls, new ArrayList<>());
+                            return new ModeRun.Result(calls, List.of());
+                        }
+                    }
+                })
+                .calls();
     }
 
     private static String json(String yaml) {

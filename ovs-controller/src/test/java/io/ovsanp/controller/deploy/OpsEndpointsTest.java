@@ -1,0 +1,153 @@
+package io.ovsanp.controller.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.ovsanp.compiler.compile.Allocation;
+import io.ovsanp.compiler.compile.CompileResult;
+import io.ovsanp.compiler.compile.CompileStats;
+import io.ovsanp.compiler.flow.FlowDiff;
+import io.ovsanp.compiler.flow.FlowSet;
+import io.ovsanp.controller.metrics.Health;
+import io.ovsanp.controller.metrics.MetricsListener;
+import io.ovsanp.controller.metrics.OpsHttpServer;
+import io.ovsanp.controller.switches.ReconcileResult;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The ops port is plain, unauthenticated HTTP, so README ("Metrics and health") says exactly what it
+ * exposes, and this test holds the server and the README to each other: {@code /metrics}, {@code
+ * /healthz} and {@code /readyz} answer GET and HEAD, every other path is 404 and every other method
+ * 405, and the metric families and labels the README lists are the ones a scrape serves.
+ */
+class OpsEndpointsTest {
+    private static final List<String> SERVED = List.of("/metrics", "/healthz", "/readyz");
+    private static final Pattern ROW = Pattern.compile("(?m)^\\| `(ovsanp_[a-z_]+)` \\| [a-z]+ \\| ([^|]+) \\|");
+    private static final Pattern SAMPLE = Pattern.compile("(?m)^([a-z_]+)(?:\\{([^}]*)})? ");
+    private static final Pattern LABEL = Pattern.compile("([a-z_]+)=\"");
+
+    private final MetricsListener metrics = new MetricsListener();
+    private final HttpClient http = HttpClient.newHttpClient();
+    private OpsHttpServer server;
+
+    @BeforeEach
+    void start() throws Exception {
+        Health health = new Health().readyWhen("informers-synced", () -> true);
+        server = OpsHttpServer.start(new InetSocketAddress("127.0.0.1", 0), metrics::scrape, health);
+    }
+
+    @AfterEach
+    void stop() {
+        server.close();
+    }
+
+    private HttpResponse<String> send(String method, String path) throws Exception {
+        return http.send(
+                HttpRequest.newBuilder(URI.create(
+                                "http://127.0.0.1:" + server.address().getPort() + path))
+                        .method(method, HttpRequest.BodyPublishers.noBody())
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void onlyMetricsHealthzAndReadyzAnswerAndOnlyToGetAndHead() throws Exception {
+        for (String path : SERVED) {
+            assertThat(send("GET", path).statusCode()).as("GET " + path).isEqualTo(200);
+            HttpResponse<String> head = send("HEAD", path);
+            assertThat(head.statusCode()).as("HEAD " + path).isEqualTo(200);
+            assertThat(head.body()).isEmpty();
+            for (String method : List.of("POST", "PUT", "PATCH", "DELETE", "OPTIONS")) {
+                HttpResponse<String> r = send(method, path);
+                assertThat(r.statusCode()).as(method + " " + path).isEqualTo(405);
+                assertThat(r.headers().firstValue("Allow")).hasValue("GET, HEAD");
+            }
+        }
+        for (String path : List.of(
+                "/",
+                "/metrics/",
+                "/metricsx",
+                "/metrics/x",
+                "/healthz/verbose",
+                "/readyz/informers-synced",
+                "/livez",
+                "/debug/pprof/",
+                "/favicon.ico",
+                "/Metrics",
+                "/metrics/../admin")) {
+            assertThat(send("GET", path).statusCode()).as("GET " + path).isEqualTo(404);
+            assertThat(send("HEAD", path).statusCode()).as("HEAD " + path).isEqualTo(404);
+        }
+    }
+
+    @Test
+    void theReadmeListsExactlyTheMetricFamiliesAndLabelsAScrapeServes() throws Exception {
+        // one node with a switch that converged and then failed: every family gets its labelled samples
+        metrics.switchConnected("w1", "0000000000000001");
+        metrics.compiled(
+                "w1",
+                new CompileResult(
+                        "w1",
+                        FlowSet.of(List.of()),
+                        List.of(),
+                        Allocation.EMPTY,
+                        new CompileStats(Map.of("AdminEgress", 3), List.of())),
+                Duration.ofMillis(2));
+        metrics.converged(
+                "w1", new ReconcileResult(new FlowDiff(List.of(), List.of(), List.of()), 3, 0, 0, 0, 0), Duration.ZERO);
+        metrics.failed("w1", "the switch refused the bundle");
+        String scrape = send("GET", "/metrics").body();
+
+        Map<String, Set<String>> served = new TreeMap<>();
+        for (String line : scrape.split("\n")) {
+            if (line.startsWith("# TYPE ")) {
+                served.putIfAbsent(line.split(" ")[2], new HashSet<>());
+            }
+        }
+        Matcher sample = SAMPLE.matcher(scrape);
+        while (sample.find()) {
+            String family = served.containsKey(sample.group(1))
+                    ? sample.group(1)
+                    : sample.group(1).replaceAll("_(bucket|sum|count)$", "");
+            Matcher label = LABEL.matcher(sample.group(2) == null ? "" : sample.group(2));
+            while (label.find()) {
+                if (!label.group(1).equals("le")) {
+                    served.get(family).add(label.group(1));
+                }
+            }
+        }
+
+        Map<String, Set<String>> documented = new TreeMap<>();
+        Matcher row = ROW.matcher(Files.readString(readme()));
+        while (row.find()) {
+            Set<String> labels = new HashSet<>();
+            Matcher l = Pattern.compile("`([a-z_]+)`").matcher(row.group(2));
+            while (l.find()) {
+                labels.add(l.group(1));
+            }
+            documented.put(row.group(1), labels);
+        }
+        assertThat(served).as("families served").hasSizeGreaterThan(5);
+        assertThat(documented).as("README's metric table").isEqualTo(served);
+    }
+
+    private static Path readme() {
+        return Manifests.directory().resolve("..").resolve("README.md").normalize();
+    }
+}
