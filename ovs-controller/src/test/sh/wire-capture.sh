@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Captures golden *replies* from a live OVS for the wire codec tests (OVS-NOTES.md §3 item 4):
+# Captures golden *replies* from a live OVS for the wire codec tests (docs/ovs-notes.md §3 item 4):
 # starts a private ovsdb-server + ovs-vswitchd (own run dir, own network namespace, §6.1), adds a
 # bridge, installs the flows of flow-stats.flows, and records `ovs-ofctl -O OpenFlow13 -mmmm
 # dump-flows` plus the FEATURES_REPLY the switch sends. Kills only the pids it started.

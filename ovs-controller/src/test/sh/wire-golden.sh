@@ -2,7 +2,7 @@
 # Regenerates the wire codec's golden flow-mod bytes from OVS's own encoder:
 #   ovs-controller/src/test/resources/openflow/wire/flow-mods.flows   (input, one flow per line)
 #   ovs-controller/src/test/resources/openflow/wire/flow-mods.golden  (output: "flow: ..." / "hex: ..." pairs)
-# Needs ovs-ofctl (Open vSwitch 3.1); no switch is contacted (OVS-NOTES.md §3).
+# Needs ovs-ofctl (Open vSwitch 3.1); no switch is contacted (docs/ovs-notes.md §3).
 set -euo pipefail
 dir="$(cd "$(dirname "${BASH_SOURCE[0]}")/../resources/openflow/wire" && pwd)"
 out="$dir/flow-mods.golden"

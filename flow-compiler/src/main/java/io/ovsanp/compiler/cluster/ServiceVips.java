@@ -11,7 +11,7 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Where the pipeline sits relative to Service DNAT (ARCHITECTURE.md, "Peers and the apiserver").
+ * Where the pipeline sits relative to Service DNAT (docs/architecture.md, "Peers and the apiserver").
  * {@link Mode#NONE}: the pipeline sees endpoints (DNAT happened before br-int), Service IPs are plain
  * addresses. {@link Mode#PRE_DNAT}: the pipeline sees ClusterIPs, so a rule whose peers and ports
  * cover a Service's endpoints also matches the Service's ClusterIP and port: a Deny or Pass rule when

@@ -30,7 +30,7 @@ import java.util.Map;
 
 /**
  * {@code compile(snapshot, node, previous allocation) → flows + diagnostics + allocation}: the
- * egress pipeline of one node (ARCHITECTURE.md). Pure and deterministic: the same input gives the
+ * egress pipeline of one node (docs/architecture.md). Pure and deterministic: the same input gives the
  * same flows, in the same order. Egress is enforced at the source node, so a node's flows hold only
  * rules whose subject pods run there; destinations are cluster-wide.
  */

@@ -16,7 +16,7 @@ import java.util.Map;
 /**
  * Collects flows and merges clause flows: OVS keeps one flow per (table, priority, match), so every
  * conjunction that needs the same clause at the same priority shares one flow carrying all their
- * {@code conjunction(...)} actions (OVS-NOTES §1.3, "Merging is mandatory").
+ * {@code conjunction(...)} actions (docs/ovs-notes.md §1.3, "Merging is mandatory").
  */
 final class FlowAccumulator {
     /** Conjunction actions by id, then clause number. */

@@ -19,7 +19,7 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Compiles one effective rule into flows at one priority (ARCHITECTURE.md, "Rules as conjunctive
+ * Compiles one effective rule into flows at one priority (docs/architecture.md, "Rules as conjunctive
  * flows"). Per address family the rule splits into segments: numeric ports × all destinations, and
  * one segment per resolved named port (protocol, port) × the destination pods that have it. Each
  * segment ({@link RuleShapes}, shared by every node) is a conjunction of its dimensions (source, destination, port; an "any" dimension is left

@@ -20,7 +20,7 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The node-independent half of every rule, per address family: its segments (ARCHITECTURE.md, "Rules
+ * The node-independent half of every rule, per address family: its segments (docs/architecture.md, "Rules
  * as conjunctive flows"): numeric ports × all destinations, one segment per resolved named port
  * (protocol, port) × the destination pods that have it, and in pre-DNAT mode one per ClusterIP and
  * service port the rule reaches ({@link ServiceVipTargets}). Computed once per snapshot and {@link

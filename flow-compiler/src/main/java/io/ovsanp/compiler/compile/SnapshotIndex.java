@@ -276,7 +276,7 @@ public final class SnapshotIndex {
     record NamedPortTarget(PodInfo pod, List<IpAddress> ips) {}
 
     /**
-     * Where a rule's named ports resolve (SEMANTICS.md, "Ports"; the evaluator's reading): a
+     * Where a rule's named ports resolve (docs/semantics.md, "Ports"; the evaluator's reading): a
      * non-host-network pod at an address the rule's destinations cover. A pod a {@code pods} or
      * {@code namespaces} peer selects counts with all its addresses; a pod inside a CIDR peer (a
      * NetworkPolicy {@code ipBlock}) with the addresses inside it; every pod when the rule has any

@@ -3,7 +3,7 @@ package io.ovsanp.compiler.diag;
 import java.util.Objects;
 
 /**
- * A problem with user input, reported once and never thrown: bad input is data (STYLE.md, Errors).
+ * A problem with user input, reported once and never thrown: bad input is data (docs/style.md, "Errors").
  * {@code path} is the field path inside the object, e.g. {@code spec.egress[2].to[0].networks[1]}.
  */
 public record Diagnostic(Severity severity, ObjectRef object, String path, String message)

@@ -17,7 +17,7 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * The reference evaluator: the egress verdict for one packet, straight from SEMANTICS.md. ANP tier
+ * The reference evaluator: the egress verdict for one packet, straight from docs/semantics.md. ANP tier
  * (policies in the given precedence order, rules in order, first match decides, Pass leaves the
  * tier), then NetworkPolicy isolation (an isolated pod is allowed only by a rule of an isolating
  * policy, and BANP is then not consulted), then the BANP tier, then allow.

@@ -27,7 +27,7 @@ import java.util.stream.Collectors;
 
 /**
  * The matching predicates of the API, evaluated against one cluster snapshot, written as directly as
- * SEMANTICS.md states them. Only lookups by IP are precomputed. Shares nothing with the compiler on
+ * docs/semantics.md states them. Only lookups by IP are precomputed. Shares nothing with the compiler on
  * purpose: it is the reference the compiled flows are checked against.
  */
 public final class RuleMatcher {
@@ -187,7 +187,7 @@ public final class RuleMatcher {
     }
 
     /**
-     * Pre-DNAT mode (ARCHITECTURE.md, "Peers and the apiserver"): a packet to a mapped Service's
+     * Pre-DNAT mode (docs/architecture.md, "Peers and the apiserver"): a packet to a mapped Service's
      * ClusterIP and service port is what the Service's endpoints will receive after DNAT. The rule
      * matches it when its destination and ports cover the endpoints of the ClusterIP's family on the
      * port that service port leads to: any endpoint for Deny and Pass, every endpoint for Allow; no

@@ -1,9 +1,9 @@
 package io.ovsanp.compiler.flow;
 
 /**
- * A flow cookie. ovs-anp's layout (ARCHITECTURE.md, Ownership): bits 63..48 generation, 47..40
- * category, 39..32 owner tag, 31..0 rule id. The owner tag marks flows as ovs-anp's; the controller
- * dumps and deletes only under {@link #OWNER_MASK}.
+ * A flow cookie. ovs-anp's layout (docs/architecture.md, "Ownership, restart and audit"): bits
+ * 63..48 generation, 47..40 category, 39..32 owner tag, 31..0 rule id. The owner tag marks flows as
+ * ovs-anp's; the controller dumps and deletes only under {@link #OWNER_MASK}.
  */
 public record Cookie(long value) {
     /** 0xa5: "ovs-anp" in the owner byte. */

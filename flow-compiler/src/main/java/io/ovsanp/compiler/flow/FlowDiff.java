@@ -7,7 +7,7 @@ import java.util.List;
 /**
  * What turns the installed flows into the desired ones, by flow key (OVS keeps one flow per table,
  * priority and match): {@code adds} are new keys or keys whose cookie must change (only an ADD can
- * change a cookie, OVS-NOTES §5.4), {@code modifies} keep key and cookie but change actions, {@code
+ * change a cookie, docs/ovs-notes.md §5.4), {@code modifies} keep key and cookie but change actions, {@code
  * deletes} are installed keys that are no longer wanted. Pure; deterministic order.
  */
 public record FlowDiff(List<Flow> adds, List<Flow> modifies, List<Flow> deletes) {

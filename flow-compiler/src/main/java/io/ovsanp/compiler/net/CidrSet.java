@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * Set operations on lists of prefixes, used to keep one flow per maximal block: ARCHITECTURE.md
+ * Set operations on lists of prefixes, used to keep one flow per maximal block: docs/architecture.md
  * "Address and port normalisation" asks for no flow whose prefix another in the same clause
  * covers, and {@code ipBlock.except} (NetworkPolicy API) is compiled by subtraction.
  *

@@ -10,7 +10,7 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The egress pipeline as data (ARCHITECTURE.md, "The egress pipeline"). Standalone mode numbers the
+ * The egress pipeline as data (docs/architecture.md, "The egress pipeline"). Standalone mode numbers the
  * tables from {@code firstTable}:
  *
  * <pre>

@@ -16,7 +16,7 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * Applies the API's validation limits (SEMANTICS.md, "Validation limits") to everything a reader
+ * Applies the API's validation limits (docs/semantics.md, "Validation limits") to everything a reader
  * produced and turns it into {@link EffectivePolicies}. Nothing is trusted: invalid input becomes a
  * diagnostic and is realised fail-closed — an invalid Allow rule matches nothing, an invalid Deny or
  * Pass rule denies everything its subjects send at that rule's precedence — and every other policy

@@ -19,7 +19,7 @@ import java.util.TreeSet;
 
 /**
  * One flow table searched the way OVS 3.1's classifier does (lib/classifier.c {@code
- * classifier_lookup__}; OVS-NOTES.md §1.3). Flows with an identical match form a chain ordered by
+ * classifier_lookup__}; docs/ovs-notes.md §1.3). Flows with an identical match form a chain ordered by
  * priority; a lookup sees only each chain's head ("subtables yield their single best match"); a
  * lower link, the "twin", is reached only by the fall-back after a failed conjunction.
  */

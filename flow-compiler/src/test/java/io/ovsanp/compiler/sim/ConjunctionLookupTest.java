@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The conjunction scenarios verified with {@code ofproto/trace} on bridge {@code bry}
- * (OVS-NOTES.md §1.3 table, flows in §6.4). reg1 tells which flow of table 0 ran.
+ * (docs/ovs-notes.md §1.3 table, flows in §6.4). reg1 tells which flow of table 0 ran.
  */
 class ConjunctionLookupTest {
     private static final List<String> BRY = List.of(

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Assumptions;
  * run directory, the switch in its own network namespace ({@code unshare -n}, so it never meets
  * another instance's {@code ovs-netdev} datapath), one bridge with {@code fail_mode=secure}.
  * {@link #close()} stops only the two daemons it started, by the pids in its pid files, and deletes
- * the run directory. Recipe: OVS-NOTES.md §6.1.
+ * the run directory. Recipe: docs/ovs-notes.md §6.1.
  */
 public final class LocalOvs implements AutoCloseable {
     private static final List<String> TOOLS =

@@ -7,7 +7,7 @@ import java.util.regex.Pattern;
 
 /**
  * A bridge of a {@link PrivateOvs}, driven through its built-in {@code <br>.mgmt} service socket
- * (the same socket the controller's agent mode uses; OVS-NOTES.md §5.3).
+ * (the same socket the controller's agent mode uses; docs/ovs-notes.md §5.3).
  */
 public final class Bridge {
     /** Header lines of a dump, e.g. {@code NXST_FLOW reply (xid=0x4):} under OpenFlow 1.0. */
@@ -96,7 +96,10 @@ public final class Bridge {
         return ovs.cmd().run(command.toArray(String[]::new));
     }
 
-    /** The flow dump as one string, for assertion messages (STYLE.md: print the flows on failure). */
+    /**
+     * The flow dump as one string, for assertion messages (docs/style.md, "Tests, in layers": print the
+     * flows on failure).
+     */
     public String describe() {
         return "flows of " + name + ":\n  " + String.join("\n  ", dumpFlows());
     }

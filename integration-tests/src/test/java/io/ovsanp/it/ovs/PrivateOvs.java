@@ -21,7 +21,7 @@ import java.util.stream.Stream;
  *
  * <p>The namespace is what lets several instances, and a system OVS, coexist: only one userspace
  * ({@code netdev}) datapath can exist per network namespace, and a second vswitchd in the same one
- * fails with "datapath ovs-netdev already exists but cannot be opened" (OVS-NOTES.md §6.1).
+ * fails with "datapath ovs-netdev already exists but cannot be opened" (docs/ovs-notes.md §6.1).
  *
  * <p>{@link #close()} stops only the daemons this instance started, identified by their pid files
  * and checked against their command line ({@link Processes#stop}), then deletes the namespace and
@@ -133,7 +133,7 @@ public final class PrivateOvs implements AutoCloseable {
     }
 
     /**
-     * Adds a userspace bridge as the controller expects to find br-int (OVS-NOTES.md §5.1, §5.3):
+     * Adds a userspace bridge as the controller expects to find br-int (docs/ovs-notes.md §5.1, §5.3):
      * {@code fail_mode=secure} set at creation (changing it later clears the tables), in-band
      * control off, OpenFlow 1.0/1.3/1.4. Returns once its {@code <br>.mgmt} socket exists.
      */

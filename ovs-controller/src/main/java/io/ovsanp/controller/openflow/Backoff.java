@@ -4,7 +4,7 @@ import java.time.Duration;
 import java.util.function.DoubleSupplier;
 
 /**
- * Reconnect delays: 100 ms doubling to 8 s (OVS's own {@code max_backoff} default, OVS-NOTES §5.3),
+ * Reconnect delays: 100 ms doubling to 8 s (OVS's own {@code max_backoff} default, docs/ovs-notes.md §5.3),
  * each drawn uniformly from [d/2, d] so that controllers restarted together spread out.
  */
 final class Backoff {

@@ -7,7 +7,7 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * The switch refused a bundle; it still holds exactly the flows it had before (OVS-NOTES §2.5). Either
+ * The switch refused a bundle; it still holds exactly the flows it had before (docs/ovs-notes.md §2.5). Either
  * some BUNDLE_ADD was refused when it arrived, and we discarded the bundle, or the commit failed:
  * then OVS sent the failing flow-mod's error and then OFPBFC_MSG_FAILED for the commit.
  */

@@ -17,7 +17,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One ONF bundle as OVS's own client does it (lib/vconn.c {@code vconn_bundle_transact}, OVS-NOTES
+ * One ONF bundle as OVS's own client does it (lib/vconn.c {@code vconn_bundle_transact}, docs/ovs-notes.md
  * §2.5): OPEN, the BUNDLE_ADDs pipelined in batches without waiting, BARRIER; then DISCARD if any
  * ADD drew an error (OVS keeps the bundle open without the failed message, so committing would
  * install the rest), else COMMIT. Xids are one contiguous block: OPEN, the ADDs, BARRIER,

@@ -9,7 +9,7 @@ import java.util.concurrent.ForkJoinPool;
  * Timing of one OpenFlow connection, and where its futures complete.
  *
  * @param echoInterval after this long without any message from the switch we send ECHO_REQUEST
- *     (OVS-NOTES §5.3: unix sockets do not report a dead peer on an idle connection)
+ *     (docs/ovs-notes.md §5.3: unix sockets do not report a dead peer on an idle connection)
  * @param deadAfter after this long without any message the connection is closed as dead
  * @param handshakeTimeout HELLO, FEATURES and (for ssl) the TLS handshake must finish within this
  * @param callbacks completes the futures the connection hands out, so that code chained on them

@@ -79,7 +79,7 @@ final class Exchanges {
             }
             return;
         }
-        // Only an error would answer; the barrier after it says "no error came" (OVS-NOTES §5.7).
+        // Only an error would answer; the barrier after it says "no error came" (docs/ovs-notes.md §5.7).
         long barrier = conn.nextXid();
         Pending onError = single(f);
         if (!register(m.xid(), onError)) {

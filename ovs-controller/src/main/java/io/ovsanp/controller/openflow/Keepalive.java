@@ -6,7 +6,7 @@ import io.ovsanp.controller.openflow.wire.OfMessage;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Our side of liveness (OVS-NOTES §5.3): after {@code echoInterval} without any message from the
+ * Our side of liveness (docs/ovs-notes.md §5.3): after {@code echoInterval} without any message from the
  * switch we send ECHO_REQUEST (again every interval); after {@code deadAfter} we close the
  * connection as dead. Silence is counted in ticks of a quarter of the shorter period on the event
  * loop, so a read costs one field write and the resolution is a quarter interval. Event-loop confined.

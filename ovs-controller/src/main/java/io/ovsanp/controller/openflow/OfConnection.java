@@ -30,7 +30,7 @@ import org.slf4j.MDC;
 // channelInactive
 public final class OfConnection implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(OfConnection.class);
-    /** Every message in and out, at TRACE (STYLE.md, Logging). */
+    /** Every message in and out, at TRACE (docs/style.md, "Logging"). */
     static final Logger RAW = LoggerFactory.getLogger("io.ovsanp.openflow.raw");
 
     private static final long MASK = 0xffff_ffffL;
@@ -129,20 +129,20 @@ public final class OfConnection implements AutoCloseable {
         return Futures.relay(f, config.callbacks());
     }
 
-    /** Sends {@code req} and collects every part of the reply (OVS splits at 64 KiB, OVS-NOTES §5.6). */
+    /** Sends {@code req} and collects every part of the reply (OVS splits at 64 KiB, docs/ovs-notes.md §5.6). */
     public CompletableFuture<List<DumpedFlow>> dumpFlows(FlowStatsRequest req) {
         CompletableFuture<List<DumpedFlow>> f = new CompletableFuture<>();
         onLoop(f, () -> exchanges.dump(req, f));
         return Futures.relay(f, config.callbacks());
     }
 
-    /** Completes when the switch has processed everything sent before (OVS-NOTES §5.7). */
+    /** Completes when the switch has processed everything sent before (docs/ovs-notes.md §5.7). */
     public CompletableFuture<Void> barrier() {
         return request(new OfMessage.BarrierRequest(nextXid())).thenApply(reply -> null);
     }
 
     /**
-     * Applies {@code mods} atomically as one ONF bundle (OVS-NOTES §2.5): OPEN, one BUNDLE_ADD per
+     * Applies {@code mods} atomically as one ONF bundle (docs/ovs-notes.md §2.5): OPEN, one BUNDLE_ADD per
      * flow-mod (each flow-mod re-numbered to its ADD's xid, as OVS requires), pipelined and flushed
      * in batches, then BARRIER. If any ADD drew an ERROR the bundle is DISCARDed, else COMMITted.
      * Completes with a {@link BundleResult} on COMMIT_REPLY, or exceptionally with {@link

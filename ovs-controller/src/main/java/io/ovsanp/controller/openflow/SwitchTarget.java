@@ -6,7 +6,7 @@ import java.util.Optional;
 
 /**
  * Where a switch is, in the {@code ovs-vsctl set-controller} syntax (ovs-vswitchd.conf.db(5),
- * Controller TABLE, "Core Features"; OVS-NOTES §5.3). Active targets are dialled: {@code unix:PATH}
+ * Controller TABLE, "Core Features"; docs/ovs-notes.md §5.3). Active targets are dialled: {@code unix:PATH}
  * (usually {@code <rundir>/br-int.mgmt}), {@code tcp:HOST[:PORT]}, {@code ssl:HOST[:PORT]}.
  * Passive targets are listened on: {@code ptcp:[PORT][:IP]}, {@code pssl:[PORT][:IP]}. The port
  * defaults to 6653 as in OVS; IPv6 addresses go in brackets ({@code tcp:[::1]:6653}).

@@ -14,7 +14,7 @@ import java.util.List;
 import java.util.function.LongSupplier;
 
 /**
- * Many distinct flows shaped like a policy table (OVS-NOTES §6.3): source clauses, destination
+ * Many distinct flows shaped like a policy table (docs/ovs-notes.md §6.3): source clauses, destination
  * clauses and conj_id flows, each with its own match so none replaces another.
  */
 final class BulkFlows {

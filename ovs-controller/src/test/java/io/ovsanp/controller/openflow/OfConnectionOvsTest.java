@@ -161,7 +161,7 @@ class OfConnectionOvsTest {
         assertThat(dump()).isEqualTo(before);
     }
 
-    /** Not a benchmark assertion: prints the times (OVS-NOTES §6.3 measured ~1.03 s on this VM size). */
+    /** Not a benchmark assertion: prints the times (docs/ovs-notes.md §6.3 measured ~1.03 s on this VM size). */
     @Test
     void aBundleOf100kFlowModsCommits() throws Exception {
         connect(ConnectionConfig.DEFAULT);

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Assumptions;
 /**
  * A private Open vSwitch for one test, a short cousin of integration-tests' {@code PrivateOvs}: its
  * own run directory (database, sockets, pid files, logs), its own ovsdb-server, and an ovs-vswitchd
- * in its own network namespace (one userspace datapath per namespace, OVS-NOTES §6.1). It signals
+ * in its own network namespace (one userspace datapath per namespace, docs/ovs-notes.md §6.1). It signals
  * and stops only the daemons it started, by pid, after checking their command line names its run
  * directory. {@link #assumeAvailable()} skips a test without root or OVS, or fails it under CI=true.
  */
@@ -106,7 +106,7 @@ public final class TestOvs implements AutoCloseable {
     }
 
     /**
-     * A userspace bridge as the controller expects br-int (OVS-NOTES §5.1, §5.3): fail_mode=secure,
+     * A userspace bridge as the controller expects br-int (docs/ovs-notes.md §5.1, §5.3): fail_mode=secure,
      * OpenFlow 1.3, no in-band flows. Returns its management socket once it exists.
      */
     public Path addBridge(String name) {

@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Actions (OpenFlow 1.3 §7.2.5) and the Nicira actions ovs-anp uses (OVS-NOTES §2.2-2.3): OUTPUT,
+ * Actions (OpenFlow 1.3 §7.2.5) and the Nicira actions ovs-anp uses (docs/ovs-notes.md §2.2-2.3): OUTPUT,
  * SET_FIELD, NXAST_RESUBMIT_TABLE (14), NXAST_CONJUNCTION (34, clause 0-based on the wire) and
  * NXAST_CT (35). NXAST_REG_LOAD (7) of a whole 32-bit field is read as set_field, the form OVS
  * dumps it in; everything else is opaque.

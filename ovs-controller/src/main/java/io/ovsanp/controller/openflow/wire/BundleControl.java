@@ -3,7 +3,7 @@ package io.ovsanp.controller.openflow.wire;
 /**
  * ONF bundle control over OpenFlow 1.3: EXPERIMENTER, experimenter 0x4F4E4600, exp_type 2300,
  * then {@code bundle_id u32, type u16, flags u16} (the body of OF1.4 OFPT_BUNDLE_CONTROL). OVS
- * answers each request with the matching reply, flags 0 (OVS-NOTES §2.5).
+ * answers each request with the matching reply, flags 0 (docs/ovs-notes.md §2.5).
  */
 public record BundleControl(long xid, long bundleId, Type type, int flags) implements OfMessage {
     public static final int ATOMIC = 1;

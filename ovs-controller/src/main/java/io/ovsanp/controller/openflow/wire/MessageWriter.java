@@ -4,7 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.ovsanp.compiler.flow.Flow;
 import io.ovsanp.compiler.flow.TableId;
 
-/** Writes {@link OfMessage}s in OpenFlow 1.3 layout (OpenFlow 1.3.5 §7; ONF bundles per OVS-NOTES §2.5). */
+/** Writes {@link OfMessage}s in OpenFlow 1.3 layout (OpenFlow 1.3.5 §7; ONF bundles per docs/ovs-notes.md §2.5). */
 final class MessageWriter {
     private MessageWriter() {}
 

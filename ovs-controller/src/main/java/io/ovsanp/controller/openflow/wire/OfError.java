@@ -5,7 +5,7 @@ package io.ovsanp.controller.openflow.wire;
  * errors have {@code experimenter == 0}. Experimenter errors have type 0xffff, the experimenter's
  * {@code exp_type} in {@link #code()} and its id in {@link #experimenter()}: Nicira errors in OF1.2+
  * carry only an exp_type (e.g. 15 for NXBAC_BAD_CONJUNCTION), ONF bundle errors use exp_type 2300 +
- * the OF1.4 bundle-failed code (OVS-NOTES §2.5).
+ * the OF1.4 bundle-failed code (docs/ovs-notes.md §2.5).
  */
 public record OfError(int type, int code, long experimenter) {
     public static final int EXPERIMENTER_TYPE = 0xffff;

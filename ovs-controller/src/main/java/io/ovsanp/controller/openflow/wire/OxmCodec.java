@@ -13,7 +13,7 @@ import java.util.Optional;
 
 /**
  * OXM TLVs of the flow model's fields (OpenFlow 1.3 §7.2.3; NXM class 0x0001 for registers,
- * conj_id and ct_*, OVS-NOTES §2.4). The header is {@code class u16 | field u7 | hasmask u1 |
+ * conj_id and ct_*, docs/ovs-notes.md §2.4). The header is {@code class u16 | field u7 | hasmask u1 |
  * length u8}. {@link Field#TP_DST} is tcp_dst, udp_dst or sctp_dst depending on the ip_proto.
  */
 final class OxmCodec {

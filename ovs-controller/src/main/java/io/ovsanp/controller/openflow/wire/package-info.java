@@ -8,6 +8,6 @@
  * io.ovsanp.controller.openflow.wire.OfProtocolException}; well-formed content the flow model
  * cannot hold stays opaque ({@link io.ovsanp.controller.openflow.wire.DumpedFlow}) so a reconciler
  * sees it as different from anything it would install. Layouts: OpenFlow 1.3.5 spec,
- * include/openflow/nicira-ext.h and onf-ext of OVS 3.1, and OVS-NOTES.md §2.
+ * include/openflow/nicira-ext.h and onf-ext of OVS 3.1, and docs/ovs-notes.md §2.
  */
 package io.ovsanp.controller.openflow.wire;

@@ -13,7 +13,7 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /**
- * Messages other than FLOW_MOD ADD, byte for byte. Sources: OVS-NOTES §2.5 (bundles, verified
+ * Messages other than FLOW_MOD ADD, byte for byte. Sources: docs/ovs-notes.md §2.5 (bundles, verified
  * there with ofp-print), a live OVS 3.1 (switch-replies.golden), and OpenFlow 1.3.5 §7 layouts
  * that {@link OfctlOracleTest} has OVS decode.
  */
@@ -113,7 +113,7 @@ class MessageGoldenTest {
 
     @Test
     void bundleAddWrapsACompleteFlowModWithTheSameXid() {
-        byte[] fm = flowModBytes(CONJ_FLOW); // xid 1, 96 bytes as in OVS-NOTES §2.5
+        byte[] fm = flowModBytes(CONJ_FLOW); // xid 1, 96 bytes as in docs/ovs-notes.md §2.5
         assertThat(fm).hasSize(96);
         String hex = "04 04 0078 00000001 4f4e4600 000008fd 00000001 0000 0003" + Fixtures.hex(fm);
         assertGolden(new BundleAdd(1, 1, 3, FlowMod.add(1, OfctlParser.parseFlow(CONJ_FLOW))), hex);

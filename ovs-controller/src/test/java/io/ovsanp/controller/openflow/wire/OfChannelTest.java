@@ -83,7 +83,7 @@ class OfChannelTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("exceeds 65535");
         assertThat(out.writerIndex()).isZero();
-        // 4,000 conjunction actions still fit (OVS-NOTES §1.2)
+        // 4,000 conjunction actions still fit (docs/ovs-notes.md §1.2)
         OfCodec.write(
                 FlowMod.add(
                         1,

@@ -7,7 +7,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 
 /**
- * Runs {@code ovs-ofctl} as the decoding oracle (OVS-NOTES §3). Without ovs-ofctl the calling test
+ * Runs {@code ovs-ofctl} as the decoding oracle (docs/ovs-notes.md §3). Without ovs-ofctl the calling test
  * is skipped with a message, except under {@code CI=true}, where a missing oracle fails the build.
  */
 final class OfctlOracle {
