@@ -47,8 +47,12 @@ class DesignCitationsTest {
 
     private static final Pattern SECTION = Pattern.compile("§(\\d+(?:\\.\\d+)*)(?:-(\\d+(?:\\.\\d+)*))?");
 
-    /** A quoted title right after the page name; it may run over a line break of a comment. */
-    private static final Pattern TITLE = Pattern.compile("\\A,?[\\s*/#]*\"([^\"]{1,200})\"");
+    /**
+     * A quoted title right after the page name; it may run over a line break of a comment. It starts
+     * with a letter, so that string literals next to one another in code ({@code "a.md", "b.md"}) are
+     * not read as a title.
+     */
+    private static final Pattern TITLE = Pattern.compile("\\A,?[\\s*/#]*\"(\\p{L}[^\"]{0,199})\"");
 
     private static final Pattern NUMBERED_HEADING = Pattern.compile("^#{1,6}\\s+(\\d+(?:\\.\\d+)*)\\.?\\s");
     private static final Pattern BOLD_TERM = Pattern.compile("^\\s*[-*]\\s+\\*\\*(.+?)\\*\\*");
