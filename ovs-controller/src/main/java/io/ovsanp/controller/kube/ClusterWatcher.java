@@ -244,7 +244,9 @@ public final class ClusterWatcher implements AutoCloseable {
     public static ClusterWatcher start(KubernetesClient client) {
         ClusterWatcher w = new ClusterWatcher(client);
         for (SharedIndexInformer<?> i : w.all) {
-            i.start();
+            // fabric8 stops an informer for good when its first list fails or its watch ends with an
+            // error other than 410 Gone; a controller must keep trying, as client-go's reflector does
+            i.exceptionHandler((started, failure) -> true).start();
         }
         return w;
     }
@@ -297,6 +299,14 @@ public final class ClusterWatcher implements AutoCloseable {
     /** Whether every informer has listed its resources once. */
     public boolean synced() {
         return all.stream().allMatch(SharedIndexInformer::hasSynced);
+    }
+
+    /**
+     * Whether every informer has its watch open now (fabric8's {@link SharedIndexInformer#isWatching}:
+     * listed, and the current watch request started and not ended); see {@link ApiConnectivity}.
+     */
+    public boolean watching() {
+        return all.stream().allMatch(SharedIndexInformer::isWatching);
     }
 
     /** Waits until {@link #synced()}; throws {@link TimeoutException} after {@code timeout}. */
