@@ -154,7 +154,9 @@ final class RunCommand extends CliCommand {
             } catch (TimeoutException e) {
                 throw new BadInput("the cluster view did not sync within " + sync + " from " + client.getMasterUrl()
                         + " (" + e.getMessage()
-                        + failures.latest().map(f -> "; last error: " + f.cause()).orElse("") + ")");
+                        + failures.latest()
+                                .map(f -> "; last error: " + f.cause())
+                                .orElse("") + ")");
             }
             ControllerLoop.Options options = ControllerLoop.Options.DEFAULT
                     .withCompile(compile)
@@ -165,7 +167,8 @@ final class RunCommand extends CliCommand {
             AtomicReference<PolicyStatusWriter> statusRef = new AtomicReference<>();
             MetricsListener metrics = new MetricsListener();
             Health health = new Health().readyWhen("informers-synced", watcher::synced);
-            try (ApiConnectivity api = ApiConnectivity.start(client.getMasterUrl().toString(), watcher::watching, failures);
+            try (ApiConnectivity api =
+                            ApiConnectivity.start(client.getMasterUrl().toString(), watcher::watching, failures);
                     LeaderElection election = central.central()
                             ? LeaderElection.start(client, central.leaseSettings(), new LeaderElection.Listener() {
                                 @Override
@@ -338,7 +341,8 @@ final class RunCommand extends CliCommand {
         if (server != null) {
             config.setMasterUrl(server);
         }
-        return failures.installIn(new KubernetesClientBuilder().withConfig(config)).build();
+        return failures.installIn(new KubernetesClientBuilder().withConfig(config))
+                .build();
     }
 
     private Optional<TlsConfig> tls() throws BadInput {

@@ -244,7 +244,8 @@ class LeaderElectionTest {
         config.setRequestRetryBackoffLimit(10);
         config.setRequestRetryBackoffInterval(1_000);
         try (CapturedLog log = CapturedLog.of(LeaderElection.class);
-                KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build()) {
+                KubernetesClient client =
+                        new KubernetesClientBuilder().withConfig(config).build()) {
             e1 = LeaderElection.start(client, settings("replica-1"), new LeaderElection.Listener() {});
             Commands.waitUntil(e1::isLeader, Duration.ofSeconds(20), "replica-1 to lead");
             DevApiServer.stop(own);

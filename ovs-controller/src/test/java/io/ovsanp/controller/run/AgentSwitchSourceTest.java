@@ -62,10 +62,12 @@ class AgentSwitchSourceTest {
     void livenessFailsOnlyWhenTheSwitchHasBeenUnconnectedLongerThanTheBound() throws Exception {
         try (AgentSwitchSource source = new AgentSwitchSource(
                 "w1", SwitchTarget.parse("unix:" + mgmt), Optional.empty(), ConnectionConfig.DEFAULT, nanos::get)) {
-            Health health =
-                    new Health().liveWhen("switch-connection", () -> source.unconnectedFor().compareTo(BOUND) <= 0);
+            Health health = new Health()
+                    .liveWhen("switch-connection", () -> source.unconnectedFor().compareTo(BOUND) <= 0);
             nanos.addAndGet(Duration.ofHours(1).toNanos());
-            assertThat(source.unconnectedFor()).as("not started: no switch expected yet").isZero();
+            assertThat(source.unconnectedFor())
+                    .as("not started: no switch expected yet")
+                    .isZero();
 
             source.start(sink);
             assertThat(events.poll(20, TimeUnit.SECONDS)).isEqualTo("connected w1");
