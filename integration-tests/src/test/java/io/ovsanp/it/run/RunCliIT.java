@@ -71,6 +71,24 @@ class RunCliIT {
         }
     }
 
+    /** {@code run} in agent mode for worker-1 on {@code socket}, against {@code api}, with {@code more} flags. */
+    private static OvsAnpProcess agent(Api api, Path socket, String... more) throws java.io.IOException {
+        List<String> args = new java.util.ArrayList<>(
+                List.of("--node", "worker-1", "--switch", "unix:" + socket, "--server", api.url()));
+        args.addAll(List.of(more));
+        return OvsAnpProcess.start(REPO, "run", args.toArray(String[]::new));
+    }
+
+    /** SIGTERM: the process must exit within {@link #SHUTDOWN_BOUND} and say "stopped". */
+    private static void assertStopsWithinTheBound(OvsAnpProcess run, String who) throws InterruptedException {
+        Duration took = run.terminate(SHUTDOWN_BOUND);
+        assertThat(took)
+                .as("%s: SIGTERM to exit within %s%n%s", who, SHUTDOWN_BOUND, run.output())
+                .isNotNull();
+        assertThat(run.output()).contains("stopped");
+        System.out.println("[run] " + who + " stopped " + took.toMillis() + " ms after SIGTERM");
+    }
+
     private static int expectedFlows() throws Exception {
         return Compiler.compile(SnapshotLoader.load(List.of(EXAMPLE)), "worker-1", Allocation.EMPTY)
                 .flows()
@@ -85,15 +103,7 @@ class RunCliIT {
                 PrivateOvs ovs = PrivateOvs.start();
                 KubernetesClient client = api.client()) {
             Bridge bridge = ovs.addBridge("br-int");
-            try (OvsAnpProcess run = OvsAnpProcess.start(
-                    REPO,
-                    "run",
-                    "--node",
-                    "worker-1",
-                    "--switch",
-                    "unix:" + bridge.mgmtSocket(),
-                    "--server",
-                    api.url())) {
+            try (OvsAnpProcess run = agent(api, bridge.mgmtSocket())) {
                 run.waitFor(() -> bridge.dumpFlows().size() == expected, "the flows");
                 assertThat(bridge.dumpFlows()).anyMatch(f -> f.contains("tp_dst=10250"));
                 client.genericKubernetesResources(ClusterWatcher.ADMIN_NETWORK_POLICY)
@@ -124,19 +134,8 @@ class RunCliIT {
         try (Api api = new Api();
                 PrivateOvs ovs = PrivateOvs.start()) {
             Bridge bridge = ovs.addBridge("br-int");
-            try (OvsAnpProcess run = OvsAnpProcess.start(
-                    REPO,
-                    "run",
-                    "--node",
-                    "worker-1",
-                    "--switch",
-                    "unix:" + bridge.mgmtSocket(),
-                    "--server",
-                    api.url(),
-                    "--metrics-address",
-                    "127.0.0.1:0",
-                    "--stale-after",
-                    "3s")) {
+            try (OvsAnpProcess run =
+                    agent(api, bridge.mgmtSocket(), "--metrics-address", "127.0.0.1:0", "--stale-after", "3s")) {
                 run.waitFor(() -> bridge.dumpFlows().size() == expected, "the flows");
                 run.waitFor(() -> run.get("/readyz").status() == 200, "ready");
 
@@ -164,12 +163,7 @@ class RunCliIT {
 
                 api.stop();
                 run.waitFor(() -> run.lines(LOST).size() == 2, "the second loss");
-                Duration took = run.terminate(SHUTDOWN_BOUND);
-                assertThat(took)
-                        .as("SIGTERM to exit without the API server%n%s", run.output())
-                        .isNotNull();
-                assertThat(run.output()).contains("stopped");
-                System.out.println("[run] agent stopped " + took.toMillis() + " ms after SIGTERM without the API");
+                assertStopsWithinTheBound(run, "agent without the API server");
             }
         }
     }
@@ -199,12 +193,7 @@ class RunCliIT {
                         "none")) {
             run.waitFor(() -> !run.lines("leading: this replica (replica-1)").isEmpty(), "the Lease");
             api.stop();
-            Duration took = run.terminate(SHUTDOWN_BOUND);
-            assertThat(took)
-                    .as("SIGTERM to exit without the API server%n%s", run.output())
-                    .isNotNull();
-            assertThat(run.output()).contains("stopped");
-            System.out.println("[run] central leader stopped " + took.toMillis() + " ms after SIGTERM without the API");
+            assertStopsWithinTheBound(run, "central leader without the API server");
         }
     }
 
@@ -223,19 +212,8 @@ class RunCliIT {
                 PrivateOvs ovs = PrivateOvs.start()) {
             Bridge bridge = ovs.addBridge("br-int");
             Files.createSymbolicLink(link, bridge.mgmtSocket());
-            try (OvsAnpProcess run = OvsAnpProcess.start(
-                    REPO,
-                    "run",
-                    "--node",
-                    "worker-1",
-                    "--switch",
-                    "unix:" + link,
-                    "--server",
-                    api.url(),
-                    "--metrics-address",
-                    "127.0.0.1:0",
-                    "--switch-liveness-timeout",
-                    "2s")) {
+            try (OvsAnpProcess run =
+                    agent(api, link, "--metrics-address", "127.0.0.1:0", "--switch-liveness-timeout", "2s")) {
                 run.waitFor(() -> bridge.dumpFlows().size() == expected, "the flows");
                 assertThat(run.get("/healthz").status()).isEqualTo(200);
 
@@ -247,9 +225,7 @@ class RunCliIT {
                 Files.createSymbolicLink(link, bridge.mgmtSocket());
                 run.waitFor(() -> run.get("/healthz").status() == 200, "live again");
                 run.waitFor(() -> bridge.dumpFlows().size() == expected, "the flows again");
-                assertThat(run.terminate(SHUTDOWN_BOUND))
-                        .as("exits%n%s", run.output())
-                        .isNotNull();
+                assertStopsWithinTheBound(run, "agent");
             }
         } finally {
             Files.deleteIfExists(link);

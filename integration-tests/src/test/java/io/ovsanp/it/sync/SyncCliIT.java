@@ -20,10 +20,12 @@ import org.junit.jupiter.api.Test;
 class SyncCliIT {
     record Run(int exit, String output) {}
 
+    static Path repo() {
+        return Path.of(System.getProperty("ovsanp.repo", "..")).toAbsolutePath().normalize();
+    }
+
     static Run ovsAnp(PrivateOvs ovs, String... args) throws Exception {
-        Path repo = Path.of(System.getProperty("ovsanp.repo", ".."))
-                .toAbsolutePath()
-                .normalize();
+        Path repo = repo();
         java.util.List<String> cmd = new java.util.ArrayList<>(
                 java.util.List.of(repo.resolve("bin/ovs-anp").toString()));
         cmd.addAll(java.util.List.of(args));
@@ -90,23 +92,13 @@ class SyncCliIT {
     @Test
     void continuousSyncLogsEachFailedAuditOnceAndALostSwitchOnceWithTheirCauses() throws Exception {
         OvsSupport.assumeOvsAvailable();
-        Path repo = Path.of(System.getProperty("ovsanp.repo", ".."))
-                .toAbsolutePath()
-                .normalize();
         try (PrivateOvs ovs = PrivateOvs.start()) {
             Bridge bridge = ovs.addBridge("br-int");
             ovs.limitTableFlows("br-int", 3, 3);
-            try (OvsAnpProcess sync = OvsAnpProcess.start(
-                    repo,
-                    "sync",
-                    "--cluster",
-                    "examples/node-ports-blocked",
-                    "--node",
-                    "worker-1",
-                    "--switch",
-                    "unix:" + bridge.mgmtSocket(),
-                    "--audit-interval",
-                    "1s")) {
+            String cluster = "--cluster=examples/node-ports-blocked";
+            String sw = "--switch=unix:" + bridge.mgmtSocket();
+            try (OvsAnpProcess sync =
+                    OvsAnpProcess.start(repo(), "sync", cluster, "--node=worker-1", sw, "--audit-interval=1s")) {
                 sync.waitFor(() -> sync.lines("audit failed").size() >= 3, "three failed audits");
                 List<String> failures = sync.lines("audit failed");
                 assertThat(failures)

@@ -14,10 +14,9 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The agent's switch against a real ovs-vswitchd that dies and comes back: how long it has been
@@ -29,21 +28,10 @@ class AgentSwitchSourceTest {
 
     private final AtomicLong nanos = new AtomicLong();
     private final BlockingQueue<String> events = new LinkedBlockingQueue<>();
-    private TestOvs ovs;
-    private Path mgmt;
 
-    @BeforeEach
-    void start() {
-        TestOvs.assumeAvailable();
-        ovs = TestOvs.start();
-        mgmt = ovs.addBridge("br-int");
-    }
-
-    @AfterEach
-    void stop() {
-        if (ovs != null) {
-            ovs.close();
-        }
+    private AgentSwitchSource source(Path socket) {
+        return new AgentSwitchSource(
+                "w1", SwitchTarget.parse("unix:" + socket), Optional.empty(), ConnectionConfig.DEFAULT, nanos::get);
     }
 
     private final SwitchSource.Sink sink = new SwitchSource.Sink() {
@@ -60,8 +48,9 @@ class AgentSwitchSourceTest {
 
     @Test
     void livenessFailsOnlyWhenTheSwitchHasBeenUnconnectedLongerThanTheBound() throws Exception {
-        try (AgentSwitchSource source = new AgentSwitchSource(
-                "w1", SwitchTarget.parse("unix:" + mgmt), Optional.empty(), ConnectionConfig.DEFAULT, nanos::get)) {
+        TestOvs.assumeAvailable();
+        try (TestOvs ovs = TestOvs.start();
+                AgentSwitchSource source = source(ovs.addBridge("br-int"))) {
             Health health = new Health()
                     .liveWhen("switch-connection", () -> source.unconnectedFor().compareTo(BOUND) <= 0);
             nanos.addAndGet(Duration.ofHours(1).toNanos());
@@ -93,13 +82,8 @@ class AgentSwitchSourceTest {
     }
 
     @Test
-    void aSwitchThatNeverConnectsCountsFromStart() {
-        try (AgentSwitchSource source = new AgentSwitchSource(
-                "w1",
-                SwitchTarget.parse("unix:" + mgmt.resolveSibling("no-such-bridge.mgmt")),
-                Optional.empty(),
-                ConnectionConfig.DEFAULT,
-                nanos::get)) {
+    void aSwitchThatNeverConnectsCountsFromStart(@TempDir Path dir) {
+        try (AgentSwitchSource source = source(dir.resolve("br-int.mgmt"))) {
             source.start(sink);
             nanos.addAndGet(Duration.ofSeconds(7).toNanos());
             assertThat(source.unconnectedFor()).isEqualTo(Duration.ofSeconds(7));
