@@ -5,19 +5,27 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.ovsanp.it.ovs.Bridge;
 import io.ovsanp.it.ovs.OvsSupport;
 import io.ovsanp.it.ovs.PrivateOvs;
+import io.ovsanp.it.run.OvsAnpProcess;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
-/** {@code bin/ovs-anp sync --once} against a fresh bridge, then {@code bin/ovs-anp diff}: exit 0 both. */
+/**
+ * {@code bin/ovs-anp sync --once} against a fresh bridge, then {@code bin/ovs-anp diff}: exit 0 both;
+ * and continuous {@code sync} when its audits fail or its switch dies: one line each, with the cause.
+ */
 class SyncCliIT {
     record Run(int exit, String output) {}
 
+    static Path repo() {
+        return Path.of(System.getProperty("ovsanp.repo", "..")).toAbsolutePath().normalize();
+    }
+
     static Run ovsAnp(PrivateOvs ovs, String... args) throws Exception {
-        Path repo = Path.of(System.getProperty("ovsanp.repo", ".."))
-                .toAbsolutePath()
-                .normalize();
+        Path repo = repo();
         java.util.List<String> cmd = new java.util.ArrayList<>(
                 java.util.List.of(repo.resolve("bin/ovs-anp").toString()));
         cmd.addAll(java.util.List.of(args));
@@ -73,6 +81,57 @@ class SyncCliIT {
                     sw,
                     "--once");
             assertThat(again.output()).contains("+0 ~0 -0");
+        }
+    }
+
+    /**
+     * Every audit fails (table 3 is too small for the policy): each failure is one line that names
+     * the refused flow, not a log line and an {@code error:} line. Then ovs-vswitchd dies: one line
+     * with the connection's own reason, not a failed flow dump of the dead connection every audit.
+     */
+    @Test
+    void continuousSyncLogsEachFailedAuditOnceAndALostSwitchOnceWithTheirCauses() throws Exception {
+        OvsSupport.assumeOvsAvailable();
+        try (PrivateOvs ovs = PrivateOvs.start()) {
+            Bridge bridge = ovs.addBridge("br-int");
+            ovs.limitTableFlows("br-int", 3, 3);
+            String cluster = "--cluster=examples/node-ports-blocked";
+            String sw = "--switch=unix:" + bridge.mgmtSocket();
+            try (OvsAnpProcess sync =
+                    OvsAnpProcess.start(repo(), "sync", cluster, "--node=worker-1", sw, "--audit-interval=1s")) {
+                sync.waitFor(() -> sync.lines("audit failed").size() >= 3, "three failed audits");
+                List<String> failures = sync.lines("audit failed");
+                assertThat(failures)
+                        .allSatisfy(l -> assertThat(l).contains("node=worker-1 audit failed, retrying in 1000 ms: "));
+                // the refused flow-mod follows each failure on a line of its own, once per failure
+                String output = sync.output();
+                long refused = output.lines()
+                        .filter(l -> l.contains("OFPFMFC_TABLE_FULL") && l.contains("table=3"))
+                        .count();
+                long failed =
+                        output.lines().filter(l -> l.contains("audit failed")).count();
+                assertThat(refused).as(output).isBetween(failed - 1, failed); // the last may be half written
+                assertThat(output).as("no second report of the same failure").doesNotContain("error: bundle");
+
+                long vswitchd = ovs.pids().get("ovs-vswitchd");
+                new ProcessBuilder("kill", "-KILL", Long.toString(vswitchd))
+                        .inheritIO()
+                        .start()
+                        .waitFor();
+                sync.waitFor(() -> !sync.lines("lost the switch").isEmpty(), "the lost switch");
+                int failedBefore = sync.lines("audit failed").size();
+                Thread.sleep(4_000); // four audit intervals with the switch gone
+                assertThat(sync.lines("lost the switch"))
+                        .singleElement()
+                        .satisfies(l -> assertThat(l)
+                                .contains("node=worker-1 lost the switch at unix:" + bridge.mgmtSocket() + ": ")
+                                .endsWith("; reconnecting"));
+                assertThat(sync.lines("audit failed"))
+                        .as("no audit of the dead connection%n%s", sync.output())
+                        .hasSizeLessThanOrEqualTo(failedBefore + 1); // one may have been under way
+                assertThat(sync.output()).doesNotContain("flow dump failed");
+                assertThat(sync.terminate(Duration.ofSeconds(30))).isNotNull();
+            }
         }
     }
 }

@@ -4,16 +4,12 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElectionConfig;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElector;
-import io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.LeaderElectionRecord;
 import io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.LeaseLock;
-import io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.Lock;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.ZoneOffset;
-import java.time.ZonedDateTime;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -37,10 +33,15 @@ import org.slf4j.LoggerFactory;
  * between replicas aside, as in client-go).
  *
  * <p>After losing the lease the replica stands for election again. {@link #close()} stops writing at
- * once and then releases the lease, so the other replica takes over within one retry period.
+ * once and then releases the lease, so the other replica takes over within one retry period; it waits
+ * for the release at most {@link #RELEASE_WITHIN}: a replica cut off from the API must not hold up
+ * its shutdown for the client's retries (about 20 s), and its lease then expires on its own.
  */
 public final class LeaderElection implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(LeaderElection.class);
+    /** How long {@link #close()} waits for the Lease release. */
+    public static final Duration RELEASE_WITHIN = Duration.ofSeconds(2);
+
     private static final Path SERVICE_ACCOUNT_NAMESPACE =
             Path.of("/var/run/secrets/kubernetes.io/serviceaccount/namespace");
 
@@ -191,7 +192,9 @@ public final class LeaderElection implements AutoCloseable {
             return;
         }
         LeaderElectionConfig config = new LeaderElectionConfig(
-                new TimedLock(new LeaseLock(settings.namespace(), settings.name(), settings.identity())),
+                new TimedLock(
+                        new LeaseLock(settings.namespace(), settings.name(), settings.identity()),
+                        renewedAt -> lastRenewTime = renewedAt),
                 settings.leaseDuration(),
                 settings.renewDeadline(),
                 settings.retryPeriod(),
@@ -263,18 +266,28 @@ public final class LeaderElection implements AutoCloseable {
         }
     }
 
-    /** Stops writing at once, stops renewing and releases the lease if we hold it. */
+    /** Stops writing at once, stops renewing and releases the lease if we hold it: {@code close(RELEASE_WITHIN)}. */
     @Override
     public void close() {
-        stop(true);
+        close(RELEASE_WITHIN);
+    }
+
+    /**
+     * Stops writing at once and stops renewing; then, if we held the lease, releases it, waiting at
+     * most {@code releaseWithin} for the API server ({@link Duration#ZERO}: do not try, e.g. when the
+     * server is known to be unreachable; the lease then passes on when it expires). Returns within
+     * about {@code releaseWithin} whatever the API server does.
+     */
+    public void close(Duration releaseWithin) {
+        stop(releaseWithin);
     }
 
     /** Stops writing and renewing without releasing: what a crash looks like to the other replicas. */
     void abandon() {
-        stop(false);
+        stop(Duration.ZERO);
     }
 
-    private void stop(boolean release) {
+    private void stop(Duration releaseWithin) {
         LeaderElector e;
         CompletableFuture<?> f;
         synchronized (this) {
@@ -285,70 +298,55 @@ public final class LeaderElection implements AutoCloseable {
             e = elector;
             f = running;
         }
+        boolean held = leading;
         stopWriting();
+        // A renewal blocked on an unreachable server holds the elector's lock, which fabric8's cancel
+        // callback and release() both need: interrupt it (fabric8's blocking calls give up then), and
+        // do the rest on a thread of its own that we wait for only as long as we may.
+        executor.shutdownNow();
+        boolean release = held && e != null && releaseWithin.toMillis() > 0;
+        Thread t = new Thread(() -> finish(e, f, release), "ovs-anp-lease-release");
+        t.setDaemon(true);
+        t.start();
+        if (held && !release) {
+            log.info(
+                    "not releasing Lease {}/{}: another replica takes over when it expires (within {})",
+                    settings.namespace(),
+                    settings.name(),
+                    settings.leaseDuration());
+        }
+        if (!release) {
+            return;
+        }
+        try {
+            t.join(releaseWithin.toMillis());
+        } catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+        }
+        if (t.isAlive()) {
+            log.warn(
+                    "Lease {}/{} not released within {}: the API server did not answer; another replica takes over"
+                            + " when it expires (within {})",
+                    settings.namespace(),
+                    settings.name(),
+                    releaseWithin,
+                    settings.leaseDuration());
+        }
+    }
+
+    private void finish(LeaderElector e, CompletableFuture<?> f, boolean release) {
         if (f != null) {
             f.cancel(true);
         }
-        if (release && e != null) {
-            try {
-                if (e.release()) {
-                    log.info("released Lease {}/{}", settings.namespace(), settings.name());
-                }
-            } catch (RuntimeException ex) {
-                log.warn("could not release Lease {}/{}: {}", settings.namespace(), settings.name(), ex.toString());
+        if (!release) {
+            return;
+        }
+        try {
+            if (e.release()) {
+                log.info("released Lease {}/{}", settings.namespace(), settings.name());
             }
-        }
-        executor.shutdownNow();
-    }
-
-    /** The Lease lock, noting when each write of a record naming us started. */
-    private final class TimedLock implements Lock {
-        private final Lock delegate;
-
-        TimedLock(Lock delegate) {
-            this.delegate = delegate;
-        }
-
-        @Override
-        public LeaderElectionRecord get(KubernetesClient c) {
-            return delegate.get(c);
-        }
-
-        @Override
-        public void create(KubernetesClient c, LeaderElectionRecord r) {
-            delegate.create(c, r);
-            renewed(r);
-        }
-
-        @Override
-        public void update(KubernetesClient c, LeaderElectionRecord r) {
-            delegate.update(c, r);
-            renewed(r);
-        }
-
-        /**
-         * The other replicas count the lease from the record's renewTime (set before the API calls),
-         * so our bound starts there too, moved onto the monotonic clock: however slow the calls were,
-         * we stop leaseDuration − renewDeadline before anyone may take over.
-         */
-        private void renewed(LeaderElectionRecord r) {
-            if (settings.identity().equals(r.getHolderIdentity())) {
-                long age = Math.max(
-                        0,
-                        Duration.between(r.getRenewTime(), ZonedDateTime.now(ZoneOffset.UTC))
-                                .toNanos());
-                lastRenewTime = System.nanoTime() - age;
-            }
-        }
-
-        @Override
-        public String identity() {
-            return delegate.identity();
-        }
-
-        @Override
-        public String describe() {
-            return delegate.describe();
+        } catch (RuntimeException ex) {
+            log.warn("could not release Lease {}/{}: {}", settings.namespace(), settings.name(), ex.getMessage());
         }
     }
 }

@@ -8,6 +8,8 @@ import io.ovsanp.compiler.cluster.ClusterSnapshot;
 import io.ovsanp.compiler.policy.EffectivePolicies;
 import io.ovsanp.controller.central.CentralSwitchSource;
 import io.ovsanp.controller.central.LeaderElection;
+import io.ovsanp.controller.kube.ApiConnectivity;
+import io.ovsanp.controller.kube.ApiFailures;
 import io.ovsanp.controller.kube.ClusterWatcher;
 import io.ovsanp.controller.metrics.Health;
 import io.ovsanp.controller.metrics.MetricsListener;
@@ -43,7 +45,9 @@ import picocli.CommandLine.Option;
  * RealisationListener}s. Agent mode: {@code --node NAME --switch TARGET}, one local switch. The parts
  * that differ between modes are {@link #switchSource} and {@link #writeGate}; the reporting parts are
  * built in {@link #listeners}. Runs until SIGTERM/SIGINT, then closes the switch source, the loop,
- * the informers and the client.
+ * the informers and the client within {@link #SHUTDOWN_BOUND}, whether the API server answers or
+ * not: the Lease release waits at most {@link LeaderElection#RELEASE_WITHIN}, and not at all while the
+ * API is lost; if closing still takes longer, the process exits anyway.
  */
 @Command(
         name = "run",
@@ -51,6 +55,9 @@ import picocli.CommandLine.Option;
         description = "Run the controller: watch the cluster and keep the node's br-int converged.")
 final class RunCommand extends CliCommand {
     private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
+
+    /** SIGTERM to exit, at most (README: the shutdown bound, 5 s, with room for the JVM's own exit). */
+    static final Duration SHUTDOWN_BOUND = Duration.ofMillis(4_500);
 
     @Option(names = "--node", paramLabel = "NAME", description = "This node's name (agent mode; e.g. $NODE_NAME).")
     String node;
@@ -99,6 +106,22 @@ final class RunCommand extends CliCommand {
     String auditInterval;
 
     @Option(
+            names = "--stale-after",
+            defaultValue = "60s",
+            description = "Not ready (/readyz) while the cluster view has been stale this long: some informer's"
+                    + " watch closed, e.g. the API server unreachable (default ${DEFAULT-VALUE}); switches keep"
+                    + " their flows meanwhile.")
+    String staleAfter;
+
+    @Option(
+            names = "--switch-liveness-timeout",
+            defaultValue = "120s",
+            description = "Agent mode: not live (/healthz) when the switch has had no OpenFlow connection this long"
+                    + " (default ${DEFAULT-VALUE}), so that the kubelet restarts the pod and it mounts the socket"
+                    + " ovs-vswitchd recreated.")
+    String switchLivenessTimeout;
+
+    @Option(
             names = "--sync-timeout",
             defaultValue = "5m",
             description = "How long to wait for the first complete view of the cluster (default 5m).")
@@ -106,12 +129,11 @@ final class RunCommand extends CliCommand {
 
     @Override
     int execute() throws BadInput {
-        Duration audit = Durations.parse("--audit-interval", auditInterval);
+        Duration audit = positive("--audit-interval", auditInterval);
         Duration switchTimeout = Durations.parse("--timeout", timeout);
         Duration sync = Durations.parse("--sync-timeout", syncTimeout);
-        if (audit.isZero() || audit.isNegative()) {
-            throw new BadInput("--audit-interval must be positive");
-        }
+        Duration stale = positive("--stale-after", staleAfter);
+        Duration switchLiveness = positive("--switch-liveness-timeout", switchLivenessTimeout);
         SwitchSource source = switchSource();
         java.util.Optional<java.net.InetSocketAddress> metricsAddress = ops.metricsAddress();
         io.ovsanp.compiler.compile.CompileOptions compile = placement.compileOptions(serviceVips);
@@ -119,9 +141,11 @@ final class RunCommand extends CliCommand {
         CountDownLatch stopped = new CountDownLatch(1);
         Thread main = Thread.currentThread();
         AtomicBoolean started = new AtomicBoolean();
-        Thread hook = new Thread(() -> awaitShutdown(main, started, stop, stopped), "ovs-anp-shutdown");
+        AtomicBoolean saidStopped = new AtomicBoolean();
+        Thread hook = new Thread(() -> awaitShutdown(main, started, stop, stopped, saidStopped), "ovs-anp-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
-        try (KubernetesClient client = client();
+        ApiFailures failures = new ApiFailures();
+        try (KubernetesClient client = client(failures);
                 ClusterWatcher watcher = ClusterWatcher.start(client);
                 source) {
             LOG.info("waiting for the informers of {} to sync", client.getMasterUrl());
@@ -129,7 +153,10 @@ final class RunCommand extends CliCommand {
                 watcher.awaitSynced(sync);
             } catch (TimeoutException e) {
                 throw new BadInput("the cluster view did not sync within " + sync + " from " + client.getMasterUrl()
-                        + " (" + e.getMessage() + ")");
+                        + " (" + e.getMessage()
+                        + failures.latest()
+                                .map(f -> "; last error: " + f.cause())
+                                .orElse("") + ")");
             }
             ControllerLoop.Options options = ControllerLoop.Options.DEFAULT
                     .withCompile(compile)
@@ -140,7 +167,9 @@ final class RunCommand extends CliCommand {
             AtomicReference<PolicyStatusWriter> statusRef = new AtomicReference<>();
             MetricsListener metrics = new MetricsListener();
             Health health = new Health().readyWhen("informers-synced", watcher::synced);
-            try (LeaderElection election = central.central()
+            try (ApiConnectivity api =
+                            ApiConnectivity.start(client.getMasterUrl().toString(), watcher::watching, failures);
+                    LeaderElection election = central.central()
                             ? LeaderElection.start(client, central.leaseSettings(), new LeaderElection.Listener() {
                                 @Override
                                 public void startedLeading() {
@@ -161,13 +190,22 @@ final class RunCommand extends CliCommand {
                 List<RealisationListener> listeners = new ArrayList<>(List.of(new LogListener(), metrics));
                 if (status != null) listeners.add(status);
                 if (source instanceof CentralSwitchSource c) listeners.add(new NodesToSwitches(c));
+                health.readyWhen("cluster-view-fresh", () -> api.staleFor().compareTo(stale) <= 0);
                 if (election == null) {
                     health.readyWhen("switch", metrics.switchReady(node));
+                }
+                if (source instanceof AgentSwitchSource agent) {
+                    health.liveWhen(
+                            "switch-connection", () -> agent.unconnectedFor().compareTo(switchLiveness) <= 0);
                 }
                 if (http != null) {
                     LOG.info("serving /metrics, /healthz and /readyz on {}", http.address());
                 }
                 runLoop(watcher, source, listeners, options.withMayWrite(gate), running, started, stop, client);
+                if (election != null) {
+                    // a release would only wait for an API server known to be gone: the lease expires
+                    election.close(api.lost() ? Duration.ZERO : LeaderElection.RELEASE_WITHIN);
+                }
             }
         } catch (java.io.IOException e) {
             throw new BadInput("--metrics-address: cannot serve: " + e.getMessage());
@@ -179,7 +217,9 @@ final class RunCommand extends CliCommand {
         } finally {
             // Log first: once `stopped` is counted down the shutdown hook returns and the JVM may halt
             // before a later log line is written.
-            LOG.info("stopped");
+            if (saidStopped.compareAndSet(false, true)) {
+                LOG.info("stopped");
+            }
             stopped.countDown();
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);
@@ -229,17 +269,31 @@ final class RunCommand extends CliCommand {
         }
     }
 
-    /** SIGTERM: let the main thread close everything in order, for at most 20 s. */
-    private static void awaitShutdown(Thread main, AtomicBoolean started, CountDownLatch stop, CountDownLatch stopped) {
+    /**
+     * SIGTERM: let the main thread close everything in order, for at most {@link #SHUTDOWN_BOUND};
+     * the JVM exits when this returns.
+     */
+    private static void awaitShutdown(
+            Thread main, AtomicBoolean started, CountDownLatch stop, CountDownLatch stopped, AtomicBoolean said) {
         stop.countDown();
         if (!started.get()) {
             main.interrupt(); // still waiting for the first sync: stop waiting
         }
         try {
-            stopped.await(20, TimeUnit.SECONDS);
+            if (!stopped.await(SHUTDOWN_BOUND.toMillis(), TimeUnit.MILLISECONDS) && said.compareAndSet(false, true)) {
+                LOG.warn("stopped: closing took longer than {} ms, exiting anyway", SHUTDOWN_BOUND.toMillis());
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    private static Duration positive(String option, String text) throws BadInput {
+        Duration d = Durations.parse(option, text);
+        if (d.isZero() || d.isNegative()) {
+            throw new BadInput(option + " must be positive");
+        }
+        return d;
     }
 
     /** Where switch connections come from. Agent mode: --node and --switch. (Central: --listen.) */
@@ -277,7 +331,7 @@ final class RunCommand extends CliCommand {
         }
     }
 
-    private KubernetesClient client() throws BadInput {
+    private KubernetesClient client(ApiFailures failures) throws BadInput {
         Config config;
         try {
             config = kubeconfig != null ? Config.fromKubeconfig(kubeconfig.toFile()) : Config.autoConfigure(null);
@@ -287,7 +341,8 @@ final class RunCommand extends CliCommand {
         if (server != null) {
             config.setMasterUrl(server);
         }
-        return new KubernetesClientBuilder().withConfig(config).build();
+        return failures.installIn(new KubernetesClientBuilder().withConfig(config))
+                .build();
     }
 
     private Optional<TlsConfig> tls() throws BadInput {

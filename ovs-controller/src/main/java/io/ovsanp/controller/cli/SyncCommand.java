@@ -91,6 +91,7 @@ final class SyncCommand extends CliCommand {
             CompileResult desired = first;
             long stamp = compilation.inputStamp();
             String lastError = null;
+            OfConnection current = null;
             Reconciler reconciler = null;
             long nextAudit = Long.MAX_VALUE;
             while (!Thread.currentThread().isInterrupted()) {
@@ -98,8 +99,20 @@ final class SyncCommand extends CliCommand {
                 long now = System.currentTimeMillis();
                 boolean mustAudit = false;
                 if (fresh != null) {
+                    current = fresh;
                     reconciler = new Reconciler(fresh, timeout);
                     mustAudit = true;
+                }
+                if (current != null && !current.isActive()) {
+                    // Said once, with the reason: audits of the dead connection would only repeat
+                    // its close as a failed flow dump every few seconds until the reconnect.
+                    LOG.warn(
+                            "node={} lost the switch at {}: {}; reconnecting",
+                            node,
+                            current.remote(),
+                            current.closeReason().orElse("closed"));
+                    current = null;
+                    reconciler = null;
                 }
                 long newStamp = compilation.inputStamp();
                 boolean changed = newStamp != stamp;
@@ -127,18 +140,24 @@ final class SyncCommand extends CliCommand {
                 if (reconciler == null || !(mustAudit || changed || now >= nextAudit)) {
                     continue;
                 }
+                boolean auditing = mustAudit || now >= nextAudit;
                 try {
-                    ReconcileResult r = mustAudit || now >= nextAudit
-                            ? reconciler.audit(desired.flows())
-                            : reconciler.converge(desired.flows());
+                    ReconcileResult r =
+                            auditing ? reconciler.audit(desired.flows()) : reconciler.converge(desired.flows());
                     nextAudit = now + audit;
                     out().println("node=" + node + " " + r.summary());
                     out().flush();
                 } catch (ReconcileException e) {
-                    LOG.warn("node={} {}", node, e.getMessage());
-                    err().println("error: " + e.getMessage());
-                    err().flush();
-                    nextAudit = now + Math.min(audit, 5_000);
+                    long retry = Math.min(audit, 5_000);
+                    nextAudit = now + retry;
+                    if (current.isActive()) { // else the switch went away meanwhile: said above, once
+                        LOG.warn(
+                                "node={} {} failed, retrying in {} ms: {}",
+                                node,
+                                auditing ? "audit" : "update",
+                                retry,
+                                e.getMessage());
+                    }
                 }
             }
         } catch (InterruptedException e) {

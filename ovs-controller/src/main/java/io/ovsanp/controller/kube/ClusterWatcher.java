@@ -29,9 +29,7 @@ import io.ovsanp.controller.snapshot.NetworkPolicyConverter;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
@@ -194,7 +192,7 @@ public final class ClusterWatcher implements AutoCloseable {
             List<T> now = informer.getStore().list();
             Object[] objs = now.toArray();
             Conversion<R>[] convs = new Conversion[objs.length];
-            int[] at = match(before, objs);
+            int[] at = InstanceMatch.of(before, objs);
             boolean[] kept = new boolean[before.length];
             List<R> added = new ArrayList<>();
             List<Diagnostic> ds = new ArrayList<>();
@@ -242,53 +240,13 @@ public final class ClusterWatcher implements AutoCloseable {
         }
     }
 
-    /**
-     * For each of {@code now}, the index of the same instance in {@code before}, or -1 (to be
-     * converted): each index at most once. An informer lists its cache in a stable order, so the
-     * previous scan's next object is tried first, then the one after it (the expected one left), and an
-     * object just before the expected one is taken as new (an add, or an update replacing it); only
-     * something else builds an identity map of {@code before}. A wrong guess costs a conversion, never
-     * a wrong record: a match is always the same instance.
-     */
-    @SuppressWarnings("ReferenceEquality") // identity: the informer's instances
-    static int[] match(Object[] before, Object[] now) {
-        int[] at = new int[now.length];
-        boolean[] taken = new boolean[before.length];
-        Map<Object, Integer> index = null; // where each previous object was, built on a surprise
-        int p = 0;
-        for (int i = 0; i < now.length; i++) {
-            Object o = now[i];
-            int k = -1;
-            if (p < before.length && before[p] == o && !taken[p]) {
-                k = p;
-            } else if (p + 1 < before.length && before[p + 1] == o && !taken[p + 1]) {
-                k = p + 1; // before[p] left the cache
-            } else if (p < before.length
-                    && i + 1 < now.length
-                    && (now[i + 1] == before[p] || (p + 1 < before.length && now[i + 1] == before[p + 1]))) {
-                k = -1; // a new object here (added, or replacing before[p] on an update)
-            } else if (before.length > 0) {
-                if (index == null) {
-                    index = new IdentityHashMap<>(before.length * 4 / 3 + 1);
-                    for (int j = 0; j < before.length; j++) index.put(before[j], j);
-                }
-                Integer j = index.get(o);
-                k = j == null || taken[j] ? -1 : j;
-            }
-            at[i] = k;
-            if (k >= 0) {
-                taken[k] = true;
-                p = k + 1;
-            }
-        }
-        return at;
-    }
-
     /** Starts all informers; does not wait for them to sync (see {@link #awaitSynced}). */
     public static ClusterWatcher start(KubernetesClient client) {
         ClusterWatcher w = new ClusterWatcher(client);
         for (SharedIndexInformer<?> i : w.all) {
-            i.start();
+            // fabric8 stops an informer for good when its first list fails or its watch ends with an
+            // error other than 410 Gone; a controller must keep trying, as client-go's reflector does
+            i.exceptionHandler((started, failure) -> true).start();
         }
         return w;
     }
@@ -341,6 +299,14 @@ public final class ClusterWatcher implements AutoCloseable {
     /** Whether every informer has listed its resources once. */
     public boolean synced() {
         return all.stream().allMatch(SharedIndexInformer::hasSynced);
+    }
+
+    /**
+     * Whether every informer has its watch open now (fabric8's {@link SharedIndexInformer#isWatching}:
+     * listed, and the current watch request started and not ended); see {@link ApiConnectivity}.
+     */
+    public boolean watching() {
+        return all.stream().allMatch(SharedIndexInformer::isWatching);
     }
 
     /** Waits until {@link #synced()}; throws {@link TimeoutException} after {@code timeout}. */

@@ -7,16 +7,19 @@ import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
 
 /**
- * Liveness and readiness. Live: the process answers and the reconcile loop is not wedged, i.e. it
- * has not been busy with one piece of work for longer than {@code stallAfter} (the loop calls {@link
- * #loopBusy()} before a unit of work and {@link #loopIdle()} after it; an idle loop is live). Ready:
- * every named readiness check holds (agent: informers synced, switch connected and converged once;
- * central: informers synced, leader or standby). The text of both lists each check as {@code [+]name}
- * or {@code [-]name}, as the kube-apiserver's verbose health endpoints do.
+ * Liveness and readiness. Live: the process answers, the reconcile loop is not wedged, i.e. it has
+ * not been busy with one piece of work for longer than {@code stallAfter} (the loop calls {@link
+ * #loopBusy()} before a unit of work and {@link #loopIdle()} after it; an idle loop is live), and every
+ * named liveness check holds (agent: the switch had an OpenFlow connection recently). Only what a
+ * restart can cure belongs there: an unreachable API server does not. Ready: every named readiness
+ * check holds (agent: informers synced, the cluster view fresh, switch connected and converged once;
+ * central: informers synced, the view fresh, leader or standby). The text of both lists each check as
+ * {@code [+]name} or {@code [-]name}, as the kube-apiserver's verbose health endpoints do.
  */
 public final class Health {
     private final Duration stallAfter;
     private final LongSupplier nanoTime;
+    private final Map<String, BooleanSupplier> liveness = new LinkedHashMap<>();
     private final Map<String, BooleanSupplier> readiness = new LinkedHashMap<>();
     private volatile long busySince;
     private volatile boolean busy;
@@ -46,22 +49,29 @@ public final class Health {
         return this;
     }
 
+    /** Adds a liveness check; {@code name} appears in {@code /healthz}. A check that throws fails. */
+    public synchronized Health liveWhen(String name, BooleanSupplier check) {
+        liveness.put(name, check);
+        return this;
+    }
+
     /** Outcome and the text served with it. */
     public record Result(boolean ok, String text) {}
 
-    public Result live() {
+    public synchronized Result live() {
         long since = busySince;
         boolean wedged = busy && nanoTime.getAsLong() - since > stallAfter.toNanos();
-        return wedged
-                ? new Result(
-                        false, "[-]loop busy for more than " + stallAfter.toSeconds() + " s\nhealthz check failed\n")
-                : new Result(true, "[+]loop ok\nok\n");
+        String loop = wedged ? "[-]loop busy for more than " + stallAfter.toSeconds() + " s\n" : "[+]loop ok\n";
+        return checked(!wedged, loop, liveness, "healthz");
     }
 
     public synchronized Result ready() {
-        StringBuilder b = new StringBuilder();
-        boolean ok = true;
-        for (Map.Entry<String, BooleanSupplier> e : readiness.entrySet()) {
+        return checked(true, "", readiness, "readyz");
+    }
+
+    private static Result checked(boolean ok, String first, Map<String, BooleanSupplier> checks, String endpoint) {
+        StringBuilder b = new StringBuilder(first);
+        for (Map.Entry<String, BooleanSupplier> e : checks.entrySet()) {
             boolean pass;
             try {
                 pass = e.getValue().getAsBoolean();
@@ -71,7 +81,7 @@ public final class Health {
             ok &= pass;
             b.append(pass ? "[+]" : "[-]").append(e.getKey()).append('\n');
         }
-        b.append(ok ? "ok\n" : "readyz check failed\n");
+        b.append(ok ? "ok\n" : endpoint + " check failed\n");
         return new Result(ok, b.toString());
     }
 }

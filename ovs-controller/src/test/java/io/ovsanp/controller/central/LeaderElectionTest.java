@@ -5,10 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.api.model.coordination.v1.LeaseBuilder;
+import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.ovsanp.controller.kube.DevApiServer;
+import io.ovsanp.controller.testing.CapturedLog;
 import io.ovsanp.controller.testing.Commands;
 import java.time.Duration;
 import java.util.List;
@@ -16,6 +19,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -219,6 +223,38 @@ class LeaderElectionTest {
         Commands.waitUntil(e2::isLeader, LEASE.plus(RETRY.multipliedBy(3)), "replica-2 to take over");
         sampler.stop();
         assertThat(sampler.both).as("both replicas leader at once").isFalse();
+    }
+
+    @Test
+    void closingWithoutReleaseLeavesTheLeaseToExpire() {
+        e1 = LeaderElection.start(client1, settings("replica-1"), new LeaderElection.Listener() {});
+        Commands.waitUntil(e1::isLeader, Duration.ofSeconds(20), "replica-1 to lead");
+        e1.close(Duration.ZERO); // what `run` does when it knows the API server is gone
+        assertThat(e1.isLeader()).isFalse();
+        assertThat(holder()).isEqualTo("replica-1");
+    }
+
+    @Test
+    void aLeaderCutOffFromTheApiGivesUpTheReleaseAfterItsBoundInsteadOfTheClientsRetries() throws Exception {
+        KubernetesMockServer own = DevApiServer.crudServer();
+        own.init();
+        Config config = Config.empty();
+        config.setMasterUrl(DevApiServer.url(own));
+        // each retry of the release waits a second at least: it cannot give up within the bound
+        config.setRequestRetryBackoffLimit(10);
+        config.setRequestRetryBackoffInterval(1_000);
+        try (CapturedLog log = CapturedLog.of(LeaderElection.class);
+                KubernetesClient client =
+                        new KubernetesClientBuilder().withConfig(config).build()) {
+            e1 = LeaderElection.start(client, settings("replica-1"), new LeaderElection.Listener() {});
+            Commands.waitUntil(e1::isLeader, Duration.ofSeconds(20), "replica-1 to lead");
+            DevApiServer.stop(own);
+            e1.close(Duration.ofMillis(300));
+            assertThat(e1.isLeader()).isFalse();
+            assertThat(log.containing("not released within PT0.3S"))
+                    .singleElement(InstanceOfAssertFactories.STRING)
+                    .startsWith("WARN Lease ovs-anp/ovs-anp not released within PT0.3S: the API server did not answer");
+        }
     }
 
     @Test

@@ -68,7 +68,7 @@ class ClusterWatcherMergeTest {
         boolean shuffled = r.nextInt(5) == 0;
         if (shuffled) java.util.Collections.shuffle(now, r);
 
-        int[] at = ClusterWatcher.match(before.toArray(), now.toArray());
+        int[] at = InstanceMatch.of(before.toArray(), now.toArray());
 
         assertThat(at).hasSize(now.size());
         java.util.Set<Integer> used = new java.util.HashSet<>();
