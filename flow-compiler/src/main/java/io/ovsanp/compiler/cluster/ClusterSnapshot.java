@@ -56,16 +56,6 @@ public record ClusterSnapshot(
     /** The order of {@link #networkPolicies()}. */
     public static final Comparator<NetworkPolicy> NETWORK_POLICY_ORDER = Comparator.comparing(NetworkPolicy::ref);
 
-    /**
-     * The last {@link #nodeNames()} answer, by the identity of the (immutable) lists it read, with the
-     * number of pods per {@code spec.nodeName} (a map nobody changes once it is published here).
-     */
-    private record NodeNames(
-            List<PodInfo> pods, List<NodeInfo> nodes, Map<String, Integer> podsPerNode, List<String> names) {}
-
-    private static final java.util.concurrent.atomic.AtomicReference<NodeNames> LAST_NODE_NAMES =
-            new java.util.concurrent.atomic.AtomicReference<>();
-
     public ClusterSnapshot {
         namespaces = sorted(namespaces, NAMESPACE_ORDER);
         pods = sorted(pods, POD_ORDER);
@@ -88,62 +78,26 @@ public record ClusterSnapshot(
                 List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), List.of());
     }
 
-    /**
-     * {@code in} in {@code order}, immutable. An input that is sorted already costs one pass and no
-     * copy when it is immutable (a list of a previous snapshot, which the controller passes again for a
-     * kind that did not change): a snapshot of 20,000 pods is built on every API event.
-     */
-    @SuppressWarnings("ReferenceEquality") // identity on purpose: a list this constructor produced
+    /** {@code in} in {@code order}, immutable; a {@link SortedList} of that order is taken as it is. */
     private static <T> List<T> sorted(List<T> in, Comparator<T> order) {
-        if (LAST_SORTED.get(order) == in) {
-            return in; // immutable and sorted by this order: the same kind of an earlier snapshot
-        }
-        List<T> out = sort(in, order);
-        LAST_SORTED.put(order, out);
-        return out;
-    }
-
-    /** The last {@link #mergeSorted} per order: {@code to} is {@code from} without {@code gone} and with {@code added} (both sorted). */
-    private record Merge(List<?> from, List<?> to, List<?> gone, List<?> added) {}
-
-    private static final Map<Comparator<?>, Merge> LAST_MERGE = new java.util.concurrent.ConcurrentHashMap<>();
-
-    /** Per order, the last list {@link #sorted} returned (immutable). */
-    private static final Map<Comparator<?>, List<?>> LAST_SORTED = new java.util.concurrent.ConcurrentHashMap<>();
-
-    private static <T> List<T> sort(List<T> in, Comparator<T> order) {
-        T previous = null;
-        boolean first = true;
-        for (T t : in) {
-            if (!first && order.compare(previous, t) > 0) {
-                List<T> copy = new java.util.ArrayList<>(in);
-                copy.sort(order); // stable, as the stream sort was
-                return List.copyOf(copy);
-            }
-            previous = t;
-            first = false;
-        }
-        return List.copyOf(in); // the same instance if immutable already
+        return SortedList.of(in, order);
     }
 
     /**
      * {@code previous} (sorted by {@code order}) without the {@code gone} instances and with {@code
      * added}, sorted and immutable: binary searches for the few changed records and one copy, instead
-     * of sorting the whole kind again (the controller's informer cache does this per event). When
-     * {@code previous} is the list the last snapshot holds for {@code order}, the result is sorted by
-     * construction and a snapshot built from it skips its sortedness check (a pass over 20,000 pods,
-     * a quarter of a pod event's pass).
+     * of sorting the whole kind again (the controller's informer cache does this per event). The
+     * result is a {@link SortedList}, so a snapshot built from it skips its sortedness check.
      */
     @SuppressWarnings("ReferenceEquality") // the instances that left, not equal ones
-    public static <R> List<R> mergeSorted(List<R> previous, List<R> gone, List<R> added, Comparator<? super R> order) {
+    public static <R> SortedList<R> mergeSorted(
+            List<R> previous, List<R> gone, List<R> added, Comparator<? super R> order) {
         List<R> came = new ArrayList<>(added);
         came.sort(order);
-        List<R> out = List.copyOf(merge(previous, gone, came, order));
-        if (LAST_SORTED.get(order) == previous) LAST_SORTED.put(order, out);
-        List<R> left = new ArrayList<>(gone);
-        left.sort(order);
-        LAST_MERGE.put(order, new Merge(previous, out, List.copyOf(left), List.copyOf(came)));
-        return out;
+        if (!(previous instanceof SortedList<R> s && s.order() == order)) {
+            return SortedList.of(merge(previous, gone, came, order), order);
+        }
+        return SortedList.trusted(merge(previous, gone, came, order), order);
     }
 
     /** {@code previous} without the {@code gone} instances and with {@code sortedAdded}, in order. */
@@ -207,21 +161,14 @@ public record ClusterSnapshot(
      * (null, new) when only one list has it. Elements the order finds equal are paired in list order,
      * so any difference is reported. Identical instances are skipped without comparing (unchanged
      * objects are the same records from one snapshot to the next). Stops, returning false, as soon as
-     * {@code changed} returns false.
-     *
-     * <p>When {@code after} is the list {@link #mergeSorted} last made from {@code before}, only the
-     * records that left and came are walked (the same report: the rest are the same instances in the
-     * same order), not every pod of the cluster.
+     * {@code changed} returns false. It walks both lists: a caller that knows what changed (the
+     * controller: a {@link ClusterChange}) walks only that.
      */
-    @SuppressWarnings({"ReferenceEquality", "unchecked"}) // identity first, equals as the fallback
+    @SuppressWarnings("ReferenceEquality") // identity first, equals as the fallback
     public static <T> boolean diffSorted(
             List<T> before, List<T> after, Comparator<? super T> order, java.util.function.BiPredicate<T, T> changed) {
         if (before == after) {
             return true;
-        }
-        Merge m = LAST_MERGE.get(order);
-        if (m != null && m.from() == before && m.to() == after) {
-            return diffSorted((List<T>) m.gone(), (List<T>) m.added(), order, changed);
         }
         int i = 0;
         int j = 0;
@@ -319,64 +266,16 @@ public record ClusterSnapshot(
         return adminPolicies.stream().filter(p -> p.tier() == tier).toList();
     }
 
-    /** Node names known from Node objects and from pods' spec.nodeName, sorted. */
-    @SuppressWarnings("ReferenceEquality") // identity on purpose: equals would walk every pod
-    public List<String> nodeNames() {
-        NodeNames last = LAST_NODE_NAMES.get();
-        if (last != null && last.pods() == pods && last.nodes() == nodes) {
-            return last.names(); // the controller asks on every event; unchanged lists, same answer
-        }
-        Counts carried = last == null ? null : podsPerNodeFrom(last);
-        if (carried != null && !carried.keysChanged() && last.nodes() == nodes) {
-            // the same node names: only counts moved (a pod event on known nodes)
-            LAST_NODE_NAMES.set(new NodeNames(pods, nodes, carried.perNode(), last.names()));
-            return last.names();
-        }
-        Map<String, Integer> perNode = carried == null ? null : carried.perNode();
-        if (perNode == null) {
-            perNode = new java.util.HashMap<>();
-            for (PodInfo p : pods) {
-                if (!p.nodeName().isEmpty()) perNode.merge(p.nodeName(), 1, Integer::sum);
-            }
-        }
-        java.util.Set<String> names = new java.util.HashSet<>(perNode.keySet());
-        nodes.forEach(n -> names.add(n.name()));
-        String[] sorted = names.toArray(String[]::new);
-        java.util.Arrays.sort(sorted);
-        List<String> out = List.of(sorted);
-        if (last != null && out.equals(last.names())) out = last.names();
-        LAST_NODE_NAMES.set(new NodeNames(pods, nodes, perNode, out));
-        return out;
-    }
-
-    /** Pods per node name, and whether a name appeared or disappeared on the way. */
-    private record Counts(Map<String, Integer> perNode, boolean keysChanged) {}
-
     /**
-     * {@code last}'s pods per node brought up to this snapshot's pods by one merge walk of the two
-     * sorted lists (identical pods are the same instances and skipped at once; a pod event changes a
-     * few): hashing every pod's node name again cost milliseconds per event at 20,000 pods. Null when
-     * the walk finds many changes (then counting afresh is as cheap).
+     * Node names known from Node objects and from pods' spec.nodeName, sorted. A walk over every pod;
+     * the controller keeps these per snapshot incrementally ({@code Compilation#nodeNames}).
      */
-    private Counts podsPerNodeFrom(NodeNames last) {
-        Map<String, Integer> counts = new java.util.HashMap<>(last.podsPerNode());
-        boolean[] keysChanged = {false};
-        int[] changes = {0};
-        boolean walked = diffSorted(last.pods(), pods, POD_ORDER, (o, n) -> {
-            if (o != null) keysChanged[0] |= count(counts, o.nodeName(), -1);
-            if (n != null) keysChanged[0] |= count(counts, n.nodeName(), 1);
-            return ++changes[0] <= 1024;
-        });
-        return walked ? new Counts(counts, keysChanged[0]) : null;
-    }
-
-    /** Adds {@code delta} to the node's count; true when the node appeared or disappeared. */
-    private static boolean count(Map<String, Integer> counts, String node, int delta) {
-        if (node.isEmpty()) return false;
-        Integer was = counts.get(node);
-        int now = (was == null ? 0 : was) + delta;
-        if (now == 0) counts.remove(node);
-        else counts.put(node, now);
-        return was == null || now == 0;
+    public List<String> nodeNames() {
+        java.util.TreeSet<String> names = new java.util.TreeSet<>();
+        nodes.forEach(n -> names.add(n.name()));
+        for (PodInfo p : pods) {
+            if (!p.nodeName().isEmpty()) names.add(p.nodeName());
+        }
+        return List.copyOf(names);
     }
 }

@@ -66,8 +66,10 @@ public final class Compiler {
     /** Subject dimensions per subject list (one list per policy on this node), by identity. */
     private final Map<List<PodInfo>, List<List<Match>>> subjectMatches = new IdentityHashMap<>();
 
+    private final ReadSet.Builder reads = new ReadSet.Builder();
+
     private Compiler(
-            ClusterSnapshot snapshot,
+            SnapshotIndex index,
             EffectivePolicies policies,
             String node,
             Allocation previous,
@@ -78,7 +80,6 @@ public final class Compiler {
         this.previous = previous;
         this.options = opts;
         this.pipeline = opts.pipeline();
-        SnapshotIndex index = SnapshotIndex.of(snapshot);
         this.selection = index.selection();
         this.acc = new FlowAccumulator(pipeline, index.interner());
         this.conjIds = new IdAllocator(previous.conjIds());
@@ -92,7 +93,10 @@ public final class Compiler {
         memo.selectionBasis(localPods, selection.namespaceLabels());
     }
 
-    /** Validates and compiles; for many nodes validate once and use the other overload. */
+    /**
+     * Validates and compiles one node from scratch; for many nodes or successive snapshots use a
+     * {@link CompileSession}, which shares the work between them.
+     */
     public static CompileResult compile(ClusterSnapshot snapshot, String node, Allocation previous) {
         return compile(snapshot, PolicyValidator.validate(snapshot), node, previous, CompileOptions.DEFAULT);
     }
@@ -108,7 +112,8 @@ public final class Compiler {
 
     /**
      * As above, reusing the flows of rules whose inputs did not change since {@code memo}'s last
-     * compile (of this node); the result is the same as without the memo, only cheaper.
+     * compile (of this node); the result is the same as without the memo, only cheaper (most reuse
+     * comes with a {@link CompileSession}'s index chain).
      */
     public static CompileResult compile(
             ClusterSnapshot snapshot,
@@ -117,8 +122,18 @@ public final class Compiler {
             Allocation previous,
             CompileOptions options,
             CompileMemo memo) {
+        return compile(SnapshotIndex.of(snapshot), policies, node, previous, options, memo);
+    }
+
+    static CompileResult compile(
+            SnapshotIndex index,
+            EffectivePolicies policies,
+            String node,
+            Allocation previous,
+            CompileOptions options,
+            CompileMemo memo) {
         memo.begin(node, options);
-        CompileResult r = new Compiler(snapshot, policies, node, previous, options, memo).run();
+        CompileResult r = new Compiler(index, policies, node, previous, options, memo).run();
         memo.end();
         return r;
     }
@@ -143,7 +158,8 @@ public final class Compiler {
             if (name != null) perTable.merge(name, 1, Integer::sum);
         }
         Allocation allocation = new Allocation(priorities, conjIds.assigned(), ruleIds.assigned());
-        return new CompileResult(node, flowSet, diags, allocation, new CompileStats(perTable, ruleStats));
+        return new CompileResult(
+                node, flowSet, diags, allocation, new CompileStats(perTable, ruleStats), reads.build());
     }
 
     /** Runs of flows at one (table, priority) each, from the sorted {@code flows}. */
@@ -172,7 +188,10 @@ public final class Compiler {
                             .filter(pod -> selection.podMatches(pod, s.namespaceSelector(), s.podSelector()))
                             .toList());
             if (subjects.isEmpty()) continue;
-            for (EffectiveRule r : p.rules()) planned.add(new Planned(r, subjects));
+            for (EffectiveRule r : p.rules()) {
+                planned.add(new Planned(r, subjects));
+                reads.add(r);
+            }
         }
         emit(planned, tableName, category, rule -> verdict(tier, rule.action()));
     }
@@ -194,7 +213,10 @@ public final class Compiler {
                     .toList();
             if (selected.isEmpty()) continue;
             selected.forEach(pod -> isolated.put(pod.key(), pod));
-            for (EffectiveRule r : np.rules()) planned.add(new Planned(r, selected));
+            for (EffectiveRule r : np.rules()) {
+                planned.add(new Planned(r, selected));
+                reads.add(r);
+            }
         }
         Cookie isolation = Cookie.of(options.generation(), Cookie.Category.NETWORK_POLICY, 0);
         dropAllFrom(isolated.values(), table, ISOLATION_PRIORITY, isolation);

@@ -1,5 +1,6 @@
 package io.ovsanp.compiler.compile;
 
+import io.ovsanp.compiler.cluster.ClusterChange;
 import io.ovsanp.compiler.cluster.ClusterSnapshot;
 import io.ovsanp.compiler.cluster.PodInfo;
 import io.ovsanp.compiler.cluster.Selection;
@@ -14,9 +15,9 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * What changed from the previous index's snapshot to a new one, found once per new snapshot by one
- * walk over the sorted pod lists (unchanged pods are usually the same instances, so the walk is
- * identity checks). A {@link SnapshotIndex} uses it to carry resolved destinations over instead of
+ * What changed from the previous index's snapshot to a new one, read from the {@link ClusterChange}
+ * between them (the controller's informers report it; a walk finds it otherwise). A {@link
+ * SnapshotIndex} uses it to carry resolved destinations over instead of
  * evaluating every selector over every pod again. Conservative: when namespace labels changed (a label
  * change can move any pod in or out of a selection; an implicit namespace comes or goes with its pods)
  * or too many pods changed, nothing is patched.
@@ -36,14 +37,21 @@ final class SnapshotDelta {
     private final boolean tooMany;
     private final boolean namespaceLabelsUnchanged;
 
-    private SnapshotDelta(SnapshotIndex previous, ClusterSnapshot next) {
-        ClusterSnapshot prev = previous.snapshot();
+    private SnapshotDelta(SnapshotIndex previous, ClusterSnapshot next, ClusterChange change) {
         this.previous = previous;
-        boolean namespacesUnchanged = prev.namespaces().equals(next.namespaces());
-        this.nodesUnchanged = prev.nodes().equals(next.nodes());
+        boolean namespacesUnchanged = change.namespaces().isEmpty();
+        this.nodesUnchanged = change.nodes().isEmpty();
         this.servicesUnchanged =
-                prev.services().equals(next.services()) && prev.endpointSlices().equals(next.endpointSlices());
-        this.tooMany = !walk(prev.pods(), next.pods());
+                change.services().isEmpty() && change.endpointSlices().isEmpty();
+        for (PodInfo o : change.pods().left()) {
+            before.add(o);
+            changedKeys.add(o.key());
+        }
+        for (PodInfo n : change.pods().came()) {
+            after.add(n);
+            changedKeys.add(n.key());
+        }
+        this.tooMany = changedKeys.size() > MAX_PATCHED_PODS;
         this.namespaceLabelsUnchanged = namespacesUnchanged && !tooMany && implicitNamespacesKnown(previous, next);
     }
 
@@ -123,23 +131,15 @@ final class SnapshotDelta {
         if (at >= 0) sorted.remove(at);
     }
 
-    static SnapshotDelta between(SnapshotIndex previous, ClusterSnapshot next) {
-        return new SnapshotDelta(previous, next);
-    }
-
-    /** Merge walk of two lists sorted by (namespace, name); false when more than the patch limit differ. */
-    private boolean walk(List<PodInfo> was, List<PodInfo> is) {
-        return ClusterSnapshot.diffSorted(was, is, ClusterSnapshot.POD_ORDER, (o, n) -> {
-            if (o != null) {
-                before.add(o);
-                changedKeys.add(o.key());
-            }
-            if (n != null) {
-                after.add(n);
-                changedKeys.add(n.key());
-            }
-            return changedKeys.size() <= MAX_PATCHED_PODS;
-        });
+    /**
+     * The delta from {@code previous}'s snapshot to {@code next}, given what changed between them
+     * (not {@link ClusterChange#everything()}).
+     */
+    static SnapshotDelta of(SnapshotIndex previous, ClusterSnapshot next, ClusterChange change) {
+        if (change.everything()) {
+            throw new IllegalArgumentException("a delta needs a known previous snapshot");
+        }
+        return new SnapshotDelta(previous, next, change);
     }
 
     SnapshotIndex previous() {

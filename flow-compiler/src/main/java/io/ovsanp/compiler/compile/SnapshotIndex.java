@@ -1,5 +1,6 @@
 package io.ovsanp.compiler.compile;
 
+import io.ovsanp.compiler.cluster.ClusterChange;
 import io.ovsanp.compiler.cluster.ClusterSnapshot;
 import io.ovsanp.compiler.cluster.NodeInfo;
 import io.ovsanp.compiler.cluster.PodInfo;
@@ -18,7 +19,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * What every node's compile of one snapshot shares: destinations resolved to pods and addresses
@@ -34,18 +34,10 @@ import java.util.concurrent.atomic.AtomicReference;
  * shape, and a node's {@link CompileMemo} its flows, without comparing them.
  *
  * <p>The snapshot is immutable and the index a pure function of it (the previous index only saves
- * work), so sharing is safe; lookups are thread-safe (nodes compile in parallel). {@link #of} keeps
- * the index of the last snapshot it was asked for, by identity.
+ * work), so sharing is safe; lookups are thread-safe (nodes compile in parallel). Who keeps an index
+ * and its predecessor is the caller's business: a {@link CompileSession} holds the current one.
  */
-public final class SnapshotIndex {
-    private static final AtomicReference<SnapshotIndex> LAST = new AtomicReference<>();
-
-    /**
-     * Benchmarks only (LoopBench's baseline): with this system property true every compile builds
-     * its own index, as before the index was shared.
-     */
-    public static final String UNSHARED_PROPERTY = "ovsanp.bench.unsharedIndex";
-
+final class SnapshotIndex {
     private final ClusterSnapshot snapshot;
     private final Selection selection;
     private final Map<String, List<PodInfo>> podsByNode;
@@ -56,6 +48,10 @@ public final class SnapshotIndex {
     private final Map<String, List<PodInfo>> podsByNodeChanged;
 
     private final List<PodInfo> allPods;
+    /** Pods (any, host-network included) per spec.nodeName, and the node names; see {@link #nodeNames}. */
+    private final Map<String, Integer> podsPerNode;
+
+    private final List<String> nodeNames;
     private final Map<Destination, List<Cidr>> cidrs = new ConcurrentHashMap<>();
     private final Map<Destination, List<PodInfo>> pods = new ConcurrentHashMap<>();
     private final Map<ServiceVips, RuleShapes> shapes = new ConcurrentHashMap<>();
@@ -74,10 +70,14 @@ public final class SnapshotIndex {
         return d == null ? java.util.Optional.empty() : java.util.Optional.of(d.previous());
     }
 
-    private SnapshotIndex(ClusterSnapshot snapshot, SnapshotIndex previous) {
+    private SnapshotIndex(ClusterSnapshot snapshot, SnapshotIndex previous, ClusterChange change) {
         this.snapshot = snapshot;
-        SnapshotDelta d = previous == null ? null : SnapshotDelta.between(previous, snapshot);
+        SnapshotDelta d = previous == null ? null : SnapshotDelta.of(previous, snapshot, change);
         this.delta = d;
+        this.podsPerNode = d == null ? countPods(snapshot.pods()) : recount(previous.podsPerNode, change);
+        this.nodeNames = d == null || !sameNames(previous, change, podsPerNode)
+                ? names(snapshot, podsPerNode)
+                : previous.nodeNames;
         this.selection = d != null && d.namespaceLabelsUnchanged()
                 ? new Selection(snapshot, previous.selection.namespaceLabels())
                 : new Selection(snapshot);
@@ -120,28 +120,62 @@ public final class SnapshotIndex {
     /** Beyond this many nodes with changed pods, the pods-by-node map is rebuilt with them. */
     private static final int MAX_CHANGED_NODES = 64;
 
-    /** The index of {@code snapshot}: the last one built when it is for the same snapshot instance. */
-    @SuppressWarnings("ReferenceEquality") // identity on purpose: a record's equals would walk 20k pods
+    /** The index of {@code snapshot}, built from scratch. */
     static SnapshotIndex of(ClusterSnapshot snapshot) {
-        if (Boolean.getBoolean(UNSHARED_PROPERTY)) {
-            return new SnapshotIndex(snapshot, null);
+        return new SnapshotIndex(snapshot, null, ClusterChange.EVERYTHING);
+    }
+
+    /**
+     * The index of {@code next}, carrying over from this one what {@code change} (from this index's
+     * snapshot to {@code next}) leaves valid. This index then forgets its own predecessor, so at most
+     * one older index stays alive.
+     */
+    SnapshotIndex next(ClusterSnapshot next, ClusterChange change) {
+        SnapshotIndex out = change.everything() ? of(next) : new SnapshotIndex(next, this, change);
+        delta = null;
+        return out;
+    }
+
+    /**
+     * Node names known from Node objects and from pods' spec.nodeName, sorted (as {@link
+     * ClusterSnapshot#nodeNames()}): kept from the previous index when a change moved no name.
+     */
+    List<String> nodeNames() {
+        return nodeNames;
+    }
+
+    private static Map<String, Integer> countPods(List<PodInfo> pods) {
+        Map<String, Integer> out = new HashMap<>();
+        for (PodInfo p : pods) {
+            if (!p.nodeName().isEmpty()) out.merge(p.nodeName(), 1, Integer::sum);
         }
-        SnapshotIndex last = LAST.get();
-        if (last != null && last.snapshot == snapshot) {
-            return last;
+        return out;
+    }
+
+    private static Map<String, Integer> recount(Map<String, Integer> was, ClusterChange change) {
+        if (change.pods().isEmpty()) {
+            return was;
         }
-        synchronized (SnapshotIndex.class) {
-            last = LAST.get();
-            if (last != null && last.snapshot == snapshot) {
-                return last;
-            }
-            SnapshotIndex fresh = new SnapshotIndex(snapshot, last);
-            if (last != null) {
-                last.delta = null; // keep at most one older index alive
-            }
-            LAST.set(fresh);
-            return fresh;
+        Map<String, Integer> out = new HashMap<>(was);
+        for (PodInfo o : change.pods().left()) {
+            if (!o.nodeName().isEmpty()) out.merge(o.nodeName(), -1, (a, b) -> a + b == 0 ? null : a + b);
         }
+        for (PodInfo n : change.pods().came()) {
+            if (!n.nodeName().isEmpty()) out.merge(n.nodeName(), 1, Integer::sum);
+        }
+        return out;
+    }
+
+    /** Whether the node names cannot have moved: no Node changed and pods ran on the same set of nodes. */
+    private static boolean sameNames(SnapshotIndex previous, ClusterChange change, Map<String, Integer> now) {
+        return change.nodes().isEmpty()
+                && (now == previous.podsPerNode || now.keySet().equals(previous.podsPerNode.keySet()));
+    }
+
+    private static List<String> names(ClusterSnapshot snapshot, Map<String, Integer> podsPerNode) {
+        java.util.TreeSet<String> names = new java.util.TreeSet<>(podsPerNode.keySet());
+        snapshot.nodes().forEach(n -> names.add(n.name()));
+        return List.copyOf(names);
     }
 
     ClusterSnapshot snapshot() {

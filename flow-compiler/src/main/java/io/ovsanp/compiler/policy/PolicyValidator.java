@@ -13,7 +13,6 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Applies the API's validation limits (docs/semantics.md, "Validation limits") to everything a reader
@@ -33,32 +32,34 @@ public final class PolicyValidator {
     public static final String BANP_NAME = "default";
 
     /**
-     * Benchmarks only (PassBench's baseline): with this system property true every policy is
-     * validated again on every call, as before the per-policy results were kept.
+     * The results of a previous validation per policy object, by identity, for {@link
+     * #validate(ClusterSnapshot, Memo)}. A policy's validation reads only that (immutable) policy, and
+     * the controller's snapshots share the objects of unchanged policies, so an event revalidates only
+     * what changed: 200 ANPs of 10 rules × 25 CIDRs took tens of ms per event otherwise
+     * (docs/benchmarks.md, "Per-event pass"). Owned by whoever validates successive snapshots (the
+     * loop's compile session); not thread-safe.
      */
-    public static final String UNMEMOIZED_PROPERTY = "ovsanp.bench.unmemoizedValidation";
-
-    /**
-     * The previous call's results per policy object, by identity. A policy's validation reads only
-     * that (immutable) policy, and the controller's snapshots share the objects of unchanged policies,
-     * so an event revalidates only what changed: 200 ANPs of 10 rules × 25 CIDRs took tens of ms per
-     * event otherwise (docs/benchmarks.md, "Per-event pass").
-     */
-    private static final AtomicReference<Memo> LAST = new AtomicReference<>(new Memo());
+    public static final class Memo {
+        private Map<AdminPolicy, Validated<EffectiveAdminPolicy>> admin = new IdentityHashMap<>();
+        private Map<NetworkPolicy, Validated<EffectiveNetworkPolicy>> networkPolicies = new IdentityHashMap<>();
+    }
 
     private record Validated<T>(T effective, List<Diagnostic> diagnostics) {}
-
-    private static final class Memo {
-        final Map<AdminPolicy, Validated<EffectiveAdminPolicy>> admin = new IdentityHashMap<>();
-        final Map<NetworkPolicy, Validated<EffectiveNetworkPolicy>> networkPolicies = new IdentityHashMap<>();
-    }
 
     private PolicyValidator() {}
 
     public static EffectivePolicies validate(ClusterSnapshot snapshot) {
-        boolean memoize = !Boolean.getBoolean(UNMEMOIZED_PROPERTY);
-        Memo last = memoize ? LAST.get() : new Memo();
-        Memo memo = new Memo();
+        return validate(snapshot, new Memo());
+    }
+
+    /**
+     * As {@link #validate(ClusterSnapshot)}, reusing the results {@code memo} holds for the same
+     * policy objects, and leaving in it this snapshot's (the same result as without it, only cheaper).
+     */
+    public static EffectivePolicies validate(ClusterSnapshot snapshot, Memo memo) {
+        Memo last = memo; // read below, replaced at the end
+        Map<AdminPolicy, Validated<EffectiveAdminPolicy>> nextAdmin = new IdentityHashMap<>();
+        Map<NetworkPolicy, Validated<EffectiveNetworkPolicy>> nextNps = new IdentityHashMap<>();
         List<Diagnostic> diags = new ArrayList<>(snapshot.loadDiagnostics());
         List<EffectiveAdminPolicy> admin = new ArrayList<>();
         List<EffectiveAdminPolicy> baseline = new ArrayList<>();
@@ -68,7 +69,7 @@ public final class PolicyValidator {
                 List<Diagnostic> own = new ArrayList<>();
                 v = new Validated<>(admin(p, own), List.copyOf(own));
             }
-            memo.admin.put(p, v);
+            nextAdmin.put(p, v);
             diags.addAll(v.diagnostics());
             EffectiveAdminPolicy e = v.effective();
             (p.tier() == Tier.ADMIN ? admin : baseline).add(e);
@@ -88,13 +89,12 @@ public final class PolicyValidator {
                 List<Diagnostic> own = new ArrayList<>();
                 v = new Validated<>(NetworkPolicyValidator.validate(np, own), List.copyOf(own));
             }
-            memo.networkPolicies.put(np, v);
+            nextNps.put(np, v);
             diags.addAll(v.diagnostics());
             nps.add(v.effective());
         }
-        if (memoize) {
-            LAST.set(memo);
-        }
+        memo.admin = nextAdmin;
+        memo.networkPolicies = nextNps;
         diags.sort(Comparator.naturalOrder());
         return new EffectivePolicies(admin, nps, baseline, diags);
     }

@@ -24,7 +24,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.function.Supplier;
 import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
@@ -50,21 +49,26 @@ class CompileMemoProperties {
         Map<String, Allocation> allocations = new HashMap<>();
         int reused = 0;
         int restReused = 0;
+        CompileSession session = new CompileSession();
         for (int step = 0; step < 6; step++) {
             if (step > 0) {
                 snapshot = change(snapshot, new RandomClusters(r.nextLong()).cluster(), r, step);
             }
             ClusterSnapshot s = snapshot;
+            Compilation compilation = session.advance(s);
             EffectivePolicies policies = PolicyValidator.validate(s);
+            assertThat(compilation.policies()).isEqualTo(policies);
+            assertThat(compilation.nodeNames()).isEqualTo(s.nodeNames());
             for (String node : NODES) {
                 Allocation previous = allocations.getOrDefault(node, Allocation.EMPTY);
                 CompileMemo memo = memos.computeIfAbsent(node, n -> new CompileMemo());
-                CompileResult incremental = Compiler.compile(s, policies, node, previous, options, memo);
-                CompileResult scratch = fromScratch(() -> Compiler.compile(s, policies, node, previous, options));
+                CompileResult incremental = compilation.compile(node, previous, options, memo);
+                CompileResult scratch = Compiler.compile(s, policies, node, previous, options);
                 assertThat(incremental.flows()).isEqualTo(scratch.flows());
                 assertThat(incremental.diagnostics()).isEqualTo(scratch.diagnostics());
                 assertThat(incremental.allocation()).isEqualTo(scratch.allocation());
                 assertThat(incremental.stats()).isEqualTo(scratch.stats());
+                assertThat(incremental.reads()).isEqualTo(scratch.reads());
                 allocations.put(node, incremental.allocation());
                 reused += memo.reused();
                 restReused += memo.restReused();
@@ -81,20 +85,21 @@ class CompileMemoProperties {
     @Example
     void anUnchangedClusterReusesEveryRuleAndAChangedRuleIsCompiledAgain() {
         ClusterSnapshot s = new RandomClusters(7).cluster();
-        EffectivePolicies p = PolicyValidator.validate(s);
         CompileMemo memo = new CompileMemo();
-        CompileResult first = Compiler.compile(s, p, "n1", Allocation.EMPTY, CompileOptions.DEFAULT, memo);
+        CompileSession session = new CompileSession();
+        CompileResult first = session.advance(s).compile("n1", Allocation.EMPTY, CompileOptions.DEFAULT, memo);
         int rules = first.stats().rules().size();
         assertThat(rules).isPositive();
         assertThat(memo.compiled()).isEqualTo(rules);
 
         ClusterSnapshot same = s.withPods(s.pods());
-        Compiler.compile(same, PolicyValidator.validate(same), "n1", first.allocation(), CompileOptions.DEFAULT, memo);
+        Compilation again = session.advance(same);
+        again.compile("n1", first.allocation(), CompileOptions.DEFAULT, memo);
         assertThat(memo.reused()).isEqualTo(rules);
         assertThat(memo.compiled()).isZero();
 
         // Another node: nothing of n1's memo may be used.
-        Compiler.compile(same, PolicyValidator.validate(same), "n0", Allocation.EMPTY, CompileOptions.DEFAULT, memo);
+        again.compile("n0", Allocation.EMPTY, CompileOptions.DEFAULT, memo);
         assertThat(memo.reused()).isZero();
     }
 
@@ -132,26 +137,16 @@ class CompileMemoProperties {
                 List.of());
         ClusterSnapshot without = with.withPods(List.of(subject));
         CompileMemo memo = new CompileMemo();
-        CompileResult first = Compiler.compile(
-                with, PolicyValidator.validate(with), "n1", Allocation.EMPTY, CompileOptions.DEFAULT, memo);
+        CompileSession session = new CompileSession();
+        CompileResult first = session.advance(with).compile("n1", Allocation.EMPTY, CompileOptions.DEFAULT, memo);
         assertThat(first.flows().flows()).anyMatch(f -> f.match().toString().contains("nw_dst=0xaf40209"));
         EffectivePolicies p = PolicyValidator.validate(without);
         CompileResult incremental =
-                Compiler.compile(without, p, "n1", first.allocation(), CompileOptions.DEFAULT, memo);
-        CompileResult scratch =
-                fromScratch(() -> Compiler.compile(without, p, "n1", first.allocation(), CompileOptions.DEFAULT));
+                session.advance(without).compile("n1", first.allocation(), CompileOptions.DEFAULT, memo);
+        CompileResult scratch = Compiler.compile(without, p, "n1", first.allocation(), CompileOptions.DEFAULT);
         assertThat(incremental.flows()).isEqualTo(scratch.flows());
         assertThat(incremental.flows().flows())
                 .noneMatch(f -> f.match().toString().contains("nw_dst=0xaf40209"));
-    }
-
-    private static CompileResult fromScratch(Supplier<CompileResult> compile) {
-        System.setProperty(SnapshotIndex.UNSHARED_PROPERTY, "true");
-        try {
-            return compile.get();
-        } finally {
-            System.clearProperty(SnapshotIndex.UNSHARED_PROPERTY);
-        }
     }
 
     /** {@code s} with a few parts of {@code other} (another random cluster of the same shape). */

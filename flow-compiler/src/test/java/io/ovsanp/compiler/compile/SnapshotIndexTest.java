@@ -2,7 +2,9 @@ package io.ovsanp.compiler.compile;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.ovsanp.compiler.cluster.ClusterChange;
 import io.ovsanp.compiler.cluster.ClusterSnapshot;
+import io.ovsanp.compiler.cluster.KindChange;
 import io.ovsanp.compiler.cluster.PodInfo;
 import io.ovsanp.compiler.net.IpAddress;
 import java.util.ArrayList;
@@ -26,6 +28,7 @@ class SnapshotIndexTest {
         List<PodInfo> pods = new ArrayList<>();
         for (int i = 0; i < 300; i++) pods.add(pod(r, "p" + i));
         ClusterSnapshot s = ClusterSnapshot.empty().withPods(pods);
+        SnapshotIndex index = SnapshotIndex.of(s);
         for (int step = 0; step < 60; step++) {
             List<PodInfo> gone = new ArrayList<>();
             List<PodInfo> added = new ArrayList<>();
@@ -39,11 +42,16 @@ class SnapshotIndexTest {
                     if (r.nextBoolean()) added.add(pod(r, p.name()));
                 }
             }
-            List<PodInfo> next = r.nextBoolean()
+            boolean merged = r.nextBoolean();
+            List<PodInfo> next = merged
                     ? ClusterSnapshot.mergeSorted(s.pods(), gone, added, ClusterSnapshot.POD_ORDER)
                     : concat(left, added);
+            ClusterSnapshot before = s;
             s = s.withPods(next);
-            SnapshotIndex index = SnapshotIndex.of(s);
+            // what the informers report (the records that left and came), or a walk of the snapshots
+            ClusterChange change = merged ? podsChange(gone, added) : ClusterChange.between(before, s);
+            index = index.next(s, change);
+            assertThat(index.nodeNames()).as("node names at step " + step).isEqualTo(s.nodeNames());
             TreeSet<String> nodes = new TreeSet<>();
             for (int n = 0; n < 130; n++) nodes.add("n" + n);
             for (String node : nodes) {
@@ -57,6 +65,25 @@ class SnapshotIndexTest {
                     .containsExactlyElementsOf(
                             s.pods().stream().filter(p -> !p.hostNetwork()).toList());
         }
+    }
+
+    private static ClusterChange podsChange(List<PodInfo> gone, List<PodInfo> added) {
+        List<PodInfo> l = new ArrayList<>(gone);
+        List<PodInfo> c = new ArrayList<>(added);
+        l.sort(ClusterSnapshot.POD_ORDER);
+        c.sort(ClusterSnapshot.POD_ORDER);
+        KindChange<PodInfo> pods = KindChange.between(l, c, ClusterSnapshot.POD_ORDER);
+        ClusterChange none = ClusterChange.NONE;
+        return new ClusterChange(
+                none.namespaces(),
+                pods,
+                none.nodes(),
+                none.services(),
+                none.endpointSlices(),
+                none.adminPolicies(),
+                none.networkPolicies(),
+                false,
+                false);
     }
 
     private static List<PodInfo> concat(List<PodInfo> a, List<PodInfo> b) {

@@ -10,7 +10,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * The per-policy results PolicyValidator keeps between calls (by policy instance) never change an
+ * The per-policy results a PolicyValidator.Memo keeps between calls (by policy instance) never change an
  * answer: every call equals a fresh validation, an edited policy (a new instance) is validated again,
  * and the kept results follow the instances, not equal-looking names.
  */
@@ -30,12 +30,7 @@ class PolicyValidatorMemoTest {
     }
 
     private static EffectivePolicies fresh(ClusterSnapshot s) {
-        System.setProperty(PolicyValidator.UNMEMOIZED_PROPERTY, "true");
-        try {
-            return PolicyValidator.validate(s);
-        } finally {
-            System.clearProperty(PolicyValidator.UNMEMOIZED_PROPERTY);
-        }
+        return PolicyValidator.validate(s, new PolicyValidator.Memo());
     }
 
     @Test
@@ -43,23 +38,24 @@ class PolicyValidatorMemoTest {
         AdminPolicy invalid = PolicyValidatorTest.anp("a", 2000, List.of(), DENY_ALL);
         AdminPolicy other = PolicyValidatorTest.anp("b", 5, List.of(), DENY_ALL);
         ClusterSnapshot first = with(invalid, other);
-        EffectivePolicies one = PolicyValidator.validate(first);
+        PolicyValidator.Memo memo = new PolicyValidator.Memo();
+        EffectivePolicies one = PolicyValidator.validate(first, memo);
         assertThat(one).isEqualTo(fresh(first));
         assertThat(one.diagnostics())
                 .anyMatch(d -> d.severity() == Severity.ERROR && d.path().equals("spec.priority"));
 
         // the same instances again (a snapshot after an unrelated event)
         ClusterSnapshot again = with(invalid, other);
-        assertThat(PolicyValidator.validate(again)).isEqualTo(one);
+        assertThat(PolicyValidator.validate(again, memo)).isEqualTo(one);
 
         // the invalid policy edited into a valid one: a new instance, validated again
         AdminPolicy fixed = PolicyValidatorTest.anp("a", 10, List.of(), DENY_ALL);
         ClusterSnapshot edited = with(fixed, other);
-        EffectivePolicies two = PolicyValidator.validate(edited);
+        EffectivePolicies two = PolicyValidator.validate(edited, memo);
         assertThat(two).isEqualTo(fresh(edited));
         assertThat(two.diagnostics()).noneMatch(d -> d.severity() == Severity.ERROR);
 
         // and back to the first instance after a call that did not hold it
-        assertThat(PolicyValidator.validate(first)).isEqualTo(fresh(first));
+        assertThat(PolicyValidator.validate(first, memo)).isEqualTo(fresh(first));
     }
 }
