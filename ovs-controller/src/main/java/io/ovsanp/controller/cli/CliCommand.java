@@ -27,11 +27,21 @@ abstract class CliCommand implements Callable<Integer> {
         try {
             return execute();
         } catch (SnapshotLoadException | BadInput e) {
-            err().println("error: " + e.getMessage());
+            printError(e);
             return Main.EXIT_BAD_INPUT;
         } finally {
             out().flush();
             err().flush();
+        }
+    }
+
+    /** {@code error: LINE} for each line of the message (a load error may list several problems). */
+    void printError(Exception e) {
+        List<String> lines = e instanceof SnapshotLoadException loadError
+                ? loadError.lines()
+                : List.of(String.valueOf(e.getMessage()));
+        for (String line : lines) {
+            err().println("error: " + line);
         }
     }
 

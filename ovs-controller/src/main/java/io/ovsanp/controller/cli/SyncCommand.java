@@ -117,7 +117,8 @@ final class SyncCommand extends CliCommand {
                         if (java.util.Objects.equals(e.getMessage(), lastError)) {
                             stamp = newStamp;
                         } else {
-                            err().println("error: " + e.getMessage() + " (keeping the previous flows)");
+                            printError(e);
+                            err().println("error: the input cannot be used; the switch keeps its previous flows");
                             err().flush();
                             lastError = e.getMessage();
                         }
