@@ -60,6 +60,7 @@ final class SyncCommand extends CliCommand {
 
     @Override
     int execute() throws SnapshotLoadException, BadInput {
+        sw.tls(); // a bad --switch or TLS file is reported before the cluster is read
         NodeCompilation compilation = new NodeCompilation(cluster, node, placement.compileOptions(serviceVips));
         CompileResult desired = compilation.compile();
         report(desired.diagnostics(), false);

@@ -24,7 +24,30 @@ public final class UserMessages {
             "\\b(java|javax|sun|jdk|io\\.netty|io\\.fabric8|io\\.vertx|tools\\.jackson|com\\.fasterxml|org\\.snakeyaml"
                     + "|io\\.ovsanp|picocli)\\.[A-Za-z]|\\b[A-Z][A-Za-z]*(Exception|Error)\\b");
 
+    /**
+     * An exception's class name where a library embedded it in its own message
+     * ({@code "... failed: sun.security.provider.certpath.SunCertPathBuilderException: unable to ..."}).
+     */
+    private static final Pattern EMBEDDED_NAME =
+            Pattern.compile("\\b(?:[a-z][a-z0-9_]*\\.)+[A-Z][A-Za-z0-9_$]*(?:Exception|Error): ");
+    /** Jackson's pointer to the setting behind a limit: {@code , from `StreamReadConstraints.getMax...()`}. */
+    private static final Pattern CODE_REFERENCE = Pattern.compile(",? from `[^`]*`");
+    /** A long run of hex digits: a dump of the bytes a peer sent (Netty's "not an SSL/TLS record: 6761..."). */
+    private static final Pattern DUMP = Pattern.compile("\\b([0-9a-fA-F]{32})[0-9a-fA-F]{32,}\\b");
+
     private UserMessages() {}
+
+    /** {@code text} without the exception class names and code references libraries put in messages. */
+    public static String withoutJavaNames(String text) {
+        return CODE_REFERENCE
+                .matcher(EMBEDDED_NAME.matcher(text).replaceAll(""))
+                .replaceAll("");
+    }
+
+    /** {@code text} with byte dumps cut to their first 16 bytes. */
+    public static String withoutDumps(String text) {
+        return DUMP.matcher(text).replaceAll("$1…");
+    }
 
     /** True when {@code text} names a Java class or package. */
     public static boolean namesJava(String text) {
@@ -51,18 +74,20 @@ public final class UserMessages {
         if (e instanceof FileSystemException fs && fs.getReason() != null) {
             return lowerFirst(fs.getReason());
         }
-        return userText(e).orElse("input/output error");
+        return userText(e).map(UserMessages::lowerFirst).orElse("input/output error");
     }
 
     /**
-     * The exception's own message when it says something without naming Java classes, else the
-     * first such message of its causes; empty when none does.
+     * The exception's own message (its first line, without embedded class names) when it says
+     * something without naming Java classes, else the first such message of its causes; empty when
+     * none does.
      */
     public static Optional<String> userText(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            String m = t.getMessage();
-            if (m != null && !m.isBlank() && !namesJava(m)) {
-                return Optional.of(m.lines().findFirst().orElse(m).strip());
+            String m = t.getMessage() == null ? "" : withoutJavaNames(t.getMessage());
+            m = m.lines().findFirst().orElse(m).strip();
+            if (!m.isEmpty() && !namesJava(m)) {
+                return Optional.of(m);
             }
         }
         return Optional.empty();
