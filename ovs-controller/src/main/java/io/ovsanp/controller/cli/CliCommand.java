@@ -1,6 +1,7 @@
 package io.ovsanp.controller.cli;
 
 import io.ovsanp.compiler.diag.Diagnostic;
+import io.ovsanp.controller.errors.UserMessages;
 import io.ovsanp.controller.snapshot.SnapshotLoadException;
 import java.io.PrintWriter;
 import java.util.List;
@@ -41,7 +42,8 @@ abstract class CliCommand implements Callable<Integer> {
                 ? loadError.lines()
                 : List.of(String.valueOf(e.getMessage()));
         for (String line : lines) {
-            err().println("error: " + line);
+            // A library's message passed on in ours must not bring its class names along.
+            err().println("error: " + UserMessages.withoutJavaNames(line));
         }
     }
 

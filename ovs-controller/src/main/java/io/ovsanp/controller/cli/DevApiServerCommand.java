@@ -1,6 +1,7 @@
 package io.ovsanp.controller.cli;
 
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.ovsanp.controller.errors.UserMessages;
 import io.ovsanp.controller.kube.DevApiServer;
 import io.ovsanp.controller.snapshot.SnapshotLoadException;
 import java.io.IOException;
@@ -36,7 +37,8 @@ final class DevApiServerCommand extends CliCommand {
         try {
             server = DevApiServer.start(port, seed, allowEmpty);
         } catch (IOException | RuntimeException e) {
-            throw new BadInput("dev-apiserver: " + e.getMessage());
+            throw new BadInput("dev-apiserver: cannot serve on 127.0.0.1:" + port + ": "
+                    + UserMessages.userText(e).orElse("the server did not start"));
         }
         out().println("dev-apiserver listening on " + DevApiServer.url(server));
         out().flush();

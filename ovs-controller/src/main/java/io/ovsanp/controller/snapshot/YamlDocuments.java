@@ -297,7 +297,7 @@ final class YamlDocuments {
         String at = loc == null || loc.getLineNr() < 1
                 ? ""
                 : "line " + loc.getLineNr() + ", column " + loc.getColumnNr() + ": ";
-        String msg = e.getOriginalMessage() == null ? "" : e.getOriginalMessage();
+        String msg = e.getOriginalMessage() == null ? "" : UserMessages.withoutJavaNames(e.getOriginalMessage());
         msg = msg.lines().findFirst().orElse(msg);
         return at + (msg.isEmpty() || UserMessages.namesJava(msg) ? "cannot be read as YAML" : msg);
     }
