@@ -138,18 +138,14 @@ class BadInputSubprocessTest {
                 "explain binary file",
                 "binary.yaml",
                 List.of("explain", "--cluster", bin, "--from", "shop/web", "--to", "10.0.0.1", "--port", "443")));
+        List<String> explain = List.of("explain", "--cluster", EXAMPLE);
         c.add(new Case(
-                "explain bad --to",
-                "--to",
-                List.of("explain", "--cluster", EXAMPLE, "--from", "shop/web", "--to", "10.0.0.300")));
+                "explain bad --to", "--to", concat(explain, List.of("--from", "shop/web", "--to", "10.0.0.300"))));
         c.add(new Case(
                 "explain bad --port",
                 "--port",
-                List.of("explain", "--cluster", EXAMPLE, "--from", "shop/web", "--to", "10.0.0.1", "--port", "70000")));
-        c.add(new Case(
-                "explain bad --from",
-                "--from",
-                List.of("explain", "--cluster", EXAMPLE, "--from", "web", "--to", "10.0.0.1")));
+                concat(explain, List.of("--from", "shop/web", "--to", "10.0.0.1", "--port", "70000"))));
+        c.add(new Case("explain bad --from", "--from", concat(explain, List.of("--from", "web", "--to", "10.0.0.1"))));
         for (String cmd : List.of("sync", "diff")) {
             c.add(new Case(
                     cmd + " binary file",
