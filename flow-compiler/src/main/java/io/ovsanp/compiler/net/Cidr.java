@@ -54,8 +54,9 @@ public record Cidr(IpAddress network, int prefix) implements Comparable<Cidr> {
         IpAddress address;
         try {
             address = IpAddress.parse(text.substring(0, slash));
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("invalid CIDR \"" + text + "\": " + e.getMessage(), e);
+        } catch (IpText.Invalid e) {
+            // The CIDR names the address already: only the reason is added.
+            throw invalid(text, e.reason());
         }
         String bits = text.substring(slash + 1);
         int max = address.family().bits();

@@ -244,7 +244,25 @@ final class IpText {
         return c >= 0x21 && c < 0x7f ? "'" + c + "'" : String.format("U+%04X", (int) c);
     }
 
-    private static IllegalArgumentException invalid(String text, String reason) {
-        return new IllegalArgumentException("invalid IP address \"" + text + "\": " + reason);
+    private static Invalid invalid(String text, String reason) {
+        return new Invalid(text, reason);
+    }
+
+    /**
+     * A malformed address. The message names the text and the reason; {@link #reason()} alone lets
+     * a caller that names the text itself (a CIDR) say each thing once.
+     */
+    static final class Invalid extends IllegalArgumentException {
+        private static final long serialVersionUID = 1L;
+        private final String reason;
+
+        Invalid(String text, String reason) {
+            super("invalid IP address \"" + text + "\": " + reason);
+            this.reason = reason;
+        }
+
+        String reason() {
+            return reason;
+        }
     }
 }

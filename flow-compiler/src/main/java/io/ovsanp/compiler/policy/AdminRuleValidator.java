@@ -142,7 +142,8 @@ final class AdminRuleValidator {
             }
             return Optional.of(p.cidr());
         } catch (IllegalArgumentException e) {
-            out.add(Diagnostic.error(obj, path, "invalid CIDR \"" + text + "\": " + e.getMessage()));
+            // Cidr.parse's message names the text already.
+            out.add(Diagnostic.error(obj, path, e.getMessage()));
             return Optional.empty();
         }
     }

@@ -95,6 +95,12 @@ class CidrTest {
     }
 
     @Test
+    void aBadAddressInsideACidrIsNamedOnceWithItsReason() {
+        assertThatThrownBy(() -> Cidr.parse("10.0.0.300/8"))
+                .hasMessage("invalid CIDR \"10.0.0.300/8\": IPv4 octet 300 is greater than 255");
+    }
+
+    @Test
     void prefixOutOfRangeNamesTheFamilyLimit() {
         assertThatThrownBy(() -> Cidr.parse("10.0.0.1/33")).hasMessageContaining("0..32");
         assertThatThrownBy(() -> Cidr.parse("fd00::/129")).hasMessageContaining("0..128");

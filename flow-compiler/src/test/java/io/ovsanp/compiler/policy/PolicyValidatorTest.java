@@ -84,6 +84,16 @@ class PolicyValidatorTest {
     }
 
     @Test
+    void invalidCidrMessageSaysEachThingOnce() {
+        EffectivePolicies e = validate(anp(
+                "x", 1, List.of(), rule(Action.DENY, List.of(new Peer.Networks(List.of("10.0.0.300/8"))), List.of())));
+        assertThat(errors(e))
+                .singleElement()
+                .extracting(Diagnostic::message)
+                .isEqualTo("invalid CIDR \"10.0.0.300/8\": IPv4 octet 300 is greater than 255");
+    }
+
+    @Test
     void invalidAllowRuleMatchesNothing() {
         EffectivePolicies e = validate(
                 anp("x", 1, List.of(), rule(Action.ALLOW, List.of(new Peer.Networks(List.of("banana"))), List.of())));

@@ -1,6 +1,7 @@
 package io.ovsanp.controller.cli;
 
 import io.ovsanp.compiler.diag.Diagnostic;
+import io.ovsanp.controller.errors.UserMessages;
 import io.ovsanp.controller.snapshot.SnapshotLoadException;
 import java.io.PrintWriter;
 import java.util.List;
@@ -27,11 +28,22 @@ abstract class CliCommand implements Callable<Integer> {
         try {
             return execute();
         } catch (SnapshotLoadException | BadInput e) {
-            err().println("error: " + e.getMessage());
+            printError(e);
             return Main.EXIT_BAD_INPUT;
         } finally {
             out().flush();
             err().flush();
+        }
+    }
+
+    /** {@code error: LINE} for each line of the message (a load error may list several problems). */
+    void printError(Exception e) {
+        List<String> lines = e instanceof SnapshotLoadException loadError
+                ? loadError.lines()
+                : List.of(String.valueOf(e.getMessage()));
+        for (String line : lines) {
+            // A library's message passed on in ours must not bring its class names along.
+            err().println("error: " + UserMessages.withoutJavaNames(line));
         }
     }
 

@@ -7,7 +7,11 @@ import java.nio.file.Path;
 import java.util.List;
 import picocli.CommandLine.Option;
 
-/** {@code --cluster PATH...}: YAML files or directories forming one cluster snapshot. */
+/**
+ * {@code --cluster PATH... [--allow-empty]}: YAML files or directories forming one cluster snapshot;
+ * an object defined twice, or an input without objects, is bad input ({@link
+ * io.ovsanp.controller.snapshot.ManifestReader}).
+ */
 final class ClusterOptions {
     @Option(
             names = "--cluster",
@@ -17,7 +21,13 @@ final class ClusterOptions {
             description = "YAML files or directories (kubectl get -o yaml output, manifests, kind: List).")
     List<Path> paths;
 
+    @Option(
+            names = "--allow-empty",
+            description = "Accept a file, or a directory, without any Kubernetes object (by default an error:"
+                    + " an emptied policy file must not read as \"no policies\").")
+    boolean allowEmpty;
+
     ClusterSnapshot load() throws SnapshotLoadException {
-        return SnapshotLoader.load(paths);
+        return SnapshotLoader.load(paths, allowEmpty);
     }
 }

@@ -1,7 +1,9 @@
 package io.ovsanp.controller.cli;
 
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.ovsanp.controller.errors.UserMessages;
 import io.ovsanp.controller.kube.DevApiServer;
+import io.ovsanp.controller.snapshot.SnapshotLoadException;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -24,13 +26,19 @@ final class DevApiServerCommand extends CliCommand {
     @Option(names = "--port", paramLabel = "N", description = "TCP port (default ${DEFAULT-VALUE}; 0: any).")
     int port = 6443;
 
+    @Option(
+            names = "--allow-empty",
+            description = "Accept a seed file without any Kubernetes object (by default an error).")
+    boolean allowEmpty;
+
     @Override
-    int execute() throws BadInput {
+    int execute() throws BadInput, SnapshotLoadException {
         KubernetesMockServer server;
         try {
-            server = DevApiServer.start(port, seed);
+            server = DevApiServer.start(port, seed, allowEmpty);
         } catch (IOException | RuntimeException e) {
-            throw new BadInput("dev-apiserver: " + e.getMessage());
+            throw new BadInput("dev-apiserver: cannot serve on 127.0.0.1:" + port + ": "
+                    + UserMessages.userText(e).orElse("the server did not start"));
         }
         out().println("dev-apiserver listening on " + DevApiServer.url(server));
         out().flush();

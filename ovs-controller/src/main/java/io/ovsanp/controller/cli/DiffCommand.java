@@ -42,6 +42,7 @@ final class DiffCommand extends CliCommand {
 
     @Override
     int execute() throws SnapshotLoadException, BadInput {
+        sw.tls(); // a bad --switch or TLS file is reported before the cluster is read
         CompileResult desired = new NodeCompilation(cluster, node, placement.compileOptions(serviceVips)).compile();
         try (OfConnection c = sw.connect()) {
             Reconciler r = new Reconciler(c, sw.timeoutDuration());

@@ -1,11 +1,17 @@
 package io.ovsanp.controller.cli;
 
+import io.ovsanp.controller.errors.UserMessages;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
  * {@code ovs-anp}: the command-line entry point. Exit codes are a contract: 0 success, 1 "found
- * something" (validate diagnostics, diff differences), 2 bad input or usage.
+ * something" (validate diagnostics, diff differences), 2 bad input or usage, 70 an internal error
+ * (a bug: sysexits' EX_SOFTWARE). Whatever happens, the user sees {@code error: ...} lines, never a
+ * stack trace or a Java class name; {@code OVSANP_LOG_LEVEL=DEBUG} logs the trace of an internal
+ * error.
  */
 @Command(
         name = "ovs-anp",
@@ -25,11 +31,19 @@ public final class Main implements Runnable {
     public static final int EXIT_OK = 0;
     public static final int EXIT_FOUND = 1;
     public static final int EXIT_BAD_INPUT = 2;
+    public static final int EXIT_INTERNAL = 70;
+
+    private static final Logger LOG = LoggerFactory.getLogger(Main.class);
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
+        // A thread the command started that dies of an exception says so in one line too.
+        Thread.setDefaultUncaughtExceptionHandler((t, e) -> {
+            System.err.println("error: " + internalError("thread " + t.getName(), e));
+            System.err.flush();
+        });
         System.exit(run(args));
     }
 
@@ -41,13 +55,27 @@ public final class Main implements Runnable {
     /** The configured command line (exit-code mapping included), for callers that set streams. */
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Main());
-        cl.setExitCodeExceptionMapper(e -> EXIT_BAD_INPUT);
+        cl.setExitCodeExceptionMapper(e -> EXIT_INTERNAL);
+        // Bad input is handled by each command (CliCommand); what arrives here is a bug.
+        cl.setExecutionExceptionHandler((ex, commandLine, parsed) -> {
+            commandLine.getErr().println("error: " + internalError(commandLine.getCommandName(), ex));
+            commandLine.getErr().flush();
+            return EXIT_INTERNAL;
+        });
         cl.setParameterExceptionHandler((ex, a) -> {
             ex.getCommandLine().getErr().println("error: " + ex.getMessage());
             ex.getCommandLine().usage(ex.getCommandLine().getErr());
             return EXIT_BAD_INPUT;
         });
         return cl;
+    }
+
+    /** One line for an unexpected exception; the trace goes to the DEBUG log. */
+    static String internalError(String where, Throwable e) {
+        LOG.debug("internal error in {}", where, e);
+        return "internal error in " + where + ": "
+                + UserMessages.userText(e).orElse("an unexpected failure")
+                + " (a bug in ovs-anp; OVSANP_LOG_LEVEL=DEBUG shows where)";
     }
 
     @Override

@@ -1,6 +1,8 @@
 package io.ovsanp.controller.cli;
 
+import io.ovsanp.controller.errors.UserMessages;
 import io.ovsanp.controller.openflow.OfConnection;
+import io.ovsanp.controller.openflow.SwitchConnectException;
 import io.ovsanp.controller.openflow.SwitchConnector;
 import io.ovsanp.controller.openflow.SwitchTarget;
 import io.ovsanp.controller.openflow.TlsConfig;
@@ -35,7 +37,15 @@ final class SwitchOptions {
         }
     }
 
+    /** The TLS files, which an {@code ssl:} target needs and the other schemes refuse. */
     Optional<TlsConfig> tls() throws BadInput {
+        SwitchTarget t = parsedTarget();
+        if (t.tls() && !tlsFiles.given()) {
+            throw new BadInput("--switch " + target + " needs --tls-key, --tls-cert and --tls-ca");
+        }
+        if (!t.tls() && tlsFiles.given()) {
+            throw new BadInput("--tls-key, --tls-cert and --tls-ca are for ssl: targets, not --switch " + target);
+        }
         return tlsFiles.tls();
     }
 
@@ -53,9 +63,13 @@ final class SwitchOptions {
                 return SwitchConnector.connect(t, tlsConfig).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             } catch (ExecutionException e) {
                 Throwable cause = e.getCause() == null ? e : e.getCause();
-                String m = String.valueOf(cause.getMessage());
+                // SwitchConnectException says "cannot connect to TARGET: why" itself.
+                String m = cause instanceof SwitchConnectException
+                        ? UserMessages.withoutDumps(String.valueOf(cause.getMessage()))
+                        : "cannot connect to " + target + ": "
+                                + UserMessages.userText(cause).orElse("connection failed");
                 if (attempt >= 3 || !m.contains("closed the connection during the OpenFlow handshake")) {
-                    throw new BadInput("cannot connect to " + target + ": " + m);
+                    throw new BadInput(m);
                 }
                 sleep(500L * attempt);
             } catch (TimeoutException e) {

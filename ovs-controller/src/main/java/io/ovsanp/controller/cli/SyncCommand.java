@@ -60,6 +60,7 @@ final class SyncCommand extends CliCommand {
 
     @Override
     int execute() throws SnapshotLoadException, BadInput {
+        sw.tls(); // a bad --switch or TLS file is reported before the cluster is read
         NodeCompilation compilation = new NodeCompilation(cluster, node, placement.compileOptions(serviceVips));
         CompileResult desired = compilation.compile();
         report(desired.diagnostics(), false);
@@ -130,7 +131,8 @@ final class SyncCommand extends CliCommand {
                         if (java.util.Objects.equals(e.getMessage(), lastError)) {
                             stamp = newStamp;
                         } else {
-                            err().println("error: " + e.getMessage() + " (keeping the previous flows)");
+                            printError(e);
+                            err().println("error: the input cannot be used; the switch keeps its previous flows");
                             err().flush();
                             lastError = e.getMessage();
                         }

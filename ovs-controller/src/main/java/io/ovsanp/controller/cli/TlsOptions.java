@@ -16,14 +16,29 @@ final class TlsOptions {
     @Option(names = "--tls-ca", paramLabel = "PEM", description = "CA certificate the switch's must be signed by.")
     Path tlsCa;
 
-    /** The three files, or empty when none is given; {@link BadInput} when only some are. */
+    /** Whether any of the three flags was given. */
+    boolean given() {
+        return tlsKey != null || tlsCert != null || tlsCa != null;
+    }
+
+    /**
+     * The three files, or empty when none is given; {@link BadInput} when only some are, or when one
+     * cannot be read as what its flag says (checked now, not at the first connection, so that a bad
+     * file stops the command at once with a message naming the flag and the file).
+     */
     Optional<TlsConfig> tls() throws BadInput {
-        if (tlsKey == null && tlsCert == null && tlsCa == null) {
+        if (!given()) {
             return Optional.empty();
         }
         if (tlsKey == null || tlsCert == null || tlsCa == null) {
             throw new BadInput("--tls-key, --tls-cert and --tls-ca go together");
         }
-        return Optional.of(new TlsConfig(tlsKey, tlsCert, tlsCa));
+        TlsConfig config = new TlsConfig(tlsKey, tlsCert, tlsCa);
+        try {
+            config.check();
+        } catch (IllegalArgumentException e) {
+            throw new BadInput("--tls-key, --tls-cert, --tls-ca: " + e.getMessage());
+        }
+        return Optional.of(config);
     }
 }

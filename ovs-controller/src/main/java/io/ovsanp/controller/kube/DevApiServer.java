@@ -6,6 +6,10 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
+import io.ovsanp.controller.errors.UserMessages;
+import io.ovsanp.controller.snapshot.ManifestObject;
+import io.ovsanp.controller.snapshot.ManifestReader;
+import io.ovsanp.controller.snapshot.SnapshotLoadException;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Path;
@@ -14,17 +18,14 @@ import java.util.HashMap;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.MappingIterator;
-import tools.jackson.dataformat.yaml.YAMLMapper;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * fabric8's mock API server in CRUD mode (plain HTTP), which knows the admin policy CRDs as
  * cluster-scoped, and seeding it from manifest files.
  */
 public final class DevApiServer {
-    private static final YAMLMapper YAML = new YAMLMapper();
     private static final Logger LOG = LoggerFactory.getLogger(DevApiServer.class);
 
     private DevApiServer() {}
@@ -40,16 +41,25 @@ public final class DevApiServer {
                 false);
     }
 
+    /** {@link #start(int, List, boolean)} refusing seed files without objects. */
+    public static KubernetesMockServer start(int port, List<Path> seedFiles) throws IOException, SnapshotLoadException {
+        return start(port, seedFiles, false);
+    }
+
     /**
-     * Starts a {@link #crudServer()} on {@code 127.0.0.1:port} ({@code 0}: any free port) and creates
-     * the objects of {@code seedFiles} in it. The caller destroys the server.
+     * Reads {@code seedFiles} as {@link ManifestReader} does (an object defined twice or, without
+     * {@code allowEmpty}, a file without objects is an error), then starts a {@link #crudServer()} on
+     * {@code 127.0.0.1:port} ({@code 0}: any free port) and creates the objects in it. The caller
+     * destroys the server.
      */
-    public static KubernetesMockServer start(int port, List<Path> seedFiles) throws IOException {
+    public static KubernetesMockServer start(int port, List<Path> seedFiles, boolean allowEmpty)
+            throws IOException, SnapshotLoadException {
+        List<ManifestObject> objects = objects(seedFiles, allowEmpty);
         KubernetesMockServer server = crudServer();
         server.init(InetAddress.getLoopbackAddress(), port);
         try (KubernetesClient client = server.createClient()) {
-            seed(client, seedFiles);
-        } catch (IOException | RuntimeException e) {
+            create(client, objects);
+        } catch (SnapshotLoadException | RuntimeException e) {
             stop(server);
             throw e;
         }
@@ -78,37 +88,44 @@ public final class DevApiServer {
     }
 
     /**
-     * Every object of the YAML/JSON {@code files} (multi-document, {@code kind: List} expanded),
-     * created through {@code client} in file order. Returns the number of objects created.
+     * Every object of the YAML/JSON {@code files} (multi-document, {@code kind: List} expanded, read
+     * as {@link ManifestReader#read} reads them, refusing files without objects), created through
+     * {@code client} in file order. Returns the number of objects created.
      */
-    public static int seed(KubernetesClient client, List<Path> files) throws IOException {
-        List<JsonNode> objects = new ArrayList<>();
-        for (Path f : files) {
-            try (MappingIterator<JsonNode> docs = YAML.readerFor(JsonNode.class).readValues(f.toFile())) {
-                for (JsonNode doc : docs.readAll()) {
-                    expand(doc, objects);
-                }
-            } catch (JacksonException e) {
-                throw new IOException(f + ": " + e.getOriginalMessage(), e);
-            }
-        }
-        for (JsonNode o : objects) {
-            create(client, o);
-        }
+    public static int seed(KubernetesClient client, List<Path> files) throws SnapshotLoadException {
+        List<ManifestObject> objects = objects(files, false);
+        create(client, objects);
         return objects.size();
     }
 
-    private static void expand(JsonNode doc, List<JsonNode> out) {
-        if (doc == null || doc.isNull() || doc.isMissingNode()) {
-            return;
-        }
-        if ("List".equals(doc.path("kind").asString("")) && doc.path("items").isArray()) {
-            for (JsonNode item : doc.path("items")) {
-                expand(item, out);
+    /** All objects first: nothing is created when any file is wrong. */
+    private static List<ManifestObject> objects(List<Path> files, boolean allowEmpty) throws SnapshotLoadException {
+        List<ManifestObject> objects = new ArrayList<>();
+        ManifestReader.read(files, allowEmpty, objects::add);
+        return objects;
+    }
+
+    private static void create(KubernetesClient client, List<ManifestObject> objects) throws SnapshotLoadException {
+        for (ManifestObject o : objects) {
+            try {
+                create(client, withHeader(o));
+            } catch (RuntimeException e) {
+                // The mock's client refuses what the API server would (a kind it cannot map, a bad field).
+                throw new SnapshotLoadException(o.source() + ": " + o.display() + ": cannot create it: "
+                        + UserMessages.userText(e).orElse("refused by the API server"));
             }
-        } else {
-            out.add(doc);
         }
+    }
+
+    /** The object with its apiVersion and kind, which items of a typed list inherit. */
+    private static JsonNode withHeader(ManifestObject o) {
+        if (!(o.node() instanceof ObjectNode object) || (object.has("apiVersion") && object.has("kind"))) {
+            return o.node();
+        }
+        ObjectNode n = object.deepCopy();
+        n.put("apiVersion", o.apiVersion());
+        n.put("kind", o.kind());
+        return n;
     }
 
     private static void create(KubernetesClient client, JsonNode o) {

@@ -1,9 +1,9 @@
 package io.ovsanp.controller.openflow;
 
+import io.ovsanp.controller.errors.UserMessages;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,12 +34,13 @@ final class PemFiles {
 
     private PemFiles() {}
 
+    /** @throws IllegalArgumentException naming the file and what is wrong with it */
     static List<X509Certificate> certificates(Path file) {
         String pem = read(file);
         try {
             CertificateFactory f = CertificateFactory.getInstance("X.509");
             List<X509Certificate> certs =
-                    f.generateCertificates(new ByteArrayInputStream(pem.getBytes(StandardCharsets.US_ASCII))).stream()
+                    f.generateCertificates(new ByteArrayInputStream(pem.getBytes(StandardCharsets.ISO_8859_1))).stream()
                             .map(c -> (X509Certificate) c)
                             .toList();
             if (certs.isEmpty()) {
@@ -47,10 +48,15 @@ final class PemFiles {
             }
             return certs;
         } catch (CertificateException e) {
-            throw new IllegalArgumentException("cannot read certificates from " + file + ": " + e.getMessage(), e);
+            // The JDK's parser messages name its own classes; say what was expected instead.
+            throw new IllegalArgumentException(
+                    "cannot read certificates from " + file + ": "
+                            + UserMessages.userText(e).orElse("not a PEM (BEGIN CERTIFICATE) file"),
+                    e);
         }
     }
 
+    /** @throws IllegalArgumentException naming the file and what is wrong with it */
     static PrivateKey privateKey(Path file) {
         Matcher m = BLOCK.matcher(read(file));
         while (m.find()) {
@@ -58,7 +64,12 @@ final class PemFiles {
             if (!type.endsWith("PRIVATE KEY")) {
                 continue;
             }
-            byte[] der = Base64.getMimeDecoder().decode(m.group(2));
+            byte[] der;
+            try {
+                der = Base64.getMimeDecoder().decode(m.group(2));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("cannot decode the private key in " + file + ": bad base64", e);
+            }
             if (type.equals("PRIVATE KEY")) {
                 return pkcs8(der, file);
             }
@@ -110,11 +121,15 @@ final class PemFiles {
         return new byte[] {(byte) 0x83, (byte) (n >> 16), (byte) (n >> 8), (byte) n};
     }
 
+    /**
+     * The file as text. Read as ISO-8859-1, where every byte is a character, so a binary file is "no
+     * PEM block in it" rather than a decoding failure; PEM itself is ASCII.
+     */
     private static String read(Path file) {
         try {
-            return Files.readString(file, StandardCharsets.US_ASCII);
+            return new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + file, e);
+            throw new IllegalArgumentException("cannot read " + file + ": " + UserMessages.ioReason(e), e);
         }
     }
 }

@@ -4,6 +4,7 @@ import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.handler.ssl.SslContext;
+import io.ovsanp.controller.errors.UserMessages;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
@@ -58,22 +59,39 @@ public final class SwitchConnector {
             b.connect(transport.address(target)).addListener(f -> {
                 if (!f.isSuccess()) {
                     result.completeExceptionally(new SwitchConnectException(
-                            "cannot connect to " + target + ": " + f.cause().getMessage(), f.cause()));
+                            "cannot connect to " + target + ": " + reason(f.cause()), f.cause()));
                 }
             });
         } catch (RuntimeException e) {
-            result.completeExceptionally(new SwitchConnectException("cannot connect to " + target + ": " + e, e));
+            result.completeExceptionally(
+                    new SwitchConnectException("cannot connect to " + target + ": " + reason(e), e));
         }
         return Futures.relay(result, config.callbacks());
     }
 
+    /**
+     * Why a connect failed, as the socket layer says it, without the native call's prefix ({@code
+     * connect(..) failed with error(-111): }) or a Java exception name.
+     */
+    static String reason(Throwable cause) {
+        if (cause instanceof java.io.FileNotFoundException) {
+            return "no such socket file"; // epoll's unix connect, which has no message
+        }
+        if (cause instanceof java.net.UnknownHostException) {
+            return "unknown host " + cause.getMessage();
+        }
+        String m = UserMessages.userText(cause).orElse("connection failed");
+        return m.replaceFirst("^\\w+\\(\\.\\.\\) failed with error\\(-?\\d+\\): ", "");
+    }
+
     static Optional<SslContext> sslContext(SwitchTarget target, Optional<TlsConfig> tls, boolean server) {
         if (target.tls() && tls.isEmpty()) {
+            // Callers name the target (--switch ssl:…); the message says what it lacks.
             throw new IllegalArgumentException(
-                    target + " needs a TlsConfig (private key, certificate, CA certificate)");
+                    "an ssl: or pssl: target needs TLS files: a private key, a certificate and a CA certificate");
         }
         if (!target.tls() && tls.isPresent()) {
-            throw new IllegalArgumentException(target + " is not an ssl/pssl target, but a TlsConfig was given");
+            throw new IllegalArgumentException("TLS files are only for ssl: and pssl: targets");
         }
         return tls.map(t -> server ? t.serverContext() : t.clientContext());
     }

@@ -3,6 +3,7 @@ package io.ovsanp.controller.openflow;
 import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
+import io.ovsanp.controller.errors.UserMessages;
 import java.nio.file.Path;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
@@ -22,6 +23,16 @@ public record TlsConfig(Path privateKey, Path certificate, Path caCertificate) {
         Objects.requireNonNull(privateKey);
         Objects.requireNonNull(certificate);
         Objects.requireNonNull(caCertificate);
+    }
+
+    /**
+     * Reads and parses the three files now, as a context build would, so that a missing, unreadable
+     * or malformed file is reported when a command starts rather than at its first connection.
+     *
+     * @throws IllegalArgumentException naming the file and what is wrong with it
+     */
+    public void check() {
+        build(false);
     }
 
     /** For {@code ssl:} targets: we dial, present our certificate, verify the switch's. */
@@ -44,8 +55,11 @@ public record TlsConfig(Path privateKey, Path certificate, Path caCertificate) {
                 : SslContextBuilder.forClient().keyManager(key, ours).endpointIdentificationAlgorithm(null);
         try {
             return b.trustManager(trusted).build();
-        } catch (SSLException e) {
-            throw new IllegalArgumentException("cannot build a TLS context from " + this + ": " + e.getMessage(), e);
+        } catch (SSLException | IllegalArgumentException e) {
+            throw new IllegalArgumentException(
+                    "cannot use " + privateKey + ", " + certificate + " and " + caCertificate + " for TLS: "
+                            + UserMessages.userText(e).orElse("the key does not fit the certificate"),
+                    e);
         }
     }
 }

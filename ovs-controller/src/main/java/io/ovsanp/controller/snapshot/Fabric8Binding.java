@@ -1,6 +1,7 @@
 package io.ovsanp.controller.snapshot;
 
 import io.fabric8.kubernetes.api.model.IntOrString;
+import io.ovsanp.controller.errors.UserMessages;
 import java.util.Collection;
 import java.util.Map;
 import tools.jackson.core.JacksonException;
@@ -66,8 +67,13 @@ final class Fabric8Binding {
         }
         String expected = target == null ? null : expected(target);
         if (expected == null || got == null) {
-            String msg = e.getOriginalMessage() == null ? e.getClass().getSimpleName() : e.getOriginalMessage();
-            return msg.lines().findFirst().orElse(msg);
+            // Jackson's messages name the model's Java types; those mean nothing to a user.
+            String msg = e.getOriginalMessage() == null ? "" : e.getOriginalMessage();
+            msg = msg.lines().findFirst().orElse(msg);
+            if (msg.isEmpty() || UserMessages.namesJava(msg)) {
+                return "not a valid value" + (got == null ? "" : ", got " + FieldPath.describe(got));
+            }
+            return msg;
         }
         return "expected " + expected + ", got " + FieldPath.describe(got);
     }

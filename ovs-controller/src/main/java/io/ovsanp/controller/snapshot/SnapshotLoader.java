@@ -13,29 +13,21 @@ import io.ovsanp.compiler.cluster.PodInfo;
 import io.ovsanp.compiler.cluster.ServiceInfo;
 import io.ovsanp.compiler.diag.Diagnostic;
 import io.ovsanp.compiler.diag.ObjectRef;
-import io.ovsanp.compiler.diag.SourceRef;
 import io.ovsanp.compiler.policy.AdminPolicy;
 import io.ovsanp.compiler.policy.NetworkPolicy;
 import io.ovsanp.compiler.policy.Tier;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
-import java.util.TreeSet;
-import java.util.stream.Stream;
 
 /**
  * Loads a {@link ClusterSnapshot} from manifest files. Reads Namespace, Pod, Node, Service (v1),
  * EndpointSlice (discovery.k8s.io/v1), NetworkPolicy (networking.k8s.io/v1), AdminNetworkPolicy and
  * BaselineAdminNetworkPolicy (policy.networking.k8s.io/v1alpha1). Other kinds, and known kinds in
- * other API versions, are skipped with a NOTE. An object whose kind, namespace and name were already
- * seen is an ERROR and ignored (the first one, in file order, wins). Unreadable input throws {@link
- * SnapshotLoadException}; everything else is a diagnostic, never an exception.
+ * other API versions, are skipped with a NOTE. Input that does not define one set of objects
+ * (unreadable, malformed, an object defined twice, an input without objects: {@link
+ * ManifestReader}) throws {@link SnapshotLoadException}; everything else is a diagnostic.
  */
 public final class SnapshotLoader {
     private static final String ADMIN_API = "policy.networking.k8s.io/v1alpha1";
@@ -56,8 +48,6 @@ public final class SnapshotLoader {
             ADMIN_API,
             Tier.BASELINE.kind(),
             ADMIN_API);
-    private static final Set<String> NAMESPACED = Set.of("Pod", "Service", "EndpointSlice", "NetworkPolicy");
-    private static final Set<String> EXTENSIONS = Set.of(".yaml", ".yml", ".json");
 
     private final List<NamespaceInfo> namespaces = new ArrayList<>();
     private final List<PodInfo> pods = new ArrayList<>();
@@ -67,21 +57,22 @@ public final class SnapshotLoader {
     private final List<AdminPolicy> adminPolicies = new ArrayList<>();
     private final List<NetworkPolicy> networkPolicies = new ArrayList<>();
     private final List<Diagnostic> diagnostics = new ArrayList<>();
-    private final Map<String, SourceRef> seen = new HashMap<>();
 
     private SnapshotLoader() {}
 
-    /**
-     * {@code paths} are files (read whatever their name) or directories (searched recursively for
-     * {@code *.yaml}, {@code *.yml}, {@code *.json}). All files are read in path order.
-     */
+    /** {@link #load(List, boolean)} refusing inputs without objects. */
     public static ClusterSnapshot load(List<Path> paths) throws SnapshotLoadException {
+        return load(paths, false);
+    }
+
+    /**
+     * The snapshot of the objects in {@code paths} (files, or directories searched recursively for
+     * {@code *.yaml}, {@code *.yml}, {@code *.json}; see {@link ManifestReader#read}). With {@code
+     * allowEmpty}, inputs without any object are accepted (an empty snapshot is then possible).
+     */
+    public static ClusterSnapshot load(List<Path> paths, boolean allowEmpty) throws SnapshotLoadException {
         SnapshotLoader loader = new SnapshotLoader();
-        for (Path file : files(paths)) {
-            for (ManifestObject o : YamlDocuments.read(file)) {
-                loader.add(o);
-            }
-        }
+        ManifestReader.read(paths, allowEmpty, loader::add);
         return new ClusterSnapshot(
                 loader.namespaces,
                 loader.pods,
@@ -93,39 +84,9 @@ public final class SnapshotLoader {
                 loader.diagnostics);
     }
 
-    /** The files to read, sorted by path, each once. */
-    static List<Path> files(List<Path> paths) throws SnapshotLoadException {
-        TreeSet<Path> files = new TreeSet<>();
-        for (Path p : paths) {
-            if (Files.isDirectory(p)) {
-                try (Stream<Path> walk = Files.walk(p)) {
-                    walk.filter(Files::isRegularFile)
-                            .filter(SnapshotLoader::isManifest)
-                            .map(Path::normalize)
-                            .forEach(files::add);
-                } catch (IOException | java.io.UncheckedIOException e) {
-                    throw new SnapshotLoadException(p + ": cannot list directory: " + e.getMessage(), e);
-                }
-            } else if (Files.isRegularFile(p)) {
-                files.add(p.normalize());
-            } else {
-                throw new SnapshotLoadException(p + ": no such file or directory");
-            }
-        }
-        return List.copyOf(files);
-    }
-
-    private static boolean isManifest(Path file) {
-        String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
-        return EXTENSIONS.stream().anyMatch(name::endsWith);
-    }
-
     private void add(ManifestObject o) throws SnapshotLoadException {
         String expectedApi = API_VERSIONS.get(o.kind());
-        // Kinds we read are scoped as the API scopes them; others keep what the file says.
-        String namespace = expectedApi == null
-                ? o.namespace()
-                : NAMESPACED.contains(o.kind()) ? (o.namespace().isEmpty() ? "default" : o.namespace()) : "";
+        String namespace = o.scopedNamespace();
         ObjectRef ref = new ObjectRef(o.kind(), namespace, o.name(), "", o.source());
         if (expectedApi == null) {
             diagnostics.add(Diagnostic.note(
@@ -137,12 +98,6 @@ public final class SnapshotLoader {
                     ref,
                     "apiVersion",
                     o.apiVersion() + " is not supported for " + o.kind() + " (expected " + expectedApi + "), skipped"));
-            return;
-        }
-        SourceRef first = seen.putIfAbsent(o.kind() + "/" + namespace + "/" + o.name(), o.source());
-        if (first != null) {
-            diagnostics.add(
-                    Diagnostic.error(ref, "", "duplicate object, first defined in " + first + "; this one is ignored"));
             return;
         }
         switch (o.kind()) {

@@ -31,10 +31,10 @@ class SwitchConnectorTest {
     void sslNeedsATlsConfigAndOtherSchemesRefuseOne() {
         assertThatThrownBy(() -> SwitchConnector.connect(SwitchTarget.parse("ssl:127.0.0.1:6653"), Optional.empty()))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("needs a TlsConfig");
+                .hasMessageContaining("needs TLS files");
         assertThatThrownBy(() -> SwitchConnector.connect(SwitchTarget.parse("unix:/x"), Optional.of(SOME_TLS)))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("not an ssl/pssl target");
+                .hasMessageContaining("only for ssl: and pssl: targets");
     }
 
     @Test

@@ -17,7 +17,7 @@ class MalformedInputTest {
     void yamlSyntaxErrorNamesFileDocumentAndLine() {
         loading("malformed/syntax-error.yaml")
                 .hasMessage(path("malformed/syntax-error.yaml")
-                        + " document 1: line 10, column 27: YAML syntax error: while parsing a flow sequence:"
+                        + " (document 1): line 10, column 27: YAML syntax error: while parsing a flow sequence:"
                         + " expected ',' or ']', but got }");
     }
 
@@ -25,27 +25,27 @@ class MalformedInputTest {
     void documentThatIsNotAMappingIsALoadError() {
         loading("malformed/not-a-mapping.yaml")
                 .hasMessage(path("malformed/not-a-mapping.yaml")
-                        + " document 1: expected a mapping (a Kubernetes object), got a list");
+                        + " (document 1): expected a mapping (a Kubernetes object), got a list");
     }
 
     @Test
     void objectWithoutKindIsALoadError() {
         loading("malformed/missing-kind.yaml")
-                .hasMessage(path("malformed/missing-kind.yaml") + " document 0: kind: missing required field");
+                .hasMessage(path("malformed/missing-kind.yaml") + " (document 0): kind: missing required field");
     }
 
     @Test
     void listItemWithoutNameNamesTheItem() {
         loading("malformed/list-item-without-name.yaml")
                 .hasMessage(path("malformed/list-item-without-name.yaml")
-                        + " document 0 item 1: Namespace: metadata.name: missing required field");
+                        + " (document 0/items[1]): Namespace: metadata.name: missing required field");
     }
 
     @Test
     void builtInFieldOfTheWrongTypeNamesObjectAndField() {
         loading("malformed/pod-named-container-port.yaml")
                 .hasMessage(path("malformed/pod-named-container-port.yaml")
-                        + " document 3: Pod/default/web: spec.containers[0].ports[0].containerPort:"
+                        + " (document 3): Pod/default/web: spec.containers[0].ports[0].containerPort:"
                         + " expected an integer, got \"http\"");
     }
 
@@ -53,20 +53,20 @@ class MalformedInputTest {
     void builtInSpecThatIsANumberIsALoadError() {
         loading("malformed/spec-is-a-number.yaml")
                 .hasMessage(path("malformed/spec-is-a-number.yaml")
-                        + " document 0: NetworkPolicy/prod/np: spec: expected an object, got 5");
+                        + " (document 0): NetworkPolicy/prod/np: spec: expected an object, got 5");
     }
 
     @Test
     void duplicateKeyIsALoadError() {
         loading("malformed/duplicate-key.yaml")
-                .hasMessageStartingWith(path("malformed/duplicate-key.yaml") + " document 0: line 5, column ")
+                .hasMessageStartingWith(path("malformed/duplicate-key.yaml") + " (document 0): line 5, column ")
                 .hasMessageEndingWith("Duplicate Object property \"name\"");
     }
 
     @Test
     void yamlAliasIsALoadErrorRatherThanReadAsItsAnchorName() {
         loading("malformed/alias.yaml")
-                .hasMessageStartingWith(path("malformed/alias.yaml") + " document 0: line 6, column ")
+                .hasMessageStartingWith(path("malformed/alias.yaml") + " (document 0): line 6, column ")
                 .hasMessageEndingWith("YAML aliases (*n) are not supported");
     }
 }

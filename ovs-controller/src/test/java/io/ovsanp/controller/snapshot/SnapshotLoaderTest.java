@@ -2,7 +2,6 @@ package io.ovsanp.controller.snapshot;
 
 import static io.ovsanp.controller.snapshot.TestInputs.path;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.ovsanp.compiler.cluster.ClusterSnapshot;
 import io.ovsanp.compiler.cluster.ContainerPort;
@@ -18,7 +17,6 @@ import io.ovsanp.compiler.diag.SourceRef;
 import io.ovsanp.compiler.net.IpAddress;
 import io.ovsanp.compiler.policy.Protocol;
 import io.ovsanp.compiler.policy.Tier;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -128,33 +126,6 @@ class SnapshotLoaderTest {
     }
 
     @Test
-    void directoriesAreSearchedRecursivelyInPathOrderForManifestFilesOnly() throws Exception {
-        Path dir = path("cluster");
-
-        assertThat(SnapshotLoader.files(List.of(dir, path("cluster/10-workloads.yaml"))))
-                .containsExactly(
-                        dir.resolve("00-namespaces.yaml"),
-                        dir.resolve("10-workloads.yaml"),
-                        dir.resolve("20-nodes.json"),
-                        dir.resolve("policies/admin.yaml"),
-                        dir.resolve("policies/netpol.yaml"));
-    }
-
-    @Test
-    void aNamedFileIsReadWhateverItsExtension() throws Exception {
-        assertThat(SnapshotLoader.files(List.of(path("cluster/README.md")))).hasSize(1);
-    }
-
-    @Test
-    void aPathThatDoesNotExistIsALoadError() {
-        Path missing = path("cluster").resolve("nope.yaml");
-
-        assertThatThrownBy(() -> SnapshotLoader.load(List.of(missing)))
-                .isInstanceOf(SnapshotLoadException.class)
-                .hasMessage(missing + ": no such file or directory");
-    }
-
-    @Test
     void unknownKindsAndApiVersionsAreSkippedWithANoteNamingFileAndDocument() throws Exception {
         ClusterSnapshot s = TestInputs.load("objects/unknown-kinds.yaml");
 
@@ -170,26 +141,5 @@ class SnapshotLoaderTest {
                                 + " is not supported for NetworkPolicy (expected networking.k8s.io/v1), skipped",
                         "note: " + file + " (document 2): ClusterNetworkPolicy/cnp: kind ClusterNetworkPolicy"
                                 + " (policy.networking.k8s.io/v1alpha2) is not read by ovs-anp, skipped");
-    }
-
-    @Test
-    void duplicateObjectIsAnErrorAndTheFirstOneIsKept() throws Exception {
-        ClusterSnapshot s = TestInputs.load("dup");
-
-        assertThat(s.namespaces()).containsExactly(new NamespaceInfo("prod", Map.of("first", "true")));
-        assertThat(s.pods()).extracting(PodInfo::key).containsExactly("default/web", "other/web");
-        assertThat(s.pod("default", "web").orElseThrow().ips()).containsExactly(ip("10.244.0.5"));
-        String a = path("dup/a.yaml").toString();
-        String b = path("dup/b.yaml").toString();
-        assertThat(s.loadDiagnostics())
-                .containsExactly(
-                        Diagnostic.error(
-                                new ObjectRef("Namespace", "", "prod", "", SourceRef.of(b, 0)),
-                                "",
-                                "duplicate object, first defined in " + a + " (document 0); this one is ignored"),
-                        Diagnostic.error(
-                                new ObjectRef("Pod", "default", "web", "", SourceRef.of(b, 2)),
-                                "",
-                                "duplicate object, first defined in " + a + " (document 1); this one is ignored"));
     }
 }
