@@ -1,6 +1,7 @@
 package io.ovsanp.compiler.compile;
 
 import io.ovsanp.compiler.cluster.ClusterSnapshot;
+import io.ovsanp.compiler.cluster.Selection;
 import io.ovsanp.compiler.policy.EffectivePolicies;
 import io.ovsanp.compiler.policy.PolicyValidator;
 import java.util.List;
@@ -31,6 +32,11 @@ public final class Compilation {
 
     public EffectivePolicies policies() {
         return policies;
+    }
+
+    /** The snapshot's selector evaluation (namespace labels computed once, shared with the compiles). */
+    public Selection selection() {
+        return index.selection();
     }
 
     /** The node names of the snapshot, sorted ({@link ClusterSnapshot#nodeNames()}, kept incrementally). */

@@ -15,7 +15,9 @@ import io.ovsanp.controller.kube.ClusterWatcher;
 import io.ovsanp.controller.kube.DevApiServer;
 import io.ovsanp.controller.openflow.SwitchTarget;
 import io.ovsanp.controller.run.AgentSwitchSource;
+import io.ovsanp.controller.run.Controller;
 import io.ovsanp.controller.run.ControllerLoop;
+import io.ovsanp.controller.run.LoopOptions;
 import io.ovsanp.controller.run.RealisationListener;
 import io.ovsanp.controller.switches.ReconcileResult;
 import io.ovsanp.it.ovs.Bridge;
@@ -185,19 +187,19 @@ class ApiLatencyBenchIT {
                 try (ClusterWatcher watcher = ClusterWatcher.start(controllerClient)) {
                     watcher.awaitSynced(SYNC_TIMEOUT);
                     line(report, "informers synced in %.1f s", (System.nanoTime() - w0) / 1e9);
-                    ControllerLoop.Options options = ControllerLoop.Options.DEFAULT
-                            .withReady(watcher::synced)
+                    LoopOptions options = LoopOptions.DEFAULT
                             // no periodic audit during the measurement (it would add converges)
                             .withAuditInterval(Duration.ofHours(1))
                             .withSwitchTimeout(Duration.ofMinutes(2));
-                    try (ControllerLoop loop = new ControllerLoop(watcher::snapshot, List.of(rec), options);
-                            AgentSwitchSource source = new AgentSwitchSource(
-                                    NODE, SwitchTarget.parse("unix:" + br.mgmtSocket()), Optional.empty())) {
-                        watcher.onChange(rec::informerEvent);
-                        watcher.onChange(loop::snapshotChanged);
-                        long l0 = System.nanoTime();
-                        loop.start();
-                        source.start(loop);
+                    watcher.onChange(rec::informerEvent);
+                    long l0 = System.nanoTime();
+                    try (Controller controller = Controller.start(
+                            watcher,
+                            new AgentSwitchSource(
+                                    NODE, SwitchTarget.parse("unix:" + br.mgmtSocket()), Optional.empty()),
+                            options,
+                            List.of(rec))) {
+                        ControllerLoop loop = controller.loop();
                         initialSync(rec, loop, l0, report);
                         long heapSynced = usedHeapMiB();
                         line(

@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
 import io.ovsanp.compiler.cluster.ClusterSnapshot;
+import io.ovsanp.compiler.cluster.ClusterUpdate;
 import io.ovsanp.compiler.compile.Allocation;
 import io.ovsanp.compiler.compile.AllocationRecovery;
 import io.ovsanp.compiler.compile.CompileOptions;
@@ -27,8 +28,12 @@ import io.ovsanp.controller.openflow.OfConnection;
 import io.ovsanp.controller.openflow.SwitchConnector;
 import io.ovsanp.controller.openflow.SwitchTarget;
 import io.ovsanp.controller.run.AgentSwitchSource;
+import io.ovsanp.controller.run.ClusterSource;
+import io.ovsanp.controller.run.Controller;
 import io.ovsanp.controller.run.ControllerLoop;
+import io.ovsanp.controller.run.LoopOptions;
 import io.ovsanp.controller.run.RealisationListener;
+import io.ovsanp.controller.run.SwitchSource;
 import io.ovsanp.controller.switches.ReconcileResult;
 import io.ovsanp.controller.switches.Reconciler;
 import io.ovsanp.it.ovs.Bridge;
@@ -99,7 +104,10 @@ class ControllerLoopIT {
         }
 
         @Override
-        public void validated(ClusterSnapshot s, io.ovsanp.compiler.policy.EffectivePolicies p) {
+        public void validated(
+                ClusterSnapshot s,
+                io.ovsanp.compiler.policy.EffectivePolicies p,
+                io.ovsanp.compiler.cluster.ClusterChange change) {
             throw new IllegalStateException("a throwing listener must not stop the loop");
         }
 
@@ -137,23 +145,40 @@ class ControllerLoopIT {
         startLoop();
     }
 
+    /** The watcher, held back while {@link #ready} is false (a burst arrives meanwhile). */
+    private ClusterSource gated() {
+        return new ClusterSource() {
+            @Override
+            public ClusterUpdate update() {
+                return watcher.update();
+            }
+
+            @Override
+            public boolean ready() {
+                return ready.get() && watcher.ready();
+            }
+
+            @Override
+            public void onChange(Runnable listener) {
+                watcher.onChange(listener);
+            }
+        };
+    }
+
     private void startLoop() {
         recorder = new Recorder();
-        loop = new ControllerLoop(
-                watcher::snapshot,
-                List.of(recorder),
-                ControllerLoop.Options.DEFAULT
-                        .withReady(() -> ready.get() && watcher.synced())
-                        .withSwitchTimeout(Duration.ofSeconds(30)));
-        watcher.onChange(loop::snapshotChanged);
-        loop.start();
-        running.add(loop);
+        List<AgentSwitchSource> sources = new ArrayList<>();
         for (Map.Entry<String, Bridge> b : bridges.entrySet()) {
-            AgentSwitchSource source = new AgentSwitchSource(
-                    b.getKey(), SwitchTarget.parse("unix:" + b.getValue().mgmtSocket()), Optional.empty());
-            source.start(loop);
-            running.add(source);
+            sources.add(new AgentSwitchSource(
+                    b.getKey(), SwitchTarget.parse("unix:" + b.getValue().mgmtSocket()), Optional.empty()));
         }
+        Controller controller = Controller.start(
+                gated(),
+                SwitchSource.all(sources),
+                LoopOptions.DEFAULT.withSwitchTimeout(Duration.ofSeconds(30)),
+                List.of(recorder));
+        loop = controller.loop();
+        running.add(controller);
     }
 
     private void stopLoop() throws Exception {

@@ -1,7 +1,10 @@
 package io.ovsanp.controller.central;
 
+import io.ovsanp.compiler.cluster.ClusterChange;
+import io.ovsanp.compiler.cluster.ClusterSnapshot;
 import io.ovsanp.compiler.cluster.NodeInfo;
 import io.ovsanp.compiler.net.IpAddress;
+import io.ovsanp.compiler.policy.EffectivePolicies;
 import io.ovsanp.controller.openflow.ConnectionConfig;
 import io.ovsanp.controller.openflow.ListenerLimits;
 import io.ovsanp.controller.openflow.OfConnection;
@@ -9,6 +12,7 @@ import io.ovsanp.controller.openflow.RateLimitedWarnings;
 import io.ovsanp.controller.openflow.SwitchListener;
 import io.ovsanp.controller.openflow.SwitchTarget;
 import io.ovsanp.controller.openflow.TlsConfig;
+import io.ovsanp.controller.run.RealisationListener;
 import io.ovsanp.controller.run.SwitchSource;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -41,7 +45,7 @@ import org.slf4j.LoggerFactory;
  * snapshot (a list equal to the last one costs nothing). Until the first call every switch is held.
  * All state changes and every sink call happen on one thread, in order.
  */
-public final class CentralSwitchSource implements SwitchSource {
+public final class CentralSwitchSource implements SwitchSource, RealisationListener {
     private static final Logger log = LoggerFactory.getLogger(CentralSwitchSource.class);
     private static final int REFUSALS_KEPT = 16;
 
@@ -125,6 +129,14 @@ public final class CentralSwitchSource implements SwitchSource {
                 window,
                 window,
                 TimeUnit.NANOSECONDS);
+    }
+
+    /** Each snapshot the loop validates brings the current nodes (a no-op when no Node changed). */
+    @Override
+    public void validated(ClusterSnapshot snapshot, EffectivePolicies policies, ClusterChange change) {
+        if (change.everything() || !change.nodes().isEmpty()) {
+            nodesChanged(snapshot.nodes());
+        }
     }
 
     /** The nodes of the current cluster snapshot; switches are re-mapped if they differ from the last. */

@@ -15,7 +15,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code ovs-anp diff}: desired vs installed (ovs-anp's flows only), changing nothing. */
+/**
+ * {@code ovs-anp diff}: desired vs installed (ovs-anp's flows only), changing nothing; exactly what
+ * {@code sync} would send, the compile numbered as the switch's flows are.
+ */
 @Command(
         name = "diff",
         mixinStandardHelpOptions = true,
@@ -43,9 +46,11 @@ final class DiffCommand extends CliCommand {
     @Override
     int execute() throws SnapshotLoadException, BadInput {
         sw.tls(); // a bad --switch or TLS file is reported before the cluster is read
-        CompileResult desired = new NodeCompilation(cluster, node, placement.compileOptions(serviceVips)).compile();
+        NodeCompilation compilation = NodeCompilation.load(cluster, node, placement.compileOptions(serviceVips));
         try (OfConnection c = sw.connect()) {
             Reconciler r = new Reconciler(c, sw.timeoutDuration());
+            // numbered as the switch is, as run and sync number it: only real differences show
+            CompileResult desired = compilation.against(r);
             FlowSet installed = FlowSet.of(r.installed());
             // What sync would send: a change also moves the megaflow guard.
             FlowDiff d = MegaflowGuard.plan(installed, desired.flows()).diff();

@@ -2,54 +2,59 @@ package io.ovsanp.controller.cli;
 
 import io.ovsanp.compiler.cluster.ClusterSnapshot;
 import io.ovsanp.compiler.compile.Allocation;
+import io.ovsanp.compiler.compile.Compilation;
 import io.ovsanp.compiler.compile.CompileOptions;
 import io.ovsanp.compiler.compile.CompileResult;
-import io.ovsanp.compiler.compile.Compiler;
-import io.ovsanp.compiler.policy.EffectivePolicies;
-import io.ovsanp.compiler.policy.PolicyValidator;
+import io.ovsanp.compiler.diag.Diagnostic;
+import io.ovsanp.controller.run.SwitchNumbering;
 import io.ovsanp.controller.snapshot.SnapshotLoadException;
+import io.ovsanp.controller.switches.ReconcileException;
+import io.ovsanp.controller.switches.Reconciler;
+import java.util.ArrayList;
+import java.util.List;
 
-/** Loads the snapshot and compiles one node, keeping the allocation for the next compile. */
+/**
+ * One node's compile for the one-shot switch commands ({@code diff}, {@code sync --once}): the
+ * snapshot loaded and checked before any connection, then, against the switch, numbered as the
+ * switch's flows are (priorities, conjunction and rule ids: {@link SwitchNumbering}, the loop's own
+ * recovery), so that a switch {@code ovs-anp run} converged through any history of edits shows no
+ * difference and gets no flow-mod.
+ */
 final class NodeCompilation {
-    private final ClusterOptions cluster;
     private final String node;
     private final CompileOptions options;
-    private Allocation allocation = Allocation.EMPTY;
+    private final Compilation compilation;
+    private final CompileResult unnumbered;
 
-    NodeCompilation(ClusterOptions cluster, String node, CompileOptions options) {
-        this.cluster = cluster;
+    private NodeCompilation(String node, CompileOptions options, Compilation compilation, CompileResult unnumbered) {
         this.node = node;
         this.options = options;
+        this.compilation = compilation;
+        this.unnumbered = unnumbered;
     }
 
-    CompileResult compile() throws SnapshotLoadException, BadInput {
+    /** Loads and compiles {@code node} (numbered from scratch: for the diagnostics, before connecting). */
+    static NodeCompilation load(ClusterOptions cluster, String node, CompileOptions options)
+            throws SnapshotLoadException, BadInput {
         ClusterSnapshot snapshot = cluster.load();
-        if (!snapshot.nodeNames().contains(node)) {
-            throw new BadInput("node \"" + node + "\" is not in the snapshot; known nodes: "
-                    + String.join(", ", snapshot.nodeNames()));
+        Compilation c = Compilation.of(snapshot);
+        if (!c.nodeNames().contains(node)) {
+            throw new BadInput(
+                    "node \"" + node + "\" is not in the snapshot; known nodes: " + String.join(", ", c.nodeNames()));
         }
-        EffectivePolicies policies = PolicyValidator.validate(snapshot);
-        CompileResult r = Compiler.compile(snapshot, policies, node, allocation, options);
-        allocation = r.allocation();
-        // Validation problems belong to the output too: sync must say why a rule is realised fail-closed.
-        java.util.List<io.ovsanp.compiler.diag.Diagnostic> all = new java.util.ArrayList<>(policies.diagnostics());
-        all.addAll(r.diagnostics());
-        return new CompileResult(r.node(), r.flows(), all, r.allocation(), r.stats());
+        return new NodeCompilation(node, options, c, c.compile(node, Allocation.EMPTY, options));
     }
 
-    /** Newest modification time of the input files, to notice edits. */
-    long inputStamp() {
-        long newest = 0;
-        for (java.nio.file.Path p : cluster.paths) {
-            try (var files = java.nio.file.Files.walk(p)) {
-                for (java.nio.file.Path f : (Iterable<java.nio.file.Path>) files::iterator) {
-                    newest = Math.max(
-                            newest, java.nio.file.Files.getLastModifiedTime(f).toMillis());
-                }
-            } catch (java.io.IOException e) {
-                newest = Long.MAX_VALUE; // vanished or unreadable: reload and let the loader report it
-            }
-        }
-        return newest;
+    /** Validation problems and the compile's own: sync must say why a rule is realised fail-closed. */
+    List<Diagnostic> diagnostics() {
+        List<Diagnostic> all = new ArrayList<>(compilation.policies().diagnostics());
+        all.addAll(unnumbered.diagnostics());
+        return all;
+    }
+
+    /** The node's flows numbered as {@code reconciler}'s switch holds them (dumps it if not yet done). */
+    CompileResult against(Reconciler reconciler) throws ReconcileException {
+        Allocation allocation = SwitchNumbering.recover(reconciler, unnumbered);
+        return compilation.compile(node, allocation, options);
     }
 }

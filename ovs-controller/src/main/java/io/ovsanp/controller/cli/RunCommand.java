@@ -4,9 +4,6 @@ import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.ovsanp.compiler.cluster.ClusterSnapshot;
-import io.ovsanp.compiler.policy.EffectivePolicies;
-import io.ovsanp.controller.central.CentralSwitchSource;
 import io.ovsanp.controller.central.LeaderElection;
 import io.ovsanp.controller.kube.ApiConnectivity;
 import io.ovsanp.controller.kube.ApiFailures;
@@ -18,7 +15,9 @@ import io.ovsanp.controller.openflow.ConnectionConfig;
 import io.ovsanp.controller.openflow.SwitchTarget;
 import io.ovsanp.controller.openflow.TlsConfig;
 import io.ovsanp.controller.run.AgentSwitchSource;
+import io.ovsanp.controller.run.Controller;
 import io.ovsanp.controller.run.ControllerLoop;
+import io.ovsanp.controller.run.LoopOptions;
 import io.ovsanp.controller.run.RealisationListener;
 import io.ovsanp.controller.run.SwitchSource;
 import io.ovsanp.controller.status.PolicyStatusWriter;
@@ -43,8 +42,8 @@ import picocli.CommandLine.Option;
  * {@code ovs-anp run}: the controller. Watches the cluster (informers), keeps the switch of every
  * node it is responsible for converged ({@link ControllerLoop}) and reports through {@link
  * RealisationListener}s. Agent mode: {@code --node NAME --switch TARGET}, one local switch. The parts
- * that differ between modes are {@link #switchSource} and {@link #writeGate}; the reporting parts are
- * built in {@link #listeners}. Runs until SIGTERM/SIGINT, then closes the switch source, the loop,
+ * that differ between modes are {@link #switchSource} and the leader election's write gate; the loop
+ * and its listeners are composed by {@link Controller}. Runs until SIGTERM/SIGINT, then closes the switch source, the loop,
  * the informers and the client within {@link #SHUTDOWN_BOUND}, whether the API server answers or
  * not: the Lease release waits at most {@link LeaderElection#RELEASE_WITHIN}, and not at all while the
  * API is lost; if closing still takes longer, the process exits anyway.
@@ -158,11 +157,10 @@ final class RunCommand extends CliCommand {
                                 .map(f -> "; last error: " + f.cause())
                                 .orElse("") + ")");
             }
-            ControllerLoop.Options options = ControllerLoop.Options.DEFAULT
+            LoopOptions options = LoopOptions.DEFAULT
                     .withCompile(compile)
                     .withAuditInterval(audit)
-                    .withSwitchTimeout(switchTimeout)
-                    .withReady(watcher::synced);
+                    .withSwitchTimeout(switchTimeout);
             AtomicReference<ControllerLoop> running = new AtomicReference<>();
             AtomicReference<PolicyStatusWriter> statusRef = new AtomicReference<>();
             MetricsListener metrics = new MetricsListener();
@@ -187,9 +185,8 @@ final class RunCommand extends CliCommand {
                             : null) {
                 statusRef.set(status);
                 BooleanSupplier gate = election == null ? () -> true : election::isLeader;
-                List<RealisationListener> listeners = new ArrayList<>(List.of(new LogListener(), metrics));
+                List<RealisationListener> listeners = new ArrayList<>(List.of(metrics));
                 if (status != null) listeners.add(status);
-                if (source instanceof CentralSwitchSource c) listeners.add(new NodesToSwitches(c));
                 health.readyWhen("cluster-view-fresh", () -> api.staleFor().compareTo(stale) <= 0);
                 if (election == null) {
                     health.readyWhen("switch", metrics.switchReady(node));
@@ -234,17 +231,14 @@ final class RunCommand extends CliCommand {
             ClusterWatcher watcher,
             SwitchSource source,
             List<RealisationListener> listeners,
-            ControllerLoop.Options options,
+            LoopOptions options,
             AtomicReference<ControllerLoop> running,
             AtomicBoolean started,
             CountDownLatch stop,
             KubernetesClient client)
             throws InterruptedException {
-        try (ControllerLoop loop = new ControllerLoop(watcher::snapshot, listeners, options)) {
-            running.set(loop);
-            watcher.onChange(loop::snapshotChanged);
-            loop.start();
-            source.start(loop);
+        try (Controller controller = Controller.start(watcher, source, options, listeners)) {
+            running.set(controller.loop());
             String where = central.central() ? "listen=" + central.listen : "node=" + node + " switch=" + switchTarget;
             LOG.info("running: {} audit every {}", where, options.auditInterval());
             out().println("ovs-anp run: " + where + " api=" + client.getMasterUrl());
@@ -252,20 +246,6 @@ final class RunCommand extends CliCommand {
             started.set(true);
             stop.await();
             LOG.info("stopping");
-        }
-    }
-
-    /** Central mode: every snapshot the loop takes tells the switch mapping the current nodes. */
-    private static final class NodesToSwitches implements RealisationListener {
-        private final CentralSwitchSource source;
-
-        NodesToSwitches(CentralSwitchSource source) {
-            this.source = source;
-        }
-
-        @Override
-        public void validated(ClusterSnapshot snapshot, EffectivePolicies policies) {
-            source.nodesChanged(snapshot.nodes());
         }
     }
 
@@ -320,14 +300,6 @@ final class RunCommand extends CliCommand {
             return new AgentSwitchSource(node, target, tls());
         } catch (IllegalArgumentException e) {
             throw new BadInput("--switch " + switchTarget + ": " + e.getMessage());
-        }
-    }
-
-    /** Realisation failures at WARN (the loop logs its own summaries and retries). */
-    private static final class LogListener implements RealisationListener {
-        @Override
-        public void failed(String node, String reason) {
-            LOG.warn("node={} not realised: {} (its previous flows stay)", node, reason);
         }
     }
 

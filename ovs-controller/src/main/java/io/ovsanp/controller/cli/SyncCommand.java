@@ -1,33 +1,39 @@
 package io.ovsanp.controller.cli;
 
+import io.ovsanp.compiler.cluster.ClusterChange;
+import io.ovsanp.compiler.cluster.ClusterSnapshot;
+import io.ovsanp.compiler.compile.CompileOptions;
 import io.ovsanp.compiler.compile.CompileResult;
+import io.ovsanp.compiler.policy.EffectivePolicies;
+import io.ovsanp.controller.openflow.ConnectionConfig;
 import io.ovsanp.controller.openflow.OfConnection;
-import io.ovsanp.controller.openflow.ReconnectingSwitch;
+import io.ovsanp.controller.run.AgentSwitchSource;
+import io.ovsanp.controller.run.Controller;
+import io.ovsanp.controller.run.LoopOptions;
+import io.ovsanp.controller.run.RealisationListener;
 import io.ovsanp.controller.snapshot.SnapshotLoadException;
 import io.ovsanp.controller.switches.ReconcileException;
 import io.ovsanp.controller.switches.ReconcileResult;
 import io.ovsanp.controller.switches.Reconciler;
 import java.time.Duration;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
  * {@code ovs-anp sync}: compile one node and converge its switch in one atomic bundle. With {@code
- * --once} it exits when converged; otherwise it stays connected, re-reads the files when they change,
- * audits the switch periodically (repairing out-of-band edits) and reconverges after reconnects.
+ * --once} it exits when converged; otherwise it runs the controller's own loop ({@link Controller})
+ * on the files, read again when they change ({@link FileClusterSource}), with the node's one switch:
+ * audits every {@code --audit-interval}, reconverges after reconnects, recovers the switch's
+ * numbering on every connection, exactly as {@code ovs-anp run} does.
  */
 @Command(
         name = "sync",
         mixinStandardHelpOptions = true,
         description = "Converge a switch to the compiled flows of one node (only ovs-anp's flows are touched).")
 final class SyncCommand extends CliCommand {
-    private static final Logger LOG = LoggerFactory.getLogger(SyncCommand.class);
-
     @Mixin
     ClusterOptions cluster;
 
@@ -61,20 +67,21 @@ final class SyncCommand extends CliCommand {
     @Override
     int execute() throws SnapshotLoadException, BadInput {
         sw.tls(); // a bad --switch or TLS file is reported before the cluster is read
-        NodeCompilation compilation = new NodeCompilation(cluster, node, placement.compileOptions(serviceVips));
-        CompileResult desired = compilation.compile();
-        report(desired.diagnostics(), false);
-        Duration timeout = sw.timeoutDuration();
+        CompileOptions options = placement.compileOptions(serviceVips);
+        NodeCompilation compilation = NodeCompilation.load(cluster, node, options);
+        report(compilation.diagnostics(), false);
         if (once) {
-            return syncOnce(desired, timeout);
+            return syncOnce(compilation);
         }
-        return runForever(compilation, desired, timeout);
+        return runForever(options);
     }
 
-    private int syncOnce(CompileResult desired, Duration timeout) throws BadInput {
+    private int syncOnce(NodeCompilation compilation) throws BadInput {
         try (OfConnection c = sw.connect()) {
-            ReconcileResult r = new Reconciler(c, timeout).audit(desired.flows());
-            out().println("node=" + node + " dpid=" + c.datapathId() + " " + r.summary());
+            Reconciler r = new Reconciler(c, sw.timeoutDuration());
+            CompileResult desired = compilation.against(r); // dumps the switch
+            ReconcileResult result = r.converge(desired.flows());
+            out().println("node=" + node + " dpid=" + c.datapathId() + " " + result.summary());
             return Main.EXIT_OK;
         } catch (ReconcileException e) {
             err().println("error: " + e.getMessage());
@@ -82,89 +89,46 @@ final class SyncCommand extends CliCommand {
         }
     }
 
-    private int runForever(NodeCompilation compilation, CompileResult first, Duration timeout) throws BadInput {
-        long audit = Durations.parse("--audit-interval", auditInterval).toMillis();
-        long poll = Durations.parse("--poll-interval", pollInterval).toMillis();
-        LinkedBlockingQueue<OfConnection> connected = new LinkedBlockingQueue<>();
-        try (ReconnectingSwitch rs = new ReconnectingSwitch(sw.parsedTarget(), sw.tls())) {
-            rs.onConnected(connected::add);
-            rs.start();
-            CompileResult desired = first;
-            long stamp = compilation.inputStamp();
-            String lastError = null;
-            OfConnection current = null;
-            Reconciler reconciler = null;
-            long nextAudit = Long.MAX_VALUE;
-            while (!Thread.currentThread().isInterrupted()) {
-                OfConnection fresh = connected.poll(poll, TimeUnit.MILLISECONDS);
-                long now = System.currentTimeMillis();
-                boolean mustAudit = false;
-                if (fresh != null) {
-                    current = fresh;
-                    reconciler = new Reconciler(fresh, timeout);
-                    mustAudit = true;
-                }
-                if (current != null && !current.isActive()) {
-                    // Said once, with the reason: audits of the dead connection would only repeat
-                    // its close as a failed flow dump every few seconds until the reconnect.
-                    LOG.warn(
-                            "node={} lost the switch at {}: {}; reconnecting",
-                            node,
-                            current.remote(),
-                            current.closeReason().orElse("closed"));
-                    current = null;
-                    reconciler = null;
-                }
-                long newStamp = compilation.inputStamp();
-                boolean changed = newStamp != stamp;
-                if (changed) {
-                    try {
-                        desired = compilation.compile();
-                        report(desired.diagnostics(), false);
-                        stamp = newStamp;
-                        lastError = null;
-                    } catch (SnapshotLoadException | BadInput e) {
-                        // A file that vanished between listing and reading (an editor's or a
-                        // script's rename) fails once and reads fine on the next poll: retry while
-                        // the error changes; the same error twice is the input itself, and waits
-                        // for the next change.
-                        if (java.util.Objects.equals(e.getMessage(), lastError)) {
-                            stamp = newStamp;
-                        } else {
-                            printError(e);
-                            err().println("error: the input cannot be used; the switch keeps its previous flows");
-                            err().flush();
-                            lastError = e.getMessage();
-                        }
-                        changed = false;
-                    }
-                }
-                if (reconciler == null || !(mustAudit || changed || now >= nextAudit)) {
-                    continue;
-                }
-                boolean auditing = mustAudit || now >= nextAudit;
-                try {
-                    ReconcileResult r =
-                            auditing ? reconciler.audit(desired.flows()) : reconciler.converge(desired.flows());
-                    nextAudit = now + audit;
-                    out().println("node=" + node + " " + r.summary());
-                    out().flush();
-                } catch (ReconcileException e) {
-                    long retry = Math.min(audit, 5_000);
-                    nextAudit = now + retry;
-                    if (current.isActive()) { // else the switch went away meanwhile: said above, once
-                        LOG.warn(
-                                "node={} {} failed, retrying in {} ms: {}",
-                                node,
-                                auditing ? "audit" : "update",
-                                retry,
-                                e.getMessage());
-                    }
-                }
-            }
+    private int runForever(CompileOptions compile) throws BadInput, SnapshotLoadException {
+        Duration audit = Durations.parse("--audit-interval", auditInterval);
+        Duration poll = Durations.parse("--poll-interval", pollInterval);
+        LoopOptions options = LoopOptions.DEFAULT
+                .withCompile(compile)
+                .withAuditInterval(audit)
+                .withSwitchTimeout(sw.timeoutDuration())
+                .withWorkers(1);
+        AgentSwitchSource source;
+        try {
+            source = new AgentSwitchSource(
+                    node, sw.parsedTarget(), sw.tls(), ConnectionConfig.DEFAULT, System::nanoTime);
+        } catch (IllegalArgumentException e) {
+            throw new BadInput("--switch " + sw.target + ": " + e.getMessage());
+        }
+        try (FileClusterSource files = FileClusterSource.start(cluster, poll, err());
+                Controller controller = Controller.start(files, source, options, List.of(new Summaries()))) {
+            new CountDownLatch(1).await(); // until interrupted (SIGTERM exits the JVM)
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
         return Main.EXIT_OK;
+    }
+
+    /** One line per reconcile on stdout, the diagnostics of every new read on stderr. */
+    private final class Summaries implements RealisationListener {
+        @Override
+        public void validated(ClusterSnapshot snapshot, EffectivePolicies policies, ClusterChange change) {
+            synchronized (SyncCommand.this) {
+                report(policies.diagnostics(), false);
+                err().flush();
+            }
+        }
+
+        @Override
+        public void converged(String n, ReconcileResult result, Duration took) {
+            synchronized (SyncCommand.this) {
+                out().println("node=" + n + " " + result.summary());
+                out().flush();
+            }
+        }
     }
 }

@@ -12,8 +12,11 @@ import io.fabric8.kubernetes.client.dsl.base.CustomResourceDefinitionContext;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.ovsanp.compiler.cluster.ClusterChange;
 import io.ovsanp.compiler.cluster.ClusterSnapshot;
+import io.ovsanp.compiler.cluster.ClusterUpdate;
 import io.ovsanp.compiler.cluster.EndpointSliceInfo;
+import io.ovsanp.compiler.cluster.KindChange;
 import io.ovsanp.compiler.cluster.NamespaceInfo;
 import io.ovsanp.compiler.cluster.NodeInfo;
 import io.ovsanp.compiler.cluster.PodInfo;
@@ -23,12 +26,12 @@ import io.ovsanp.compiler.diag.SourceRef;
 import io.ovsanp.compiler.policy.AdminPolicy;
 import io.ovsanp.compiler.policy.NetworkPolicy;
 import io.ovsanp.compiler.policy.Tier;
+import io.ovsanp.controller.run.ClusterSource;
 import io.ovsanp.controller.snapshot.AdminPolicyReader;
 import io.ovsanp.controller.snapshot.ClusterObjectConverter;
 import io.ovsanp.controller.snapshot.NetworkPolicyConverter;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeoutException;
@@ -42,19 +45,13 @@ import tools.jackson.databind.JsonNode;
  * they make. Conversion is the one of the offline loader, with {@link SourceRef#NONE}; problems
  * become {@link ClusterSnapshot#loadDiagnostics()} or policy problems, never exceptions.
  */
-public final class ClusterWatcher implements AutoCloseable {
+public final class ClusterWatcher implements ClusterSource, AutoCloseable {
     /** The AdminNetworkPolicy custom resource (cluster-scoped). */
     public static final CustomResourceDefinitionContext ADMIN_NETWORK_POLICY = crd("AdminNetworkPolicy");
 
     /** The BaselineAdminNetworkPolicy custom resource (cluster-scoped). */
     public static final CustomResourceDefinitionContext BASELINE_ADMIN_NETWORK_POLICY =
             crd("BaselineAdminNetworkPolicy");
-
-    /**
-     * Benchmarks only (PassBench's baseline): with this system property true every {@link
-     * #snapshot()} converts every cached object again, as before the conversions were kept.
-     */
-    public static final String NO_REUSE_PROPERTY = "ovsanp.bench.noSnapshotReuse";
 
     private final KubernetesSerialization serialization;
     private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
@@ -67,18 +64,21 @@ public final class ClusterWatcher implements AutoCloseable {
     private final SharedIndexInformer<GenericKubernetesResource> adminPolicies;
     private final SharedIndexInformer<GenericKubernetesResource> baselinePolicies;
     private final List<SharedIndexInformer<?>> all;
-    private final Kind<Namespace, NamespaceInfo> namespaceKind;
-    private final Kind<Pod, PodInfo> podKind;
-    private final Kind<Node, NodeInfo> nodeKind;
-    private final Kind<Service, ServiceInfo> serviceKind;
-    private final Kind<EndpointSlice, EndpointSliceInfo> sliceKind;
-    private final Kind<io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy, NetworkPolicy> npKind;
-    private final Kind<GenericKubernetesResource, AdminPolicy> adminKind;
-    private final Kind<GenericKubernetesResource, AdminPolicy> baselineKind;
+    private final InformerKind<Namespace, NamespaceInfo> namespaceKind;
+    private final InformerKind<Pod, PodInfo> podKind;
+    private final InformerKind<Node, NodeInfo> nodeKind;
+    private final InformerKind<Service, ServiceInfo> serviceKind;
+    private final InformerKind<EndpointSlice, EndpointSliceInfo> sliceKind;
+    private final InformerKind<io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy, NetworkPolicy> npKind;
+    private final InformerKind<GenericKubernetesResource, AdminPolicy> adminKind;
+    private final InformerKind<GenericKubernetesResource, AdminPolicy> baselineKind;
     // ANPs and the BANP are one list in the snapshot: the last one, and the event counts it is of
     private List<AdminPolicy> policyList;
     private long adminChanges;
     private long baselineChanges;
+    // the last snapshot built, and what changed since the last update() (null: nothing taken yet)
+    private ClusterSnapshot last;
+    private ClusterChange pending;
 
     private ClusterWatcher(KubernetesClient client) {
         serialization = client.getKubernetesSerialization();
@@ -93,151 +93,46 @@ public final class ClusterWatcher implements AutoCloseable {
         baselinePolicies =
                 client.genericKubernetesResources(BASELINE_ADMIN_NETWORK_POLICY).runnableInformer(0);
         all = List.of(namespaces, pods, nodes, services, slices, networkPolicies, adminPolicies, baselinePolicies);
-        namespaceKind = new Kind<>(
+        namespaceKind = new InformerKind<>(
                 namespaces,
                 ClusterSnapshot.NAMESPACE_ORDER,
                 (ns, out, d) -> out.add(ClusterObjectConverter.namespace(ns)));
-        podKind = new Kind<>(
+        podKind = new InformerKind<>(
                 pods,
                 ClusterSnapshot.POD_ORDER,
                 (p, out, d) -> ClusterObjectConverter.pod(p, SourceRef.NONE, d).ifPresent(out::add));
-        nodeKind = new Kind<>(
+        nodeKind = new InformerKind<>(
                 nodes,
                 ClusterSnapshot.NODE_ORDER,
                 (n, out, d) -> out.add(ClusterObjectConverter.node(n, SourceRef.NONE, d)));
-        serviceKind = new Kind<>(
+        serviceKind = new InformerKind<>(
                 services,
                 ClusterSnapshot.SERVICE_ORDER,
                 (sv, out, d) -> out.add(ClusterObjectConverter.service(sv, SourceRef.NONE, d)));
-        sliceKind = new Kind<>(
+        sliceKind = new InformerKind<>(
                 slices,
                 ClusterSnapshot.ENDPOINT_SLICE_ORDER,
                 (e, out, d) -> out.add(ClusterObjectConverter.endpointSlice(e, SourceRef.NONE, d)));
-        npKind = new Kind<>(
+        npKind = new InformerKind<>(
                 networkPolicies,
                 ClusterSnapshot.NETWORK_POLICY_ORDER,
                 (np, out, d) -> out.add(NetworkPolicyConverter.convert(np, SourceRef.NONE)));
-        adminKind = new Kind<>(
+        adminKind = new InformerKind<>(
                 adminPolicies,
                 ClusterSnapshot.ADMIN_POLICY_ORDER,
                 (r, out, d) -> out.add(AdminPolicyReader.read(json(r), Tier.ADMIN, SourceRef.NONE)));
-        baselineKind = new Kind<>(
+        baselineKind = new InformerKind<>(
                 baselinePolicies,
                 ClusterSnapshot.ADMIN_POLICY_ORDER,
                 (r, out, d) -> out.add(AdminPolicyReader.read(json(r), Tier.BASELINE, SourceRef.NONE)));
-    }
-
-    /** Converts one cached object: its records (none for a pod that is not running) and problems. */
-    @FunctionalInterface
-    private interface Converter<T, R> {
-        void convert(T object, List<R> out, List<Diagnostic> diagnostics);
-    }
-
-    /** What one cached object converted to. */
-    private record Conversion<R>(List<R> records, List<Diagnostic> diagnostics) {}
-
-    /**
-     * One kind's informer and its conversions, kept between snapshots. Every API event used to
-     * convert every cached object (20,000 pods at the issue's scale) and compare the results deeply.
-     * Now an object the informer still holds (the same instance: an informer replaces the object on
-     * every update, it never changes one in place) keeps its records, so unchanged objects are the
-     * same record instances in consecutive snapshots, and a kind without an event since the last
-     * snapshot keeps its whole list. Events are counted before the listeners run, so the snapshot
-     * read after any event sees the count moved; one that raced ahead of its count is picked up by
-     * the snapshot its own notification triggers.
-     */
-    private final class Kind<T extends HasMetadata, R> {
-        private final SharedIndexInformer<T> informer;
-        private final Converter<T, R> converter;
-        private final AtomicLong events = new AtomicLong(1);
-        private long seen; // the event count the lists below were built at
-        // the cache's objects at the last scan, in its order, and what each converted to
-        private Object[] objects = new Object[0];
-
-        @SuppressWarnings("unchecked")
-        private Conversion<R>[] conversions = new Conversion[0];
-
-        private final Comparator<? super R> order;
-        private List<R> sortedRecords = List.of(); // in the snapshot's order, as the conversions have them
-        private List<R> records = List.of();
-        private List<Diagnostic> diagnostics = List.of();
-
-        Kind(SharedIndexInformer<T> informer, Comparator<? super R> order, Converter<T, R> converter) {
-            this.informer = informer;
-            this.order = order;
-            this.converter = converter;
-            watch(informer, events);
-        }
-
-        /**
-         * Brings the lists up to the informer's cache; called under the watcher's lock. Objects the
-         * cache no longer holds (deleted, or replaced by an update) leave the sorted list, new ones
-         * are converted and merged in: no sort of the whole kind.
-         */
-        @SuppressWarnings({"ReferenceEquality", "unchecked"}) // identity: the informer's instances
-        void refresh() {
-            long count = events.get();
-            if (count == seen) {
-                return;
-            }
-            Object[] before = objects;
-            Conversion<R>[] was = conversions;
-            List<R> previous = sortedRecords;
-            // if a conversion throws, the next call starts over
-            objects = new Object[0];
-            conversions = new Conversion[0];
-            sortedRecords = List.of();
-            records = List.of();
-            seen = 0;
-            List<T> now = informer.getStore().list();
-            Object[] objs = now.toArray();
-            Conversion<R>[] convs = new Conversion[objs.length];
-            int[] at = InstanceMatch.of(before, objs);
-            boolean[] kept = new boolean[before.length];
-            List<R> added = new ArrayList<>();
-            List<Diagnostic> ds = new ArrayList<>();
-            for (int i = 0; i < objs.length; i++) {
-                Conversion<R> c;
-                if (at[i] >= 0) {
-                    c = was[at[i]];
-                    kept[at[i]] = true;
-                } else {
-                    List<R> out = new ArrayList<>(1);
-                    List<Diagnostic> problems = new ArrayList<>(0);
-                    converter.convert((T) objs[i], out, problems);
-                    c = new Conversion<>(List.copyOf(out), List.copyOf(problems));
-                    added.addAll(c.records());
-                }
-                convs[i] = c;
-                ds.addAll(c.diagnostics());
-            }
-            List<R> gone = new ArrayList<>();
-            for (int k = 0; k < before.length; k++) {
-                if (!kept[k]) gone.addAll(was[k].records());
-            }
-            sortedRecords = added.isEmpty() && gone.isEmpty()
-                    ? previous
-                    : ClusterSnapshot.mergeSorted(previous, gone, added, order);
-            objects = objs;
-            conversions = convs;
-            records = sortedRecords;
-            diagnostics = List.copyOf(ds);
-            seen = count;
-        }
-
-        List<R> records() {
-            return records;
-        }
-
-        /** Keeps the snapshot's (sorted, immutable) copy, so the next snapshot gets it again. */
-        void sorted(List<R> inSnapshot) {
-            records = inSnapshot;
-            sortedRecords = inSnapshot;
-        }
-
-        List<Diagnostic> diagnostics() {
-            return diagnostics;
-        }
+        watch(namespaceKind, namespaces);
+        watch(podKind, pods);
+        watch(nodeKind, nodes);
+        watch(serviceKind, services);
+        watch(sliceKind, slices);
+        watch(npKind, networkPolicies);
+        watch(adminKind, adminPolicies);
+        watch(baselineKind, baselinePolicies);
     }
 
     /** Starts all informers; does not wait for them to sync (see {@link #awaitSynced}). */
@@ -263,7 +158,8 @@ public final class ClusterWatcher implements AutoCloseable {
                 .build();
     }
 
-    private <T extends HasMetadata> void watch(SharedIndexInformer<T> informer, AtomicLong events) {
+    private <T extends HasMetadata> void watch(InformerKind<T, ?> kind, SharedIndexInformer<T> informer) {
+        AtomicLong events = kind.eventCounter();
         informer.addEventHandler(new ResourceEventHandler<T>() {
             @Override
             public void onAdd(T obj) {
@@ -292,6 +188,7 @@ public final class ClusterWatcher implements AutoCloseable {
     }
 
     /** {@code listener} runs (on an informer thread) after every add, update or delete. */
+    @Override
     public void onChange(Runnable listener) {
         listeners.add(listener);
     }
@@ -326,33 +223,33 @@ public final class ClusterWatcher implements AutoCloseable {
      * lists (the same instances), so comparing consecutive snapshots is cheap.
      */
     public synchronized ClusterSnapshot snapshot() {
-        if (Boolean.getBoolean(NO_REUSE_PROPERTY)) {
-            return convertAll();
-        }
-        List<Kind<?, ?>> kinds =
-                List.of(namespaceKind, podKind, nodeKind, serviceKind, sliceKind, npKind, adminKind, baselineKind);
-        for (Kind<?, ?> k : kinds) {
-            k.refresh();
-        }
+        KindChange<NamespaceInfo> ns = namespaceKind.refresh();
+        KindChange<PodInfo> ps = podKind.refresh();
+        KindChange<NodeInfo> nodes = nodeKind.refresh();
+        KindChange<ServiceInfo> svcs = serviceKind.refresh();
+        KindChange<EndpointSliceInfo> slices = sliceKind.refresh();
+        KindChange<NetworkPolicy> nps = npKind.refresh();
+        KindChange<AdminPolicy> admin = adminKind.refresh();
+        KindChange<AdminPolicy> baseline = baselineKind.refresh();
         // the order of the problems is the one of the former single pass: pods, nodes, services, slices
         List<Diagnostic> diagnostics = new ArrayList<>();
-        for (Kind<?, ?> k : kinds) {
+        for (InformerKind<?, ?> k :
+                List.of(namespaceKind, podKind, nodeKind, serviceKind, sliceKind, npKind, adminKind, baselineKind)) {
             diagnostics.addAll(k.diagnostics());
         }
-        if (policyList == null || adminChanges != adminKind.seen || baselineChanges != baselineKind.seen) {
+        if (policyList == null || adminChanges != adminKind.seen() || baselineChanges != baselineKind.seen()) {
             policyList = new ArrayList<>(adminKind.records());
             policyList.addAll(baselineKind.records());
-            adminChanges = adminKind.seen;
-            baselineChanges = baselineKind.seen;
+            adminChanges = adminKind.seen();
+            baselineChanges = baselineKind.seen();
         }
-        List<AdminPolicy> aps = policyList;
         ClusterSnapshot s = new ClusterSnapshot(
                 namespaceKind.records(),
                 podKind.records(),
                 nodeKind.records(),
                 serviceKind.records(),
                 sliceKind.records(),
-                aps,
+                policyList,
                 npKind.records(),
                 diagnostics);
         namespaceKind.sorted(s.namespaces());
@@ -362,42 +259,53 @@ public final class ClusterWatcher implements AutoCloseable {
         sliceKind.sorted(s.endpointSlices());
         npKind.sorted(s.networkPolicies());
         policyList = s.adminPolicies();
+        ClusterChange change = last == null
+                ? ClusterChange.EVERYTHING
+                : new ClusterChange(
+                        ns,
+                        ps,
+                        nodes,
+                        svcs,
+                        slices,
+                        both(admin, baseline),
+                        nps,
+                        !last.loadDiagnostics().equals(s.loadDiagnostics()),
+                        false);
+        pending = pending == null ? change : pending.then(change);
+        last = s;
         return s;
     }
 
-    /** Every cached object converted again: the baseline of {@link #NO_REUSE_PROPERTY}. */
-    private ClusterSnapshot convertAll() {
-        List<Diagnostic> diagnostics = new ArrayList<>();
-        List<NamespaceInfo> ns = namespaces.getStore().list().stream()
-                .map(ClusterObjectConverter::namespace)
-                .toList();
-        List<PodInfo> ps = new ArrayList<>();
-        for (Pod p : pods.getStore().list()) {
-            ClusterObjectConverter.pod(p, SourceRef.NONE, diagnostics).ifPresent(ps::add);
-        }
-        List<NodeInfo> ns2 = new ArrayList<>();
-        for (Node n : nodes.getStore().list()) {
-            ns2.add(ClusterObjectConverter.node(n, SourceRef.NONE, diagnostics));
-        }
-        List<ServiceInfo> ss = new ArrayList<>();
-        for (Service s : services.getStore().list()) {
-            ss.add(ClusterObjectConverter.service(s, SourceRef.NONE, diagnostics));
-        }
-        List<EndpointSliceInfo> es = new ArrayList<>();
-        for (EndpointSlice e : slices.getStore().list()) {
-            es.add(ClusterObjectConverter.endpointSlice(e, SourceRef.NONE, diagnostics));
-        }
-        List<NetworkPolicy> nps = networkPolicies.getStore().list().stream()
-                .map(np -> NetworkPolicyConverter.convert(np, SourceRef.NONE))
-                .toList();
-        List<AdminPolicy> aps = new ArrayList<>();
-        for (GenericKubernetesResource r : adminPolicies.getStore().list()) {
-            aps.add(AdminPolicyReader.read(json(r), Tier.ADMIN, SourceRef.NONE));
-        }
-        for (GenericKubernetesResource r : baselinePolicies.getStore().list()) {
-            aps.add(AdminPolicyReader.read(json(r), Tier.BASELINE, SourceRef.NONE));
-        }
-        return new ClusterSnapshot(ns, ps, ns2, ss, es, aps, nps, diagnostics);
+    /**
+     * The cluster now and what changed since the snapshot the previous call returned ({@link
+     * ClusterChange#EVERYTHING} the first time): what the informers saw leave and come, not a
+     * comparison of the snapshots. For the one consumer that follows the cluster (the reconcile loop);
+     * {@link #snapshot()} may be called meanwhile by others without losing changes.
+     */
+    @Override
+    public synchronized ClusterUpdate update() {
+        ClusterSnapshot s = snapshot();
+        ClusterUpdate u = new ClusterUpdate(s, pending);
+        pending = ClusterChange.NONE;
+        return u;
+    }
+
+    @Override
+    public boolean ready() {
+        return synced();
+    }
+
+    /** ANPs and BANPs are one kind in the snapshot. */
+    private static KindChange<AdminPolicy> both(KindChange<AdminPolicy> a, KindChange<AdminPolicy> b) {
+        if (b.isEmpty()) return a;
+        if (a.isEmpty()) return b;
+        List<AdminPolicy> left = new ArrayList<>(a.left());
+        left.addAll(b.left());
+        List<AdminPolicy> came = new ArrayList<>(a.came());
+        came.addAll(b.came());
+        left.sort(ClusterSnapshot.ADMIN_POLICY_ORDER);
+        came.sort(ClusterSnapshot.ADMIN_POLICY_ORDER);
+        return KindChange.between(left, came, ClusterSnapshot.ADMIN_POLICY_ORDER);
     }
 
     /**

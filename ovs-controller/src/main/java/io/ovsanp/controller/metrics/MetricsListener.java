@@ -1,5 +1,6 @@
 package io.ovsanp.controller.metrics;
 
+import io.ovsanp.compiler.cluster.ClusterChange;
 import io.ovsanp.compiler.cluster.ClusterSnapshot;
 import io.ovsanp.compiler.compile.CompileResult;
 import io.ovsanp.compiler.diag.Diagnostic;
@@ -59,7 +60,7 @@ public final class MetricsListener implements RealisationListener {
     }
 
     @Override
-    public void validated(ClusterSnapshot snapshot, EffectivePolicies policies) {
+    public void validated(ClusterSnapshot snapshot, EffectivePolicies policies, ClusterChange change) {
         Set<String> invalid = new HashSet<>();
         for (Diagnostic d : policies.diagnostics()) {
             String kind = d.object().kind();

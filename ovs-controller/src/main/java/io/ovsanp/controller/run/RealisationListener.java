@@ -1,5 +1,6 @@
 package io.ovsanp.controller.run;
 
+import io.ovsanp.compiler.cluster.ClusterChange;
 import io.ovsanp.compiler.cluster.ClusterSnapshot;
 import io.ovsanp.compiler.compile.CompileResult;
 import io.ovsanp.compiler.policy.EffectivePolicies;
@@ -12,10 +13,17 @@ import java.time.Duration;
  * not throw (a listener failure is logged by the loop and never stops it).
  */
 public interface RealisationListener {
-    /** A new snapshot was read and validated; {@code policies.diagnostics()} name the invalid rules. */
-    default void validated(ClusterSnapshot snapshot, EffectivePolicies policies) {}
+    /**
+     * A new snapshot was read and validated; {@code policies.diagnostics()} name the invalid rules;
+     * {@code change} is what changed since the previous one ({@link ClusterChange#everything()} for the
+     * first, or after the loop lost track).
+     */
+    default void validated(ClusterSnapshot snapshot, EffectivePolicies policies, ClusterChange change) {}
 
-    /** {@code node}'s flows were compiled (only nodes whose inputs changed are compiled). */
+    /**
+     * {@code node}'s flows were compiled (only nodes whose inputs changed are compiled); {@code
+     * result.reads()} says which rules apply to the node.
+     */
     default void compiled(String node, CompileResult result, Duration took) {}
 
     /** {@code node}'s switch now holds exactly the compiled flows. */

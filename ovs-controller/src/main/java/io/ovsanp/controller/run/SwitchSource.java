@@ -21,4 +21,29 @@ public interface SwitchSource extends AutoCloseable {
 
     @Override
     void close();
+
+    /** Several sources as one (e.g. one agent source per node of a test): started and closed together. */
+    static SwitchSource all(java.util.List<? extends SwitchSource> sources) {
+        java.util.List<SwitchSource> copy = java.util.List.copyOf(sources);
+        return new SwitchSource() {
+            @Override
+            public void start(Sink sink) {
+                copy.forEach(s -> s.start(sink));
+            }
+
+            @Override
+            public void close() {
+                RuntimeException first = null;
+                for (SwitchSource s : copy) {
+                    try {
+                        s.close();
+                    } catch (RuntimeException e) {
+                        if (first == null) first = e;
+                        else first.addSuppressed(e);
+                    }
+                }
+                if (first != null) throw first;
+            }
+        };
+    }
 }

@@ -3,15 +3,15 @@ package io.ovsanp.controller.status;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.ovsanp.compiler.cluster.ClusterChange;
 import io.ovsanp.compiler.cluster.ClusterSnapshot;
-import io.ovsanp.compiler.cluster.PodInfo;
-import io.ovsanp.compiler.cluster.Selection;
+import io.ovsanp.compiler.compile.CompileResult;
+import io.ovsanp.compiler.compile.ReadSet;
 import io.ovsanp.compiler.diag.Diagnostic;
 import io.ovsanp.compiler.diag.ObjectRef;
 import io.ovsanp.compiler.diag.Severity;
 import io.ovsanp.compiler.policy.EffectiveAdminPolicy;
 import io.ovsanp.compiler.policy.EffectivePolicies;
-import io.ovsanp.compiler.policy.EffectiveRule;
 import io.ovsanp.compiler.policy.Tier;
 import io.ovsanp.controller.kube.ClusterWatcher;
 import io.ovsanp.controller.run.RealisationListener;
@@ -43,10 +43,8 @@ import org.slf4j.LoggerFactory;
  * through their {@code /status} subresource, and a Warning Event per invalid rule ({@link
  * InvalidRuleEvents}).
  *
- * <p>{@code Ready} is {@code True} (reason {@code Realised}) when the policy has no invalid rule and no
- * node that runs one of its subject pods failed to realise its flows; otherwise {@code False} with
- * reason {@code InvalidRules} (errors in the policy, realised fail-closed) or {@code RealisationFailed}
- * (only node failures), and a message naming every invalid field and every failed node with its reason.
+ * <p>{@code Ready} is what {@link ReadyCondition} says: no invalid rule, and no failed node among those
+ * the policy applies to (by each node's last {@link ReadSet}, the compiler's own answer).
  *
  * <p>The listener methods only record state and ask for a flush; the flush runs on one daemon thread
  * and coalesces (many calls, one flush). It compares with the object the {@link PolicyObjects} has
@@ -57,15 +55,7 @@ import org.slf4j.LoggerFactory;
  * replica); call {@link #requestFlush()} when it becomes true.
  */
 public final class PolicyStatusWriter implements RealisationListener, AutoCloseable {
-    public static final String READY = "Ready";
-    public static final String REASON_REALISED = "Realised";
-    public static final String REASON_INVALID = "InvalidRules";
-    public static final String REASON_FAILED = "RealisationFailed";
-    /** metav1.Condition's limit on {@code message}. */
-    static final int MAX_MESSAGE = 32768;
-
-    private static final java.util.regex.Pattern RULE_PATH =
-            java.util.regex.Pattern.compile("^spec\\.egress\\[(\\d+)]");
+    public static final String READY = ReadyCondition.READY;
 
     private static final Logger LOG = LoggerFactory.getLogger(PolicyStatusWriter.class);
 
@@ -78,10 +68,11 @@ public final class PolicyStatusWriter implements RealisationListener, AutoClosea
     private final ScheduledExecutorService executor;
     private final AtomicBoolean flushQueued = new AtomicBoolean();
 
-    // Written by the loop's thread, read by the flush: guarded by this.
-    private ClusterSnapshot snapshot;
+    // Written by the loop's threads, read by the flush: guarded by this.
     private EffectivePolicies policies;
     private final Map<String, String> failedNodes = new TreeMap<>();
+    /** Per node, the policies that apply to it ({@link ReadSet#policies()} of its last compile). */
+    private final Map<String, Set<ObjectRef>> policiesOf = new HashMap<>();
 
     // The flush thread's own: what we wrote, per kind/name, so a lagging cache causes no second write.
     private final Map<String, Condition> written = new HashMap<>();
@@ -117,13 +108,36 @@ public final class PolicyStatusWriter implements RealisationListener, AutoClosea
                 client, PolicyObjects.of(watcher), mayWrite, "default", Clock.systemUTC(), Duration.ofSeconds(10));
     }
 
+    /**
+     * A new snapshot: a flush when the policies (or the diagnostics their conditions quote) may have
+     * changed; a change of pods, nodes or services alone changes no condition.
+     */
     @Override
-    public void validated(ClusterSnapshot snapshot, EffectivePolicies policies) {
+    public void validated(ClusterSnapshot snapshot, EffectivePolicies policies, ClusterChange change) {
+        boolean first;
         synchronized (this) {
-            this.snapshot = snapshot;
+            first = this.policies == null;
             this.policies = policies;
         }
-        requestFlush();
+        if (first
+                || change.everything()
+                || change.loadDiagnosticsChanged()
+                || !change.adminPolicies().isEmpty()) {
+            requestFlush();
+        }
+    }
+
+    /** Which policies apply to {@code node}: where its failures are reported. */
+    @Override
+    public void compiled(String node, CompileResult result, Duration took) {
+        boolean changed;
+        synchronized (this) {
+            Set<ObjectRef> now = result.reads().policies();
+            changed = !now.equals(policiesOf.put(node, now)) && failedNodes.containsKey(node);
+        }
+        if (changed) {
+            requestFlush();
+        }
     }
 
     @Override
@@ -150,6 +164,9 @@ public final class PolicyStatusWriter implements RealisationListener, AutoClosea
 
     @Override
     public void nodeRemoved(String node) {
+        synchronized (this) {
+            policiesOf.remove(node);
+        }
         converged(node, null, Duration.ZERO);
     }
 
@@ -181,18 +198,18 @@ public final class PolicyStatusWriter implements RealisationListener, AutoClosea
             if (!mayWrite.getAsBoolean()) {
                 return;
             }
-            ClusterSnapshot s;
             EffectivePolicies p;
             Map<String, String> failed;
+            Map<String, Set<ObjectRef>> applying;
             synchronized (this) {
-                s = snapshot;
                 p = policies;
                 failed = new TreeMap<>(failedNodes);
+                applying = new HashMap<>(policiesOf);
             }
             if (p == null) {
                 return;
             }
-            if (!writeAll(s, p, failed)) {
+            if (!writeAll(p, failed, applying)) {
                 retryLater();
             }
         } catch (RuntimeException e) {
@@ -210,14 +227,13 @@ public final class PolicyStatusWriter implements RealisationListener, AutoClosea
     }
 
     /** Returns false if anything must be retried. */
-    private boolean writeAll(ClusterSnapshot s, EffectivePolicies p, Map<String, String> failed) {
+    private boolean writeAll(EffectivePolicies p, Map<String, String> failed, Map<String, Set<ObjectRef>> applying) {
         Map<String, List<Diagnostic>> errors = new HashMap<>();
         for (Diagnostic d : p.diagnostics()) {
             if (d.severity() == Severity.ERROR) {
                 errors.computeIfAbsent(key(d.object()), k -> new ArrayList<>()).add(d);
             }
         }
-        Selection selection = failed.isEmpty() || s == null ? null : new Selection(s);
         boolean ok = true;
         Set<String> present = new HashSet<>();
         events.startRound();
@@ -230,9 +246,9 @@ public final class PolicyStatusWriter implements RealisationListener, AutoClosea
                     .distinct()
                     .sorted()
                     .toList();
-            Map<String, String> failedHere = failedFor(policy, failed, selection);
+            Map<String, String> failedHere = failedFor(policy.ref(), failed, applying);
             try {
-                ok &= write(policy, ready(policy, errs, failedHere));
+                ok &= write(policy, ReadyCondition.of(policy, errs, failedHere));
                 for (Diagnostic d : errs) {
                     ok &= events.emit(policy.ref(), d);
                 }
@@ -250,72 +266,21 @@ public final class PolicyStatusWriter implements RealisationListener, AutoClosea
         return ok;
     }
 
-    /** Failed nodes that run a subject pod of {@code policy} (every failed node if unknown). */
+    /**
+     * The failed nodes {@code policy} applies to, by their last compile's read set; a node that has no
+     * read set yet (its compile failed, or it never compiled) counts for every policy: unknown is
+     * reported, never hidden.
+     */
     private static Map<String, String> failedFor(
-            EffectiveAdminPolicy policy, Map<String, String> failed, Selection selection) {
-        if (failed.isEmpty() || selection == null) {
-            return failed;
-        }
-        Set<String> nodes = new HashSet<>();
-        for (PodInfo pod : selection.subjects(policy.subject())) {
-            if (!pod.hostNetwork()) {
-                nodes.add(pod.nodeName());
-            }
-        }
+            ObjectRef policy, Map<String, String> failed, Map<String, Set<ObjectRef>> applying) {
         Map<String, String> out = new TreeMap<>();
         failed.forEach((n, r) -> {
-            if (nodes.contains(n)) {
+            Set<ObjectRef> ps = applying.get(n);
+            if (ps == null || ps.contains(policy)) {
                 out.put(n, r);
             }
         });
         return out;
-    }
-
-    /** The desired condition, without generation and transition time. */
-    static Condition ready(EffectiveAdminPolicy policy, List<Diagnostic> errors, Map<String, String> failedNodes) {
-        if (errors.isEmpty() && failedNodes.isEmpty()) {
-            return new Condition(READY, Condition.TRUE, REASON_REALISED, "all rules valid and realised", 0, "");
-        }
-        Map<Integer, String> ruleNames = new LinkedHashMap<>();
-        for (EffectiveRule r : policy.rules()) {
-            ruleNames.put(r.ref().index(), r.ref().name());
-        }
-        List<String> parts = new ArrayList<>();
-        if (!errors.isEmpty()) {
-            StringBuilder b = new StringBuilder();
-            b.append(errors.size()).append(errors.size() == 1 ? " invalid field" : " invalid fields");
-            b.append(" (realised fail-closed): ");
-            List<String> items = new ArrayList<>();
-            for (Diagnostic d : errors) {
-                items.add(field(d.path(), ruleNames) + ": " + d.message());
-            }
-            b.append(String.join("; ", items));
-            parts.add(b.toString());
-        }
-        if (!failedNodes.isEmpty()) {
-            List<String> items = new ArrayList<>();
-            failedNodes.forEach((n, r) -> items.add(n + " (" + r + ")"));
-            parts.add("realisation failed on " + failedNodes.size() + (failedNodes.size() == 1 ? " node: " : " nodes: ")
-                    + String.join("; ", items));
-        }
-        String message = String.join(". ", parts);
-        if (message.length() > MAX_MESSAGE) {
-            message = message.substring(0, MAX_MESSAGE - 40) + "… (cut; see the controller's log)";
-        }
-        return new Condition(READY, Condition.FALSE, errors.isEmpty() ? REASON_FAILED : REASON_INVALID, message, 0, "");
-    }
-
-    /** {@code spec.egress[1] "deny-x" .to[0]}: the rule's name after its index when it has one. */
-    private static String field(String path, Map<Integer, String> ruleNames) {
-        java.util.regex.Matcher m = RULE_PATH.matcher(path);
-        if (path.isEmpty()) {
-            return "spec";
-        }
-        if (!m.find()) {
-            return path;
-        }
-        String name = ruleNames.getOrDefault(Integer.parseInt(m.group(1)), "");
-        return name.isEmpty() ? path : m.group() + " \"" + name + "\"" + path.substring(m.end());
     }
 
     /** Writes {@code want} unless the object has it already. Returns true when nothing is left to do. */

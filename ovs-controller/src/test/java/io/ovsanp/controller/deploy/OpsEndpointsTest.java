@@ -107,7 +107,8 @@ class OpsEndpointsTest {
                         FlowSet.of(List.of()),
                         List.of(),
                         Allocation.EMPTY,
-                        new CompileStats(Map.of("AdminEgress", 3), List.of())),
+                        new CompileStats(Map.of("AdminEgress", 3), List.of()),
+                        io.ovsanp.compiler.compile.ReadSet.NONE),
                 Duration.ofMillis(2));
         metrics.converged(
                 "w1", new ReconcileResult(new FlowDiff(List.of(), List.of(), List.of()), 3, 0, 0, 0, 0), Duration.ZERO);

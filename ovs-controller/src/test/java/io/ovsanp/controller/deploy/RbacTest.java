@@ -304,7 +304,10 @@ class RbacTest {
                                 client, lagging, () -> true, "default", Clock.systemUTC(), Duration.ofSeconds(30))) {
                             watcher.awaitSynced(Duration.ofSeconds(10));
                             ClusterSnapshot s = watcher.snapshot();
-                            writer.validated(s, PolicyValidator.validate(s));
+                            writer.validated(
+                                    s,
+                                    PolicyValidator.validate(s),
+                                    io.ovsanp.compiler.cluster.ClusterChange.EVERYTHING);
                             writer.drain(Duration.ofSeconds(10));
                             ModeRun.drain(
                                     server, new ArrayList<>(), new ArrayList<>()); // the first write: recorded above

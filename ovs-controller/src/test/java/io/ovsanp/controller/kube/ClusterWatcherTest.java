@@ -257,14 +257,11 @@ class ClusterWatcherTest {
             assertThat(edited.nodes()).isSameAs(first.nodes());
             assertThat(edited.loadDiagnostics()).isEqualTo(first.loadDiagnostics());
 
-            // the baseline (every object converted again) reads the same cluster
-            System.setProperty(ClusterWatcher.NO_REUSE_PROPERTY, "true");
-            try {
-                ClusterSnapshot converted = w.snapshot();
-                assertThat(converted).isEqualTo(edited);
+            // a second watcher, converting every object afresh, reads the same cluster
+            try (ClusterWatcher fresh = ClusterWatcher.start(client)) {
+                fresh.awaitSynced(Duration.ofSeconds(10));
+                ClusterSnapshot converted = eventually(fresh, x -> x.equals(edited));
                 assertThat(converted.pods()).isNotSameAs(edited.pods());
-            } finally {
-                System.clearProperty(ClusterWatcher.NO_REUSE_PROPERTY);
             }
 
             // a delete and an add

@@ -66,7 +66,12 @@ class OpsHttpServerTest {
 
     private static CompileResult compiled(String node, Map<String, Integer> perTable) {
         return new CompileResult(
-                node, FlowSet.of(List.of()), List.of(), Allocation.EMPTY, new CompileStats(perTable, List.of()));
+                node,
+                FlowSet.of(List.of()),
+                List.of(),
+                Allocation.EMPTY,
+                new CompileStats(perTable, List.of()),
+                io.ovsanp.compiler.compile.ReadSet.NONE);
     }
 
     private static ReconcileResult reconciled(int flowMods) {
@@ -99,7 +104,8 @@ class OpsHttpServerTest {
                                 Diagnostic.error(anp, "spec.egress[1].ports[0]", "bad port"),
                                 Diagnostic.error(anp, "spec.egress[3]", "unknown field"),
                                 Diagnostic.warning(anp, "spec.ingress", "ingress is not enforced"),
-                                Diagnostic.error(ObjectRef.cluster("NetworkPolicy", "x"), "spec", "no"))));
+                                Diagnostic.error(ObjectRef.cluster("NetworkPolicy", "x"), "spec", "no"))),
+                io.ovsanp.compiler.cluster.ClusterChange.EVERYTHING);
     }
 
     @Test

@@ -32,9 +32,10 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 
 /**
- * The fast {@link DirtyNodes} (merge walk, identity first, lazy selections) and the fast {@link
- * NodeInputs#of} (shared pods-by-node index) decide exactly as their former versions ({@link
- * DirtyNodesReference}) on random small clusters and random sequences of changes: pods added, removed,
+ * {@link DirtyNodes} (driven by the change between snapshots and the compiler's read sets) decides
+ * exactly as its former version ({@link DirtyNodesReference}), and the compiler's {@link
+ * io.ovsanp.compiler.compile.ReadSet} says what the former NodeInputs said, on random small clusters
+ * and random sequences of changes: pods added, removed,
  * moved and relabelled, nodes relabelled, added and removed, namespace labels, ANP/BANP and
  * NetworkPolicy edits, endpoint slices, load diagnostics, equal snapshots of new instances, and
  * snapshots that share the previous one's lists and records (as ClusterWatcher's do). A missed
@@ -49,7 +50,7 @@ class DirtyNodesEquivalenceTest {
     void theFastDecisionIsTheFormerOne(@ForAll long seed) {
         Random r = new Random(seed);
         ClusterSnapshot s = cluster(r);
-        DirtyNodes fast = new DirtyNodes();
+        TrackedDirtyNodes fast = new TrackedDirtyNodes();
         DirtyNodesReference reference = new DirtyNodesReference();
         assertThat(fast.next(s)).isEqualTo(reference.next(s));
         compile(s, s.nodeNames(), fast, reference);
@@ -72,12 +73,14 @@ class DirtyNodesEquivalenceTest {
         }
     }
 
-    private static void compile(ClusterSnapshot s, List<String> nodes, DirtyNodes fast, DirtyNodesReference reference) {
+    private static void compile(
+            ClusterSnapshot s, List<String> nodes, TrackedDirtyNodes fast, DirtyNodesReference reference) {
         EffectivePolicies p = PolicyValidator.validate(s);
         for (String node : nodes) {
-            NodeInputs in = NodeInputs.of(s, p, node);
-            assertThat(in).as("inputs of " + node).isEqualTo(DirtyNodesReference.inputs(s, p, node));
-            fast.compiled(node, in);
+            DirtyNodesReference.Inputs in = DirtyNodesReference.inputs(s, p, node);
+            assertThat(DirtyNodesReference.Inputs.of(fast.compiled(node)))
+                    .as("read set of " + node)
+                    .isEqualTo(in);
             reference.compiled(node, in);
         }
     }

@@ -25,16 +25,33 @@ import java.util.stream.Stream;
 
 /**
  * {@link DirtyNodes} as it was before its fast paths (maps by key, deep equals, a {@link Selection}
- * per snapshot), kept as the reference its decisions are checked against (DirtyNodesEquivalenceTest)
- * and as PassBench's baseline. Also the former {@link NodeInputs#of}, which filtered every pod and
- * built a new Selection for each node.
+ * per snapshot), kept as the reference its decisions are checked against (DirtyNodesEquivalenceTest).
+ * Also the former Inputs.of, which filtered every pod and built a new Selection for each node:
+ * what the compiler's read set must agree with.
  */
 final class DirtyNodesReference {
+    /**
+     * What a node's compile read, as the former Inputs computed it, mirroring the compiler's
+     * planning: the compiler's own {@code ReadSet} must say the same.
+     */
+    record Inputs(
+            boolean anyRule,
+            boolean allPods,
+            Set<Destination.PodSelection> podSelections,
+            Set<LabelSelector> nodeSelectors) {
+        static final Inputs NONE = new Inputs(false, false, Set.of(), Set.of());
+
+        /** The same parts of the compiler's read set. */
+        static Inputs of(io.ovsanp.compiler.compile.ReadSet r) {
+            return new Inputs(r.anyRule(), r.allPods(), r.podSelections(), r.nodeSelectors());
+        }
+    }
+
     private ClusterSnapshot last;
-    private final Map<String, NodeInputs> inputs = new HashMap<>();
+    private final Map<String, Inputs> inputs = new HashMap<>();
 
     /** Records what {@code node}'s latest compile read. */
-    void compiled(String node, NodeInputs in) {
+    void compiled(String node, Inputs in) {
         inputs.put(node, in);
     }
 
@@ -183,14 +200,14 @@ final class DirtyNodesReference {
         return out;
     }
 
-    /** The former {@link NodeInputs#of}. */
-    static NodeInputs inputs(ClusterSnapshot snapshot, EffectivePolicies policies, String node) {
+    /** The former Inputs.of: every pod filtered and a Selection built for each node. */
+    static Inputs inputs(ClusterSnapshot snapshot, EffectivePolicies policies, String node) {
         Selection selection = new Selection(snapshot);
         List<PodInfo> local = snapshot.pods().stream()
                 .filter(p -> p.nodeName().equals(node) && !p.hostNetwork())
                 .toList();
         if (local.isEmpty()) {
-            return NodeInputs.NONE;
+            return Inputs.NONE;
         }
         List<EffectiveRule> rules = new ArrayList<>();
         for (EffectiveAdminPolicy p : Stream.concat(policies.admin().stream(), policies.baseline().stream())
@@ -229,6 +246,6 @@ final class DirtyNodesReference {
                 }
             }
         }
-        return new NodeInputs(anyRule, allPods, pods, nodes);
+        return new Inputs(anyRule, allPods, Set.copyOf(pods), Set.copyOf(nodes));
     }
 }

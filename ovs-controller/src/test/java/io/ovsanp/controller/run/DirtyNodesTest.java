@@ -9,7 +9,6 @@ import io.ovsanp.compiler.cluster.NodeInfo;
 import io.ovsanp.compiler.cluster.PodInfo;
 import io.ovsanp.compiler.net.IpAddress;
 import io.ovsanp.compiler.policy.AdminPolicy;
-import io.ovsanp.compiler.policy.PolicyValidator;
 import io.ovsanp.compiler.policy.Subject;
 import io.ovsanp.controller.snapshot.SnapshotLoader;
 import java.nio.file.Files;
@@ -52,25 +51,25 @@ class DirtyNodesTest {
     Path dir;
 
     private ClusterSnapshot base;
-    private DirtyNodes dirty;
+    private TrackedDirtyNodes dirty;
 
     @BeforeEach
     void load() throws Exception {
         Path peers = Files.writeString(dir.resolve("peers.yaml"), PEERS);
         base = SnapshotLoader.load(List.of(Path.of("../examples/workloads-blocked-from-apiserver"), peers));
-        dirty = new DirtyNodes();
+        dirty = new TrackedDirtyNodes();
         assertThat(dirty.next(base).all())
                 .as("the first snapshot dirties every node")
                 .isTrue();
         for (String node : base.nodeNames()) {
-            dirty.compiled(node, NodeInputs.of(base, PolicyValidator.validate(base), node));
+            dirty.compiled(node);
         }
     }
 
     private DirtyNodes.Changes change(ClusterSnapshot next) {
         DirtyNodes.Changes c = dirty.next(next);
         for (String node : next.nodeNames()) {
-            dirty.compiled(node, NodeInputs.of(next, PolicyValidator.validate(next), node));
+            dirty.compiled(node);
         }
         return c;
     }

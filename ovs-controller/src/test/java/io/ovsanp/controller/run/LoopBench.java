@@ -1,13 +1,15 @@
 package io.ovsanp.controller.run;
 
+import io.ovsanp.compiler.cluster.ClusterChange;
 import io.ovsanp.compiler.cluster.ClusterSnapshot;
 import io.ovsanp.compiler.cluster.PodInfo;
 import io.ovsanp.compiler.compile.Allocation;
+import io.ovsanp.compiler.compile.Compilation;
 import io.ovsanp.compiler.compile.CompileMemo;
 import io.ovsanp.compiler.compile.CompileOptions;
 import io.ovsanp.compiler.compile.CompileResult;
+import io.ovsanp.compiler.compile.CompileSession;
 import io.ovsanp.compiler.compile.Compiler;
-import io.ovsanp.compiler.compile.SnapshotIndex;
 import io.ovsanp.compiler.policy.EffectivePolicies;
 import io.ovsanp.compiler.policy.PolicyValidator;
 import java.util.ArrayList;
@@ -35,8 +37,10 @@ import java.util.concurrent.Future;
  * namespace of 100 (20 namespace groups), so an ANP's subject covers 1/20 of the nodes; each ANP has 4
  * rules to 25 external CIDRs, 3 to pods (by namespace group and app label) and 3 to nodes (by zone); a
  * BANP of 3 rules; 10 NetworkPolicies per namespace (1,000). The full sync runs twice: first as the
- * baseline with the snapshot's selectors resolved per node ({@link SnapshotIndex#UNSHARED_PROPERTY}),
- * then shared, which is how the loop runs.
+ * baseline with the snapshot's selectors resolved per node (each compile its own index: {@link
+ * Compiler#compile(ClusterSnapshot, EffectivePolicies, String, Allocation, CompileOptions)}), then
+ * through one {@link CompileSession}, which is how the loop runs. Each event's {@link ClusterChange} is
+ * found outside the timing, as the informers report it with the snapshot.
  */
 public final class LoopBench {
     private LoopBench() {}
@@ -45,7 +49,7 @@ public final class LoopBench {
         int nodes = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
         int podsPerNode = args.length > 1 ? Integer.parseInt(args[1]) : 20;
         int anps = args.length > 2 ? Integer.parseInt(args[2]) : 200;
-        int workers = ControllerLoop.Options.DEFAULT.workers();
+        int workers = LoopOptions.DEFAULT.workers();
         ClusterSnapshot base = BenchWorkload.cluster(nodes, podsPerNode, anps, 0, 0);
         if (args.length > 3 && args[3].equals("agent")) {
             agent(nodes, podsPerNode, anps, base);
@@ -57,22 +61,18 @@ public final class LoopBench {
         ExecutorService pool = Executors.newFixedThreadPool(workers);
 
         // Baseline in the same run: every node's compile resolves the snapshot's selectors itself.
-        System.setProperty(SnapshotIndex.UNSHARED_PROPERTY, "true");
-        Map<String, CompileResult> unsharedResults = new ConcurrentHashMap<>();
         long u0 = System.nanoTime();
-        step(base, null, new ConcurrentHashMap<>(), unsharedResults, pool, Set.copyOf(base.nodeNames()));
+        unshared(base, pool);
         long unshared = (System.nanoTime() - u0) / 1_000_000;
-        unsharedResults.clear();
-        MEMOS.clear();
-        System.clearProperty(SnapshotIndex.UNSHARED_PROPERTY);
         System.out.printf("full sync, baseline (selectors resolved per node): %d ms%n", unshared);
 
         Map<String, Allocation> allocations = new ConcurrentHashMap<>();
         Map<String, CompileResult> results = new ConcurrentHashMap<>();
-        DirtyNodes dirty = new DirtyNodes();
+        Loop loop = new Loop();
         TIMES.clear();
         long t0 = System.nanoTime();
-        int full = step(base, dirty, allocations, results, pool, Set.copyOf(base.nodeNames()));
+        loop.advance(base, ClusterChange.EVERYTHING);
+        int full = step(loop, allocations, results, pool, Set.copyOf(loop.current.nodeNames()));
         long shared = (System.nanoTime() - t0) / 1_000_000;
         System.out.printf(
                 "full sync: %d nodes compiled in %d ms (%.2f x the baseline); per node: %s%n",
@@ -82,14 +82,38 @@ public final class LoopBench {
                 "heap after full sync, every node's compiled flows held (%d flows): %d MiB%n", flows, usedHeapMiB());
 
         ClusterSnapshot podAdded = BenchWorkload.withExtraPod(base);
-        event("one pod added", podAdded, dirty, allocations, results, pool);
+        event("one pod added", podAdded, loop, allocations, results, pool);
         ClusterSnapshot relabelled = BenchWorkload.cluster(nodes, podsPerNode, anps, 1, 0);
         relabelled = relabelled.withPods(podAdded.pods());
-        event("one node relabelled", relabelled, dirty, allocations, results, pool);
+        event("one node relabelled", relabelled, loop, allocations, results, pool);
         ClusterSnapshot edited =
                 BenchWorkload.cluster(nodes, podsPerNode, anps, 1, 1).withPods(podAdded.pods());
-        event("one ANP edited", edited, dirty, allocations, results, pool);
+        event("one ANP edited", edited, loop, allocations, results, pool);
         pool.shutdown();
+    }
+
+    /** What the loop keeps between events: its compile session, the current compilation, the dirty marks. */
+    private static final class Loop {
+        final CompileSession session = new CompileSession();
+        final DirtyNodes dirty = new DirtyNodes();
+        Compilation current;
+
+        /** The loop's pass: the next compilation and the nodes it dirties. */
+        DirtyNodes.Changes advance(ClusterSnapshot next, ClusterChange change) {
+            Compilation previous = current;
+            current = session.advance(next, change);
+            return dirty.next(previous, current, change);
+        }
+    }
+
+    /** Every node compiled from scratch (its own index, no memo, no previous allocation). */
+    private static void unshared(ClusterSnapshot s, ExecutorService pool) throws Exception {
+        EffectivePolicies p = PolicyValidator.validate(s);
+        List<Future<CompileResult>> fs = new ArrayList<>();
+        for (String node : s.nodeNames()) {
+            fs.add(pool.submit(() -> Compiler.compile(s, p, node, Allocation.EMPTY, CompileOptions.DEFAULT)));
+        }
+        for (Future<CompileResult> f : fs) f.get();
     }
 
     /**
@@ -130,7 +154,9 @@ public final class LoopBench {
         EffectivePolicies pa = PolicyValidator.validate(a);
         EffectivePolicies pb = PolicyValidator.validate(b);
         CompileMemo memo = new CompileMemo();
-        CompileResult r = Compiler.compile(a, pa, node, Allocation.EMPTY, CompileOptions.DEFAULT, memo);
+        CompileSession session = new CompileSession();
+        CompileResult r = session.advance(a).compile(node, Allocation.EMPTY, CompileOptions.DEFAULT, memo);
+        ClusterSnapshot previousSnapshot = a;
         long[] incremental = new long[AGENT_ROUNDS];
         long[] baseline = new long[AGENT_ROUNDS];
         int reused = 0;
@@ -150,23 +176,21 @@ public final class LoopBench {
             ClusterSnapshot s = (toB ? b : a).withPods(pods);
             EffectivePolicies p = i % 2 == 0 ? pb : pa;
             Allocation previous = r.allocation();
+            // the change the informers report with the snapshot: found outside the timing
+            ClusterChange change = ClusterChange.between(previousSnapshot, s);
+            previousSnapshot = s;
             long t0 = cpu.getCurrentThreadCpuTime();
-            r = Compiler.compile(s, p, node, previous, CompileOptions.DEFAULT, memo);
+            r = session.advance(s, change).compile(node, previous, CompileOptions.DEFAULT, memo);
             incremental[i] = cpu.getCurrentThreadCpuTime() - t0;
             reused += memo.reused();
             compiled += memo.compiled();
             restReused += memo.restReused();
             ClusterSnapshot again = copy(s);
-            System.setProperty(SnapshotIndex.UNSHARED_PROPERTY, "true");
-            try {
-                long b0 = cpu.getCurrentThreadCpuTime();
-                CompileResult scratch = Compiler.compile(again, p, node, previous, CompileOptions.DEFAULT);
-                baseline[i] = cpu.getCurrentThreadCpuTime() - b0;
-                if (!scratch.flows().equals(r.flows())) {
-                    throw new IllegalStateException("incremental and scratch compiles differ for " + node);
-                }
-            } finally {
-                System.clearProperty(SnapshotIndex.UNSHARED_PROPERTY);
+            long b0 = cpu.getCurrentThreadCpuTime();
+            CompileResult scratch = Compiler.compile(again, p, node, previous, CompileOptions.DEFAULT);
+            baseline[i] = cpu.getCurrentThreadCpuTime() - b0;
+            if (!scratch.flows().equals(r.flows())) {
+                throw new IllegalStateException("incremental and scratch compiles differ for " + node);
             }
         }
         // The first half warms the JIT up.
@@ -229,17 +253,18 @@ public final class LoopBench {
     private static void event(
             String what,
             ClusterSnapshot next,
-            DirtyNodes dirty,
+            Loop loop,
             Map<String, Allocation> allocations,
             Map<String, CompileResult> results,
             ExecutorService pool)
             throws Exception {
         TIMES.clear();
+        ClusterChange change = ClusterChange.between(loop.current.snapshot(), next); // as the informers report it
         long t0 = System.nanoTime();
-        DirtyNodes.Changes c = dirty.next(next);
+        DirtyNodes.Changes c = loop.advance(next, change);
         long decided = System.nanoTime();
-        Set<String> todo = c.all() ? Set.copyOf(next.nodeNames()) : c.nodes();
-        int n = step(next, null, allocations, results, pool, todo);
+        Set<String> todo = c.all() ? Set.copyOf(loop.current.nodeNames()) : c.nodes();
+        int n = step(loop, allocations, results, pool, todo);
         long done = System.nanoTime();
         int reused = 0;
         int compiled = 0;
@@ -260,24 +285,20 @@ public final class LoopBench {
                 compiled);
     }
 
-    /** Compiles {@code todo} (with their previous allocations) in parallel; records their inputs. */
+    /** Compiles {@code todo} (with their previous allocations) in parallel; records their read sets. */
     private static int step(
-            ClusterSnapshot s,
-            DirtyNodes first,
+            Loop loop,
             Map<String, Allocation> allocations,
             Map<String, CompileResult> results,
             ExecutorService pool,
             Set<String> todo)
             throws Exception {
-        EffectivePolicies p = PolicyValidator.validate(s);
-        if (first != null) first.next(s);
+        Compilation c = loop.current;
         List<Future<CompileResult>> fs = new ArrayList<>();
         for (String node : todo) {
             fs.add(pool.submit(() -> {
                 long c0 = System.nanoTime();
-                CompileResult r = Compiler.compile(
-                        s,
-                        p,
+                CompileResult r = c.compile(
                         node,
                         allocations.getOrDefault(node, Allocation.EMPTY),
                         CompileOptions.DEFAULT,
@@ -289,9 +310,7 @@ public final class LoopBench {
             }));
         }
         for (Future<CompileResult> f : fs) f.get();
-        if (first != null) {
-            for (String node : todo) first.compiled(node, NodeInputs.of(s, p, node));
-        }
+        for (String node : todo) loop.dirty.compiled(node, results.get(node).reads());
         return todo.size();
     }
 }

@@ -8,9 +8,12 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.CustomResourceDefinitionContext;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.http.RecordedRequest;
+import io.ovsanp.compiler.cluster.ClusterChange;
 import io.ovsanp.compiler.cluster.ClusterSnapshot;
+import io.ovsanp.compiler.compile.Allocation;
+import io.ovsanp.compiler.compile.Compilation;
+import io.ovsanp.compiler.compile.CompileOptions;
 import io.ovsanp.compiler.policy.EffectivePolicies;
-import io.ovsanp.compiler.policy.PolicyValidator;
 import io.ovsanp.controller.kube.ClusterWatcher;
 import io.ovsanp.controller.kube.DevApiServer;
 import java.time.Clock;
@@ -94,12 +97,18 @@ class PolicyStatusWriterTest {
         client.genericKubernetesResources(kind).resource(r).create();
     }
 
-    /** Validates what the informers have now and tells the writer, as the loop does. */
+    /**
+     * Validates what the informers have now and tells the writer, and compiles w1, w2 and w9, as the
+     * loop does: the writer learns from each node's read set which policies apply there.
+     */
     private EffectivePolicies validated() {
         ClusterSnapshot s = watcher.snapshot();
-        EffectivePolicies p = PolicyValidator.validate(s);
-        writer.validated(s, p);
-        return p;
+        Compilation c = Compilation.of(s);
+        writer.validated(s, c.policies(), ClusterChange.EVERYTHING);
+        for (String node : List.of("w1", "w2", "w9")) {
+            writer.compiled(node, c.compile(node, Allocation.EMPTY, CompileOptions.DEFAULT), Duration.ZERO);
+        }
+        return c.policies();
     }
 
     private Condition ready(CustomResourceDefinitionContext kind, String name) {

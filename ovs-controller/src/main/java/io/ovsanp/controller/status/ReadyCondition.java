@@ -1,0 +1,77 @@
+package io.ovsanp.controller.status;
+
+import io.ovsanp.compiler.diag.Diagnostic;
+import io.ovsanp.compiler.policy.EffectiveAdminPolicy;
+import io.ovsanp.compiler.policy.EffectiveRule;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What a policy's {@code Ready} condition says: {@code True} (reason {@code Realised}) when the policy
+ * has no invalid rule and no node it applies to failed to realise its flows; otherwise {@code False}
+ * with reason {@code InvalidRules} (errors in the policy, realised fail-closed) or {@code
+ * RealisationFailed} (only node failures), and a message naming every invalid field (by rule name
+ * where the rule has one) and every failed node with its reason, cut at metav1.Condition's limit.
+ */
+final class ReadyCondition {
+    static final String READY = "Ready";
+    static final String REASON_REALISED = "Realised";
+    static final String REASON_INVALID = "InvalidRules";
+    static final String REASON_FAILED = "RealisationFailed";
+    /** metav1.Condition's limit on {@code message}. */
+    static final int MAX_MESSAGE = 32768;
+
+    private static final java.util.regex.Pattern RULE_PATH =
+            java.util.regex.Pattern.compile("^spec\\.egress\\[(\\d+)]");
+
+    private ReadyCondition() {}
+
+    /** The desired condition, without generation and transition time. */
+    static Condition of(EffectiveAdminPolicy policy, List<Diagnostic> errors, Map<String, String> failedNodes) {
+        if (errors.isEmpty() && failedNodes.isEmpty()) {
+            return new Condition(READY, Condition.TRUE, REASON_REALISED, "all rules valid and realised", 0, "");
+        }
+        Map<Integer, String> ruleNames = new LinkedHashMap<>();
+        for (EffectiveRule r : policy.rules()) {
+            ruleNames.put(r.ref().index(), r.ref().name());
+        }
+        List<String> parts = new ArrayList<>();
+        if (!errors.isEmpty()) {
+            StringBuilder b = new StringBuilder();
+            b.append(errors.size()).append(errors.size() == 1 ? " invalid field" : " invalid fields");
+            b.append(" (realised fail-closed): ");
+            List<String> items = new ArrayList<>();
+            for (Diagnostic d : errors) {
+                items.add(field(d.path(), ruleNames) + ": " + d.message());
+            }
+            b.append(String.join("; ", items));
+            parts.add(b.toString());
+        }
+        if (!failedNodes.isEmpty()) {
+            List<String> items = new ArrayList<>();
+            failedNodes.forEach((n, r) -> items.add(n + " (" + r + ")"));
+            parts.add("realisation failed on " + failedNodes.size() + (failedNodes.size() == 1 ? " node: " : " nodes: ")
+                    + String.join("; ", items));
+        }
+        String message = String.join(". ", parts);
+        if (message.length() > MAX_MESSAGE) {
+            message = message.substring(0, MAX_MESSAGE - 40) + "… (cut; see the controller's log)";
+        }
+        return new Condition(READY, Condition.FALSE, errors.isEmpty() ? REASON_FAILED : REASON_INVALID, message, 0, "");
+    }
+
+    /** {@code spec.egress[1] "deny-x" .to[0]}: the rule's name after its index when it has one. */
+    private static String field(String path, Map<Integer, String> ruleNames) {
+        java.util.regex.Matcher m = RULE_PATH.matcher(path);
+        if (path.isEmpty()) {
+            return "spec";
+        }
+        if (!m.find()) {
+            return path;
+        }
+        String name = ruleNames.getOrDefault(Integer.parseInt(m.group(1)), "");
+        return name.isEmpty() ? path : m.group() + " \"" + name + "\"" + path.substring(m.end());
+    }
+}
