@@ -41,7 +41,7 @@ class RunCliIT {
         private KubernetesMockServer server;
         private final int port;
 
-        Api() throws java.io.IOException {
+        Api() throws java.io.IOException, io.ovsanp.controller.snapshot.SnapshotLoadException {
             server = DevApiServer.start(0, SEEDS);
             port = server.getPort();
         }
@@ -61,7 +61,7 @@ class RunCliIT {
             }
         }
 
-        void startAgain() throws java.io.IOException {
+        void startAgain() throws java.io.IOException, io.ovsanp.controller.snapshot.SnapshotLoadException {
             server = DevApiServer.start(port, SEEDS);
         }
 
