@@ -85,7 +85,7 @@ class SyncCliIT {
     }
 
     /**
-     * Every audit fails (table 3 is too small for the policy): each failure is one line that names
+     * Every attempt fails (table 3 is too small for the policy): each failure is one line that names
      * the refused flow, not a log line and an {@code error:} line. Then ovs-vswitchd dies: one line
      * with the connection's own reason, not a failed flow dump of the dead connection every audit.
      */
@@ -99,17 +99,19 @@ class SyncCliIT {
             String sw = "--switch=unix:" + bridge.mgmtSocket();
             try (OvsAnpProcess sync =
                     OvsAnpProcess.start(repo(), "sync", cluster, "--node=worker-1", sw, "--audit-interval=1s")) {
-                sync.waitFor(() -> sync.lines("audit failed").size() >= 3, "three failed audits");
-                List<String> failures = sync.lines("audit failed");
+                sync.waitFor(() -> sync.lines("not realised").size() >= 3, "three failed attempts");
+                List<String> failures = sync.lines("not realised");
                 assertThat(failures)
-                        .allSatisfy(l -> assertThat(l).contains("node=worker-1 audit failed, retrying in 1000 ms: "));
+                        .allSatisfy(l -> assertThat(l)
+                                .contains("node=worker-1 not realised: ")
+                                .contains("(its previous flows stay; attempt "));
                 // the refused flow-mod follows each failure on a line of its own, once per failure
                 String output = sync.output();
                 long refused = output.lines()
                         .filter(l -> l.contains("OFPFMFC_TABLE_FULL") && l.contains("table=3"))
                         .count();
                 long failed =
-                        output.lines().filter(l -> l.contains("audit failed")).count();
+                        output.lines().filter(l -> l.contains("not realised")).count();
                 assertThat(refused).as(output).isBetween(failed - 1, failed); // the last may be half written
                 assertThat(output).as("no second report of the same failure").doesNotContain("error: bundle");
 
@@ -119,15 +121,15 @@ class SyncCliIT {
                         .start()
                         .waitFor();
                 sync.waitFor(() -> !sync.lines("lost the switch").isEmpty(), "the lost switch");
-                int failedBefore = sync.lines("audit failed").size();
+                int failedBefore = sync.lines("not realised").size();
                 Thread.sleep(4_000); // four audit intervals with the switch gone
                 assertThat(sync.lines("lost the switch"))
                         .singleElement()
                         .satisfies(l -> assertThat(l)
                                 .contains("node=worker-1 lost the switch at unix:" + bridge.mgmtSocket() + ": ")
                                 .endsWith("; reconnecting"));
-                assertThat(sync.lines("audit failed"))
-                        .as("no audit of the dead connection%n%s", sync.output())
+                assertThat(sync.lines("not realised"))
+                        .as("no attempt on the dead connection%n%s", sync.output())
                         .hasSizeLessThanOrEqualTo(failedBefore + 1); // one may have been under way
                 assertThat(sync.output()).doesNotContain("flow dump failed");
                 assertThat(sync.terminate(Duration.ofSeconds(30))).isNotNull();

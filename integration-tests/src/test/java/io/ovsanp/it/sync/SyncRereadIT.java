@@ -86,8 +86,15 @@ class SyncRereadIT {
                 // Restored by rename, so no poll can see half of it (a torn write could parse).
                 Path fixed = Files.copy(example.resolve("policy.yaml"), dir.resolve("policy.yaml"));
                 Files.move(fixed, policy, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-                await(out, o -> o.contains("+0 ~0 -0"), "the reconvergence with the files fixed");
+                await(err, e -> e.contains("the input is usable again"), "the files fixed");
                 assertThat(bridge.dumpFlows()).isEqualTo(converged);
+                // and it follows the files again: the policy deleted, its flows go
+                Files.delete(policy);
+                await(
+                        out,
+                        o -> o.lines().anyMatch(l -> l.contains(" -") && !l.contains(" -0 ")),
+                        "the policy's flows removed");
+                assertThat(bridge.dumpFlows()).hasSizeLessThan(converged.size());
                 assertThat(Files.readString(err)).doesNotContainPattern("(?m)^\\s*at [a-zA-Z]");
             } finally {
                 sync.destroy();

@@ -59,6 +59,12 @@ final class FileClusterSource implements ClusterSource, AutoCloseable {
         try {
             feed.set(cluster.load());
             stamp = now;
+            if (lastError != null) {
+                synchronized (err) {
+                    err.println("the input is usable again; applying it");
+                    err.flush();
+                }
+            }
             lastError = null;
         } catch (SnapshotLoadException | RuntimeException e) {
             String message = e.getMessage();

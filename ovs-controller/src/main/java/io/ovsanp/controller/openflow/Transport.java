@@ -43,8 +43,7 @@ final class Transport {
 
     static synchronized Transport shared() {
         if (shared == null) {
-            boolean nio = "nio".equals(System.getProperty("ovsanp.openflow.transport"));
-            shared = new Transport(!nio && Epoll.isAvailable());
+            shared = new Transport(Epoll.isAvailable());
         }
         return shared;
     }

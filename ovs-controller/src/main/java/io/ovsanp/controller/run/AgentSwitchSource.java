@@ -77,6 +77,14 @@ public final class AgentSwitchSource implements SwitchSource {
                 // the time first: a reader that sees no connection open must see when the last one closed
                 unconnectedSince = nanoTime.getAsLong();
                 open.decrementAndGet();
+                if (started) {
+                    // once per loss, with the connection's own reason (not a failed dump per audit)
+                    log.warn(
+                            "node={} lost the switch at {}: {}; reconnecting",
+                            node,
+                            c.remote(),
+                            c.closeReason().orElse("closed"));
+                }
                 sink.disconnected(node, c);
             });
         });
@@ -96,6 +104,7 @@ public final class AgentSwitchSource implements SwitchSource {
 
     @Override
     public void close() {
+        started = false; // a connection closed by us is not lost
         sw.close();
     }
 }

@@ -13,17 +13,10 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,7 +52,7 @@ public final class ControllerLoop implements SwitchSource.Sink, AutoCloseable {
     private final Listeners listeners;
     private final LoopOptions options;
     private final CompileSession session = new CompileSession();
-    private final ScheduledExecutorService loop;
+    private final LoopThread loop = new LoopThread("ovs-anp-loop");
     private final ExecutorService workers;
     private final Map<String, NodeState> nodes = new TreeMap<>();
     private final DirtyNodes dirtyNodes = new DirtyNodes();
@@ -73,7 +66,6 @@ public final class ControllerLoop implements SwitchSource.Sink, AutoCloseable {
     private long lastPassNanos;
 
     private int inFlight;
-    private volatile boolean closed;
 
     /** Not started: {@link #start()} reads the cluster; the switch source then feeds connections. */
     public ControllerLoop(ClusterSource cluster, List<RealisationListener> listeners, LoopOptions options) {
@@ -81,17 +73,7 @@ public final class ControllerLoop implements SwitchSource.Sink, AutoCloseable {
         this.listeners = new Listeners(listeners);
         this.options = Objects.requireNonNull(options);
         this.lastPassNanos = System.nanoTime() - options.coalesce().toNanos();
-        this.loop = Executors.newSingleThreadScheduledExecutor(threads("ovs-anp-loop"));
-        this.workers = Executors.newFixedThreadPool(options.workers(), threads("ovs-anp-reconcile"));
-    }
-
-    private static ThreadFactory threads(String prefix) {
-        AtomicInteger n = new AtomicInteger();
-        return r -> {
-            Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        };
+        this.workers = Executors.newFixedThreadPool(options.workers(), LoopThread.threads("ovs-anp-reconcile"));
     }
 
     public void addListener(RealisationListener l) {
@@ -102,7 +84,7 @@ public final class ControllerLoop implements SwitchSource.Sink, AutoCloseable {
     public ControllerLoop start() {
         cluster.onChange(this::snapshotChanged);
         long audit = options.auditInterval().toMillis();
-        loop.scheduleWithFixedDelay(this::auditAll, audit, audit, TimeUnit.MILLISECONDS);
+        loop.every(this::auditAll, audit);
         snapshotChanged();
         return this;
     }
@@ -185,7 +167,7 @@ public final class ControllerLoop implements SwitchSource.Sink, AutoCloseable {
     public boolean awaitIdle(Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
-            if (call(this::idle)) {
+            if (loop.call(this::idle)) {
                 return true;
             }
             Thread.sleep(5);
@@ -195,7 +177,7 @@ public final class ControllerLoop implements SwitchSource.Sink, AutoCloseable {
 
     /** Names of the nodes whose switch is connected now. */
     public Set<String> connectedNodes() throws InterruptedException {
-        return call(() -> {
+        return loop.call(() -> {
             Set<String> out = new HashSet<>();
             nodes.forEach((k, v) -> {
                 if (v.connection != null) out.add(k);
@@ -206,12 +188,10 @@ public final class ControllerLoop implements SwitchSource.Sink, AutoCloseable {
 
     @Override
     public void close() {
-        closed = true;
-        loop.shutdownNow();
+        loop.close();
         workers.shutdownNow();
         try {
             workers.awaitTermination(5, TimeUnit.SECONDS);
-            loop.awaitTermination(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -301,7 +281,7 @@ public final class ControllerLoop implements SwitchSource.Sink, AutoCloseable {
     }
 
     private void dispatch() {
-        if (closed || compilation == null || !options.mayWrite().getAsBoolean()) {
+        if (loop.closed() || compilation == null || !options.mayWrite().getAsBoolean()) {
             return;
         }
         long now = System.nanoTime();
@@ -367,7 +347,13 @@ public final class ControllerLoop implements SwitchSource.Sink, AutoCloseable {
             n.failures++;
             long delay = Math.min(RETRY_MAX_MS, RETRY_FIRST_MS << Math.min(n.failures - 1, 20));
             n.retryAtNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(delay);
-            LOG.warn("node={} {} (attempt {}; retrying in {} ms)", n.name, o.failure(), n.failures, delay);
+            // the one line per failure, with its cause: the switch keeps its previous flows
+            LOG.warn(
+                    "node={} not realised: {} (its previous flows stay; attempt {}, retrying in {} ms)",
+                    n.name,
+                    o.failure(),
+                    n.failures,
+                    delay);
             schedule(this::dispatch, delay);
         }
         dispatch();
@@ -376,40 +362,10 @@ public final class ControllerLoop implements SwitchSource.Sink, AutoCloseable {
     // ---- helpers ----
 
     private void onLoop(Runnable r) {
-        if (closed) return;
-        try {
-            loop.execute(guarded(r));
-        } catch (RejectedExecutionException closing) {
-            // shutting down
-        }
+        loop.execute(r);
     }
 
     private void schedule(Runnable r, long delayMs) {
-        if (closed) return;
-        try {
-            loop.schedule(guarded(r), delayMs, TimeUnit.MILLISECONDS);
-        } catch (RejectedExecutionException closing) {
-            // shutting down
-        }
-    }
-
-    private static Runnable guarded(Runnable r) {
-        return () -> {
-            try {
-                r.run();
-            } catch (RuntimeException e) {
-                LOG.error("controller loop step failed", e);
-            }
-        };
-    }
-
-    private <T> T call(Supplier<T> s) throws InterruptedException {
-        CompletableFuture<T> f = new CompletableFuture<>();
-        onLoop(() -> f.complete(s.get()));
-        try {
-            return f.get(10, TimeUnit.SECONDS);
-        } catch (ExecutionException | TimeoutException e) {
-            throw new IllegalStateException("controller loop does not answer", e);
-        }
+        loop.schedule(r, delayMs);
     }
 }

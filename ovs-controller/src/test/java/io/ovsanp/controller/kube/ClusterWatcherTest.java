@@ -6,7 +6,10 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.CustomResourceDefinitionContext;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.ovsanp.compiler.cluster.ClusterChange;
 import io.ovsanp.compiler.cluster.ClusterSnapshot;
+import io.ovsanp.compiler.cluster.ClusterUpdate;
+import io.ovsanp.compiler.cluster.KindChange;
 import io.ovsanp.compiler.cluster.NodeInfo;
 import io.ovsanp.compiler.cluster.PodInfo;
 import io.ovsanp.compiler.net.IpAddress;
@@ -257,13 +260,6 @@ class ClusterWatcherTest {
             assertThat(edited.nodes()).isSameAs(first.nodes());
             assertThat(edited.loadDiagnostics()).isEqualTo(first.loadDiagnostics());
 
-            // a second watcher, converting every object afresh, reads the same cluster
-            try (ClusterWatcher fresh = ClusterWatcher.start(client)) {
-                fresh.awaitSynced(Duration.ofSeconds(10));
-                ClusterSnapshot converted = eventually(fresh, x -> x.equals(edited));
-                assertThat(converted.pods()).isNotSameAs(edited.pods());
-            }
-
             // a delete and an add
             client.pods().inNamespace("web").withName("p2").delete();
             client.pods().inNamespace("web").withName("pending").delete();
@@ -276,6 +272,87 @@ class ClusterWatcherTest {
             assertThat(later.pods()).extracting(PodInfo::name).containsExactly("p1", "p3", "probe");
             assertThat(later.pod("web", "p1").orElseThrow())
                     .isSameAs(edited.pod("web", "p1").orElseThrow());
+
+            // a second watcher, converting every object afresh, reads the same cluster
+            try (KubernetesClient other = server.createClient();
+                    ClusterWatcher fresh = ClusterWatcher.start(other)) {
+                fresh.awaitSynced(Duration.ofSeconds(10));
+                ClusterSnapshot converted = eventually(fresh, x -> x.equals(later));
+                assertThat(converted).isEqualTo(later);
+                assertThat(converted.pods()).isNotSameAs(later.pods());
+            }
+        }
+    }
+
+    /** The change the watcher reports says what a walk of the two snapshots says, per kind. */
+    private static void assertChangeIsTheWalks(ClusterSnapshot before, ClusterUpdate u) {
+        ClusterChange walk = ClusterChange.between(before, u.snapshot());
+        assertThat(pairs(u.change().pods(), ClusterSnapshot.POD_ORDER))
+                .isEqualTo(pairs(walk.pods(), ClusterSnapshot.POD_ORDER));
+        assertThat(pairs(u.change().nodes(), ClusterSnapshot.NODE_ORDER))
+                .isEqualTo(pairs(walk.nodes(), ClusterSnapshot.NODE_ORDER));
+        assertThat(pairs(u.change().adminPolicies(), ClusterSnapshot.ADMIN_POLICY_ORDER))
+                .isEqualTo(pairs(walk.adminPolicies(), ClusterSnapshot.ADMIN_POLICY_ORDER));
+        assertThat(pairs(u.change().namespaces(), ClusterSnapshot.NAMESPACE_ORDER))
+                .isEqualTo(pairs(walk.namespaces(), ClusterSnapshot.NAMESPACE_ORDER));
+        assertThat(u.change().loadDiagnosticsChanged()).isEqualTo(walk.loadDiagnosticsChanged());
+    }
+
+    private static <T> java.util.List<String> pairs(KindChange<T> k, java.util.Comparator<? super T> order) {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        k.forEach(order, (o, n) -> out.add(o + " -> " + n));
+        return out;
+    }
+
+    @Test
+    void eachUpdateCarriesWhatTheInformersSawChangeSinceTheLastAndNothingElse() throws Exception {
+        create("{apiVersion: v1, kind: Namespace, metadata: {name: web, labels: {team: a}}}");
+        create("{apiVersion: v1, kind: Node, metadata: {name: n1, labels: {zone: z1}},"
+                + " status: {addresses: [{type: InternalIP, address: 172.18.0.11}]}}");
+        create("{apiVersion: v1, kind: Pod, metadata: {name: p1, namespace: web, labels: {app: x}},"
+                + " spec: {nodeName: n1, containers: [{name: c, image: i}]},"
+                + " status: {phase: Running, podIPs: [{ip: 10.0.0.1}]}}");
+        try (ClusterWatcher w = ClusterWatcher.start(client)) {
+            w.awaitSynced(Duration.ofSeconds(10));
+            eventually(w, x -> x.pods().size() == 1);
+            ClusterUpdate first = w.update();
+            assertThat(first.change().everything())
+                    .as("the first update: nothing to compare with")
+                    .isTrue();
+            assertThat(w.update().change().isEmpty()).as("no event since").isTrue();
+
+            // a pod relabelled, one added, a node relabelled; snapshot() read in between loses nothing
+            client.pods().inNamespace("web").withName("p1").edit(p -> {
+                p.getMetadata().getLabels().put("app", "y");
+                return p;
+            });
+            create("{apiVersion: v1, kind: Pod, metadata: {name: p2, namespace: web},"
+                    + " spec: {nodeName: n1, containers: [{name: c, image: i}]},"
+                    + " status: {phase: Running, podIPs: [{ip: 10.0.0.2}]}}");
+            eventually(w, x -> x.pods().size() == 2);
+            client.nodes().withName("n1").edit(n -> {
+                n.getMetadata().getLabels().put("zone", "z2");
+                return n;
+            });
+            eventually(w, x -> "z2".equals(x.node("n1").orElseThrow().labels().get("zone")));
+            ClusterUpdate second = w.update();
+            assertChangeIsTheWalks(first.snapshot(), second);
+            assertThat(second.change().pods().left()).hasSize(1);
+            assertThat(second.change().pods().came()).hasSize(2);
+            assertThat(second.change().nodes().came()).hasSize(1);
+
+            // a pod deleted and an ANP created
+            client.pods().inNamespace("web").withName("p2").delete();
+            createPolicy(
+                    ClusterWatcher.ADMIN_NETWORK_POLICY,
+                    "{apiVersion: policy.networking.k8s.io/v1alpha1, kind: AdminNetworkPolicy,"
+                            + " metadata: {name: a1}, spec: {priority: 5, subject: {namespaces: {}},"
+                            + " egress: [{name: r, action: Deny, to: [{networks: [10.0.0.0/8]}]}]}}");
+            eventually(w, x -> x.pods().size() == 1 && x.adminPolicies().size() == 1);
+            ClusterUpdate third = w.update();
+            assertChangeIsTheWalks(second.snapshot(), third);
+            assertThat(third.change().nodes().isEmpty()).isTrue();
+            assertThat(third.change().adminPolicies().came()).hasSize(1);
         }
     }
 }
