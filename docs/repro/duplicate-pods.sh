@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Writes a cluster snapshot of N copies of one Pod (same kind, namespace and name), the input of the
 # report "100,000 duplicate pods took 1.41 GB RSS and printed 100,000 errors" (docs/benchmarks.md,
-# "Duplicate objects: memory and output"). Every copy after the first is a duplicate, so the loader
+# "Loading 100,000 duplicate objects"). Every copy after the first is a duplicate, so the loader
 # must report the first few, summarise the rest and keep nothing of them.
 #
 #   docs/repro/duplicate-pods.sh [--list] [--count N] FILE

@@ -185,6 +185,7 @@ class RunCliIT {
                         "run",
                         "--listen",
                         "ptcp:" + listen + ":127.0.0.1",
+                        "--allow-unauthenticated-switches",
                         "--identity",
                         "replica-1",
                         "--server",
