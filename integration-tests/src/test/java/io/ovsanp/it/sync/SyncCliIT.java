@@ -103,8 +103,8 @@ class SyncCliIT {
                 List<String> failures = sync.lines("not realised");
                 assertThat(failures)
                         .allSatisfy(l -> assertThat(l)
-                                .contains("node=worker-1 not realised: ")
-                                .contains("(its previous flows stay; attempt "));
+                                .contains("node=worker-1 not realised (its previous flows stay; attempt ")
+                                .contains("): bundle of "));
                 // the refused flow-mod follows each failure on a line of its own, once per failure
                 String output = sync.output();
                 long refused = output.lines()

@@ -347,13 +347,13 @@ public final class ControllerLoop implements SwitchSource.Sink, AutoCloseable {
             n.failures++;
             long delay = Math.min(RETRY_MAX_MS, RETRY_FIRST_MS << Math.min(n.failures - 1, 20));
             n.retryAtNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(delay);
-            // the one line per failure, with its cause: the switch keeps its previous flows
+            // one report per failure, with its cause (which may continue on lines naming the flow)
             LOG.warn(
-                    "node={} not realised: {} (its previous flows stay; attempt {}, retrying in {} ms)",
+                    "node={} not realised (its previous flows stay; attempt {}, retrying in {} ms): {}",
                     n.name,
-                    o.failure(),
                     n.failures,
-                    delay);
+                    delay,
+                    o.failure());
             schedule(this::dispatch, delay);
         }
         dispatch();
