@@ -60,10 +60,13 @@ public final class BackgroundProcess implements AutoCloseable {
         return output().lines().filter(l -> l.contains(text)).toList();
     }
 
-    /** Waits for {@code condition}, failing with everything the process printed when it does not come. */
+    /**
+     * Waits for {@code condition}, polled every 100 ms (it often runs a program or asks a server),
+     * failing with everything the process printed when it does not come.
+     */
     public void waitFor(BooleanSupplier condition, Duration timeout, String what) {
         try {
-            Wait.until(condition, timeout, what);
+            Wait.until(condition, timeout, Duration.ofMillis(100), what);
         } catch (IllegalStateException e) {
             throw new AssertionError(e.getMessage() + "; " + this + " printed:\n" + output(), e);
         }
