@@ -5,9 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.ovsanp.compiler.flow.Flow;
 import io.ovsanp.compiler.flow.FlowSet;
 import io.ovsanp.compiler.pipeline.PipelineSpec;
-import io.ovsanp.compiler.testing.LocalOvs;
 import io.ovsanp.compiler.testing.RandomFlows;
-import java.io.IOException;
+import io.ovsanp.testkit.Bridge;
+import io.ovsanp.testkit.Needs;
+import io.ovsanp.testkit.PrivateOvs;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,19 +29,21 @@ class OfctlOvsOracleTest {
     private static final long SEED = Long.getLong("ovsanp.oracle.seed", 20261125L);
     private static final int FLOWS = 400;
 
-    private static LocalOvs ovs;
+    private static PrivateOvs ovs;
+    private static Bridge bridge;
 
     @BeforeAll
-    static void start() throws IOException {
-        if (LocalOvs.missing().isEmpty()) {
-            ovs = LocalOvs.start("bro");
+    static void start() {
+        if (Needs.ovsProblems().isEmpty()) {
+            ovs = PrivateOvs.start();
+            bridge = ovs.addBridge("bro");
         }
     }
 
     /** Per test, so a skip shows up as a skipped test with its reason (or a failure under CI). */
     @BeforeEach
     void requireOvs() {
-        LocalOvs.assumeAvailable();
+        Needs.ovs();
     }
 
     @AfterAll
@@ -61,12 +64,12 @@ class OfctlOvsOracleTest {
     }
 
     @Test
-    void dumpFlowsPrintsEveryRenderedFlowInTheSameSpellingAndItParsesBackEqual() throws IOException {
+    void dumpFlowsPrintsEveryRenderedFlowInTheSameSpellingAndItParsesBackEqual() {
         FlowSet flows = randomFlows(SEED);
         // renderAll's "# table N: ..." comment lines go in too: add-flows must skip them.
-        ovs.replaceFlows(List.of(
+        bridge.replaceFlows(List.of(
                 OfctlRenderer.renderAll(flows, PipelineSpec.standalone()).split("\n")));
-        String dump = ovs.dumpFlows(false);
+        String dump = bridge.dumpFlowsText(false);
 
         List<String> expected = new ArrayList<>();
         for (Flow f : flows) {
@@ -84,12 +87,12 @@ class OfctlOvsOracleTest {
     }
 
     @Test
-    void dumpWithStatisticsParsesBackEqual() throws IOException {
+    void dumpWithStatisticsParsesBackEqual() {
         FlowSet flows = randomFlows(SEED + 1);
         List<String> lines = new ArrayList<>();
         flows.forEach(f -> lines.add(OfctlRenderer.render(f)));
-        ovs.replaceFlows(lines);
-        String dump = ovs.dumpFlows(true);
+        bridge.replaceFlows(lines);
+        String dump = bridge.dumpFlowsText(true);
         assertThat(dump).contains("n_packets=");
         assertThat(OfctlParser.parseAll(dump))
                 .as("seed %d", SEED + 1)

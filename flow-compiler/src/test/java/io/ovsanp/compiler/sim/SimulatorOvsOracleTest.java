@@ -6,8 +6,9 @@ import io.ovsanp.compiler.flow.Flow;
 import io.ovsanp.compiler.flow.FlowSet;
 import io.ovsanp.compiler.flow.TableId;
 import io.ovsanp.compiler.ofctl.OfctlRenderer;
-import io.ovsanp.compiler.testing.LocalOvs;
-import java.io.IOException;
+import io.ovsanp.testkit.Bridge;
+import io.ovsanp.testkit.Needs;
+import io.ovsanp.testkit.PrivateOvs;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -33,19 +34,21 @@ class SimulatorOvsOracleTest {
     private static final Pattern TABLE0 = Pattern.compile("(?m)^ 0\\. (.*)$");
     private static final Pattern COOKIE = Pattern.compile("cookie (0x[0-9a-f]+)");
 
-    private static LocalOvs ovs;
+    private static PrivateOvs ovs;
+    private static Bridge bridge;
 
     @BeforeAll
-    static void start() throws IOException {
-        if (LocalOvs.missing().isEmpty()) {
-            ovs = LocalOvs.start("brs");
+    static void start() {
+        if (Needs.ovsProblems().isEmpty()) {
+            ovs = PrivateOvs.start();
+            bridge = ovs.addBridge("brs");
         }
     }
 
     /** Per test, so a skip shows up as a skipped test with its reason (or a failure under CI). */
     @BeforeEach
     void requireOvs() {
-        LocalOvs.assumeAvailable();
+        Needs.ovs();
     }
 
     @AfterAll
@@ -56,7 +59,7 @@ class SimulatorOvsOracleTest {
     }
 
     @Test
-    void simulatorChoosesTheFlowOvsChoosesForEveryUnambiguousPacket() throws IOException {
+    void simulatorChoosesTheFlowOvsChoosesForEveryUnambiguousPacket() {
         Random r = new Random(SEED);
         int compared = 0;
         int ambiguous = 0;
@@ -66,7 +69,7 @@ class SimulatorOvsOracleTest {
             FlowSet flows = RandomConjunctionTable.table(r);
             List<String> lines = new ArrayList<>();
             flows.forEach(f -> lines.add(OfctlRenderer.render(f)));
-            ovs.replaceFlows(lines);
+            bridge.replaceFlows(lines);
             Simulator sim = new Simulator(flows);
             for (int i = 0; i < PACKETS; i++) {
                 SimPacket p = RandomConjunctionTable.packet(r);
@@ -77,7 +80,7 @@ class SimulatorOvsOracleTest {
                     ambiguous++;
                     continue;
                 }
-                String trace = ovs.trace(RandomConjunctionTable.traceFlow(p));
+                String trace = bridge.trace(RandomConjunctionTable.traceFlow(p));
                 Optional<Long> actual = chosenCookie(trace);
                 compared++;
                 if (expected.isPresent() && expected.get().match().has(io.ovsanp.compiler.flow.Field.CONJ_ID)) {

@@ -20,9 +20,9 @@ import io.ovsanp.controller.run.ControllerLoop;
 import io.ovsanp.controller.run.LoopOptions;
 import io.ovsanp.controller.run.RealisationListener;
 import io.ovsanp.controller.switches.ReconcileResult;
-import io.ovsanp.it.ovs.Bridge;
-import io.ovsanp.it.ovs.OvsSupport;
-import io.ovsanp.it.ovs.PrivateOvs;
+import io.ovsanp.testkit.Bridge;
+import io.ovsanp.testkit.Needs;
+import io.ovsanp.testkit.PrivateOvs;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -145,7 +145,7 @@ class ApiLatencyBenchIT {
     @Test
     void apiChangeToCommit() throws Exception {
         Assumptions.assumeTrue(Boolean.getBoolean("ovsanp.bench"), "benchmark: run with -Dovsanp.bench=true");
-        OvsSupport.assumeOvsAvailable();
+        Needs.ovs();
         int nodes = Integer.getInteger("ovsanp.bench.nodes", 1000);
         int podsPerNode = Integer.getInteger("ovsanp.bench.podsPerNode", 20);
         int anps = Integer.getInteger("ovsanp.bench.anps", 200);

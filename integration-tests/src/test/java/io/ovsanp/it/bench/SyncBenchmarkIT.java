@@ -13,9 +13,9 @@ import io.ovsanp.controller.openflow.OfConnection;
 import io.ovsanp.controller.openflow.SwitchConnector;
 import io.ovsanp.controller.openflow.SwitchTarget;
 import io.ovsanp.controller.switches.Reconciler;
-import io.ovsanp.it.ovs.Bridge;
-import io.ovsanp.it.ovs.OvsSupport;
-import io.ovsanp.it.ovs.PrivateOvs;
+import io.ovsanp.testkit.Bridge;
+import io.ovsanp.testkit.Needs;
+import io.ovsanp.testkit.PrivateOvs;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -43,7 +43,7 @@ class SyncBenchmarkIT {
     @Test
     void syncAgainstOvsOfctl() throws Exception {
         Assumptions.assumeTrue(Boolean.getBoolean("ovsanp.bench"), "benchmark: run with -Dovsanp.bench=true");
-        OvsSupport.assumeOvsAvailable();
+        Needs.ovs();
         long t0 = System.nanoTime();
         CompileResult gen0 = Compiler.compile(BigCluster.of(RULES, 0.01, 0), "n0", Allocation.EMPTY);
         long compileNanos = System.nanoTime() - t0;
@@ -64,20 +64,19 @@ class SyncBenchmarkIT {
         try (PrivateOvs ovs = PrivateOvs.start()) {
             Bridge br = ovs.addBridge("br-int");
             SwitchTarget target = SwitchTarget.parse("unix:" + br.mgmtSocket());
-            long vswitchd = ovs.pids().get("ovs-vswitchd");
             for (int run = 0; run < RUNS; run++) {
                 br.delFlows();
-                long cpu0 = cpuMillis(vswitchd);
+                long cpu0 = ovs.vswitchdCpuMillis();
                 ofctlAdd.add(
                         time(() -> br.ofctl("-O", "OpenFlow13", "--bundle", "add-flows", br.target(), f0.toString())));
-                ofctlAddCpu.add(cpuMillis(vswitchd) - cpu0);
+                ofctlAddCpu.add(ovs.vswitchdCpuMillis() - cpu0);
                 br.ofctl("-O", "OpenFlow13", "--bundle", "replace-flows", br.target(), f1.toString());
                 ofctlReplace.add(time(
                         () -> br.ofctl("-O", "OpenFlow13", "--bundle", "replace-flows", br.target(), f0.toString())));
                 br.delFlows();
-                long cpu1 = cpuMillis(vswitchd);
+                long cpu1 = ovs.vswitchdCpuMillis();
                 syncAdd.add(time(() -> sync(target, gen0)));
-                syncAddCpu.add(cpuMillis(vswitchd) - cpu1);
+                syncAddCpu.add(ovs.vswitchdCpuMillis() - cpu1);
                 syncChange.add(time(() -> sync(target, gen1)));
                 try (OfConnection c = connect(target)) {
                     Reconciler tracked = new Reconciler(c, Duration.ofMinutes(2));
@@ -122,12 +121,6 @@ class SyncBenchmarkIT {
     }
 
     /** utime + stime of a process from /proc/PID/stat, in milliseconds (USER_HZ = 100). */
-    private static long cpuMillis(long pid) throws java.io.IOException {
-        String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
-        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-        return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10;
-    }
-
     private static OfConnection connect(SwitchTarget target) throws Exception {
         return SwitchConnector.connect(target, Optional.empty()).get(30, TimeUnit.SECONDS);
     }

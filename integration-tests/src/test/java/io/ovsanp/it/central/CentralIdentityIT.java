@@ -6,16 +6,17 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.ovsanp.controller.kube.ClusterWatcher;
 import io.ovsanp.controller.kube.DevApiServer;
-import io.ovsanp.it.ovs.Bridge;
-import io.ovsanp.it.ovs.OvsSupport;
-import io.ovsanp.it.ovs.PrivateOvs;
-import java.io.ByteArrayOutputStream;
+import io.ovsanp.it.run.OvsAnpProcess;
+import io.ovsanp.testkit.Bridge;
+import io.ovsanp.testkit.Command;
+import io.ovsanp.testkit.Needs;
+import io.ovsanp.testkit.PrivateOvs;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -48,7 +49,7 @@ class CentralIdentityIT {
 
     @Test
     void onlyTheSwitchWithTheNodesCertificateGetsTheNodesPolicyWhileImpostorsRetry() throws Exception {
-        OvsSupport.assumeOvsAvailable();
+        Needs.ovs();
         Path repo = Path.of(System.getProperty("ovsanp.repo", ".."))
                 .toAbsolutePath()
                 .normalize();
@@ -61,43 +62,28 @@ class CentralIdentityIT {
                 DevApiServer.start(0, List.of(example.resolve("cluster.yaml"), example.resolve("policy.yaml")));
         AtomicBoolean stop = new AtomicBoolean();
         AtomicInteger certlessAttempts = new AtomicInteger();
-        Process p = null;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        Thread pump = null;
         Thread certless = null;
         try (PrivateOvs real = PrivateOvs.start();
                 PrivateOvs otherCert = PrivateOvs.start();
                 PrivateOvs noTls = PrivateOvs.start();
-                KubernetesClient client = server.createClient()) {
-            p = new ProcessBuilder(
-                            repo.resolve("bin/ovs-anp").toString(),
-                            "run",
-                            "--listen",
-                            "pssl:0",
-                            "--tls-key",
-                            pki.resolve("controller.key").toString(),
-                            "--tls-cert",
-                            pki.resolve("controller.pem").toString(),
-                            "--tls-ca",
-                            pki.resolve("ca.pem").toString(),
-                            "--metrics-address",
-                            "127.0.0.1:0",
-                            "--server",
-                            DevApiServer.url(server))
-                    .redirectErrorStream(true)
-                    .directory(repo.toFile())
-                    .start();
-            Process proc = p;
-            pump = new Thread(() -> {
-                try {
-                    proc.getInputStream().transferTo(out);
-                } catch (IOException e) {
-                    // process gone
-                }
-            });
-            pump.start();
-            waitFor(() -> LISTENING.matcher(text(out)).find(), 240, out); // first use may build the jar
-            Matcher m = LISTENING.matcher(text(out));
+                KubernetesClient client = server.createClient();
+                OvsAnpProcess out = OvsAnpProcess.start(
+                        repo,
+                        "run",
+                        "--listen",
+                        "pssl:0",
+                        "--tls-key",
+                        pki.resolve("controller.key").toString(),
+                        "--tls-cert",
+                        pki.resolve("controller.pem").toString(),
+                        "--tls-ca",
+                        pki.resolve("ca.pem").toString(),
+                        "--metrics-address",
+                        "127.0.0.1:0",
+                        "--server",
+                        DevApiServer.url(server))) {
+            waitFor(() -> LISTENING.matcher(out.output()).find(), 240, out); // first use may build the jar
+            Matcher m = LISTENING.matcher(out.output());
             assertThat(m.find()).isTrue();
             int port = Integer.parseInt(m.group(1));
 
@@ -118,12 +104,12 @@ class CentralIdentityIT {
             certless.start();
 
             waitFor(
-                    () -> text(out).contains("with certificate \"CN=ovs-anp-node:worker-2\"")
-                            && text(out).contains("is held by node worker-1's connected switch"),
+                    () -> out.output().contains("with certificate \"CN=ovs-anp-node:worker-2\"")
+                            && out.output().contains("is held by node worker-1's connected switch"),
                     30,
                     out);
             waitFor(
-                    () -> text(out)
+                    () -> out.output()
                             .contains("a switch failed to connect: TLS handshake with ssl:" + plainLink.inside()),
                     30,
                     out);
@@ -147,7 +133,7 @@ class CentralIdentityIT {
                     .as("worker-2's certificate claiming worker-1's switch")
                     .isEmpty();
             assertThat(plainBr.dumpFlows()).as("plain tcp to the pssl listener").isEmpty();
-            String log = text(out);
+            String log = out.output();
             assertThat(log).doesNotContain("is node worker-2").contains("is node worker-1 (certificate");
             // a few lines for dozens of attempts: each distinct refusal once per minute
             long warnings = log.lines()
@@ -164,11 +150,6 @@ class CentralIdentityIT {
         } finally {
             stop.set(true);
             if (certless != null) certless.join(10_000);
-            if (p != null) {
-                p.toHandle().destroy();
-                if (!p.waitFor(30, TimeUnit.SECONDS)) p.destroyForcibly();
-            }
-            if (pump != null) pump.join(10_000);
             DevApiServer.stop(server);
         }
     }
@@ -241,26 +222,12 @@ class CentralIdentityIT {
         }
     }
 
-    private static void sh(String... command) throws Exception {
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor()).as("%s%n%s", String.join(" ", command), output).isZero();
+    private static void sh(String... command) {
+        Command.Result r = Command.of(command).mergeStderr().run();
+        assertThat(r.exit()).as("%s%n%s", String.join(" ", command), r.output()).isZero();
     }
 
-    private static String text(ByteArrayOutputStream out) {
-        synchronized (out) {
-            return out.toString(StandardCharsets.UTF_8);
-        }
-    }
-
-    private static void waitFor(BooleanSupplier condition, int seconds, ByteArrayOutputStream out)
-            throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime())
-                    .as("timed out after %d s; controller output:%n%s", seconds, text(out))
-                    .isLessThan(deadline);
-            Thread.sleep(100);
-        }
+    private static void waitFor(BooleanSupplier condition, int seconds, OvsAnpProcess out) {
+        out.waitFor(condition, Duration.ofSeconds(seconds), "the switches or the controller");
     }
 }

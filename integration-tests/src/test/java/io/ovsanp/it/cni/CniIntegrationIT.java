@@ -2,11 +2,13 @@ package io.ovsanp.it.cni;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.ovsanp.it.ovs.Bridge;
-import io.ovsanp.it.ovs.OvsSupport;
-import io.ovsanp.it.ovs.PrivateOvs;
+import io.ovsanp.it.run.OvsAnpProcess;
+import io.ovsanp.testkit.BackgroundProcess;
+import io.ovsanp.testkit.Bridge;
+import io.ovsanp.testkit.Command;
+import io.ovsanp.testkit.Needs;
+import io.ovsanp.testkit.PrivateOvs;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -46,45 +48,22 @@ class CniIntegrationIT {
     private PrivateOvs ovs;
     private Bridge br;
     private final List<String> netns = new ArrayList<>();
-    private final List<Process> servers = new ArrayList<>();
+    private final List<BackgroundProcess> servers = new ArrayList<>();
 
     @TempDir
     Path dir;
 
-    private record Run(int exit, String output) {}
-
-    private static Run run(Map<String, String> env, List<String> command) throws IOException, InterruptedException {
-        Path out = Files.createTempFile("ovsanp-cni", ".out");
-        try {
-            ProcessBuilder pb = new ProcessBuilder(command)
-                    .directory(REPO.toFile())
-                    .redirectErrorStream(true)
-                    .redirectOutput(out.toFile());
-            pb.environment().putAll(env);
-            Process p = pb.start();
-            if (!p.waitFor(180, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                return new Run(-1, "timed out: " + command);
-            }
-            return new Run(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8));
-        } finally {
-            Files.deleteIfExists(out);
-        }
-    }
-
-    private static Run ok(List<String> command) throws Exception {
-        Run r = run(Map.of(), command);
+    private static Command.Result ok(List<String> command) {
+        Command.Result r = Command.of(command).mergeStderr().run();
         assertThat(r.exit()).as(String.join(" ", command) + "\n" + r.output()).isZero();
         return r;
     }
 
-    private Run ovsAnp(List<String> args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(REPO.resolve("bin/ovs-anp").toString()));
-        cmd.addAll(args);
-        return run(Map.of("OVS_RUNDIR", ovs.runDir().toString()), cmd);
+    private Command.Result ovsAnp(List<String> args) {
+        return OvsAnpProcess.run(REPO, Map.of("OVS_RUNDIR", ovs.runDir().toString()), args.toArray(String[]::new));
     }
 
-    private Run sync(String identity) throws Exception {
+    private Command.Result sync(String identity) throws Exception {
         List<String> args = new ArrayList<>(
                 List.of("sync", "--once", "--cluster", dir.toString(), "--node", "n1", "--switch", br.target()));
         args.addAll(PLACEMENT);
@@ -113,12 +92,12 @@ class CniIntegrationIT {
 
     private final java.util.Map<String, String> podNs = new java.util.HashMap<>();
 
-    private void serve(String pod, int port) throws IOException {
-        Process p = new ProcessBuilder("ip", "netns", "exec", podNs.get(pod), "nc", "-lk", Integer.toString(port))
-                .redirectErrorStream(true)
-                .redirectOutput(dir.resolve("nc-" + pod + "-" + port + ".log").toFile())
-                .start();
-        servers.add(p);
+    private void serve(String pod, int port) {
+        Path log = dir.resolve("nc-" + pod + "-" + port + ".log");
+        servers.add(Command.of("nc", "-lk", Integer.toString(port))
+                .inNetns(podNs.get(pod))
+                .mergeStderr()
+                .start(log, log));
     }
 
     /** TCP connect from {@code pod} (optionally from a forged source address): true when it connects. */
@@ -128,7 +107,7 @@ class CniIntegrationIT {
             cmd.addAll(List.of("-s", source));
         }
         cmd.addAll(List.of(dst, Integer.toString(port)));
-        return run(Map.of(), cmd).exit() == 0;
+        return Command.of(cmd).run().ok();
     }
 
     private List<String> cniFlows() throws Exception {
@@ -186,7 +165,7 @@ class CniIntegrationIT {
 
     @BeforeEach
     void start() throws Exception {
-        OvsSupport.assumeOvsAvailable();
+        Needs.ovs();
         ovs = PrivateOvs.start();
         br = ovs.addBridge("br-int");
         int client = pod("client", "10.244.1.2");
@@ -210,12 +189,11 @@ class CniIntegrationIT {
 
     @AfterEach
     void stop() throws Exception {
-        for (Process p : servers) {
-            p.destroy();
-            p.waitFor(5, TimeUnit.SECONDS);
+        for (BackgroundProcess p : servers) {
+            p.close();
         }
         for (String ns : netns) {
-            run(Map.of(), List.of("ip", "netns", "del", ns));
+            Command.of("ip", "netns", "del", ns).run();
         }
         if (ovs != null) {
             ovs.close();
@@ -231,7 +209,7 @@ class CniIntegrationIT {
                 .isFalse();
 
         writeCluster("{portNumber: {protocol: TCP, port: 8080}}");
-        Run first = sync("reg6");
+        Command.Result first = sync("reg6");
         assertThat(first.exit()).as(first.output()).isZero();
         assertThat(connects("client", null, "10.244.1.3", 9090))
                 .as("allowed port, back through the exit")
@@ -245,7 +223,7 @@ class CniIntegrationIT {
 
         writeCluster("{portNumber: {protocol: TCP, port: 9090}}");
         for (int i = 0; i < 3; i++) {
-            Run again = sync("reg6");
+            Command.Result again = sync("reg6");
             assertThat(again.exit()).as(again.output()).isZero();
         }
         assertThat(connects("client", null, "10.244.1.3", 8080))
@@ -266,7 +244,7 @@ class CniIntegrationIT {
                 "--source-identity",
                 "reg6"));
         diff.addAll(PLACEMENT);
-        Run d = ovsAnp(diff);
+        Command.Result d = ovsAnp(diff);
         assertThat(d.exit()).as(d.output()).isZero();
         assertThat(d.output())
                 .doesNotContain(CNI_COOKIE)
@@ -281,14 +259,14 @@ class CniIntegrationIT {
         writeCluster("{portNumber: {protocol: TCP, port: 8080}}");
         ok(List.of("ip", "-n", podNs.get("client"), "addr", "add", "10.244.1.99/24", "dev", "eth0"));
 
-        Run byIp = sync("ip");
+        Command.Result byIp = sync("ip");
         assertThat(byIp.exit()).as(byIp.output()).isZero();
         assertThat(connects("client", null, "10.244.1.3", 8080)).isFalse();
         assertThat(connects("client", "10.244.1.99", "10.244.1.3", 8080))
                 .as("identity by source IP: the forged address escapes the Deny (why register identity exists)")
                 .isTrue();
 
-        Run byReg = sync("reg6");
+        Command.Result byReg = sync("reg6");
         assertThat(byReg.exit()).as(byReg.output()).isZero();
         assertThat(connects("client", "10.244.1.99", "10.244.1.3", 8080))
                 .as("identity by reg6: judged as the client pod, denied")
@@ -321,7 +299,7 @@ class CniIntegrationIT {
     @Test
     void aPolicyChangeMakesOvsDeleteTheCachedFlowsOfNewConnections() throws Exception {
         writeCluster("{portNumber: {protocol: TCP, port: 8080}}");
-        Run first = sync("reg6");
+        Command.Result first = sync("reg6");
         assertThat(first.exit()).as(first.output()).isZero();
         assertThat(br.dumpFlows()).as("the guard, variant 0").anyMatch(l -> l.contains("ct_mark=0/0x80000000"));
         assertThat(connects("client", null, "10.244.1.3", 9090)).isTrue();
@@ -333,7 +311,7 @@ class CniIntegrationIT {
                 .allMatch(l -> l.contains(guard(0)));
 
         writeCluster("{portNumber: {protocol: TCP, port: 9090}}");
-        Run change = sync("reg6");
+        Command.Result change = sync("reg6");
         assertThat(change.exit()).as(change.output()).isZero();
         assertThat(br.dumpFlows())
                 .as("the guard moved with the change")
@@ -357,7 +335,7 @@ class CniIntegrationIT {
                 .isTrue();
         assertThat(megaflows()).isNotEmpty().allMatch(l -> l.contains(guard(1)));
 
-        Run same = sync("reg6");
+        Command.Result same = sync("reg6");
         assertThat(same.exit()).as(same.output()).isZero();
         assertThat(br.dumpFlows()).as("no change, no move").anyMatch(l -> l.contains("ct_mark=0/0x40000000"));
     }
@@ -381,7 +359,7 @@ class CniIntegrationIT {
                 "0-19,40-60",
                 "--exit",
                 "goto:40"));
-        Run r = ovsAnp(args);
+        Command.Result r = ovsAnp(args);
         assertThat(r.exit()).isEqualTo(2);
         assertThat(r.output()).contains("placement refused").contains("reserved table 15");
         assertThat(br.dumpFlows()).isEqualTo(before);

@@ -20,10 +20,10 @@ import io.ovsanp.compiler.policy.EffectivePolicies;
 import io.ovsanp.compiler.policy.PolicyValidator;
 import io.ovsanp.compiler.policy.Protocol;
 import io.ovsanp.controller.snapshot.SnapshotLoader;
-import io.ovsanp.it.ovs.Bridge;
-import io.ovsanp.it.ovs.OvsSupport;
-import io.ovsanp.it.ovs.PrivateOvs;
-import io.ovsanp.it.ovs.TraceVerdict;
+import io.ovsanp.testkit.Bridge;
+import io.ovsanp.testkit.Needs;
+import io.ovsanp.testkit.PrivateOvs;
+import io.ovsanp.testkit.TraceVerdict;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -66,7 +66,7 @@ class ExamplesOnOvsIT {
 
     @BeforeEach
     void startOvs() {
-        OvsSupport.assumeOvsAvailable();
+        Needs.ovs();
         if (ovs == null) {
             ovs = PrivateOvs.start();
             bridge = ovs.addBridge("br-int");

@@ -15,10 +15,10 @@ import io.ovsanp.compiler.ofctl.OfctlRenderer;
 import io.ovsanp.compiler.policy.EffectivePolicies;
 import io.ovsanp.compiler.policy.PolicyValidator;
 import io.ovsanp.compiler.property.RandomClusters;
-import io.ovsanp.it.ovs.Bridge;
-import io.ovsanp.it.ovs.OvsSupport;
-import io.ovsanp.it.ovs.PrivateOvs;
-import io.ovsanp.it.ovs.TraceVerdict;
+import io.ovsanp.testkit.Bridge;
+import io.ovsanp.testkit.Needs;
+import io.ovsanp.testkit.PrivateOvs;
+import io.ovsanp.testkit.TraceVerdict;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
@@ -34,7 +34,7 @@ class GeneratedCasesOnOvsIT {
 
     @Test
     void ovsAgreesWithTheEvaluatorOnGeneratedClusters() {
-        OvsSupport.assumeOvsAvailable();
+        Needs.ovs();
         long base = Long.getLong("ovsanp.it.seed", 20261125L);
         int checked = 0;
         try (PrivateOvs ovs = PrivateOvs.start()) {

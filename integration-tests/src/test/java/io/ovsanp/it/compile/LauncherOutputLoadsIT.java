@@ -2,14 +2,14 @@ package io.ovsanp.it.compile;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.ovsanp.it.ovs.Bridge;
-import io.ovsanp.it.ovs.OvsSupport;
-import io.ovsanp.it.ovs.PrivateOvs;
-import java.nio.charset.StandardCharsets;
+import io.ovsanp.testkit.Bridge;
+import io.ovsanp.testkit.Command;
+import io.ovsanp.testkit.Needs;
+import io.ovsanp.testkit.PrivateOvs;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 class LauncherOutputLoadsIT {
     @Test
     void everyExampleAndNodeLoadsThroughOvsOfctl() throws Exception {
-        OvsSupport.assumeOvsAvailable();
+        Needs.ovs();
         Path repo = ExamplesOnOvsIT.repo();
         int loaded = 0;
         List<Path> examples = ExamplesOnOvsIT.examples().toList();
@@ -39,13 +39,13 @@ class LauncherOutputLoadsIT {
                     String pipeline = "set -o pipefail; '" + repo.resolve("bin/ovs-anp") + "' compile --cluster '"
                             + example + "' --node " + node + extra + " | tee '" + out
                             + "' | ovs-ofctl -O OpenFlow13 add-flows " + bridge.target() + " -";
-                    ProcessBuilder pb = new ProcessBuilder("bash", "-c", pipeline).redirectErrorStream(true);
-                    pb.environment().put("OVS_RUNDIR", ovs.runDir().toString());
-                    Process p = pb.start();
-                    String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-                    assertThat(p.waitFor(300, TimeUnit.SECONDS)).isTrue();
-                    assertThat(p.exitValue())
-                            .as(example + " " + node + ":\n" + output)
+                    Command.Result r = ovs.command("bash", "-c", pipeline)
+                            .mergeStderr()
+                            .timeout(Duration.ofMinutes(5))
+                            .run();
+                    assertThat(r.timedOut()).isFalse();
+                    assertThat(r.exit())
+                            .as(example + " " + node + ":\n" + r.output())
                             .isZero();
                     long lines = Files.readAllLines(out).stream()
                             .filter(l -> !l.isBlank() && !l.startsWith("#"))

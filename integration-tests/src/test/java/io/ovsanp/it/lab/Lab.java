@@ -1,8 +1,8 @@
 package io.ovsanp.it.lab;
 
+import io.ovsanp.testkit.Command;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The one-machine lab of {@code lab/}, driven through its scripts: {@link #up} runs {@code
@@ -25,13 +24,6 @@ final class Lab implements AutoCloseable {
     record Host(String name, String kind, String netns, String ip, String node, String ofport, String ip6) {
         boolean hasIp6() {
             return !ip6.equals("-");
-        }
-    }
-
-    /** The outcome of a command run by the lab. */
-    record Run(List<String> command, int exit, String output, long millis) {
-        boolean ok() {
-            return exit == 0;
         }
     }
 
@@ -84,7 +76,7 @@ final class Lab implements AutoCloseable {
         }
         Lab lab = new Lab(state, controller);
         lab.script("down.sh", "--state-dir", state.toString());
-        Run up = run(
+        Command.Result up = run(
                 Duration.ofMinutes(6),
                 REPO.resolve("lab/up.sh").toString(),
                 "--nodes",
@@ -111,7 +103,8 @@ final class Lab implements AutoCloseable {
     static boolean hasRunCommand() {
         // The help lists the commands one per line ("  run  ..."); "ovs-anp run --help" would not
         // do: without a run command it prints the top-level help and exits 0.
-        Run help = run(Duration.ofMinutes(5), REPO.resolve("bin/ovs-anp").toString(), "--help");
+        Command.Result help =
+                run(Duration.ofMinutes(5), REPO.resolve("bin/ovs-anp").toString(), "--help");
         return help.ok() && help.output().lines().anyMatch(l -> l.matches("\\s+run(\\s.*)?"));
     }
 
@@ -169,7 +162,7 @@ final class Lab implements AutoCloseable {
             args.add("--delete");
         }
         args.add(file.toString());
-        Run r = script("apply.sh", args.toArray(String[]::new));
+        Command.Result r = script("apply.sh", args.toArray(String[]::new));
         if (!r.ok()) {
             throw new IllegalStateException("lab/apply.sh " + args + " failed:\n" + r.output());
         }
@@ -281,7 +274,7 @@ final class Lab implements AutoCloseable {
      * part of a flow).
      */
     List<String> flowLines(String node, String match) {
-        Run r = run(
+        Command.Result r = run(
                 Duration.ofSeconds(30),
                 "ovs-ofctl",
                 "-O",
@@ -306,11 +299,11 @@ final class Lab implements AutoCloseable {
     }
 
     /** Runs {@code command} in {@code host}'s network namespace; throws when it fails. */
-    Run exec(String host, String... command) {
+    Command.Result exec(String host, String... command) {
         List<String> cmd =
                 new ArrayList<>(List.of("ip", "netns", "exec", host(host).netns()));
         cmd.addAll(List.of(command));
-        Run r = run(Duration.ofSeconds(30), cmd.toArray(String[]::new));
+        Command.Result r = run(Duration.ofSeconds(30), cmd.toArray(String[]::new));
         if (!r.ok()) {
             throw new IllegalStateException("in " + host + ": " + r);
         }
@@ -351,7 +344,7 @@ final class Lab implements AutoCloseable {
         }
     }
 
-    Run script(String name, String... args) {
+    Command.Result script(String name, String... args) {
         List<String> cmd = new ArrayList<>(List.of(REPO.resolve("lab/" + name).toString()));
         cmd.addAll(List.of(args));
         return run(Duration.ofMinutes(2), cmd.toArray(String[]::new));
@@ -362,7 +355,7 @@ final class Lab implements AutoCloseable {
      * and Pods in the API, its controller running); its hosts are known afterwards.
      */
     void addNode(String name, int pods) {
-        Run r = run(
+        Command.Result r = run(
                 Duration.ofMinutes(3),
                 REPO.resolve("lab/node.sh").toString(),
                 "add",
@@ -380,7 +373,7 @@ final class Lab implements AutoCloseable {
 
     /** Runs {@code lab/node.sh remove}: the node leaves (API first, then its processes and namespaces). */
     void removeNode(String name) {
-        Run r = script("node.sh", "remove", "--state-dir", state.toString(), name);
+        Command.Result r = script("node.sh", "remove", "--state-dir", state.toString(), name);
         System.out.println("[lab] node.sh remove " + name + " in " + r.millis() + " ms:\n" + r.output());
         load();
         if (!r.ok()) {
@@ -441,7 +434,7 @@ final class Lab implements AutoCloseable {
      * -1 when no rule leads there.
      */
     long kubeProxyPackets(String endpoint) {
-        Run r = run(
+        Command.Result r = run(
                 Duration.ofSeconds(30),
                 "ip",
                 "netns",
@@ -477,7 +470,7 @@ final class Lab implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        Run down = script("down.sh", "--state-dir", state.toString());
+        Command.Result down = script("down.sh", "--state-dir", state.toString());
         System.out.println("[lab] down.sh in " + down.millis() + " ms:\n" + down.output());
         if (!down.ok()) {
             throw new IllegalStateException("lab/down.sh failed:\n" + down.output());
@@ -507,51 +500,13 @@ final class Lab implements AutoCloseable {
         return left;
     }
 
-    /**
-     * Runs a command with stdin from /dev/null and output (stdout and stderr together) in a temporary
-     * file, not a pipe: up.sh starts daemons that outlive it.
-     */
-    static Run run(Duration timeout, String... command) {
-        Path out = null;
-        long start = System.nanoTime();
-        try {
-            out = Files.createTempFile("ovsanp-lab-", ".out");
-            Process p = new ProcessBuilder(command)
-                    .directory(REPO.toFile())
-                    .redirectErrorStream(true)
-                    .redirectOutput(out.toFile())
-                    .redirectInput(
-                            ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
-                    .start();
-            if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                p.destroyForcibly();
-                p.waitFor(5, TimeUnit.SECONDS);
-                return new Run(
-                        List.of(command),
-                        -1,
-                        "timed out after " + timeout + ": " + Files.readString(out, StandardCharsets.UTF_8),
-                        millisSince(start));
-            }
-            return new Run(
-                    List.of(command), p.exitValue(), Files.readString(out, StandardCharsets.UTF_8), millisSince(start));
-        } catch (IOException e) {
-            throw new UncheckedIOException("running " + List.of(command), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted running " + List.of(command), e);
-        } finally {
-            if (out != null) {
-                try {
-                    Files.deleteIfExists(out);
-                } catch (IOException e) {
-                    // a leftover temp file is harmless
-                }
-            }
-        }
-    }
-
-    private static long millisSince(long start) {
-        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+    /** Runs a command in the repository, its output stdout and stderr together, as the lab's scripts print it. */
+    static Command.Result run(Duration timeout, String... command) {
+        return Command.of(command)
+                .directory(REPO)
+                .mergeStderr()
+                .timeout(timeout)
+                .run();
     }
 
     static void sleep(long millis) {

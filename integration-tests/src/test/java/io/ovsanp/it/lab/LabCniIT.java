@@ -5,7 +5,8 @@ import static io.ovsanp.it.lab.Probes.Verdict.REFUSED;
 import static io.ovsanp.it.lab.Probes.Verdict.TIMEOUT;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.ovsanp.it.ovs.OvsSupport;
+import io.ovsanp.testkit.Command;
+import io.ovsanp.testkit.Needs;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -50,7 +51,7 @@ class LabCniIT {
     void up() {
         // Ran on request only while a Deny could stay unenforced for 30 s (a stale datapath megaflow,
         // 2 of 6 runs); the megaflow guard (docs/decisions.md) fixed that, so it runs in CI again.
-        OvsSupport.assumeOvsAvailable();
+        Needs.ovs();
         lab = Lab.up("sync", "cni", 2, 4);
         for (String node : lab.nodes()) {
             cniFlowsAtStart.put(node, lab.flowLines(node, CNI_FLOWS));
@@ -260,7 +261,7 @@ class LabCniIT {
                     "--switch",
                     "unix:" + lab.state().resolve("nodes/" + node + "/br-int.mgmt")));
             cmd.addAll(List.of(lab.env("LAB_PLACEMENT").split(" ")));
-            Lab.Run diff = Lab.run(Duration.ofMinutes(2), cmd.toArray(String[]::new));
+            Command.Result diff = Lab.run(Duration.ofMinutes(2), cmd.toArray(String[]::new));
             assertThat(diff.exit())
                     .as("ovs-anp diff of " + node + ":\n" + diff.output())
                     .isZero();

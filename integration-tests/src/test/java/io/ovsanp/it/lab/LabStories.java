@@ -5,7 +5,7 @@ import static io.ovsanp.it.lab.Probes.Verdict.REFUSED;
 import static io.ovsanp.it.lab.Probes.Verdict.TIMEOUT;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.ovsanp.it.ovs.OvsSupport;
+import io.ovsanp.testkit.Needs;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,7 +44,7 @@ abstract class LabStories {
 
     @BeforeEach
     void upOnce() {
-        OvsSupport.assumeOvsAvailable();
+        Needs.ovs();
         assumeControllerAvailable();
         if (upFailure != null) {
             throw new IllegalStateException("the lab did not come up (see the first test)", upFailure);

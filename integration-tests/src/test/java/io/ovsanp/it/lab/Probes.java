@@ -1,7 +1,7 @@
 package io.ovsanp.it.lab;
 
 import io.ovsanp.it.lab.Lab.Host;
-import io.ovsanp.it.lab.Lab.Run;
+import io.ovsanp.testkit.Command;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -227,7 +227,7 @@ final class Probes {
                         : inPod("nc", "-vz", "-w", "2", "-s", source, ip, Integer.toString(port)));
     }
 
-    private static Verdict tcpResult(Run r) {
+    private static Verdict tcpResult(Command.Result r) {
         if (r.ok()) {
             return Verdict.OPEN;
         }
@@ -242,7 +242,7 @@ final class Probes {
 
     private Verdict udp(String ip, int port) {
         // The lab's UDP servers echo; nc prints the echo and gives up 2 s after its input ends.
-        Run r = inPod(
+        Command.Result r = inPod(
                 "sh",
                 "-c",
                 "echo lab-probe | nc -u -w 2 ${2:+-s \"$2\"} \"$0\" \"$1\"",
@@ -253,13 +253,13 @@ final class Probes {
     }
 
     private Verdict ping(String ip) {
-        Run r = source == null
+        Command.Result r = source == null
                 ? inPod("ping", "-c", "1", "-W", "2", ip)
                 : inPod("ping", "-c", "1", "-W", "2", "-I", source, ip);
         return r.ok() ? Verdict.OPEN : Verdict.TIMEOUT;
     }
 
-    private Run inPod(String... command) {
+    private Command.Result inPod(String... command) {
         List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", from.netns()));
         cmd.addAll(List.of(command));
         return Lab.run(Duration.ofSeconds(20), cmd.toArray(String[]::new));

@@ -2,18 +2,19 @@ package io.ovsanp.it.repo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.ovsanp.testkit.Command;
+import io.ovsanp.testkit.CommandException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -182,27 +183,20 @@ class DesignCitationsTest {
     /** The regular files git tracks; without git, every file outside .git and target/. */
     private static List<Path> tracked() throws IOException, InterruptedException {
         List<Path> out = new ArrayList<>();
-        Process git = null;
+        Command.Result git = null;
         try {
-            git = new ProcessBuilder("git", "-C", REPO.toString(), "ls-files", "-z")
-                    .redirectError(ProcessBuilder.Redirect.DISCARD)
-                    .start();
-        } catch (IOException noGit) {
+            git = Command.of("git", "-C", REPO.toString(), "ls-files", "-z")
+                    .timeout(Duration.ofSeconds(30))
+                    .run();
+        } catch (CommandException noGit) {
             // fall through to the walk
         }
-        if (git != null) {
-            byte[] listing;
-            try (InputStream in = git.getInputStream()) {
-                listing = in.readAllBytes();
+        if (git != null && git.ok() && !git.stdout().isEmpty()) {
+            for (String name : git.stdout().split("\0")) {
+                Path p = REPO.resolve(name);
+                if (!name.isEmpty() && Files.isRegularFile(p)) out.add(p);
             }
-            if (git.waitFor(30, TimeUnit.SECONDS) && git.exitValue() == 0 && listing.length > 0) {
-                for (String name : new String(listing, StandardCharsets.UTF_8).split("\0")) {
-                    Path p = REPO.resolve(name);
-                    if (!name.isEmpty() && Files.isRegularFile(p)) out.add(p);
-                }
-                return out;
-            }
-            git.destroy();
+            return out;
         }
         try (Stream<Path> walk = Files.walk(REPO)) {
             walk.filter(Files::isRegularFile)

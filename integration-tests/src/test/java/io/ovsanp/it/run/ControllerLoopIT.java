@@ -36,10 +36,10 @@ import io.ovsanp.controller.run.RealisationListener;
 import io.ovsanp.controller.run.SwitchSource;
 import io.ovsanp.controller.switches.ReconcileResult;
 import io.ovsanp.controller.switches.Reconciler;
-import io.ovsanp.it.ovs.Bridge;
-import io.ovsanp.it.ovs.OvsSupport;
-import io.ovsanp.it.ovs.PrivateOvs;
-import io.ovsanp.it.ovs.TraceVerdict;
+import io.ovsanp.testkit.Bridge;
+import io.ovsanp.testkit.Needs;
+import io.ovsanp.testkit.PrivateOvs;
+import io.ovsanp.testkit.TraceVerdict;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -130,7 +130,7 @@ class ControllerLoopIT {
 
     @BeforeEach
     void start() throws Exception {
-        OvsSupport.assumeOvsAvailable();
+        Needs.ovs();
         ovs = PrivateOvs.start();
         bridges.put("worker-1", ovs.addBridge("br-w1"));
         bridges.put("worker-2", ovs.addBridge("br-w2"));

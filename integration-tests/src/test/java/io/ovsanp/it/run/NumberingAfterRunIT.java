@@ -11,15 +11,17 @@ import io.ovsanp.controller.openflow.SwitchTarget;
 import io.ovsanp.controller.run.AgentSwitchSource;
 import io.ovsanp.controller.run.Controller;
 import io.ovsanp.controller.run.LoopOptions;
-import io.ovsanp.it.ovs.Bridge;
-import io.ovsanp.it.ovs.OvsSupport;
-import io.ovsanp.it.ovs.PrivateOvs;
+import io.ovsanp.testkit.Bridge;
+import io.ovsanp.testkit.Command;
+import io.ovsanp.testkit.Needs;
+import io.ovsanp.testkit.PrivateOvs;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
@@ -42,7 +44,7 @@ class NumberingAfterRunIT {
 
     @Test
     void afterAHistoryOfEditsThroughTheLoopDiffShowsNothingAndSyncOnceSendsNothing() throws Exception {
-        OvsSupport.assumeOvsAvailable();
+        Needs.ovs();
         for (long seed : List.of(1L, 2L, 3L)) {
             history(seed);
         }
@@ -74,12 +76,12 @@ class NumberingAfterRunIT {
             Path state = export(client, dir.resolve("state-" + seed));
             List<String> before = br.dumpFlows();
 
-            Result diff = run(
+            Command.Result diff = run(
                     repo, "diff", "--cluster", state.toString(), "--node", NODE, "--switch", "unix:" + br.mgmtSocket());
             assertThat(diff.exit()).as("seed %d: diff%n%s", seed, diff.output()).isZero();
             assertThat(diff.output()).contains("switch holds the compiled flows");
 
-            Result once = run(
+            Command.Result once = run(
                     repo,
                     "sync",
                     "--once",
@@ -174,18 +176,7 @@ class NumberingAfterRunIT {
         return Files.writeString(dir.resolve("cluster.yaml"), yaml, StandardCharsets.UTF_8);
     }
 
-    private record Result(int exit, String output) {}
-
-    private static Result run(Path repo, String... args) throws Exception {
-        List<String> command =
-                new ArrayList<>(List.of(repo.resolve("bin/ovs-anp").toString()));
-        command.addAll(List.of(args));
-        Process p = new ProcessBuilder(command)
-                .directory(repo.toFile())
-                .redirectErrorStream(true)
-                .start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor(240, TimeUnit.SECONDS)).isTrue();
-        return new Result(p.exitValue(), out);
+    private static Command.Result run(Path repo, String... args) {
+        return OvsAnpProcess.run(repo, Map.of(), args);
     }
 }

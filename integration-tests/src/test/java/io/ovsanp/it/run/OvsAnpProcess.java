@@ -1,83 +1,87 @@
 package io.ovsanp.it.run;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
-import java.io.ByteArrayOutputStream;
+import io.ovsanp.testkit.BackgroundProcess;
+import io.ovsanp.testkit.Command;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
 import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * {@code bin/ovs-anp ARGS} running as a process of its own ({@code run}, {@code sync} without
- * {@code --once}), its stdout and stderr collected together; for {@code run}, its ops endpoints
- * reachable once it says where ({@code --metrics-address 127.0.0.1:0} picks a free port). {@link
- * #close()} kills it if a test left it running.
+ * {@code bin/ovs-anp ARGS} run by a test: to its end ({@link #run}), or as a process of its own
+ * ({@code run}, {@code sync} without {@code --once}; {@link #start}) with stdout and stderr
+ * collected together and, for {@code run}, its ops endpoints reachable once it says where ({@code
+ * --metrics-address 127.0.0.1:0} picks a free port). {@link #close()} stops it if a test left it
+ * running. The launcher execs java, so the pid signalled is the JVM's.
  */
 public final class OvsAnpProcess implements AutoCloseable {
     private static final Pattern OPS = Pattern.compile("serving /metrics, /healthz and /readyz on /?[^\\s:]*:(\\d+)");
+    /** The first use of the launcher may build the jar. */
+    private static final Duration FIRST_USE = Duration.ofMinutes(5);
 
     /** An HTTP answer: status code and body. */
     public record Answer(int status, String body) {}
 
-    private final Process process;
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-    private final Thread pump;
+    private final BackgroundProcess process;
     private final HttpClient http = HttpClient.newHttpClient();
 
-    private OvsAnpProcess(Process process) {
+    private OvsAnpProcess(BackgroundProcess process) {
         this.process = process;
-        this.pump = new Thread(() -> {
-            try {
-                process.getInputStream().transferTo(out);
-            } catch (IOException e) {
-                // the process is gone
-            }
-        });
-        pump.start();
+    }
+
+    /**
+     * Runs {@code bin/ovs-anp ARGS} in {@code repo} with {@code env} added, to its end; its output is
+     * stdout and stderr together. Fails the test if it has not ended after 300 s.
+     */
+    public static Command.Result run(Path repo, Map<String, String> env, String... args) {
+        Command.Result r =
+                launcher(repo, List.of(args)).env(env).timeout(FIRST_USE).run();
+        if (r.timedOut()) {
+            throw new AssertionError("ovs-anp " + String.join(" ", args) + " did not end: " + r.output());
+        }
+        return r;
     }
 
     /** Starts {@code bin/ovs-anp COMMAND ARGS} in {@code repo}. */
-    public static OvsAnpProcess start(Path repo, String command, String... args) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(repo.resolve("bin/ovs-anp").toString(), command));
-        cmd.addAll(List.of(args));
-        return new OvsAnpProcess(new ProcessBuilder(cmd)
-                .redirectErrorStream(true)
-                .directory(repo.toFile())
-                .start());
+    public static OvsAnpProcess start(Path repo, String command, String... args) {
+        List<String> all = new ArrayList<>(List.of(command));
+        all.addAll(List.of(args));
+        return new OvsAnpProcess(launcher(repo, all).start());
+    }
+
+    private static Command launcher(Path repo, List<String> args) {
+        List<String> cmd = new ArrayList<>(List.of(repo.resolve("bin/ovs-anp").toString()));
+        cmd.addAll(args);
+        return Command.of(cmd).directory(repo).mergeStderr();
     }
 
     /** Everything it printed so far. */
     public String output() {
-        synchronized (out) { // ByteArrayOutputStream's writes hold its lock
-            return out.toString(StandardCharsets.UTF_8);
-        }
+        return process.output();
     }
 
     /** The lines printed so far that contain {@code text}. */
     public List<String> lines(String text) {
-        return output().lines().filter(l -> l.contains(text)).toList();
+        return process.lines(text);
     }
 
     /** Waits for {@code condition} (the first wait may include building the jar), failing with the output. */
-    public void waitFor(BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(240);
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime())
-                    .as("timed out waiting for %s; output:%n%s", what, output())
-                    .isLessThan(deadline);
-            Thread.sleep(100);
-        }
+    public void waitFor(BooleanSupplier condition, String what) {
+        process.waitFor(condition, Duration.ofMinutes(4), what);
+    }
+
+    /** Waits up to {@code timeout} for {@code condition}, failing with the output. */
+    public void waitFor(BooleanSupplier condition, Duration timeout, String what) {
+        process.waitFor(condition, timeout, what);
     }
 
     /** GET {@code path} of its ops endpoints ({@code /healthz}, {@code /readyz}); status 0 when unreachable. */
@@ -102,26 +106,15 @@ public final class OvsAnpProcess implements AutoCloseable {
     }
 
     /**
-     * SIGTERM (Process.destroy() would also close our end of its output pipe), then waits up to
-     * {@code limit} for it to exit. Returns how long it took, or null if it did not exit in time.
+     * SIGTERM, then waits up to {@code limit} for it to exit. Returns how long it took, or null if it
+     * did not exit in time.
      */
     public Duration terminate(Duration limit) throws InterruptedException {
-        long t0 = System.nanoTime();
-        process.toHandle().destroy();
-        boolean exited = process.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS);
-        Duration took = Duration.ofNanos(System.nanoTime() - t0);
-        if (exited) {
-            pump.join(10_000);
-        }
-        return exited ? took : null;
+        return process.terminate(limit);
     }
 
     @Override
-    public void close() throws InterruptedException {
-        if (process.isAlive()) {
-            process.destroyForcibly();
-            process.waitFor(10, TimeUnit.SECONDS);
-        }
-        pump.join(10_000);
+    public void close() {
+        process.close();
     }
 }

@@ -9,9 +9,9 @@ import io.ovsanp.compiler.compile.Compiler;
 import io.ovsanp.controller.kube.ClusterWatcher;
 import io.ovsanp.controller.kube.DevApiServer;
 import io.ovsanp.controller.snapshot.SnapshotLoader;
-import io.ovsanp.it.ovs.Bridge;
-import io.ovsanp.it.ovs.OvsSupport;
-import io.ovsanp.it.ovs.PrivateOvs;
+import io.ovsanp.testkit.Bridge;
+import io.ovsanp.testkit.Needs;
+import io.ovsanp.testkit.PrivateOvs;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -97,7 +97,7 @@ class RunCliIT {
 
     @Test
     void runConvergesFollowsAChangeAndStopsOnSigterm() throws Exception {
-        OvsSupport.assumeOvsAvailable();
+        Needs.ovs();
         int expected = expectedFlows();
         try (Api api = new Api();
                 PrivateOvs ovs = PrivateOvs.start();
@@ -129,7 +129,7 @@ class RunCliIT {
      */
     @Test
     void agentLogsLosingAndRegainingTheApiOnceEachAndStopsInTimeWithoutIt() throws Exception {
-        OvsSupport.assumeOvsAvailable();
+        Needs.ovs();
         int expected = expectedFlows();
         try (Api api = new Api();
                 PrivateOvs ovs = PrivateOvs.start()) {
@@ -205,7 +205,7 @@ class RunCliIT {
      */
     @Test
     void agentLivenessFailsWhileItsSwitchIsUnreachableAndRecovers() throws Exception {
-        OvsSupport.assumeOvsAvailable();
+        Needs.ovs();
         int expected = expectedFlows();
         Path dir = Files.createTempDirectory(Path.of("/tmp"), "ovsanp-mount-");
         Path link = dir.resolve("br-int.mgmt");

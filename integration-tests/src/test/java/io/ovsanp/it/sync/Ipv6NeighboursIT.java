@@ -2,18 +2,16 @@ package io.ovsanp.it.sync;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.ovsanp.it.ovs.Bridge;
-import io.ovsanp.it.ovs.OvsSupport;
-import io.ovsanp.it.ovs.PrivateOvs;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
+import io.ovsanp.testkit.BackgroundProcess;
+import io.ovsanp.testkit.Bridge;
+import io.ovsanp.testkit.Command;
+import io.ovsanp.testkit.Needs;
+import io.ovsanp.testkit.PrivateOvs;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,31 +32,16 @@ class Ipv6NeighboursIT {
 
     private PrivateOvs ovs;
     private final List<String> netns = new ArrayList<>();
-    private Process server;
+    private BackgroundProcess server;
 
-    private record Run(int exit, String output) {}
-
-    private static Run run(Map<String, String> env, String... command) throws IOException, InterruptedException {
-        Path out = Files.createTempFile("ovsanp-v6", ".out");
-        try {
-            ProcessBuilder pb =
-                    new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile());
-            pb.environment().putAll(env);
-            Process p = pb.start();
-            if (!p.waitFor(60, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                return new Run(-1, "timed out: " + String.join(" ", command));
-            }
-            return new Run(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8));
-        } finally {
-            Files.deleteIfExists(out);
-        }
+    private static Command.Result run(String... command) {
+        return Command.of(command).mergeStderr().run();
     }
 
     private String pod(String name, String v4, String v6) throws Exception {
         String ns = "ovsanp-v6-" + name + "-"
                 + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 44);
-        assertThat(run(Map.of(), "ip", "netns", "add", ns).exit()).isZero();
+        assertThat(run("ip", "netns", "add", ns).exit()).isZero();
         netns.add(ns);
         ovs.attachPod(
                 REPO,
@@ -77,11 +60,10 @@ class Ipv6NeighboursIT {
     @AfterEach
     void stop() throws Exception {
         if (server != null) {
-            server.destroy();
-            server.waitFor(5, TimeUnit.SECONDS);
+            server.close();
         }
         for (String ns : netns) {
-            run(Map.of(), "ip", "netns", "del", ns);
+            run("ip", "netns", "del", ns);
         }
         if (ovs != null) {
             ovs.close();
@@ -90,7 +72,7 @@ class Ipv6NeighboursIT {
 
     @Test
     void ipv6PodsResolveEachOtherThroughThePipelineAndPolicyStillApplies() throws Exception {
-        OvsSupport.assumeOvsAvailable();
+        Needs.ovs();
         ovs = PrivateOvs.start();
         Bridge br = ovs.addBridge("br-int");
         String a = pod("a", "10.244.1.2", "fd00:10:244::2");
@@ -129,26 +111,24 @@ class Ipv6NeighboursIT {
                     to: [{networks: ["fd00:10:244::3/128"]}]
                     ports: [{portNumber: {protocol: TCP, port: 9090}}]
                 """);
-        SyncCliIT.Run sync = SyncCliIT.ovsAnp(
+        Command.Result sync = SyncCliIT.ovsAnp(
                 ovs, "sync", "--once", "--cluster", dir.toString(), "--node", "n1", "--switch", br.target());
         assertThat(sync.exit()).as(sync.output()).isZero();
-        server = new ProcessBuilder("ip", "netns", "exec", b, "nc", "-6", "-lk", "8080")
-                .redirectErrorStream(true)
-                .redirectOutput(dir.resolve("nc.log").toFile())
-                .start();
+        server = Command.of("nc", "-6", "-lk", "8080")
+                .inNetns(b)
+                .mergeStderr()
+                .start(dir.resolve("nc.log"), dir.resolve("nc.log"));
         String flows = String.join("\n", br.dumpFlows());
 
-        Run ping = run(Map.of(), "ip", "netns", "exec", a, "ping", "-6", "-c", "1", "-W", "3", "fd00:10:244::3");
+        Command.Result ping = run("ip", "netns", "exec", a, "ping", "-6", "-c", "1", "-W", "3", "fd00:10:244::3");
         assertThat(ping.exit())
                 .as(
                         "ping -6 between two pods, neighbours resolved through the pipeline:%n%s%nflows:%n%s%nneighbours: %s",
-                        ping.output(),
-                        flows,
-                        run(Map.of(), "ip", "-n", a, "-6", "neigh").output())
+                        ping.output(), flows, run("ip", "-n", a, "-6", "neigh").output())
                 .isZero();
-        Run open = run(Map.of(), "ip", "netns", "exec", a, "nc", "-6", "-vz", "-w", "3", "fd00:10:244::3", "8080");
+        Command.Result open = run("ip", "netns", "exec", a, "nc", "-6", "-vz", "-w", "3", "fd00:10:244::3", "8080");
         assertThat(open.exit()).as("TCP over IPv6, allowed: " + open.output()).isZero();
-        Run denied = run(Map.of(), "ip", "netns", "exec", a, "nc", "-6", "-vz", "-w", "2", "fd00:10:244::3", "9090");
+        Command.Result denied = run("ip", "netns", "exec", a, "nc", "-6", "-vz", "-w", "2", "fd00:10:244::3", "9090");
         assertThat(denied.output())
                 .as("the Deny still applies over IPv6: dropped, not refused")
                 .contains("timed out");

@@ -2,15 +2,15 @@ package io.ovsanp.it.sync;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.ovsanp.it.ovs.Bridge;
-import io.ovsanp.it.ovs.OvsSupport;
-import io.ovsanp.it.ovs.PrivateOvs;
 import io.ovsanp.it.run.OvsAnpProcess;
-import java.nio.charset.StandardCharsets;
+import io.ovsanp.testkit.Bridge;
+import io.ovsanp.testkit.Command;
+import io.ovsanp.testkit.Needs;
+import io.ovsanp.testkit.PrivateOvs;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -18,32 +18,21 @@ import org.junit.jupiter.api.Test;
  * and continuous {@code sync} when its audits fail or its switch dies: one line each, with the cause.
  */
 class SyncCliIT {
-    record Run(int exit, String output) {}
-
     static Path repo() {
         return Path.of(System.getProperty("ovsanp.repo", "..")).toAbsolutePath().normalize();
     }
 
-    static Run ovsAnp(PrivateOvs ovs, String... args) throws Exception {
-        Path repo = repo();
-        java.util.List<String> cmd = new java.util.ArrayList<>(
-                java.util.List.of(repo.resolve("bin/ovs-anp").toString()));
-        cmd.addAll(java.util.List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).directory(repo.toFile());
-        pb.environment().put("OVS_RUNDIR", ovs.runDir().toString());
-        Process p = pb.start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor(300, TimeUnit.SECONDS)).isTrue();
-        return new Run(p.exitValue(), out);
+    static Command.Result ovsAnp(PrivateOvs ovs, String... args) {
+        return OvsAnpProcess.run(repo(), Map.of("OVS_RUNDIR", ovs.runDir().toString()), args);
     }
 
     @Test
     void syncOnceThenDiffShowsTheSwitchHoldsTheCompiledFlows() throws Exception {
-        OvsSupport.assumeOvsAvailable();
+        Needs.ovs();
         try (PrivateOvs ovs = PrivateOvs.start()) {
             Bridge bridge = ovs.addBridge("br-int");
             String sw = "unix:" + bridge.mgmtSocket();
-            Run sync = ovsAnp(
+            Command.Result sync = ovsAnp(
                     ovs,
                     "sync",
                     "--cluster",
@@ -55,11 +44,11 @@ class SyncCliIT {
                     "--once");
             assertThat(sync.exit()).as(sync.output()).isZero();
             assertThat(sync.output()).contains("node=worker-1").contains("+43 ~0 -0");
-            Run diff = ovsAnp(
+            Command.Result diff = ovsAnp(
                     ovs, "diff", "--cluster", "examples/node-ports-blocked", "--node", "worker-1", "--switch", sw);
             assertThat(diff.exit()).as(diff.output()).isZero();
             assertThat(bridge.dumpFlows()).hasSize(43).anyMatch(f -> f.contains("conj_id=1"));
-            Run other = ovsAnp(
+            Command.Result other = ovsAnp(
                     ovs,
                     "diff",
                     "--cluster",
@@ -70,7 +59,7 @@ class SyncCliIT {
                     sw);
             assertThat(other.exit()).as(other.output()).isEqualTo(1);
             assertThat(other.output()).contains("+ table=3").contains("- table=3");
-            Run again = ovsAnp(
+            Command.Result again = ovsAnp(
                     ovs,
                     "sync",
                     "--cluster",
@@ -91,7 +80,7 @@ class SyncCliIT {
      */
     @Test
     void continuousSyncLogsEachFailedAuditOnceAndALostSwitchOnceWithTheirCauses() throws Exception {
-        OvsSupport.assumeOvsAvailable();
+        Needs.ovs();
         try (PrivateOvs ovs = PrivateOvs.start()) {
             Bridge bridge = ovs.addBridge("br-int");
             ovs.limitTableFlows("br-int", 3, 3);
@@ -115,11 +104,7 @@ class SyncCliIT {
                 assertThat(refused).as(output).isBetween(failed - 1, failed); // the last may be half written
                 assertThat(output).as("no second report of the same failure").doesNotContain("error: bundle");
 
-                long vswitchd = ovs.pids().get("ovs-vswitchd");
-                new ProcessBuilder("kill", "-KILL", Long.toString(vswitchd))
-                        .inheritIO()
-                        .start()
-                        .waitFor();
+                ovs.killVswitchd();
                 sync.waitFor(() -> !sync.lines("lost the switch").isEmpty(), "the lost switch");
                 int failedBefore = sync.lines("not realised").size();
                 Thread.sleep(4_000); // four audit intervals with the switch gone

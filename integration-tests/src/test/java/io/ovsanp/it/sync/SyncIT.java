@@ -18,9 +18,9 @@ import io.ovsanp.controller.snapshot.SnapshotLoader;
 import io.ovsanp.controller.switches.ReconcileException;
 import io.ovsanp.controller.switches.ReconcileResult;
 import io.ovsanp.controller.switches.Reconciler;
-import io.ovsanp.it.ovs.Bridge;
-import io.ovsanp.it.ovs.OvsSupport;
-import io.ovsanp.it.ovs.PrivateOvs;
+import io.ovsanp.testkit.Bridge;
+import io.ovsanp.testkit.Needs;
+import io.ovsanp.testkit.PrivateOvs;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -41,7 +41,7 @@ class SyncIT {
 
     @BeforeEach
     void start() {
-        OvsSupport.assumeOvsAvailable();
+        Needs.ovs();
         ovs = PrivateOvs.start();
         bridge = ovs.addBridge("br-int");
         target = SwitchTarget.parse("unix:" + bridge.mgmtSocket());

@@ -2,9 +2,11 @@ package io.ovsanp.it.sync;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.ovsanp.it.ovs.Bridge;
-import io.ovsanp.it.ovs.OvsSupport;
-import io.ovsanp.it.ovs.PrivateOvs;
+import io.ovsanp.testkit.BackgroundProcess;
+import io.ovsanp.testkit.Bridge;
+import io.ovsanp.testkit.Command;
+import io.ovsanp.testkit.Needs;
+import io.ovsanp.testkit.PrivateOvs;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -37,7 +39,7 @@ class SyncRereadIT {
 
     @Test
     void aReReadWithADuplicateOrAnEmptiedFileLeavesTheSwitchsFlowsAsTheyWere() throws Exception {
-        OvsSupport.assumeOvsAvailable();
+        Needs.ovs();
         Path repo = Path.of(System.getProperty("ovsanp.repo", ".."))
                 .toAbsolutePath()
                 .normalize();
@@ -50,7 +52,7 @@ class SyncRereadIT {
         Path err = dir.resolve("sync.err");
         try (PrivateOvs ovs = PrivateOvs.start()) {
             Bridge bridge = ovs.addBridge("br-int");
-            Process sync = new ProcessBuilder(
+            BackgroundProcess sync = Command.of(
                             repo.resolve("bin/ovs-anp").toString(),
                             "sync",
                             "--cluster",
@@ -61,10 +63,8 @@ class SyncRereadIT {
                             bridge.target(),
                             "--poll-interval",
                             "100ms")
-                    .directory(repo.toFile())
-                    .redirectOutput(out.toFile())
-                    .redirectError(err.toFile())
-                    .start();
+                    .directory(repo)
+                    .start(out, err);
             try {
                 await(out, o -> o.contains("node=worker-1"), "the first convergence");
                 List<String> converged = bridge.dumpFlows();
@@ -97,10 +97,7 @@ class SyncRereadIT {
                 assertThat(bridge.dumpFlows()).hasSizeLessThan(converged.size());
                 assertThat(Files.readString(err)).doesNotContainPattern("(?m)^\\s*at [a-zA-Z]");
             } finally {
-                sync.destroy();
-                if (!sync.waitFor(10, TimeUnit.SECONDS)) {
-                    sync.destroyForcibly();
-                }
+                sync.close();
             }
         }
     }

@@ -2,9 +2,10 @@ package io.ovsanp.it.vagrant;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.ovsanp.it.ovs.Bridge;
-import io.ovsanp.it.ovs.OvsSupport;
-import io.ovsanp.it.ovs.PrivateOvs;
+import io.ovsanp.testkit.Bridge;
+import io.ovsanp.testkit.Command;
+import io.ovsanp.testkit.Needs;
+import io.ovsanp.testkit.PrivateOvs;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -25,6 +26,7 @@ import tools.jackson.databind.json.JsonMapper;
 class CniPluginIT {
     private static final Path HOST_LOCAL_DIR = Path.of("/usr/lib/cni");
     private static final JsonMapper JSON = new JsonMapper();
+    private static final Path REPO = Path.of("..").toAbsolutePath().normalize();
 
     private PrivateOvs ovs;
     private String podNetns;
@@ -32,28 +34,28 @@ class CniPluginIT {
 
     @BeforeEach
     void start() throws Exception {
-        OvsSupport.assumeOvsAvailable();
-        Sh.assumeTool("jq");
-        Sh.assumeInstalled(
+        Needs.ovs();
+        Needs.command("jq");
+        Needs.installed(
                 "the CNI plugins (containernetworking-plugins: host-local)",
                 Files.isExecutable(HOST_LOCAL_DIR.resolve("host-local")));
         ovs = PrivateOvs.start();
         podNetns =
                 "ovsanp-it-pod-" + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 20);
-        Sh.ok("ip", "netns", "add", podNetns);
+        Command.of("ip", "netns", "add", podNetns).runOrThrow();
         ipamDir = Files.createTempDirectory(Path.of("/tmp"), "ovsanp-ipam-");
     }
 
     @AfterEach
     void stop() throws Exception {
         if (podNetns != null) {
-            Sh.run("ip", "netns", "del", podNetns);
+            Command.of("ip", "netns", "del", podNetns).run();
         }
         if (ovs != null) {
             ovs.close();
         }
         if (ipamDir != null) {
-            Sh.run("rm", "-rf", ipamDir.toString());
+            Command.of("rm", "-rf", ipamDir.toString()).run();
         }
     }
 
@@ -64,11 +66,11 @@ class CniPluginIT {
                  "ipam":{"type":"host-local","dataDir":"%s",
                          "ranges":[[{"subnet":"10.244.1.0/24","gateway":"10.244.1.1"}]]}}
                 """.formatted(
-                        bridge, ovs.runDir().resolve(bridge + ".mgmt"), Sh.REPO.resolve("lab/attach-pod.sh"), ipamDir);
+                        bridge, ovs.runDir().resolve(bridge + ".mgmt"), REPO.resolve("lab/attach-pod.sh"), ipamDir);
     }
 
     /** Runs the plugin inside the switch's network namespace, where its ports must live. */
-    private Sh plugin(String command, String netnsPath, String config) {
+    private Command.Result plugin(String command, String netnsPath, String config) {
         Map<String, String> env = new HashMap<>();
         env.put("CNI_COMMAND", command);
         env.put("CNI_CONTAINERID", "0123456789abcdef0123");
@@ -76,43 +78,34 @@ class CniPluginIT {
         env.put("CNI_NETNS", netnsPath);
         env.put("CNI_PATH", HOST_LOCAL_DIR.toString());
         env.put("OVS_VSCTL", "ovs-vsctl --db=unix:" + ovs.runDir().resolve("db.sock") + " --timeout=30");
-        return Sh.run(
-                env,
-                config,
-                "ip",
-                "netns",
-                "exec",
-                ovs.netns(),
-                Sh.REPO.resolve("vagrant/cni/ovs-anp-cni").toString());
+        return Command.of(REPO.resolve("vagrant/cni/ovs-anp-cni").toString())
+                .directory(REPO)
+                .env(env)
+                .stdin(config)
+                .inNetns(ovs.netns())
+                .mergeStderr()
+                .run();
     }
 
     private String inOvsNetns(String... command) {
-        String[] full = new String[command.length + 4];
-        full[0] = "ip";
-        full[1] = "netns";
-        full[2] = "exec";
-        full[3] = ovs.netns();
-        System.arraycopy(command, 0, full, 4, command.length);
-        return Sh.ok(full).output();
+        return Command.of(command).inNetns(ovs.netns()).runOrThrow().output();
     }
 
     private java.util.List<String> guardFlows() {
-        return Sh.ok(
-                        "ovs-ofctl",
+        return ovs.ofctl(
                         "-O",
                         "OpenFlow13",
                         "dump-flows",
                         "unix:" + ovs.runDir().resolve("br-int.mgmt"),
                         "cookie=0xc0ffee/-1")
-                .output()
+                .stdout()
                 .lines()
                 .filter(l -> l.contains("cookie="))
                 .toList();
     }
 
     private String ports() {
-        return Sh.ok("ovs-vsctl", "--db=unix:" + ovs.runDir().resolve("db.sock"), "list-ports", "br-int")
-                .output();
+        return ovs.vsctl("list-ports", "br-int").stdout();
     }
 
     @Test
@@ -125,7 +118,7 @@ class CniPluginIT {
         inOvsNetns("ip", "link", "set", "gw", "up");
 
         String netnsPath = "/run/netns/" + podNetns;
-        Sh add = plugin("ADD", netnsPath, config("br-int"));
+        Command.Result add = plugin("ADD", netnsPath, config("br-int"));
         assertThat(add.exit()).as(add.output()).isZero();
         JsonNode result = JSON.readTree(add.output());
         String address = result.path("ips").path(0).path("address").asString();
@@ -133,23 +126,17 @@ class CniPluginIT {
         String hostIf = result.path("interfaces").path(0).path("name").asString();
         assertThat(hostIf).startsWith("veth").hasSizeLessThanOrEqualTo(15);
         assertThat(ports()).contains(hostIf);
-        String podAddrs =
-                Sh.ok("ip", "-n", podNetns, "-o", "addr", "show", "dev", "eth0").output();
+        String podAddrs = Command.of("ip", "-n", podNetns, "-o", "addr", "show", "dev", "eth0")
+                .runOrThrow()
+                .output();
         assertThat(podAddrs).contains(address);
         String mac = result.path("interfaces").path(1).path("mac").asString();
-        assertThat(Sh.ok("ip", "-n", podNetns, "-o", "link", "show", "dev", "eth0")
+        assertThat(Command.of("ip", "-n", podNetns, "-o", "link", "show", "dev", "eth0")
+                        .runOrThrow()
                         .output())
                 .contains(mac);
 
-        String ofport = Sh.ok(
-                        "ovs-vsctl",
-                        "--db=unix:" + ovs.runDir().resolve("db.sock"),
-                        "get",
-                        "Interface",
-                        hostIf,
-                        "ofport")
-                .output()
-                .trim();
+        String ofport = ovs.vsctl("get", "Interface", hostIf, "ofport").stdout().trim();
         String ip0 = address.substring(0, address.indexOf('/'));
         long value = 0;
         for (String octet : ip0.split("\\.")) value = value * 256 + Integer.parseInt(octet);
@@ -161,7 +148,10 @@ class CniPluginIT {
                         .contains("in_port=" + ofport)
                         .contains("set_field:" + identity + "->reg6,goto_table:10"));
 
-        Sh ping = Sh.run("ip", "netns", "exec", podNetns, "ping", "-c", "1", "-W", "2", "10.244.1.1");
+        Command.Result ping = Command.of("ping", "-c", "1", "-W", "2", "10.244.1.1")
+                .inNetns(podNetns)
+                .mergeStderr()
+                .run();
         assertThat(ping.exit())
                 .as("pod → gateway through br-int:\n" + ping.output())
                 .isZero();
@@ -170,10 +160,10 @@ class CniPluginIT {
                 .as("IPAM lease")
                 .isTrue();
 
-        Sh check = plugin("CHECK", netnsPath, config("br-int"));
+        Command.Result check = plugin("CHECK", netnsPath, config("br-int"));
         assertThat(check.exit()).as(check.output()).isZero();
 
-        Sh del = plugin("DEL", netnsPath, config("br-int"));
+        Command.Result del = plugin("DEL", netnsPath, config("br-int"));
         assertThat(del.exit()).as(del.output()).isZero();
         assertThat(ports()).doesNotContain(hostIf);
         assertThat(guardFlows()).as("DEL removes the pod's spoof guard flow").isEmpty();
@@ -184,7 +174,7 @@ class CniPluginIT {
 
     @Test
     void addOnAMissingBridgeFailsWithACniErrorAndFreesTheAddress() throws Exception {
-        Sh add = plugin("ADD", "/run/netns/" + podNetns, config("no-such-bridge"));
+        Command.Result add = plugin("ADD", "/run/netns/" + podNetns, config("no-such-bridge"));
         assertThat(add.exit()).isNotZero();
         JsonNode error = JSON.readTree(add.output());
         assertThat(error.path("msg").asString()).contains("attaching the pod failed");
@@ -193,6 +183,7 @@ class CniPluginIT {
                     .as("no address stays reserved")
                     .noneMatch(n -> n.startsWith("10.244."));
         }
-        assertThat(Sh.ok("ip", "-n", podNetns, "-o", "link").output()).doesNotContain("eth0");
+        assertThat(Command.of("ip", "-n", podNetns, "-o", "link").runOrThrow().output())
+                .doesNotContain("eth0");
     }
 }

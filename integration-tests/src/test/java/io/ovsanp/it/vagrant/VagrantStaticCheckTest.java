@@ -2,16 +2,14 @@ package io.ovsanp.it.vagrant;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
+import io.ovsanp.testkit.Command;
+import io.ovsanp.testkit.Needs;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assertions;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
@@ -26,47 +24,25 @@ import tools.jackson.databind.ObjectMapper;
 class VagrantStaticCheckTest {
     private static final Path REPO = Path.of("..").toAbsolutePath().normalize();
 
-    private record Run(int exit, String output) {}
+    /** {@code command} in the repository, stdout and stderr together, without an OVSANP_MODE of ours. */
+    private static Command.Result run(List<String> command, Map<String, String> env) {
+        return Command.of(command)
+                .directory(REPO)
+                .mergeStderr()
+                .unsetEnv("OVSANP_MODE")
+                .env(env)
+                .timeout(Duration.ofMinutes(2))
+                .run();
+    }
 
-    private static Run run(List<String> command) throws IOException, InterruptedException {
+    private static Command.Result run(List<String> command) {
         return run(command, Map.of());
-    }
-
-    private static Run run(List<String> command, Map<String, String> env) throws IOException, InterruptedException {
-        Path out = Files.createTempFile("vagrant-check", ".out");
-        try {
-            ProcessBuilder pb = new ProcessBuilder(command)
-                    .directory(REPO.toFile())
-                    .redirectErrorStream(true)
-                    .redirectOutput(out.toFile());
-            pb.environment().remove("OVSANP_MODE");
-            pb.environment().putAll(env);
-            Process p = pb.start();
-            if (!p.waitFor(120, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                return new Run(-1, "timed out: " + command);
-            }
-            return new Run(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8));
-        } finally {
-            Files.deleteIfExists(out);
-        }
-    }
-
-    private static void assumeTool(String tool) throws IOException, InterruptedException {
-        boolean present = run(List.of("sh", "-c", "command -v " + tool)).exit() == 0;
-        if (!present) {
-            String message = tool + " is not installed (.ci/run installs it)";
-            if ("true".equals(System.getenv("CI"))) {
-                Assertions.fail("CI=true, so this is a failure, not a skip: " + message);
-            }
-            Assumptions.abort(message);
-        }
     }
 
     @Test
     void theVagrantfileParses() throws Exception {
-        assumeTool("ruby");
-        Run r = run(List.of("ruby", "-c", "vagrant/Vagrantfile"));
+        Needs.command("ruby");
+        Command.Result r = run(List.of("ruby", "-c", "vagrant/Vagrantfile"));
         assertThat(r.exit()).as(r.output()).isZero();
         assertThat(r.output()).contains("Syntax OK");
     }
@@ -74,7 +50,7 @@ class VagrantStaticCheckTest {
     @Test
     void theVagrantfileDeclaresEveryVmScriptAndVariableItsScriptsNeedInBothModes() throws Exception {
         for (String mode : List.of("agent", "central")) {
-            Run r = checkVagrantfile(Map.of("OVSANP_MODE", mode));
+            Command.Result r = checkVagrantfile(Map.of("OVSANP_MODE", mode));
             assertThat(r.exit()).as(mode + ": " + r.output()).isZero();
             assertThat(r.output()).contains("(" + mode + " mode): 4 VMs (ext, cp, w1, w2)");
         }
@@ -83,14 +59,14 @@ class VagrantStaticCheckTest {
 
     @Test
     void anUnknownModeIsRefused() throws Exception {
-        Run r = checkVagrantfile(Map.of("OVSANP_MODE", "centrl"));
+        Command.Result r = checkVagrantfile(Map.of("OVSANP_MODE", "centrl"));
         assertThat(r.exit()).as(r.output()).isNotZero();
         assertThat(r.output()).contains("OVSANP_MODE must be agent or central");
     }
 
     /** {@code vagrant/test/check_vagrantfile.rb} with {@code env} (and no OVSANP_MODE of ours). */
-    private static Run checkVagrantfile(Map<String, String> env) throws IOException, InterruptedException {
-        assumeTool("ruby");
+    private static Command.Result checkVagrantfile(Map<String, String> env) {
+        Needs.command("ruby");
         return run(List.of("ruby", "vagrant/test/check_vagrantfile.rb"), env);
     }
 
@@ -129,7 +105,7 @@ class VagrantStaticCheckTest {
 
     /** The pod spec of the {@code kind} document of {@code manifest} after {@code kubectl patch --local}. */
     private static JsonNode patched(String manifest, String kind, String patch) throws Exception {
-        assumeTool("kubectl");
+        Needs.command("kubectl");
         String text = Files.readString(REPO.resolve(manifest));
         String doc = Arrays.stream(text.split("(?m)^---$"))
                 .filter(d -> d.contains("\nkind: " + kind + "\n"))
@@ -138,7 +114,7 @@ class VagrantStaticCheckTest {
         Path one = Files.createTempFile("overlay", ".yaml");
         try {
             Files.writeString(one, doc);
-            Run r = run(List.of(
+            Command.Result r = run(List.of(
                     "kubectl",
                     "patch",
                     "--local",

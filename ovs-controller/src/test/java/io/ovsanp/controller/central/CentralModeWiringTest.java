@@ -13,8 +13,8 @@ import io.ovsanp.controller.openflow.ListenerLimits;
 import io.ovsanp.controller.openflow.OfConnection;
 import io.ovsanp.controller.openflow.SwitchTarget;
 import io.ovsanp.controller.run.SwitchSource;
-import io.ovsanp.controller.testing.TestOvs;
-import io.ovsanp.controller.testing.TestVeth;
+import io.ovsanp.testkit.Needs;
+import io.ovsanp.testkit.PrivateOvs;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
@@ -34,19 +34,19 @@ import org.junit.jupiter.api.Timeout;
 class CentralModeWiringTest {
     private KubernetesMockServer server;
     private KubernetesClient client;
-    private TestOvs ovs;
-    private TestVeth veth;
+    private PrivateOvs ovs;
+    private PrivateOvs.Link veth;
 
     @BeforeEach
     void start() {
-        TestOvs.assumeAvailable();
+        Needs.ovs();
         server = DevApiServer.crudServer();
         server.init();
         client = server.createClient();
-        ovs = TestOvs.start();
+        ovs = PrivateOvs.start();
         ovs.addBridge("br-int");
         ovs.vsctl("set", "bridge", "br-int", "other_config:datapath-id=00000000000000c3");
-        veth = TestVeth.into(ovs);
+        veth = ovs.linkToRoot();
     }
 
     @AfterEach

@@ -14,10 +14,10 @@ import io.ovsanp.controller.openflow.TlsConfig;
 import io.ovsanp.controller.openflow.wire.DatapathId;
 import io.ovsanp.controller.openflow.wire.FlowMod;
 import io.ovsanp.controller.run.SwitchSource;
-import io.ovsanp.controller.testing.Commands;
-import io.ovsanp.controller.testing.TestOvs;
 import io.ovsanp.controller.testing.TestPki;
-import io.ovsanp.controller.testing.TestVeth;
+import io.ovsanp.testkit.Needs;
+import io.ovsanp.testkit.PrivateOvs;
+import io.ovsanp.testkit.Wait;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -43,8 +43,8 @@ class CentralSwitchSourceTest {
     private static final DatapathId A01 = new DatapathId(0xa01);
     private static final DatapathId B02 = new DatapathId(0xb02);
 
-    private TestOvs ovs;
-    private TestVeth veth;
+    private PrivateOvs ovs;
+    private PrivateOvs.Link veth;
     private CentralSwitchSource source;
     private final BlockingQueue<String> events = new LinkedBlockingQueue<>();
     private final Map<String, Integer> flowOf = Map.of("a", 101, "b", 102, "c", 103, "f", 106);
@@ -70,13 +70,14 @@ class CentralSwitchSourceTest {
 
     @BeforeEach
     void start() {
-        TestOvs.assumeAvailable();
-        ovs = TestOvs.start();
+        Needs.ovs();
+        Needs.command("openssl");
+        ovs = PrivateOvs.start();
         ovs.addBridge("br-a");
         ovs.addBridge("br-b");
         ovs.vsctl("set", "bridge", "br-a", "other_config:datapath-id=0000000000000a01");
         ovs.vsctl("set", "bridge", "br-b", "other_config:datapath-id=0000000000000b02");
-        veth = TestVeth.into(ovs);
+        veth = ovs.linkToRoot();
         source = new CentralSwitchSource(
                 SwitchTarget.parse("ptcp:0:" + veth.outside()),
                 Optional.empty(),
@@ -122,7 +123,7 @@ class CentralSwitchSourceTest {
 
     /** Waits until the switch with {@code dpid} is held for a reason containing {@code why}; returns it. */
     private String heldReason(DatapathId dpid, String why) {
-        Commands.waitUntil(
+        Wait.until(
                 () -> source.held().entrySet().stream()
                         .anyMatch(e -> e.getKey().datapathId().equals(dpid)
                                 && e.getValue().contains(why)),
@@ -136,7 +137,7 @@ class CentralSwitchSourceTest {
     }
 
     private String flows(String bridge) {
-        return ovs.ofctl("dump-flows", bridge, "--no-stats");
+        return ovs.ofctl("-O", "OpenFlow13", "dump-flows", bridge, "--no-stats").stdout();
     }
 
     @Test
@@ -159,7 +160,7 @@ class CentralSwitchSourceTest {
     /** Waits until a refusal of the switch with {@code dpid} for a reason containing {@code why}; returns it. */
     private String refusal(DatapathId dpid, String why) {
         String prefix = dpid + ": ";
-        Commands.waitUntil(
+        Wait.until(
                 () -> source.lastRefusals().stream().anyMatch(r -> r.startsWith(prefix) && r.contains(why)),
                 Duration.ofSeconds(30),
                 "switch " + dpid + " refused: " + why + " (refusals: " + source.lastRefusals() + ")");
@@ -263,7 +264,7 @@ class CentralSwitchSourceTest {
                     "set-controller",
                     "br-a",
                     "ssl:" + veth.outside() + ":" + tls.localAddress().getPort());
-            Commands.waitUntil(
+            Wait.until(
                     () -> tls.lastRefusals().stream()
                             .anyMatch(r -> r.startsWith(A01 + ": ") && r.contains("node c is already switch " + B02)),
                     Duration.ofSeconds(30),

@@ -12,7 +12,7 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.ovsanp.controller.kube.DevApiServer;
 import io.ovsanp.controller.testing.CapturedLog;
-import io.ovsanp.controller.testing.Commands;
+import io.ovsanp.testkit.Wait;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -116,7 +116,7 @@ class LeaderElectionTest {
 
     /** Waits until exactly one replica leads and returns it (the other one second). */
     private List<LeaderElection> awaitOneLeader() {
-        Commands.waitUntil(() -> e1.isLeader() ^ e2.isLeader(), Duration.ofSeconds(20), "one leader");
+        Wait.until(() -> e1.isLeader() ^ e2.isLeader(), Duration.ofSeconds(20), "one leader");
         return e1.isLeader() ? List.of(e1, e2) : List.of(e2, e1);
     }
 
@@ -178,7 +178,7 @@ class LeaderElectionTest {
         long stopped = System.nanoTime();
         leader.close();
         assertThat(leader.isLeader()).isFalse();
-        Commands.waitUntil(other::isLeader, LEASE, "the other replica to take over within the lease duration");
+        Wait.until(other::isLeader, LEASE, "the other replica to take over within the lease duration");
         long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - stopped);
         System.out.println("[leader-election] takeover after a release took " + tookMs + " ms");
         assertThat(holder()).isEqualTo(other.settings().identity());
@@ -202,7 +202,7 @@ class LeaderElectionTest {
         assertThat(holder()).isEqualTo(leader.settings().identity());
         // Expiry is counted from the last renewal (up to one retry period before the crash), then the
         // other replica notices within one jittered retry period (≤ 2.2 × RETRY).
-        Commands.waitUntil(
+        Wait.until(
                 other::isLeader, LEASE.plus(RETRY.multipliedBy(3)), "the other replica to take over after the lease");
         long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - crashed);
         System.out.println("[leader-election] takeover after a crash took " + tookMs + " ms");
@@ -214,13 +214,13 @@ class LeaderElectionTest {
     @Test
     void aLeaderCutOffFromTheApiStopsWritingBeforeTheOtherStarts() throws Exception {
         e1 = LeaderElection.start(client1, settings("replica-1"), new LeaderElection.Listener() {});
-        Commands.waitUntil(e1::isLeader, Duration.ofSeconds(20), "replica-1 to lead");
+        Wait.until(e1::isLeader, Duration.ofSeconds(20), "replica-1 to lead");
         e2 = LeaderElection.start(client2, settings("replica-2"), new LeaderElection.Listener() {});
         sampler = new Sampler(e1, e2);
 
         client1.close(); // replica-1 can no longer renew
-        Commands.waitUntil(() -> !e1.isLeader(), RENEW.plus(RETRY), "replica-1 to stop writing");
-        Commands.waitUntil(e2::isLeader, LEASE.plus(RETRY.multipliedBy(3)), "replica-2 to take over");
+        Wait.until(() -> !e1.isLeader(), RENEW.plus(RETRY), "replica-1 to stop writing");
+        Wait.until(e2::isLeader, LEASE.plus(RETRY.multipliedBy(3)), "replica-2 to take over");
         sampler.stop();
         assertThat(sampler.both).as("both replicas leader at once").isFalse();
     }
@@ -228,7 +228,7 @@ class LeaderElectionTest {
     @Test
     void closingWithoutReleaseLeavesTheLeaseToExpire() {
         e1 = LeaderElection.start(client1, settings("replica-1"), new LeaderElection.Listener() {});
-        Commands.waitUntil(e1::isLeader, Duration.ofSeconds(20), "replica-1 to lead");
+        Wait.until(e1::isLeader, Duration.ofSeconds(20), "replica-1 to lead");
         e1.close(Duration.ZERO); // what `run` does when it knows the API server is gone
         assertThat(e1.isLeader()).isFalse();
         assertThat(holder()).isEqualTo("replica-1");
@@ -247,7 +247,7 @@ class LeaderElectionTest {
                 KubernetesClient client =
                         new KubernetesClientBuilder().withConfig(config).build()) {
             e1 = LeaderElection.start(client, settings("replica-1"), new LeaderElection.Listener() {});
-            Commands.waitUntil(e1::isLeader, Duration.ofSeconds(20), "replica-1 to lead");
+            Wait.until(e1::isLeader, Duration.ofSeconds(20), "replica-1 to lead");
             DevApiServer.stop(own);
             e1.close(Duration.ofMillis(300));
             assertThat(e1.isLeader()).isFalse();

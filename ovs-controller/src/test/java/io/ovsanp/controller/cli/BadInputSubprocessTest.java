@@ -3,6 +3,7 @@ package io.ovsanp.controller.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ovsanp.controller.testing.TestPki;
+import io.ovsanp.testkit.Command;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -11,6 +12,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -63,10 +65,7 @@ class BadInputSubprocessTest {
         Files.createDirectories(dir.resolve("a-directory"));
         Files.writeString(dir.resolve("unreadable.yaml"), "apiVersion: v1\n");
         Files.setPosixFilePermissions(dir.resolve("unreadable.yaml"), java.util.Set.of());
-        new ProcessBuilder("mkfifo", dir.resolve("fifo.yaml").toString())
-                .inheritIO()
-                .start()
-                .waitFor();
+        Command.of("mkfifo", dir.resolve("fifo.yaml").toString()).runOrThrow();
         // A peer that is not TLS: the handshake fails on its first bytes.
         notTls = new ServerSocket(0, 10, InetAddress.getLoopbackAddress());
         Thread t = new Thread(BadInputSubprocessTest::serveGarbage, "not-tls");
@@ -305,7 +304,7 @@ class BadInputSubprocessTest {
     }
 
     /** {@code java -cp <this class path> Main args}; stdout and stderr together. */
-    private static Outcome run(List<String> args) throws IOException, InterruptedException {
+    private static Outcome run(List<String> args) {
         List<String> cmd = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 // Start-up dominates: these processes each live for a second.
@@ -316,19 +315,13 @@ class BadInputSubprocessTest {
                 System.getProperty("java.class.path"),
                 Main.class.getName()));
         cmd.addAll(args);
-        // To a file, not a pipe: a process that never ends must not block the read.
-        Path output = Files.createTempFile(dir, "output", ".txt");
-        ProcessBuilder pb = new ProcessBuilder(cmd)
-                .redirectErrorStream(true)
-                .redirectOutput(output.toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
-        pb.environment().remove("OVSANP_LOG_LEVEL");
-        Process p = pb.start();
-        boolean ended = p.waitFor(60, TimeUnit.SECONDS);
-        if (!ended) {
-            p.destroyForcibly().waitFor();
-        }
-        String out = Files.readString(output, StandardCharsets.UTF_8);
-        return ended ? new Outcome(p.exitValue(), out) : new Outcome(-1, out + "\n(still running after 60 s)");
+        Command.Result r = Command.of(cmd)
+                .mergeStderr()
+                .unsetEnv("OVSANP_LOG_LEVEL")
+                .timeout(Duration.ofSeconds(60))
+                .run();
+        return r.timedOut()
+                ? new Outcome(-1, r.stdout() + "\n(still running after 60 s)")
+                : new Outcome(r.exit(), r.stdout());
     }
 }

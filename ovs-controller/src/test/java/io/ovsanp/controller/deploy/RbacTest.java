@@ -15,7 +15,7 @@ import io.ovsanp.controller.kube.ClusterWatcher;
 import io.ovsanp.controller.kube.DevApiServer;
 import io.ovsanp.controller.status.PolicyObjects;
 import io.ovsanp.controller.status.PolicyStatusWriter;
-import io.ovsanp.controller.testing.Commands;
+import io.ovsanp.testkit.Command;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -69,8 +69,9 @@ class RbacTest {
         Deployment d = ManifestsTest.only(manifests, Deployment.class);
         Path pki = dir.resolve("pki");
         Path script = Manifests.directory().resolve("pki/ovs-anp-pki.sh");
-        Commands.run(List.of("bash", script.toString(), "--dir", pki.toString(), "ca"), true);
-        Commands.run(List.of("bash", script.toString(), "--dir", pki.toString(), "controller"), true);
+        Command.of("bash", script.toString(), "--dir", pki.toString(), "ca").runOrThrow();
+        Command.of("bash", script.toString(), "--dir", pki.toString(), "controller")
+                .runOrThrow();
         // the files the Secret ovs-anp-central-tls holds, as deploy/pki/README.md makes it
         Map<String, Path> secret = Map.of(
                 "--tls-key=", pki.resolve("controller.key"),

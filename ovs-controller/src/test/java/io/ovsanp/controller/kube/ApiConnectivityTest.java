@@ -7,7 +7,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.ovsanp.controller.testing.CapturedLog;
-import io.ovsanp.controller.testing.Commands;
+import io.ovsanp.testkit.Wait;
 import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -127,11 +127,11 @@ class ApiConnectivityTest {
                         .build();
                 ClusterWatcher watcher = ClusterWatcher.start(client)) {
             watcher.awaitSynced(Duration.ofSeconds(30));
-            Commands.waitUntil(watcher::watching, Duration.ofSeconds(30), "every watch open");
+            Wait.until(watcher::watching, Duration.ofSeconds(30), "every watch open");
             try (ApiConnectivity connectivity =
                     ApiConnectivity.start(DevApiServer.url(server), watcher::watching, realFailures)) {
                 DevApiServer.stop(server);
-                Commands.waitUntil(() -> !log.containing(LOST).isEmpty(), Duration.ofSeconds(30), "the loss line");
+                Wait.until(() -> !log.containing(LOST).isEmpty(), Duration.ofSeconds(30), "the loss line");
                 assertThat(connectivity.staleFor()).isPositive();
                 Thread.sleep(3_000); // more failed retries of every informer: none may log again
                 assertThat(log.containing(LOST))
@@ -142,8 +142,7 @@ class ApiConnectivityTest {
 
                 again = DevApiServer.crudServer();
                 again.init(InetAddress.getLoopbackAddress(), port);
-                Commands.waitUntil(
-                        () -> !log.containing(REGAINED).isEmpty(), Duration.ofSeconds(60), "the regain line");
+                Wait.until(() -> !log.containing(REGAINED).isEmpty(), Duration.ofSeconds(60), "the regain line");
                 Thread.sleep(1_000);
                 List<String> lines = log.lines();
                 assertThat(lines).hasSize(2);

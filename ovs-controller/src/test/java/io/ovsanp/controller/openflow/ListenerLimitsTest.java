@@ -6,7 +6,7 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
-import io.ovsanp.controller.testing.Commands;
+import io.ovsanp.testkit.Wait;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -84,8 +84,7 @@ class ListenerLimitsTest {
             for (int i = 0; i < 4; i++) {
                 admitted.add(open(at));
             }
-            Commands.waitUntil(
-                    () -> listener.handshakesInProgress() == 4, Duration.ofSeconds(10), "4 handshakes in progress");
+            Wait.until(() -> listener.handshakesInProgress() == 4, Duration.ofSeconds(10), "4 handshakes in progress");
             for (int i = 0; i < 20; i++) {
                 Socket extra = open(at);
                 assertThat(closedByServer(extra))
@@ -99,7 +98,7 @@ class ListenerLimitsTest {
                 byte[] all = s.getInputStream().readAllBytes(); // HELLO, then closed at the timeout
                 assertThat(all).as("OpenFlow 1.3 HELLO").startsWith(0x04, 0x00);
             }
-            Commands.waitUntil(() -> listener.handshakesInProgress() == 0, Duration.ofSeconds(10), "the gate to empty");
+            Wait.until(() -> listener.handshakesInProgress() == 0, Duration.ofSeconds(10), "the gate to empty");
             assertThat(open(at).getInputStream().readNBytes(2))
                     .as("admitted again")
                     .containsExactly(0x04, 0x00);
@@ -128,7 +127,7 @@ class ListenerLimitsTest {
                     // closed with a reset: also a failed handshake
                 }
             }
-            Commands.waitUntil(
+            Wait.until(
                     () -> warnings().stream().anyMatch(l -> l.contains("failed handshakes from 1 address")),
                     Duration.ofSeconds(20),
                     "a summary line (warnings: " + warnings() + ")");

@@ -11,7 +11,8 @@ import io.ovsanp.controller.openflow.wire.DatapathId;
 import io.ovsanp.controller.openflow.wire.DumpedFlow;
 import io.ovsanp.controller.openflow.wire.FlowMod;
 import io.ovsanp.controller.openflow.wire.FlowStatsRequest;
-import io.ovsanp.controller.testing.TestOvs;
+import io.ovsanp.testkit.Needs;
+import io.ovsanp.testkit.PrivateOvs;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -29,15 +30,15 @@ import org.junit.jupiter.api.Timeout;
 class OfConnectionOvsTest {
     static final String OURS = "cookie=0xa500000001";
 
-    private TestOvs ovs;
+    private PrivateOvs ovs;
     private Path mgmt;
     private OfConnection conn;
 
     @BeforeEach
     void startOvs() {
-        TestOvs.assumeAvailable();
-        ovs = TestOvs.start();
-        mgmt = ovs.addBridge("br-int");
+        Needs.ovs();
+        ovs = PrivateOvs.start();
+        mgmt = ovs.addBridge("br-int").mgmtSocket();
     }
 
     @AfterEach
@@ -67,14 +68,17 @@ class OfConnectionOvsTest {
     }
 
     private String dump() {
-        return ovs.ofctl("dump-flows", "--no-stats", "br-int");
+        return ovs.ofctl("-O", "OpenFlow13", "dump-flows", "--no-stats", "br-int")
+                .stdout();
     }
 
     @Test
     void connectsOverTheManagementSocketAndLearnsTheBridgesDatapathId() throws Exception {
         connect(ConnectionConfig.DEFAULT);
-        String expected =
-                ovs.vsctl("get", "bridge", "br-int", "datapath_id").strip().replace("\"", "");
+        String expected = ovs.vsctl("get", "bridge", "br-int", "datapath_id")
+                .stdout()
+                .strip()
+                .replace("\"", "");
         assertThat(conn.datapathId()).isEqualTo(new DatapathId(Long.parseUnsignedLong(expected, 16)));
         assertThat(conn.remote()).isEqualTo("unix:" + mgmt);
         assertThat(conn.isActive()).isTrue();
@@ -83,8 +87,18 @@ class OfConnectionOvsTest {
 
     @Test
     void dumpFlowsReturnsEveryFlowWithAnAllCookieRequestAndOnlyOursWithTheOwnerMask() throws Exception {
-        ovs.ofctl("add-flow", "br-int", "table=3,priority=7,cookie=0x1234,ip,nw_src=10.9.9.9 actions=drop");
-        ovs.ofctl("add-flow", "br-int", "table=3,priority=8," + OURS + ",ip,nw_src=10.0.0.1 actions=drop");
+        ovs.ofctl(
+                "-O",
+                "OpenFlow13",
+                "add-flow",
+                "br-int",
+                "table=3,priority=7,cookie=0x1234,ip,nw_src=10.9.9.9 actions=drop");
+        ovs.ofctl(
+                "-O",
+                "OpenFlow13",
+                "add-flow",
+                "br-int",
+                "table=3,priority=8," + OURS + ",ip,nw_src=10.0.0.1 actions=drop");
         connect(ConnectionConfig.DEFAULT);
 
         List<DumpedFlow> all = conn.dumpFlows(

@@ -8,13 +8,13 @@ import ch.qos.logback.core.read.ListAppender;
 import io.ovsanp.controller.openflow.wire.DatapathId;
 import io.ovsanp.controller.run.AgentSwitchSource;
 import io.ovsanp.controller.run.SwitchSource;
-import io.ovsanp.controller.testing.Commands;
-import io.ovsanp.controller.testing.TestOvs;
 import io.ovsanp.controller.testing.TestPki;
-import io.ovsanp.controller.testing.TestVeth;
+import io.ovsanp.testkit.Command;
+import io.ovsanp.testkit.Needs;
+import io.ovsanp.testkit.PrivateOvs;
+import io.ovsanp.testkit.Wait;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -31,32 +31,36 @@ import org.junit.jupiter.api.io.TempDir;
  * TLS between us and a real ovs-vswitchd, both directions, with certificates the test makes: CA "a"
  * signs the switch's and our certificate; CA "b" signs impostors. OVS runs in its own network
  * namespace and a JVM socket cannot enter one, so a veth pair with a random link-local /30
- * ({@link TestVeth}) joins our namespace to the switch's.
+ * ({@link PrivateOvs#linkToRoot()}) joins our namespace to the switch's.
  */
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
 class OfConnectionTlsTest {
     @TempDir
     Path pki;
 
-    private TestOvs ovs;
-    private TestVeth veth;
+    private PrivateOvs ovs;
+    private PrivateOvs.Link veth;
     private DatapathId dpid;
     private Path caA;
     private Path caB;
 
     @BeforeEach
     void start() {
-        TestOvs.assumeAvailable();
-        ovs = TestOvs.start();
+        Needs.ovs();
+        Needs.command("openssl");
+        ovs = PrivateOvs.start();
         ovs.addBridge("br-int");
-        veth = TestVeth.into(ovs);
+        veth = ovs.linkToRoot();
         caA = TestPki.ca(pki, "a");
         caB = TestPki.ca(pki, "b");
         Path switchCert = TestPki.leaf(pki, caA, "switch");
         TestPki.leaf(pki, caA, "controller");
         TestPki.leaf(pki, caB, "impostor");
         ovs.vsctl("set-ssl", pki.resolve("switch.key").toString(), switchCert.toString(), caA.toString());
-        String dp = ovs.vsctl("get", "bridge", "br-int", "datapath_id").strip().replace("\"", "");
+        String dp = ovs.vsctl("get", "bridge", "br-int", "datapath_id")
+                .stdout()
+                .strip()
+                .replace("\"", "");
         dpid = new DatapathId(Long.parseUnsignedLong(dp, 16));
     }
 
@@ -77,8 +81,11 @@ class OfConnectionTlsTest {
     /** Makes OVS listen on pssl in its namespace; returns our target for it once it accepts connections. */
     private SwitchTarget switchListening() {
         ovs.vsctl("set-controller", "br-int", "pssl:6653:" + veth.inside());
-        Commands.waitUntil(
-                () -> Commands.run(List.of("ip", "netns", "exec", ovs.netns(), "ss", "-ltn"), false)
+        Wait.until(
+                () -> Command.of("ss", "-ltn")
+                        .inNetns(ovs.netns())
+                        .run()
+                        .stdout()
                         .contains(veth.inside() + ":6653"),
                 Duration.ofSeconds(15),
                 "ovs-vswitchd to listen on pssl:6653:" + veth.inside());
@@ -136,7 +143,7 @@ class OfConnectionTlsTest {
         };
         try (AgentSwitchSource other = new AgentSwitchSource("worker-2", target, Optional.of(tls("controller", caA)))) {
             other.start(sink);
-            Commands.waitUntil(
+            Wait.until(
                     () -> log.list.stream()
                             .anyMatch(e -> e.getFormattedMessage()
                                     .contains("presents the certificate \"CN=node-switch\" (names node worker-1),"

@@ -3,6 +3,7 @@ package io.ovsanp.controller.openflow;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ovsanp.controller.testing.TestPki;
+import io.ovsanp.testkit.Command;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.util.Optional;
@@ -45,10 +46,9 @@ class PeerIdentityTest {
         Path script = Path.of("..", "deploy", "pki", "ovs-anp-pki.sh")
                 .toAbsolutePath()
                 .normalize();
-        io.ovsanp.controller.testing.Commands.run(
-                java.util.List.of(script.toString(), "--dir", dir.toString(), "ca"), true);
-        io.ovsanp.controller.testing.Commands.run(
-                java.util.List.of(script.toString(), "--dir", dir.toString(), "node", "worker-2"), true);
+        Command.of(script.toString(), "--dir", dir.toString(), "ca").runOrThrow();
+        Command.of(script.toString(), "--dir", dir.toString(), "node", "worker-2")
+                .runOrThrow();
         PeerIdentity id = PeerIdentity.of(cert(dir.resolve("node-worker-2.pem")));
         assertThat(id.nodes()).containsExactly("worker-2");
         assertThat(id.subject()).isEqualTo("CN=ovs-anp-node:worker-2");

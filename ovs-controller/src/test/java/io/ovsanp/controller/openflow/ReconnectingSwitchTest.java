@@ -4,8 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.ovsanp.controller.openflow.wire.DatapathId;
-import io.ovsanp.controller.testing.Commands;
-import io.ovsanp.controller.testing.TestOvs;
+import io.ovsanp.testkit.Needs;
+import io.ovsanp.testkit.PrivateOvs;
+import io.ovsanp.testkit.Wait;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
@@ -20,14 +21,14 @@ import org.junit.jupiter.api.Timeout;
 /** {@link ReconnectingSwitch} across an ovs-vswitchd crash and restart, and the NIO transport. */
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
 class ReconnectingSwitchTest {
-    private TestOvs ovs;
+    private PrivateOvs ovs;
     private Path mgmt;
 
     @BeforeEach
     void start() {
-        TestOvs.assumeAvailable();
-        ovs = TestOvs.start();
-        mgmt = ovs.addBridge("br-int");
+        Needs.ovs();
+        ovs = PrivateOvs.start();
+        mgmt = ovs.addBridge("br-int").mgmtSocket();
         ovs.vsctl("set", "bridge", "br-int", "other_config:datapath-id=00000000000abc01");
     }
 
@@ -50,7 +51,7 @@ class ReconnectingSwitchTest {
 
             ovs.killVswitchd();
             first.closeFuture().get(10, TimeUnit.SECONDS);
-            Commands.waitUntil(() -> sw.current().isEmpty(), Duration.ofSeconds(5), "current() to empty");
+            Wait.until(() -> sw.current().isEmpty(), Duration.ofSeconds(5), "current() to empty");
             Thread.sleep(500); // a few failed attempts while the switch is down
             assertThat(connected).isEmpty();
             ovs.startVswitchd();

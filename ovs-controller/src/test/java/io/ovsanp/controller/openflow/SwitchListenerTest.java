@@ -3,9 +3,9 @@ package io.ovsanp.controller.openflow;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ovsanp.controller.openflow.wire.DatapathId;
-import io.ovsanp.controller.testing.Commands;
-import io.ovsanp.controller.testing.TestOvs;
-import io.ovsanp.controller.testing.TestVeth;
+import io.ovsanp.testkit.Needs;
+import io.ovsanp.testkit.PrivateOvs;
+import io.ovsanp.testkit.Wait;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -20,18 +20,18 @@ import org.junit.jupiter.api.Timeout;
 /** One ptcp listener serving two bridges that dial it (over a veth into the switch's namespace). */
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
 class SwitchListenerTest {
-    private TestOvs ovs;
-    private TestVeth veth;
+    private PrivateOvs ovs;
+    private PrivateOvs.Link veth;
 
     @BeforeEach
     void start() {
-        TestOvs.assumeAvailable();
-        ovs = TestOvs.start();
+        Needs.ovs();
+        ovs = PrivateOvs.start();
         ovs.addBridge("br-int");
         ovs.addBridge("br-two");
         ovs.vsctl("set", "bridge", "br-int", "other_config:datapath-id=0000000000000a01");
         ovs.vsctl("set", "bridge", "br-two", "other_config:datapath-id=0000000000000a02");
-        veth = TestVeth.into(ovs);
+        veth = ovs.linkToRoot();
     }
 
     @AfterEach
@@ -68,7 +68,7 @@ class SwitchListenerTest {
             listener.close();
             a.closeFuture().get(5, TimeUnit.SECONDS);
             b.closeFuture().get(5, TimeUnit.SECONDS);
-            Commands.waitUntil(() -> listener.connections().isEmpty(), Duration.ofSeconds(5), "connections to drop");
+            Wait.until(() -> listener.connections().isEmpty(), Duration.ofSeconds(5), "connections to drop");
         } finally {
             listener.close();
         }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.ovsanp.controller.testing.TestPki;
+import io.ovsanp.testkit.Needs;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -20,9 +21,7 @@ class TlsConfigTest {
 
     @BeforeEach
     void needOpenssl() {
-        org.junit.jupiter.api.Assumptions.assumeTrue(
-                Files.isExecutable(Path.of("/usr/bin/openssl")) || "true".equals(System.getenv("CI")),
-                "openssl CLI not installed");
+        Needs.command("openssl");
     }
 
     @Test

@@ -6,7 +6,8 @@ import io.ovsanp.controller.metrics.Health;
 import io.ovsanp.controller.openflow.ConnectionConfig;
 import io.ovsanp.controller.openflow.OfConnection;
 import io.ovsanp.controller.openflow.SwitchTarget;
-import io.ovsanp.controller.testing.TestOvs;
+import io.ovsanp.testkit.Needs;
+import io.ovsanp.testkit.PrivateOvs;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
@@ -48,9 +49,9 @@ class AgentSwitchSourceTest {
 
     @Test
     void livenessFailsOnlyWhenTheSwitchHasBeenUnconnectedLongerThanTheBound() throws Exception {
-        TestOvs.assumeAvailable();
-        try (TestOvs ovs = TestOvs.start();
-                AgentSwitchSource source = source(ovs.addBridge("br-int"))) {
+        Needs.ovs();
+        try (PrivateOvs ovs = PrivateOvs.start();
+                AgentSwitchSource source = source(ovs.addBridge("br-int").mgmtSocket())) {
             Health health = new Health()
                     .liveWhen("switch-connection", () -> source.unconnectedFor().compareTo(BOUND) <= 0);
             nanos.addAndGet(Duration.ofHours(1).toNanos());

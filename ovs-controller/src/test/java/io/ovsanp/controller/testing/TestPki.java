@@ -1,5 +1,6 @@
 package io.ovsanp.controller.testing;
 
+import io.ovsanp.testkit.Command;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -78,6 +79,6 @@ public final class TestPki {
     public static String openssl(String... args) {
         List<String> command = new ArrayList<>(List.of("openssl"));
         command.addAll(List.of(args));
-        return Commands.run(command, true);
+        return Command.of(command).runOrThrow().stdout();
     }
 }

@@ -1,5 +1,6 @@
 /**
- * Test support for ovs-controller: {@link io.ovsanp.controller.testing.TestOvs}, a private Open
- * vSwitch (own run directory and network namespace) for the tests that talk to a real switch.
+ * Test support for ovs-controller: {@link io.ovsanp.controller.testing.TestPki}, certificates made
+ * by the {@code openssl} CLI, and {@link io.ovsanp.controller.testing.CapturedLog}. A private Open
+ * vSwitch, commands and the skip rule come from the shared toolkit, {@code io.ovsanp.testkit}.
  */
 package io.ovsanp.controller.testing;

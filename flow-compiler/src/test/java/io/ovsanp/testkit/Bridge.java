@@ -1,8 +1,10 @@
-package io.ovsanp.it.ovs;
+package io.ovsanp.testkit;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -12,6 +14,8 @@ import java.util.regex.Pattern;
 public final class Bridge {
     /** Header lines of a dump, e.g. {@code NXST_FLOW reply (xid=0x4):} under OpenFlow 1.0. */
     private static final Pattern REPLY_HEADER = Pattern.compile("^[A-Z0-9_]+ reply \\(.*");
+    /** Where ovs-ofctl names a bad line of its standard input: {@code -:N: ...}. */
+    private static final Pattern STDIN_LINE = Pattern.compile("-:(\\d+):");
 
     private final PrivateOvs ovs;
     private final String name;
@@ -39,11 +43,29 @@ public final class Bridge {
     /**
      * Adds flows written in ovs-ofctl syntax, one per line, as one atomic OpenFlow 1.3 (ONF) bundle.
      * Blank lines and {@code #} comments are allowed. The text is read by ovs-ofctl from standard
-     * input ({@code -}). Throws {@link Cmd.CmdException} with ovs-ofctl's error when any flow is
-     * rejected; then none of them is added.
+     * input ({@code -}). Throws {@link CommandException} with ovs-ofctl's error, and the line it
+     * names, when any flow is rejected; then none of them is added.
      */
     public void addFlows(String flows) {
-        ovs.cmd().runWithInput(flows, "ovs-ofctl", "-O", "OpenFlow13", "--bundle", "add-flows", target(), "-");
+        try {
+            ovs.command("ovs-ofctl", "-O", "OpenFlow13", "--bundle", "add-flows", target(), "-")
+                    .stdin(flows)
+                    .runOrThrow();
+        } catch (CommandException e) {
+            Matcher m = STDIN_LINE.matcher(e.getMessage());
+            List<String> lines = flows.lines().toList();
+            if (m.find() && Integer.parseInt(m.group(1)) <= lines.size()) {
+                throw new CommandException(
+                        e.getMessage() + "\nline: " + lines.get(Integer.parseInt(m.group(1)) - 1), e);
+            }
+            throw e;
+        }
+    }
+
+    /** Deletes every flow, then adds {@code lines} in one bundle (see {@link #addFlows}). */
+    public void replaceFlows(Collection<String> lines) {
+        delFlows();
+        addFlows(String.join("\n", lines) + "\n");
     }
 
     /**
@@ -53,9 +75,7 @@ public final class Bridge {
      */
     public List<String> dumpFlows() {
         List<String> flows = new ArrayList<>();
-        for (String line : ovs.cmd()
-                .run("ovs-ofctl", "-O", "OpenFlow13", "--no-stats", "dump-flows", target())
-                .stdoutLines()) {
+        for (String line : dumpFlowsText(false).lines().toList()) {
             String flow = line.strip();
             if (!flow.isEmpty() && !REPLY_HEADER.matcher(flow).matches()) {
                 flows.add(flow);
@@ -64,9 +84,17 @@ public final class Bridge {
         return flows;
     }
 
+    /** The raw OpenFlow 1.3 {@code dump-flows} output, with statistics or {@code --no-stats}. */
+    public String dumpFlowsText(boolean stats) {
+        return stats
+                ? ofctl("-O", "OpenFlow13", "dump-flows", target()).stdout()
+                : ofctl("-O", "OpenFlow13", "--no-stats", "dump-flows", target())
+                        .stdout();
+    }
+
     /** Deletes every flow in every table. */
     public void delFlows() {
-        ovs.cmd().run("ovs-ofctl", "-O", "OpenFlow13", "del-flows", target());
+        ofctl("-O", "OpenFlow13", "del-flows", target());
     }
 
     /**
@@ -89,11 +117,9 @@ public final class Bridge {
         return TraceVerdict.parse(trace(flowSpec, extraArgs));
     }
 
-    /** Runs {@code ovs-ofctl} with {@code args} as given; pass {@link #target()} where it goes. */
-    public Cmd.Result ofctl(String... args) {
-        List<String> command = new ArrayList<>(List.of("ovs-ofctl"));
-        command.addAll(List.of(args));
-        return ovs.cmd().run(command.toArray(String[]::new));
+    /** Runs {@code ovs-ofctl} with {@code args} as given (pass {@link #target()} where it goes); throws unless it succeeds. */
+    public Command.Result ofctl(String... args) {
+        return ovs.ofctl(args);
     }
 
     /**

@@ -1,4 +1,4 @@
-package io.ovsanp.it.ovs;
+package io.ovsanp.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
@@ -10,19 +10,20 @@ import org.junit.jupiter.api.Test;
 import org.opentest4j.AssertionFailedError;
 import org.opentest4j.TestAbortedException;
 
-class OvsSupportTest {
+class NeedsTest {
     private static final List<String> MISSING = List.of("not on PATH: ovs-vswitchd");
 
     @Test
     void missingOvsSkipsOutsideCi() {
-        assertThatThrownBy(() -> OvsSupport.decide(MISSING, false))
+        assertThatThrownBy(() -> Needs.decide(MISSING, "apt-get install it", false))
                 .isInstanceOf(TestAbortedException.class)
-                .hasMessageContaining("not on PATH: ovs-vswitchd");
+                .hasMessageContaining("not on PATH: ovs-vswitchd")
+                .hasMessageContaining("apt-get install it");
     }
 
     @Test
     void missingOvsFailsOnCi() {
-        assertThatThrownBy(() -> OvsSupport.decide(MISSING, true))
+        assertThatThrownBy(() -> Needs.decide(MISSING, "apt-get install it", true))
                 .isInstanceOf(AssertionFailedError.class)
                 .hasMessageContaining("CI=true")
                 .hasMessageContaining("not on PATH: ovs-vswitchd");
@@ -30,14 +31,15 @@ class OvsSupportTest {
 
     @Test
     void nothingMissingNeitherSkipsNorFails() {
-        assertThatCode(() -> OvsSupport.decide(List.of(), true)).doesNotThrowAnyException();
+        assertThatCode(() -> Needs.decide(List.of(), "apt-get install it", true))
+                .doesNotThrowAnyException();
     }
 
     @Test
     void programIsFoundOnlyInPathDirectories() {
-        assertThat(OvsSupport.onPath("sh", Map.of("PATH", "/nonexistent:/bin:/usr/bin")))
+        assertThat(Needs.onPath("sh", Map.of("PATH", "/nonexistent:/bin:/usr/bin")))
                 .isTrue();
-        assertThat(OvsSupport.onPath("sh", Map.of("PATH", "/nonexistent"))).isFalse();
-        assertThat(OvsSupport.onPath("sh", Map.of())).isFalse();
+        assertThat(Needs.onPath("sh", Map.of("PATH", "/nonexistent"))).isFalse();
+        assertThat(Needs.onPath("sh", Map.of())).isFalse();
     }
 }

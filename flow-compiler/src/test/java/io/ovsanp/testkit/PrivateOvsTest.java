@@ -1,4 +1,4 @@
-package io.ovsanp.it.ovs;
+package io.ovsanp.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
@@ -21,13 +21,13 @@ import org.junit.jupiter.api.Test;
  * pipeline") loads and dumps in OVS's canonical text, ofproto/trace gives the verdicts the pipeline
  * means, and the private instances start side by side and leave nothing behind.
  */
-class PrivateOvsIT {
+class PrivateOvsTest {
     private PrivateOvs ovs;
     private Bridge br;
 
     @BeforeEach
     void startOvsWithExamplePipeline() {
-        OvsSupport.assumeOvsAvailable();
+        Needs.ovs();
         ovs = PrivateOvs.start();
         br = ovs.addBridge("br0");
         br.addFlows(resource("example-pipeline.flows"));
@@ -113,7 +113,7 @@ class PrivateOvsIT {
         String flows =
                 "table=3,priority=700,ip,nw_dst=10.2.0.0/16 actions=drop\n" + "table=254,priority=1 actions=drop\n";
         assertThatThrownBy(() -> br.addFlows(flows))
-                .isInstanceOf(Cmd.CmdException.class)
+                .isInstanceOf(CommandException.class)
                 .hasMessageContaining("add-flows")
                 .hasMessageContaining("exited with status 1")
                 .hasMessageContaining("OFPBRC_EPERM");
@@ -124,7 +124,7 @@ class PrivateOvsIT {
     void flowRejectedByOfctlNamesTheLine() {
         String flows = "table=3,priority=700,ip,nw_src=10.0.0.9 actions=conjunction(21,1/2),goto_table:4\n";
         assertThatThrownBy(() -> br.addFlows(flows))
-                .isInstanceOf(Cmd.CmdException.class)
+                .isInstanceOf(CommandException.class)
                 .hasMessageContaining("-:1: \"conjunction\" actions may be used along with \"note\"");
     }
 
@@ -174,11 +174,41 @@ class PrivateOvsIT {
     }
 
     @Test
+    void aLinkToRootJoinsOurNamespaceToTheSwitchsAndCloses() {
+        Needs.command("ping");
+        PrivateOvs.Link link = ovs.linkToRoot();
+        assertThat(Command.of("ping", "-c", "1", "-W", "5", link.inside())
+                        .runOrThrow()
+                        .stdout())
+                .contains("1 received");
+        assertThat(Command.of("ip", "link", "show", link.name()).run().ok()).isTrue();
+        link.close();
+        assertThat(Command.of("ip", "link", "show", link.name()).run().ok()).isFalse();
+    }
+
+    @Test
+    void aKilledVswitchdStartsAgainWithItsBridgesAndNoFlows() {
+        long before = ovs.vswitchdPid();
+        ovs.killVswitchd();
+        assertThat(Processes.isGone(before)).isTrue();
+        ovs.startVswitchd();
+        assertThat(ovs.vswitchdPid()).isNotEqualTo(before);
+        assertThat(ovs.pids()).containsEntry("ovs-vswitchd", ovs.vswitchdPid());
+        Wait.until(
+                () -> ovs.command("ovs-ofctl", "-O", "OpenFlow13", "show", br.target())
+                        .run()
+                        .ok(),
+                Duration.ofSeconds(10),
+                "br0 back on the new ovs-vswitchd");
+        assertThat(br.dumpFlows()).isEmpty();
+    }
+
+    @Test
     void failedStartCleansUpWhatItCreated() {
         // ovsdb-server is already running when the vswitchd step fails.
-        PrivateOvs broken = new PrivateOvs(OvsSupport.SCHEMA, "ovs-vswitchd-does-not-exist");
+        PrivateOvs broken = new PrivateOvs(Needs.schema().orElseThrow(), "ovs-vswitchd-does-not-exist");
         assertThatThrownBy(broken::launch)
-                .isInstanceOf(Cmd.CmdException.class)
+                .isInstanceOf(CommandException.class)
                 .hasMessageContaining("ovs-vswitchd-does-not-exist");
         assertThat(broken.pids()).containsOnlyKeys("ovsdb-server");
         assertThat(broken.pids().values()).allMatch(Processes::isGone, "process gone");
@@ -187,15 +217,14 @@ class PrivateOvsIT {
     }
 
     private static boolean netnsExists(String name) {
-        List<String> names = new Cmd(Map.of(), Duration.ofSeconds(10))
-                .run("ip", "netns", "list").stdoutLines().stream()
-                        .map(l -> l.split(" ")[0])
-                        .toList();
+        List<String> names = Command.of("ip", "netns", "list").runOrThrow().stdoutLines().stream()
+                .map(l -> l.split(" ")[0])
+                .toList();
         return names.contains(name) || Files.exists(Path.of("/run/netns", name));
     }
 
     private static String resource(String name) {
-        try (InputStream in = PrivateOvsIT.class.getResourceAsStream(name)) {
+        try (InputStream in = PrivateOvsTest.class.getResourceAsStream(name)) {
             if (in == null) {
                 throw new IllegalStateException("missing test resource " + name);
             }

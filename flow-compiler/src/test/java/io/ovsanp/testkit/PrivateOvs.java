@@ -1,4 +1,4 @@
-package io.ovsanp.it.ovs;
+package io.ovsanp.testkit;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -17,11 +17,13 @@ import java.util.stream.Stream;
 /**
  * A private Open vSwitch for one test: its own run directory (database, sockets, pid files and logs,
  * via {@code OVS_RUNDIR}/{@code OVS_LOGDIR}/{@code OVS_DBDIR}), its own {@code ovsdb-server}, and an
- * {@code ovs-vswitchd} in its own network namespace.
+ * {@code ovs-vswitchd} in its own network namespace (docs/ovs-notes.md §6.1). Call {@link
+ * Needs#ovs()} first.
  *
  * <p>The namespace is what lets several instances, and a system OVS, coexist: only one userspace
  * ({@code netdev}) datapath can exist per network namespace, and a second vswitchd in the same one
- * fails with "datapath ovs-netdev already exists but cannot be opened" (docs/ovs-notes.md §6.1).
+ * fails with "datapath ovs-netdev already exists but cannot be opened". A JVM socket cannot enter
+ * the namespace; {@link #linkToRoot()} joins it to ours with a veth pair.
  *
  * <p>{@link #close()} stops only the daemons this instance started, identified by their pid files
  * and checked against their command line ({@link Processes#stop}), then deletes the namespace and
@@ -41,7 +43,7 @@ public final class PrivateOvs implements AutoCloseable {
     private final Map<String, Long> pids = new LinkedHashMap<>();
     private final Thread shutdownHook = new Thread(this::closeQuietly, "private-ovs-cleanup");
     private Path runDir;
-    private Cmd cmd;
+    private boolean launched;
     private boolean netnsCreated;
     private boolean closed;
 
@@ -52,31 +54,33 @@ public final class PrivateOvs implements AutoCloseable {
         this.netns = "ovsanp-it-" + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 16);
     }
 
-    /** Starts ovsdb-server and ovs-vswitchd; call {@link OvsSupport#assumeOvsAvailable()} first. */
+    /** Starts ovsdb-server and ovs-vswitchd; call {@link Needs#ovs()} first. */
     public static PrivateOvs start() {
-        return new PrivateOvs(OvsSupport.SCHEMA, VSWITCHD).launch();
+        return new PrivateOvs(
+                        Needs.schema().orElseThrow(() -> new IllegalStateException("no vswitch.ovsschema")), VSWITCHD)
+                .launch();
     }
 
     /** Starts the daemons, or cleans up whatever was created and rethrows. */
     synchronized PrivateOvs launch() {
-        if (closed || cmd != null) {
+        if (closed || launched) {
             throw new IllegalStateException("launch() may run once, before close()");
         }
+        launched = true;
         Runtime.getRuntime().addShutdownHook(shutdownHook);
         try {
             runDir = Files.createTempDirectory(Path.of("/tmp"), "ovsanp-it-"); // short: socket paths
-            String dir = runDir.toString();
-            cmd = new Cmd(Map.of("OVS_RUNDIR", dir, "OVS_LOGDIR", dir, "OVS_DBDIR", dir), CMD_TIMEOUT);
-            cmd.run("ip", "netns", "add", netns);
+            command("ip", "netns", "add", netns).runOrThrow();
             netnsCreated = true; // only now: a name clash must not make us delete someone else's netns
-            cmd.run("ovsdb-tool", "create", file("conf.db"), schema.toString());
-            cmd.run(
-                    OVSDB,
-                    file("conf.db"),
-                    "--remote=punix:" + file("db.sock"),
-                    "--pidfile=" + pidFile(OVSDB),
-                    "--detach",
-                    "--log-file=" + file(OVSDB + ".log"));
+            command("ovsdb-tool", "create", file("conf.db"), schema.toString()).runOrThrow();
+            command(
+                            OVSDB,
+                            file("conf.db"),
+                            "--remote=punix:" + file("db.sock"),
+                            "--pidfile=" + pidFile(OVSDB),
+                            "--detach",
+                            "--log-file=" + file(OVSDB + ".log"))
+                    .runOrThrow();
             pids.put(OVSDB, readPid(OVSDB).orElseThrow(() -> new IllegalStateException("no pid file for " + OVSDB)));
             vsctl("--no-wait", "init");
             startVswitchd();
@@ -91,18 +95,20 @@ public final class PrivateOvs implements AutoCloseable {
         }
     }
 
-    /** ovs-vswitchd in our network namespace (only one netdev datapath can run per namespace). */
-    private void startVswitchd() {
-        cmd.run(
-                "ip",
-                "netns",
-                "exec",
-                netns,
-                vswitchdProgram,
-                "unix:" + file("db.sock"),
-                "--pidfile=" + pidFile(VSWITCHD),
-                "--detach",
-                "--log-file=" + file(VSWITCHD + ".log"));
+    /**
+     * Starts ovs-vswitchd in our network namespace (only one netdev datapath can run per namespace),
+     * on the same database and run directory: after {@link #killVswitchd()}, the bridges come back
+     * from the database with their OpenFlow tables empty.
+     */
+    public synchronized void startVswitchd() {
+        command(
+                        vswitchdProgram,
+                        "unix:" + file("db.sock"),
+                        "--pidfile=" + pidFile(VSWITCHD),
+                        "--detach",
+                        "--log-file=" + file(VSWITCHD + ".log"))
+                .inNetns(netns)
+                .runOrThrow();
         pids.put(
                 VSWITCHD,
                 readPid(VSWITCHD).orElseThrow(() -> new IllegalStateException("no pid file for " + VSWITCHD)));
@@ -114,7 +120,7 @@ public final class PrivateOvs implements AutoCloseable {
      * OpenFlow tables empty. Returns once every bridge's management socket is back.
      */
     public synchronized void restartVswitchd(String... bridges) {
-        long old = pids.get(VSWITCHD);
+        long old = vswitchdPid();
         if (!Processes.stop(old, runDir + "/", STOP_GRACE)) {
             throw new IllegalStateException("ovs-vswitchd " + old + " did not stop");
         }
@@ -127,9 +133,33 @@ public final class PrivateOvs implements AutoCloseable {
         }
         startVswitchd();
         for (String br : bridges) {
-            Path mgmt = runDir.resolve(br + ".mgmt");
-            Processes.waitUntil(() -> Files.exists(mgmt), Duration.ofSeconds(10), "management socket " + mgmt);
+            awaitManagementSocket(br);
         }
+    }
+
+    /** SIGKILLs our ovs-vswitchd (a crash: no cleanup) and waits until it is gone. */
+    public synchronized void killVswitchd() {
+        long pid = vswitchdPid();
+        Processes.signal(pid, runDir + "/", "KILL");
+        Wait.until(() -> Processes.isGone(pid), Duration.ofSeconds(10), "ovs-vswitchd " + pid + " to exit");
+    }
+
+    /** {@code kill -SIGNAL} on our ovs-vswitchd, e.g. STOP and CONT. */
+    public synchronized void signalVswitchd(String signal) {
+        Processes.signal(vswitchdPid(), runDir + "/", signal);
+    }
+
+    public synchronized long vswitchdPid() {
+        Long pid = pids.get(VSWITCHD);
+        if (pid == null) {
+            throw new IllegalStateException("ovs-vswitchd is not running");
+        }
+        return pid;
+    }
+
+    /** User plus system CPU time our ovs-vswitchd has used. */
+    public long vswitchdCpuMillis() {
+        return Processes.cpuMillis(vswitchdPid());
     }
 
     /**
@@ -149,14 +179,49 @@ public final class PrivateOvs implements AutoCloseable {
                 "fail_mode=secure",
                 "protocols=OpenFlow10,OpenFlow13,OpenFlow14",
                 "other_config:disable-in-band=true");
-        Path mgmt = runDir().resolve(name + ".mgmt");
-        Processes.waitUntil(() -> Files.exists(mgmt), Duration.ofSeconds(10), "management socket " + mgmt);
-        return new Bridge(this, name, mgmt);
+        return new Bridge(this, name, awaitManagementSocket(name));
     }
 
-    /** Runs {@code ovs-vsctl} against this instance's database. */
-    public Cmd.Result vsctl(String... args) {
-        return cmd().run(concat(List.of("ovs-vsctl", "--db=unix:" + file("db.sock"), "--timeout=30"), args));
+    private Path awaitManagementSocket(String bridge) {
+        Path mgmt = runDir().resolve(bridge + ".mgmt");
+        Wait.until(() -> Files.exists(mgmt), Duration.ofSeconds(10), "management socket " + mgmt);
+        return mgmt;
+    }
+
+    /** Runs {@code ovs-vsctl} against this instance's database; throws unless it succeeds. */
+    public Command.Result vsctl(String... args) {
+        return command(concat(List.of("ovs-vsctl", "--db=unix:" + file("db.sock"), "--timeout=30"), args))
+                .runOrThrow();
+    }
+
+    /**
+     * Runs {@code ovs-ofctl} with {@code args} as given (the OpenFlow version too, e.g. {@code "-O",
+     * "OpenFlow13"}); a bridge name as the switch argument means its management socket in our run
+     * directory. Throws unless it succeeds.
+     */
+    public Command.Result ofctl(String... args) {
+        return command(concat(List.of("ovs-ofctl"), args)).runOrThrow();
+    }
+
+    /** Runs {@code ovs-appctl} against this instance's ovs-vswitchd; throws unless it succeeds. */
+    public Command.Result appctl(String... args) {
+        return command(concat(
+                        List.of("ovs-appctl", "-t", vswitchdControlSocket().toString()), args))
+                .runOrThrow();
+    }
+
+    /**
+     * {@code argv} with this instance's {@code OVS_RUNDIR}, {@code OVS_LOGDIR} and {@code OVS_DBDIR}
+     * (so OVS tools find its sockets, and {@code ovs-ofctl} resolves a bridge name to its {@code
+     * <br>.mgmt}) and a 30 s timeout; not started yet.
+     */
+    public Command command(String... argv) {
+        String dir = runDir().toString();
+        return Command.of(argv)
+                .env("OVS_RUNDIR", dir)
+                .env("OVS_LOGDIR", dir)
+                .env("OVS_DBDIR", dir)
+                .timeout(CMD_TIMEOUT);
     }
 
     /**
@@ -168,10 +233,6 @@ public final class PrivateOvs implements AutoCloseable {
      */
     public int attachPod(Path repo, String podNetns, String hostIf, String bridge, String... addressArgs) {
         List<String> cmd = new ArrayList<>(List.of(
-                "ip",
-                "netns",
-                "exec",
-                netns,
                 repo.resolve("lab/attach-pod.sh").toString(),
                 "add",
                 "--netns",
@@ -183,19 +244,30 @@ public final class PrivateOvs implements AutoCloseable {
                 "--tx-offload",
                 "off"));
         cmd.addAll(List.of(addressArgs));
-        String vsctl = "ovs-vsctl --db=unix:" + file("db.sock") + " --timeout=30";
-        new Cmd(Map.of("OVS_VSCTL", vsctl), Duration.ofSeconds(60)).run(cmd.toArray(String[]::new));
+        Command.of(cmd)
+                .env("OVS_VSCTL", "ovs-vsctl --db=unix:" + file("db.sock") + " --timeout=30")
+                .inNetns(netns)
+                .runOrThrow();
         return Integer.parseInt(
                 vsctl("get", "Interface", hostIf, "ofport").stdout().strip());
     }
 
-    /** The two ends of a veth between the root network namespace and this instance's. */
-    public record Link(String outside, String inside) {}
+    /**
+     * The two ends of a veth between the root network namespace and this instance's; {@link #close()}
+     * deletes it (deleting the instance's namespace does too).
+     */
+    public record Link(String name, String outside, String inside) implements AutoCloseable {
+        @Override
+        public void close() {
+            Command.of("ip", "link", "del", name).run();
+        }
+    }
 
     /**
      * A veth pair from the root network namespace (ours, where JVM sockets live) into this
-     * instance's, with a random link-local /30: how ovs-vswitchd here dials a listener of ours over
-     * TCP. Deleting the namespace at {@link #close()} deletes both ends.
+     * instance's, with a random link-local /30 (random, so concurrent tests and other worktrees do
+     * not collide): how ovs-vswitchd here dials a listener of ours over TCP, and we dial its.
+     * {@link Link#outside()} is ours, {@link Link#inside()} the switch's.
      */
     public synchronized Link linkToRoot() {
         ThreadLocalRandom r = ThreadLocalRandom.current();
@@ -204,13 +276,20 @@ public final class PrivateOvs implements AutoCloseable {
         String peer = "itb" + id;
         String net = "169.254." + r.nextInt(1, 255) + ".";
         int base = 4 * r.nextInt(0, 64);
-        Link link = new Link(net + (base + 1), net + (base + 2));
-        cmd.run("ip", "link", "add", name, "type", "veth", "peer", "name", peer, "netns", netns);
-        cmd.run("ip", "addr", "add", link.outside() + "/30", "dev", name);
-        cmd.run("ip", "link", "set", name, "up");
-        cmd.run("ip", "-n", netns, "addr", "add", link.inside() + "/30", "dev", peer);
-        cmd.run("ip", "-n", netns, "link", "set", peer, "up");
-        return link;
+        Link link = new Link(name, net + (base + 1), net + (base + 2));
+        Command.of("ip", "link", "add", name, "type", "veth", "peer", "name", peer, "netns", netns)
+                .runOrThrow();
+        try {
+            Command.of("ip", "addr", "add", link.outside() + "/30", "dev", name).runOrThrow();
+            Command.of("ip", "link", "set", name, "up").runOrThrow();
+            Command.of("ip", "-n", netns, "addr", "add", link.inside() + "/30", "dev", peer)
+                    .runOrThrow();
+            Command.of("ip", "-n", netns, "link", "set", peer, "up").runOrThrow();
+            return link;
+        } catch (RuntimeException e) {
+            link.close();
+            throw e;
+        }
     }
 
     /** Table {@code table} of {@code bridge} holds at most {@code limit} flows and refuses more. */
@@ -229,19 +308,9 @@ public final class PrivateOvs implements AutoCloseable {
                 "flow_tables:" + table + "=@ft");
     }
 
-    /** Runs {@code ovs-appctl} against this instance's ovs-vswitchd. */
-    public Cmd.Result appctl(String... args) {
-        return cmd().run(concat(
-                List.of("ovs-appctl", "-t", vswitchdControlSocket().toString()), args));
-    }
-
     /** The unixctl socket of ovs-vswitchd, {@code <rundir>/ovs-vswitchd.<pid>.ctl}. */
     public synchronized Path vswitchdControlSocket() {
-        Long pid = pids.get(VSWITCHD);
-        if (pid == null) {
-            throw new IllegalStateException("ovs-vswitchd is not running");
-        }
-        return runDir().resolve(VSWITCHD + "." + pid + ".ctl");
+        return runDir().resolve(VSWITCHD + "." + vswitchdPid() + ".ctl");
     }
 
     public synchronized Path runDir() {
@@ -260,16 +329,10 @@ public final class PrivateOvs implements AutoCloseable {
         return Map.copyOf(pids);
     }
 
-    synchronized Cmd cmd() {
-        if (cmd == null || closed) {
-            throw new IllegalStateException("private OVS is not running");
-        }
-        return cmd;
-    }
-
     /**
-     * Stops the daemons (SIGTERM, then SIGKILL after {@value #STOP_GRACE_SECONDS} s), deletes the
-     * namespace and the run directory. Tries every step; throws afterwards if any failed.
+     * Stops the daemons (SIGCONT first, in case a test left one stopped; SIGTERM, then SIGKILL after
+     * {@value #STOP_GRACE_SECONDS} s), deletes the namespace and the run directory. Tries every step;
+     * throws afterwards if any failed.
      */
     @Override
     public synchronized void close() {
@@ -284,16 +347,25 @@ public final class PrivateOvs implements AutoCloseable {
         }
         List<String> problems = new ArrayList<>();
         if (runDir != null) {
+            // Our daemons' command lines name files inside the run dir: "<runDir>/conf.db", ...
+            String marker = runDir + "/";
             for (String daemon : List.of(VSWITCHD, OVSDB)) {
                 Optional<Long> pid = Optional.ofNullable(pids.get(daemon)).or(() -> readPid(daemon));
-                // Our daemons' command lines name files inside the run dir: "<runDir>/conf.db", ...
-                if (pid.isPresent() && !Processes.stop(pid.get(), runDir + "/", STOP_GRACE)) {
+                if (pid.isEmpty()) {
+                    continue;
+                }
+                if (!Processes.isGone(pid.get())
+                        && Processes.commandLine(pid.get()).contains(marker)) {
+                    Command.of("kill", "-CONT", pid.get().toString()).run();
+                }
+                if (!Processes.stop(pid.get(), marker, STOP_GRACE)) {
                     problems.add(daemon + " (pid " + pid.get() + ") survived SIGKILL");
                 }
             }
         }
         if (netnsCreated) {
-            Cmd.Result r = new Cmd(Map.of(), CMD_TIMEOUT).tryRun("ip", "netns", "del", netns);
+            Command.Result r =
+                    Command.of("ip", "netns", "del", netns).timeout(CMD_TIMEOUT).run();
             if (!r.ok()) {
                 problems.add("ip netns del " + netns + ": " + r.stderr().strip());
             }

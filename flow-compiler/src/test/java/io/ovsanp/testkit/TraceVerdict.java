@@ -1,4 +1,4 @@
-package io.ovsanp.it.ovs;
+package io.ovsanp.testkit;
 
 import java.util.List;
 

@@ -1,4 +1,4 @@
-package io.ovsanp.it.ovs;
+package io.ovsanp.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
