@@ -136,7 +136,7 @@ public final class PolicyValidator {
             policyInvalid = true;
         }
         if (p.ingressRuleCount() > 0) {
-            diags.add(Diagnostic.warning(
+            diags.add(Diagnostic.unenforced(
                     ref,
                     "spec.ingress",
                     p.ingressRuleCount() + " ingress rule(s) are not enforced: ovs-anp enforces egress only"));

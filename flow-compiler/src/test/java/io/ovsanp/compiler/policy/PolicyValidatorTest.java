@@ -289,6 +289,9 @@ class PolicyValidatorTest {
         assertThat(validate(p).diagnostics()).singleElement().satisfies(d -> {
             assertThat(d.severity()).isEqualTo(Severity.WARNING);
             assertThat(d.path()).isEqualTo("spec.ingress");
+            assertThat(d.unenforced())
+                    .as("an unenforced part, not just a warning")
+                    .isTrue();
         });
     }
 

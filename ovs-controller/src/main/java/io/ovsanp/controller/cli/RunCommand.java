@@ -20,6 +20,7 @@ import io.ovsanp.controller.run.ControllerLoop;
 import io.ovsanp.controller.run.LoopOptions;
 import io.ovsanp.controller.run.RealisationListener;
 import io.ovsanp.controller.run.SwitchSource;
+import io.ovsanp.controller.status.PolicyProblemLog;
 import io.ovsanp.controller.status.PolicyStatusWriter;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -185,7 +186,7 @@ final class RunCommand extends CliCommand {
                             : null) {
                 statusRef.set(status);
                 BooleanSupplier gate = election == null ? () -> true : election::isLeader;
-                List<RealisationListener> listeners = new ArrayList<>(List.of(metrics));
+                List<RealisationListener> listeners = new ArrayList<>(List.of(metrics, new PolicyProblemLog()));
                 if (status != null) listeners.add(status);
                 health.readyWhen("cluster-view-fresh", () -> api.staleFor().compareTo(stale) <= 0);
                 if (election == null) {

@@ -34,6 +34,7 @@ import java.util.function.BooleanSupplier;
  *       disconnected switch cannot refuse a bundle; the compiler does not fail on bad input);
  *   <li>{@code ovsanp_switches_connected}; {@code ovsanp_invalid_rules}: ANP/BANP rules realised
  *       fail-closed because of an error (an error outside {@code spec.egress} counts once per policy);
+ *       {@code ovsanp_unenforced_policy_parts}: valid parts of policies not enforced (ingress rules);
  *   <li>{@code ovsanp_last_convergence_timestamp_seconds{node}}: Unix time of the node's last convergence.
  * </ul>
  */
@@ -50,6 +51,7 @@ public final class MetricsListener implements RealisationListener {
     private final Map<String, String> connected = new ConcurrentHashMap<>();
     private final Map<String, Double> lastConvergence = new ConcurrentHashMap<>();
     private volatile int invalidRules;
+    private volatile int unenforcedParts;
 
     public MetricsListener(Clock clock) {
         this.clock = clock;
@@ -71,6 +73,11 @@ public final class MetricsListener implements RealisationListener {
             }
         }
         invalidRules = invalid.size();
+        Set<String> unenforced = new HashSet<>();
+        for (Diagnostic d : policies.diagnostics()) {
+            if (d.unenforced()) unenforced.add(d.object().display() + " " + d.path());
+        }
+        unenforcedParts = unenforced.size();
     }
 
     @Override
@@ -168,6 +175,12 @@ public final class MetricsListener implements RealisationListener {
         Exposition.header(
                 out, "ovsanp_invalid_rules", "gauge", "ANP/BANP rules realised fail-closed because they are invalid.");
         Exposition.sample(out, "ovsanp_invalid_rules", new String[0], new String[0], invalidRules);
+        Exposition.header(
+                out,
+                "ovsanp_unenforced_policy_parts",
+                "gauge",
+                "Valid parts of policies that ovs-anp does not enforce (e.g. ingress rules); their Ready is False.");
+        Exposition.sample(out, "ovsanp_unenforced_policy_parts", new String[0], new String[0], unenforcedParts);
         Exposition.header(
                 out,
                 "ovsanp_last_convergence_timestamp_seconds",

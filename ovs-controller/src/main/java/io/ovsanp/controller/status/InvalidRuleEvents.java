@@ -20,8 +20,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One core/v1 Warning Event per invalid rule (an ERROR diagnostic of an ANP or BANP), with the policy
- * as {@code involvedObject}. The event's name is derived from (policy uid, field path, message), so
+ * One core/v1 Warning Event per invalid rule (an ERROR diagnostic of an ANP or BANP, reason {@code
+ * InvalidRule} or {@code InvalidPolicy}) and per unenforced part (reason {@code NotEnforced}), with the
+ * policy as {@code involvedObject}. The event's name is derived from (policy uid, field path, message), so
  * the same problem gives one event however often it is recompiled, across restarts and replicas: a
  * second create of the same name is refused by the API ({@code 409}) and counts as done. Events of
  * cluster-scoped objects live in {@code default}, as client-go's recorder puts them. Not thread-safe:
@@ -30,6 +31,7 @@ import org.slf4j.LoggerFactory;
 final class InvalidRuleEvents {
     static final String REASON_RULE = "InvalidRule";
     static final String REASON_POLICY = "InvalidPolicy";
+    static final String REASON_NOT_ENFORCED = "NotEnforced";
     static final String COMPONENT = "ovs-anp";
     private static final Logger LOG = LoggerFactory.getLogger(InvalidRuleEvents.class);
     /** Event messages beyond this are cut; the status condition carries the full list. */
@@ -85,7 +87,7 @@ final class InvalidRuleEvents {
                 .withFieldPath(d.path().isEmpty() ? null : d.path())
                 .endInvolvedObject()
                 .withType("Warning")
-                .withReason(d.path().startsWith("spec.egress[") ? REASON_RULE : REASON_POLICY)
+                .withReason(reason(d))
                 .withMessage(text)
                 .withCount(1)
                 .withFirstTimestamp(when)
@@ -106,6 +108,11 @@ final class InvalidRuleEvents {
         }
         emitted.add(key);
         return true;
+    }
+
+    private static String reason(Diagnostic d) {
+        if (d.unenforced()) return REASON_NOT_ENFORCED;
+        return d.path().startsWith("spec.egress[") ? REASON_RULE : REASON_POLICY;
     }
 
     /** {@code <policy>.<16 hex of sha-256(key)>}: a valid, stable object name. */

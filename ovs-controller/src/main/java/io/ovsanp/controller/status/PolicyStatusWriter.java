@@ -40,8 +40,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Writes the {@code Ready} condition of every AdminNetworkPolicy and BaselineAdminNetworkPolicy
- * through their {@code /status} subresource, and a Warning Event per invalid rule ({@link
- * InvalidRuleEvents}).
+ * through their {@code /status} subresource, and a Warning Event per invalid rule and per unenforced
+ * part ({@link InvalidRuleEvents}).
  *
  * <p>{@code Ready} is what {@link ReadyCondition} says: no invalid rule, and no failed node among those
  * the policy applies to (by each node's last {@link ReadSet}, the compiler's own answer).
@@ -229,9 +229,14 @@ public final class PolicyStatusWriter implements RealisationListener, AutoClosea
     /** Returns false if anything must be retried. */
     private boolean writeAll(EffectivePolicies p, Map<String, String> failed, Map<String, Set<ObjectRef>> applying) {
         Map<String, List<Diagnostic>> errors = new HashMap<>();
+        Map<String, List<Diagnostic>> unenforced = new HashMap<>();
         for (Diagnostic d : p.diagnostics()) {
             if (d.severity() == Severity.ERROR) {
                 errors.computeIfAbsent(key(d.object()), k -> new ArrayList<>()).add(d);
+            } else if (d.unenforced()) {
+                unenforced
+                        .computeIfAbsent(key(d.object()), k -> new ArrayList<>())
+                        .add(d);
             }
         }
         boolean ok = true;
@@ -246,9 +251,16 @@ public final class PolicyStatusWriter implements RealisationListener, AutoClosea
                     .distinct()
                     .sorted()
                     .toList();
+            List<Diagnostic> notEnforced = unenforced.getOrDefault(k, List.of()).stream()
+                    .distinct()
+                    .sorted()
+                    .toList();
             Map<String, String> failedHere = failedFor(policy.ref(), failed, applying);
             try {
-                ok &= write(policy, ReadyCondition.of(policy, errs, failedHere));
+                ok &= write(policy, ReadyCondition.of(policy, errs, notEnforced, failedHere));
+                for (Diagnostic d : notEnforced) {
+                    ok &= events.emit(policy.ref(), d);
+                }
                 for (Diagnostic d : errs) {
                     ok &= events.emit(policy.ref(), d);
                 }

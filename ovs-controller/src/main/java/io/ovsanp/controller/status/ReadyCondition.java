@@ -9,10 +9,12 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What a policy's {@code Ready} condition says: {@code True} (reason {@code Realised}) when the policy
- * has no invalid rule and no node it applies to failed to realise its flows; otherwise {@code False}
- * with reason {@code InvalidRules} (errors in the policy, realised fail-closed) or {@code
- * RealisationFailed} (only node failures), and a message naming every invalid field (by rule name
+ * What a policy's {@code Ready} condition says: {@code True} (reason {@code Realised}) when every part
+ * of the policy is enforced, it has no invalid rule and no node it applies to failed to realise its
+ * flows; otherwise {@code False} with the most serious reason: {@code NotEnforced} (a valid part that
+ * ovs-anp does not realise, e.g. ingress rules: traffic the policy means to stop may pass), then
+ * {@code InvalidRules} (errors in the policy, realised fail-closed), then {@code RealisationFailed}
+ * (only node failures). The message names every unenforced part and every invalid field (by rule name
  * where the rule has one) and every failed node with its reason, cut at metav1.Condition's limit.
  */
 final class ReadyCondition {
@@ -20,6 +22,7 @@ final class ReadyCondition {
     static final String REASON_REALISED = "Realised";
     static final String REASON_INVALID = "InvalidRules";
     static final String REASON_FAILED = "RealisationFailed";
+    static final String REASON_NOT_ENFORCED = "NotEnforced";
     /** metav1.Condition's limit on {@code message}. */
     static final int MAX_MESSAGE = 32768;
 
@@ -29,8 +32,12 @@ final class ReadyCondition {
     private ReadyCondition() {}
 
     /** The desired condition, without generation and transition time. */
-    static Condition of(EffectiveAdminPolicy policy, List<Diagnostic> errors, Map<String, String> failedNodes) {
-        if (errors.isEmpty() && failedNodes.isEmpty()) {
+    static Condition of(
+            EffectiveAdminPolicy policy,
+            List<Diagnostic> errors,
+            List<Diagnostic> unenforced,
+            Map<String, String> failedNodes) {
+        if (errors.isEmpty() && unenforced.isEmpty() && failedNodes.isEmpty()) {
             return new Condition(READY, Condition.TRUE, REASON_REALISED, "all rules valid and realised", 0, "");
         }
         Map<Integer, String> ruleNames = new LinkedHashMap<>();
@@ -38,6 +45,13 @@ final class ReadyCondition {
             ruleNames.put(r.ref().index(), r.ref().name());
         }
         List<String> parts = new ArrayList<>();
+        if (!unenforced.isEmpty()) {
+            List<String> items = new ArrayList<>();
+            for (Diagnostic d : unenforced) {
+                items.add(field(d.path(), ruleNames) + ": " + d.message());
+            }
+            parts.add("not enforced: " + String.join("; ", items));
+        }
         if (!errors.isEmpty()) {
             StringBuilder b = new StringBuilder();
             b.append(errors.size()).append(errors.size() == 1 ? " invalid field" : " invalid fields");
@@ -59,7 +73,9 @@ final class ReadyCondition {
         if (message.length() > MAX_MESSAGE) {
             message = message.substring(0, MAX_MESSAGE - 40) + "… (cut; see the controller's log)";
         }
-        return new Condition(READY, Condition.FALSE, errors.isEmpty() ? REASON_FAILED : REASON_INVALID, message, 0, "");
+        String reason =
+                !unenforced.isEmpty() ? REASON_NOT_ENFORCED : !errors.isEmpty() ? REASON_INVALID : REASON_FAILED;
+        return new Condition(READY, Condition.FALSE, reason, message, 0, "");
     }
 
     /** {@code spec.egress[1] "deny-x" .to[0]}: the rule's name after its index when it has one. */

@@ -217,6 +217,49 @@ class PolicyStatusWriterTest {
     }
 
     @Test
+    void ingressRulesAreNotHiddenBehindReadyTrue() throws Exception {
+        createPolicy(
+                ClusterWatcher.ADMIN_NETWORK_POLICY,
+                "{apiVersion: policy.networking.k8s.io/v1alpha1, kind: AdminNetworkPolicy, metadata: {name: inbound},"
+                        + " spec: {priority: 30, subject: {namespaces: {matchLabels: {team: shop}}},"
+                        + " ingress: [{name: no-scrape, action: Deny, from: [{namespaces: {}}]}],"
+                        + " egress: [{name: out, action: Deny, to: [{networks: [203.0.113.0/24]}]}]}}");
+        awaitSnapshotHas("inbound");
+        validated();
+        Condition c = awaitReady(ClusterWatcher.ADMIN_NETWORK_POLICY, "inbound", x -> true);
+        assertThat(c.status()).isEqualTo("False");
+        assertThat(c.reason()).isEqualTo("NotEnforced");
+        assertThat(c.message()).startsWith("not enforced: spec.ingress: 1 ingress rule(s) are not enforced");
+        assertThat(awaitReady(ClusterWatcher.ADMIN_NETWORK_POLICY, "good", x -> true)
+                        .status())
+                .isEqualTo("True");
+        writer.drain(WAIT);
+        List<Event> events = client.v1().events().inNamespace("default").list().getItems();
+        assertThat(events).singleElement().satisfies(e -> {
+            assertThat(e.getReason()).isEqualTo("NotEnforced");
+            assertThat(e.getInvolvedObject().getName()).isEqualTo("inbound");
+            assertThat(e.getInvolvedObject().getFieldPath()).isEqualTo("spec.ingress");
+        });
+
+        // The ingress rules removed: Ready again.
+        GenericKubernetesResource r = client.genericKubernetesResources(ClusterWatcher.ADMIN_NETWORK_POLICY)
+                .withName("inbound")
+                .get();
+        @SuppressWarnings("unchecked")
+        Map<String, Object> spec =
+                (Map<String, Object>) r.getAdditionalProperties().get("spec");
+        spec.remove("ingress");
+        client.genericKubernetesResources(ClusterWatcher.ADMIN_NETWORK_POLICY)
+                .resource(r)
+                .update();
+        awaitGeneration("inbound", 2);
+        validated();
+        Condition after = awaitReady(
+                ClusterWatcher.ADMIN_NETWORK_POLICY, "inbound", x -> x.status().equals("True"));
+        assertThat(after.reason()).isEqualTo("Realised");
+    }
+
+    @Test
     void nodeFailureIsNamedOnPoliciesWithSubjectsThereAndClearedOnConvergence() throws Exception {
         validated();
         Condition first = awaitReady(ClusterWatcher.ADMIN_NETWORK_POLICY, "good", c -> true);

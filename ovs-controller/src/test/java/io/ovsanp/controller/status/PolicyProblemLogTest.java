@@ -1,0 +1,60 @@
+package io.ovsanp.controller.status;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.ovsanp.compiler.cluster.ClusterChange;
+import io.ovsanp.compiler.diag.Diagnostic;
+import io.ovsanp.compiler.diag.ObjectRef;
+import io.ovsanp.compiler.policy.EffectivePolicies;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class PolicyProblemLogTest {
+    private static final ObjectRef ANP = ObjectRef.cluster("AdminNetworkPolicy", "inbound");
+    private static final Diagnostic INGRESS = Diagnostic.unenforced(
+            ANP, "spec.ingress", "2 ingress rule(s) are not enforced: ovs-anp enforces egress only");
+    private static final Diagnostic BAD_CIDR =
+            Diagnostic.error(ANP, "spec.egress[1].to[0].networks[0]", "\"10.0.0.0/33\" is not a CIDR");
+
+    private final List<String> warnings = new ArrayList<>();
+    private final List<String> infos = new ArrayList<>();
+    private final PolicyProblemLog log = new PolicyProblemLog(warnings::add, infos::add);
+
+    private void validated(Diagnostic... ds) {
+        log.validated(
+                null, new EffectivePolicies(List.of(), List.of(), List.of(), List.of(ds)), ClusterChange.EVERYTHING);
+    }
+
+    @Test
+    void eachProblemIsOneWarnUntilItGoesAwayAndAgainWhenItComesBack() {
+        validated(INGRESS, BAD_CIDR, INGRESS);
+        assertThat(warnings)
+                .containsExactly(
+                        "AdminNetworkPolicy/inbound spec.ingress is NOT ENFORCED: 2 ingress rule(s) are not enforced:"
+                                + " ovs-anp enforces egress only",
+                        "AdminNetworkPolicy/inbound spec.egress[1].to[0].networks[0] is invalid and realised"
+                                + " fail-closed: \"10.0.0.0/33\" is not a CIDR");
+        for (int i = 0; i < 10; i++) {
+            validated(BAD_CIDR, INGRESS); // every pod event revalidates
+        }
+        assertThat(warnings).hasSize(2);
+        assertThat(infos).isEmpty();
+
+        validated(INGRESS);
+        assertThat(infos).singleElement().asString().startsWith("no longer: AdminNetworkPolicy/inbound spec.egress[1]");
+        validated(INGRESS, BAD_CIDR);
+        assertThat(warnings).hasSize(3).last().asString().contains("10.0.0.0/33");
+    }
+
+    @Test
+    void plainWarningsAndOtherKindsAreNotPolicyProblems() {
+        validated(
+                Diagnostic.warning(ANP, "spec.priority", "same priority as AdminNetworkPolicy/other"),
+                Diagnostic.error(
+                        new ObjectRef("Pod", "shop", "web", "", io.ovsanp.compiler.diag.SourceRef.NONE),
+                        "status.podIPs[0]",
+                        "not an IP"));
+        assertThat(warnings).isEmpty();
+    }
+}
