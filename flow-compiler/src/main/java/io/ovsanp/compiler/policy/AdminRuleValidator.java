@@ -60,20 +60,20 @@ final class AdminRuleValidator {
                     out.add(Diagnostic.error(
                             ref.policy(), pp + ".domainNames", "domainNames is allowed only in Allow rules"));
                 } else {
-                    out.add(Diagnostic.warning(
+                    out.add(Diagnostic.unenforced(
                             ref.policy(),
                             pp + ".domainNames",
                             "domainNames peers are not supported yet; this peer matches nothing (fail-closed)"));
                 }
             } else if (peer instanceof Peer.Unsupported u) {
                 if (r.action() == Action.ALLOW) {
-                    out.add(Diagnostic.warning(
+                    out.add(Diagnostic.unenforced(
                             ref.policy(),
                             pp,
                             "unsupported peer (" + u.description() + "); in an Allow rule it matches nothing"));
                 } else {
                     unsupportedDeniesAll = true;
-                    out.add(Diagnostic.warning(
+                    out.add(Diagnostic.unenforced(
                             ref.policy(),
                             pp,
                             "unsupported peer (" + u.description() + "); this "

@@ -218,7 +218,10 @@ class PolicyValidatorTest {
                 List.of(),
                 rule(Action.ALLOW, List.of(new Peer.DomainNames(List.of("example.com"))), List.of())));
         assertThat(e.admin().get(0).rules()).isEmpty();
-        assertThat(e.diagnostics()).anySatisfy(d -> assertThat(d.message()).contains("not supported"));
+        assertThat(e.diagnostics()).anySatisfy(d -> {
+            assertThat(d.message()).contains("not supported");
+            assertThat(d.unenforced()).as("a peer not realised is reported as not enforced").isTrue();
+        });
     }
 
     @Test
