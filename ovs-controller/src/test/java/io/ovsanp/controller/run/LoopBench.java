@@ -84,10 +84,11 @@ public final class LoopBench {
         ClusterSnapshot podAdded = BenchWorkload.withExtraPod(base);
         event("one pod added", podAdded, loop, allocations, results, pool);
         ClusterSnapshot relabelled = BenchWorkload.cluster(nodes, podsPerNode, anps, 1, 0);
-        relabelled = relabelled.withPods(podAdded.pods());
+        relabelled = sharing(podAdded, relabelled.withPods(podAdded.pods()));
         event("one node relabelled", relabelled, loop, allocations, results, pool);
-        ClusterSnapshot edited =
-                BenchWorkload.cluster(nodes, podsPerNode, anps, 1, 1).withPods(podAdded.pods());
+        ClusterSnapshot edited = sharing(
+                relabelled,
+                BenchWorkload.cluster(nodes, podsPerNode, anps, 1, 1).withPods(podAdded.pods()));
         event("one ANP edited", edited, loop, allocations, results, pool);
         pool.shutdown();
     }
@@ -135,13 +136,40 @@ public final class LoopBench {
                 "node relabelled / back",
                 node,
                 base,
-                BenchWorkload.cluster(nodes, podsPerNode, anps, 1, 0).withPods(same));
+                sharing(
+                        base,
+                        BenchWorkload.cluster(nodes, podsPerNode, anps, 1, 0).withPods(same)));
         // anp10's CIDRs: n10 runs pods of its subject
         agentEvents(
                 "ANP edited / back",
                 node,
                 base,
-                BenchWorkload.cluster(nodes, podsPerNode, anps, 0, 11).withPods(same));
+                sharing(
+                        base,
+                        BenchWorkload.cluster(nodes, podsPerNode, anps, 0, 11).withPods(same)));
+    }
+
+    /**
+     * {@code b} with every object equal to one of {@code a} replaced by {@code a}'s instance, as
+     * ClusterWatcher keeps the objects of unchanged resources from one snapshot to the next (the
+     * compile session's memos are keyed by instance; a workload built anew would miss them all).
+     */
+    private static ClusterSnapshot sharing(ClusterSnapshot a, ClusterSnapshot b) {
+        return new ClusterSnapshot(
+                same(a.namespaces(), b.namespaces()),
+                same(a.pods(), b.pods()),
+                same(a.nodes(), b.nodes()),
+                same(a.services(), b.services()),
+                same(a.endpointSlices(), b.endpointSlices()),
+                same(a.adminPolicies(), b.adminPolicies()),
+                same(a.networkPolicies(), b.networkPolicies()),
+                b.loadDiagnostics());
+    }
+
+    private static <T> List<T> same(List<T> a, List<T> b) {
+        java.util.Map<T, T> byValue = new java.util.HashMap<>();
+        for (T t : a) byValue.putIfAbsent(t, t);
+        return b.stream().map(t -> byValue.getOrDefault(t, t)).toList();
     }
 
     private static final int AGENT_ROUNDS = 200;
