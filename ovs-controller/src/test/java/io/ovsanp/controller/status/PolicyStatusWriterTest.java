@@ -155,7 +155,7 @@ class PolicyStatusWriterTest {
     private void awaitCached(io.ovsanp.compiler.policy.Tier tier, String name) throws InterruptedException {
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (System.nanoTime() < deadline) {
-            var o = watcher.policyObject(tier, name);
+            var o = watcher.policyObject(tier.kind(), name);
             if (o.isPresent() && o.get().getAdditionalProperties().get("status") != null) {
                 return;
             }
@@ -346,7 +346,7 @@ class PolicyStatusWriterTest {
     private void awaitGeneration(String name, long gen) throws InterruptedException {
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (System.nanoTime() < deadline) {
-            var o = watcher.policyObject(io.ovsanp.compiler.policy.Tier.ADMIN, name);
+            var o = watcher.policyObject(io.ovsanp.compiler.policy.Tier.ADMIN.kind(), name);
             if (o.isPresent() && o.get().getMetadata().getGeneration() == gen) {
                 return;
             }
