@@ -161,7 +161,8 @@ public final class Evaluator {
     }
 
     private Optional<Hit> ruleMatches(EffectiveRule rule, Packet packet, List<String> trace) {
-        String label = rule.ref().display() + " (" + rule.action().apiName() + ")";
+        String label =
+                rule.ref().display() + " (" + rule.action().apiName(rule.ref().policy()) + ")";
         String miss = null;
         if (!matcher.destinationMatches(rule, packet.dst())) {
             miss = "destination does not match";

@@ -70,7 +70,7 @@ final class AdminRuleValidator {
                     out.add(Diagnostic.error(
                             ref.policy(),
                             pp + ".domainNames",
-                            "domainNames is allowed only in " + actionName(cnp, Action.ALLOW) + " rules"));
+                            "domainNames is allowed only in " + Action.ALLOW.apiName(ref.policy()) + " rules"));
                 } else {
                     out.add(Diagnostic.unenforced(
                             ref.policy(),
@@ -82,7 +82,7 @@ final class AdminRuleValidator {
                     out.add(Diagnostic.unenforced(
                             ref.policy(),
                             pp,
-                            "unsupported peer (" + u.description() + "); in an " + actionName(cnp, Action.ALLOW)
+                            "unsupported peer (" + u.description() + "); in an " + Action.ALLOW.apiName(ref.policy())
                                     + " rule it matches nothing"));
                 } else {
                     unsupportedDeniesAll = true;
@@ -114,7 +114,7 @@ final class AdminRuleValidator {
                 diags.add(Diagnostic.note(
                         ref.policy(),
                         path,
-                        "realised fail-closed: this " + actionName(cnp, Action.ALLOW) + " rule matches nothing"));
+                        "realised fail-closed: this " + Action.ALLOW.apiName(ref.policy()) + " rule matches nothing"));
                 return Optional.empty();
             }
             if (!policyInvalid) {
@@ -129,7 +129,7 @@ final class AdminRuleValidator {
             diags.add(Diagnostic.note(
                     ref.policy(),
                     path,
-                    "no supported peer is left; this " + actionName(cnp, Action.ALLOW) + " rule matches nothing"));
+                    "no supported peer is left; this " + Action.ALLOW.apiName(ref.policy()) + " rule matches nothing"));
             return Optional.empty();
         }
         return Optional.of(
@@ -168,11 +168,6 @@ final class AdminRuleValidator {
             out.add(Diagnostic.error(obj, path, e.getMessage()));
             return Optional.empty();
         }
-    }
-
-    /** The action as the policy's API spells it: v1alpha2 calls Allow "Accept". */
-    static String actionName(boolean cnp, Action a) {
-        return cnp && a == Action.ALLOW ? "Accept" : a.apiName();
     }
 
     /**

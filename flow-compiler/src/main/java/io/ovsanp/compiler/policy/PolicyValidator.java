@@ -176,7 +176,7 @@ public final class PolicyValidator {
             diags.add(Diagnostic.note(
                     ref,
                     "spec",
-                    "policy is invalid: its " + (cnp ? "Accept" : "Allow") + " rules match nothing and its Deny/Pass"
+                    "policy is invalid: its " + Action.ALLOW.apiName(ref) + " rules match nothing and its Deny/Pass"
                             + " rules deny all egress of its subjects"));
         }
         List<EffectiveRule> rules = new ArrayList<>();

@@ -35,22 +35,10 @@ record RuleShape(
         Optional<PortMatch> read(FieldReader r, JsonNode node, String path);
     }
 
-    static final RuleShape ANP = new RuleShape(
-            List.of("namespaces", "pods", "nodes", "networks", "domainNames"),
-            false,
-            "ports",
-            "port",
-            actions("Allow", "Deny", "Pass"),
-            AdminPeerReader::port);
+    static final RuleShape ANP = v1alpha1(List.of("namespaces", "pods", "nodes", "networks", "domainNames"));
 
     /** BANP has no domainNames (an unknown field there) and no Pass (the validator reports it). */
-    static final RuleShape BANP = new RuleShape(
-            List.of("namespaces", "pods", "nodes", "networks"),
-            false,
-            "ports",
-            "port",
-            actions("Allow", "Deny", "Pass"),
-            AdminPeerReader::port);
+    static final RuleShape BANP = v1alpha1(List.of("namespaces", "pods", "nodes", "networks"));
 
     static final RuleShape CNP = new RuleShape(
             List.of("namespaces", "pods", "nodes", "networks", "domainNames"),
@@ -62,6 +50,11 @@ record RuleShape(
 
     RuleShape {
         peerFields = List.copyOf(peerFields);
+    }
+
+    private static RuleShape v1alpha1(List<String> peerFields) {
+        return new RuleShape(
+                peerFields, false, "ports", "port", actions("Allow", "Deny", "Pass"), AdminPeerReader::port);
     }
 
     List<String> ruleFields() {
