@@ -145,28 +145,18 @@ abstract class LabStories {
         }
     }
 
-    /** A copy of a lab resource with {@code from} replaced by {@code to} (which must occur). */
-    static Path editedResource(String name, String from, String to) throws IOException {
-        String text = Files.readString(labResource(name));
-        assertThat(text).as("edit of " + name).contains(from);
-        Path dir = Path.of("target", "lab-edits").toAbsolutePath().resolve(name.replace(".yaml", ""));
-        Files.createDirectories(dir);
-        Path edited = dir.resolve(name);
-        Files.writeString(edited, text.replace(from, to));
-        return edited;
-    }
-
     /**
      * The "internet blocked, intranet allowed" story as a v1alpha2 ClusterNetworkPolicy of the Admin
-     * tier (Accept, Deny), with the same verdicts as the AdminNetworkPolicy: applied, edited (the
-     * internet /24 accepted) and deleted, same node and across nodes.
+     * tier (Accept, Deny; {@code examples/internet-blocked-intranet-allowed-cnp}), with the same verdicts
+     * as the AdminNetworkPolicy: applied, edited (the internet /24 accepted) and deleted, same node and
+     * across nodes.
      */
     @Test
     void clusterNetworkPolicyAdminTierInternetBlockedIntranetAllowed() throws IOException {
-        String name = "cnp-intranet-only.yaml";
+        String name = "internet-blocked-intranet-allowed-cnp";
         lab.from("web-worker-1").tcp("internet", 443, OPEN).check("before " + name);
 
-        apply(labResource(name));
+        apply(policy(name));
         lab.from("web-worker-1")
                 .tcp("internet", 443, TIMEOUT)
                 .ping("internet", false)
@@ -178,13 +168,13 @@ abstract class LabStories {
                 .check("after applying " + name);
         lab.from("reporter-worker-1").tcp("internet", 443, OPEN).check("after applying " + name + " (not subject)");
 
-        apply(editedResource(name, "192.168.0.0/16,", "192.168.0.0/16, 203.0.113.0/24,"));
+        apply(edited(name, "192.168.0.0/16,", "192.168.0.0/16, 203.0.113.0/24,"));
         lab.from("web-worker-1")
                 .tcp("internet", 443, OPEN)
                 .udp("dns", 53, false)
                 .check("after editing " + name + " (internet /24 accepted)");
 
-        delete(labResource(name));
+        delete(policy(name));
         lab.from("web-worker-1").tcp("internet", 443, OPEN).udp("dns", 53, true).check("after deleting " + name);
     }
 
