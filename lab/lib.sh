@@ -213,7 +213,7 @@ listening() {
 # "<API path of its collection>\t<name>\t<JSON>".
 manifest_objects() {
   ruby -ryaml -rjson -e '
-    CLUSTER_SCOPED = %w[Namespace Node AdminNetworkPolicy BaselineAdminNetworkPolicy].freeze
+    CLUSTER_SCOPED = %w[Namespace Node AdminNetworkPolicy BaselineAdminNetworkPolicy ClusterNetworkPolicy].freeze
     def plural(kind)
       k = kind.downcase
       return k.sub(/y\z/, "ies") if k.end_with?("y")

@@ -308,8 +308,13 @@ public final class Compiler {
             case DENY:
                 return List.of();
             case PASS:
+                if (tier == Tier.BASELINE) {
+                    // A Baseline ClusterNetworkPolicy's Pass skips the rest of the last policy tier:
+                    // the default, allow, decides (docs/semantics.md, "Evaluation order for one egress connection").
+                    return List.of(new FlowAction.GotoTable(pipeline.id(PipelineSpec.EGRESS_COMMIT)));
+                }
                 if (tier != Tier.ADMIN) {
-                    throw new IllegalStateException("Pass outside the ANP tier reached the compiler");
+                    throw new IllegalStateException("Pass in the NetworkPolicy tier reached the compiler");
                 }
                 return List.of(new FlowAction.GotoTable(pipeline.id(PipelineSpec.NETWORK_POLICY_EGRESS)));
         }

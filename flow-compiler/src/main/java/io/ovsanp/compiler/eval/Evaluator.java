@@ -5,6 +5,7 @@ import io.ovsanp.compiler.cluster.PodInfo;
 import io.ovsanp.compiler.cluster.ServiceVips;
 import io.ovsanp.compiler.diag.ObjectRef;
 import io.ovsanp.compiler.policy.Action;
+import io.ovsanp.compiler.policy.AdminPolicy;
 import io.ovsanp.compiler.policy.EffectiveAdminPolicy;
 import io.ovsanp.compiler.policy.EffectiveNetworkPolicy;
 import io.ovsanp.compiler.policy.EffectivePolicies;
@@ -20,7 +21,8 @@ import java.util.Optional;
  * The reference evaluator: the egress verdict for one packet, straight from docs/semantics.md. ANP tier
  * (policies in the given precedence order, rules in order, first match decides, Pass leaves the
  * tier), then NetworkPolicy isolation (an isolated pod is allowed only by a rule of an isolating
- * policy, and BANP is then not consulted), then the BANP tier, then allow.
+ * policy, and BANP is then not consulted), then the Baseline tier (a Pass there leaves it to the
+ * default), then allow.
  *
  * <p>The source is the non-host-network pod owning the source IP. Pod IPs are assumed unique; if
  * several pods claim one, the first in snapshot order is the source (the trace says so).
@@ -81,9 +83,17 @@ public final class Evaluator {
 
         for (EffectiveAdminPolicy banp : policies.baseline()) {
             Optional<Hit> hit = firstMatch(banp, pod, packet, trace);
-            if (hit.isPresent()) {
-                return Verdict.byRule(Tier.BASELINE, hit.get().rule(), hit.get().via(), passedBy, trace);
+            if (hit.isEmpty()) {
+                continue;
             }
+            EffectiveRule rule = hit.get().rule();
+            if (rule.action() == Action.PASS) {
+                // A Baseline ClusterNetworkPolicy's Pass skips the rest of the Baseline tier, and no
+                // tier follows it: the default decides.
+                trace.add("Pass: skip the remaining Baseline tier rules; the default (allow) decides");
+                return Verdict.noRuleMatched(Optional.of(rule.ref()), trace);
+            }
+            return Verdict.byRule(Tier.BASELINE, rule, hit.get().via(), passedBy, trace);
         }
         trace.add("no rule matched: allowed");
         return Verdict.noRuleMatched(passedBy, trace);
@@ -92,7 +102,10 @@ public final class Evaluator {
     /** A matching rule and, when it matched through a Service's ClusterIP, how. */
     private record Hit(EffectiveRule rule, Optional<String> via) {}
 
-    /** The first rule of {@code policy} that matches, if the pod is a subject; never a baseline Pass. */
+    /**
+     * The first rule of {@code policy} that matches, if the pod is a subject; never a Pass of a BANP
+     * (v1alpha1 has none; the validator has made such a rule fail-closed already).
+     */
     private Optional<Hit> firstMatch(EffectiveAdminPolicy policy, PodInfo pod, Packet packet, List<String> trace) {
         if (!matcher.isSubject(policy.subject(), pod)) {
             trace.add(policy.ref().display() + ": " + pod.key() + " is not a subject");
@@ -101,7 +114,9 @@ public final class Evaluator {
         for (EffectiveRule rule : policy.rules()) {
             Optional<Hit> hit = ruleMatches(rule, packet, trace);
             if (hit.isPresent()) {
-                if (policy.tier() == Tier.BASELINE && rule.action() == Action.PASS) {
+                if (policy.tier() == Tier.BASELINE
+                        && rule.action() == Action.PASS
+                        && !AdminPolicy.isClusterNetworkPolicy(policy.ref())) {
                     // BANP has no Pass action; defensively it counts as no match.
                     trace.add("Pass is not a baseline action: treated as no match");
                     continue;
@@ -146,7 +161,8 @@ public final class Evaluator {
     }
 
     private Optional<Hit> ruleMatches(EffectiveRule rule, Packet packet, List<String> trace) {
-        String label = rule.ref().display() + " (" + rule.action().apiName() + ")";
+        String label =
+                rule.ref().display() + " (" + rule.action().apiName(rule.ref().policy()) + ")";
         String miss = null;
         if (!matcher.destinationMatches(rule, packet.dst())) {
             miss = "destination does not match";

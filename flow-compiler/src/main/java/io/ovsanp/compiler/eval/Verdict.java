@@ -150,7 +150,7 @@ public record Verdict(
             b.append(" by ")
                     .append(rule.get().display())
                     .append(" (")
-                    .append(action.get().apiName());
+                    .append(action.get().apiName(rule.get().policy()));
             b.append(failClosed ? ", fail-closed)" : ")");
             serviceVip.ifPresent(v -> b.append(" via ").append(v));
         } else {

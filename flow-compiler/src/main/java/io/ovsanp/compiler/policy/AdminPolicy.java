@@ -5,11 +5,14 @@ import io.ovsanp.compiler.diag.ObjectRef;
 import java.util.List;
 
 /**
- * An AdminNetworkPolicy ({@link Tier#ADMIN}) or BaselineAdminNetworkPolicy ({@link Tier#BASELINE}),
- * as read. {@code readProblems} are what the reader found (unknown fields, wrong types, zero or two
- * fields where exactly one is required), each with the field path; {@link
- * io.ovsanp.compiler.policy.PolicyValidator} adds the API's limits and decides what is realised
- * fail-closed. BANPs carry priority 0.
+ * An AdminNetworkPolicy ({@link Tier#ADMIN}) or BaselineAdminNetworkPolicy ({@link Tier#BASELINE}) of
+ * v1alpha1, or a v1alpha2 ClusterNetworkPolicy of either tier (its {@code ref} has the kind {@link
+ * #CLUSTER_NETWORK_POLICY}), as read. {@code readProblems} are what the reader found (unknown fields,
+ * wrong types, zero or two fields where exactly one is required), each with the field path; {@link
+ * io.ovsanp.compiler.policy.PolicyValidator} adds the API's limits (which differ by kind) and decides
+ * what is realised fail-closed. BANPs carry priority 0; a ClusterNetworkPolicy carries its {@code
+ * spec.priority} in both tiers. Rules of a ClusterNetworkPolicy use the same model: Accept is {@link
+ * Action#ALLOW}, {@code protocols} are the rule's {@code ports}, one entry each.
  */
 public record AdminPolicy(
         ObjectRef ref,
@@ -19,11 +22,23 @@ public record AdminPolicy(
         List<Rule> egress,
         int ingressRuleCount,
         List<Diagnostic> readProblems) {
+    /** The kind of a v1alpha2 ClusterNetworkPolicy, in {@link ObjectRef#kind()} (docs/semantics.md). */
+    public static final String CLUSTER_NETWORK_POLICY = "ClusterNetworkPolicy";
+
     public AdminPolicy {
         if (tier == Tier.NETWORK_POLICY) {
             throw new IllegalArgumentException("AdminPolicy cannot be in the NetworkPolicy tier");
         }
         egress = List.copyOf(egress);
         readProblems = List.copyOf(readProblems);
+    }
+
+    /** True for a v1alpha2 ClusterNetworkPolicy, false for an ANP or BANP. */
+    public boolean isClusterNetworkPolicy() {
+        return isClusterNetworkPolicy(ref);
+    }
+
+    public static boolean isClusterNetworkPolicy(ObjectRef ref) {
+        return ref.kind().equals(CLUSTER_NETWORK_POLICY);
     }
 }

@@ -7,7 +7,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
-/** Validates one ANP/BANP egress rule and builds its effective form (see {@link PolicyValidator}). */
+/**
+ * Validates one ANP/BANP or ClusterNetworkPolicy egress rule and builds its effective form (see {@link
+ * PolicyValidator}). The kinds differ in limits (v1alpha2: 25 peers and 25 protocols), in where a port
+ * is ({@code ports[j]} or {@code protocols[j]}), in a range's rule (v1alpha2: start below end), and in
+ * what a Baseline policy may do (a Baseline CNP may Pass and have domainNames peers).
+ */
 final class AdminRuleValidator {
     private AdminRuleValidator() {}
 
@@ -18,23 +23,28 @@ final class AdminRuleValidator {
         boolean invalid =
                 policyInvalid || readProblems.stream().anyMatch(d -> d.severity() == Severity.ERROR && d.isUnder(path));
         boolean unsupportedDeniesAll = false;
+        boolean cnp = AdminPolicy.isClusterNetworkPolicy(ref.policy());
+        int maxPeers = cnp ? PolicyValidator.CNP_MAX_ITEMS : PolicyValidator.MAX_PEERS;
+        int maxPorts = cnp ? PolicyValidator.CNP_MAX_ITEMS : PolicyValidator.MAX_PORTS;
+        String portsField = cnp ? ".protocols" : ".ports";
         if (r.name().length() > PolicyValidator.MAX_RULE_NAME) {
             out.add(Diagnostic.error(
                     ref.policy(),
                     path + ".name",
                     "name has " + r.name().length() + " characters; at most " + PolicyValidator.MAX_RULE_NAME));
         }
-        if (ref.tier() == Tier.BASELINE && r.action() == Action.PASS) {
+        if (ref.tier() == Tier.BASELINE && !cnp && r.action() == Action.PASS) {
             out.add(Diagnostic.error(
                     ref.policy(), path + ".action", "Pass is not allowed in a BaselineAdminNetworkPolicy"));
         }
-        if (r.peers().isEmpty() || r.peers().size() > PolicyValidator.MAX_PEERS) {
-            out.add(Diagnostic.error(
-                    ref.policy(), path + ".to", r.peers().size() + " peers; must be 1.." + PolicyValidator.MAX_PEERS));
+        if (r.peers().isEmpty() || r.peers().size() > maxPeers) {
+            out.add(Diagnostic.error(ref.policy(), path + ".to", r.peers().size() + " peers; must be 1.." + maxPeers));
         }
-        if (r.ports().size() > PolicyValidator.MAX_PORTS) {
+        if (r.ports().size() > maxPorts) {
             out.add(Diagnostic.error(
-                    ref.policy(), path + ".ports", r.ports().size() + " ports; at most " + PolicyValidator.MAX_PORTS));
+                    ref.policy(),
+                    path + portsField,
+                    r.ports().size() + (cnp ? " protocols" : " ports") + "; at most " + maxPorts));
         }
         boolean northbound = false;
         List<Destination> dests = new ArrayList<>();
@@ -53,12 +63,14 @@ final class AdminRuleValidator {
                 networks(ref, pp + ".networks", n.cidrs(), out).ifPresent(dests::add);
             } else if (peer instanceof Peer.DomainNames) {
                 northbound = true;
-                if (ref.tier() == Tier.BASELINE) {
+                if (ref.tier() == Tier.BASELINE && !cnp) {
                     out.add(Diagnostic.error(
                             ref.policy(), pp + ".domainNames", "domainNames is not a BaselineAdminNetworkPolicy peer"));
                 } else if (r.action() != Action.ALLOW) {
                     out.add(Diagnostic.error(
-                            ref.policy(), pp + ".domainNames", "domainNames is allowed only in Allow rules"));
+                            ref.policy(),
+                            pp + ".domainNames",
+                            "domainNames is allowed only in " + Action.ALLOW.apiName(ref.policy()) + " rules"));
                 } else {
                     out.add(Diagnostic.unenforced(
                             ref.policy(),
@@ -70,7 +82,8 @@ final class AdminRuleValidator {
                     out.add(Diagnostic.unenforced(
                             ref.policy(),
                             pp,
-                            "unsupported peer (" + u.description() + "); in an Allow rule it matches nothing"));
+                            "unsupported peer (" + u.description() + "); in an " + Action.ALLOW.apiName(ref.policy())
+                                    + " rule it matches nothing"));
                 } else {
                     unsupportedDeniesAll = true;
                     out.add(Diagnostic.unenforced(
@@ -86,15 +99,22 @@ final class AdminRuleValidator {
             }
         }
         for (int j = 0; j < r.ports().size(); j++) {
+            PortMatch pm = r.ports().get(j);
+            if (cnp) {
+                protocolProblem(ref, path + portsField + "[" + j + "]", pm, northbound, out);
+                continue;
+            }
             String portPath = path + ".ports[" + j + "]";
-            portProblem(r.ports().get(j), northbound)
-                    .ifPresent(msg -> out.add(Diagnostic.error(ref.policy(), portPath, msg)));
+            portProblem(pm, northbound).ifPresent(msg -> out.add(Diagnostic.error(ref.policy(), portPath, msg)));
         }
         diags.addAll(out);
         invalid |= out.stream().anyMatch(d -> d.severity() == Severity.ERROR);
         if (invalid || unsupportedDeniesAll) {
             if (r.action() == Action.ALLOW) {
-                diags.add(Diagnostic.note(ref.policy(), path, "realised fail-closed: this Allow rule matches nothing"));
+                diags.add(Diagnostic.note(
+                        ref.policy(),
+                        path,
+                        "realised fail-closed: this " + Action.ALLOW.apiName(ref.policy()) + " rule matches nothing"));
                 return Optional.empty();
             }
             if (!policyInvalid) {
@@ -106,8 +126,10 @@ final class AdminRuleValidator {
             return Optional.of(EffectiveRule.denyAll(ref));
         }
         if (dests.isEmpty()) {
-            diags.add(
-                    Diagnostic.note(ref.policy(), path, "no supported peer is left; this Allow rule matches nothing"));
+            diags.add(Diagnostic.note(
+                    ref.policy(),
+                    path,
+                    "no supported peer is left; this " + Action.ALLOW.apiName(ref.policy()) + " rule matches nothing"));
             return Optional.empty();
         }
         return Optional.of(
@@ -146,6 +168,48 @@ final class AdminRuleValidator {
             out.add(Diagnostic.error(obj, path, e.getMessage()));
             return Optional.empty();
         }
+    }
+
+    /**
+     * A v1alpha2 {@code protocols[j]} entry: {@code tcp|udp|sctp.destinationPort.number} 1..65535, {@code
+     * .range} with both ends 1..65535 and start below end (the CRD's rule {@code self.start < self.end}),
+     * {@code destinationNamedPort} not empty and not beside nodes, networks or domainNames peers.
+     */
+    private static void protocolProblem(
+            RuleRef ref, String at, PortMatch pm, boolean northbound, List<Diagnostic> out) {
+        String path;
+        String problem;
+        if (pm instanceof PortMatch.Number n) {
+            path = at + "." + field(n.protocol()) + ".destinationPort.number";
+            problem = validPort(n.port()) ? null : "port " + n.port() + " is outside 1..65535";
+        } else if (pm instanceof PortMatch.Range rg) {
+            path = at + "." + field(rg.protocol()) + ".destinationPort.range";
+            if (!validPort(rg.start()) || !validPort(rg.end())) {
+                problem = "port range " + rg.start() + "-" + rg.end() + " is outside 1..65535";
+            } else {
+                problem = rg.start() < rg.end() ? null : "start " + rg.start() + " is not below end " + rg.end();
+            }
+        } else if (pm instanceof PortMatch.Named nm) {
+            path = at + ".destinationNamedPort";
+            problem = nm.name().isEmpty()
+                    ? "destinationNamedPort is empty"
+                    : northbound
+                            ? "destinationNamedPort cannot be used in a rule whose peers include nodes, networks"
+                                    + " or domainNames"
+                            : null;
+        } else if (pm instanceof PortMatch.AnyPort a) {
+            path = at + "." + field(a.protocol());
+            problem = null;
+        } else {
+            throw new AssertionError(pm);
+        }
+        if (problem != null) {
+            out.add(Diagnostic.error(ref.policy(), path, problem));
+        }
+    }
+
+    private static String field(Protocol p) {
+        return p.name().toLowerCase(java.util.Locale.ROOT);
     }
 
     /** A problem with one port entry, or empty. */

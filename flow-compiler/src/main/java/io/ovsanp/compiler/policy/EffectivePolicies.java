@@ -4,9 +4,11 @@ import io.ovsanp.compiler.diag.Diagnostic;
 import java.util.List;
 
 /**
- * All policies as enforced, in evaluation order: ANPs by (priority, name, UID), then NetworkPolicies
- * (unordered: they only allow), then BANPs ({@code default} first; any other name is invalid). The
- * compiler and the reference evaluator both start from this value.
+ * All policies as enforced, in evaluation order: the Admin tier (ANPs and Admin ClusterNetworkPolicies
+ * by priority, an ANP before a CNP of equal priority, then name, UID), then NetworkPolicies
+ * (unordered: they only allow), then the Baseline tier (Baseline CNPs by priority, name, UID; then the
+ * BANP {@code default}; any other BANP name is invalid and comes last). The compiler and the reference
+ * evaluator both start from this value.
  */
 public record EffectivePolicies(
         List<EffectiveAdminPolicy> admin,

@@ -27,6 +27,9 @@ public final class PolicyValidator {
     static final int MAX_RULE_NAME = 100;
     static final int MAX_PEERS = 100;
     static final int MAX_PORTS = 100;
+    /** v1alpha2 ClusterNetworkPolicy: rules per direction, peers and protocols per rule. */
+    static final int CNP_MAX_ITEMS = 25;
+
     static final int MAX_NETWORKS = 25;
     static final int MAX_CIDR_CHARS = 43;
     public static final String BANP_NAME = "default";
@@ -45,6 +48,30 @@ public final class PolicyValidator {
     }
 
     private record Validated<T>(T effective, List<Diagnostic> diagnostics) {}
+
+    /**
+     * Admin tier (docs/decisions.md, "ClusterNetworkPolicy beside AdminNetworkPolicy"): by priority;
+     * at equal priority an AdminNetworkPolicy before a ClusterNetworkPolicy; then name, then UID.
+     */
+    static final Comparator<EffectiveAdminPolicy> ADMIN_ORDER = Comparator.comparingInt(EffectiveAdminPolicy::priority)
+            .thenComparing(e -> AdminPolicy.isClusterNetworkPolicy(e.ref()))
+            .thenComparing(e -> e.ref().name())
+            .thenComparing(e -> e.ref().uid());
+
+    /**
+     * Baseline tier: Baseline ClusterNetworkPolicies by priority, then name, then UID; then the BANP
+     * {@code default}; then wrongly named BANPs (invalid) by name, then UID.
+     */
+    static final Comparator<EffectiveAdminPolicy> BASELINE_ORDER = Comparator.comparingInt(
+                    PolicyValidator::baselineGroup)
+            .thenComparingInt(EffectiveAdminPolicy::priority)
+            .thenComparing(e -> e.ref().name())
+            .thenComparing(e -> e.ref().uid());
+
+    private static int baselineGroup(EffectiveAdminPolicy e) {
+        if (AdminPolicy.isClusterNetworkPolicy(e.ref())) return 0;
+        return e.ref().name().equals(BANP_NAME) ? 1 : 2;
+    }
 
     private PolicyValidator() {}
 
@@ -74,14 +101,15 @@ public final class PolicyValidator {
             EffectiveAdminPolicy e = v.effective();
             (p.tier() == Tier.ADMIN ? admin : baseline).add(e);
         }
-        admin.sort(Comparator.comparingInt(EffectiveAdminPolicy::priority)
-                .thenComparing(e -> e.ref().name())
-                .thenComparing(e -> e.ref().uid()));
-        baseline.sort(
-                Comparator.comparing((EffectiveAdminPolicy e) -> !e.ref().name().equals(BANP_NAME))
-                        .thenComparing(e -> e.ref().name())
-                        .thenComparing(e -> e.ref().uid()));
+        admin.sort(ADMIN_ORDER);
+        baseline.sort(BASELINE_ORDER);
         reportEqualPriorityOverlaps(admin, snapshot, diags);
+        reportEqualPriorityOverlaps(
+                baseline.stream()
+                        .filter(e -> AdminPolicy.isClusterNetworkPolicy(e.ref()))
+                        .toList(),
+                snapshot,
+                diags);
         List<EffectiveNetworkPolicy> nps = new ArrayList<>();
         for (NetworkPolicy np : snapshot.networkPolicies()) {
             Validated<EffectiveNetworkPolicy> v = last.networkPolicies.get(np);
@@ -101,6 +129,8 @@ public final class PolicyValidator {
 
     private static EffectiveAdminPolicy admin(AdminPolicy p, List<Diagnostic> diags) {
         ObjectRef ref = p.ref();
+        boolean cnp = p.isClusterNetworkPolicy();
+        int maxRules = cnp ? CNP_MAX_ITEMS : MAX_RULES;
         diags.addAll(p.readProblems());
         boolean policyInvalid = p.readProblems().stream().anyMatch(PolicyValidator::isPolicyLevel);
         // The reader could not read the egress list at all: its rules are unknown, so the policy
@@ -109,16 +139,17 @@ public final class PolicyValidator {
                 .anyMatch(d -> d.severity() == Severity.ERROR
                         && (d.path().equals("spec") || d.path().equals("spec.egress")));
         int priority = p.priority();
-        if (p.tier() == Tier.ADMIN && (priority < 0 || priority > MAX_PRIORITY)) {
+        if ((p.tier() == Tier.ADMIN || cnp) && (priority < 0 || priority > MAX_PRIORITY)) {
             diags.add(Diagnostic.error(
                     ref,
                     "spec.priority",
                     "priority " + priority + " is outside 0.." + MAX_PRIORITY
-                            + "; the policy is realised fail-closed and ordered first"));
+                            + "; the policy is realised fail-closed and ordered first"
+                            + (cnp && p.tier() == Tier.BASELINE ? " in the Baseline tier" : "")));
             policyInvalid = true;
             priority = 0;
         }
-        if (p.tier() == Tier.BASELINE && !ref.name().equals(BANP_NAME)) {
+        if (p.tier() == Tier.BASELINE && !cnp && !ref.name().equals(BANP_NAME)) {
             diags.add(Diagnostic.error(
                     ref,
                     "metadata.name",
@@ -126,13 +157,13 @@ public final class PolicyValidator {
                             + "\"; the policy is realised fail-closed after the default one"));
             policyInvalid = true;
         }
-        if (p.egress().size() > MAX_RULES) {
-            diags.add(Diagnostic.error(ref, "spec.egress", p.egress().size() + " egress rules; at most " + MAX_RULES));
+        if (p.egress().size() > maxRules) {
+            diags.add(Diagnostic.error(ref, "spec.egress", p.egress().size() + " egress rules; at most " + maxRules));
             policyInvalid = true;
         }
-        if (p.ingressRuleCount() > MAX_RULES) {
+        if (p.ingressRuleCount() > maxRules) {
             diags.add(Diagnostic.error(
-                    ref, "spec.ingress", p.ingressRuleCount() + " ingress rules; at most " + MAX_RULES));
+                    ref, "spec.ingress", p.ingressRuleCount() + " ingress rules; at most " + maxRules));
             policyInvalid = true;
         }
         if (p.ingressRuleCount() > 0) {
@@ -145,7 +176,7 @@ public final class PolicyValidator {
             diags.add(Diagnostic.note(
                     ref,
                     "spec",
-                    "policy is invalid: its Allow rules match nothing and its Deny/Pass"
+                    "policy is invalid: its " + Action.ALLOW.apiName(ref) + " rules match nothing and its Deny/Pass"
                             + " rules deny all egress of its subjects"));
         }
         List<EffectiveRule> rules = new ArrayList<>();
@@ -187,10 +218,14 @@ public final class PolicyValidator {
                 }
                 for (PodInfo pod : selection.subjects(b.subject())) {
                     if (aPods.contains(pod.key())) {
+                        boolean byKind = AdminPolicy.isClusterNetworkPolicy(a.ref())
+                                != AdminPolicy.isClusterNetworkPolicy(b.ref());
                         String tail = " and both select pod " + pod.key()
                                 + "; the API leaves their order undefined: ovs-anp evaluates "
                                 + a.ref().display()
-                                + " first (by name, then UID)";
+                                + (byKind
+                                        ? " first (an AdminNetworkPolicy before a ClusterNetworkPolicy)"
+                                        : " first (by name, then UID)");
                         String head = "same priority " + a.priority() + " as ";
                         diags.add(Diagnostic.warning(
                                 a.ref(), "spec.priority", head + b.ref().display() + tail));

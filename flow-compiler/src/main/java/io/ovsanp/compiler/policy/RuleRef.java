@@ -17,9 +17,14 @@ public record RuleRef(Tier tier, ObjectRef policy, int index, String name) imple
         return policy.display() + " egress[" + index + "]" + (name.isEmpty() ? "" : " \"" + name + "\"");
     }
 
-    /** Stable text key, used by allocations. */
+    /**
+     * Stable text key, used by allocations. A policy whose kind is not its tier's (a
+     * ClusterNetworkPolicy) has its kind in the key, so an ANP and a CNP of one name never share a rule
+     * id; keys of ANP, BANP and NetworkPolicy rules are as they always were.
+     */
     public String key() {
-        return tier + "|" + policy.namespace() + "|" + policy.name() + "|" + policy.uid() + "|" + index;
+        String kind = policy.kind().equals(tier.kind()) ? "" : policy.kind() + "|";
+        return tier + "|" + kind + policy.namespace() + "|" + policy.name() + "|" + policy.uid() + "|" + index;
     }
 
     @Override

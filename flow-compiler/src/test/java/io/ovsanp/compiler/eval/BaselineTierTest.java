@@ -65,7 +65,7 @@ class BaselineTierTest {
     }
 
     @Test
-    void passInTheBaselineIsDefensivelyTreatedAsNoMatch() {
+    void passInABaselineAdminNetworkPolicyIsDefensivelyTreatedAsNoMatch() {
         var ps = policies()
                 .baseline(banp().pass("impossible", r -> {}).deny("internet", r -> r.toNetworks("0.0.0.0/0")));
 

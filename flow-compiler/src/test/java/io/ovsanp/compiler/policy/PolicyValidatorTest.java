@@ -220,7 +220,9 @@ class PolicyValidatorTest {
         assertThat(e.admin().get(0).rules()).isEmpty();
         assertThat(e.diagnostics()).anySatisfy(d -> {
             assertThat(d.message()).contains("not supported");
-            assertThat(d.unenforced()).as("a peer not realised is reported as not enforced").isTrue();
+            assertThat(d.unenforced())
+                    .as("a peer not realised is reported as not enforced")
+                    .isTrue();
         });
     }
 

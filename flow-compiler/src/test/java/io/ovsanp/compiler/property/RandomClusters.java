@@ -8,6 +8,7 @@ import io.ovsanp.compiler.cluster.NodeInfo;
 import io.ovsanp.compiler.cluster.PodInfo;
 import io.ovsanp.compiler.cluster.ServiceInfo;
 import io.ovsanp.compiler.cluster.ServiceVips;
+import io.ovsanp.compiler.diag.Diagnostic;
 import io.ovsanp.compiler.diag.ObjectRef;
 import io.ovsanp.compiler.diag.SourceRef;
 import io.ovsanp.compiler.net.IpAddress;
@@ -30,7 +31,7 @@ import java.util.Random;
 /**
  * Random clusters for differential tests: 3 nodes (one dual-stack), up to ~20 pods on them (some
  * host-network, some dual-stack, some with named ports), and random ANPs (few priorities, so ties
- * happen), a BANP and NetworkPolicies, with overlapping CIDRs, port ranges, Pass, named ports and,
+ * happen), a BANP, ClusterNetworkPolicies of both tiers and NetworkPolicies, with overlapping CIDRs, port ranges, Pass, named ports and,
  * now and then, invalid input that must be realised fail-closed; usually the Service
  * {@code default/kubernetes} (ClusterIP 10.96.0.1, sometimes dual-stack) and a Service {@code ns0/web},
  * with EndpointSlices on node, pod and external addresses, for pre-DNAT mode. Driven by a seed so that
@@ -129,6 +130,7 @@ public final class RandomClusters {
         List<ServiceInfo> services = new ArrayList<>();
         List<EndpointSliceInfo> slices = new ArrayList<>();
         if (chance(0.85)) services(nodes, pods, services, slices);
+        clusterNetworkPolicies(admin);
         return new ClusterSnapshot(namespaces, pods, nodes, services, slices, admin, nps, List.of());
     }
 
@@ -243,6 +245,32 @@ public final class RandomClusters {
                 return LabelSelector.of(Map.of("team", chance(0.5) ? "x" : "y"));
             default:
                 return LabelSelector.of(Map.of(NamespaceInfo.NAME_LABEL, "ns" + r.nextInt(3)));
+        }
+    }
+
+    /**
+     * v1alpha2 ClusterNetworkPolicies beside the ANPs and BANP (mixed API versions): both tiers, Pass
+     * in both, priorities that tie with ANPs, now and then the name of an ANP (another object: the
+     * kind differs) or an unreadable tier (invalid, Admin tier, priority 0). Drawn after everything
+     * else, so the rest of a seed's cluster is what it was before CNPs were added.
+     */
+    private void clusterNetworkPolicies(List<AdminPolicy> out) {
+        int cnps = r.nextInt(4);
+        for (int i = 0; i < cnps; i++) {
+            boolean baseline = chance(0.5);
+            ObjectRef ref = new ObjectRef(
+                    AdminPolicy.CLUSTER_NETWORK_POLICY, "", chance(0.2) ? "anp0" : "cnp" + i, "c" + i, SourceRef.NONE);
+            boolean badTier = chance(0.05);
+            List<Diagnostic> problems =
+                    badTier ? List.of(Diagnostic.error(ref, "spec.tier", "unknown tier \"Middle\"")) : List.of();
+            out.add(new AdminPolicy(
+                    ref,
+                    baseline && !badTier ? Tier.BASELINE : Tier.ADMIN,
+                    badTier ? 0 : pick(List.of(0, 1, 2, 3, 5, 5, 1001)),
+                    subject(),
+                    rules(1 + r.nextInt(4), true),
+                    chance(0.1) ? 1 : 0,
+                    problems));
         }
     }
 

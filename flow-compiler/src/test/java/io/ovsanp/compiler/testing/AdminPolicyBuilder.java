@@ -24,8 +24,13 @@ public final class AdminPolicyBuilder {
     private final List<EffectiveRule> rules = new ArrayList<>();
 
     AdminPolicyBuilder(Tier tier, String name, int priority) {
+        this(tier, tier.kind(), name, priority);
+    }
+
+    /** {@code kind}: a tier's v1alpha1 kind, or {@code ClusterNetworkPolicy} in either tier. */
+    AdminPolicyBuilder(Tier tier, String kind, String name, int priority) {
         this.tier = tier;
-        this.ref = ObjectRef.cluster(tier.kind(), name);
+        this.ref = ObjectRef.cluster(kind, name);
         this.priority = priority;
     }
 

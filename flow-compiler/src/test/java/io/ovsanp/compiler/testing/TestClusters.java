@@ -3,6 +3,7 @@ package io.ovsanp.compiler.testing;
 import io.ovsanp.compiler.cluster.NamespaceInfo;
 import io.ovsanp.compiler.net.Cidr;
 import io.ovsanp.compiler.net.IpAddress;
+import io.ovsanp.compiler.policy.AdminPolicy;
 import io.ovsanp.compiler.policy.LabelSelector;
 import io.ovsanp.compiler.policy.Tier;
 import java.util.LinkedHashMap;
@@ -62,6 +63,11 @@ public final class TestClusters {
     }
 
     /** The BaselineAdminNetworkPolicy {@code default}, subject {@code namespaces: {}}. */
+    /** A v1alpha2 ClusterNetworkPolicy in {@code tier} (Admin or Baseline). */
+    public static AdminPolicyBuilder cnp(Tier tier, String name, int priority) {
+        return new AdminPolicyBuilder(tier, AdminPolicy.CLUSTER_NETWORK_POLICY, name, priority);
+    }
+
     public static AdminPolicyBuilder banp() {
         return banp("default");
     }

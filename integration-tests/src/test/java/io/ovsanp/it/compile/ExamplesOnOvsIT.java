@@ -7,19 +7,16 @@ import io.ovsanp.compiler.cluster.NodeInfo;
 import io.ovsanp.compiler.cluster.PodInfo;
 import io.ovsanp.compiler.cluster.ServiceInfo;
 import io.ovsanp.compiler.cluster.ServiceVips;
-import io.ovsanp.compiler.compile.Allocation;
 import io.ovsanp.compiler.compile.CompileOptions;
-import io.ovsanp.compiler.compile.CompileResult;
-import io.ovsanp.compiler.compile.Compiler;
 import io.ovsanp.compiler.eval.Evaluator;
 import io.ovsanp.compiler.eval.Packet;
 import io.ovsanp.compiler.eval.Verdict;
 import io.ovsanp.compiler.net.IpAddress;
-import io.ovsanp.compiler.ofctl.OfctlRenderer;
 import io.ovsanp.compiler.policy.EffectivePolicies;
 import io.ovsanp.compiler.policy.PolicyValidator;
 import io.ovsanp.compiler.policy.Protocol;
 import io.ovsanp.controller.snapshot.SnapshotLoader;
+import io.ovsanp.it.ovs.NodePipeline;
 import io.ovsanp.testkit.Bridge;
 import io.ovsanp.testkit.Needs;
 import io.ovsanp.testkit.PrivateOvs;
@@ -90,13 +87,10 @@ class ExamplesOnOvsIT {
         int checked = 0;
         int viaClusterIp = 0;
         for (String node : snapshot.nodeNames()) {
-            CompileResult r = Compiler.compile(snapshot, policies, node, Allocation.EMPTY, options);
-            bridge.delFlows();
-            bridge.addFlows(OfctlRenderer.renderAll(r.flows(), CompileOptions.DEFAULT.pipeline()));
-            assertThat(bridge.dumpFlows()).hasSize(r.flows().size());
+            NodePipeline.load(bridge, snapshot, policies, node, options);
             for (Packet p : probes(snapshot, node)) {
                 Verdict expected = evaluator.evaluate(p);
-                TraceVerdict got = bridge.traceFinalVerdict(TraceSpecs.of(p));
+                TraceVerdict got = NodePipeline.trace(bridge, p);
                 assertThat(!got.dropped())
                         .as(
                                 "%s on node %s: %s%nevaluator: %s%n%s%nflows:%n%s",

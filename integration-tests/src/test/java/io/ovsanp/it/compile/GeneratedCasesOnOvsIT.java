@@ -4,17 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ovsanp.compiler.cluster.ClusterSnapshot;
 import io.ovsanp.compiler.cluster.PodInfo;
-import io.ovsanp.compiler.compile.Allocation;
 import io.ovsanp.compiler.compile.CompileOptions;
-import io.ovsanp.compiler.compile.CompileResult;
-import io.ovsanp.compiler.compile.Compiler;
 import io.ovsanp.compiler.eval.Evaluator;
 import io.ovsanp.compiler.eval.Packet;
 import io.ovsanp.compiler.eval.Verdict;
-import io.ovsanp.compiler.ofctl.OfctlRenderer;
 import io.ovsanp.compiler.policy.EffectivePolicies;
 import io.ovsanp.compiler.policy.PolicyValidator;
 import io.ovsanp.compiler.property.RandomClusters;
+import io.ovsanp.it.ovs.NodePipeline;
 import io.ovsanp.testkit.Bridge;
 import io.ovsanp.testkit.Needs;
 import io.ovsanp.testkit.PrivateOvs;
@@ -52,14 +49,11 @@ class GeneratedCasesOnOvsIT {
                             .findFirst();
                     String node = src.map(PodInfo::nodeName).orElse("n0");
                     if (!node.equals(loadedNode)) {
-                        CompileResult r =
-                                Compiler.compile(snapshot, policies, node, Allocation.EMPTY, CompileOptions.DEFAULT);
-                        bridge.delFlows();
-                        bridge.addFlows(OfctlRenderer.renderAll(r.flows(), CompileOptions.DEFAULT.pipeline()));
+                        NodePipeline.load(bridge, snapshot, policies, node, CompileOptions.DEFAULT);
                         loadedNode = node;
                     }
                     Verdict expected = evaluator.evaluate(p);
-                    TraceVerdict got = bridge.traceFinalVerdict(TraceSpecs.of(p));
+                    TraceVerdict got = NodePipeline.trace(bridge, p);
                     assertThat(!got.dropped())
                             .as(
                                     "seed %d node %s packet %s%nevaluator: %s%n%s%nflows:%n%s",

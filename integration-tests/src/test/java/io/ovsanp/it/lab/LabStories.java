@@ -136,6 +136,69 @@ abstract class LabStories {
         lab.from("web-worker-1").tcp("internet", 443, OPEN).udp("dns", 53, true).check("after deleting " + story);
     }
 
+    /** A lab resource of integration-tests ({@code src/test/resources/lab/NAME}). */
+    static Path labResource(String name) {
+        try {
+            return Path.of(LabStories.class.getResource("/lab/" + name).toURI());
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * The "internet blocked, intranet allowed" story as a v1alpha2 ClusterNetworkPolicy of the Admin
+     * tier (Accept, Deny; {@code examples/internet-blocked-intranet-allowed-cnp}), with the same verdicts
+     * as the AdminNetworkPolicy: applied, edited (the internet /24 accepted) and deleted, same node and
+     * across nodes.
+     */
+    @Test
+    void clusterNetworkPolicyAdminTierInternetBlockedIntranetAllowed() throws IOException {
+        String name = "internet-blocked-intranet-allowed-cnp";
+        lab.from("web-worker-1").tcp("internet", 443, OPEN).check("before " + name);
+
+        apply(policy(name));
+        lab.from("web-worker-1")
+                .tcp("internet", 443, TIMEOUT)
+                .ping("internet", false)
+                .udp("dns", 53, false)
+                .tcp("intranet", 443, OPEN)
+                .tcp("intranet", 9, REFUSED) // accepted path, closed port
+                .tcp("db-worker-1", 8080, OPEN) // same node
+                .tcp("db-worker-2", 8080, OPEN) // cross node
+                .check("after applying " + name);
+        lab.from("reporter-worker-1").tcp("internet", 443, OPEN).check("after applying " + name + " (not subject)");
+
+        apply(edited(name, "192.168.0.0/16,", "192.168.0.0/16, 203.0.113.0/24,"));
+        lab.from("web-worker-1")
+                .tcp("internet", 443, OPEN)
+                .udp("dns", 53, false)
+                .check("after editing " + name + " (internet /24 accepted)");
+
+        delete(policy(name));
+        lab.from("web-worker-1").tcp("internet", 443, OPEN).udp("dns", 53, true).check("after deleting " + name);
+    }
+
+    /**
+     * Two Baseline-tier ClusterNetworkPolicies ordered by priority: analytics' HTTPS Passes (the rest
+     * of the Baseline tier is skipped, the default allows), everyone else's HTTPS to the internet /24
+     * is denied by the later one; port 80 is not named by either.
+     */
+    @Test
+    void clusterNetworkPolicyBaselinePassSkipsTheRestOfTheBaselineTier() {
+        Path policies = labResource("cnp-baseline-pass.yaml");
+        apply(policies);
+        lab.from("web-worker-1")
+                .tcp("internet", 443, TIMEOUT)
+                .tcp("internet", 80, OPEN)
+                .check("shop after applying the Baseline CNPs");
+        lab.from("reporter-worker-2")
+                .tcp("internet", 443, OPEN)
+                .tcp("internet", 80, OPEN)
+                .check("analytics after applying the Baseline CNPs (Pass)");
+        delete(policies);
+        lab.from("web-worker-1").tcp("internet", 443, OPEN).check("shop after deleting the Baseline CNPs");
+    }
+
     /**
      * IPv6 beside IPv4 (the lab is dual stack: pods on fd00:10:244::/64, the internet host also at
      * 2001:db8:113::10, the intranet host at fd00:10:10::5): an ANP for shop's pods that allows the

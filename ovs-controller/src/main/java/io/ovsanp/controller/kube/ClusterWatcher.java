@@ -28,6 +28,7 @@ import io.ovsanp.compiler.policy.NetworkPolicy;
 import io.ovsanp.compiler.policy.Tier;
 import io.ovsanp.controller.run.ClusterSource;
 import io.ovsanp.controller.snapshot.AdminPolicyReader;
+import io.ovsanp.controller.snapshot.ClusterNetworkPolicyReader;
 import io.ovsanp.controller.snapshot.ClusterObjectConverter;
 import io.ovsanp.controller.snapshot.NetworkPolicyConverter;
 import java.time.Duration;
@@ -41,8 +42,9 @@ import tools.jackson.databind.JsonNode;
 /**
  * Informer caches of Namespace, Pod, Node, Service, EndpointSlice (discovery.k8s.io/v1),
  * NetworkPolicy (networking.k8s.io/v1), AdminNetworkPolicy and BaselineAdminNetworkPolicy
- * (policy.networking.k8s.io/v1alpha1, read as generic resources), and the {@link ClusterSnapshot}
- * they make. Conversion is the one of the offline loader, with {@link SourceRef#NONE}; problems
+ * (policy.networking.k8s.io/v1alpha1) and ClusterNetworkPolicy (v1alpha2), the last three read as
+ * generic resources and watched only while the API server serves them ({@link PolicyCrds}), and the
+ * {@link ClusterSnapshot} they make. Conversion is the one of the offline loader, with {@link SourceRef#NONE}; problems
  * become {@link ClusterSnapshot#loadDiagnostics()} or policy problems, never exceptions.
  */
 public final class ClusterWatcher implements ClusterSource, AutoCloseable {
@@ -53,6 +55,13 @@ public final class ClusterWatcher implements ClusterSource, AutoCloseable {
     public static final CustomResourceDefinitionContext BASELINE_ADMIN_NETWORK_POLICY =
             crd("BaselineAdminNetworkPolicy");
 
+    /** The ClusterNetworkPolicy custom resource (v1alpha2, cluster-scoped). */
+    public static final CustomResourceDefinitionContext CLUSTER_NETWORK_POLICY =
+            crd("ClusterNetworkPolicy", "v1alpha2");
+
+    /** How often policy kinds the API server does not serve are looked for again. */
+    public static final Duration CRD_RECHECK = Duration.ofSeconds(30);
+
     private final KubernetesSerialization serialization;
     private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
     private final SharedIndexInformer<Namespace> namespaces;
@@ -61,8 +70,7 @@ public final class ClusterWatcher implements ClusterSource, AutoCloseable {
     private final SharedIndexInformer<Service> services;
     private final SharedIndexInformer<EndpointSlice> slices;
     private final SharedIndexInformer<io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy> networkPolicies;
-    private final SharedIndexInformer<GenericKubernetesResource> adminPolicies;
-    private final SharedIndexInformer<GenericKubernetesResource> baselinePolicies;
+    private final PolicyCrds crds;
     private final List<SharedIndexInformer<?>> all;
     private final InformerKind<Namespace, NamespaceInfo> namespaceKind;
     private final InformerKind<Pod, PodInfo> podKind;
@@ -70,17 +78,14 @@ public final class ClusterWatcher implements ClusterSource, AutoCloseable {
     private final InformerKind<Service, ServiceInfo> serviceKind;
     private final InformerKind<EndpointSlice, EndpointSliceInfo> sliceKind;
     private final InformerKind<io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy, NetworkPolicy> npKind;
-    private final InformerKind<GenericKubernetesResource, AdminPolicy> adminKind;
-    private final InformerKind<GenericKubernetesResource, AdminPolicy> baselineKind;
-    // ANPs and the BANP are one list in the snapshot: the last one, and the event counts it is of
+    // ANPs, BANPs and CNPs are one list in the snapshot: the last one, and the event counts it is of
     private List<AdminPolicy> policyList;
-    private long adminChanges;
-    private long baselineChanges;
+    private long[] policyChanges = new long[0];
     // the last snapshot built, and what changed since the last update() (null: nothing taken yet)
     private ClusterSnapshot last;
     private ClusterChange pending;
 
-    private ClusterWatcher(KubernetesClient client) {
+    private ClusterWatcher(KubernetesClient client, Duration crdRecheck) {
         serialization = client.getKubernetesSerialization();
         namespaces = client.namespaces().runnableInformer(0);
         pods = client.pods().inAnyNamespace().runnableInformer(0);
@@ -89,10 +94,7 @@ public final class ClusterWatcher implements ClusterSource, AutoCloseable {
         slices = client.discovery().v1().endpointSlices().inAnyNamespace().runnableInformer(0);
         networkPolicies =
                 client.network().v1().networkPolicies().inAnyNamespace().runnableInformer(0);
-        adminPolicies = client.genericKubernetesResources(ADMIN_NETWORK_POLICY).runnableInformer(0);
-        baselinePolicies =
-                client.genericKubernetesResources(BASELINE_ADMIN_NETWORK_POLICY).runnableInformer(0);
-        all = List.of(namespaces, pods, nodes, services, slices, networkPolicies, adminPolicies, baselinePolicies);
+        all = List.of(namespaces, pods, nodes, services, slices, networkPolicies);
         namespaceKind = new InformerKind<>(
                 namespaces,
                 ClusterSnapshot.NAMESPACE_ORDER,
@@ -117,39 +119,53 @@ public final class ClusterWatcher implements ClusterSource, AutoCloseable {
                 networkPolicies,
                 ClusterSnapshot.NETWORK_POLICY_ORDER,
                 (np, out, d) -> out.add(NetworkPolicyConverter.convert(np, SourceRef.NONE)));
-        adminKind = new InformerKind<>(
-                adminPolicies,
-                ClusterSnapshot.ADMIN_POLICY_ORDER,
-                (r, out, d) -> out.add(AdminPolicyReader.read(json(r), Tier.ADMIN, SourceRef.NONE)));
-        baselineKind = new InformerKind<>(
-                baselinePolicies,
-                ClusterSnapshot.ADMIN_POLICY_ORDER,
-                (r, out, d) -> out.add(AdminPolicyReader.read(json(r), Tier.BASELINE, SourceRef.NONE)));
+        crds = new PolicyCrds(
+                client,
+                List.of(
+                        new PolicyCrds.Slot(
+                                ADMIN_NETWORK_POLICY,
+                                (r, out, d) -> out.add(AdminPolicyReader.read(json(r), Tier.ADMIN, SourceRef.NONE))),
+                        new PolicyCrds.Slot(
+                                BASELINE_ADMIN_NETWORK_POLICY,
+                                (r, out, d) -> out.add(AdminPolicyReader.read(json(r), Tier.BASELINE, SourceRef.NONE))),
+                        new PolicyCrds.Slot(
+                                CLUSTER_NETWORK_POLICY,
+                                (r, out, d) -> out.add(ClusterNetworkPolicyReader.read(json(r), SourceRef.NONE)))),
+                crdRecheck,
+                (slot, informer) -> watch(slot.kind, informer));
         watch(namespaceKind, namespaces);
         watch(podKind, pods);
         watch(nodeKind, nodes);
         watch(serviceKind, services);
         watch(sliceKind, slices);
         watch(npKind, networkPolicies);
-        watch(adminKind, adminPolicies);
-        watch(baselineKind, baselinePolicies);
     }
 
     /** Starts all informers; does not wait for them to sync (see {@link #awaitSynced}). */
     public static ClusterWatcher start(KubernetesClient client) {
-        ClusterWatcher w = new ClusterWatcher(client);
+        return start(client, CRD_RECHECK);
+    }
+
+    /** {@link #start(KubernetesClient)}, looking for policy kinds not served every {@code crdRecheck}. */
+    public static ClusterWatcher start(KubernetesClient client, Duration crdRecheck) {
+        ClusterWatcher w = new ClusterWatcher(client, crdRecheck);
         for (SharedIndexInformer<?> i : w.all) {
             // fabric8 stops an informer for good when its first list fails or its watch ends with an
             // error other than 410 Gone; a controller must keep trying, as client-go's reflector does
             i.exceptionHandler((started, failure) -> true).start();
         }
+        w.crds.start();
         return w;
     }
 
     private static CustomResourceDefinitionContext crd(String kind) {
+        return crd(kind, "v1alpha1");
+    }
+
+    private static CustomResourceDefinitionContext crd(String kind, String version) {
         return new CustomResourceDefinitionContext.Builder()
                 .withGroup("policy.networking.k8s.io")
-                .withVersion("v1alpha1")
+                .withVersion(version)
                 .withKind(kind)
                 .withPlural(kind.toLowerCase(java.util.Locale.ROOT).replaceAll("y$", "ies"))
                 .withScope("Cluster")
@@ -193,9 +209,17 @@ public final class ClusterWatcher implements ClusterSource, AutoCloseable {
         listeners.add(listener);
     }
 
-    /** Whether every informer has listed its resources once. */
+    /**
+     * Whether every informer has listed its resources once (a policy kind the API server does not
+     * serve counts as listed, empty).
+     */
     public boolean synced() {
-        return all.stream().allMatch(SharedIndexInformer::hasSynced);
+        return all.stream().allMatch(SharedIndexInformer::hasSynced) && crds.synced();
+    }
+
+    /** The policy kinds the API server serves now, as {@code Kind (group/version)}. */
+    public List<String> policyKindsServed() {
+        return crds.served();
     }
 
     /**
@@ -203,7 +227,7 @@ public final class ClusterWatcher implements ClusterSource, AutoCloseable {
      * listed, and the current watch request started and not ended); see {@link ApiConnectivity}.
      */
     public boolean watching() {
-        return all.stream().allMatch(SharedIndexInformer::isWatching);
+        return all.stream().allMatch(SharedIndexInformer::isWatching) && crds.watching();
     }
 
     /** Waits until {@link #synced()}; throws {@link TimeoutException} after {@code timeout}. */
@@ -229,19 +253,27 @@ public final class ClusterWatcher implements ClusterSource, AutoCloseable {
         KindChange<ServiceInfo> svcs = serviceKind.refresh();
         KindChange<EndpointSliceInfo> slices = sliceKind.refresh();
         KindChange<NetworkPolicy> nps = npKind.refresh();
-        KindChange<AdminPolicy> admin = adminKind.refresh();
-        KindChange<AdminPolicy> baseline = baselineKind.refresh();
+        List<InformerKind<GenericKubernetesResource, AdminPolicy>> policyKinds = new ArrayList<>();
+        List<KindChange<AdminPolicy>> policyChanged = new ArrayList<>();
+        for (PolicyCrds.Slot slot : crds.slots()) {
+            policyKinds.add(slot.kind);
+            policyChanged.add(slot.kind.refresh());
+        }
         // the order of the problems is the one of the former single pass: pods, nodes, services, slices
         List<Diagnostic> diagnostics = new ArrayList<>();
-        for (InformerKind<?, ?> k :
-                List.of(namespaceKind, podKind, nodeKind, serviceKind, sliceKind, npKind, adminKind, baselineKind)) {
+        List<InformerKind<?, ?>> kinds =
+                new ArrayList<>(List.of(namespaceKind, podKind, nodeKind, serviceKind, sliceKind, npKind));
+        kinds.addAll(policyKinds);
+        for (InformerKind<?, ?> k : kinds) {
             diagnostics.addAll(k.diagnostics());
         }
-        if (policyList == null || adminChanges != adminKind.seen() || baselineChanges != baselineKind.seen()) {
-            policyList = new ArrayList<>(adminKind.records());
-            policyList.addAll(baselineKind.records());
-            adminChanges = adminKind.seen();
-            baselineChanges = baselineKind.seen();
+        long[] seen = policyKinds.stream().mapToLong(InformerKind::seen).toArray();
+        if (policyList == null || !java.util.Arrays.equals(seen, policyChanges)) {
+            policyList = new ArrayList<>();
+            for (InformerKind<GenericKubernetesResource, AdminPolicy> k : policyKinds) {
+                policyList.addAll(k.records());
+            }
+            policyChanges = seen;
         }
         ClusterSnapshot s = new ClusterSnapshot(
                 namespaceKind.records(),
@@ -267,7 +299,7 @@ public final class ClusterWatcher implements ClusterSource, AutoCloseable {
                         nodes,
                         svcs,
                         slices,
-                        both(admin, baseline),
+                        merged(policyChanged),
                         nps,
                         !last.loadDiagnostics().equals(s.loadDiagnostics()),
                         false);
@@ -295,30 +327,37 @@ public final class ClusterWatcher implements ClusterSource, AutoCloseable {
         return synced();
     }
 
-    /** ANPs and BANPs are one kind in the snapshot. */
-    private static KindChange<AdminPolicy> both(KindChange<AdminPolicy> a, KindChange<AdminPolicy> b) {
-        if (b.isEmpty()) return a;
-        if (a.isEmpty()) return b;
-        List<AdminPolicy> left = new ArrayList<>(a.left());
-        left.addAll(b.left());
-        List<AdminPolicy> came = new ArrayList<>(a.came());
-        came.addAll(b.came());
+    /** ANPs, BANPs and CNPs are one kind in the snapshot. */
+    private static KindChange<AdminPolicy> merged(List<KindChange<AdminPolicy>> changes) {
+        List<KindChange<AdminPolicy>> some =
+                changes.stream().filter(c -> !c.isEmpty()).toList();
+        if (some.isEmpty()) return changes.get(0);
+        if (some.size() == 1) return some.get(0);
+        List<AdminPolicy> left = new ArrayList<>();
+        List<AdminPolicy> came = new ArrayList<>();
+        for (KindChange<AdminPolicy> c : some) {
+            left.addAll(c.left());
+            came.addAll(c.came());
+        }
         left.sort(ClusterSnapshot.ADMIN_POLICY_ORDER);
         came.sort(ClusterSnapshot.ADMIN_POLICY_ORDER);
         return KindChange.between(left, came, ClusterSnapshot.ADMIN_POLICY_ORDER);
     }
 
     /**
-     * The cached AdminNetworkPolicy ({@link Tier#ADMIN}) or BaselineAdminNetworkPolicy ({@link
-     * Tier#BASELINE}) named {@code name}, as the informer has it (status included); empty if unknown.
+     * The cached policy of {@code kind} (AdminNetworkPolicy, BaselineAdminNetworkPolicy or
+     * ClusterNetworkPolicy) named {@code name}, as the informer has it (status included); empty if
+     * unknown or the kind is not served.
      */
-    public java.util.Optional<GenericKubernetesResource> policyObject(Tier tier, String name) {
-        SharedIndexInformer<GenericKubernetesResource> i = switch (tier) {
-            case ADMIN -> adminPolicies;
-            case BASELINE -> baselinePolicies;
-            case NETWORK_POLICY -> throw new IllegalArgumentException("not an admin policy tier: " + tier);
-        };
-        return java.util.Optional.ofNullable(i.getStore().getByKey(name));
+    public java.util.Optional<GenericKubernetesResource> policyObject(String kind, String name) {
+        return crds.slot(kind).flatMap(s -> s.get(name));
+    }
+
+    /** The resource of a policy kind, or empty for a kind that is not one. */
+    public static java.util.Optional<CustomResourceDefinitionContext> policyResource(String kind) {
+        return java.util.stream.Stream.of(ADMIN_NETWORK_POLICY, BASELINE_ADMIN_NETWORK_POLICY, CLUSTER_NETWORK_POLICY)
+                .filter(c -> c.getKind().equals(kind))
+                .findFirst();
     }
 
     private JsonNode json(GenericKubernetesResource r) {
@@ -327,6 +366,7 @@ public final class ClusterWatcher implements ClusterSource, AutoCloseable {
 
     @Override
     public void close() {
+        crds.close();
         for (SharedIndexInformer<?> i : all) {
             i.close();
         }

@@ -22,8 +22,8 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * fabric8's mock API server in CRUD mode (plain HTTP), which knows the admin policy CRDs as
- * cluster-scoped, and seeding it from manifest files.
+ * fabric8's mock API server in CRUD mode (plain HTTP), which knows the policy CRDs (v1alpha1 ANP and
+ * BANP, v1alpha2 ClusterNetworkPolicy) as cluster-scoped and serves their discovery, and seeding it from manifest files.
  */
 public final class DevApiServer {
     private static final Logger LOG = LoggerFactory.getLogger(DevApiServer.class);
@@ -36,8 +36,10 @@ public final class DevApiServer {
                 new Context(),
                 new MockWebServer(),
                 new HashMap<>(),
-                new KubernetesCrudDispatcher(
-                        List.of(ClusterWatcher.ADMIN_NETWORK_POLICY, ClusterWatcher.BASELINE_ADMIN_NETWORK_POLICY)),
+                new KubernetesCrudDispatcher(List.of(
+                        ClusterWatcher.ADMIN_NETWORK_POLICY,
+                        ClusterWatcher.BASELINE_ADMIN_NETWORK_POLICY,
+                        ClusterWatcher.CLUSTER_NETWORK_POLICY)),
                 false);
     }
 
@@ -130,11 +132,9 @@ public final class DevApiServer {
 
     private static void create(KubernetesClient client, JsonNode o) {
         String kind = o.path("kind").asString("");
-        if (kind.equals(ClusterWatcher.ADMIN_NETWORK_POLICY.getKind())
-                || kind.equals(ClusterWatcher.BASELINE_ADMIN_NETWORK_POLICY.getKind())) {
-            var ctx = kind.equals(ClusterWatcher.ADMIN_NETWORK_POLICY.getKind())
-                    ? ClusterWatcher.ADMIN_NETWORK_POLICY
-                    : ClusterWatcher.BASELINE_ADMIN_NETWORK_POLICY;
+        var policy = ClusterWatcher.policyResource(kind);
+        if (policy.isPresent()) {
+            var ctx = policy.get();
             GenericKubernetesResource r =
                     client.getKubernetesSerialization().unmarshal(o.toString(), GenericKubernetesResource.class);
             client.genericKubernetesResources(ctx).resource(r).create();

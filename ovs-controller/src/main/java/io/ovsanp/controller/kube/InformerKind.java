@@ -31,7 +31,9 @@ final class InformerKind<T extends HasMetadata, R> {
     /** What one cached object converted to. */
     private record Conversion<R>(List<R> records, List<Diagnostic> diagnostics) {}
 
-    private final SharedIndexInformer<T> informer;
+    /** The informer's cache now (an empty list for a kind that is not watched). */
+    private final java.util.function.Supplier<List<T>> cache;
+
     private final Converter<T, R> converter;
     private final Comparator<? super R> order;
     private final AtomicLong events = new AtomicLong(1);
@@ -46,7 +48,11 @@ final class InformerKind<T extends HasMetadata, R> {
     private List<Diagnostic> diagnostics = List.of();
 
     InformerKind(SharedIndexInformer<T> informer, Comparator<? super R> order, Converter<T, R> converter) {
-        this.informer = informer;
+        this(() -> informer.getStore().list(), order, converter);
+    }
+
+    InformerKind(java.util.function.Supplier<List<T>> cache, Comparator<? super R> order, Converter<T, R> converter) {
+        this.cache = cache;
         this.order = order;
         this.converter = converter;
     }
@@ -76,7 +82,7 @@ final class InformerKind<T extends HasMetadata, R> {
         conversions = new Conversion[0];
         records = List.of();
         seen = 0;
-        Object[] objs = informer.getStore().list().toArray();
+        Object[] objs = cache.get().toArray();
         Conversion<R>[] convs = new Conversion[objs.length];
         int[] at = InstanceMatch.of(before, objs);
         boolean[] kept = new boolean[before.length];

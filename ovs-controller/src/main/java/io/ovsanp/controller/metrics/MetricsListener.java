@@ -5,6 +5,7 @@ import io.ovsanp.compiler.cluster.ClusterSnapshot;
 import io.ovsanp.compiler.compile.CompileResult;
 import io.ovsanp.compiler.diag.Diagnostic;
 import io.ovsanp.compiler.diag.Severity;
+import io.ovsanp.compiler.policy.AdminPolicy;
 import io.ovsanp.compiler.policy.EffectivePolicies;
 import io.ovsanp.compiler.policy.Tier;
 import io.ovsanp.controller.run.RealisationListener;
@@ -67,7 +68,9 @@ public final class MetricsListener implements RealisationListener {
         for (Diagnostic d : policies.diagnostics()) {
             String kind = d.object().kind();
             if (d.severity() == Severity.ERROR
-                    && (kind.equals(Tier.ADMIN.kind()) || kind.equals(Tier.BASELINE.kind()))) {
+                    && (kind.equals(Tier.ADMIN.kind())
+                            || kind.equals(Tier.BASELINE.kind())
+                            || kind.equals(AdminPolicy.CLUSTER_NETWORK_POLICY))) {
                 java.util.regex.Matcher m = RULE_PATH.matcher(d.path());
                 invalid.add(d.object().display() + (m.find() ? " " + m.group() : ""));
             }

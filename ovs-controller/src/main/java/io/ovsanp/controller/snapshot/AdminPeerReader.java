@@ -3,49 +3,42 @@ package io.ovsanp.controller.snapshot;
 import io.ovsanp.compiler.policy.Peer;
 import io.ovsanp.compiler.policy.PortMatch;
 import io.ovsanp.compiler.policy.Protocol;
-import io.ovsanp.compiler.policy.Tier;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
 import tools.jackson.databind.JsonNode;
 
 /**
- * ANP/BANP egress peers ({@code AdminNetworkPolicyEgressPeer}, {@code
- * BaselineAdminNetworkPolicyEgressPeer}) and ports ({@code AdminNetworkPolicyPort}), v0.1.7. Both
+ * Egress peers of ANP/BANP ({@code AdminNetworkPolicyEgressPeer}, {@code
+ * BaselineAdminNetworkPolicyEgressPeer}, v0.1.7) and ClusterNetworkPolicy ({@code
+ * ClusterNetworkPolicyEgressPeer}, v0.2.0), and ANP/BANP ports ({@code AdminNetworkPolicyPort}). All
  * require exactly one field. The API says a consumer that sees no known field set must assume a
  * newer, unknown peer kind and fail closed, so any peer problem yields {@link Peer.Unsupported}.
  */
 final class AdminPeerReader {
-    /** ANP peers; BANP has no domainNames (an unknown field there). */
-    private static final List<String> ANP_PEER_FIELDS =
-            List.of("namespaces", "pods", "nodes", "networks", "domainNames");
-
-    private static final List<String> BANP_PEER_FIELDS = List.of("namespaces", "pods", "nodes", "networks");
     private static final List<String> PORT_FIELDS = List.of("portNumber", "portRange", "namedPort");
 
     private AdminPeerReader() {}
 
-    static Peer peer(FieldReader r, Tier tier, JsonNode node, String path) {
+    static Peer peer(FieldReader r, RuleShape shape, JsonNode node, String path) {
         if (!r.requireObject(node, path)) {
             return new Peer.Unsupported("peer is not an object");
         }
-        List<String> known = tier == Tier.ADMIN ? ANP_PEER_FIELDS : BANP_PEER_FIELDS;
+        List<String> known = shape.peerFields();
         int before = r.problemCount();
-        int unknown = r.rejectUnknown(node, path, known);
-        List<String> set =
-                known.stream().filter(f -> FieldReader.get(node, f) != null).toList();
-        if (set.size() > 1 || (set.isEmpty() && unknown == 0)) {
-            r.error(path, exactlyOne(known, set));
-        }
-        if (r.problemCount() != before) {
+        Optional<String> one = r.exactlyOne(node, path, known);
+        if (one.isEmpty()) {
+            List<String> set =
+                    known.stream().filter(f -> FieldReader.get(node, f) != null).toList();
+            boolean unknown = node.propertyNames().stream().anyMatch(f -> !known.contains(f));
             return new Peer.Unsupported(
-                    unknown > 0
+                    unknown
                             ? "unknown peer field"
                             : set.isEmpty()
                                     ? "no peer field set"
                                     : "several peer fields set: " + String.join(", ", set));
         }
-        String field = set.get(0);
+        String field = one.get();
         JsonNode value = FieldReader.get(node, field);
         String p = FieldPath.field(path, field);
         Optional<? extends Peer> peer;
@@ -54,7 +47,7 @@ final class AdminPeerReader {
                 peer = SelectorReader.read(r, value, p).map(Peer.Namespaces::new);
                 break;
             case "pods":
-                peer = AdminPolicyReader.namespacedPod(r, value, p);
+                peer = AdminPolicyReader.namespacedPod(r, value, p, shape.namespaceSelectorOptional());
                 break;
             case "nodes":
                 peer = SelectorReader.read(r, value, p).map(Peer.Nodes::new);
@@ -80,17 +73,11 @@ final class AdminPeerReader {
             return Optional.empty();
         }
         int before = r.problemCount();
-        int unknown = r.rejectUnknown(node, path, PORT_FIELDS);
-        List<String> set = PORT_FIELDS.stream()
-                .filter(f -> FieldReader.get(node, f) != null)
-                .toList();
-        if (set.size() > 1 || (set.isEmpty() && unknown == 0)) {
-            r.error(path, exactlyOne(PORT_FIELDS, set));
-        }
-        if (r.problemCount() != before) {
+        Optional<String> one = r.exactlyOne(node, path, PORT_FIELDS);
+        if (one.isEmpty()) {
             return Optional.empty();
         }
-        String field = set.get(0);
+        String field = one.get();
         JsonNode value = FieldReader.get(node, field);
         String p = FieldPath.field(path, field);
         if (field.equals("namedPort")) {
@@ -131,10 +118,5 @@ final class AdminPeerReader {
                     "unknown protocol \"" + text.get() + "\" (expected TCP, UDP or SCTP)");
         }
         return p;
-    }
-
-    private static String exactlyOne(List<String> known, List<String> set) {
-        return "exactly one of " + String.join(", ", known) + " must be set, found "
-                + (set.isEmpty() ? "none" : String.join(" and ", set));
     }
 }

@@ -39,7 +39,6 @@ public final class AdminPolicyReader {
     private static final List<String> ANP_SPEC_FIELDS = List.of("priority", "subject", "ingress", "egress");
     private static final List<String> BANP_SPEC_FIELDS = List.of("subject", "ingress", "egress");
     private static final List<String> SUBJECT_FIELDS = List.of("namespaces", "pods");
-    private static final List<String> RULE_FIELDS = List.of("name", "action", "to", "ports");
 
     private AdminPolicyReader() {}
 
@@ -48,35 +47,58 @@ public final class AdminPolicyReader {
         if (tier == Tier.NETWORK_POLICY) {
             throw new IllegalArgumentException("not an admin tier: " + tier);
         }
-        JsonNode meta = object.isObject() ? FieldReader.get(object, "metadata") : null;
-        String name = text(meta, "name");
-        String uid = text(meta, "uid");
-        FieldReader r = new FieldReader(new ObjectRef(tier.kind(), "", name, uid, source));
-        if (!r.requireObject(object, "")) {
+        FieldReader r = new FieldReader(ref(tier.kind(), object, source));
+        Optional<JsonNode> read = spec(r, object);
+        if (read.isEmpty()) {
             return new AdminPolicy(r.object(), tier, 0, Subject.ALL, List.of(), 0, r.problems());
+        }
+        JsonNode spec = read.get();
+        r.rejectUnknown(spec, "spec", tier == Tier.ADMIN ? ANP_SPEC_FIELDS : BANP_SPEC_FIELDS);
+        // An unreadable priority orders as 0; the validator decides what that policy may still do.
+        int priority =
+                tier == Tier.ADMIN ? r.int32(spec, "spec", "priority", true).orElse(0) : 0;
+        Subject subject = subject(r, spec, false);
+        RuleShape shape = tier == Tier.ADMIN ? RuleShape.ANP : RuleShape.BANP;
+        return new AdminPolicy(
+                r.object(), tier, priority, subject, egress(r, spec, shape), ingressCount(r, spec), r.problems());
+    }
+
+    /** The object's identity: {@code metadata.name} and {@code .uid} where readable, else empty. */
+    static ObjectRef ref(String kind, JsonNode object, SourceRef source) {
+        JsonNode meta = object.isObject() ? FieldReader.get(object, "metadata") : null;
+        return new ObjectRef(kind, "", text(meta, "name"), text(meta, "uid"), source);
+    }
+
+    /**
+     * The manifest's {@code spec} object after checking the top-level fields; empty (reported) when
+     * the manifest or its spec is not an object or the spec is missing.
+     */
+    static Optional<JsonNode> spec(FieldReader r, JsonNode object) {
+        if (!r.requireObject(object, "")) {
+            return Optional.empty();
         }
         r.rejectUnknown(object, "", TOP_FIELDS);
         JsonNode spec = FieldReader.get(object, "spec");
         if (spec == null) {
             r.missing("spec");
-            return new AdminPolicy(r.object(), tier, 0, Subject.ALL, List.of(), 0, r.problems());
+            return Optional.empty();
         }
-        if (!r.requireObject(spec, "spec")) {
-            return new AdminPolicy(r.object(), tier, 0, Subject.ALL, List.of(), 0, r.problems());
-        }
-        r.rejectUnknown(spec, "spec", tier == Tier.ADMIN ? ANP_SPEC_FIELDS : BANP_SPEC_FIELDS);
-        // An unreadable priority orders as 0; the validator decides what that policy may still do.
-        int priority =
-                tier == Tier.ADMIN ? r.int32(spec, "spec", "priority", true).orElse(0) : 0;
-        Subject subject = subject(r, spec);
-        int ingressCount =
-                r.list(spec, "spec", "ingress", false).map(List::size).orElse(0);
+        return r.requireObject(spec, "spec") ? Optional.of(spec) : Optional.empty();
+    }
+
+    /** {@code spec.ingress} is only counted: ovs-anp enforces egress. */
+    static int ingressCount(FieldReader r, JsonNode spec) {
+        return r.list(spec, "spec", "ingress", false).map(List::size).orElse(0);
+    }
+
+    /** Every {@code spec.egress} entry, each at its list position (see the class comment). */
+    static List<Rule> egress(FieldReader r, JsonNode spec, RuleShape shape) {
         List<Rule> egress = new ArrayList<>();
         List<JsonNode> rules = r.list(spec, "spec", "egress", false).orElse(List.of());
         for (int i = 0; i < rules.size(); i++) {
-            egress.add(rule(r, tier, rules.get(i), i));
+            egress.add(rule(r, shape, rules.get(i), i));
         }
-        return new AdminPolicy(r.object(), tier, priority, subject, egress, ingressCount, r.problems());
+        return egress;
     }
 
     private static String text(JsonNode object, String field) {
@@ -84,7 +106,11 @@ public final class AdminPolicyReader {
         return v != null && v.isString() ? v.stringValue() : "";
     }
 
-    private static Subject subject(FieldReader r, JsonNode spec) {
+    /**
+     * {@code spec.subject}: exactly one of namespaces or pods; {@link Subject#ALL} (reported) when it
+     * cannot be read. {@code namespaceSelectorOptional}: v1alpha2's pods.namespaceSelector.
+     */
+    static Subject subject(FieldReader r, JsonNode spec, boolean namespaceSelectorOptional) {
         JsonNode subject = FieldReader.get(spec, "subject");
         String path = "spec.subject";
         if (subject == null) {
@@ -108,19 +134,25 @@ public final class AdminPolicyReader {
         Optional<Subject> read = namespaces != null
                 ? SelectorReader.read(r, namespaces, FieldPath.field(path, "namespaces"))
                         .map(ns -> new Subject(ns, LabelSelector.ALL))
-                : namespacedPod(r, pods, FieldPath.field(path, "pods"))
+                : namespacedPod(r, pods, FieldPath.field(path, "pods"), namespaceSelectorOptional)
                         .map(p -> new Subject(p.namespaceSelector(), p.podSelector()));
         return r.problemCount() == before ? read.orElse(Subject.ALL) : Subject.ALL;
     }
 
-    /** NamespacedPod: namespaceSelector and podSelector, both required (v1alpha1). */
-    static Optional<Peer.Pods> namespacedPod(FieldReader r, JsonNode node, String path) {
+    /**
+     * NamespacedPod: namespaceSelector and podSelector, both required in v1alpha1; in v1alpha2 ({@code
+     * namespaceSelectorOptional}) a left-out namespaceSelector is the empty one, every namespace.
+     */
+    static Optional<Peer.Pods> namespacedPod(
+            FieldReader r, JsonNode node, String path, boolean namespaceSelectorOptional) {
         if (!r.requireObject(node, path)) {
             return Optional.empty();
         }
         int before = r.problemCount();
         r.rejectUnknown(node, path, List.of("namespaceSelector", "podSelector"));
-        Optional<LabelSelector> ns = selector(r, node, path, "namespaceSelector");
+        Optional<LabelSelector> ns = namespaceSelectorOptional && FieldReader.get(node, "namespaceSelector") == null
+                ? Optional.of(LabelSelector.ALL)
+                : selector(r, node, path, "namespaceSelector");
         Optional<LabelSelector> pod = selector(r, node, path, "podSelector");
         if (r.problemCount() != before || ns.isEmpty() || pod.isEmpty()) {
             return Optional.empty();
@@ -138,20 +170,21 @@ public final class AdminPolicyReader {
         return SelectorReader.read(r, sel, p);
     }
 
-    private static Rule rule(FieldReader r, Tier tier, JsonNode node, int index) {
+    private static Rule rule(FieldReader r, RuleShape shape, JsonNode node, int index) {
         String path = FieldPath.index("spec.egress", index);
         if (!r.requireObject(node, path)) {
             return new Rule(index, "", Action.DENY, List.of(), List.of());
         }
-        r.rejectUnknown(node, path, RULE_FIELDS);
+        r.rejectUnknown(node, path, shape.ruleFields());
         String name = r.string(node, path, "name", false).orElse("");
         Action action = r.string(node, path, "action", true)
                 .flatMap(a -> {
-                    Optional<Action> parsed = Action.fromApi(a);
+                    Optional<Action> parsed =
+                            Optional.ofNullable(shape.actions().get(a));
                     if (parsed.isEmpty()) {
                         r.error(
                                 FieldPath.field(path, "action"),
-                                "unknown action \"" + a + "\" (expected Allow, Deny or Pass)");
+                                "unknown action \"" + a + "\" (expected " + shape.actionList() + ")");
                     }
                     return parsed;
                 })
@@ -164,18 +197,19 @@ public final class AdminPolicyReader {
         }
         List<JsonNode> toItems = to.orElse(List.of());
         for (int j = 0; j < toItems.size(); j++) {
-            peers.add(AdminPeerReader.peer(r, tier, toItems.get(j), FieldPath.index(toPath, j)));
+            peers.add(AdminPeerReader.peer(r, shape, toItems.get(j), FieldPath.index(toPath, j)));
         }
         List<PortMatch> ports = new ArrayList<>();
-        String portsPath = FieldPath.field(path, "ports");
-        Optional<List<JsonNode>> portItems = r.list(node, path, "ports", false);
+        String portsPath = FieldPath.field(path, shape.portsField());
+        Optional<List<JsonNode>> portItems = r.list(node, path, shape.portsField(), false);
         if (portItems.isPresent() && portItems.get().isEmpty()) {
             // Absent means every port; present and empty is invalid and must not read as "absent".
-            r.error(portsPath, "must list at least one port when present");
+            r.error(portsPath, "must list at least one " + shape.portNoun() + " when present");
         }
         List<JsonNode> portList = portItems.orElse(List.of());
         for (int k = 0; k < portList.size(); k++) {
-            AdminPeerReader.port(r, portList.get(k), FieldPath.index(portsPath, k))
+            shape.ports()
+                    .read(r, portList.get(k), FieldPath.index(portsPath, k))
                     .ifPresent(ports::add);
         }
         return new Rule(index, name, action, peers, ports);

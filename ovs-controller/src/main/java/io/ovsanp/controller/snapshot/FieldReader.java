@@ -74,6 +74,24 @@ final class FieldReader {
         return unknown;
     }
 
+    /**
+     * The one field of {@code known} that {@code node} (an object) sets, for types whose fields are
+     * mutually exclusive ({@code minProperties}/{@code maxProperties} 1): unknown fields, none set and
+     * several set are reported at {@code path}, and the answer is then empty.
+     */
+    Optional<String> exactlyOne(JsonNode node, String path, List<String> known) {
+        int before = problemCount();
+        int unknown = rejectUnknown(node, path, known);
+        List<String> set = known.stream().filter(f -> get(node, f) != null).toList();
+        if (set.size() > 1 || (set.isEmpty() && unknown == 0)) {
+            error(
+                    path,
+                    "exactly one of " + String.join(", ", known) + " must be set, found "
+                            + (set.isEmpty() ? "none" : String.join(" and ", set)));
+        }
+        return problemCount() == before ? Optional.of(set.get(0)) : Optional.empty();
+    }
+
     Optional<String> string(JsonNode object, String path, String name, boolean required) {
         String p = FieldPath.field(path, name);
         JsonNode v = get(object, name);

@@ -16,7 +16,7 @@ public record ManifestObject(
     private static final Set<String> NAMESPACED = Set.of("Pod", "Service", "EndpointSlice", "NetworkPolicy");
     /** Cluster-scoped kinds ovs-anp reads: a namespace written on them means nothing. */
     private static final Set<String> CLUSTER_SCOPED =
-            Set.of("Namespace", "Node", "AdminNetworkPolicy", "BaselineAdminNetworkPolicy");
+            Set.of("Namespace", "Node", "AdminNetworkPolicy", "BaselineAdminNetworkPolicy", "ClusterNetworkPolicy");
 
     /**
      * The namespace as the API scopes the kind: "default" when a namespaced kind ovs-anp reads has

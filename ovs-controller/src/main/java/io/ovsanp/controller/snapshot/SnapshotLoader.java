@@ -24,13 +24,15 @@ import java.util.Map;
 /**
  * Loads a {@link ClusterSnapshot} from manifest files. Reads Namespace, Pod, Node, Service (v1),
  * EndpointSlice (discovery.k8s.io/v1), NetworkPolicy (networking.k8s.io/v1), AdminNetworkPolicy and
- * BaselineAdminNetworkPolicy (policy.networking.k8s.io/v1alpha1). Other kinds, and known kinds in
+ * BaselineAdminNetworkPolicy (policy.networking.k8s.io/v1alpha1), ClusterNetworkPolicy
+ * (policy.networking.k8s.io/v1alpha2). Other kinds, and known kinds in
  * other API versions, are skipped with a NOTE. Input that does not define one set of objects
  * (unreadable, malformed, an object defined twice, an input without objects: {@link
  * ManifestReader}) throws {@link SnapshotLoadException}; everything else is a diagnostic.
  */
 public final class SnapshotLoader {
     private static final String ADMIN_API = "policy.networking.k8s.io/v1alpha1";
+    private static final String CLUSTER_NETWORK_POLICY_API = "policy.networking.k8s.io/v1alpha2";
     private static final Map<String, String> API_VERSIONS = Map.of(
             "Namespace",
             "v1",
@@ -47,7 +49,9 @@ public final class SnapshotLoader {
             Tier.ADMIN.kind(),
             ADMIN_API,
             Tier.BASELINE.kind(),
-            ADMIN_API);
+            ADMIN_API,
+            AdminPolicy.CLUSTER_NETWORK_POLICY,
+            CLUSTER_NETWORK_POLICY_API);
 
     private final List<NamespaceInfo> namespaces = new ArrayList<>();
     private final List<PodInfo> pods = new ArrayList<>();
@@ -132,6 +136,9 @@ public final class SnapshotLoader {
                 break;
             case "BaselineAdminNetworkPolicy":
                 adminPolicies.add(AdminPolicyReader.read(o.node(), Tier.BASELINE, o.source()));
+                break;
+            case AdminPolicy.CLUSTER_NETWORK_POLICY:
+                adminPolicies.add(ClusterNetworkPolicyReader.read(o.node(), o.source()));
                 break;
             default:
                 throw new AssertionError(o.kind());

@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.ovsanp.compiler.diag.Diagnostic;
 import io.ovsanp.compiler.diag.ObjectRef;
+import io.ovsanp.controller.kube.ClusterWatcher;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -80,7 +81,9 @@ final class InvalidRuleEvents {
                 .withNamespace(namespace)
                 .endMetadata()
                 .withNewInvolvedObject()
-                .withApiVersion("policy.networking.k8s.io/v1alpha1")
+                .withApiVersion(ClusterWatcher.policyResource(policy.kind())
+                        .map(c -> c.getGroup() + "/" + c.getVersion())
+                        .orElse("policy.networking.k8s.io/v1alpha1"))
                 .withKind(policy.kind())
                 .withName(policy.name())
                 .withUid(policy.uid().isEmpty() ? null : policy.uid())

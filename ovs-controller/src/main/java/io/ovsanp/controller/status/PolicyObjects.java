@@ -1,7 +1,6 @@
 package io.ovsanp.controller.status;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
-import io.ovsanp.compiler.policy.Tier;
 import io.ovsanp.controller.kube.ClusterWatcher;
 import java.util.Optional;
 
@@ -12,8 +11,11 @@ import java.util.Optional;
  */
 @FunctionalInterface
 public interface PolicyObjects {
-    /** The AdminNetworkPolicy or BaselineAdminNetworkPolicy {@code name} as last seen; empty if gone. */
-    Optional<GenericKubernetesResource> get(Tier tier, String name);
+    /**
+     * The policy of {@code kind} (AdminNetworkPolicy, BaselineAdminNetworkPolicy or
+     * ClusterNetworkPolicy) named {@code name} as last seen; empty if gone.
+     */
+    Optional<GenericKubernetesResource> get(String kind, String name);
 
     static PolicyObjects of(ClusterWatcher watcher) {
         return watcher::policyObject;

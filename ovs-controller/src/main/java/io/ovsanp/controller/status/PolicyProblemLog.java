@@ -4,6 +4,7 @@ import io.ovsanp.compiler.cluster.ClusterChange;
 import io.ovsanp.compiler.cluster.ClusterSnapshot;
 import io.ovsanp.compiler.diag.Diagnostic;
 import io.ovsanp.compiler.diag.Severity;
+import io.ovsanp.compiler.policy.AdminPolicy;
 import io.ovsanp.compiler.policy.EffectivePolicies;
 import io.ovsanp.compiler.policy.Tier;
 import io.ovsanp.controller.run.RealisationListener;
@@ -27,8 +28,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class PolicyProblemLog implements RealisationListener {
     private static final Logger LOG = LoggerFactory.getLogger(PolicyProblemLog.class);
-    private static final Set<String> POLICY_KINDS =
-            Set.of(Tier.ADMIN.kind(), Tier.BASELINE.kind(), Tier.NETWORK_POLICY.kind());
+    private static final Set<String> POLICY_KINDS = Set.of(
+            Tier.ADMIN.kind(), Tier.BASELINE.kind(), AdminPolicy.CLUSTER_NETWORK_POLICY, Tier.NETWORK_POLICY.kind());
 
     private final Consumer<String> warn;
     private final Consumer<String> info;

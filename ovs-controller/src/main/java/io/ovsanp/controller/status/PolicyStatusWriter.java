@@ -12,7 +12,6 @@ import io.ovsanp.compiler.diag.ObjectRef;
 import io.ovsanp.compiler.diag.Severity;
 import io.ovsanp.compiler.policy.EffectiveAdminPolicy;
 import io.ovsanp.compiler.policy.EffectivePolicies;
-import io.ovsanp.compiler.policy.Tier;
 import io.ovsanp.controller.kube.ClusterWatcher;
 import io.ovsanp.controller.run.RealisationListener;
 import io.ovsanp.controller.switches.ReconcileResult;
@@ -39,8 +38,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Writes the {@code Ready} condition of every AdminNetworkPolicy and BaselineAdminNetworkPolicy
- * through their {@code /status} subresource, and a Warning Event per invalid rule and per unenforced
+ * Writes the {@code Ready} condition of every AdminNetworkPolicy, BaselineAdminNetworkPolicy and
+ * ClusterNetworkPolicy through their {@code /status} subresource, and a Warning Event per invalid rule and per unenforced
  * part ({@link InvalidRuleEvents}).
  *
  * <p>{@code Ready} is what {@link ReadyCondition} says: no invalid rule, and no failed node among those
@@ -298,11 +297,10 @@ public final class PolicyStatusWriter implements RealisationListener, AutoClosea
     /** Writes {@code want} unless the object has it already. Returns true when nothing is left to do. */
     @SuppressWarnings("unchecked")
     private boolean write(EffectiveAdminPolicy policy, Condition want) {
-        Tier tier = policy.tier();
         String name = policy.ref().name();
-        var ctx =
-                tier == Tier.ADMIN ? ClusterWatcher.ADMIN_NETWORK_POLICY : ClusterWatcher.BASELINE_ADMIN_NETWORK_POLICY;
-        GenericKubernetesResource current = objects.get(tier, name).orElse(null);
+        var ctx = ClusterWatcher.policyResource(policy.ref().kind()).orElseThrow();
+        GenericKubernetesResource current =
+                objects.get(policy.ref().kind(), name).orElse(null);
         Condition mine = written.get(key(policy.ref()));
         if (current != null && mine != null && !mine.sameAs(readyOf(current))) {
             // The cache disagrees with our last write: it lags behind, or someone else wrote since.

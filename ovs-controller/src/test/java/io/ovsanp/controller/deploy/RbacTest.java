@@ -46,6 +46,7 @@ class RbacTest {
     private static final String CENTRAL = "ovs-anp-central";
     private static final String ANP = "/apis/policy.networking.k8s.io/v1alpha1/adminnetworkpolicies/broken";
     private static final String BANP = "/apis/policy.networking.k8s.io/v1alpha1/baselineadminnetworkpolicies/default";
+    private static final String CNP = "/apis/policy.networking.k8s.io/v1alpha2/clusternetworkpolicies/tenants";
     private static final String LEASES = "/apis/coordination.k8s.io/v1/namespaces/ovs-anp/leases";
 
     private static List<HasMetadata> manifests;
@@ -64,7 +65,7 @@ class RbacTest {
                 server,
                 ModeRun.args(ds, settings, "w1"),
                 a -> a.startsWith("unix:") ? "unix:" + socket : a,
-                calls -> calls.stream().filter(c -> c.verb().equals("watch")).count() >= 8));
+                calls -> calls.stream().filter(c -> c.verb().equals("watch")).count() >= 9));
 
         Deployment d = ManifestsTest.only(manifests, Deployment.class);
         Path pki = dir.resolve("pki");
@@ -95,6 +96,7 @@ class RbacTest {
                         .containsAll(List.of(
                                 "update policy.networking.k8s.io adminnetworkpolicies/status broken",
                                 "update policy.networking.k8s.io baselineadminnetworkpolicies/status default",
+                                "update policy.networking.k8s.io clusternetworkpolicies/status tenants",
                                 "create core events in default",
                                 "create coordination.k8s.io leases in ovs-anp"))));
     }
@@ -103,7 +105,7 @@ class RbacTest {
     void agentAccountGrantsExactlyWhatAgentModeRequests() {
         Rbac rbac = new Rbac(manifests, NAMESPACE, AGENT);
         assertGrantsExactly(rbac, agent.calls());
-        // agent mode only reads: the eight kinds, listed then watched
+        // agent mode only reads: the nine kinds, listed then watched
         assertThat(agent.calls()).extracting(ApiCall::verb).containsOnly("list", "watch");
         assertThat(agent.calls())
                 .filteredOn(c -> c.verb().equals("watch"))
@@ -116,8 +118,9 @@ class RbacTest {
                         "endpointslices",
                         "networkpolicies",
                         "adminnetworkpolicies",
-                        "baselineadminnetworkpolicies")
-                .hasSizeGreaterThanOrEqualTo(8);
+                        "baselineadminnetworkpolicies",
+                        "clusternetworkpolicies")
+                .hasSizeGreaterThanOrEqualTo(9);
     }
 
     @Test
@@ -132,6 +135,9 @@ class RbacTest {
                         "watch policy.networking.k8s.io adminnetworkpolicies",
                         "update policy.networking.k8s.io adminnetworkpolicies/status broken",
                         "update policy.networking.k8s.io baselineadminnetworkpolicies/status default",
+                        "list policy.networking.k8s.io clusternetworkpolicies",
+                        "watch policy.networking.k8s.io clusternetworkpolicies",
+                        "update policy.networking.k8s.io clusternetworkpolicies/status tenants",
                         "get policy.networking.k8s.io adminnetworkpolicies broken",
                         "create core events in default",
                         "get coordination.k8s.io leases ovs-anp in ovs-anp",
@@ -146,7 +152,9 @@ class RbacTest {
         List<ApiCall> centralOnly = List.of(
                 ApiCall.of("PUT", ANP + "/status"),
                 ApiCall.of("PUT", BANP + "/status"),
+                ApiCall.of("PUT", CNP + "/status"),
                 ApiCall.of("GET", ANP),
+                ApiCall.of("GET", CNP),
                 ApiCall.of("POST", "/api/v1/namespaces/default/events"),
                 ApiCall.of("GET", LEASES + "/ovs-anp"),
                 ApiCall.of("POST", LEASES),
@@ -158,6 +166,8 @@ class RbacTest {
         for (String write : List.of("PUT", "PATCH", "POST", "DELETE")) {
             assertThat(agentRbac.allowing(ApiCall.of(write, ANP + "/status"))).isEmpty();
             assertThat(agentRbac.allowing(ApiCall.of(write, BANP + "/status"))).isEmpty();
+            assertThat(agentRbac.allowing(ApiCall.of(write, CNP + "/status"))).isEmpty();
+            assertThat(agentRbac.allowing(ApiCall.of(write, CNP))).isEmpty();
             assertThat(agentRbac.allowing(ApiCall.of(write, LEASES + "/ovs-anp")))
                     .isEmpty();
         }
@@ -286,6 +296,13 @@ class RbacTest {
                 "{apiVersion: policy.networking.k8s.io/v1alpha1,"
                         + " kind: BaselineAdminNetworkPolicy, metadata: {name: default}, spec: {subject: {namespaces: {}},"
                         + " egress: [{name: b, action: Deny, to: [{networks: [198.51.100.0/24]}]}]}}");
+        createPolicy(
+                client,
+                ClusterWatcher.CLUSTER_NETWORK_POLICY,
+                "{apiVersion: policy.networking.k8s.io/v1alpha2,"
+                        + " kind: ClusterNetworkPolicy, metadata: {name: tenants}, spec: {tier: Admin, priority: 7,"
+                        + " subject: {namespaces: {}},"
+                        + " egress: [{name: c, action: Deny, to: [{networks: [192.0.2.0/24]}]}]}}");
     }
 
     /**

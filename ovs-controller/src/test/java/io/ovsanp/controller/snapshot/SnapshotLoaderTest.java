@@ -2,6 +2,7 @@ package io.ovsanp.controller.snapshot;
 
 import static io.ovsanp.controller.snapshot.TestInputs.path;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.ovsanp.compiler.cluster.ClusterSnapshot;
 import io.ovsanp.compiler.cluster.ContainerPort;
@@ -15,11 +16,15 @@ import io.ovsanp.compiler.diag.ObjectRef;
 import io.ovsanp.compiler.diag.Severity;
 import io.ovsanp.compiler.diag.SourceRef;
 import io.ovsanp.compiler.net.IpAddress;
+import io.ovsanp.compiler.policy.AdminPolicy;
 import io.ovsanp.compiler.policy.Protocol;
 import io.ovsanp.compiler.policy.Tier;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class SnapshotLoaderTest {
 
@@ -139,7 +144,47 @@ class SnapshotLoaderTest {
                                 + " ovs-anp, skipped",
                         "note: " + file + " (document 1): NetworkPolicy/prod/old apiVersion: networking.k8s.io/v1beta1"
                                 + " is not supported for NetworkPolicy (expected networking.k8s.io/v1), skipped",
-                        "note: " + file + " (document 2): ClusterNetworkPolicy/cnp: kind ClusterNetworkPolicy"
-                                + " (policy.networking.k8s.io/v1alpha2) is not read by ovs-anp, skipped");
+                        "note: " + file + " (document 2): ClusterNetworkPolicy/cnp apiVersion:"
+                                + " policy.networking.k8s.io/v1alpha1 is not supported for ClusterNetworkPolicy"
+                                + " (expected policy.networking.k8s.io/v1alpha2), skipped");
+    }
+
+    @Test
+    void clusterNetworkPoliciesAreReadBesideAdminNetworkPolicies() throws Exception {
+        ClusterSnapshot s = TestInputs.load("cluster/policies", "cnp/cluster-network-policies.yaml");
+
+        String file = path("cnp/cluster-network-policies.yaml").toString();
+        AdminPolicy admin = TestInputs.admin(s, "block-internet");
+        assertThat(admin.ref())
+                .isEqualTo(new ObjectRef(
+                        "ClusterNetworkPolicy",
+                        "",
+                        "block-internet",
+                        "0f4e8a52-0000-4000-8000-00000000c001",
+                        SourceRef.of(file, 0)));
+        assertThat(admin.tier()).isEqualTo(Tier.ADMIN);
+        assertThat(admin.priority()).isEqualTo(20);
+        assertThat(admin.readProblems()).isEmpty();
+        AdminPolicy baseline = TestInputs.admin(s, "baseline-dns");
+        assertThat(baseline.tier()).isEqualTo(Tier.BASELINE);
+        assertThat(baseline.priority()).isEqualTo(5);
+        assertThat(baseline.ref().source()).isEqualTo(SourceRef.of(file, 1));
+        assertThat(s.adminPolicies().stream().map(p -> p.ref().kind()).distinct())
+                .containsExactlyInAnyOrder("AdminNetworkPolicy", "BaselineAdminNetworkPolicy", "ClusterNetworkPolicy");
+        assertThat(s.loadDiagnostics()).isEmpty();
+    }
+
+    @Test
+    void aClusterNetworkPolicyDefinedTwiceIsADuplicate(@TempDir Path dir) throws Exception {
+        String cnp = "apiVersion: policy.networking.k8s.io/v1alpha2\nkind: ClusterNetworkPolicy\n"
+                + "metadata: {name: twice}\nspec: {tier: Admin, priority: 1, subject: {namespaces: {}}}\n";
+        Files.writeString(dir.resolve("a.yaml"), cnp);
+        Files.writeString(dir.resolve("b.yaml"), cnp);
+
+        assertThatThrownBy(() -> SnapshotLoader.load(List.of(dir)))
+                .isInstanceOf(SnapshotLoadException.class)
+                .hasMessageContaining("ClusterNetworkPolicy/twice")
+                .hasMessageContaining("a.yaml")
+                .hasMessageContaining("b.yaml");
     }
 }

@@ -155,7 +155,7 @@ class PolicyStatusWriterTest {
     private void awaitCached(io.ovsanp.compiler.policy.Tier tier, String name) throws InterruptedException {
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (System.nanoTime() < deadline) {
-            var o = watcher.policyObject(tier, name);
+            var o = watcher.policyObject(tier.kind(), name);
             if (o.isPresent() && o.get().getAdditionalProperties().get("status") != null) {
                 return;
             }
@@ -260,6 +260,47 @@ class PolicyStatusWriterTest {
     }
 
     @Test
+    void clusterNetworkPoliciesGetTheSameConditionsAndEvents() throws Exception {
+        createPolicy(
+                ClusterWatcher.CLUSTER_NETWORK_POLICY,
+                "{apiVersion: policy.networking.k8s.io/v1alpha2, kind: ClusterNetworkPolicy, metadata: {name: tenants},"
+                        + " spec: {tier: Admin, priority: 40, subject: {namespaces: {matchLabels: {team: shop}}},"
+                        + " egress: [{name: out, action: Deny, to: [{networks: [203.0.113.0/24]}]}]}}");
+        createPolicy(
+                ClusterWatcher.CLUSTER_NETWORK_POLICY,
+                "{apiVersion: policy.networking.k8s.io/v1alpha2, kind: ClusterNetworkPolicy, metadata: {name: scrape},"
+                        + " spec: {tier: Baseline, priority: 5, subject: {namespaces: {}},"
+                        + " ingress: [{name: only-monitoring, action: Deny, from: [{namespaces: {}}]}],"
+                        + " egress: [{name: wide, action: Accept, to: [{networks: [10.0.0.0/33]}]}]}}");
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (watcher.snapshot().adminPolicies().stream()
+                                .filter(p -> p.ref().kind().equals("ClusterNetworkPolicy"))
+                                .count()
+                        < 2
+                && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        validated();
+        Condition ok = awaitReady(ClusterWatcher.CLUSTER_NETWORK_POLICY, "tenants", x -> true);
+        assertThat(ok.status()).isEqualTo("True");
+        assertThat(ok.reason()).isEqualTo("Realised");
+        Condition bad = awaitReady(ClusterWatcher.CLUSTER_NETWORK_POLICY, "scrape", x -> true);
+        assertThat(bad.status()).isEqualTo("False");
+        assertThat(bad.reason()).isEqualTo("NotEnforced"); // the most serious of the two
+        assertThat(bad.message())
+                .contains("not enforced: spec.ingress: 1 ingress rule(s)")
+                .contains("10.0.0.0/33");
+        writer.drain(WAIT);
+        List<Event> events = client.v1().events().inNamespace("default").list().getItems();
+        assertThat(events).extracting(Event::getReason).containsExactlyInAnyOrder("NotEnforced", "InvalidRule");
+        assertThat(events).allSatisfy(e -> {
+            assertThat(e.getInvolvedObject().getKind()).isEqualTo("ClusterNetworkPolicy");
+            assertThat(e.getInvolvedObject().getApiVersion()).isEqualTo("policy.networking.k8s.io/v1alpha2");
+            assertThat(e.getInvolvedObject().getName()).isEqualTo("scrape");
+        });
+    }
+
+    @Test
     void nodeFailureIsNamedOnPoliciesWithSubjectsThereAndClearedOnConvergence() throws Exception {
         validated();
         Condition first = awaitReady(ClusterWatcher.ADMIN_NETWORK_POLICY, "good", c -> true);
@@ -346,7 +387,7 @@ class PolicyStatusWriterTest {
     private void awaitGeneration(String name, long gen) throws InterruptedException {
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (System.nanoTime() < deadline) {
-            var o = watcher.policyObject(io.ovsanp.compiler.policy.Tier.ADMIN, name);
+            var o = watcher.policyObject(io.ovsanp.compiler.policy.Tier.ADMIN.kind(), name);
             if (o.isPresent() && o.get().getMetadata().getGeneration() == gen) {
                 return;
             }

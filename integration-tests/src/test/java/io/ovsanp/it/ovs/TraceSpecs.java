@@ -1,13 +1,13 @@
-package io.ovsanp.it.compile;
+package io.ovsanp.it.ovs;
 
 import io.ovsanp.compiler.eval.Packet;
 import io.ovsanp.compiler.net.IpFamily;
 
 /** An evaluator packet as an {@code ofproto/trace} flow spec (ct state defaults to new|trk). */
-final class TraceSpecs {
+public final class TraceSpecs {
     private TraceSpecs() {}
 
-    static String of(Packet p) {
+    public static String of(Packet p) {
         boolean v6 = p.src().family() == IpFamily.V6;
         String addrs = v6 ? "ipv6_src=" + p.src() + ",ipv6_dst=" + p.dst() : "nw_src=" + p.src() + ",nw_dst=" + p.dst();
         String six = v6 ? "6" : "";

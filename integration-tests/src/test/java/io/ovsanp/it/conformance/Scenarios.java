@@ -1,0 +1,273 @@
+package io.ovsanp.it.conformance;
+
+import java.util.List;
+
+/**
+ * The egress scenarios of the upstream network-policy-api conformance suite, re-created as data: for
+ * each upstream test (its v1alpha1 ANP/BANP name and its v1alpha2 ClusterNetworkPolicy name), the
+ * policy state after each of its steps (files {@code <scenario>/<step>-v1alpha1.yaml} and {@code
+ * -v1alpha2.yaml} under the test resources {@code conformance/}) and the connections upstream then
+ * pokes, with the result it asserts (allowed, or a timeout). Every verdict here is transcribed from the
+ * upstream assertion, never from our own output. Where upstream probes ingress, that probe is left
+ * out (ovs-anp enforces egress only), and so is every subtest docs/conformance.md lists as left out.
+ *
+ * <p>Names: {@code gryffindor/harry-potter-0} stands for the pod in namespace {@code
+ * network-policy-conformance-gryffindor}; a destination is such a pod, or a literal IP address.
+ */
+final class Scenarios {
+    private Scenarios() {}
+
+    /** One connection attempt and the result upstream asserts. */
+    record Probe(String from, String to, String proto, int port, boolean allowed) {
+        @Override
+        public String toString() {
+            return from + " -> " + to + " " + proto + "/" + port + (allowed ? " allowed" : " denied");
+        }
+    }
+
+    /** The policies after one step ({@code file} is the step's number), and what upstream then asserts. */
+    record Step(String file, String upstreamSubtest, List<Probe> probes) {}
+
+    /** @param v1alpha1Test upstream's ANP/BANP test name, empty when upstream has only a CNP one */
+    record Scenario(String dir, String v1alpha1Test, String v1alpha2Test, List<Step> steps) {}
+
+    static Probe allow(String from, String to, String proto, int port) {
+        return new Probe(from, to, proto, port, true);
+    }
+
+    static Probe deny(String from, String to, String proto, int port) {
+        return new Probe(from, to, proto, port, false);
+    }
+
+    static Step step(String file, String subtest, Probe... probes) {
+        return new Step(file, subtest, List.of(probes));
+    }
+
+    static final String HP0 = "gryffindor/harry-potter-0";
+    static final String HP1 = "gryffindor/harry-potter-1";
+    static final String DM0 = "slytherin/draco-malfoy-0";
+    static final String CD0 = "hufflepuff/cedric-diggory-0";
+    static final String CD1 = "hufflepuff/cedric-diggory-1";
+    static final String LL0 = "ravenclaw/luna-lovegood-0";
+    static final String LL1 = "ravenclaw/luna-lovegood-1";
+    /** The host-networked server of the node-peer tests; its IP is its node's. */
+    static final String CENTAUR = "forbidden-forrest/centaur-1";
+    /** s.HostNetworkPorts: free ports the suite picks at run time; these are ours (also in the policy files). */
+    static final int[] HOST_PORTS = {34345, 34346, 34347, 34348, 34349, 34350, 34351};
+
+    static List<Scenario> all() {
+        return List.of(
+                // admin-network-policy-core-egress-tcp-rules.go / admin-network-policy-standard-egress-tcp-rules.go.
+                // The subtests run in order on one policy; each swap applies to the previous state.
+                new Scenario(
+                        "egress-tcp",
+                        "AdminNetworkPolicyEgressTCP",
+                        "CNPAdminTierEgressTCP",
+                        List.of(
+                                step(
+                                        "0",
+                                        "allow-egress for TCP; rule ordering / at the specified port",
+                                        allow(HP0, LL0, "tcp", 80),
+                                        allow(HP1, LL0, "tcp", 8080),
+                                        allow(HP0, CD1, "tcp", 8080),
+                                        deny(HP1, CD1, "tcp", 80)),
+                                step(
+                                        "1",
+                                        "deny-egress for TCP; rule ordering (swap 0,1) / at the specified port",
+                                        deny(HP0, LL1, "tcp", 80),
+                                        deny(HP1, LL1, "tcp", 8080),
+                                        deny(HP0, DM0, "tcp", 80),
+                                        allow(HP1, DM0, "tcp", 8080)),
+                                step(
+                                        "2",
+                                        "pass-egress for TCP; rule ordering (swap 0,2)",
+                                        allow(HP0, LL0, "tcp", 80),
+                                        allow(HP1, LL0, "tcp", 8080)),
+                                step(
+                                        "3",
+                                        "pass-egress for TCP at the specified port (swap 3,4)",
+                                        allow(HP0, DM0, "tcp", 80),
+                                        allow(HP1, DM0, "tcp", 8080)))),
+                // admin-network-policy-core-egress-udp-rules.go / admin-network-policy-standard-egress-udp-rules.go
+                new Scenario(
+                        "egress-udp",
+                        "AdminNetworkPolicyEgressUDP",
+                        "CNPAdminTierEgressUDP",
+                        List.of(
+                                step(
+                                        "0",
+                                        "allow-egress for UDP; rule ordering / at the specified port",
+                                        allow(CD0, LL0, "udp", 53),
+                                        allow(CD1, LL0, "udp", 5353),
+                                        allow(CD0, "gryffindor/harry-potter-1", "udp", 53),
+                                        deny(CD1, "gryffindor/harry-potter-1", "udp", 5353)),
+                                step(
+                                        "1",
+                                        "deny-egress for UDP; rule ordering (swap 0,1) / at the specified port",
+                                        deny(CD0, LL1, "udp", 53),
+                                        deny(CD1, LL1, "udp", 5353),
+                                        deny(CD0, DM0, "udp", 5353),
+                                        allow(CD1, DM0, "udp", 53)),
+                                step(
+                                        "2",
+                                        "pass-egress for UDP; rule ordering (swap 0,2)",
+                                        allow(CD0, LL1, "udp", 5353),
+                                        allow(CD1, LL1, "udp", 53)),
+                                step(
+                                        "3",
+                                        "pass-egress for UDP at the specified port (swap 3,4)",
+                                        allow(CD0, DM0, "udp", 5353),
+                                        allow(CD1, DM0, "udp", 53)))),
+                // baseline-admin-network-policy-core-egress-tcp-rules.go /
+                // baseline-admin-network-policy-standard-egress-tcp-rules.go ("should not affect ingress" left out)
+                new Scenario(
+                        "baseline-egress-tcp",
+                        "BaselineAdminNetworkPolicyEgressTCP",
+                        "CNPBaselineTierEgressTCP",
+                        List.of(
+                                step(
+                                        "0",
+                                        "allow-egress for TCP; rule ordering / at the specified port",
+                                        allow(HP0, LL0, "tcp", 80),
+                                        allow(HP1, LL0, "tcp", 8080),
+                                        allow(HP0, CD1, "tcp", 8080),
+                                        deny(HP1, CD1, "tcp", 80)),
+                                step(
+                                        "1",
+                                        "deny-egress for TCP; rule ordering (swap 0,1) / at the specified port",
+                                        deny(HP0, LL1, "tcp", 80),
+                                        deny(HP1, LL1, "tcp", 8080),
+                                        deny(HP0, DM0, "tcp", 80),
+                                        allow(HP1, DM0, "tcp", 8080)))),
+                // admin-network-policy-experimental-egress-rules.go: the egress-tcp policy with rule 5 on
+                // the named port "web" (TCP 80 in the pod spec)
+                new Scenario(
+                        "egress-named-port",
+                        "AdminNetworkPolicyEgressNamedPort",
+                        "CNPAdminTierEgressNamedPort",
+                        List.of(step(
+                                "0",
+                                "allow-egress for named port",
+                                allow(HP0, CD1, "tcp", 80),
+                                deny(HP1, CD1, "tcp", 8080)))),
+                // baseline-admin-network-policy-experimental-egress-rules.go: baseline egress-udp with rule 3
+                // on the named port "dns" (UDP 53 in the pod spec)
+                new Scenario(
+                        "baseline-egress-named-port",
+                        "BaselineAdminNetworkPolicyEgressNamedPort",
+                        "CNPBaselineTierEgressNamedPort",
+                        List.of(step(
+                                "0",
+                                "allow-egress for named port",
+                                allow(CD0, HP1, "udp", 53),
+                                deny(CD1, HP1, "udp", 5353)))),
+                // admin-network-policy-experimental-egress-rules.go, node peers
+                new Scenario(
+                        "egress-node-peers",
+                        "AdminNetworkPolicyEgressNodePeers",
+                        "CNPAdminTierEgressNodePeers",
+                        List.of(step(
+                                "0",
+                                "allow / pass / deny-egress for egress-node-peer",
+                                allow(HP1, CENTAUR, "tcp", HOST_PORTS[0]),
+                                allow(HP1, CENTAUR, "udp", HOST_PORTS[2]),
+                                deny(HP1, CENTAUR, "tcp", HOST_PORTS[1]),
+                                deny(HP1, CENTAUR, "udp", HOST_PORTS[4]),
+                                deny(HP1, CENTAUR, "sctp", HOST_PORTS[6])))),
+                // baseline-admin-network-policy-experimental-egress-rules.go, node peers (TCP port range)
+                new Scenario(
+                        "baseline-egress-node-peers",
+                        "BaselineAdminNetworkPolicyEgressNodePeers",
+                        "CNPBaselineTierEgressNodePeers",
+                        List.of(step(
+                                "0",
+                                "allow / deny-egress for egress-node-peer",
+                                allow(HP0, CENTAUR, "tcp", 36363),
+                                allow(HP1, CENTAUR, "tcp", 36364),
+                                deny(HP1, CENTAUR, "udp", 34346),
+                                deny(HP1, CENTAUR, "sctp", 9003)))),
+                // admin-network-policy-standard-egress-inline-cidr-rules.go; step 1 inserts the /32 Allow
+                new Scenario(
+                        "egress-inline-cidr",
+                        "AdminNetworkPolicyEgressInlineCIDRPeers",
+                        "CNPAdminTierEgressInlineCIDRPeers",
+                        inlineCidrSteps()),
+                // baseline-admin-network-policy-standard-egress-inline-cidr-rules.go
+                new Scenario(
+                        "baseline-egress-inline-cidr",
+                        "BaselineAdminNetworkPolicyEgressInlineCIDRPeers",
+                        "CNPBaselineTierEgressInlineCIDRPeers",
+                        inlineCidrSteps()),
+                // admin-network-policy-core-priority.go / admin-network-policy-standard-priority.go (ingress probes
+                // left out)
+                new Scenario(
+                        "priority",
+                        "AdminNetworkPolicyPriorityField",
+                        "CNPAdminTierPriorityField",
+                        List.of(
+                                step(
+                                        "0",
+                                        "Deny traffic to slytherin from gryffindor respecting the admin policy",
+                                        deny(HP0, DM0, "tcp", 80),
+                                        deny(HP1, DM0, "tcp", 8080)),
+                                step(
+                                        "1",
+                                        "respect the priority field (60 -> 40): pass to the baseline Allow",
+                                        allow(HP0, DM0, "tcp", 80),
+                                        allow(HP1, DM0, "tcp", 8080)))),
+                // admin-network-policy-core-integration.go / admin-network-policy-standard-integration.go (ingress
+                // probes left out)
+                new Scenario(
+                        "integration",
+                        "AdminNetworkPolicyIntegration",
+                        "CNPAdminTierIntegration",
+                        List.of(
+                                step(
+                                        "0",
+                                        "Deny traffic to slytherin from gryffindor respecting the admin policy",
+                                        deny(HP0, DM0, "tcp", 80),
+                                        deny(HP1, DM0, "tcp", 8080)),
+                                step(
+                                        "1",
+                                        "pass-egress and respect the match for network policy",
+                                        allow(HP0, DM0, "tcp", 80),
+                                        allow(HP1, DM0, "tcp", 8080)),
+                                step(
+                                        "2",
+                                        "pass-egress and respect the match for the baseline (NetworkPolicy deleted)",
+                                        deny(HP0, DM0, "tcp", 80),
+                                        deny(HP1, DM0, "tcp", 8080)))));
+    }
+
+    /** The same probes for the Admin and the Baseline inline-CIDR tests (both use harry-potter-1). */
+    private static List<Step> inlineCidrSteps() {
+        return List.of(
+                step(
+                        "0",
+                        "deny-egress rule for egress-cidr-peer",
+                        deny(HP1, LL0, "tcp", 80),
+                        deny(HP1, LL0, "udp", 53),
+                        deny(HP1, LL0, "sctp", 9003),
+                        deny(HP1, CD0, "tcp", 80),
+                        deny(HP1, CD0, "udp", 53),
+                        deny(HP1, CD0, "sctp", 9003),
+                        allow(HP1, DM0, "tcp", 80),
+                        allow(HP1, DM0, "udp", 53),
+                        allow(HP1, DM0, "sctp", 9003)),
+                step(
+                        "1",
+                        "allow-egress rule for egress-cidr-peer (Allow to two pod IPs inserted at index 0)",
+                        allow(HP1, LL0, "tcp", 80),
+                        allow(HP1, LL0, "udp", 53),
+                        allow(HP1, LL0, "sctp", 9003),
+                        allow(HP1, CD0, "tcp", 80),
+                        allow(HP1, CD0, "udp", 53),
+                        allow(HP1, CD0, "sctp", 9003),
+                        deny(HP1, LL1, "tcp", 80),
+                        deny(HP1, LL1, "udp", 53),
+                        deny(HP1, LL1, "sctp", 9003),
+                        deny(HP1, CD1, "tcp", 80),
+                        deny(HP1, CD1, "udp", 53),
+                        deny(HP1, CD1, "sctp", 9003)));
+    }
+}
