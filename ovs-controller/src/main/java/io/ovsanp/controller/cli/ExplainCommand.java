@@ -2,15 +2,19 @@ package io.ovsanp.controller.cli;
 
 import io.ovsanp.compiler.cluster.ClusterSnapshot;
 import io.ovsanp.compiler.cluster.PodInfo;
+import io.ovsanp.compiler.cluster.Selection;
 import io.ovsanp.compiler.cluster.ServiceVips;
 import io.ovsanp.compiler.eval.Evaluator;
 import io.ovsanp.compiler.eval.Packet;
 import io.ovsanp.compiler.eval.Verdict;
 import io.ovsanp.compiler.net.IpAddress;
+import io.ovsanp.compiler.policy.AdminPolicy;
 import io.ovsanp.compiler.policy.EffectivePolicies;
 import io.ovsanp.compiler.policy.PolicyValidator;
 import io.ovsanp.compiler.policy.Protocol;
 import io.ovsanp.controller.snapshot.SnapshotLoadException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import picocli.CommandLine.Command;
@@ -73,6 +77,33 @@ final class ExplainCommand extends CliCommand {
         for (String step : v.trace()) {
             out().println("  " + step);
         }
+        ingressNote(snapshot, dst).ifPresent(out()::println);
         return Main.EXIT_OK;
+    }
+
+    /**
+     * When the destination is a pod: a line saying its ingress side is not evaluated (the verdict above
+     * is the egress decision), naming the policies whose ingress rules select it and are therefore not
+     * enforced. Nothing for a destination that is not a pod (it has no ingress side).
+     */
+    static Optional<String> ingressNote(ClusterSnapshot snapshot, IpAddress dst) {
+        Optional<PodInfo> target = snapshot.pods().stream()
+                .filter(p -> !p.hostNetwork() && p.ips().contains(dst))
+                .findFirst();
+        if (target.isEmpty()) {
+            return Optional.empty();
+        }
+        PodInfo pod = target.get();
+        Selection selection = new Selection(snapshot);
+        List<String> unenforced = new ArrayList<>();
+        for (AdminPolicy p : snapshot.adminPolicies()) {
+            if (p.ingressRuleCount() > 0 && selection.subjects(p.subject()).contains(pod)) {
+                unenforced.add(p.ref().display() + " (" + p.ingressRuleCount() + " ingress rule(s))");
+            }
+        }
+        String head = "ingress at the destination pod " + pod.key()
+                + " is not evaluated: ovs-anp enforces egress only, the verdict above is the egress decision";
+        return Optional.of(
+                unenforced.isEmpty() ? head : head + "; NOT ENFORCED there: " + String.join(", ", unenforced));
     }
 }

@@ -89,6 +89,53 @@ class CliTest {
     }
 
     @Test
+    void explainSaysTheDestinationPodsIngressIsNotEvaluatedAndNamesUnenforcedIngressRules(@TempDir Path dir)
+            throws IOException {
+        Path policy = dir.resolve("ingress.yaml");
+        Files.writeString(policy, """
+                apiVersion: policy.networking.k8s.io/v1alpha1
+                kind: AdminNetworkPolicy
+                metadata: {name: protect-db}
+                spec:
+                  priority: 5
+                  subject: {pods: {namespaceSelector: {matchLabels: {team: shop}}, podSelector: {matchLabels: {app: db}}}}
+                  ingress:
+                  - name: only-web
+                    action: Deny
+                    from: [{namespaces: {}}]
+                """);
+        String cluster = example("node-ports-blocked") + "/cluster.yaml";
+        CliRun toDb = CliRun.of(
+                "explain",
+                "--cluster",
+                cluster,
+                policy.toString(),
+                "--from",
+                "shop/web",
+                "--to",
+                "10.244.2.20",
+                "--port",
+                "5432");
+        assertThat(toDb.exit()).isZero();
+        assertThat(toDb.out())
+                .startsWith("ALLOW")
+                .contains("ingress at the destination pod shop/db is not evaluated")
+                .contains("NOT ENFORCED there: AdminNetworkPolicy/protect-db (1 ingress rule(s))");
+        CliRun outside = CliRun.of(
+                "explain",
+                "--cluster",
+                cluster,
+                policy.toString(),
+                "--from",
+                "shop/web",
+                "--to",
+                "203.0.113.10",
+                "--port",
+                "443");
+        assertThat(outside.out()).startsWith("ALLOW").doesNotContain("ingress at the destination");
+    }
+
+    @Test
     void explainOfAnUnknownPodIsBadInput() {
         CliRun r = CliRun.of(
                 "explain",
