@@ -97,7 +97,9 @@ final class ExplainCommand extends CliCommand {
         Selection selection = new Selection(snapshot);
         List<String> unenforced = new ArrayList<>();
         for (AdminPolicy p : snapshot.adminPolicies()) {
-            if (p.ingressRuleCount() > 0 && selection.subjects(p.subject()).contains(pod)) {
+            if (p.ingressRuleCount() > 0
+                    && selection.podMatches(
+                            pod, p.subject().namespaceSelector(), p.subject().podSelector())) {
                 unenforced.add(p.ref().display() + " (" + p.ingressRuleCount() + " ingress rule(s))");
             }
         }
