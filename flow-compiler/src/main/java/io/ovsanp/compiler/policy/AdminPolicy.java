@@ -20,7 +20,7 @@ public record AdminPolicy(
         int priority,
         Subject subject,
         List<Rule> egress,
-        int ingressRuleCount,
+        List<Rule> ingress,
         List<Diagnostic> readProblems) {
     /** The kind of a v1alpha2 ClusterNetworkPolicy, in {@link ObjectRef#kind()} (docs/semantics.md). */
     public static final String CLUSTER_NETWORK_POLICY = "ClusterNetworkPolicy";
@@ -30,7 +30,23 @@ public record AdminPolicy(
             throw new IllegalArgumentException("AdminPolicy cannot be in the NetworkPolicy tier");
         }
         egress = List.copyOf(egress);
+        ingress = List.copyOf(ingress);
         readProblems = List.copyOf(readProblems);
+    }
+
+    /** A policy without ingress rules. */
+    public AdminPolicy(
+            ObjectRef ref, Tier tier, int priority, Subject subject, List<Rule> egress, List<Diagnostic> readProblems) {
+        this(ref, tier, priority, subject, egress, List.of(), readProblems);
+    }
+
+    public int ingressRuleCount() {
+        return ingress.size();
+    }
+
+    /** The rules of one direction. */
+    public List<Rule> rules(Direction d) {
+        return d == Direction.EGRESS ? egress : ingress;
     }
 
     /** True for a v1alpha2 ClusterNetworkPolicy, false for an ANP or BANP. */

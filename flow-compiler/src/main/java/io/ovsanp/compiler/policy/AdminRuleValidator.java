@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Validates one ANP/BANP or ClusterNetworkPolicy egress rule and builds its effective form (see {@link
+ * Validates one ANP/BANP or ClusterNetworkPolicy rule (egress or ingress) and builds its effective form (see {@link
  * PolicyValidator}). The kinds differ in limits (v1alpha2: 25 peers and 25 protocols), in where a port
  * is ({@code ports[j]} or {@code protocols[j]}), in a range's rule (v1alpha2: start below end), and in
  * what a Baseline policy may do (a Baseline CNP may Pass and have domainNames peers).
@@ -27,6 +27,9 @@ final class AdminRuleValidator {
         int maxPeers = cnp ? PolicyValidator.CNP_MAX_ITEMS : PolicyValidator.MAX_PEERS;
         int maxPorts = cnp ? PolicyValidator.CNP_MAX_ITEMS : PolicyValidator.MAX_PORTS;
         String portsField = cnp ? ".protocols" : ".ports";
+        Direction dir = ref.direction();
+        String peersPath = path + "." + dir.peersField();
+        String traffic = "all " + dir.field() + " of its subjects";
         if (r.name().length() > PolicyValidator.MAX_RULE_NAME) {
             out.add(Diagnostic.error(
                     ref.policy(),
@@ -38,7 +41,7 @@ final class AdminRuleValidator {
                     ref.policy(), path + ".action", "Pass is not allowed in a BaselineAdminNetworkPolicy"));
         }
         if (r.peers().isEmpty() || r.peers().size() > maxPeers) {
-            out.add(Diagnostic.error(ref.policy(), path + ".to", r.peers().size() + " peers; must be 1.." + maxPeers));
+            out.add(Diagnostic.error(ref.policy(), peersPath, r.peers().size() + " peers; must be 1.." + maxPeers));
         }
         if (r.ports().size() > maxPorts) {
             out.add(Diagnostic.error(
@@ -50,8 +53,14 @@ final class AdminRuleValidator {
         List<Destination> dests = new ArrayList<>();
         for (int i = 0; i < r.peers().size(); i++) {
             Peer peer = r.peers().get(i);
-            String pp = path + ".to[" + i + "]";
-            if (peer instanceof Peer.Namespaces n) {
+            String pp = peersPath + "[" + i + "]";
+            if (dir == Direction.INGRESS
+                    && (peer instanceof Peer.Nodes
+                            || peer instanceof Peer.Networks
+                            || peer instanceof Peer.DomainNames)) {
+                out.add(Diagnostic.error(
+                        ref.policy(), pp, "only namespaces and pods are ingress peers; this peer matches nothing"));
+            } else if (peer instanceof Peer.Namespaces n) {
                 dests.add(new Destination.PodSelection(n.namespaceSelector(), LabelSelector.ALL));
             } else if (peer instanceof Peer.Pods p) {
                 dests.add(new Destination.PodSelection(p.namespaceSelector(), p.podSelector()));
@@ -90,7 +99,7 @@ final class AdminRuleValidator {
                             ref.policy(),
                             pp,
                             "unsupported peer (" + u.description() + "); this "
-                                    + r.action().apiName() + " rule denies all egress of its subjects (fail-closed)"));
+                                    + r.action().apiName() + " rule denies " + traffic + " (fail-closed)"));
                 }
             } else if (peer instanceof Peer.IpBlock) {
                 out.add(Diagnostic.error(ref.policy(), pp, "ipBlock is a NetworkPolicy peer, not an ANP/BANP peer"));
@@ -121,7 +130,7 @@ final class AdminRuleValidator {
                 diags.add(Diagnostic.note(
                         ref.policy(),
                         path,
-                        "realised fail-closed: this rule denies all egress of its subjects at its precedence"));
+                        "realised fail-closed: this rule denies " + traffic + " at its precedence"));
             }
             return Optional.of(EffectiveRule.denyAll(ref));
         }

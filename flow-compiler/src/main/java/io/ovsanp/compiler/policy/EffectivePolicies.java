@@ -22,9 +22,14 @@ public record EffectivePolicies(
         diagnostics = List.copyOf(diagnostics);
     }
 
-    /** ANP rules then BANP rules, each tier in precedence order. */
+    /** The egress rules of one tier in precedence order. */
     public List<EffectiveRule> rulesInOrder(Tier tier) {
+        return rulesInOrder(tier, Direction.EGRESS);
+    }
+
+    /** The rules of one tier and direction in precedence order. */
+    public List<EffectiveRule> rulesInOrder(Tier tier, Direction d) {
         List<EffectiveAdminPolicy> ps = tier == Tier.ADMIN ? admin : baseline;
-        return ps.stream().flatMap(p -> p.rules().stream()).toList();
+        return ps.stream().flatMap(p -> p.rules(d).stream()).toList();
     }
 }

@@ -3,7 +3,9 @@ package io.ovsanp.compiler.policy;
 import java.util.List;
 
 /**
- * A rule as it is enforced, after validation and fail-closed rewriting. {@code anyDestination} /
+ * A rule as it is enforced. For an ingress rule ({@code ref.direction()}) the "destinations" are the
+ * peers traffic comes from (its sources); ports are always the destination port at the subject pod.
+ * After validation and fail-closed rewriting. {@code anyDestination} /
  * {@code anyPort} are explicit, so an Allow rule whose every peer was dropped can never turn into
  * "allow everything": such a rule is left out instead. A rule realised fail-closed is a DENY with any
  * destination and any port, and {@code failClosed} set.

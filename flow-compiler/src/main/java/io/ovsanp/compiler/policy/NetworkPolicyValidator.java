@@ -20,30 +20,36 @@ final class NetworkPolicyValidator {
         ObjectRef ref = np.ref();
         diags.addAll(np.readProblems());
         boolean policyInvalid = np.readProblems().stream().anyMatch(PolicyValidator::isPolicyLevel);
-        boolean isolates = np.isolatesEgress() || policyInvalid;
-        List<EffectiveRule> rules = new ArrayList<>();
+        // An invalid policy's policyTypes cannot be trusted: it isolates its pods both ways.
+        boolean isolatesEgress = np.isolatesEgress() || policyInvalid;
+        boolean isolatesIngress = np.isolatesIngress() || policyInvalid;
+        List<EffectiveRule> egress = new ArrayList<>();
+        List<EffectiveRule> ingress = new ArrayList<>();
         if (policyInvalid) {
             diags.add(Diagnostic.note(
                     ref,
                     "spec",
-                    "policy is invalid: it isolates the pods it selects for egress and"
+                    "policy is invalid: it isolates the pods it selects for egress and ingress and"
                             + " none of its rules allow anything"));
         } else {
             for (Rule r : np.egress()) {
-                rule(np, r, diags).ifPresent(rules::add);
+                rule(np, r, Direction.EGRESS, diags).ifPresent(egress::add);
+            }
+            for (Rule r : np.ingress()) {
+                rule(np, r, Direction.INGRESS, diags).ifPresent(ingress::add);
             }
         }
-        return new EffectiveNetworkPolicy(ref, np.podSelector(), isolates, rules);
+        return new EffectiveNetworkPolicy(ref, np.podSelector(), isolatesEgress, egress, isolatesIngress, ingress);
     }
 
-    private static Optional<EffectiveRule> rule(NetworkPolicy np, Rule r, List<Diagnostic> diags) {
-        RuleRef ref = new RuleRef(Tier.NETWORK_POLICY, np.ref(), r.index(), r.name());
+    private static Optional<EffectiveRule> rule(NetworkPolicy np, Rule r, Direction dir, List<Diagnostic> diags) {
+        RuleRef ref = new RuleRef(Tier.NETWORK_POLICY, np.ref(), r.index(), r.name(), dir);
         String path = ref.path();
         List<Diagnostic> out = new ArrayList<>();
         List<Destination> dests = new ArrayList<>();
         for (int i = 0; i < r.peers().size(); i++) {
             Peer peer = r.peers().get(i);
-            String pp = path + ".to[" + i + "]";
+            String pp = path + "." + dir.peersField() + "[" + i + "]";
             if (peer instanceof Peer.Namespaces n) {
                 dests.add(new Destination.PodSelection(n.namespaceSelector(), LabelSelector.ALL));
             } else if (peer instanceof Peer.Pods p) {

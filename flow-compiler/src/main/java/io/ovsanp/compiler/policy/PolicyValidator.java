@@ -133,11 +133,6 @@ public final class PolicyValidator {
         int maxRules = cnp ? CNP_MAX_ITEMS : MAX_RULES;
         diags.addAll(p.readProblems());
         boolean policyInvalid = p.readProblems().stream().anyMatch(PolicyValidator::isPolicyLevel);
-        // The reader could not read the egress list at all: its rules are unknown, so the policy
-        // denies all egress of its subjects (fail-closed) instead of silently doing nothing.
-        boolean egressUnreadable = p.readProblems().stream()
-                .anyMatch(d -> d.severity() == Severity.ERROR
-                        && (d.path().equals("spec") || d.path().equals("spec.egress")));
         int priority = p.priority();
         if ((p.tier() == Tier.ADMIN || cnp) && (priority < 0 || priority > MAX_PRIORITY)) {
             diags.add(Diagnostic.error(
@@ -161,44 +156,55 @@ public final class PolicyValidator {
             diags.add(Diagnostic.error(ref, "spec.egress", p.egress().size() + " egress rules; at most " + maxRules));
             policyInvalid = true;
         }
-        if (p.ingressRuleCount() > maxRules) {
-            diags.add(Diagnostic.error(
-                    ref, "spec.ingress", p.ingressRuleCount() + " ingress rules; at most " + maxRules));
+        if (p.ingress().size() > maxRules) {
+            diags.add(
+                    Diagnostic.error(ref, "spec.ingress", p.ingress().size() + " ingress rules; at most " + maxRules));
             policyInvalid = true;
         }
-        if (p.ingressRuleCount() > 0) {
-            diags.add(Diagnostic.unenforced(
-                    ref,
-                    "spec.ingress",
-                    p.ingressRuleCount() + " ingress rule(s) are not enforced: ovs-anp enforces egress only"));
-        }
-        if (policyInvalid && !p.egress().isEmpty()) {
+        if (policyInvalid && !(p.egress().isEmpty() && p.ingress().isEmpty())) {
             diags.add(Diagnostic.note(
                     ref,
                     "spec",
                     "policy is invalid: its " + Action.ALLOW.apiName(ref) + " rules match nothing and its Deny/Pass"
-                            + " rules deny all egress of its subjects"));
+                            + " rules deny all traffic of its subjects in their direction"));
         }
+        List<EffectiveRule> egress = rules(p, Direction.EGRESS, policyInvalid, diags);
+        List<EffectiveRule> ingress = rules(p, Direction.INGRESS, policyInvalid, diags);
+        return new EffectiveAdminPolicy(ref, p.tier(), priority, p.subject(), egress, ingress);
+    }
+
+    private static List<EffectiveRule> rules(
+            AdminPolicy p, Direction dir, boolean policyInvalid, List<Diagnostic> diags) {
+        ObjectRef ref = p.ref();
+        String field = "spec." + dir.field();
+        // The reader could not read the rule list at all: its rules are unknown, so the policy denies
+        // all traffic of its subjects in that direction (fail-closed) instead of silently doing nothing.
+        boolean unreadable = p.readProblems().stream()
+                .anyMatch(d -> d.severity() == Severity.ERROR
+                        && ((dir == Direction.EGRESS && d.path().equals("spec"))
+                                || d.path().equals(field)));
         List<EffectiveRule> rules = new ArrayList<>();
-        if (egressUnreadable && p.egress().isEmpty()) {
+        if (unreadable && p.rules(dir).isEmpty()) {
             diags.add(Diagnostic.note(
                     ref,
-                    "spec.egress",
-                    "egress rules could not be read: all egress of the"
+                    field,
+                    dir.field() + " rules could not be read: all " + dir.field() + " of the"
                             + " policy's subjects is denied (fail-closed)"));
-            rules.add(EffectiveRule.denyAll(new RuleRef(p.tier(), ref, 0, "")));
+            rules.add(EffectiveRule.denyAll(new RuleRef(p.tier(), ref, 0, "", dir)));
         }
-        for (Rule r : p.egress()) {
-            RuleRef rr = new RuleRef(p.tier(), ref, r.index(), r.name());
+        for (Rule r : p.rules(dir)) {
+            RuleRef rr = new RuleRef(p.tier(), ref, r.index(), r.name(), dir);
             AdminRuleValidator.validate(rr, r, policyInvalid, p.readProblems(), diags)
                     .ifPresent(rules::add);
         }
-        return new EffectiveAdminPolicy(ref, p.tier(), priority, p.subject(), rules);
+        return rules;
     }
 
-    /** An error about the policy as a whole, not about one egress rule or the (unenforced) ingress. */
+    /** An error about the policy as a whole, not about one rule. */
     static boolean isPolicyLevel(Diagnostic d) {
-        return d.severity() == Severity.ERROR && !d.path().startsWith("spec.egress[") && !d.isUnder("spec.ingress");
+        return d.severity() == Severity.ERROR
+                && !d.path().startsWith("spec.egress[")
+                && !d.path().startsWith("spec.ingress[");
     }
 
     private static void reportEqualPriorityOverlaps(
@@ -206,11 +212,11 @@ public final class PolicyValidator {
         Selection selection = null; // reads every pod: only when two policies share a priority
         for (int i = 0; i < admin.size(); i++) {
             EffectiveAdminPolicy a = admin.get(i);
-            if (a.rules().isEmpty()) continue;
+            if (a.rules().isEmpty() && a.ingress().isEmpty()) continue;
             Set<String> aPods = null;
             for (int j = i + 1; j < admin.size() && admin.get(j).priority() == a.priority(); j++) {
                 EffectiveAdminPolicy b = admin.get(j);
-                if (b.rules().isEmpty()) continue;
+                if (b.rules().isEmpty() && b.ingress().isEmpty()) continue;
                 if (selection == null) selection = new Selection(snapshot);
                 if (aPods == null) {
                     aPods = new HashSet<>();

@@ -3,18 +3,33 @@ package io.ovsanp.compiler.policy;
 import io.ovsanp.compiler.diag.ObjectRef;
 
 /**
- * Identity of a rule: its tier, policy, index in {@code spec.egress} and name. Stable across
- * recompiles; the key of priority and conjunction-id allocation.
+ * Identity of a rule: its tier, policy, direction, index in {@code spec.egress} or {@code spec.ingress}
+ * and name. Stable across recompiles; the key of priority and conjunction-id allocation.
  */
-public record RuleRef(Tier tier, ObjectRef policy, int index, String name) implements Comparable<RuleRef> {
+public record RuleRef(Tier tier, ObjectRef policy, int index, String name, Direction direction)
+        implements Comparable<RuleRef> {
+
+    public RuleRef {
+        java.util.Objects.requireNonNull(direction, "direction");
+    }
+
+    /** An egress rule. */
+    public RuleRef(Tier tier, ObjectRef policy, int index, String name) {
+        this(tier, policy, index, name, Direction.EGRESS);
+    }
+
+    public boolean ingress() {
+        return direction == Direction.INGRESS;
+    }
 
     public String path() {
-        return "spec.egress[" + index + "]";
+        return "spec." + direction.field() + "[" + index + "]";
     }
 
     /** {@code AdminNetworkPolicy/deny-internet egress[0] "block"}. */
     public String display() {
-        return policy.display() + " egress[" + index + "]" + (name.isEmpty() ? "" : " \"" + name + "\"");
+        return policy.display() + " " + direction.field() + "[" + index + "]"
+                + (name.isEmpty() ? "" : " \"" + name + "\"");
     }
 
     /**
@@ -24,13 +39,15 @@ public record RuleRef(Tier tier, ObjectRef policy, int index, String name) imple
      */
     public String key() {
         String kind = policy.kind().equals(tier.kind()) ? "" : policy.kind() + "|";
-        return tier + "|" + kind + policy.namespace() + "|" + policy.name() + "|" + policy.uid() + "|" + index;
+        return tier + "|" + kind + policy.namespace() + "|" + policy.name() + "|" + policy.uid() + "|" + index
+                + (direction == Direction.INGRESS ? "|ingress" : "");
     }
 
     @Override
     public int compareTo(RuleRef o) {
         int c = tier.compareTo(o.tier);
         if (c == 0) c = policy.compareTo(o.policy);
+        if (c == 0) c = direction.compareTo(o.direction);
         return c != 0 ? c : Integer.compare(index, o.index);
     }
 
