@@ -71,7 +71,7 @@ guard)
   ;;
 placement)
   [[ $# -eq 0 ]] || die "placement takes no arguments"
-  echo "--first-table 20 --max-tables 8 --reserved-tables 0-19,40-60 --exit goto:40 --conntrack cni --ct-zone 7 --source-identity reg6"
+  echo "--first-table 20 --max-tables 10 --reserved-tables 0-19,40-60 --exit goto:40 --conntrack cni --ct-zone 7 --source-identity reg6"
   ;;
 hex)
   [[ $# -eq 1 ]] || die "usage: cni-flows.sh hex A.B.C.D"

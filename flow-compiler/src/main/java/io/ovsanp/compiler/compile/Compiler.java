@@ -15,6 +15,7 @@ import io.ovsanp.compiler.net.IpFamily;
 import io.ovsanp.compiler.pipeline.PipelineSpec;
 import io.ovsanp.compiler.pipeline.TableSpec;
 import io.ovsanp.compiler.policy.Action;
+import io.ovsanp.compiler.policy.Direction;
 import io.ovsanp.compiler.policy.EffectiveAdminPolicy;
 import io.ovsanp.compiler.policy.EffectiveNetworkPolicy;
 import io.ovsanp.compiler.policy.EffectivePolicies;
@@ -30,9 +31,10 @@ import java.util.Map;
 
 /**
  * {@code compile(snapshot, node, previous allocation) → flows + diagnostics + allocation}: the
- * egress pipeline of one node (docs/architecture.md). Pure and deterministic: the same input gives the
- * same flows, in the same order. Egress is enforced at the source node, so a node's flows hold only
- * rules whose subject pods run there; destinations are cluster-wide.
+ * policy pipeline of one node (docs/architecture.md). Pure and deterministic: the same input gives the
+ * same flows, in the same order. Egress is enforced at the source node and ingress at the destination
+ * node, so a node's flows hold only rules whose subject pods run there, egress rules matching them as
+ * sources and ingress rules as destinations; peers are cluster-wide.
  */
 public final class Compiler {
     /** Rule priorities of every policy table; 0 is the table's miss flow. */
@@ -45,6 +47,7 @@ public final class Compiler {
     static final int ISOLATION_PRIORITY = 10;
 
     private final EffectivePolicies policies;
+    private final ClusterSnapshot snapshot;
     private final String node;
     private final Allocation previous;
     private final CompileOptions options;
@@ -63,8 +66,12 @@ public final class Compiler {
     private final CompileMemo memo;
     /** Each rule's flows on the node: sorted, all at the rule's one table and priority. */
     private final List<List<Flow>> ruleFlows = new ArrayList<>();
-    /** Subject dimensions per subject list (one list per policy on this node), by identity. */
+    /** Subject dimensions per subject list (one list per policy on this node), by identity, per direction. */
     private final Map<List<PodInfo>, List<List<Match>>> subjectMatches = new IdentityHashMap<>();
+
+    private final Map<List<PodInfo>, List<List<Match>>> subjectDestinations = new IdentityHashMap<>();
+    /** ConntrackState: a local pod's packets to its own address skip policy, above every rule table. */
+    static final int SELF_PRIORITY = 10;
 
     private final ReadSet.Builder reads = new ReadSet.Builder();
 
@@ -76,6 +83,7 @@ public final class Compiler {
             CompileOptions opts,
             CompileMemo memo) {
         this.policies = policies;
+        this.snapshot = index.snapshot();
         this.node = node;
         this.previous = previous;
         this.options = opts;
@@ -140,9 +148,23 @@ public final class Compiler {
 
     private CompileResult run() {
         PipelineFlows.add(acc, pipeline, options.generation());
-        adminTier(Tier.ADMIN, policies.admin(), PipelineSpec.ADMIN_EGRESS, Cookie.Category.ADMIN);
-        networkPolicyTier();
-        adminTier(Tier.BASELINE, policies.baseline(), PipelineSpec.BASELINE_EGRESS, Cookie.Category.BASELINE);
+        selfTraffic();
+        adminTier(Tier.ADMIN, Direction.EGRESS, policies.admin(), PipelineSpec.ADMIN_EGRESS, Cookie.Category.ADMIN);
+        networkPolicyTier(Direction.EGRESS, PipelineSpec.NETWORK_POLICY_EGRESS);
+        adminTier(
+                Tier.BASELINE,
+                Direction.EGRESS,
+                policies.baseline(),
+                PipelineSpec.BASELINE_EGRESS,
+                Cookie.Category.BASELINE);
+        adminTier(Tier.ADMIN, Direction.INGRESS, policies.admin(), PipelineSpec.ADMIN_INGRESS, Cookie.Category.ADMIN);
+        networkPolicyTier(Direction.INGRESS, PipelineSpec.NETWORK_POLICY_INGRESS);
+        adminTier(
+                Tier.BASELINE,
+                Direction.INGRESS,
+                policies.baseline(),
+                PipelineSpec.BASELINE_INGRESS,
+                Cookie.Category.BASELINE);
         List<List<Flow>> runs = runs(acc.flows());
         runs.addAll(ruleFlows);
         FlowSet flowSet = FlowSet.ofSortedRuns(runs);
@@ -179,7 +201,29 @@ public final class Compiler {
 
     private record Planned(EffectiveRule rule, List<PodInfo> sources) {}
 
-    private void adminTier(Tier tier, List<EffectiveAdminPolicy> ps, String tableName, Cookie.Category category) {
+    /**
+     * A pod reaching its own address is not subject to policy (docs/semantics.md): per address of each
+     * local pod, its packets to that address skip the policy tables (for new connections; established
+     * ones never reach them). Under an identity register the sender is recognised by it.
+     */
+    private void selfTraffic() {
+        TableId state = pipeline.id(PipelineSpec.CONNTRACK_STATE);
+        List<FlowAction> commit = List.of(new FlowAction.GotoTable(pipeline.id(PipelineSpec.COMMIT)));
+        Cookie cookie = Cookie.of(options.generation(), Cookie.Category.PIPELINE, 0);
+        for (PodInfo pod : localPods) {
+            for (Match from : sources.everyPacketOf(pod)) {
+                for (io.ovsanp.compiler.net.IpAddress ip : pod.ips()) {
+                    Match to = Match.destination(io.ovsanp.compiler.net.Cidr.of(ip));
+                    if (!to.get(io.ovsanp.compiler.flow.Field.ETH_TYPE)
+                            .equals(from.get(io.ovsanp.compiler.flow.Field.ETH_TYPE))) continue;
+                    acc.plain(state, SELF_PRIORITY, cookie, from.and(to), commit);
+                }
+            }
+        }
+    }
+
+    private void adminTier(
+            Tier tier, Direction dir, List<EffectiveAdminPolicy> ps, String tableName, Cookie.Category category) {
         List<Planned> planned = new ArrayList<>();
         for (EffectiveAdminPolicy p : ps) {
             List<PodInfo> subjects = memo.subjects(
@@ -188,16 +232,15 @@ public final class Compiler {
                             .filter(pod -> selection.podMatches(pod, s.namespaceSelector(), s.podSelector()))
                             .toList());
             if (subjects.isEmpty()) continue;
-            for (EffectiveRule r : p.rules()) {
+            for (EffectiveRule r : p.rules(dir)) {
                 planned.add(new Planned(r, subjects));
                 reads.add(r);
             }
         }
-        emit(planned, tableName, category, rule -> verdict(tier, rule.action()));
+        emit(planned, dir, tableName, category, rule -> verdict(tier, dir, rule.action()));
     }
 
-    private void networkPolicyTier() {
-        String tableName = PipelineSpec.NETWORK_POLICY_EGRESS;
+    private void networkPolicyTier(Direction dir, String tableName) {
         TableId table = pipeline.id(tableName);
         List<Planned> planned = new ArrayList<>();
         Map<String, PodInfo> isolated = new LinkedHashMap<>();
@@ -205,7 +248,7 @@ public final class Compiler {
         for (PodInfo pod : localPods)
             byNamespace.computeIfAbsent(pod.namespace(), k -> new ArrayList<>()).add(pod);
         for (EffectiveNetworkPolicy np : policies.networkPolicies()) {
-            if (!np.isolatesEgress()) continue;
+            if (!np.isolates(dir)) continue;
             List<PodInfo> candidates = byNamespace.get(np.namespace());
             if (candidates == null) continue;
             List<PodInfo> selected = candidates.stream()
@@ -213,18 +256,49 @@ public final class Compiler {
                     .toList();
             if (selected.isEmpty()) continue;
             selected.forEach(pod -> isolated.put(pod.key(), pod));
-            for (EffectiveRule r : np.rules()) {
+            for (EffectiveRule r : np.rules(dir)) {
                 planned.add(new Planned(r, selected));
                 reads.add(r);
             }
         }
         Cookie isolation = Cookie.of(options.generation(), Cookie.Category.NETWORK_POLICY, 0);
-        dropAllFrom(isolated.values(), table, ISOLATION_PRIORITY, isolation);
-        emit(planned, tableName, Cookie.Category.NETWORK_POLICY, rule -> verdict(Tier.NETWORK_POLICY, rule.action()));
+        dropAll(dir, isolated.values(), table, ISOLATION_PRIORITY, isolation);
+        if (dir == Direction.INGRESS) fromOwnNode(isolated.values(), table, isolation);
+        emit(
+                planned,
+                dir,
+                tableName,
+                Cookie.Category.NETWORK_POLICY,
+                rule -> verdict(Tier.NETWORK_POLICY, dir, rule.action()));
+    }
+
+    /**
+     * A pod isolated for ingress still accepts connections from its own node (the NetworkPolicy API:
+     * kubelet probes): from each address of this node to each isolated pod, above the isolation drop.
+     */
+    private void fromOwnNode(java.util.Collection<PodInfo> isolated, TableId table, Cookie cookie) {
+        if (isolated.isEmpty()) return;
+        List<io.ovsanp.compiler.net.IpAddress> nodeIps = nodeAddresses();
+        List<FlowAction> commit = List.of(new FlowAction.GotoTable(pipeline.id(PipelineSpec.COMMIT)));
+        for (PodInfo pod : isolated) {
+            for (io.ovsanp.compiler.net.IpAddress ip : pod.ips()) {
+                for (io.ovsanp.compiler.net.IpAddress nodeIp : nodeIps) {
+                    if (nodeIp.family() != ip.family()) continue;
+                    acc.plain(
+                            table,
+                            ISOLATION_PRIORITY + 1,
+                            cookie,
+                            Match.source(io.ovsanp.compiler.net.Cidr.of(nodeIp))
+                                    .and(Match.destination(io.ovsanp.compiler.net.Cidr.of(ip))),
+                            commit);
+                }
+            }
+        }
     }
 
     private void emit(
             List<Planned> planned,
+            Direction dir,
             String tableName,
             Cookie.Category category,
             java.util.function.Function<EffectiveRule, List<FlowAction>> verdictOf) {
@@ -236,7 +310,7 @@ public final class Compiler {
         try {
             prio = PriorityAllocator.allocate(keys, previous.priorities(), RULE_LO, RULE_HI);
         } catch (IllegalArgumentException tooMany) {
-            overflow(planned, table, tableName, category, tooMany.getMessage());
+            overflow(planned, dir, table, tableName, category, tooMany.getMessage());
             return;
         }
         priorities.putAll(prio);
@@ -247,7 +321,9 @@ public final class Compiler {
             Cookie cookie = Cookie.of(options.generation(), category, ruleId);
             int priority = prio.get(keys.get(i));
             List<FlowAction> verdict = verdictOf.apply(rule);
-            List<List<Match>> src = subjectMatches.computeIfAbsent(p.sources(), this::subjectDimensions);
+            List<List<Match>> src = dir == Direction.EGRESS
+                    ? subjectMatches.computeIfAbsent(p.sources(), this::subjectDimensions)
+                    : subjectDestinations.computeIfAbsent(p.sources(), this::destinationDimensions);
             CompileMemo.Key key = new CompileMemo.Key(table, priority, cookie, verdict, rule, shapes.shape(rule), src);
             CompileMemo.RuleOutput out = memo.lookup(keys.get(i), key);
             boolean reused = out != null && conjIds.claim(out.conjIds());
@@ -257,6 +333,7 @@ public final class Compiler {
                         rule,
                         key.shape(),
                         src,
+                        (f, within) -> localWithin(p.sources(), f, within),
                         !p.sources().isEmpty(),
                         table,
                         tableName,
@@ -280,43 +357,105 @@ public final class Compiler {
         return List.copyOf(out);
     }
 
+    /** An ingress rule's local dimension for a segment of some subject pods: those with an address in {@code within}. */
+    private List<Match> localWithin(List<PodInfo> pods, IpFamily f, java.util.Set<io.ovsanp.compiler.net.Cidr> within) {
+        List<io.ovsanp.compiler.net.Cidr> in = new ArrayList<>();
+        for (PodInfo pod : pods) {
+            for (io.ovsanp.compiler.net.IpAddress ip : pod.ips()) {
+                io.ovsanp.compiler.net.Cidr c = io.ovsanp.compiler.net.Cidr.of(ip);
+                if (ip.family() == f && within.contains(c)) in.add(c);
+            }
+        }
+        List<Match> out = new ArrayList<>();
+        for (io.ovsanp.compiler.net.Cidr c : io.ovsanp.compiler.net.CidrSet.aggregate(in))
+            out.add(Match.destination(c));
+        return out;
+    }
+
+    /** The ingress subject dimension of {@code pods}: their addresses as destinations, per family. */
+    private List<List<Match>> destinationDimensions(List<PodInfo> pods) {
+        List<List<Match>> out = new ArrayList<>();
+        for (IpFamily f : IpFamily.values()) {
+            List<io.ovsanp.compiler.net.Cidr> c = new ArrayList<>();
+            for (PodInfo pod : pods) {
+                for (io.ovsanp.compiler.net.IpAddress ip : pod.ips()) {
+                    if (ip.family() == f) c.add(io.ovsanp.compiler.net.Cidr.of(ip));
+                }
+            }
+            List<Match> m = new ArrayList<>();
+            for (io.ovsanp.compiler.net.Cidr x : io.ovsanp.compiler.net.CidrSet.aggregate(c))
+                m.add(Match.destination(x));
+            out.add(List.copyOf(m));
+        }
+        return List.copyOf(out);
+    }
+
+    /** This node's addresses (status.addresses), for the NetworkPolicy exception of a pod's own node. */
+    private List<io.ovsanp.compiler.net.IpAddress> nodeAddresses() {
+        return snapshot.node(node)
+                .map(io.ovsanp.compiler.cluster.NodeInfo::addresses)
+                .orElse(List.of());
+    }
+
     private void overflow(
-            List<Planned> planned, TableId table, String tableName, Cookie.Category category, String why) {
+            List<Planned> planned,
+            Direction dir,
+            TableId table,
+            String tableName,
+            Cookie.Category category,
+            String why) {
         diags.add(Diagnostic.error(
                 ObjectRef.cluster("Node", node),
                 "",
-                tableName + ": " + why + "; all egress of the affected pods is denied (fail-closed)"));
+                tableName + ": " + why + "; all " + dir.field() + " of the affected pods is denied (fail-closed)"));
         Cookie cookie = Cookie.of(options.generation(), category, 0);
         for (Planned p : planned) {
-            dropAllFrom(p.sources(), table, OVERFLOW_PRIORITY, cookie);
+            dropAll(dir, p.sources(), table, OVERFLOW_PRIORITY, cookie);
         }
     }
 
-    /** Drop flows for all IP egress of those pods (per address, or per identity), at {@code priority}. */
-    private void dropAllFrom(java.util.Collection<PodInfo> pods, TableId table, int priority, Cookie cookie) {
+    /**
+     * Drop flows at {@code priority} for all IP traffic of those pods in direction {@code dir}: what
+     * they send (per address, or per identity), or what is sent to them (per address).
+     */
+    private void dropAll(
+            Direction dir, java.util.Collection<PodInfo> pods, TableId table, int priority, Cookie cookie) {
         for (PodInfo pod : pods) {
-            for (Match m : sources.everyPacketOf(pod)) {
-                acc.plain(table, priority, cookie, m, List.of());
+            if (dir == Direction.EGRESS) {
+                for (Match m : sources.everyPacketOf(pod)) acc.plain(table, priority, cookie, m, List.of());
+            } else {
+                for (io.ovsanp.compiler.net.IpAddress ip : pod.ips()) {
+                    acc.plain(
+                            table, priority, cookie, Match.destination(io.ovsanp.compiler.net.Cidr.of(ip)), List.of());
+                }
             }
         }
     }
 
-    private List<FlowAction> verdict(Tier tier, Action action) {
+    /**
+     * Where a rule's verdict sends the packet. Egress: an allow goes on to the ingress tables (the
+     * destination's side is judged on its own); ingress: to the commit. A Pass in the Admin tier goes
+     * to the NetworkPolicy table of its direction; in the Baseline tier it skips the rest of the last
+     * tier, so the default, allow, decides (docs/semantics.md).
+     */
+    private List<FlowAction> verdict(Tier tier, Direction dir, Action action) {
+        String allowed = dir == Direction.EGRESS ? PipelineSpec.ADMIN_INGRESS : PipelineSpec.COMMIT;
         switch (action) {
             case ALLOW:
-                return List.of(new FlowAction.GotoTable(pipeline.id(PipelineSpec.EGRESS_COMMIT)));
+                return List.of(new FlowAction.GotoTable(pipeline.id(allowed)));
             case DENY:
                 return List.of();
             case PASS:
                 if (tier == Tier.BASELINE) {
-                    // A Baseline ClusterNetworkPolicy's Pass skips the rest of the last policy tier:
-                    // the default, allow, decides (docs/semantics.md, "Evaluation order for one egress connection").
-                    return List.of(new FlowAction.GotoTable(pipeline.id(PipelineSpec.EGRESS_COMMIT)));
+                    return List.of(new FlowAction.GotoTable(pipeline.id(allowed)));
                 }
                 if (tier != Tier.ADMIN) {
                     throw new IllegalStateException("Pass in the NetworkPolicy tier reached the compiler");
                 }
-                return List.of(new FlowAction.GotoTable(pipeline.id(PipelineSpec.NETWORK_POLICY_EGRESS)));
+                return List.of(new FlowAction.GotoTable(pipeline.id(
+                        dir == Direction.EGRESS
+                                ? PipelineSpec.NETWORK_POLICY_EGRESS
+                                : PipelineSpec.NETWORK_POLICY_INGRESS)));
         }
         throw new AssertionError(action);
     }

@@ -11,7 +11,7 @@ import io.ovsanp.compiler.pipeline.PipelineSpec;
 import java.util.List;
 import java.util.Optional;
 
-/** The fixed flows of the standalone pipeline: classification, conntrack, misses, commit, output. */
+/** The fixed flows of the pipeline: classification, conntrack, misses, commit, output. */
 final class PipelineFlows {
     /** ct_state bits (ovs-fields(7)). */
     static final int CT_NEW = 0x01;
@@ -37,7 +37,10 @@ final class PipelineFlows {
         TableId admin = p.id(PipelineSpec.ADMIN_EGRESS);
         TableId np = p.id(PipelineSpec.NETWORK_POLICY_EGRESS);
         TableId baseline = p.id(PipelineSpec.BASELINE_EGRESS);
-        TableId commit = p.id(PipelineSpec.EGRESS_COMMIT);
+        TableId adminIn = p.id(PipelineSpec.ADMIN_INGRESS);
+        TableId npIn = p.id(PipelineSpec.NETWORK_POLICY_INGRESS);
+        TableId baselineIn = p.id(PipelineSpec.BASELINE_INGRESS);
+        TableId commit = p.id(PipelineSpec.COMMIT);
         TableId output = p.id(PipelineSpec.OUTPUT);
         for (IpFamily f : IpFamily.values()) {
             Match ip = Match.ethType(f);
@@ -95,7 +98,10 @@ final class PipelineFlows {
         acc.plain(state, 0, c, Match.ANY, List.of(new FlowAction.GotoTable(admin)));
         acc.plain(admin, 0, c, Match.ANY, List.of(new FlowAction.GotoTable(np)));
         acc.plain(np, 0, c, Match.ANY, List.of(new FlowAction.GotoTable(baseline)));
-        acc.plain(baseline, 0, c, Match.ANY, List.of(new FlowAction.GotoTable(commit)));
+        acc.plain(baseline, 0, c, Match.ANY, List.of(new FlowAction.GotoTable(adminIn)));
+        acc.plain(adminIn, 0, c, Match.ANY, List.of(new FlowAction.GotoTable(npIn)));
+        acc.plain(npIn, 0, c, Match.ANY, List.of(new FlowAction.GotoTable(baselineIn)));
+        acc.plain(baselineIn, 0, c, Match.ANY, List.of(new FlowAction.GotoTable(commit)));
         acc.plain(commit, 0, c, Match.ANY, List.of(new FlowAction.GotoTable(output)));
         acc.plain(output, 0, c, Match.ANY, p.exitActions());
     }

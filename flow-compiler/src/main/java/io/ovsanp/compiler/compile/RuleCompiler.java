@@ -68,7 +68,15 @@ final class RuleCompiler {
             RuleShapes.Segment segment,
             List<List<Match>> dims,
             FlowAction.Conjunction[] clauses,
-            ConjId id) {}
+            ConjId id) {
+        /** The segment applies to some of the subject pods only (an ingress rule's named port). */
+        boolean restricted() {
+            return segment.localOnly() != null;
+        }
+    }
+
+    /** The fields of an ingress rule's local dimension: the subject pods as destinations. */
+    private static final Field[] DESTINATION_FIELDS = {Field.IPV4_DST, Field.IPV6_DST};
 
     /** The fields a source match conditions besides eth_type: an address, or an identity register. */
     private final Field[] sourceFields;
@@ -78,12 +86,16 @@ final class RuleCompiler {
      * ({@link IpFamily#ordinal()}; an empty list: no subject sends that family); {@code hasSubjects}:
      * the rule applies to some pod of the node; {@code before}: the rule's previous output on the node
      * (any key), whose flows are reused, all but those of source matches it did not have, when it was
-     * built for the same {@link RestKey}.
+     * built for the same {@link RestKey}. For an ingress rule the "sources" are the subject pods as
+     * destinations and the segments' "destinations" the peers as sources; {@code restrict} gives the
+     * local dimension of a segment that applies to some subject pods only ({@link
+     * RuleShapes.Segment#localOnly()}).
      */
     CompileMemo.RuleOutput compile(
             EffectiveRule rule,
             RuleShapes.Shape shape,
             List<List<Match>> sources,
+            java.util.function.BiFunction<IpFamily, java.util.Set<io.ovsanp.compiler.net.Cidr>, List<Match>> restrict,
             boolean hasSubjects,
             TableId table,
             String tableName,
@@ -109,11 +121,13 @@ final class RuleCompiler {
             namedResolved |= segments.stream().anyMatch(s -> s.key().startsWith("named"));
             for (int i = 0; i < segments.size(); i++) {
                 RuleShapes.Segment seg = segments.get(i);
+                List<Match> local = seg.localOnly() == null ? src : restrict.apply(f, seg.localOnly());
+                if (local.isEmpty()) continue;
                 List<List<Match>> dims = new ArrayList<>(3);
-                dims.add(src);
+                dims.add(local);
                 if (!seg.anyDst()) dims.add(seg.dst());
                 if (!seg.anyPort()) dims.add(seg.ports());
-                nSrc += src.size();
+                nSrc += local.size();
                 nDst += seg.anyDst() ? 0 : seg.dst().size();
                 nPorts += seg.anyPort() ? 0 : seg.ports().size();
                 long product = 1;
@@ -138,13 +152,17 @@ final class RuleCompiler {
             }
         }
         RestKey restKey = new RestKey(table, priority, cookie, verdict, shape, List.copyOf(conjunctions));
-        boolean sameKey =
-                before != null && before.restKey() != null && before.restKey().equals(restKey);
+        Field[] localFields = rule.ref().ingress() ? DESTINATION_FIELDS : sourceFields;
+        boolean restricted = planned.stream().anyMatch(Planned::restricted);
+        boolean sameKey = !restricted
+                && before != null
+                && before.restKey() != null
+                && before.restKey().equals(restKey);
         List<Flow> rest;
         Map<SourceKey, List<Flow>> groups = new HashMap<>();
         if (sameKey) {
             rest = new ArrayList<>();
-            split(before.flows(), rest, groups);
+            split(before.flows(), rest, groups, localFields);
         } else {
             rest = restFlows(planned, table, priority, cookie, verdict);
         }
@@ -154,13 +172,17 @@ final class RuleCompiler {
         FlowAccumulator fresh = new FlowAccumulator(pipeline, interner);
         for (IpFamily f : IpFamily.values()) {
             for (Match m : sources.get(f.ordinal())) {
-                List<Flow> g = groups.isEmpty() ? null : groups.get(sourceKey(m));
+                List<Flow> g = groups.isEmpty() ? null : groups.get(sourceKey(m, localFields));
                 if (g != null) {
                     kept.addAll(g);
                 } else {
                     sourceFlows(fresh, m, f, planned, table, priority, cookie, verdict);
                 }
             }
+        }
+        for (Planned p : planned) {
+            if (!p.restricted()) continue;
+            for (Match m : p.dims().get(0)) segmentFlows(fresh, m, p, table, priority, cookie, verdict);
         }
         List<Flow> bySource = fresh.flows();
         if (!kept.isEmpty()) {
@@ -182,9 +204,9 @@ final class RuleCompiler {
     /** A source match's conditions: its eth_type and its address or identity condition. */
     private record SourceKey(FieldMatch ethType, FieldMatch source) {}
 
-    private SourceKey sourceKey(Match m) {
+    private static SourceKey sourceKey(Match m, Field[] localFields) {
         Map<Field, FieldMatch> fields = m.fields();
-        for (Field f : sourceFields) {
+        for (Field f : localFields) {
             FieldMatch s = fields.get(f);
             if (s != null) return new SourceKey(fields.get(Field.ETH_TYPE), s);
         }
@@ -192,9 +214,10 @@ final class RuleCompiler {
     }
 
     /** Sorts a previous output's flows into those that match no source (in order) and those of each source. */
-    private void split(List<Flow> flows, List<Flow> rest, Map<SourceKey, List<Flow>> groups) {
+    private static void split(
+            List<Flow> flows, List<Flow> rest, Map<SourceKey, List<Flow>> groups, Field[] localFields) {
         for (Flow f : flows) {
-            SourceKey k = sourceKey(f.match());
+            SourceKey k = sourceKey(f.match(), localFields);
             if (k == null) {
                 rest.add(f);
             } else {
@@ -214,14 +237,26 @@ final class RuleCompiler {
             Cookie cookie,
             List<FlowAction> verdict) {
         for (Planned p : planned) {
-            if (p.family() != f) continue;
-            if (p.id() == null) {
-                for (Match r : p.segment().destinationsTimesPorts()) {
-                    acc.plain(table, priority, cookie, m.and(r), verdict);
-                }
-            } else {
-                acc.clause(table, priority, cookie, m, p.clauses()[0]);
+            if (p.family() != f || p.restricted()) continue;
+            segmentFlows(acc, m, p, table, priority, cookie, verdict);
+        }
+    }
+
+    /** The flows of local match {@code m} in segment {@code p}: its clause, or its plain cross products. */
+    private static void segmentFlows(
+            FlowAccumulator acc,
+            Match m,
+            Planned p,
+            TableId table,
+            int priority,
+            Cookie cookie,
+            List<FlowAction> verdict) {
+        if (p.id() == null) {
+            for (Match r : p.segment().destinationsTimesPorts()) {
+                acc.plain(table, priority, cookie, m.and(r), verdict);
             }
+        } else {
+            acc.clause(table, priority, cookie, m, p.clauses()[0]);
         }
     }
 

@@ -1,6 +1,7 @@
 package io.ovsanp.compiler.compile;
 
 import io.ovsanp.compiler.cluster.ContainerPort;
+import io.ovsanp.compiler.cluster.PodInfo;
 import io.ovsanp.compiler.cluster.ServiceVips;
 import io.ovsanp.compiler.diag.Diagnostic;
 import io.ovsanp.compiler.flow.Match;
@@ -39,15 +40,36 @@ final class RuleShapes {
         private final List<Match> dst;
         private final boolean anyPort;
         private final List<Match> ports;
+        /**
+         * Null, or (an ingress rule's named port) the addresses of the pods that have this port: the
+         * segment applies only to the node's subject pods among them.
+         */
+        private final java.util.Set<Cidr> localOnly;
         /** Destinations × ports, for plain flows: built once per segment, shared by every node. */
         private volatile List<Match> product;
 
         Segment(String key, boolean anyDst, List<Match> dst, boolean anyPort, List<Match> ports) {
+            this(key, anyDst, dst, anyPort, ports, null);
+        }
+
+        Segment(
+                String key,
+                boolean anyDst,
+                List<Match> dst,
+                boolean anyPort,
+                List<Match> ports,
+                java.util.Set<Cidr> localOnly) {
             this.key = key;
             this.anyDst = anyDst;
             this.dst = dst;
             this.anyPort = anyPort;
             this.ports = ports;
+            this.localOnly = localOnly;
+        }
+
+        /** See the field: null when the segment applies to every subject pod. */
+        java.util.Set<Cidr> localOnly() {
+            return localOnly;
         }
 
         String key() {
@@ -128,12 +150,13 @@ final class RuleShapes {
                             && anyDst == s.anyDst
                             && anyPort == s.anyPort
                             && dst.equals(s.dst)
-                            && ports.equals(s.ports));
+                            && ports.equals(s.ports)
+                            && java.util.Objects.equals(localOnly, s.localOnly));
         }
 
         @Override
         public int hashCode() {
-            return java.util.Objects.hash(key, anyDst, dst, anyPort, ports);
+            return java.util.Objects.hash(key, anyDst, dst, anyPort, ports, localOnly);
         }
 
         @Override
@@ -146,6 +169,13 @@ final class RuleShapes {
     private List<Match> destinations(List<Cidr> cidrs) {
         List<Match> out = new ArrayList<>(cidrs.size());
         for (Cidr c : cidrs) out.add(index.destinationMatch(c));
+        return List.copyOf(out);
+    }
+
+    /** An ingress rule's peer dimension: the sources' aggregated CIDRs. */
+    private List<Match> sources(List<Cidr> cidrs) {
+        List<Match> out = new ArrayList<>(cidrs.size());
+        for (Cidr c : cidrs) out.add(index.sourceMatch(c));
         return List.copyOf(out);
     }
 
@@ -315,11 +345,17 @@ final class RuleShapes {
             anyDst = dst.size() == 1 && dst.get(0).prefix() == 0;
         }
         List<Segment> out = new ArrayList<>();
-        List<Match> dstMatches = anyDst ? List.of() : destinations(dst);
+        boolean ingress = rule.ref().ingress();
+        List<Match> dstMatches = anyDst ? List.of() : ingress ? sources(dst) : destinations(dst);
         if (rule.anyPort()) {
             if (anyDst || !dst.isEmpty()) out.add(new Segment("all", anyDst, dstMatches, true, List.of()));
+        } else if (ingress) {
+            ingressPortSegments(rule, f, anyDst, dstMatches, out);
         } else {
             portSegments(rule, f, anyDst, dstMatches, out);
+        }
+        if (ingress) {
+            return out; // a ClusterIP is translated before the destination's node sees the packet
         }
         // Pre-DNAT: the ClusterIP and service port of Services whose endpoints the rule covers.
         for (ServiceVipTargets.Target t : vips.targets(f)) {
@@ -351,6 +387,49 @@ final class RuleShapes {
                     destinations(CidrSet.aggregate(g.getValue())),
                     false,
                     List.of(PortClauses.exact(f, proto, port))));
+        }
+    }
+
+    /**
+     * An ingress rule's ports: numeric ports × its peers, and per (protocol, port) its named ports
+     * resolve to in some pod, that port × its peers, restricted to the subject pods that have it.
+     */
+    private void ingressPortSegments(
+            EffectiveRule rule, IpFamily f, boolean anyPeer, List<Match> peers, List<Segment> out) {
+        if (!anyPeer && peers.isEmpty()) return;
+        List<Match> numeric = PortClauses.numeric(rule.ports(), f);
+        if (!numeric.isEmpty()) {
+            out.add(new Segment("ports", anyPeer, peers, false, numeric));
+        }
+        List<PortMatch.Named> named = new ArrayList<>();
+        for (PortMatch pm : rule.ports()) {
+            if (pm instanceof PortMatch.Named n) named.add(n);
+        }
+        if (named.isEmpty()) return;
+        Map<String, java.util.Set<Cidr>> groups = new TreeMap<>();
+        for (PodInfo pod : index.allPods()) {
+            for (ContainerPort cp : pod.ports()) {
+                for (PortMatch.Named n : named) {
+                    if (!cp.name().equals(n.name())) continue;
+                    if (n.protocol().isPresent() && n.protocol().get() != cp.protocol()) continue;
+                    String key = cp.protocol() + ":" + String.format("%05d", cp.port());
+                    for (IpAddress ip : pod.ips()) {
+                        if (ip.family() == f)
+                            groups.computeIfAbsent(key, k -> new java.util.HashSet<>())
+                                    .add(Cidr.of(ip));
+                    }
+                }
+            }
+        }
+        for (Map.Entry<String, java.util.Set<Cidr>> g : groups.entrySet()) {
+            String[] pp = g.getKey().split(":");
+            out.add(new Segment(
+                    "named:" + g.getKey(),
+                    anyPeer,
+                    peers,
+                    false,
+                    List.of(PortClauses.exact(f, Protocol.valueOf(pp[0]), Integer.parseInt(pp[1]))),
+                    java.util.Set.copyOf(g.getValue())));
         }
     }
 

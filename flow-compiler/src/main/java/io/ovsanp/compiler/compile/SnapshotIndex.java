@@ -60,6 +60,8 @@ final class SnapshotIndex {
     /** The {@code nw_dst}/{@code ipv6_dst} match of each destination prefix a shape used. */
     private final Map<Cidr, Match> destinationMatches = new ConcurrentHashMap<>();
 
+    private final Map<Cidr, Match> sourceMatches = new ConcurrentHashMap<>();
+
     private final FlowInterner interner = new FlowInterner();
     /** What changed since the previous snapshot's index; dropped once a newer index exists. */
     private volatile SnapshotDelta delta;
@@ -278,6 +280,19 @@ final class SnapshotIndex {
         Match was = dl == null ? null : dl.previous().destinationMatches.get(c);
         m = was != null ? was : Match.destination(c);
         Match had = destinationMatches.putIfAbsent(c, m);
+        return had != null ? had : m;
+    }
+
+    /** As {@link #destinationMatch}, for the peers of ingress rules: a source address match. */
+    Match sourceMatch(Cidr c) {
+        Match m = sourceMatches.get(c);
+        if (m != null) {
+            return m;
+        }
+        SnapshotDelta dl = delta;
+        Match was = dl == null ? null : dl.previous().sourceMatches.get(c);
+        m = was != null ? was : Match.source(c);
+        Match had = sourceMatches.putIfAbsent(c, m);
         return had != null ? had : m;
     }
 

@@ -11,6 +11,7 @@ import io.ovsanp.compiler.net.Cidr;
 import io.ovsanp.compiler.net.IpAddress;
 import io.ovsanp.compiler.policy.Action;
 import io.ovsanp.compiler.policy.Destination;
+import io.ovsanp.compiler.policy.Direction;
 import io.ovsanp.compiler.policy.EffectiveNetworkPolicy;
 import io.ovsanp.compiler.policy.EffectiveRule;
 import io.ovsanp.compiler.policy.LabelSelector;
@@ -91,15 +92,37 @@ public final class RuleMatcher {
      * matches the pod and it governs egress (networking.k8s.io/v1 policyTypes).
      */
     public boolean isolates(EffectiveNetworkPolicy np, PodInfo pod) {
-        return np.isolatesEgress()
+        return isolates(np, pod, Direction.EGRESS);
+    }
+
+    /** As {@link #isolates(EffectiveNetworkPolicy, PodInfo)}, for direction {@code d}. */
+    public boolean isolates(EffectiveNetworkPolicy np, PodInfo pod, Direction d) {
+        return np.isolates(d)
                 && !pod.hostNetwork()
                 && np.namespace().equals(pod.namespace())
                 && np.podSelector().matches(pod.labels());
     }
 
-    /** Destination and port of the rule match; who the subject is is checked by the caller. */
+    /**
+     * Peer and port of the rule match (the destination of an egress rule, the source of an ingress
+     * rule); who the subject is is checked by the caller.
+     */
     public boolean matches(EffectiveRule rule, Packet packet) {
-        return destinationMatches(rule, packet.dst()) && portMatches(rule, packet);
+        return destinationMatches(rule, peer(rule, packet)) && portMatches(rule, packet);
+    }
+
+    /** The address a rule's peers are matched against: the destination for egress, the source for ingress. */
+    public static IpAddress peer(EffectiveRule rule, Packet packet) {
+        return rule.ref().ingress() ? packet.src() : packet.dst();
+    }
+
+    /** The addresses of node {@code name} (empty for an unknown node). */
+    public List<IpAddress> nodeAddresses(String name) {
+        return nodes.stream()
+                .filter(n -> n.name().equals(name))
+                .findFirst()
+                .map(NodeInfo::addresses)
+                .orElse(List.of());
     }
 
     public boolean destinationMatches(EffectiveRule rule, IpAddress dst) {

@@ -2,6 +2,7 @@ package io.ovsanp.compiler.eval;
 
 import io.ovsanp.compiler.diag.ObjectRef;
 import io.ovsanp.compiler.policy.Action;
+import io.ovsanp.compiler.policy.Direction;
 import io.ovsanp.compiler.policy.EffectiveRule;
 import io.ovsanp.compiler.policy.RuleRef;
 import io.ovsanp.compiler.policy.Tier;
@@ -31,6 +32,8 @@ public record Verdict(
         Optional<String> serviceVip) {
 
     public static final String NOT_POLICED = "source is not a pod subject to policy";
+    public static final String NOT_POLICED_INGRESS = "destination is not a pod: no ingress side";
+    public static final String SELF = "a pod reaching its own address is not subject to policy";
     public static final String NO_RULE_MATCHED = "no rule matched";
 
     public Verdict {
@@ -96,13 +99,18 @@ public record Verdict(
 
     /** Traffic from nodes, host-network pods and unknown IPs is not policed at egress. */
     static Verdict notPoliced(List<String> trace) {
+        return notPoliced(NOT_POLICED, trace);
+    }
+
+    /** Not policed, for {@code reason}: {@link #NOT_POLICED}, {@link #NOT_POLICED_INGRESS}, {@link #SELF}. */
+    static Verdict notPoliced(String reason, List<String> trace) {
         return new Verdict(
                 true,
                 Optional.empty(),
                 Optional.empty(),
                 Optional.empty(),
                 false,
-                NOT_POLICED,
+                reason,
                 List.of(),
                 Optional.empty(),
                 trace);
@@ -123,9 +131,15 @@ public record Verdict(
 
     /** The pod is isolated for egress and no rule of the isolating NetworkPolicies allows the packet. */
     static Verdict isolated(String podKey, List<ObjectRef> isolating, Optional<RuleRef> passedBy, List<String> trace) {
+        return isolated(Direction.EGRESS, podKey, isolating, passedBy, trace);
+    }
+
+    /** The pod is isolated in direction {@code dir} and no rule of the isolating NetworkPolicies allows the packet. */
+    static Verdict isolated(
+            Direction dir, String podKey, List<ObjectRef> isolating, Optional<RuleRef> passedBy, List<String> trace) {
         String who = isolating.stream().map(ObjectRef::display).collect(Collectors.joining(", "));
         String reason = "NetworkPolicy isolation (" + who + (isolating.size() == 1 ? " selects " : " select ") + podKey
-                + "; no egress rule allows it)";
+                + "; no " + dir.field() + " rule allows it)";
         return new Verdict(
                 false,
                 Optional.of(Tier.NETWORK_POLICY),
@@ -134,6 +148,20 @@ public record Verdict(
                 false,
                 reason,
                 isolating,
+                passedBy,
+                trace);
+    }
+
+    /** The pod is isolated for ingress, and the connection comes from its own node: NetworkPolicy allows it. */
+    static Verdict fromOwnNode(String podKey, String node, Optional<RuleRef> passedBy, List<String> trace) {
+        return new Verdict(
+                true,
+                Optional.of(Tier.NETWORK_POLICY),
+                Optional.empty(),
+                Optional.empty(),
+                false,
+                "from " + podKey + "'s own node " + node + " (NetworkPolicy always allows it)",
+                List.of(),
                 passedBy,
                 trace);
     }

@@ -10,22 +10,26 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The egress pipeline as data (docs/architecture.md, "The egress pipeline"). Standalone mode numbers the
+ * The policy pipeline as data (docs/architecture.md, "The pipeline"). Standalone mode numbers the
  * tables from {@code firstTable}:
  *
  * <pre>
  *  +0 Classifier ──ip/ipv6──▶ +1 ConntrackZone ──ct(table=+2,zone=Z)──▶ +2 ConntrackState
  *     └─other: NORMAL                                                    │ +inv: drop
- *                                                                        │ est/rel (not new): ▶ +7
+ *                                                                        │ est/rel (not new): ▶ +10
+ *                                                                        │ a local pod to itself: ▶ +9
  *                                                                        ▼ new
- *  +3 AdminEgress ── Allow ──────────────────────────────────────────────────▶ +6 EgressCommit
- *     │ Deny: drop        Pass / miss ▼                                            ▲
- *  +4 NetworkPolicyEgress ── allowed by an NP rule ─────────────────────────────────┤
- *     │ isolated, not allowed: drop   not isolated ▼                                │
- *  +5 BaselineEgress ── Allow / miss ───────────────────────────────────────────────┘
- *     │ Deny: drop
- *  +6 EgressCommit: ct(commit,zone=Z) ▶ +7 Output: NORMAL
+ *  +3 AdminEgress ── Allow ────────────────────────────────────────▶ +6 AdminIngress ── Allow ──▶ +9 Commit
+ *     │ Deny: drop        Pass / miss ▼                          ▲      │ Deny: drop  Pass / miss ▼     ▲
+ *  +4 NetworkPolicyEgress ── allowed ──────────────────────────────┤  +7 NetworkPolicyIngress ── allowed ┤
+ *     │ isolated, not allowed: drop   not isolated ▼              │      │ isolated: drop  not isolated ▼ │
+ *  +5 BaselineEgress ── Allow / Pass / miss ───────────────────────┘  +8 BaselineIngress ── Allow/Pass/miss ┘
+ *     │ Deny: drop                                                        │ Deny: drop
+ *  +9 Commit: ct(commit,zone=Z) ▶ +10 Output: NORMAL
  * </pre>
+ *
+ * Egress rules match the node's pods as sources, ingress rules the node's pods as destinations; a
+ * packet whose source (destination) is not a pod of this node misses every egress (ingress) rule.
  *
  * Cookie bit map: 63..48 generation, 47..40 category, 39..32 owner tag 0xa5, 31..0 rule id.
  */
@@ -36,7 +40,10 @@ public final class PipelineSpec {
     public static final String ADMIN_EGRESS = "AdminEgress";
     public static final String NETWORK_POLICY_EGRESS = "NetworkPolicyEgress";
     public static final String BASELINE_EGRESS = "BaselineEgress";
-    public static final String EGRESS_COMMIT = "EgressCommit";
+    public static final String ADMIN_INGRESS = "AdminIngress";
+    public static final String NETWORK_POLICY_INGRESS = "NetworkPolicyIngress";
+    public static final String BASELINE_INGRESS = "BaselineIngress";
+    public static final String COMMIT = "Commit";
     public static final String OUTPUT = "Output";
 
     /** Default conntrack zone of the standalone pipeline. */
@@ -95,29 +102,47 @@ public final class PipelineSpec {
         tables.add(new TableSpec(
                 TableId.of(t++),
                 CONNTRACK_STATE,
-                "invalid: drop; established/related: bypass policy; new: policy",
-                "AdminEgress",
-                Set.of(ADMIN_EGRESS, OUTPUT)));
+                "invalid: drop; established/related: bypass policy; a local pod to itself: no policy; new: policy",
+                ADMIN_EGRESS,
+                Set.of(ADMIN_EGRESS, COMMIT, OUTPUT)));
         tables.add(new TableSpec(
                 TableId.of(t++),
                 ADMIN_EGRESS,
-                "ANP rules by precedence: Allow, Deny, Pass",
+                "Admin tier egress (ANPs, Admin CNPs) by precedence: Allow, Deny, Pass",
                 NETWORK_POLICY_EGRESS,
-                Set.of(NETWORK_POLICY_EGRESS, EGRESS_COMMIT)));
+                Set.of(NETWORK_POLICY_EGRESS, ADMIN_INGRESS)));
         tables.add(new TableSpec(
                 TableId.of(t++),
                 NETWORK_POLICY_EGRESS,
                 "NetworkPolicy egress: isolated pods only where a rule allows",
                 BASELINE_EGRESS,
-                Set.of(BASELINE_EGRESS, EGRESS_COMMIT)));
+                Set.of(BASELINE_EGRESS, ADMIN_INGRESS)));
         tables.add(new TableSpec(
                 TableId.of(t++),
                 BASELINE_EGRESS,
-                "BANP rules in order: Allow, Deny",
-                EGRESS_COMMIT,
-                Set.of(EGRESS_COMMIT)));
+                "Baseline tier egress (Baseline CNPs, BANP) in order: Allow, Deny, Pass",
+                ADMIN_INGRESS,
+                Set.of(ADMIN_INGRESS)));
         tables.add(new TableSpec(
-                TableId.of(t++), EGRESS_COMMIT, "commit the connection to conntrack", OUTPUT, Set.of(OUTPUT)));
+                TableId.of(t++),
+                ADMIN_INGRESS,
+                "Admin tier ingress (ANPs, Admin CNPs) by precedence: Allow, Deny, Pass",
+                NETWORK_POLICY_INGRESS,
+                Set.of(NETWORK_POLICY_INGRESS, COMMIT)));
+        tables.add(new TableSpec(
+                TableId.of(t++),
+                NETWORK_POLICY_INGRESS,
+                "NetworkPolicy ingress: isolated pods only from their node or where a rule allows",
+                BASELINE_INGRESS,
+                Set.of(BASELINE_INGRESS, COMMIT)));
+        tables.add(new TableSpec(
+                TableId.of(t++),
+                BASELINE_INGRESS,
+                "Baseline tier ingress (Baseline CNPs, BANP) in order: Allow, Deny, Pass",
+                COMMIT,
+                Set.of(COMMIT)));
+        tables.add(
+                new TableSpec(TableId.of(t++), COMMIT, "commit the connection to conntrack", OUTPUT, Set.of(OUTPUT)));
         tables.add(new TableSpec(
                 TableId.of(t), OUTPUT, exit.equals("NORMAL") ? "forward" : "leave the stage: " + exit, exit, Set.of()));
         return new PipelineSpec(tables, placement);

@@ -32,10 +32,20 @@ public record Placement(
 
     /** The highest table OpenFlow lets a flow live in (254 is OVS-internal, 255 means "all"). */
     public static final int LAST_TABLE = 253;
+    /** Tables the stage needs: with its own conntrack zone table, and reading the CNI's conntrack state. */
+    public static final int TABLES_OWN_CONNTRACK = 11;
 
-    /** The standalone pipeline: tables 0..7, own conntrack zone 65000, exit NORMAL, identity by IP. */
+    public static final int TABLES_CNI_CONNTRACK = 10;
+
+    /** The standalone pipeline: tables 0..10, own conntrack zone 65000, exit NORMAL, identity by IP. */
     public static final Placement STANDALONE = new Placement(
-            0, 8, new TreeSet<>(), Exit.NORMAL, Conntrack.OWN, PipelineSpec.DEFAULT_ZONE, Optional.empty());
+            0,
+            TABLES_OWN_CONNTRACK,
+            new TreeSet<>(),
+            Exit.NORMAL,
+            Conntrack.OWN,
+            PipelineSpec.DEFAULT_ZONE,
+            Optional.empty());
 
     /** Who runs conntrack for the stage. */
     public enum Conntrack {
@@ -111,7 +121,7 @@ public record Placement(
 
     /** Tables the stage needs: conntrack zone stage only when ovs-anp runs conntrack itself. */
     public int tablesNeeded() {
-        return conntrack == Conntrack.OWN ? 8 : 7;
+        return conntrack == Conntrack.OWN ? TABLES_OWN_CONNTRACK : TABLES_CNI_CONNTRACK;
     }
 
     public int lastTable() {
@@ -136,7 +146,7 @@ public record Placement(
         if (first < 0 || first > LAST_TABLE) {
             throw new PlacementException("first table " + first + " is outside 0.." + LAST_TABLE);
         }
-        int needed = conntrack == Conntrack.OWN ? 8 : 7;
+        int needed = conntrack == Conntrack.OWN ? TABLES_OWN_CONNTRACK : TABLES_CNI_CONNTRACK;
         if (max < needed) {
             throw new PlacementException("the stage needs " + needed + " tables (" + describe(conntrack)
                     + ") but may use only " + max + " (max tables)");

@@ -37,11 +37,14 @@ public record EffectiveRule(
 
     /**
      * Its named ports can resolve in any pod of the cluster, not only pods a destination selects: the
-     * rule has any destination, or a CIDR (a NetworkPolicy {@code ipBlock}) that may hold pod IPs.
+     * rule has any destination, or a CIDR (a NetworkPolicy {@code ipBlock}) that may hold pod IPs; an
+     * ingress rule's named ports resolve in its subject pods, which may be any pod.
      */
     public boolean namedPortsReadEveryPod() {
         return hasNamedPorts()
-                && (anyDestination || destinations.stream().anyMatch(d -> d instanceof Destination.Cidrs));
+                && (ref.ingress()
+                        || anyDestination
+                        || destinations.stream().anyMatch(d -> d instanceof Destination.Cidrs));
     }
 
     public static EffectiveRule denyAll(RuleRef ref) {

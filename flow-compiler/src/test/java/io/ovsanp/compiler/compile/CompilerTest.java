@@ -40,7 +40,7 @@ class CompilerTest {
                 priority,
                 Subject.ALL,
                 List.of(rules),
-                0,
+                List.of(),
                 List.of());
     }
 
@@ -133,7 +133,7 @@ class CompilerTest {
                 1,
                 new Subject(LabelSelector.of(Map.of("kubernetes.io/metadata.name", "a")), LabelSelector.ALL),
                 List.of(rule(0, Action.ALLOW, List.of(toB), List.of(new PortMatch.Named("http", Optional.empty())))),
-                0,
+                List.of(),
                 List.of());
         CompileResult r = Compiler.compile(snapshot(pods, List.of(p)), "n1", Allocation.EMPTY);
         List<Flow> srcClauses = table(r, PipelineSpec.ADMIN_EGRESS).stream()
@@ -273,7 +273,7 @@ class CompilerTest {
         PipelineSpec p = PipelineSpec.standalone();
         assertThat(admin.get(0).actions())
                 .containsExactly(new FlowAction.GotoTable(p.id(PipelineSpec.NETWORK_POLICY_EGRESS)));
-        assertThat(admin.get(1).actions()).containsExactly(new FlowAction.GotoTable(p.id(PipelineSpec.EGRESS_COMMIT)));
+        assertThat(admin.get(1).actions()).containsExactly(new FlowAction.GotoTable(p.id(PipelineSpec.ADMIN_INGRESS)));
     }
 
     @Test

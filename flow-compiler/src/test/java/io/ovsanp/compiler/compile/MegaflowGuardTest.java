@@ -73,7 +73,7 @@ class MegaflowGuardTest {
     void inTheCniPlacementTheGuardIsInItsConntrackStateTable() {
         PipelineSpec p = PipelineSpec.of(new Placement(
                 20,
-                8,
+                10,
                 Placement.parseTables("0-19,40-60"),
                 Placement.parseExit("goto:40"),
                 Placement.Conntrack.CNI,
@@ -82,7 +82,7 @@ class MegaflowGuardTest {
         List<Flow> g = guards(compile("203.0.113.0/24", new CompileOptions(p, 1)));
         assertThat(g).singleElement().satisfies(guard -> {
             assertThat(guard.table()).isEqualTo(p.id(PipelineSpec.CONNTRACK_STATE));
-            assertThat(guard.table().value()).isBetween(20, 27);
+            assertThat(guard.table().value()).isBetween(20, 29);
             assertThat(guard.actions()).containsExactly(new FlowAction.GotoTable(p.id(PipelineSpec.ADMIN_EGRESS)));
         });
     }

@@ -173,7 +173,7 @@ class OfctlRendererTest {
                 .isEqualTo(
                         "# table 0: Classifier — IPv4/IPv6 to conntrack; ARP, non-IP and IPv6 link-local multicast to NORMAL\n"
                                 + "table=0,priority=0,cookie=0x1 actions=NORMAL\n"
-                                + "# table 3: AdminEgress — ANP rules by precedence: Allow, Deny, Pass\n"
+                                + "# table 3: AdminEgress — Admin tier egress (ANPs, Admin CNPs) by precedence: Allow, Deny, Pass\n"
                                 + "table=3,priority=5,cookie=0x1 actions=drop\n"
                                 + "table=3,priority=0,cookie=0x1 actions=goto_table:4\n");
     }

@@ -34,7 +34,10 @@ class ClusterNetworkPolicyValidationTest {
                 priority,
                 Subject.ALL,
                 rules,
-                ingress,
+                java.util.stream.IntStream.range(0, ingress)
+                        .mapToObj(i -> new Rule(
+                                i, "", Action.ALLOW, List.of(new Peer.Namespaces(LabelSelector.ALL)), List.of()))
+                        .toList(),
                 problems);
     }
 
@@ -198,9 +201,8 @@ class ClusterNetworkPolicyValidationTest {
         assertThat(e.diagnostics().stream().filter(Diagnostic::unenforced).map(Diagnostic::render))
                 .containsExactly(
                         "warning: ClusterNetworkPolicy/b spec.egress[1].to[0].domainNames: domainNames peers are not"
-                                + " supported yet; this peer matches nothing (fail-closed)",
-                        "warning: ClusterNetworkPolicy/b spec.ingress: 2 ingress rule(s) are not enforced: ovs-anp"
-                                + " enforces egress only");
+                                + " supported yet; this peer matches nothing (fail-closed)");
+        assertThat(e.baseline().get(0).ingress()).hasSize(2);
         List<EffectiveRule> rules = e.baseline().get(0).rules();
         assertThat(rules.get(0).action()).isEqualTo(Action.PASS);
         assertThat(rules.get(0).failClosed()).isFalse();

@@ -25,7 +25,7 @@ class PolicyValidatorTest {
                 priority,
                 Subject.ALL,
                 List.of(rules),
-                0,
+                List.of(),
                 problems);
     }
 
@@ -36,7 +36,7 @@ class PolicyValidatorTest {
                 0,
                 Subject.ALL,
                 List.of(rules),
-                0,
+                List.of(),
                 List.of());
     }
 
@@ -288,16 +288,30 @@ class PolicyValidatorTest {
     }
 
     @Test
-    void ingressRulesAreReportedAsNotEnforced() {
+    void ingressRulesAreValidatedLikeEgressRulesUnderTheirOwnPaths() {
+        Rule fromNs = new Rule(0, "from-a", Action.DENY, List.of(new Peer.Namespaces(LabelSelector.ALL)), List.of());
+        Rule fromNetwork = new Rule(1, "", Action.DENY, List.of(new Peer.Networks(List.of("10.0.0.0/8"))), List.of());
         AdminPolicy p = new AdminPolicy(
-                ObjectRef.cluster("AdminNetworkPolicy", "x"), Tier.ADMIN, 1, Subject.ALL, List.of(), 3, List.of());
-        assertThat(validate(p).diagnostics()).singleElement().satisfies(d -> {
-            assertThat(d.severity()).isEqualTo(Severity.WARNING);
-            assertThat(d.path()).isEqualTo("spec.ingress");
-            assertThat(d.unenforced())
-                    .as("an unenforced part, not just a warning")
-                    .isTrue();
-        });
+                ObjectRef.cluster("AdminNetworkPolicy", "x"),
+                Tier.ADMIN,
+                1,
+                Subject.ALL,
+                List.of(),
+                List.of(fromNs, fromNetwork),
+                List.of());
+        EffectivePolicies e = validate(p);
+        assertThat(e.diagnostics()).noneMatch(Diagnostic::unenforced);
+        assertThat(e.diagnostics().stream().map(Diagnostic::render))
+                .contains("error: AdminNetworkPolicy/x spec.ingress[1].from[0]: only namespaces and pods are"
+                        + " ingress peers; this peer matches nothing");
+        List<EffectiveRule> ingress = e.admin().get(0).ingress();
+        assertThat(ingress).hasSize(2);
+        assertThat(ingress.get(0).ref().path()).isEqualTo("spec.ingress[0]");
+        assertThat(ingress.get(0).failClosed()).isFalse();
+        assertThat(ingress.get(1).failClosed())
+                .as("an invalid Deny denies all ingress")
+                .isTrue();
+        assertThat(e.admin().get(0).rules()).isEmpty();
     }
 
     @Test

@@ -9,9 +9,9 @@ import io.ovsanp.compiler.compile.Allocation;
 import io.ovsanp.compiler.compile.CompileOptions;
 import io.ovsanp.compiler.compile.CompileResult;
 import io.ovsanp.compiler.compile.Compiler;
+import io.ovsanp.compiler.eval.ConnectionVerdict;
 import io.ovsanp.compiler.eval.Evaluator;
 import io.ovsanp.compiler.eval.Packet;
-import io.ovsanp.compiler.eval.Verdict;
 import io.ovsanp.compiler.flow.TableId;
 import io.ovsanp.compiler.ofctl.OfctlRenderer;
 import io.ovsanp.compiler.policy.EffectivePolicies;
@@ -47,32 +47,59 @@ class CompiledFlowsAgreeWithEvaluatorProperties {
         Map<String, Simulator> perNode = new HashMap<>();
         Map<String, CompileResult> compiled = new HashMap<>();
         for (Packet p : gen.packets(snapshot, 20)) {
-            String node = snapshot.pods().stream()
-                    .filter(pod -> !pod.hostNetwork() && pod.ips().contains(p.src()))
-                    .map(PodInfo::nodeName)
-                    .findFirst()
-                    .orElse("n0");
-            Simulator sim = perNode.computeIfAbsent(node, n -> {
-                CompileResult r = Compiler.compile(snapshot, policies, n, Allocation.EMPTY, options);
-                compiled.put(n, r);
-                return new Simulator(r.flows());
-            });
-            Verdict expected = evaluator.evaluate(p);
+            // The connection crosses the source pod's node and the destination pod's node (one node
+            // when they share it, none for a side that is no pod): it is allowed when every pipeline
+            // it crosses outputs it, and that must be the evaluator's combined verdict.
+            java.util.LinkedHashSet<String> nodes = new java.util.LinkedHashSet<>();
+            nodeOf(evaluator, p.src()).ifPresent(nodes::add);
+            nodeOf(evaluator, p.dst()).ifPresent(nodes::add);
+            if (nodes.isEmpty()) nodes.add("n0");
+            ConnectionVerdict expected = evaluator.evaluateConnection(p);
             Statistics.label("verdict via a pre-DNAT ClusterIP")
-                    .collect(expected.serviceVip().isPresent() ? (expected.allowed() ? "ALLOW" : "DENY") : "no");
-            SimResult got = sim.run(toSim(p), new TableId(0));
-            assertThat(got.allowed())
+                    .collect(
+                            expected.egress().serviceVip().isPresent()
+                                    ? (expected.egress().allowed() ? "ALLOW" : "DENY")
+                                    : "no");
+            Statistics.label("deciding side")
+                    .collect(
+                            expected.allowed()
+                                    ? "allowed"
+                                    : !expected.egress().allowed() ? "egress denies" : "ingress denies");
+            boolean allowed = true;
+            StringBuilder traces = new StringBuilder();
+            for (String node : nodes) {
+                Simulator sim = perNode.computeIfAbsent(node, n -> {
+                    CompileResult r = Compiler.compile(snapshot, policies, n, Allocation.EMPTY, options);
+                    compiled.put(n, r);
+                    return new Simulator(r.flows());
+                });
+                SimResult got = sim.run(toSim(p), new TableId(0));
+                allowed &= got.allowed();
+                traces.append("node ")
+                        .append(node)
+                        .append(":\n")
+                        .append(got.traceText())
+                        .append("\nflows:\n")
+                        .append(OfctlRenderer.renderAll(compiled.get(node).flows(), CompileOptions.DEFAULT.pipeline()))
+                        .append('\n');
+            }
+            assertThat(allowed)
                     .as(
-                            "seed %d service VIPs %s node %s packet %s%nevaluator: %s%nsimulator:%n%s%nflows:%n%s",
+                            "seed %d service VIPs %s nodes %s packet %s%nevaluator: %s%negress: %s%ningress: %s%n%s",
                             seed,
                             vips,
-                            node,
+                            nodes,
                             p,
-                            expected.explain(),
-                            got.traceText(),
-                            OfctlRenderer.renderAll(compiled.get(node).flows(), CompileOptions.DEFAULT.pipeline()))
+                            expected.describe(),
+                            expected.egress().explain(),
+                            expected.ingress().explain(),
+                            traces)
                     .isEqualTo(expected.allowed());
         }
+        Statistics.label("deciding side").coverage(c -> {
+            c.check("egress denies").count(n -> n >= 50);
+            c.check("ingress denies").count(n -> n >= 50);
+        });
         // The mapping must actually decide verdicts, both ways, or this property proves nothing about it.
         Statistics.label("verdict via a pre-DNAT ClusterIP").coverage(c -> {
             c.check("ALLOW").count(n -> n >= 15);
@@ -91,6 +118,11 @@ class CompiledFlowsAgreeWithEvaluatorProperties {
             CompileResult again = Compiler.compile(snapshot, policies, node, first.allocation(), options);
             assertThat(again.flows()).isEqualTo(first.flows());
         }
+    }
+
+    /** The node of the pod that owns {@code ip} (the evaluator's pick), if a pod does. */
+    static java.util.Optional<String> nodeOf(Evaluator evaluator, io.ovsanp.compiler.net.IpAddress ip) {
+        return evaluator.matcher().podsWithIp(ip).stream().findFirst().map(PodInfo::nodeName);
     }
 
     static SimPacket toSim(Packet p) {

@@ -97,7 +97,7 @@ public final class RandomClusters {
                     prio,
                     subject(),
                     rules(1 + r.nextInt(4), true),
-                    0,
+                    List.of(),
                     List.of()));
         }
         if (chance(0.6)) {
@@ -108,7 +108,7 @@ public final class RandomClusters {
                     0,
                     subject(),
                     rules(1 + r.nextInt(3), false),
-                    0,
+                    List.of(),
                     List.of()));
         }
         List<NetworkPolicy> nps = new ArrayList<>();
@@ -131,7 +131,64 @@ public final class RandomClusters {
         List<EndpointSliceInfo> slices = new ArrayList<>();
         if (chance(0.85)) services(nodes, pods, services, slices);
         clusterNetworkPolicies(admin);
+        withIngress(admin, nps);
         return new ClusterSnapshot(namespaces, pods, nodes, services, slices, admin, nps, List.of());
+    }
+
+    /**
+     * Ingress rules for about half of the admin policies (ANPs, BANPs, CNPs of both tiers) and of the
+     * NetworkPolicies, now and then an invalid one (a networks peer, Pass in a BANP, an unsupported
+     * peer). NetworkPolicies get their policyTypes drawn: ingress isolation with or without rules.
+     * Drawn last, so the egress half of a seed's cluster is what it was before ingress was added.
+     */
+    private void withIngress(List<AdminPolicy> admin, List<NetworkPolicy> nps) {
+        for (int i = 0; i < admin.size(); i++) {
+            AdminPolicy p = admin.get(i);
+            if (!chance(0.5)) continue;
+            boolean canPass = p.tier() == Tier.ADMIN || p.isClusterNetworkPolicy();
+            admin.set(
+                    i,
+                    new AdminPolicy(
+                            p.ref(),
+                            p.tier(),
+                            p.priority(),
+                            p.subject(),
+                            p.egress(),
+                            ingressRules(1 + r.nextInt(3), canPass),
+                            p.readProblems()));
+        }
+        for (int i = 0; i < nps.size(); i++) {
+            NetworkPolicy np = nps.get(i);
+            if (!chance(0.6)) continue;
+            List<Rule> rules = new ArrayList<>();
+            int rc = r.nextInt(3);
+            for (int j = 0; j < rc; j++) {
+                rules.add(new Rule(j, "", Action.ALLOW, npPeers(np.namespace()), ports(true, true)));
+            }
+            nps.set(
+                    i,
+                    new NetworkPolicy(
+                            np.ref(), np.podSelector(), np.isolatesEgress(), np.egress(), true, rules, List.of()));
+        }
+    }
+
+    private List<Rule> ingressRules(int count, boolean canPass) {
+        List<Rule> out = new ArrayList<>();
+        for (int j = 0; j < count; j++) {
+            Action a = canPass
+                    ? pick(List.of(Action.ALLOW, Action.DENY, Action.PASS))
+                    : pick(List.of(Action.ALLOW, Action.DENY));
+            if (!canPass && chance(0.05)) a = Action.PASS; // invalid in a BANP: fail-closed
+            List<Peer> peers = new ArrayList<>();
+            int pc = 1 + r.nextInt(2);
+            for (int k = 0; k < pc; k++) {
+                peers.add(chance(0.5) ? new Peer.Namespaces(nsSelector()) : new Peer.Pods(nsSelector(), selector()));
+            }
+            if (chance(0.04)) peers.add(new Peer.Networks(List.of("10.0.0.0/8"))); // not an ingress peer
+            if (chance(0.03)) peers.add(new Peer.Unsupported("services"));
+            out.add(new Rule(j, "in" + j, a, peers, ports(true, false)));
+        }
+        return out;
     }
 
     /** A service-VIP mode for a differential run: none, pre-DNAT (apiserver) or pre-DNAT for every Service. */
@@ -269,7 +326,7 @@ public final class RandomClusters {
                     badTier ? 0 : pick(List.of(0, 1, 2, 3, 5, 5, 1001)),
                     subject(),
                     rules(1 + r.nextInt(4), true),
-                    chance(0.1) ? 1 : 0,
+                    List.of(),
                     problems));
         }
     }
@@ -441,16 +498,30 @@ public final class RandomClusters {
                 continue;
             }
             IpAddress dst = !edges.isEmpty() && chance(0.3) ? pick(edges) : pick(same);
+            IpAddress source = src;
+            if (chance(0.04)) {
+                dst = src; // a pod reaching itself
+            } else if (chance(0.1)) {
+                // an external or node source to a pod: only the ingress side judges it
+                List<IpAddress> outside = new ArrayList<>();
+                for (String e : EXTERNAL) outside.add(IpAddress.parse(e));
+                for (NodeInfo n : s.nodes()) outside.addAll(n.addresses());
+                IpAddress finalDst = dst;
+                List<IpAddress> from = outside.stream()
+                        .filter(o -> o.family() == finalDst.family() && !o.equals(finalDst))
+                        .toList();
+                if (!from.isEmpty()) source = pick(from);
+            }
             int kind = r.nextInt(8);
             if (kind == 0) {
-                out.add(io.ovsanp.compiler.eval.Packet.icmp(src, dst));
+                out.add(io.ovsanp.compiler.eval.Packet.icmp(source, dst));
             } else {
                 Protocol proto = kind < 5 ? Protocol.TCP : kind < 7 ? Protocol.UDP : Protocol.SCTP;
                 double d = r.nextDouble();
                 int port = d < 0.5 && !portEdges.isEmpty()
                         ? pick(portEdges)
                         : d < 0.9 ? PORTS[r.nextInt(PORTS.length)] : 1 + r.nextInt(65535);
-                out.add(io.ovsanp.compiler.eval.Packet.of(src, dst, proto, port));
+                out.add(io.ovsanp.compiler.eval.Packet.of(source, dst, proto, port));
             }
         }
         return out;

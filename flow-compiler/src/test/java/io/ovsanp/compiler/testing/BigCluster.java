@@ -72,7 +72,7 @@ public final class BigCluster {
                     p % 1000,
                     subject,
                     rs,
-                    0,
+                    List.of(),
                     List.of()));
         }
         return new ClusterSnapshot(

@@ -26,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  * network namespaces. The test plays the CNI with its own cookie: table 0 classifies by ingress port
  * and its spoof guard loads the pod's verified identity (its IPv4 address) into reg6, table 10 runs
  * the CNI's conntrack (zone 7) and hands over to ovs-anp at table 20, and table 40 forwards (NORMAL).
- * ovs-anp may use tables 20..27 and returns allowed packets with goto_table:40.
+ * ovs-anp may use tables 20..29 and returns allowed packets with goto_table:40.
  */
 class CniIntegrationIT {
     private static final Path REPO = Path.of("..").toAbsolutePath().normalize();
@@ -35,7 +35,7 @@ class CniIntegrationIT {
             "--first-table",
             "20",
             "--max-tables",
-            "8",
+            "10",
             "--reserved-tables",
             "0-19,40-60",
             "--exit",

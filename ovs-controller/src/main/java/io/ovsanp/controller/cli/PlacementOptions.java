@@ -21,9 +21,9 @@ final class PlacementOptions {
 
     @Option(
             names = "--max-tables",
-            defaultValue = "${env:OVSANP_MAX_TABLES:-8}",
+            defaultValue = "${env:OVSANP_MAX_TABLES:-11}",
             paramLabel = "N",
-            description = "How many tables from the first ovs-anp may use (default 8; env OVSANP_MAX_TABLES).")
+            description = "How many tables from the first ovs-anp may use (default 11; env OVSANP_MAX_TABLES).")
     int maxTables;
 
     @Option(

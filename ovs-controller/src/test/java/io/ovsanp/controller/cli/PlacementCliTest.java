@@ -45,7 +45,7 @@ class PlacementCliTest {
                 "--source-identity",
                 "reg6");
         assertThat(r.exit()).as(r.err()).isZero();
-        assertThat(tables(r.out())).isNotEmpty().allMatch(t -> t >= 40 && t <= 46);
+        assertThat(tables(r.out())).isNotEmpty().allMatch(t -> t >= 40 && t <= 49);
         assertThat(r.out())
                 .contains("table=40,priority=0")
                 .contains("actions=goto_table:50")
