@@ -2,30 +2,34 @@ package io.ovsanp.controller.cli;
 
 import io.ovsanp.compiler.cluster.ClusterSnapshot;
 import io.ovsanp.compiler.cluster.PodInfo;
-import io.ovsanp.compiler.cluster.Selection;
 import io.ovsanp.compiler.cluster.ServiceVips;
+import io.ovsanp.compiler.eval.ConnectionVerdict;
 import io.ovsanp.compiler.eval.Evaluator;
 import io.ovsanp.compiler.eval.Packet;
 import io.ovsanp.compiler.eval.Verdict;
 import io.ovsanp.compiler.net.IpAddress;
-import io.ovsanp.compiler.policy.AdminPolicy;
 import io.ovsanp.compiler.policy.EffectivePolicies;
 import io.ovsanp.compiler.policy.PolicyValidator;
 import io.ovsanp.compiler.policy.Protocol;
 import io.ovsanp.controller.snapshot.SnapshotLoadException;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code ovs-anp explain}: the verdict for one connection and the rule that decides it. */
+/**
+ * {@code ovs-anp explain}: the verdict for one connection and the rules that decide it. The first line
+ * is the combined verdict (a connection is allowed only when the source's egress side and the
+ * destination's ingress side both allow it); then each side's decision with its deciding tier, policy
+ * and rule, and the steps taken.
+ */
 @Command(
         name = "explain",
         mixinStandardHelpOptions = true,
-        description = "Explain the verdict for a connection from a pod to an IP. The first word is ALLOW or DENY.")
+        description = "Explain the verdict for a connection from a pod to an IP or a pod: the first word is ALLOW"
+                + " or DENY (both sides), then the egress decision (at the source's node) and the ingress"
+                + " decision (at the destination pod's node).")
 final class ExplainCommand extends CliCommand {
     @Mixin
     ClusterOptions cluster;
@@ -36,7 +40,11 @@ final class ExplainCommand extends CliCommand {
     @Option(names = "--from", required = true, paramLabel = "NAMESPACE/POD", description = "Source pod.")
     String from;
 
-    @Option(names = "--to", required = true, paramLabel = "IP", description = "Destination IP address.")
+    @Option(
+            names = "--to",
+            required = true,
+            paramLabel = "IP|NAMESPACE/POD",
+            description = "Destination IP address, or a pod (its address of the source's family).")
     String to;
 
     @Option(names = "--proto", defaultValue = "tcp", description = "tcp (default), udp, sctp or icmp.")
@@ -47,11 +55,9 @@ final class ExplainCommand extends CliCommand {
 
     @Override
     int execute() throws SnapshotLoadException, BadInput {
-        String[] ns = from.split("/", -1);
-        if (ns.length != 2 || ns[0].isEmpty() || ns[1].isEmpty()) {
-            throw new BadInput("--from must be NAMESPACE/POD, not " + from);
-        }
-        IpAddress dst = IpAddress.tryParse(to).orElseThrow(() -> new BadInput("--to is not an IP address: " + to));
+        String[] ns = podName(from, "--from");
+        Optional<IpAddress> toIp = IpAddress.tryParse(to);
+        String[] toPod = toIp.isPresent() ? null : podName(to, "--to");
         String protoName = proto.toLowerCase(Locale.ROOT);
         boolean icmp = protoName.equals("icmp") || protoName.equals("icmpv6") || protoName.equals("icmp6");
         Optional<Protocol> transport = Protocol.fromApi(protoName.toUpperCase(Locale.ROOT));
@@ -65,47 +71,69 @@ final class ExplainCommand extends CliCommand {
         ClusterSnapshot snapshot = cluster.load();
         PodInfo pod = snapshot.pod(ns[0], ns[1])
                 .orElseThrow(() -> new BadInput("pod " + from + " is not in the snapshot (or has no IP yet)"));
-        IpAddress src = pod.ips().stream()
-                .filter(ip -> ip.family() == dst.family())
-                .findFirst()
-                .orElseThrow(() -> new BadInput("pod " + from + " has no " + dst.family() + " address"));
+        IpAddress dst;
+        IpAddress src;
+        if (toIp.isPresent()) {
+            dst = toIp.get();
+            src = address(pod, dst.family(), from);
+        } else {
+            PodInfo target = snapshot.pod(toPod[0], toPod[1])
+                    .orElseThrow(() -> new BadInput("pod " + to + " is not in the snapshot (or has no IP yet)"));
+            // The first family both pods have: the source's address order decides.
+            src = pod.ips().stream()
+                    .filter(ip -> target.ips().stream().anyMatch(t -> t.family() == ip.family()))
+                    .findFirst()
+                    .orElseThrow(() -> new BadInput("pods " + from + " and " + to + " share no address family"));
+            dst = address(target, src.family(), to);
+        }
         EffectivePolicies policies = PolicyValidator.validate(snapshot);
         report(policies.diagnostics(), false);
         Packet packet = icmp ? Packet.icmp(src, dst) : Packet.of(src, dst, transport.get(), port);
-        Verdict v = new Evaluator(snapshot, policies, vips).evaluate(packet);
-        out().println(v.describe());
-        for (String step : v.trace()) {
-            out().println("  " + step);
-        }
-        ingressNote(snapshot, dst).ifPresent(out()::println);
+        ConnectionVerdict v = new Evaluator(snapshot, policies, vips).evaluateConnection(packet);
+        out().println(headline(v));
+        side("egress: ", "at the source's node " + pod.nodeName(), v.egress());
+        Optional<PodInfo> receiver = snapshot.pods().stream()
+                .filter(p -> !p.hostNetwork() && p.ips().contains(dst))
+                .findFirst();
+        side(
+                "ingress:",
+                receiver.map(r -> "at the destination's node " + r.nodeName()).orElse("(no pod there)"),
+                v.ingress());
         return Main.EXIT_OK;
     }
 
-    /**
-     * When the destination is a pod: a line saying its ingress side is not evaluated (the verdict above
-     * is the egress decision), naming the policies whose ingress rules select it and are therefore not
-     * enforced. Nothing for a destination that is not a pod (it has no ingress side).
-     */
-    static Optional<String> ingressNote(ClusterSnapshot snapshot, IpAddress dst) {
-        Optional<PodInfo> target = snapshot.pods().stream()
-                .filter(p -> !p.hostNetwork() && p.ips().contains(dst))
-                .findFirst();
-        if (target.isEmpty()) {
-            return Optional.empty();
+    /** {@code ALLOW}, or {@code DENY} with the side that denies: the line scripts read the first word of. */
+    static String headline(ConnectionVerdict v) {
+        if (v.allowed()) {
+            return "ALLOW (egress and ingress allow)";
         }
-        PodInfo pod = target.get();
-        Selection selection = new Selection(snapshot);
-        List<String> unenforced = new ArrayList<>();
-        for (AdminPolicy p : snapshot.adminPolicies()) {
-            if (p.ingressRuleCount() > 0
-                    && selection.podMatches(
-                            pod, p.subject().namespaceSelector(), p.subject().podSelector())) {
-                unenforced.add(p.ref().display() + " (" + p.ingressRuleCount() + " ingress rule(s))");
-            }
+        if (!v.egress().allowed() && !v.ingress().allowed()) {
+            return "DENY (egress and ingress deny)";
         }
-        String head = "ingress at the destination pod " + pod.key()
-                + " is not evaluated: ovs-anp enforces egress only, the verdict above is the egress decision";
-        return Optional.of(
-                unenforced.isEmpty() ? head : head + "; NOT ENFORCED there: " + String.join(", ", unenforced));
+        return !v.egress().allowed() ? "DENY (egress denies)" : "DENY (ingress denies)";
+    }
+
+    private void side(String label, String where, Verdict v) {
+        out().println(label + " " + v.describe() + " [" + where + "]");
+        for (String step : v.trace()) {
+            out().println("  " + step);
+        }
+    }
+
+    private static String[] podName(String text, String flag) throws BadInput {
+        String[] ns = text.split("/", -1);
+        if (ns.length != 2 || ns[0].isEmpty() || ns[1].isEmpty()) {
+            throw new BadInput(flag + " must be NAMESPACE/POD" + (flag.equals("--to") ? " or an IP address" : "")
+                    + ", not " + text);
+        }
+        return ns;
+    }
+
+    private static IpAddress address(PodInfo pod, io.ovsanp.compiler.net.IpFamily family, String name)
+            throws BadInput {
+        return pod.ips().stream()
+                .filter(ip -> ip.family() == family)
+                .findFirst()
+                .orElseThrow(() -> new BadInput("pod " + name + " has no " + family + " address"));
     }
 }

@@ -89,7 +89,7 @@ class CliTest {
     }
 
     @Test
-    void explainSaysTheDestinationPodsIngressIsNotEvaluatedAndNamesUnenforcedIngressRules(@TempDir Path dir)
+    void explainGivesTheCombinedVerdictThenEachSideWithItsDecidingRule(@TempDir Path dir)
             throws IOException {
         Path policy = dir.resolve("ingress.yaml");
         Files.writeString(policy, """
@@ -118,9 +118,23 @@ class CliTest {
                 "5432");
         assertThat(toDb.exit()).isZero();
         assertThat(toDb.out())
-                .startsWith("ALLOW")
-                .contains("ingress at the destination pod shop/db is not evaluated")
-                .contains("NOT ENFORCED there: AdminNetworkPolicy/protect-db (1 ingress rule(s))");
+                .startsWith("DENY (ingress denies)")
+                .contains("egress:  ALLOW: no rule matched [at the source's node ")
+                .contains("ingress: DENY by AdminNetworkPolicy/protect-db ingress[0] \"only-web\" (Deny)"
+                        + " [at the destination's node ");
+        CliRun byName = CliRun.of(
+                "explain",
+                "--cluster",
+                cluster,
+                policy.toString(),
+                "--from",
+                "shop/web",
+                "--to",
+                "shop/db",
+                "--port",
+                "5432");
+        assertThat(byName.exit()).isZero();
+        assertThat(byName.out()).as("--to NS/POD is the pod's address").isEqualTo(toDb.out());
         CliRun outside = CliRun.of(
                 "explain",
                 "--cluster",
@@ -132,7 +146,9 @@ class CliTest {
                 "203.0.113.10",
                 "--port",
                 "443");
-        assertThat(outside.out()).startsWith("ALLOW").doesNotContain("ingress at the destination");
+        assertThat(outside.out())
+                .startsWith("ALLOW")
+                .contains("ingress: ALLOW: destination is not a pod: no ingress side [(no pod there)]");
     }
 
     @Test
