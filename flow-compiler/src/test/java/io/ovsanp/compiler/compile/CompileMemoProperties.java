@@ -124,7 +124,6 @@ class CompileMemoProperties {
                 10,
                 new Subject(LabelSelector.ALL, LabelSelector.ALL),
                 List.of(new Rule(0, "ns9", Action.DENY, List.of(new Peer.Pods(ns9, LabelSelector.ALL)), List.of())),
-                0,
                 List.of());
         ClusterSnapshot with = new ClusterSnapshot(
                 List.of(new NamespaceInfo("ns0", Map.of())),

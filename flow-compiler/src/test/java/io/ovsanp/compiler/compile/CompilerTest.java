@@ -40,7 +40,6 @@ class CompilerTest {
                 priority,
                 Subject.ALL,
                 List.of(rules),
-                0,
                 List.of());
     }
 
@@ -133,7 +132,6 @@ class CompilerTest {
                 1,
                 new Subject(LabelSelector.of(Map.of("kubernetes.io/metadata.name", "a")), LabelSelector.ALL),
                 List.of(rule(0, Action.ALLOW, List.of(toB), List.of(new PortMatch.Named("http", Optional.empty())))),
-                0,
                 List.of());
         CompileResult r = Compiler.compile(snapshot(pods, List.of(p)), "n1", Allocation.EMPTY);
         List<Flow> srcClauses = table(r, PipelineSpec.ADMIN_EGRESS).stream()

@@ -34,7 +34,7 @@ class ClusterNetworkPolicyValidationTest {
                 priority,
                 Subject.ALL,
                 rules,
-                ingress,
+                PolicyValidatorTest.ingressDenyRules(ingress),
                 problems);
     }
 

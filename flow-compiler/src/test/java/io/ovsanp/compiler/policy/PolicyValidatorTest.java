@@ -25,7 +25,6 @@ class PolicyValidatorTest {
                 priority,
                 Subject.ALL,
                 List.of(rules),
-                0,
                 problems);
     }
 
@@ -36,7 +35,6 @@ class PolicyValidatorTest {
                 0,
                 Subject.ALL,
                 List.of(rules),
-                0,
                 List.of());
     }
 
@@ -287,10 +285,24 @@ class PolicyValidatorTest {
                 .hasSize(2);
     }
 
+    /** {@code n} ingress rules denying every pod source (stand-ins where tests used to pass a count). */
+    static List<Rule> ingressDenyRules(int n) {
+        return java.util.stream.IntStream.range(0, n)
+                .mapToObj(i ->
+                        new Rule(i, "in" + i, Action.DENY, List.of(new Peer.Namespaces(LabelSelector.ALL)), List.of()))
+                .toList();
+    }
+
     @Test
     void ingressRulesAreReportedAsNotEnforced() {
         AdminPolicy p = new AdminPolicy(
-                ObjectRef.cluster("AdminNetworkPolicy", "x"), Tier.ADMIN, 1, Subject.ALL, List.of(), 3, List.of());
+                ObjectRef.cluster("AdminNetworkPolicy", "x"),
+                Tier.ADMIN,
+                1,
+                Subject.ALL,
+                List.of(),
+                ingressDenyRules(3),
+                List.of());
         assertThat(validate(p).diagnostics()).singleElement().satisfies(d -> {
             assertThat(d.severity()).isEqualTo(Severity.WARNING);
             assertThat(d.path()).isEqualTo("spec.ingress");

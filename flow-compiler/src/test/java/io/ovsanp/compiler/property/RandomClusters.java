@@ -97,7 +97,6 @@ public final class RandomClusters {
                     prio,
                     subject(),
                     rules(1 + r.nextInt(4), true),
-                    0,
                     List.of()));
         }
         if (chance(0.6)) {
@@ -108,7 +107,6 @@ public final class RandomClusters {
                     0,
                     subject(),
                     rules(1 + r.nextInt(3), false),
-                    0,
                     List.of()));
         }
         List<NetworkPolicy> nps = new ArrayList<>();
@@ -269,7 +267,7 @@ public final class RandomClusters {
                     badTier ? 0 : pick(List.of(0, 1, 2, 3, 5, 5, 1001)),
                     subject(),
                     rules(1 + r.nextInt(4), true),
-                    chance(0.1) ? 1 : 0,
+                    List.of(),
                     problems));
         }
     }

@@ -72,7 +72,6 @@ public final class BigCluster {
                     p % 1000,
                     subject,
                     rs,
-                    0,
                     List.of()));
         }
         return new ClusterSnapshot(
