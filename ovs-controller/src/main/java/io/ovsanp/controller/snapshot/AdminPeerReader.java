@@ -1,5 +1,6 @@
 package io.ovsanp.controller.snapshot;
 
+import io.ovsanp.compiler.policy.Direction;
 import io.ovsanp.compiler.policy.Peer;
 import io.ovsanp.compiler.policy.PortMatch;
 import io.ovsanp.compiler.policy.Protocol;
@@ -11,8 +12,9 @@ import tools.jackson.databind.JsonNode;
 /**
  * Egress peers of ANP/BANP ({@code AdminNetworkPolicyEgressPeer}, {@code
  * BaselineAdminNetworkPolicyEgressPeer}, v0.1.7) and ClusterNetworkPolicy ({@code
- * ClusterNetworkPolicyEgressPeer}, v0.2.0), and ANP/BANP ports ({@code AdminNetworkPolicyPort}). All
- * require exactly one field. The API says a consumer that sees no known field set must assume a
+ * ClusterNetworkPolicyEgressPeer}, v0.2.0), their ingress peers ({@code AdminNetworkPolicyIngressPeer},
+ * {@code ClusterNetworkPolicyIngressPeer}: namespaces or pods only), and ANP/BANP ports ({@code
+ * AdminNetworkPolicyPort}). All require exactly one field. The API says a consumer that sees no known field set must assume a
  * newer, unknown peer kind and fail closed, so any peer problem yields {@link Peer.Unsupported}.
  */
 final class AdminPeerReader {
@@ -20,11 +22,12 @@ final class AdminPeerReader {
 
     private AdminPeerReader() {}
 
-    static Peer peer(FieldReader r, RuleShape shape, JsonNode node, String path) {
+    /** One peer of a rule of direction {@code d}; {@link Peer.Unsupported} (reported) when it cannot be read. */
+    static Peer peer(FieldReader r, RuleShape shape, Direction d, JsonNode node, String path) {
         if (!r.requireObject(node, path)) {
             return new Peer.Unsupported("peer is not an object");
         }
-        List<String> known = shape.peerFields();
+        List<String> known = shape.peerFields(d);
         int before = r.problemCount();
         Optional<String> one = r.exactlyOne(node, path, known);
         if (one.isEmpty()) {

@@ -4,6 +4,7 @@ import io.ovsanp.compiler.diag.ObjectRef;
 import io.ovsanp.compiler.diag.SourceRef;
 import io.ovsanp.compiler.policy.Action;
 import io.ovsanp.compiler.policy.AdminPolicy;
+import io.ovsanp.compiler.policy.Direction;
 import io.ovsanp.compiler.policy.LabelSelector;
 import io.ovsanp.compiler.policy.Peer;
 import io.ovsanp.compiler.policy.PortMatch;
@@ -25,14 +26,18 @@ import tools.jackson.databind.JsonNode;
  *
  * <ul>
  *   <li>an unreadable subject reads as {@link Subject#ALL}, the problem under {@code spec.subject};
- *   <li>every {@code spec.egress} entry yields a {@link Rule} at its list position, even when
- *       unreadable (action DENY when the action cannot be read), with its problems under {@code
- *       spec.egress[i]}, so the validator can realise it fail-closed;
+ *   <li>every {@code spec.egress} and {@code spec.ingress} entry yields a {@link Rule} at its list
+ *       position, even when unreadable (action DENY when the action cannot be read), with its
+ *       problems under {@code spec.egress[i]} or {@code spec.ingress[i]}, so the validator can
+ *       realise it fail-closed; a rule list that is not a list is reported at {@code spec.egress} or
+ *       {@code spec.ingress} and reads as no rules (the validator then denies that direction);
+ *   <li>an ingress rule's peers are its {@code from} entries (the sources): namespaces or pods only,
+ *       any other field is unknown there;
  *   <li>a peer that is not exactly one known field reads as {@link Peer.Unsupported};
  *   <li>an invalid {@code ports} entry is left out (its problem is under the rule's path).
  * </ul>
  *
- * {@code status} is ignored; {@code spec.ingress} is only counted.
+ * {@code status} is ignored.
  */
 public final class AdminPolicyReader {
     private static final List<String> TOP_FIELDS = List.of("apiVersion", "kind", "metadata", "spec", "status");
@@ -50,7 +55,7 @@ public final class AdminPolicyReader {
         FieldReader r = new FieldReader(ref(tier.kind(), object, source));
         Optional<JsonNode> read = spec(r, object);
         if (read.isEmpty()) {
-            return new AdminPolicy(r.object(), tier, 0, Subject.ALL, List.of(), 0, r.problems());
+            return new AdminPolicy(r.object(), tier, 0, Subject.ALL, List.of(), List.of(), r.problems());
         }
         JsonNode spec = read.get();
         r.rejectUnknown(spec, "spec", tier == Tier.ADMIN ? ANP_SPEC_FIELDS : BANP_SPEC_FIELDS);
@@ -60,7 +65,13 @@ public final class AdminPolicyReader {
         Subject subject = subject(r, spec, false);
         RuleShape shape = tier == Tier.ADMIN ? RuleShape.ANP : RuleShape.BANP;
         return new AdminPolicy(
-                r.object(), tier, priority, subject, egress(r, spec, shape), ingressCount(r, spec), r.problems());
+                r.object(),
+                tier,
+                priority,
+                subject,
+                rules(r, spec, shape, Direction.EGRESS),
+                rules(r, spec, shape, Direction.INGRESS),
+                r.problems());
     }
 
     /** The object's identity: {@code metadata.name} and {@code .uid} where readable, else empty. */
@@ -86,19 +97,17 @@ public final class AdminPolicyReader {
         return r.requireObject(spec, "spec") ? Optional.of(spec) : Optional.empty();
     }
 
-    /** {@code spec.ingress} is only counted: ovs-anp enforces egress. */
-    static int ingressCount(FieldReader r, JsonNode spec) {
-        return r.list(spec, "spec", "ingress", false).map(List::size).orElse(0);
-    }
-
-    /** Every {@code spec.egress} entry, each at its list position (see the class comment). */
-    static List<Rule> egress(FieldReader r, JsonNode spec, RuleShape shape) {
-        List<Rule> egress = new ArrayList<>();
-        List<JsonNode> rules = r.list(spec, "spec", "egress", false).orElse(List.of());
+    /**
+     * Every {@code spec.egress} or {@code spec.ingress} entry, each at its list position (see the class
+     * comment).
+     */
+    static List<Rule> rules(FieldReader r, JsonNode spec, RuleShape shape, Direction d) {
+        List<Rule> out = new ArrayList<>();
+        List<JsonNode> rules = r.list(spec, "spec", d.field(), false).orElse(List.of());
         for (int i = 0; i < rules.size(); i++) {
-            egress.add(rule(r, shape, rules.get(i), i));
+            out.add(rule(r, shape, d, rules.get(i), i));
         }
-        return egress;
+        return out;
     }
 
     private static String text(JsonNode object, String field) {
@@ -170,12 +179,12 @@ public final class AdminPolicyReader {
         return SelectorReader.read(r, sel, p);
     }
 
-    private static Rule rule(FieldReader r, RuleShape shape, JsonNode node, int index) {
-        String path = FieldPath.index("spec.egress", index);
+    private static Rule rule(FieldReader r, RuleShape shape, Direction d, JsonNode node, int index) {
+        String path = FieldPath.index("spec." + d.field(), index);
         if (!r.requireObject(node, path)) {
             return new Rule(index, "", Action.DENY, List.of(), List.of());
         }
-        r.rejectUnknown(node, path, shape.ruleFields());
+        r.rejectUnknown(node, path, shape.ruleFields(d));
         String name = r.string(node, path, "name", false).orElse("");
         Action action = r.string(node, path, "action", true)
                 .flatMap(a -> {
@@ -190,14 +199,14 @@ public final class AdminPolicyReader {
                 })
                 .orElse(Action.DENY);
         List<Peer> peers = new ArrayList<>();
-        String toPath = FieldPath.field(path, "to");
-        Optional<List<JsonNode>> to = r.list(node, path, "to", true);
-        if (to.isPresent() && to.get().isEmpty()) {
-            r.error(toPath, "must list at least one peer");
+        String peersPath = FieldPath.field(path, d.peersField());
+        Optional<List<JsonNode>> peerItems = r.list(node, path, d.peersField(), true);
+        if (peerItems.isPresent() && peerItems.get().isEmpty()) {
+            r.error(peersPath, "must list at least one peer");
         }
-        List<JsonNode> toItems = to.orElse(List.of());
-        for (int j = 0; j < toItems.size(); j++) {
-            peers.add(AdminPeerReader.peer(r, shape, toItems.get(j), FieldPath.index(toPath, j)));
+        List<JsonNode> peerList = peerItems.orElse(List.of());
+        for (int j = 0; j < peerList.size(); j++) {
+            peers.add(AdminPeerReader.peer(r, shape, d, peerList.get(j), FieldPath.index(peersPath, j)));
         }
         List<PortMatch> ports = new ArrayList<>();
         String portsPath = FieldPath.field(path, shape.portsField());

@@ -2,6 +2,7 @@ package io.ovsanp.controller.snapshot;
 
 import io.ovsanp.compiler.diag.SourceRef;
 import io.ovsanp.compiler.policy.AdminPolicy;
+import io.ovsanp.compiler.policy.Direction;
 import io.ovsanp.compiler.policy.PortMatch;
 import io.ovsanp.compiler.policy.Protocol;
 import io.ovsanp.compiler.policy.Subject;
@@ -17,7 +18,8 @@ import tools.jackson.databind.JsonNode;
  * same {@link AdminPolicy} model as ANP/BANP (docs/semantics.md, "ClusterNetworkPolicy (v1alpha2)"),
  * with the kind {@link AdminPolicy#CLUSTER_NETWORK_POLICY}: {@code spec.tier} Admin is {@link
  * Tier#ADMIN}, Baseline {@link Tier#BASELINE}; Accept is Allow; each {@code protocols} entry is one
- * port match. Problems are reported as {@link AdminPolicyReader} reports them (unknown fields are
+ * port match. Egress and ingress rules are read alike ({@code name}, {@code action}, {@code to} or
+ * {@code from}, {@code protocols}); ingress peers ({@code from}) are namespaces or pods only. Problems are reported as {@link AdminPolicyReader} reports them (unknown fields are
  * errors), and value limits are the validator's.
  *
  * <p>A {@code spec.tier} that is missing or not Admin/Baseline is an error at {@code spec.tier}; the
@@ -35,7 +37,7 @@ public final class ClusterNetworkPolicyReader {
         FieldReader r = new FieldReader(AdminPolicyReader.ref(AdminPolicy.CLUSTER_NETWORK_POLICY, object, source));
         Optional<JsonNode> read = AdminPolicyReader.spec(r, object);
         if (read.isEmpty()) {
-            return new AdminPolicy(r.object(), Tier.ADMIN, 0, Subject.ALL, List.of(), 0, r.problems());
+            return new AdminPolicy(r.object(), Tier.ADMIN, 0, Subject.ALL, List.of(), List.of(), r.problems());
         }
         JsonNode spec = read.get();
         r.rejectUnknown(spec, "spec", SPEC_FIELDS);
@@ -48,8 +50,8 @@ public final class ClusterNetworkPolicyReader {
                 tier.orElse(Tier.ADMIN),
                 tier.isPresent() ? priority : 0,
                 subject,
-                AdminPolicyReader.egress(r, spec, RuleShape.CNP),
-                AdminPolicyReader.ingressCount(r, spec),
+                AdminPolicyReader.rules(r, spec, RuleShape.CNP, Direction.EGRESS),
+                AdminPolicyReader.rules(r, spec, RuleShape.CNP, Direction.INGRESS),
                 r.problems());
     }
 

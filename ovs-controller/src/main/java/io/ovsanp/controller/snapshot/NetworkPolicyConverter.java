@@ -3,6 +3,7 @@ package io.ovsanp.controller.snapshot;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.networking.v1.IPBlock;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyEgressRule;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyIngressRule;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPeer;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPort;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicySpec;
@@ -10,6 +11,7 @@ import io.ovsanp.compiler.cluster.NamespaceInfo;
 import io.ovsanp.compiler.diag.ObjectRef;
 import io.ovsanp.compiler.diag.SourceRef;
 import io.ovsanp.compiler.policy.Action;
+import io.ovsanp.compiler.policy.Direction;
 import io.ovsanp.compiler.policy.LabelSelector;
 import io.ovsanp.compiler.policy.NetworkPolicy;
 import io.ovsanp.compiler.policy.Peer;
@@ -23,13 +25,15 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * A networking.k8s.io/v1 NetworkPolicy (fabric8) as the egress {@link NetworkPolicy} model. Follows
- * the API's defaulting: policyTypes absent or empty means Ingress, plus Egress when the policy has
- * egress rules; {@code to} absent or empty means every destination; {@code ports} absent or empty
- * means every port; protocol defaults to TCP. Unknown fields (fabric8 {@code additionalProperties})
- * and invalid selectors or peers are ERRORs in {@link NetworkPolicy#readProblems()}; an invalid peer
- * reads as {@link Peer.Unsupported}, an invalid podSelector as {@link LabelSelector#ALL} (isolating
- * more pods fails closed), an invalid port entry is left out. {@code spec.ingress} is not read.
+ * A networking.k8s.io/v1 NetworkPolicy (fabric8) as the {@link NetworkPolicy} model, egress and
+ * ingress. Follows the API's defaulting: policyTypes absent or empty means Ingress, plus Egress when
+ * the policy has egress rules; {@code to} (egress) or {@code from} (ingress) absent or empty means
+ * every destination or every source; {@code ports} absent or empty means every port; protocol
+ * defaults to TCP. A direction that is isolated with no rules ({@code ingress: []}) allows nothing.
+ * Unknown fields (fabric8 {@code additionalProperties}) and invalid selectors or peers are ERRORs in
+ * {@link NetworkPolicy#readProblems()}; an invalid peer reads as {@link Peer.Unsupported}, an invalid
+ * podSelector as {@link LabelSelector#ALL} (isolating more pods fails closed), an invalid port entry
+ * is left out.
  */
 public final class NetworkPolicyConverter {
     private NetworkPolicyConverter() {}
@@ -57,6 +61,7 @@ public final class NetworkPolicyConverter {
                     .orElse(LabelSelector.ALL);
         }
         List<NetworkPolicyEgressRule> egress = orEmpty(spec.getEgress());
+        List<NetworkPolicyIngressRule> ingress = orEmpty(spec.getIngress());
         List<String> types = orEmpty(spec.getPolicyTypes());
         for (int i = 0; i < types.size(); i++) {
             if (!types.get(i).equals("Ingress") && !types.get(i).equals("Egress")) {
@@ -66,27 +71,69 @@ public final class NetworkPolicyConverter {
             }
         }
         boolean isolatesEgress = types.isEmpty() ? !egress.isEmpty() : types.contains("Egress");
-        List<Rule> rules = new ArrayList<>();
+        // Every NetworkPolicy without policyTypes isolates its pods for ingress, rules or not.
+        boolean isolatesIngress = types.isEmpty() || types.contains("Ingress");
+        List<Rule> egressRules = new ArrayList<>();
         for (int i = 0; i < egress.size(); i++) {
-            rules.add(rule(r, namespace, egress.get(i), i));
+            NetworkPolicyEgressRule rule = egress.get(i);
+            egressRules.add(
+                    rule == null
+                            ? nullRule(r, Direction.EGRESS, i)
+                            : rule(
+                                    r,
+                                    namespace,
+                                    Direction.EGRESS,
+                                    i,
+                                    rule.getAdditionalProperties(),
+                                    rule.getTo(),
+                                    rule.getPorts()));
         }
-        return new NetworkPolicy(r.object(), podSelector, isolatesEgress, rules, r.problems());
+        List<Rule> ingressRules = new ArrayList<>();
+        for (int i = 0; i < ingress.size(); i++) {
+            NetworkPolicyIngressRule rule = ingress.get(i);
+            ingressRules.add(
+                    rule == null
+                            ? nullRule(r, Direction.INGRESS, i)
+                            : rule(
+                                    r,
+                                    namespace,
+                                    Direction.INGRESS,
+                                    i,
+                                    rule.getAdditionalProperties(),
+                                    rule.getFrom(),
+                                    rule.getPorts()));
+        }
+        return new NetworkPolicy(
+                r.object(), podSelector, isolatesEgress, egressRules, isolatesIngress, ingressRules, r.problems());
     }
 
-    private static Rule rule(FieldReader r, String namespace, NetworkPolicyEgressRule rule, int index) {
-        String path = FieldPath.index("spec.egress", index);
-        if (rule == null) {
-            r.error(path, "expected an object, got null");
-            return new Rule(index, "", Action.ALLOW, List.of(new Peer.Unsupported("null rule")), List.of());
-        }
-        Fabric8Fields.rejectUnknown(r, rule.getAdditionalProperties(), path);
+    /** A JSON null in the rule list: reported, and read as a rule that allows nothing. */
+    private static Rule nullRule(FieldReader r, Direction d, int index) {
+        r.error(FieldPath.index("spec." + d.field(), index), "expected an object, got null");
+        return new Rule(index, "", Action.ALLOW, List.of(new Peer.Unsupported("null rule")), List.of());
+    }
+
+    /**
+     * One rule of direction {@code d}: {@code peerList} is its {@code to} (egress, destinations) or
+     * {@code from} (ingress, sources); both read alike.
+     */
+    private static Rule rule(
+            FieldReader r,
+            String namespace,
+            Direction d,
+            int index,
+            Map<String, Object> unknown,
+            List<NetworkPolicyPeer> peerList,
+            List<NetworkPolicyPort> portEntries) {
+        String path = FieldPath.index("spec." + d.field(), index);
+        Fabric8Fields.rejectUnknown(r, unknown, path);
         List<Peer> peers = new ArrayList<>();
-        List<NetworkPolicyPeer> to = orEmpty(rule.getTo());
-        for (int j = 0; j < to.size(); j++) {
-            peers.add(peer(r, namespace, to.get(j), FieldPath.index(FieldPath.field(path, "to"), j)));
+        List<NetworkPolicyPeer> entries = orEmpty(peerList);
+        for (int j = 0; j < entries.size(); j++) {
+            peers.add(peer(r, namespace, entries.get(j), FieldPath.index(FieldPath.field(path, d.peersField()), j)));
         }
         List<PortMatch> ports = new ArrayList<>();
-        List<NetworkPolicyPort> portList = orEmpty(rule.getPorts());
+        List<NetworkPolicyPort> portList = orEmpty(portEntries);
         for (int k = 0; k < portList.size(); k++) {
             port(r, portList.get(k), FieldPath.index(FieldPath.field(path, "ports"), k))
                     .ifPresent(ports::add);

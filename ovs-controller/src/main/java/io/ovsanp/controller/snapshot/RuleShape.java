@@ -1,6 +1,7 @@
 package io.ovsanp.controller.snapshot;
 
 import io.ovsanp.compiler.policy.Action;
+import io.ovsanp.compiler.policy.Direction;
 import io.ovsanp.compiler.policy.PortMatch;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -10,11 +11,14 @@ import java.util.Optional;
 import tools.jackson.databind.JsonNode;
 
 /**
- * What the egress rules of v1alpha1 (ANP, BANP; release v0.1.7) and v1alpha2 (ClusterNetworkPolicy;
- * release v0.2.0) differ in. Everything else of a rule (name, action, {@code to}, exactly one field per
- * peer and per port entry) is read alike by {@link AdminPolicyReader#rule}.
+ * What the rules of v1alpha1 (ANP, BANP; release v0.1.7) and v1alpha2 (ClusterNetworkPolicy; release
+ * v0.2.0) differ in, per direction. Everything else of a rule (name, action, {@code to} or {@code
+ * from}, exactly one field per peer and per port entry) is read alike by {@link AdminPolicyReader#rule}.
+ * Ingress peers are the same in all three kinds: namespaces or pods ({@code
+ * AdminNetworkPolicyIngressPeer}, {@code ClusterNetworkPolicyIngressPeer}); nodes, networks and
+ * domainNames exist only in egress, so in an ingress peer they are unknown fields.
  *
- * @param peerFields the egress peer fields the kind knows
+ * @param egressPeerFields the egress peer fields the kind knows
  * @param namespaceSelectorOptional whether {@code pods.namespaceSelector} may be left out (v1alpha2:
  *     it is then empty and selects every namespace)
  * @param portsField {@code ports} or {@code protocols}
@@ -23,7 +27,7 @@ import tools.jackson.databind.JsonNode;
  * @param ports reads one entry of {@code portsField}
  */
 record RuleShape(
-        List<String> peerFields,
+        List<String> egressPeerFields,
         boolean namespaceSelectorOptional,
         String portsField,
         String portNoun,
@@ -48,8 +52,16 @@ record RuleShape(
             actions("Accept", "Deny", "Pass"),
             ClusterNetworkPolicyReader::protocol);
 
+    /** The ingress peer fields of ANP, BANP and ClusterNetworkPolicy alike. */
+    static final List<String> INGRESS_PEER_FIELDS = List.of("namespaces", "pods");
+
     RuleShape {
-        peerFields = List.copyOf(peerFields);
+        egressPeerFields = List.copyOf(egressPeerFields);
+    }
+
+    /** The peer fields the kind knows in rules of direction {@code d}. */
+    List<String> peerFields(Direction d) {
+        return d == Direction.EGRESS ? egressPeerFields : INGRESS_PEER_FIELDS;
     }
 
     private static RuleShape v1alpha1(List<String> peerFields) {
@@ -57,8 +69,9 @@ record RuleShape(
                 peerFields, false, "ports", "port", actions("Allow", "Deny", "Pass"), AdminPeerReader::port);
     }
 
-    List<String> ruleFields() {
-        return List.of("name", "action", "to", portsField);
+    /** {@code name}, {@code action}, the peer list ({@code to} or {@code from}) and {@code portsField}. */
+    List<String> ruleFields(Direction d) {
+        return List.of("name", "action", d.peersField(), portsField);
     }
 
     /** {@code Allow, Deny or Pass}. */

@@ -103,7 +103,8 @@ class OpsHttpServerTest {
                                 Diagnostic.error(anp, "spec.egress[1].to[0].networks[0]", "not a CIDR"),
                                 Diagnostic.error(anp, "spec.egress[1].ports[0]", "bad port"),
                                 Diagnostic.error(anp, "spec.egress[3]", "unknown field"),
-                                Diagnostic.unenforced(anp, "spec.ingress", "ingress is not enforced"),
+                                Diagnostic.unenforced(
+                                        anp, "spec.egress[0].to[0].domainNames", "domainNames is not enforced"),
                                 Diagnostic.warning(anp, "spec.priority", "same priority as another"),
                                 Diagnostic.error(ObjectRef.cluster("NetworkPolicy", "x"), "spec", "no"))),
                 io.ovsanp.compiler.cluster.ClusterChange.EVERYTHING);
@@ -127,7 +128,7 @@ class OpsHttpServerTest {
         assertThat(s).containsEntry("ovsanp_bundle_errors_total{node=\"w1\"}", 1.0);
         assertThat(s).doesNotContainKey("ovsanp_bundle_errors_total{node=\"w2\"}");
         assertThat(s).containsEntry("ovsanp_invalid_rules", 2.0); // egress[1] twice, egress[3]; not the warning
-        assertThat(s).containsEntry("ovsanp_unenforced_policy_parts", 1.0); // spec.ingress; not the other warning
+        assertThat(s).containsEntry("ovsanp_unenforced_policy_parts", 1.0); // domainNames; not the other warning
         assertThat(s).containsEntry("ovsanp_last_convergence_timestamp_seconds{node=\"w1\"}", 1_767_323_045.0);
         assertThat(s).containsEntry("ovsanp_reconcile_seconds_count", 2.0);
         assertThat(s).containsEntry("ovsanp_reconcile_seconds_bucket{le=\"0.05\"}", 1.0);

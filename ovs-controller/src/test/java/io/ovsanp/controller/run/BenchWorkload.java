@@ -79,7 +79,6 @@ final class BenchWorkload {
                     a % 1000,
                     new Subject(sel("group", "g" + (a % 20)), LabelSelector.ALL),
                     rules,
-                    0,
                     List.of()));
         }
         // The baseline: pods may reach the cluster's pods and DNS, nothing else outside.
@@ -97,7 +96,6 @@ final class BenchWorkload {
                                 List.of(new PortMatch.Number(Protocol.UDP, 53))),
                         new Rule(1, "pods", Action.ALLOW, List.of(new Peer.Networks(List.of("10.0.0.0/8"))), List.of()),
                         new Rule(2, "rest", Action.DENY, List.of(new Peer.Networks(List.of("0.0.0.0/0"))), List.of())),
-                0,
                 List.of()));
         // 10 NetworkPolicies per namespace: pods of one app may reach their namespace group's pods on
         // 8080 and one external /16.

@@ -272,7 +272,6 @@ class DirtyNodesEquivalenceTest {
                 i * 10 + r.nextInt(2),
                 new Subject(selector(r, "team", TEAMS), selector(r, "app", APPS)),
                 rules(r),
-                0,
                 List.of());
     }
 
@@ -283,7 +282,6 @@ class DirtyNodesEquivalenceTest {
                 0,
                 new Subject(selector(r, "team", TEAMS), LabelSelector.ALL),
                 rules(r),
-                0,
                 List.of());
     }
 

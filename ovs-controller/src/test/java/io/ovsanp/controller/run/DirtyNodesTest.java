@@ -180,7 +180,7 @@ class DirtyNodesTest {
                 first.priority(),
                 Subject.ALL,
                 first.egress(),
-                first.ingressRuleCount(),
+                first.ingress(),
                 first.readProblems());
         List<AdminPolicy> policies = new ArrayList<>(lessPolicies.adminPolicies());
         policies.add(widened);

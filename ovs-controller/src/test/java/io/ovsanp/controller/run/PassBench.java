@@ -343,13 +343,7 @@ public final class PassBench {
             ps.set(
                     at,
                     new io.ovsanp.compiler.policy.AdminPolicy(
-                            p.ref(),
-                            p.tier(),
-                            1000 - at,
-                            p.subject(),
-                            p.egress(),
-                            p.ingressRuleCount(),
-                            p.readProblems()));
+                            p.ref(), p.tier(), 1000 - at, p.subject(), p.egress(), p.ingress(), p.readProblems()));
             return new ClusterSnapshot(
                     s.namespaces(),
                     s.pods(),
@@ -429,12 +423,21 @@ public final class PassBench {
                                         .map(r -> new io.ovsanp.compiler.policy.Rule(
                                                 r.index(), r.name(), r.action(), r.peers(), r.ports()))
                                         .toList(),
-                                p.ingressRuleCount(),
+                                p.ingress().stream()
+                                        .map(r -> new io.ovsanp.compiler.policy.Rule(
+                                                r.index(), r.name(), r.action(), r.peers(), r.ports()))
+                                        .toList(),
                                 p.readProblems()))
                         .toList(),
                 s.networkPolicies().stream()
                         .map(np -> new io.ovsanp.compiler.policy.NetworkPolicy(
-                                np.ref(), np.podSelector(), np.isolatesEgress(), np.egress(), np.readProblems()))
+                                np.ref(),
+                                np.podSelector(),
+                                np.isolatesEgress(),
+                                np.egress(),
+                                np.isolatesIngress(),
+                                np.ingress(),
+                                np.readProblems()))
                         .toList(),
                 s.loadDiagnostics());
     }

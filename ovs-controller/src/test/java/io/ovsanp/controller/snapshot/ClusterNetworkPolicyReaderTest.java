@@ -85,6 +85,10 @@ class ClusterNetworkPolicyReaderTest {
         assertThat(p.priority()).isEqualTo(12);
         assertThat(p.subject()).isEqualTo(new Subject(labels("env", "prod"), labels("app", "web")));
         assertThat(p.ingressRuleCount()).isEqualTo(2);
+        assertThat(p.ingress())
+                .containsExactly(
+                        new Rule(0, "", Action.ALLOW, List.of(new Peer.Namespaces(LabelSelector.ALL)), List.of()),
+                        new Rule(1, "", Action.DENY, List.of(new Peer.Namespaces(LabelSelector.ALL)), List.of()));
         assertThat(p.egress())
                 .containsExactly(
                         new Rule(
@@ -249,5 +253,103 @@ class ClusterNetworkPolicyReaderTest {
                         "ERROR spec.ingress: expected a list, got an object");
         assertThat(p.subject()).isEqualTo(Subject.ALL);
         assertThat(p.priority()).isZero();
+    }
+
+    private static AdminPolicy withIngress(String rule) {
+        return withSpec("  ingress:\n  - " + rule + "\n");
+    }
+
+    @Test
+    void readsIngressRulesWithEveryActionAndProtocolKind() {
+        AdminPolicy p = withSpec("""
+                  ingress:
+                  - name: scrape
+                    action: Accept
+                    from:
+                    - namespaces: {matchLabels: {team: monitoring}}
+                    - pods: {podSelector: {matchLabels: {app: prometheus}}}
+                    protocols:
+                    - tcp: {destinationPort: {number: 9090}}
+                    - udp: {destinationPort: {range: {start: 5000, end: 5010}}}
+                    - sctp: {destinationPort: {number: 9}}
+                    - destinationNamedPort: metrics
+                  - name: to-the-tenant
+                    action: Pass
+                    from: [{pods: {namespaceSelector: {matchLabels: {env: dev}}, podSelector: {}}}]
+                  - name: rest
+                    action: Deny
+                    from: [{namespaces: {}}]
+                """);
+
+        assertThat(p.readProblems()).isEmpty();
+        assertThat(p.egress()).isEmpty();
+        assertThat(p.ingress())
+                .containsExactly(
+                        new Rule(
+                                0,
+                                "scrape",
+                                Action.ALLOW,
+                                List.of(
+                                        new Peer.Namespaces(labels("team", "monitoring")),
+                                        // v1alpha2: a left-out namespaceSelector selects every namespace
+                                        new Peer.Pods(LabelSelector.ALL, labels("app", "prometheus"))),
+                                List.of(
+                                        new PortMatch.Number(Protocol.TCP, 9090),
+                                        new PortMatch.Range(Protocol.UDP, 5000, 5010),
+                                        new PortMatch.Number(Protocol.SCTP, 9),
+                                        new PortMatch.Named("metrics", Optional.empty()))),
+                        new Rule(
+                                1,
+                                "to-the-tenant",
+                                Action.PASS,
+                                List.of(new Peer.Pods(labels("env", "dev"), LabelSelector.ALL)),
+                                List.of()),
+                        new Rule(2, "rest", Action.DENY, List.of(new Peer.Namespaces(LabelSelector.ALL)), List.of()));
+    }
+
+    @Test
+    void ingressPeersAreNamespacesOrPodsOnlyAndIngressRulesUseFromAndProtocols() {
+        AdminPolicy p = withSpec("""
+                  ingress:
+                  - action: Deny
+                    from:
+                    - networks: [0.0.0.0/0]
+                    - nodes: {}
+                    - domainNames: [example.com]
+                  - action: Allow
+                    to: [{namespaces: {}}]
+                    ports: [{portNumber: {port: 80}}]
+                  - action: Accept
+                    from: []
+                    protocols: [{tcp: {}}]
+                """);
+
+        String known = " unknown field (expected one of namespaces, pods)";
+        assertThat(lines(p.readProblems()))
+                .containsExactly(
+                        "ERROR spec.ingress[0].from[0].networks:" + known,
+                        "ERROR spec.ingress[0].from[1].nodes:" + known,
+                        "ERROR spec.ingress[0].from[2].domainNames:" + known,
+                        "ERROR spec.ingress[1].to: unknown field (expected one of name, action, from, protocols)",
+                        "ERROR spec.ingress[1].ports: unknown field (expected one of name, action, from, protocols)",
+                        "ERROR spec.ingress[1].action: unknown action \"Allow\" (expected Accept, Deny or Pass)",
+                        "ERROR spec.ingress[1].from: missing required field",
+                        "ERROR spec.ingress[2].from: must list at least one peer",
+                        "ERROR spec.ingress[2].protocols[0].tcp.destinationPort: missing required field (tcp must set"
+                                + " destinationPort)");
+        assertThat(p.ingress().get(0).peers()).allMatch(peer -> peer instanceof Peer.Unsupported);
+        assertThat(p.ingress()).extracting(Rule::index).containsExactly(0, 1, 2);
+        assertThat(p.ingress().get(1).action()).isEqualTo(Action.DENY);
+    }
+
+    @Test
+    void anIngressFieldThatIsNotAListIsAnErrorAtSpecIngress() {
+        AdminPolicy p = withSpec("  ingress: {action: Deny, from: [{namespaces: {}}]}\n");
+
+        assertThat(lines(p.readProblems())).containsExactly("ERROR spec.ingress: expected a list, got an object");
+        assertThat(p.ingress()).isEmpty();
+        assertThat(withIngress("{action: Accept, from: [{namespaces: {}}]}").ingress())
+                .containsExactly(
+                        new Rule(0, "", Action.ALLOW, List.of(new Peer.Namespaces(LabelSelector.ALL)), List.of()));
     }
 }

@@ -49,6 +49,88 @@ class NetworkPolicyConverterTest {
     }
 
     @Test
+    void withoutPolicyTypesEveryPolicyIsolatesIngressEvenWithOnlyEgressRules() {
+        NetworkPolicy egressOnly = policy("egress-rules-no-types");
+        NetworkPolicy ingressOnly = policy("ingress-only-no-types");
+
+        assertThat(egressOnly.isolatesIngress()).isTrue();
+        assertThat(egressOnly.ingress()).as("isolated, and nothing allowed in").isEmpty();
+        assertThat(ingressOnly.isolatesIngress()).isTrue();
+        assertThat(ingressOnly.ingress())
+                .as("an ingress rule without from or ports allows every source on every port")
+                .containsExactly(new Rule(0, "", Action.ALLOW, List.of(), List.of()));
+    }
+
+    @Test
+    void policyTypesWithoutIngressLeaveIngressAlone() {
+        assertThat(policy("deny-all-egress").isolatesIngress()).isFalse();
+        NetworkPolicy p = policy("types-egress-with-ingress-rules");
+        assertThat(p.isolatesIngress()).isFalse();
+        assertThat(p.isolatesEgress()).isTrue();
+    }
+
+    @Test
+    void policyTypesIngressWithoutRulesIsolatesAndAllowsNothing() {
+        for (String name : List.of("types-ingress-with-egress-rules", "deny-all-ingress-empty-list")) {
+            NetworkPolicy p = policy(name);
+            assertThat(p.isolatesIngress()).as(name).isTrue();
+            assertThat(p.ingress()).as(name).isEmpty();
+            assertThat(p.readProblems()).as(name).isEmpty();
+        }
+    }
+
+    @Test
+    void ingressSourcesMapLikeEgressDestinationsIpBlockExceptIncluded() {
+        NetworkPolicy p = policy("db-ingress");
+
+        assertThat(p.readProblems()).isEmpty();
+        assertThat(p.isolatesIngress()).isTrue();
+        assertThat(p.isolatesEgress()).isFalse();
+        assertThat(p.egress()).isEmpty();
+        assertThat(p.ingress())
+                .containsExactly(
+                        new Rule(
+                                0,
+                                "",
+                                Action.ALLOW,
+                                List.of(
+                                        new Peer.Pods(
+                                                labels("kubernetes.io/metadata.name", "prod"), labels("app", "web")),
+                                        new Peer.Namespaces(labels("env", "dev")),
+                                        new Peer.Pods(labels("env", "dev"), labels("app", "admin")),
+                                        new Peer.IpBlock("10.0.0.0/8", List.of("10.0.1.0/24", "10.0.2.0/24"))),
+                                List.of(
+                                        new PortMatch.Number(Protocol.TCP, 5432),
+                                        new PortMatch.Named("metrics", Optional.of(Protocol.UDP)),
+                                        new PortMatch.Range(Protocol.TCP, 30000, 32767),
+                                        new PortMatch.AnyPort(Protocol.SCTP))),
+                        // no from: every source, on the listed port
+                        new Rule(1, "", Action.ALLOW, List.of(), List.of(new PortMatch.Number(Protocol.TCP, 8080))),
+                        // from: [] is the same as no from
+                        new Rule(2, "", Action.ALLOW, List.of(), List.of()));
+    }
+
+    @Test
+    void ingressProblemsAreErrorsAtTheirIngressPaths() {
+        NetworkPolicy p = policy("ingress-typos");
+
+        assertThat(lines(p.readProblems()))
+                .containsExactly(
+                        "ERROR spec.ingress[0].to: unknown field",
+                        "ERROR spec.ingress[0].from[0].ipBlock.exept: unknown field",
+                        "ERROR spec.ingress[0].from[1]: one of podSelector, namespaceSelector or ipBlock must be set",
+                        "ERROR spec.ingress[0].from[2]: ipBlock cannot be combined with podSelector or"
+                                + " namespaceSelector",
+                        "ERROR spec.ingress[0].ports[0].endPort: endPort needs a numeric port");
+        assertThat(p.ingress().get(0).peers())
+                .containsExactly(
+                        new Peer.Unsupported("invalid ipBlock"),
+                        new Peer.Unsupported("invalid NetworkPolicy peer"),
+                        new Peer.Unsupported("invalid NetworkPolicy peer"));
+        assertThat(p.ingress().get(0).ports()).isEmpty();
+    }
+
+    @Test
     void policyTypesEgressWithoutRulesIsolatesAndAllowsNothing() {
         NetworkPolicy p = policy("deny-all-egress");
 

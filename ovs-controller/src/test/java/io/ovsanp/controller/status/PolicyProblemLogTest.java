@@ -12,8 +12,10 @@ import org.junit.jupiter.api.Test;
 
 class PolicyProblemLogTest {
     private static final ObjectRef ANP = ObjectRef.cluster("AdminNetworkPolicy", "inbound");
-    private static final Diagnostic INGRESS = Diagnostic.unenforced(
-            ANP, "spec.ingress", "2 ingress rule(s) are not enforced: ovs-anp enforces egress only");
+    private static final Diagnostic FQDN = Diagnostic.unenforced(
+            ANP,
+            "spec.egress[0].to[0].domainNames",
+            "domainNames peers are not supported yet; this peer matches nothing (fail-closed)");
     private static final Diagnostic BAD_CIDR =
             Diagnostic.error(ANP, "spec.egress[1].to[0].networks[0]", "\"10.0.0.0/33\" is not a CIDR");
 
@@ -28,22 +30,22 @@ class PolicyProblemLogTest {
 
     @Test
     void eachProblemIsOneWarnUntilItGoesAwayAndAgainWhenItComesBack() {
-        validated(INGRESS, BAD_CIDR, INGRESS);
+        validated(FQDN, BAD_CIDR, FQDN);
         assertThat(warnings)
                 .containsExactly(
-                        "AdminNetworkPolicy/inbound spec.ingress is NOT ENFORCED: 2 ingress rule(s) are not enforced:"
-                                + " ovs-anp enforces egress only",
+                        "AdminNetworkPolicy/inbound spec.egress[0].to[0].domainNames is NOT ENFORCED: domainNames"
+                                + " peers are not supported yet; this peer matches nothing (fail-closed)",
                         "AdminNetworkPolicy/inbound spec.egress[1].to[0].networks[0] is invalid and realised"
                                 + " fail-closed: \"10.0.0.0/33\" is not a CIDR");
         for (int i = 0; i < 10; i++) {
-            validated(BAD_CIDR, INGRESS); // every pod event revalidates
+            validated(BAD_CIDR, FQDN); // every pod event revalidates
         }
         assertThat(warnings).hasSize(2);
         assertThat(infos).isEmpty();
 
-        validated(INGRESS);
+        validated(FQDN);
         assertThat(infos).singleElement().asString().startsWith("no longer: AdminNetworkPolicy/inbound spec.egress[1]");
-        validated(INGRESS, BAD_CIDR);
+        validated(FQDN, BAD_CIDR);
         assertThat(warnings).hasSize(3).last().asString().contains("10.0.0.0/33");
     }
 

@@ -216,20 +216,25 @@ class PolicyStatusWriterTest {
                 .hasSize(1);
     }
 
+    /** A policy with an ingress rule (enforced) and an egress domainNames peer (not enforced yet). */
     @Test
-    void ingressRulesAreNotHiddenBehindReadyTrue() throws Exception {
+    void unenforcedPartsAreNotHiddenBehindReadyTrue() throws Exception {
         createPolicy(
                 ClusterWatcher.ADMIN_NETWORK_POLICY,
                 "{apiVersion: policy.networking.k8s.io/v1alpha1, kind: AdminNetworkPolicy, metadata: {name: inbound},"
                         + " spec: {priority: 30, subject: {namespaces: {matchLabels: {team: shop}}},"
                         + " ingress: [{name: no-scrape, action: Deny, from: [{namespaces: {}}]}],"
-                        + " egress: [{name: out, action: Deny, to: [{networks: [203.0.113.0/24]}]}]}}");
+                        + " egress: [{name: out, action: Deny, to: [{networks: [203.0.113.0/24]}]},"
+                        + " {name: fqdn, action: Allow, to: [{domainNames: [example.com]}]}]}}");
         awaitSnapshotHas("inbound");
         validated();
         Condition c = awaitReady(ClusterWatcher.ADMIN_NETWORK_POLICY, "inbound", x -> true);
         assertThat(c.status()).isEqualTo("False");
         assertThat(c.reason()).isEqualTo("NotEnforced");
-        assertThat(c.message()).startsWith("not enforced: spec.ingress: 1 ingress rule(s) are not enforced");
+        assertThat(c.message())
+                .startsWith("not enforced: spec.egress[1]")
+                .contains(".to[0].domainNames: domainNames peers are not supported yet")
+                .doesNotContain("ingress");
         assertThat(awaitReady(ClusterWatcher.ADMIN_NETWORK_POLICY, "good", x -> true)
                         .status())
                 .isEqualTo("True");
@@ -238,17 +243,17 @@ class PolicyStatusWriterTest {
         assertThat(events).singleElement().satisfies(e -> {
             assertThat(e.getReason()).isEqualTo("NotEnforced");
             assertThat(e.getInvolvedObject().getName()).isEqualTo("inbound");
-            assertThat(e.getInvolvedObject().getFieldPath()).isEqualTo("spec.ingress");
+            assertThat(e.getInvolvedObject().getFieldPath()).isEqualTo("spec.egress[1].to[0].domainNames");
         });
 
-        // The ingress rules removed: Ready again.
+        // The domainNames rule removed: Ready again, the ingress rule realised.
         GenericKubernetesResource r = client.genericKubernetesResources(ClusterWatcher.ADMIN_NETWORK_POLICY)
                 .withName("inbound")
                 .get();
         @SuppressWarnings("unchecked")
         Map<String, Object> spec =
                 (Map<String, Object>) r.getAdditionalProperties().get("spec");
-        spec.remove("ingress");
+        ((List<?>) spec.get("egress")).remove(1);
         client.genericKubernetesResources(ClusterWatcher.ADMIN_NETWORK_POLICY)
                 .resource(r)
                 .update();
@@ -271,7 +276,8 @@ class PolicyStatusWriterTest {
                 "{apiVersion: policy.networking.k8s.io/v1alpha2, kind: ClusterNetworkPolicy, metadata: {name: scrape},"
                         + " spec: {tier: Baseline, priority: 5, subject: {namespaces: {}},"
                         + " ingress: [{name: only-monitoring, action: Deny, from: [{namespaces: {}}]}],"
-                        + " egress: [{name: wide, action: Accept, to: [{networks: [10.0.0.0/33]}]}]}}");
+                        + " egress: [{name: wide, action: Accept, to: [{networks: [10.0.0.0/33]}]},"
+                        + " {name: fqdn, action: Accept, to: [{domainNames: [example.com]}]}]}}");
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (watcher.snapshot().adminPolicies().stream()
                                 .filter(p -> p.ref().kind().equals("ClusterNetworkPolicy"))
@@ -288,7 +294,8 @@ class PolicyStatusWriterTest {
         assertThat(bad.status()).isEqualTo("False");
         assertThat(bad.reason()).isEqualTo("NotEnforced"); // the most serious of the two
         assertThat(bad.message())
-                .contains("not enforced: spec.ingress: 1 ingress rule(s)")
+                .contains("not enforced: spec.egress[1]")
+                .contains(".to[0].domainNames: domainNames peers are not supported yet")
                 .contains("10.0.0.0/33");
         writer.drain(WAIT);
         List<Event> events = client.v1().events().inNamespace("default").list().getItems();
