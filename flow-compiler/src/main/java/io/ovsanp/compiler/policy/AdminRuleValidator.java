@@ -70,9 +70,14 @@ final class AdminRuleValidator {
             } else if (peer instanceof Peer.Networks n) {
                 northbound = true;
                 networks(ref, pp + ".networks", n.cidrs(), out).ifPresent(dests::add);
-            } else if (peer instanceof Peer.DomainNames) {
+            } else if (peer instanceof Peer.DomainNames dn) {
                 northbound = true;
-                if (ref.tier() == Tier.BASELINE && !cnp) {
+                if (dn.names().isEmpty() || dn.names().size() > PolicyValidator.MAX_DOMAIN_NAMES) {
+                    out.add(Diagnostic.error(
+                            ref.policy(),
+                            pp + ".domainNames",
+                            dn.names().size() + " names; must be 1.." + PolicyValidator.MAX_DOMAIN_NAMES));
+                } else if (ref.tier() == Tier.BASELINE && !cnp) {
                     out.add(Diagnostic.error(
                             ref.policy(), pp + ".domainNames", "domainNames is not a BaselineAdminNetworkPolicy peer"));
                 } else if (r.action() != Action.ALLOW) {

@@ -31,6 +31,9 @@ public final class PolicyValidator {
     static final int CNP_MAX_ITEMS = 25;
 
     static final int MAX_NETWORKS = 25;
+    /** {@code domainNames} per peer (both API versions). */
+    static final int MAX_DOMAIN_NAMES = 25;
+
     static final int MAX_CIDR_CHARS = 43;
     public static final String BANP_NAME = "default";
 

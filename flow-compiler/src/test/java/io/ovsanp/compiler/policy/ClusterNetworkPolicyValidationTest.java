@@ -188,6 +188,22 @@ class ClusterNetworkPolicyValidationTest {
     }
 
     @Test
+    void moreThan25DomainNamesInOnePeerMakeTheRuleInvalid() {
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < 26; i++) names.add("host" + i + ".example.com");
+        Rule many = rule(0, Action.ALLOW, List.of(new Peer.DomainNames(names)), List.of());
+        Rule none = rule(1, Action.ALLOW, List.of(new Peer.DomainNames(List.of())), List.of());
+        EffectivePolicies e = validate(cnp(Tier.ADMIN, "dns", 1, 0, List.of(), List.of(many, none)));
+        assertThat(errors(e))
+                .containsExactly(
+                        "error: ClusterNetworkPolicy/dns spec.egress[0].to[0].domainNames: 26 names; must be 1..25",
+                        "error: ClusterNetworkPolicy/dns spec.egress[1].to[0].domainNames: 0 names; must be 1..25");
+        assertThat(e.admin().get(0).rules())
+                .as("invalid Accept rules match nothing")
+                .isEmpty();
+    }
+
+    @Test
     void passAndDomainNamesAreValidInABaselineClusterNetworkPolicy() {
         Rule pass = rule(0, Action.PASS, List.of(INTERNET), List.of());
         Rule dns = rule(1, Action.ALLOW, List.of(new Peer.DomainNames(List.of("example.com"))), List.of());

@@ -34,13 +34,14 @@ import java.util.function.BooleanSupplier;
  *       {@code ovsanp_bundle_errors_total{node}}: those while the node's switch was connected (a
  *       disconnected switch cannot refuse a bundle; the compiler does not fail on bad input);
  *   <li>{@code ovsanp_switches_connected}; {@code ovsanp_invalid_rules}: ANP/BANP rules realised
- *       fail-closed because of an error (an error outside {@code spec.egress} counts once per policy);
- *       {@code ovsanp_unenforced_policy_parts}: valid parts of policies not enforced (ingress rules);
+ *       fail-closed because of an error (an error outside a rule counts once per policy);
+ *       {@code ovsanp_unenforced_policy_parts}: valid parts of policies not enforced (domainNames peers);
  *   <li>{@code ovsanp_last_convergence_timestamp_seconds{node}}: Unix time of the node's last convergence.
  * </ul>
  */
 public final class MetricsListener implements RealisationListener {
-    private static final java.util.regex.Pattern RULE_PATH = java.util.regex.Pattern.compile("^spec\\.egress\\[\\d+]");
+    private static final java.util.regex.Pattern RULE_PATH =
+            java.util.regex.Pattern.compile("^spec\\.(egress|ingress)\\[\\d+]");
     private final Clock clock;
     private final Histogram reconcile = new Histogram(Histogram.SECONDS);
     private final Histogram compile = new Histogram(Histogram.SECONDS);

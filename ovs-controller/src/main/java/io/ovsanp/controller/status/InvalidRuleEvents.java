@@ -115,7 +115,9 @@ final class InvalidRuleEvents {
 
     private static String reason(Diagnostic d) {
         if (d.unenforced()) return REASON_NOT_ENFORCED;
-        return d.path().startsWith("spec.egress[") ? REASON_RULE : REASON_POLICY;
+        return d.path().startsWith("spec.egress[") || d.path().startsWith("spec.ingress[")
+                ? REASON_RULE
+                : REASON_POLICY;
     }
 
     /** {@code <policy>.<16 hex of sha-256(key)>}: a valid, stable object name. */

@@ -27,7 +27,7 @@ final class ReadyCondition {
     static final int MAX_MESSAGE = 32768;
 
     private static final java.util.regex.Pattern RULE_PATH =
-            java.util.regex.Pattern.compile("^spec\\.egress\\[(\\d+)]");
+            java.util.regex.Pattern.compile("^spec\\.(egress|ingress)\\[(\\d+)]");
 
     private ReadyCondition() {}
 
@@ -40,9 +40,12 @@ final class ReadyCondition {
         if (errors.isEmpty() && unenforced.isEmpty() && failedNodes.isEmpty()) {
             return new Condition(READY, Condition.TRUE, REASON_REALISED, "all rules valid and realised", 0, "");
         }
-        Map<Integer, String> ruleNames = new LinkedHashMap<>();
+        Map<String, String> ruleNames = new LinkedHashMap<>();
         for (EffectiveRule r : policy.rules()) {
-            ruleNames.put(r.ref().index(), r.ref().name());
+            ruleNames.put(r.ref().path(), r.ref().name());
+        }
+        for (EffectiveRule r : policy.ingress()) {
+            ruleNames.put(r.ref().path(), r.ref().name());
         }
         List<String> parts = new ArrayList<>();
         if (!unenforced.isEmpty()) {
@@ -79,7 +82,7 @@ final class ReadyCondition {
     }
 
     /** {@code spec.egress[1] "deny-x" .to[0]}: the rule's name after its index when it has one. */
-    private static String field(String path, Map<Integer, String> ruleNames) {
+    private static String field(String path, Map<String, String> ruleNames) {
         java.util.regex.Matcher m = RULE_PATH.matcher(path);
         if (path.isEmpty()) {
             return "spec";
@@ -87,7 +90,7 @@ final class ReadyCondition {
         if (!m.find()) {
             return path;
         }
-        String name = ruleNames.getOrDefault(Integer.parseInt(m.group(1)), "");
+        String name = ruleNames.getOrDefault(m.group(), "");
         return name.isEmpty() ? path : m.group() + " \"" + name + "\"" + path.substring(m.end());
     }
 }

@@ -111,7 +111,7 @@ class PlacementCliTest {
     void theDefaultsAreTheStandalonePipeline() {
         CliRun r = CliRun.of("compile", "--cluster", example("node-ports-blocked"), "--node", "worker-1");
         assertThat(r.exit()).isZero();
-        assertThat(tables(r.out())).allMatch(t -> t >= 0 && t <= 7).contains(0, 7);
+        assertThat(tables(r.out())).allMatch(t -> t >= 0 && t <= 10).contains(0, 10);
         assertThat(r.out()).contains("ct(table=2,zone=65000)").contains("nw_src=");
     }
 }

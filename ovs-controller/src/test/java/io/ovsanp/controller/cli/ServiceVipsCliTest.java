@@ -29,8 +29,9 @@ class ServiceVipsCliTest {
         CliRun r = explain("shop/web", "pre-dnat");
         assertThat(r.exit()).as(r.err()).isZero();
         assertThat(r.out())
-                .startsWith("ALLOW by AdminNetworkPolicy/allow-apiserver egress[0] \"control-plane\" (Allow)"
-                        + " via pre-DNAT ClusterIP 10.96.0.1 TCP/443 of Service default/kubernetes")
+                .startsWith(
+                        "ALLOW (egress and ingress allow)\negress:  ALLOW by AdminNetworkPolicy/allow-apiserver egress[0] \"control-plane\" (Allow)"
+                                + " via pre-DNAT ClusterIP 10.96.0.1 TCP/443 of Service default/kubernetes")
                 .contains("all 1 of 1 endpoint(s) covered (172.18.0.10 TCP/6443)");
     }
 
@@ -39,7 +40,7 @@ class ServiceVipsCliTest {
         CliRun r = explain("shop/web", "none");
         assertThat(r.exit()).as(r.err()).isZero();
         assertThat(r.out())
-                .startsWith("DENY by AdminNetworkPolicy/deny-all-egress")
+                .startsWith("DENY (egress denies)\negress:  DENY by AdminNetworkPolicy/deny-all-egress")
                 .doesNotContain("pre-DNAT");
         CliRun byDefault =
                 CliRun.of("explain", "--cluster", EXAMPLE, "--from", "shop/web", "--to", "10.96.0.1", "--port", "443");
@@ -49,10 +50,12 @@ class ServiceVipsCliTest {
     @Test
     void preDnatDeniesTheClusterIpToTheBlockedWorkloadOnly() {
         assertThat(explain("analytics/reporter", "pre-dnat").out())
-                .startsWith("DENY by AdminNetworkPolicy/no-apiserver-for-reporter egress[0] \"control-plane\" (Deny)"
-                        + " via pre-DNAT ClusterIP 10.96.0.1 TCP/443");
+                .startsWith(
+                        "DENY (egress denies)\negress:  DENY by AdminNetworkPolicy/no-apiserver-for-reporter egress[0] \"control-plane\" (Deny)"
+                                + " via pre-DNAT ClusterIP 10.96.0.1 TCP/443");
         assertThat(explain("analytics/operator", "PRE-DNAT").out())
-                .startsWith("ALLOW by AdminNetworkPolicy/allow-apiserver egress[0] \"control-plane\" (Allow) via");
+                .startsWith(
+                        "ALLOW (egress and ingress allow)\negress:  ALLOW by AdminNetworkPolicy/allow-apiserver egress[0] \"control-plane\" (Allow) via");
     }
 
     @Test

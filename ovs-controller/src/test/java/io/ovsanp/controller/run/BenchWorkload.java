@@ -30,6 +30,17 @@ final class BenchWorkload {
 
     /** The workload; {@code relabel > 0} moves n7 to zone z2, {@code edit > 0} changes ANP {@code edit - 1}'s CIDRs. */
     static ClusterSnapshot cluster(int nodes, int podsPerNode, int anps, int relabel, int edit) {
+        return cluster(nodes, podsPerNode, anps, relabel, edit, false);
+    }
+
+    /**
+     * As above; with {@code ingress} the policies also have ingress rules, in the shape clusters use them
+     * for ("only these clients may reach my port"): each ANP two (Allow from one app's pods of another
+     * namespace group on TCP 8080; Deny from every namespace on 8080 and 9090), the BANP one (Deny from
+     * every namespace on TCP 22), and each NetworkPolicy one, isolating its pods for ingress (from its
+     * namespace group's pods on 8080).
+     */
+    static ClusterSnapshot cluster(int nodes, int podsPerNode, int anps, int relabel, int edit, boolean ingress) {
         List<NodeInfo> ns = new ArrayList<>();
         for (int i = 0; i < nodes; i++) {
             String zone = "z" + ((i == 7 && relabel > 0) ? 2 : i % 20);
@@ -73,12 +84,29 @@ final class BenchWorkload {
                 }
                 rules.add(new Rule(r, "r" + r, r % 2 == 0 ? Action.DENY : Action.ALLOW, List.of(peer), ports));
             }
+            List<Rule> in = !ingress
+                    ? List.of()
+                    : List.of(
+                            new Rule(
+                                    0,
+                                    "from-clients",
+                                    Action.ALLOW,
+                                    List.of(new Peer.Pods(
+                                            sel("group", "g" + ((a + 1) % 20)), sel("app", "a" + (a % 50)))),
+                                    List.of(tcp(8080))),
+                            new Rule(
+                                    1,
+                                    "rest",
+                                    Action.DENY,
+                                    List.of(new Peer.Namespaces(LabelSelector.ALL)),
+                                    List.of(tcp(8080), tcp(9090))));
             policies.add(new AdminPolicy(
                     new ObjectRef("AdminNetworkPolicy", "", "anp" + a, "uid-" + a, SourceRef.NONE),
                     Tier.ADMIN,
                     a % 1000,
                     new Subject(sel("group", "g" + (a % 20)), LabelSelector.ALL),
                     rules,
+                    in,
                     List.of()));
         }
         // The baseline: pods may reach the cluster's pods and DNS, nothing else outside.
@@ -96,6 +124,14 @@ final class BenchWorkload {
                                 List.of(new PortMatch.Number(Protocol.UDP, 53))),
                         new Rule(1, "pods", Action.ALLOW, List.of(new Peer.Networks(List.of("10.0.0.0/8"))), List.of()),
                         new Rule(2, "rest", Action.DENY, List.of(new Peer.Networks(List.of("0.0.0.0/0"))), List.of())),
+                !ingress
+                        ? List.of()
+                        : List.of(new Rule(
+                                0,
+                                "no-ssh",
+                                Action.DENY,
+                                List.of(new Peer.Namespaces(LabelSelector.ALL)),
+                                List.of(tcp(22)))),
                 List.of()));
         // 10 NetworkPolicies per namespace: pods of one app may reach their namespace group's pods on
         // 8080 and one external /16.
@@ -114,6 +150,15 @@ final class BenchWorkload {
                                         new Peer.Pods(sel("group", "g" + (j % 20)), LabelSelector.ALL),
                                         new Peer.IpBlock("192.168." + k + ".0/24", List.of())),
                                 List.of(tcp(8080)))),
+                        ingress,
+                        !ingress
+                                ? List.of()
+                                : List.of(new Rule(
+                                        0,
+                                        "",
+                                        Action.ALLOW,
+                                        List.of(new Peer.Pods(sel("group", "g" + (j % 20)), LabelSelector.ALL)),
+                                        List.of(tcp(8080)))),
                         List.of()));
             }
         }

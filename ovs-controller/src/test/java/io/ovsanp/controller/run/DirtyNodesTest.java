@@ -120,6 +120,67 @@ class DirtyNodesTest {
     }
 
     @Test
+    void aPodSelectedAsAnIngressPeerDirtiesTheNodesOfTheRulesSubjectsAndANewDestinationPodItsNode() throws Exception {
+        // db (worker-2) accepts ingress from the reporter (worker-1)
+        Path in = Files.writeString(dir.resolve("ingress.yaml"), """
+                apiVersion: policy.networking.k8s.io/v1alpha1
+                kind: AdminNetworkPolicy
+                metadata: {name: db-from-reporter}
+                spec:
+                  priority: 41
+                  subject: {pods: {namespaceSelector: {}, podSelector: {matchLabels: {app: db}}}}
+                  ingress:
+                  - name: reporter
+                    action: Allow
+                    from: [{pods: {namespaceSelector: {}, podSelector: {matchLabels: {app: reporter}}}}]
+                """);
+        ClusterSnapshot withIngress = SnapshotLoader.load(
+                List.of(Path.of("../examples/workloads-blocked-from-apiserver"), dir.resolve("peers.yaml"), in));
+        assertThat(change(withIngress).nodes())
+                .as("the policy's subject runs on worker-2")
+                .contains("worker-2");
+        // the reporter leaves the ingress peer selection: the db's node (worker-2) must recompile
+        ClusterSnapshot moved = withPods(withIngress, p -> p.name().equals("reporter") ? relabel(p, "app", "r2") : p);
+        assertThat(change(moved).nodes()).containsExactlyInAnyOrder("worker-1", "worker-2");
+        // a pod nobody selects, on worker-2's neighbour cp-1: only its own node
+        List<PodInfo> pods = new ArrayList<>(moved.pods());
+        pods.add(new PodInfo(
+                "shop",
+                "cache",
+                "cp-1",
+                false,
+                List.of(IpAddress.parse("10.244.0.8")),
+                Map.of("app", "cache"),
+                List.of()));
+        ClusterSnapshot withCache = with(moved, pods, moved.nodes(), moved.endpointSlices());
+        assertThat(change(withCache).nodes()).containsExactly("cp-1");
+        // a new destination pod (a subject of the ingress rules) dirties its node; the reporter's egress
+        // rule selects app=db too, so worker-1 as well
+        List<PodInfo> more = new ArrayList<>(withCache.pods());
+        more.add(new PodInfo(
+                "shop",
+                "db-3",
+                "cp-1",
+                false,
+                List.of(IpAddress.parse("10.244.0.10")),
+                Map.of("app", "db"),
+                List.of()));
+        ClusterSnapshot withDb = with(withCache, more, withCache.nodes(), withCache.endpointSlices());
+        DirtyNodes.Changes c = change(withDb);
+        assertThat(c.nodes()).containsExactlyInAnyOrder("cp-1", "worker-1");
+        for (String node : withDb.nodeNames()) {
+            if (c.affects(node)) continue;
+            assertThat(io.ovsanp.compiler.compile.Compiler.compile(
+                                    withDb, node, io.ovsanp.compiler.compile.Allocation.EMPTY)
+                            .flows())
+                    .as(node + " was not marked dirty, so its flows must not change")
+                    .isEqualTo(io.ovsanp.compiler.compile.Compiler.compile(
+                                    withCache, node, io.ovsanp.compiler.compile.Allocation.EMPTY)
+                            .flows());
+        }
+    }
+
+    @Test
     void aPodInsideTheIpBlockOfANamedPortRuleDirtiesTheRulesNodes() throws Exception {
         // NetworkPolicy named ports resolve against the pods inside an ipBlock too
         Path np = Files.writeString(dir.resolve("np.yaml"), """

@@ -43,6 +43,9 @@ import java.util.concurrent.Future;
  * found outside the timing, as the informers report it with the snapshot.
  */
 public final class LoopBench {
+    /** {@code -Dovsanp.bench.ingress=true}: the workload's policies have ingress rules too ({@link BenchWorkload}). */
+    private static final boolean INGRESS = Boolean.getBoolean("ovsanp.bench.ingress");
+
     private LoopBench() {}
 
     public static void main(String[] args) throws Exception {
@@ -50,14 +53,19 @@ public final class LoopBench {
         int podsPerNode = args.length > 1 ? Integer.parseInt(args[1]) : 20;
         int anps = args.length > 2 ? Integer.parseInt(args[2]) : 200;
         int workers = LoopOptions.DEFAULT.workers();
-        ClusterSnapshot base = BenchWorkload.cluster(nodes, podsPerNode, anps, 0, 0);
+        ClusterSnapshot base = BenchWorkload.cluster(nodes, podsPerNode, anps, 0, 0, INGRESS);
         if (args.length > 3 && args[3].equals("agent")) {
             agent(nodes, podsPerNode, anps, base);
             return;
         }
         System.out.printf(
-                "cluster: %d nodes, %d pods, %d ANPs x 10 rules, a BANP, %d NetworkPolicies; %d worker(s)%n",
-                nodes, base.pods().size(), anps, base.networkPolicies().size(), workers);
+                "cluster: %d nodes, %d pods, %d ANPs x 10 rules, a BANP, %d NetworkPolicies; %d worker(s)%s%n",
+                nodes,
+                base.pods().size(),
+                anps,
+                base.networkPolicies().size(),
+                workers,
+                INGRESS ? "; with ingress rules" : "");
         ExecutorService pool = Executors.newFixedThreadPool(workers);
 
         // Baseline in the same run: every node's compile resolves the snapshot's selectors itself.
@@ -83,12 +91,12 @@ public final class LoopBench {
 
         ClusterSnapshot podAdded = BenchWorkload.withExtraPod(base);
         event("one pod added", podAdded, loop, allocations, results, pool);
-        ClusterSnapshot relabelled = BenchWorkload.cluster(nodes, podsPerNode, anps, 1, 0);
+        ClusterSnapshot relabelled = BenchWorkload.cluster(nodes, podsPerNode, anps, 1, 0, INGRESS);
         relabelled = sharing(podAdded, relabelled.withPods(podAdded.pods()));
         event("one node relabelled", relabelled, loop, allocations, results, pool);
         ClusterSnapshot edited = sharing(
                 relabelled,
-                BenchWorkload.cluster(nodes, podsPerNode, anps, 1, 1).withPods(podAdded.pods()));
+                BenchWorkload.cluster(nodes, podsPerNode, anps, 1, 1, INGRESS).withPods(podAdded.pods()));
         event("one ANP edited", edited, loop, allocations, results, pool);
         pool.shutdown();
     }
@@ -138,7 +146,8 @@ public final class LoopBench {
                 base,
                 sharing(
                         base,
-                        BenchWorkload.cluster(nodes, podsPerNode, anps, 1, 0).withPods(same)));
+                        BenchWorkload.cluster(nodes, podsPerNode, anps, 1, 0, INGRESS)
+                                .withPods(same)));
         // anp10's CIDRs: n10 runs pods of its subject
         agentEvents(
                 "ANP edited / back",
@@ -146,7 +155,8 @@ public final class LoopBench {
                 base,
                 sharing(
                         base,
-                        BenchWorkload.cluster(nodes, podsPerNode, anps, 0, 11).withPods(same)));
+                        BenchWorkload.cluster(nodes, podsPerNode, anps, 0, 11, INGRESS)
+                                .withPods(same)));
     }
 
     /**

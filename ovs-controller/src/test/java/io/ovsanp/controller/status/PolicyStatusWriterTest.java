@@ -216,6 +216,29 @@ class PolicyStatusWriterTest {
                 .hasSize(1);
     }
 
+    @Test
+    void anInvalidIngressRuleIsNamedByItsOwnPathAndEmitsAnInvalidRuleEvent() throws Exception {
+        createPolicy(
+                ClusterWatcher.ADMIN_NETWORK_POLICY,
+                "{apiVersion: policy.networking.k8s.io/v1alpha1, kind: AdminNetworkPolicy, metadata: {name: guard},"
+                        + " spec: {priority: 21, subject: {namespaces: {matchLabels: {team: shop}}},"
+                        + " ingress: [{name: from-all, action: Allow, from: [{namespaces: {}}]},"
+                        + " {name: bad-port, action: Deny, from: [{namespaces: {}}],"
+                        + " ports: [{portNumber: {protocol: TCP, port: 70000}}]}]}}");
+        awaitSnapshotHas("guard");
+        validated();
+        Condition guard = awaitReady(ClusterWatcher.ADMIN_NETWORK_POLICY, "guard", c -> true);
+        assertThat(guard.status()).isEqualTo("False");
+        assertThat(guard.reason()).isEqualTo("InvalidRules");
+        assertThat(guard.message()).contains("spec.ingress[1] \"bad-port\"").contains("70000");
+        writer.drain(WAIT);
+        List<Event> events = client.v1().events().inNamespace("default").list().getItems();
+        assertThat(events).singleElement().satisfies(e -> {
+            assertThat(e.getReason()).isEqualTo("InvalidRule");
+            assertThat(e.getMessage()).startsWith("spec.ingress[1]");
+        });
+    }
+
     /** A policy with an ingress rule (enforced) and an egress domainNames peer (not enforced yet). */
     @Test
     void unenforcedPartsAreNotHiddenBehindReadyTrue() throws Exception {
