@@ -129,8 +129,7 @@ final class ExplainCommand extends CliCommand {
         return ns;
     }
 
-    private static IpAddress address(PodInfo pod, io.ovsanp.compiler.net.IpFamily family, String name)
-            throws BadInput {
+    private static IpAddress address(PodInfo pod, io.ovsanp.compiler.net.IpFamily family, String name) throws BadInput {
         return pod.ips().stream()
                 .filter(ip -> ip.family() == family)
                 .findFirst()

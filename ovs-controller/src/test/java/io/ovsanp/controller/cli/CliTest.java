@@ -89,8 +89,7 @@ class CliTest {
     }
 
     @Test
-    void explainGivesTheCombinedVerdictThenEachSideWithItsDecidingRule(@TempDir Path dir)
-            throws IOException {
+    void explainGivesTheCombinedVerdictThenEachSideWithItsDecidingRule(@TempDir Path dir) throws IOException {
         Path policy = dir.resolve("ingress.yaml");
         Files.writeString(policy, """
                 apiVersion: policy.networking.k8s.io/v1alpha1
