@@ -1,6 +1,7 @@
 package io.ovsanp.it.conformance;
 
 import java.util.List;
+import java.util.Set;
 
 /**
  * The egress scenarios of the upstream network-policy-api conformance suite, re-created as data: for
@@ -8,8 +9,8 @@ import java.util.List;
  * policy state after each of its steps (files {@code <scenario>/<step>-v1alpha1.yaml} and {@code
  * -v1alpha2.yaml} under the test resources {@code conformance/}) and the connections upstream then
  * pokes, with the result it asserts (allowed, or a timeout). Every verdict here is transcribed from the
- * upstream assertion, never from our own output. Where upstream probes ingress, that probe is left
- * out (ovs-anp enforces egress only), and so is every subtest docs/conformance.md lists as left out.
+ * upstream assertion, never from our own output. {@link #egress} holds the tests about egress rules;
+ * every subtest docs/conformance.md lists as left out is left out here too.
  *
  * <p>Names: {@code gryffindor/harry-potter-0} stands for the pod in namespace {@code
  * network-policy-conformance-gryffindor}; a destination is such a pod, or a literal IP address.
@@ -25,8 +26,15 @@ final class Scenarios {
         }
     }
 
-    /** The policies after one step ({@code file} is the step's number), and what upstream then asserts. */
-    record Step(String file, String upstreamSubtest, List<Probe> probes) {}
+    /**
+     * The policies after one step ({@code file} is the step's number), and what upstream then asserts;
+     * {@code apis} the API versions whose upstream test has this subtest.
+     */
+    record Step(String file, String upstreamSubtest, List<Probe> probes, Set<String> apis) {
+        boolean appliesTo(String api) {
+            return apis.contains(api);
+        }
+    }
 
     /** @param v1alpha1Test upstream's ANP/BANP test name, empty when upstream has only a CNP one */
     record Scenario(String dir, String v1alpha1Test, String v1alpha2Test, List<Step> steps) {}
@@ -39,13 +47,22 @@ final class Scenarios {
         return new Probe(from, to, proto, port, false);
     }
 
+    static final String V1ALPHA1 = "v1alpha1";
+    static final String V1ALPHA2 = "v1alpha2";
+
     static Step step(String file, String subtest, Probe... probes) {
-        return new Step(file, subtest, List.of(probes));
+        return new Step(file, subtest, List.of(probes), Set.of(V1ALPHA1, V1ALPHA2));
+    }
+
+    /** A subtest only the v1alpha2 (ClusterNetworkPolicy) form of the upstream test has. */
+    static Step v1alpha2Step(String file, String subtest, Probe... probes) {
+        return new Step(file, subtest, List.of(probes), Set.of(V1ALPHA2));
     }
 
     static final String HP0 = "gryffindor/harry-potter-0";
     static final String HP1 = "gryffindor/harry-potter-1";
     static final String DM0 = "slytherin/draco-malfoy-0";
+    static final String DM1 = "slytherin/draco-malfoy-1";
     static final String CD0 = "hufflepuff/cedric-diggory-0";
     static final String CD1 = "hufflepuff/cedric-diggory-1";
     static final String LL0 = "ravenclaw/luna-lovegood-0";
@@ -55,7 +72,8 @@ final class Scenarios {
     /** s.HostNetworkPorts: free ports the suite picks at run time; these are ours (also in the policy files). */
     static final int[] HOST_PORTS = {34345, 34346, 34347, 34348, 34349, 34350, 34351};
 
-    static List<Scenario> all() {
+    /** The tests about egress rules. */
+    static List<Scenario> egress() {
         return List.of(
                 // admin-network-policy-core-egress-tcp-rules.go / admin-network-policy-standard-egress-tcp-rules.go.
                 // The subtests run in order on one policy; each swap applies to the previous state.
@@ -119,7 +137,7 @@ final class Scenarios {
                                         allow(CD0, DM0, "udp", 5353),
                                         allow(CD1, DM0, "udp", 53)))),
                 // baseline-admin-network-policy-core-egress-tcp-rules.go /
-                // baseline-admin-network-policy-standard-egress-tcp-rules.go ("should not affect ingress" left out)
+                // baseline-admin-network-policy-standard-egress-tcp-rules.go
                 new Scenario(
                         "baseline-egress-tcp",
                         "BaselineAdminNetworkPolicyEgressTCP",
@@ -132,6 +150,11 @@ final class Scenarios {
                                         allow(HP1, LL0, "tcp", 8080),
                                         allow(HP0, CD1, "tcp", 8080),
                                         deny(HP1, CD1, "tcp", 80)),
+                                v1alpha2Step(
+                                        "0",
+                                        "should not affect ingress traffic when only egress rules are specified",
+                                        allow(LL0, HP0, "tcp", 80),
+                                        allow(DM0, HP1, "tcp", 80)),
                                 step(
                                         "1",
                                         "deny-egress for TCP; rule ordering (swap 0,1) / at the specified port",
