@@ -261,7 +261,11 @@ final class Scenarios {
                                         "2",
                                         "pass-egress and respect the match for the baseline (NetworkPolicy deleted)",
                                         deny(HP0, DM0, "tcp", 80),
-                                        deny(HP1, DM0, "tcp", 8080)))));
+                                        deny(HP1, DM0, "tcp", 8080)))),
+                // admin-network-policy-standard-port-range-rules.go / baseline-...-standard-port-range-rules.go
+                // (CNP only upstream; the v1alpha1 files are the same policies as ANP/BANP): the egress subtest
+                new Scenario("port-range", "", "CNPAdminTierPortRange", portRangeEgress()),
+                new Scenario("baseline-port-range", "", "CNPBaselineTierPortRange", portRangeEgress()));
     }
 
     /**
@@ -492,7 +496,42 @@ final class Scenarios {
                                         "2",
                                         "pass-ingress and respect the match for the baseline (NetworkPolicy deleted)",
                                         deny(DM0, HP0, "tcp", 80),
-                                        deny(DM1, HP0, "tcp", 8080)))));
+                                        deny(DM1, HP0, "tcp", 8080)))),
+                // the port-range tests' ingress subtest (see egress())
+                new Scenario("port-range", "", "CNPAdminTierPortRange", portRangeIngress()),
+                new Scenario("baseline-port-range", "", "CNPBaselineTierPortRange", portRangeIngress()));
+    }
+
+    /** The egress subtest of the Admin and the Baseline port-range tests (subject gryffindor, one policy state). */
+    private static List<Step> portRangeEgress() {
+        return List.of(step(
+                "0",
+                "egress port range rules across different protocols",
+                allow(HP0, LL0, "tcp", 80),
+                allow(HP0, LL0, "tcp", 8080),
+                deny(HP1, LL0, "udp", 53),
+                allow(HP0, CD0, "udp", 53),
+                allow(HP0, CD0, "udp", 5353),
+                deny(HP1, CD0, "tcp", 80),
+                allow(HP0, DM0, "sctp", 9003),
+                allow(HP0, DM0, "sctp", 9005),
+                deny(HP1, DM0, "tcp", 80)));
+    }
+
+    /** The ingress subtest of the Admin and the Baseline port-range tests (server harry-potter-0). */
+    private static List<Step> portRangeIngress() {
+        return List.of(step(
+                "0",
+                "ingress port range rules across different protocols",
+                allow(LL0, HP0, "tcp", 80),
+                allow(LL0, HP0, "tcp", 8080),
+                deny(LL1, HP0, "udp", 53),
+                allow(CD0, HP0, "udp", 53),
+                allow(CD0, HP0, "udp", 5353),
+                deny(CD1, HP0, "tcp", 80),
+                allow(DM0, HP0, "sctp", 9003),
+                allow(DM0, HP0, "sctp", 9005),
+                deny(DM1, HP0, "tcp", 80)));
     }
 
     /** The same probes for the Admin and the Baseline inline-CIDR tests (both use harry-potter-1). */
