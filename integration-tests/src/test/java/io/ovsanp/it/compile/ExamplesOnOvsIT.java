@@ -8,19 +8,17 @@ import io.ovsanp.compiler.cluster.PodInfo;
 import io.ovsanp.compiler.cluster.ServiceInfo;
 import io.ovsanp.compiler.cluster.ServiceVips;
 import io.ovsanp.compiler.compile.CompileOptions;
+import io.ovsanp.compiler.eval.ConnectionVerdict;
 import io.ovsanp.compiler.eval.Evaluator;
 import io.ovsanp.compiler.eval.Packet;
-import io.ovsanp.compiler.eval.Verdict;
 import io.ovsanp.compiler.net.IpAddress;
 import io.ovsanp.compiler.policy.EffectivePolicies;
 import io.ovsanp.compiler.policy.PolicyValidator;
 import io.ovsanp.compiler.policy.Protocol;
 import io.ovsanp.controller.snapshot.SnapshotLoader;
-import io.ovsanp.it.ovs.NodePipeline;
-import io.ovsanp.testkit.Bridge;
+import io.ovsanp.it.ovs.NodeBridges;
 import io.ovsanp.testkit.Needs;
 import io.ovsanp.testkit.PrivateOvs;
-import io.ovsanp.testkit.TraceVerdict;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,18 +31,20 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Every example in {@code examples/}, compiled for every node, loaded into a real ovs-vswitchd and
- * probed with {@code ofproto/trace}: OVS must give the reference evaluator's verdict for every pod on
- * the node towards every pod, node, Service ClusterIP and external address, on the ports the stories
- * are about; an example whose {@code ovs-anp.args} says {@code --service-vips pre-dnat} is compiled and
- * evaluated in that mode.
+ * Every example in {@code examples/}, compiled for every node, loaded into a real ovs-vswitchd (one
+ * bridge per node) and probed with {@code ofproto/trace}: for every pod towards every pod, node,
+ * Service ClusterIP and external address, on the ports the stories are about, the connection is traced
+ * on every pipeline it crosses (the source pod's node, and the destination pod's node when that is
+ * another), and it passes only when each of them outputs it; that must be the reference evaluator's
+ * combined verdict ({@link Evaluator#evaluateConnection}). An example whose {@code ovs-anp.args} says
+ * {@code --service-vips pre-dnat} is compiled and evaluated in that mode.
  */
 class ExamplesOnOvsIT {
     static final List<String> EXTERNAL =
             List.of("203.0.113.10", "10.10.0.5", "198.51.100.53", "192.0.2.100", "8.8.8.8", "2001:db8::5");
 
     private static PrivateOvs ovs;
-    private static Bridge bridge;
+    private static NodeBridges nodes;
 
     static Path repo() {
         return Path.of(System.getProperty("ovsanp.repo", "..")).toAbsolutePath().normalize();
@@ -66,7 +66,7 @@ class ExamplesOnOvsIT {
         Needs.ovs();
         if (ovs == null) {
             ovs = PrivateOvs.start();
-            bridge = ovs.addBridge("br-int");
+            nodes = new NodeBridges(ovs);
         }
     }
 
@@ -74,6 +74,7 @@ class ExamplesOnOvsIT {
     static void stopOvs() {
         if (ovs != null) ovs.close();
         ovs = null;
+        nodes = null;
     }
 
     @ParameterizedTest(name = "{0}")
@@ -86,21 +87,39 @@ class ExamplesOnOvsIT {
         Evaluator evaluator = new Evaluator(snapshot, policies, vips);
         int checked = 0;
         int viaClusterIp = 0;
+        int crossNode = 0;
+        nodes.use(snapshot, policies, options);
         for (String node : snapshot.nodeNames()) {
-            NodePipeline.load(bridge, snapshot, policies, node, options);
             for (Packet p : probes(snapshot, node)) {
-                Verdict expected = evaluator.evaluate(p);
-                TraceVerdict got = NodePipeline.trace(bridge, p);
-                assertThat(!got.dropped())
-                        .as(
-                                "%s on node %s: %s%nevaluator: %s%n%s%nflows:%n%s",
-                                example.getFileName(), node, p, expected.explain(), got.trace(), bridge.describe())
-                        .isEqualTo(expected.allowed());
+                ConnectionVerdict expected = evaluator.evaluateConnection(p);
+                NodeBridges.Crossing got = nodes.trace(evaluator, p, node);
+                if (got.allowed() != expected.allowed()) {
+                    assertThat(got.allowed())
+                            .as(
+                                    "%s on nodes %s: %s%nevaluator: %s%negress: %s%ningress: %s%n%s",
+                                    example.getFileName(),
+                                    got.nodes(),
+                                    p,
+                                    expected.describe(),
+                                    expected.egress().explain(),
+                                    expected.ingress().explain(),
+                                    got.describe())
+                            .isEqualTo(expected.allowed());
+                }
                 checked++;
-                if (expected.serviceVip().isPresent()) viaClusterIp++;
+                if (got.crossesNodes()) crossNode++;
+                if (expected.egress().serviceVip().isPresent()) viaClusterIp++;
             }
         }
         assertThat(checked).isGreaterThan(0);
+        if (snapshot.pods().stream()
+                        .filter(pod -> !pod.hostNetwork())
+                        .map(PodInfo::nodeName)
+                        .distinct()
+                        .count()
+                > 1) {
+            assertThat(crossNode).as("connections traced on two nodes").isPositive();
+        }
         if (vips.enabled()) {
             assertThat(viaClusterIp)
                     .as("verdicts decided through the pre-DNAT mapping")

@@ -1,15 +1,18 @@
 package io.ovsanp.it.conformance;
 
 import java.util.List;
+import java.util.Set;
 
 /**
- * The egress scenarios of the upstream network-policy-api conformance suite, re-created as data: for
- * each upstream test (its v1alpha1 ANP/BANP name and its v1alpha2 ClusterNetworkPolicy name), the
- * policy state after each of its steps (files {@code <scenario>/<step>-v1alpha1.yaml} and {@code
- * -v1alpha2.yaml} under the test resources {@code conformance/}) and the connections upstream then
- * pokes, with the result it asserts (allowed, or a timeout). Every verdict here is transcribed from the
- * upstream assertion, never from our own output. Where upstream probes ingress, that probe is left
- * out (ovs-anp enforces egress only), and so is every subtest docs/conformance.md lists as left out.
+ * The egress and the ingress scenarios of the upstream network-policy-api conformance suite, re-created
+ * as data: for each upstream test (its v1alpha1 ANP/BANP name and its v1alpha2 ClusterNetworkPolicy
+ * name), the policy state after each of its steps (files {@code <scenario>/<step>-v1alpha1.yaml} and
+ * {@code -v1alpha2.yaml} under the test resources {@code conformance/}) and the connections upstream
+ * then pokes, with the result it asserts (allowed, or a timeout). Every verdict here is transcribed
+ * from the upstream assertion, never from our own output. {@link #egress} holds the tests about egress
+ * rules, {@link #ingress} those about ingress rules (the priority and integration tests appear in both,
+ * with their egress and their ingress probes); every subtest docs/conformance.md lists as left out is
+ * left out here too.
  *
  * <p>Names: {@code gryffindor/harry-potter-0} stands for the pod in namespace {@code
  * network-policy-conformance-gryffindor}; a destination is such a pod, or a literal IP address.
@@ -25,8 +28,15 @@ final class Scenarios {
         }
     }
 
-    /** The policies after one step ({@code file} is the step's number), and what upstream then asserts. */
-    record Step(String file, String upstreamSubtest, List<Probe> probes) {}
+    /**
+     * The policies after one step ({@code file} is the step's number), and what upstream then asserts;
+     * {@code apis} the API versions whose upstream test has this subtest.
+     */
+    record Step(String file, String upstreamSubtest, List<Probe> probes, Set<String> apis) {
+        boolean appliesTo(String api) {
+            return apis.contains(api);
+        }
+    }
 
     /** @param v1alpha1Test upstream's ANP/BANP test name, empty when upstream has only a CNP one */
     record Scenario(String dir, String v1alpha1Test, String v1alpha2Test, List<Step> steps) {}
@@ -39,13 +49,22 @@ final class Scenarios {
         return new Probe(from, to, proto, port, false);
     }
 
+    static final String V1ALPHA1 = "v1alpha1";
+    static final String V1ALPHA2 = "v1alpha2";
+
     static Step step(String file, String subtest, Probe... probes) {
-        return new Step(file, subtest, List.of(probes));
+        return new Step(file, subtest, List.of(probes), Set.of(V1ALPHA1, V1ALPHA2));
+    }
+
+    /** A subtest only the v1alpha2 (ClusterNetworkPolicy) form of the upstream test has. */
+    static Step v1alpha2Step(String file, String subtest, Probe... probes) {
+        return new Step(file, subtest, List.of(probes), Set.of(V1ALPHA2));
     }
 
     static final String HP0 = "gryffindor/harry-potter-0";
     static final String HP1 = "gryffindor/harry-potter-1";
     static final String DM0 = "slytherin/draco-malfoy-0";
+    static final String DM1 = "slytherin/draco-malfoy-1";
     static final String CD0 = "hufflepuff/cedric-diggory-0";
     static final String CD1 = "hufflepuff/cedric-diggory-1";
     static final String LL0 = "ravenclaw/luna-lovegood-0";
@@ -55,7 +74,8 @@ final class Scenarios {
     /** s.HostNetworkPorts: free ports the suite picks at run time; these are ours (also in the policy files). */
     static final int[] HOST_PORTS = {34345, 34346, 34347, 34348, 34349, 34350, 34351};
 
-    static List<Scenario> all() {
+    /** The tests about egress rules. */
+    static List<Scenario> egress() {
         return List.of(
                 // admin-network-policy-core-egress-tcp-rules.go / admin-network-policy-standard-egress-tcp-rules.go.
                 // The subtests run in order on one policy; each swap applies to the previous state.
@@ -119,7 +139,7 @@ final class Scenarios {
                                         allow(CD0, DM0, "udp", 5353),
                                         allow(CD1, DM0, "udp", 53)))),
                 // baseline-admin-network-policy-core-egress-tcp-rules.go /
-                // baseline-admin-network-policy-standard-egress-tcp-rules.go ("should not affect ingress" left out)
+                // baseline-admin-network-policy-standard-egress-tcp-rules.go
                 new Scenario(
                         "baseline-egress-tcp",
                         "BaselineAdminNetworkPolicyEgressTCP",
@@ -132,6 +152,11 @@ final class Scenarios {
                                         allow(HP1, LL0, "tcp", 8080),
                                         allow(HP0, CD1, "tcp", 8080),
                                         deny(HP1, CD1, "tcp", 80)),
+                                v1alpha2Step(
+                                        "0",
+                                        "should not affect ingress traffic when only egress rules are specified",
+                                        allow(LL0, HP0, "tcp", 80),
+                                        allow(DM0, HP1, "tcp", 80)),
                                 step(
                                         "1",
                                         "deny-egress for TCP; rule ordering (swap 0,1) / at the specified port",
@@ -198,8 +223,8 @@ final class Scenarios {
                         "BaselineAdminNetworkPolicyEgressInlineCIDRPeers",
                         "CNPBaselineTierEgressInlineCIDRPeers",
                         inlineCidrSteps()),
-                // admin-network-policy-core-priority.go / admin-network-policy-standard-priority.go (ingress probes
-                // left out)
+                // admin-network-policy-core-priority.go / admin-network-policy-standard-priority.go (the ingress
+                // probes are in ingress())
                 new Scenario(
                         "priority",
                         "AdminNetworkPolicyPriorityField",
@@ -215,8 +240,8 @@ final class Scenarios {
                                         "respect the priority field (60 -> 40): pass to the baseline Allow",
                                         allow(HP0, DM0, "tcp", 80),
                                         allow(HP1, DM0, "tcp", 8080)))),
-                // admin-network-policy-core-integration.go / admin-network-policy-standard-integration.go (ingress
-                // probes left out)
+                // admin-network-policy-core-integration.go / admin-network-policy-standard-integration.go (the
+                // ingress probes are in ingress())
                 new Scenario(
                         "integration",
                         "AdminNetworkPolicyIntegration",
@@ -236,7 +261,277 @@ final class Scenarios {
                                         "2",
                                         "pass-egress and respect the match for the baseline (NetworkPolicy deleted)",
                                         deny(HP0, DM0, "tcp", 80),
-                                        deny(HP1, DM0, "tcp", 8080)))));
+                                        deny(HP1, DM0, "tcp", 8080)))),
+                // admin-network-policy-standard-port-range-rules.go / baseline-...-standard-port-range-rules.go
+                // (CNP only upstream; the v1alpha1 files are the same policies as ANP/BANP): the egress subtest
+                new Scenario("port-range", "", "CNPAdminTierPortRange", portRangeEgress()),
+                new Scenario("baseline-port-range", "", "CNPBaselineTierPortRange", portRangeEgress()));
+    }
+
+    /**
+     * The tests about ingress rules. A probe names the client first and the server second, as
+     * upstream's PokeServer does; the server is the subject pod whose ingress rules decide.
+     */
+    static List<Scenario> ingress() {
+        return List.of(
+                // admin-network-policy-core-ingress-tcp-rules.go / admin-network-policy-standard-ingress-tcp-rules.go:
+                // the subtests run in order on one policy (subject gryffindor); each swap applies to the previous
+                // state. The hogwarts-staff rules and their PodSelector tests are left out (docs/conformance.md).
+                new Scenario(
+                        "ingress-tcp",
+                        "AdminNetworkPolicyIngressTCP",
+                        "CNPAdminTierIngressTCP",
+                        List.of(
+                                step(
+                                        "0",
+                                        "allow-ingress for TCP; rule ordering / at the specified port",
+                                        allow(LL0, HP0, "tcp", 80),
+                                        allow(LL1, HP0, "tcp", 8080),
+                                        allow(CD0, HP1, "tcp", 80),
+                                        deny(CD1, HP1, "tcp", 8080)),
+                                step(
+                                        "1",
+                                        "deny-ingress for TCP; rule ordering (swap 0,1) / at the specified port",
+                                        deny(LL0, HP1, "tcp", 80),
+                                        deny(LL1, HP1, "tcp", 8080),
+                                        deny(DM0, HP0, "tcp", 80),
+                                        allow(DM1, HP0, "tcp", 8080)),
+                                step(
+                                        "2",
+                                        "pass-ingress for TCP; rule ordering (swap 0,2)",
+                                        allow(LL0, HP0, "tcp", 80),
+                                        allow(LL1, HP0, "tcp", 8080)),
+                                step(
+                                        "3",
+                                        "pass-ingress for TCP at the specified port (swap 3,4)",
+                                        allow(DM0, HP0, "tcp", 80),
+                                        allow(DM1, HP0, "tcp", 8080)))),
+                // admin-network-policy-core-ingress-udp-rules.go / admin-network-policy-standard-ingress-udp-rules.go
+                // (subject hufflepuff)
+                new Scenario(
+                        "ingress-udp",
+                        "AdminNetworkPolicyIngressUDP",
+                        "CNPAdminTierIngressUDP",
+                        List.of(
+                                step(
+                                        "0",
+                                        "allow-ingress for UDP; rule ordering / at the specified port",
+                                        allow(LL0, CD0, "udp", 53),
+                                        allow(LL1, CD0, "udp", 5353),
+                                        allow(HP0, CD1, "udp", 53),
+                                        deny(HP1, CD1, "udp", 5353)),
+                                step(
+                                        "1",
+                                        "deny-ingress for UDP; rule ordering (swap 0,1) / at the specified port",
+                                        deny(LL0, CD1, "udp", 53),
+                                        deny(LL1, CD1, "udp", 5353),
+                                        deny(DM0, CD0, "udp", 5353),
+                                        allow(DM1, CD0, "udp", 53)),
+                                step(
+                                        "2",
+                                        "pass-ingress for UDP; rule ordering (swap 0,2)",
+                                        allow(LL0, CD1, "udp", 5353),
+                                        allow(LL1, CD1, "udp", 53)),
+                                step(
+                                        "3",
+                                        "pass-ingress for UDP at the specified port (swap 3,4)",
+                                        allow(DM0, CD0, "udp", 5353),
+                                        allow(DM1, CD0, "udp", 53)))),
+                // admin-network-policy-core-ingress-sctp-rules.go / admin-network-policy-standard-ingress-sctp-rules.go
+                // (subject ravenclaw)
+                new Scenario(
+                        "ingress-sctp",
+                        "AdminNetworkPolicyIngressSCTP",
+                        "CNPAdminTierIngressSCTP",
+                        List.of(
+                                step(
+                                        "0",
+                                        "allow-ingress for SCTP; rule ordering / at the specified port",
+                                        allow(HP0, LL0, "sctp", 9003),
+                                        allow(HP1, LL0, "sctp", 9005),
+                                        allow(CD0, LL1, "sctp", 9003),
+                                        deny(CD1, LL1, "sctp", 9005)),
+                                step(
+                                        "1",
+                                        "deny-ingress for SCTP; rule ordering (swap 0,1) / at the specified port",
+                                        deny(HP0, LL1, "sctp", 9003),
+                                        deny(HP1, LL1, "sctp", 9005),
+                                        deny(DM0, LL0, "sctp", 9003),
+                                        allow(DM1, LL0, "sctp", 9005)),
+                                step(
+                                        "2",
+                                        "pass-ingress for SCTP; rule ordering (swap 0,2)",
+                                        allow(HP0, LL1, "sctp", 9003),
+                                        allow(HP1, LL1, "sctp", 9005)),
+                                step(
+                                        "3",
+                                        "pass-ingress for SCTP at the specified port (swap 3,4)",
+                                        allow(DM0, LL0, "sctp", 9003),
+                                        allow(DM1, LL0, "sctp", 9005)))),
+                // admin-network-policy-standard-ingress-named-port / cluster-network-policy named port: ingress-udp as
+                // applied with rule 5 on the named port "dns" (UDP 53 in the pod spec)
+                new Scenario(
+                        "ingress-named-port",
+                        "AdminNetworkPolicyIngressNamedPort",
+                        "CNPAdminTierIngressNamedPort",
+                        List.of(step(
+                                "0",
+                                "allow-ingress for named port",
+                                allow(HP0, CD1, "udp", 53),
+                                deny(HP1, CD1, "udp", 5353)))),
+                // baseline-admin-network-policy-core-ingress-tcp-rules.go /
+                // baseline-admin-network-policy-standard-ingress-tcp-rules.go (subject gryffindor)
+                new Scenario(
+                        "baseline-ingress-tcp",
+                        "BaselineAdminNetworkPolicyIngressTCP",
+                        "CNPBaselineTierIngressTCP",
+                        List.of(
+                                step(
+                                        "0",
+                                        "allow-ingress for TCP; rule ordering / at the specified port",
+                                        allow(LL0, HP0, "tcp", 80),
+                                        allow(LL1, HP0, "tcp", 8080),
+                                        allow(CD0, HP1, "tcp", 80),
+                                        deny(CD1, HP1, "tcp", 8080)),
+                                v1alpha2Step(
+                                        "0",
+                                        "should not affect egress traffic when only ingress rules are specified",
+                                        allow(HP0, LL0, "tcp", 80),
+                                        allow(HP1, DM0, "tcp", 80)),
+                                step(
+                                        "1",
+                                        "deny-ingress for TCP; rule ordering (swap 0,1) / at the specified port",
+                                        deny(LL0, HP1, "tcp", 80),
+                                        deny(LL1, HP1, "tcp", 8080),
+                                        deny(DM0, HP0, "tcp", 80),
+                                        allow(DM1, HP0, "tcp", 8080)))),
+                // baseline-admin-network-policy-core-ingress-udp-rules.go /
+                // baseline-admin-network-policy-standard-ingress-udp-rules.go (subject hufflepuff)
+                new Scenario(
+                        "baseline-ingress-udp",
+                        "BaselineAdminNetworkPolicyIngressUDP",
+                        "CNPBaselineTierIngressUDP",
+                        List.of(
+                                step(
+                                        "0",
+                                        "allow-ingress for UDP; rule ordering / at the specified port",
+                                        allow(LL0, CD0, "udp", 53),
+                                        allow(LL1, CD0, "udp", 5353),
+                                        allow(HP0, CD1, "udp", 53),
+                                        deny(HP1, CD1, "udp", 5353)),
+                                step(
+                                        "1",
+                                        "deny-ingress for UDP; rule ordering (swap 0,1) / at the specified port",
+                                        deny(LL0, CD1, "udp", 53),
+                                        deny(LL1, CD1, "udp", 5353),
+                                        deny(DM0, CD0, "udp", 5353),
+                                        allow(DM1, CD0, "udp", 53)))),
+                // baseline-admin-network-policy-core-ingress-sctp-rules.go /
+                // baseline-admin-network-policy-standard-ingress-sctp-rules.go (subject ravenclaw)
+                new Scenario(
+                        "baseline-ingress-sctp",
+                        "BaselineAdminNetworkPolicyIngressSCTP",
+                        "CNPBaselineTierIngressSCTP",
+                        List.of(
+                                step(
+                                        "0",
+                                        "allow-ingress for SCTP; rule ordering / at the specified port",
+                                        allow(HP0, LL0, "sctp", 9003),
+                                        allow(HP1, LL0, "sctp", 9005),
+                                        allow(CD0, LL1, "sctp", 9003),
+                                        deny(CD1, LL1, "sctp", 9005)),
+                                step(
+                                        "1",
+                                        "deny-ingress for SCTP; rule ordering (swap 0,1) / at the specified port",
+                                        deny(HP0, LL1, "sctp", 9003),
+                                        deny(HP1, LL1, "sctp", 9005),
+                                        deny(DM0, LL0, "sctp", 9003),
+                                        allow(DM1, LL0, "sctp", 9005)))),
+                // baseline-admin-network-policy-core-ingress-tcp-rules.go (named port): baseline-ingress-tcp as
+                // applied with rule 3 on the named port "web" (TCP 80 in the pod spec)
+                new Scenario(
+                        "baseline-ingress-named-port",
+                        "BaselineAdminNetworkPolicyIngressNamedPort",
+                        "CNPBaselineTierIngressNamedPort",
+                        List.of(step(
+                                "0",
+                                "allow-ingress for named port",
+                                allow(CD0, HP1, "tcp", 80),
+                                deny(CD1, HP1, "tcp", 8080)))),
+                // admin-network-policy-core-priority.go / admin-network-policy-standard-priority.go: the ingress
+                // probes, on the files of the egress scenario "priority"
+                new Scenario(
+                        "priority",
+                        "AdminNetworkPolicyPriorityField",
+                        "CNPAdminTierPriorityField",
+                        List.of(
+                                step(
+                                        "0",
+                                        "Deny traffic from slytherin to gryffindor respecting the admin policy",
+                                        deny(DM0, HP0, "tcp", 80),
+                                        deny(DM1, HP0, "tcp", 8080)),
+                                step(
+                                        "1",
+                                        "respect the priority field (60 -> 40): pass ingress to the baseline Allow",
+                                        allow(DM0, HP0, "tcp", 80),
+                                        allow(DM1, HP0, "tcp", 8080)))),
+                // admin-network-policy-core-integration.go / admin-network-policy-standard-integration.go: the
+                // ingress probes, on the files of the egress scenario "integration"
+                new Scenario(
+                        "integration",
+                        "AdminNetworkPolicyIntegration",
+                        "CNPAdminTierIntegration",
+                        List.of(
+                                step(
+                                        "0",
+                                        "Deny traffic from slytherin to gryffindor respecting the admin policy",
+                                        deny(DM0, HP0, "tcp", 80),
+                                        deny(DM1, HP0, "tcp", 8080)),
+                                step(
+                                        "1",
+                                        "pass-ingress and respect the match for network policy",
+                                        allow(DM0, HP0, "tcp", 80),
+                                        allow(DM1, HP0, "tcp", 8080)),
+                                step(
+                                        "2",
+                                        "pass-ingress and respect the match for the baseline (NetworkPolicy deleted)",
+                                        deny(DM0, HP0, "tcp", 80),
+                                        deny(DM1, HP0, "tcp", 8080)))),
+                // the port-range tests' ingress subtest (see egress())
+                new Scenario("port-range", "", "CNPAdminTierPortRange", portRangeIngress()),
+                new Scenario("baseline-port-range", "", "CNPBaselineTierPortRange", portRangeIngress()));
+    }
+
+    /** The egress subtest of the Admin and the Baseline port-range tests (subject gryffindor, one policy state). */
+    private static List<Step> portRangeEgress() {
+        return List.of(step(
+                "0",
+                "egress port range rules across different protocols",
+                allow(HP0, LL0, "tcp", 80),
+                allow(HP0, LL0, "tcp", 8080),
+                deny(HP1, LL0, "udp", 53),
+                allow(HP0, CD0, "udp", 53),
+                allow(HP0, CD0, "udp", 5353),
+                deny(HP1, CD0, "tcp", 80),
+                allow(HP0, DM0, "sctp", 9003),
+                allow(HP0, DM0, "sctp", 9005),
+                deny(HP1, DM0, "tcp", 80)));
+    }
+
+    /** The ingress subtest of the Admin and the Baseline port-range tests (server harry-potter-0). */
+    private static List<Step> portRangeIngress() {
+        return List.of(step(
+                "0",
+                "ingress port range rules across different protocols",
+                allow(LL0, HP0, "tcp", 80),
+                allow(LL0, HP0, "tcp", 8080),
+                deny(LL1, HP0, "udp", 53),
+                allow(CD0, HP0, "udp", 53),
+                allow(CD0, HP0, "udp", 5353),
+                deny(CD1, HP0, "tcp", 80),
+                allow(DM0, HP0, "sctp", 9003),
+                allow(DM0, HP0, "sctp", 9005),
+                deny(DM1, HP0, "tcp", 80)));
     }
 
     /** The same probes for the Admin and the Baseline inline-CIDR tests (both use harry-potter-1). */
