@@ -348,9 +348,8 @@ pod_role() {
 # (userspace datapath, fail_mode=secure) with the node address on its internal port and the uplink
 # "up0" (ofport 1) into TAG-net's br0 (port "nI"), the management veth "mgmt0" to TAG-ctl ("mI"),
 # the node's servers, PODS pods at 10.244.I.(10+j) and fd00:10:244::I:(10+j) (ofport 10+j; the
-# IPv6 address spells I and 10+j in the same digits; on node 0 fd00:10:244::(10+j)) and, with
-# PIPELINE cni, the
-# minimal CNI's flows. Appends the node and its pods to hosts.tsv; records everything it creates.
+# IPv6 address spells I and 10+j in the same digits; on node 0 fd00:10:244::(10+j)), each serving
+# TCP 8080 (IPv4 and IPv6) and a UDP echo on 8080, and, with PIPELINE cni, the minimal CNI's flows. Appends the node and its pods to hosts.tsv; records everything it creates.
 create_node() {
   local tag="$1" i="$2" node="$3" pods="$4" pipeline="$5"
   local ns="$tag-$node" net="$tag-net" ctl="$tag-ctl" rd="$LAB_STATE/nodes/$3" node_ip="172.18.0.$((10 + $2))"
@@ -405,6 +404,7 @@ create_node() {
     ip -n "$net" -6 neigh replace "$pod_ip6" lladdr "$pod_mac" dev br0 nud permanent
     serve "$pns" "$pod" tcp 8080
     serve "$pns" "$pod" tcp6 8080
+    serve "$pns" "$pod" udp 8080
     printf '%s\tpod\t%s\t%s\t%s\t%d\t%s\t%s\t%s\n' "$pod" "$pns" "$pod_ip" "$node" $((10 + j)) "$pod_ns" "$role" \
       "$pod_ip6" >>"$LAB_STATE/hosts.tsv"
   done

@@ -31,15 +31,15 @@
 # guard per pod port loading the pod's IPv4 address into reg6, the uplink and LOCAL -> table 10
 # without identity, the rest dropped; table 10 the CNI's conntrack zone 7 -> table 20; table 40
 # NORMAL), and the controllers run with the placement flags of "lab/cni-flows.sh placement" (stage
-# at tables 20..26, exit goto:40, --conntrack cni --ct-zone 7 --source-identity reg6).
+# at tables 20..29, exit goto:40, --conntrack cni --ct-zone 7 --source-identity reg6).
 # --service-vips pre-dnat: the router namespace plays kube-proxy for the apiserver's Service, DNAT of
 # its ClusterIP 10.96.0.1:443 to the endpoints of the EndpointSlice default/kubernetes (lab/apply.sh
 # follows that slice), after br-int, so br-int sees the ClusterIP; the controllers run with
 # --service-vips pre-dnat; hosts.tsv lists the ClusterIP as host "kubernetes". With none (the
 # default) the ClusterIP leads nowhere.
-# Servers (so tests can probe): pods TCP 8080; nodes TCP 22, 8080, 10250, 30080 (cp-1 also 6443);
-# intranet TCP 22, 443, 8080; internet TCP 22, 80, 443; dns UDP 53 (echo) and TCP 53; external
-# apiserver TCP 443. Pods, intranet and internet serve their TCP ports over IPv6 as well.
+# Servers (so tests can probe): pods TCP 8080 and UDP 8080 (echo); nodes TCP 22, 8080, 10250, 30080
+# (cp-1 also 6443); intranet TCP 22, 443, 8080; internet TCP 22, 80, 443; dns UDP 53 (echo) and TCP
+# 53; external apiserver TCP 443. Pods, intranet and internet serve their TCP ports over IPv6 as well.
 #
 # Writes into the state dir: cluster.yaml (a snapshot of exactly this topology, the dev-apiserver's
 # seed), objects/ (the same objects one file each, plus what lab/apply.sh applies: what the sync
@@ -85,7 +85,7 @@ fi
   die "--pipeline must be standalone or cni, not $pipeline"
 [[ $service_vips == none || $service_vips == pre-dnat ]] ||
   die "--service-vips must be none or pre-dnat, not $service_vips"
-# The controllers' placement flags: none for the standalone pipeline (tables 0..7, exit NORMAL).
+# The controllers' placement flags: none for the standalone pipeline (tables 0..10, exit NORMAL).
 placement=()
 if [[ $pipeline == cni ]]; then
   read -r -a placement <<<"$("$LAB_ROOT/lab/cni-flows.sh" placement)"

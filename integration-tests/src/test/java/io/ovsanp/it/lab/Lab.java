@@ -293,9 +293,13 @@ final class Lab implements AutoCloseable {
                 .toList();
     }
 
-    /** {@code ofproto/trace} of a packet from pod {@code from} on its node's br-int. */
+    /**
+     * {@code ofproto/trace} of a packet from pod {@code from} on its node's br-int; from a node, a
+     * packet of its own address (br-int's {@code LOCAL} port).
+     */
     String trace(Host from, String flow) {
-        return appctl(from.node(), "ofproto/trace", "br-int", "in_port=" + from.ofport() + "," + flow);
+        String port = from.kind().equals("node") ? "LOCAL" : from.ofport();
+        return appctl(from.node(), "ofproto/trace", "br-int", "in_port=" + port + "," + flow);
     }
 
     /** Runs {@code command} in {@code host}'s network namespace; throws when it fails. */

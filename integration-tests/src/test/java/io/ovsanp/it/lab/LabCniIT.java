@@ -30,9 +30,10 @@ import org.junit.jupiter.api.TestMethodOrder;
  * The lab in CNI-integration mode ({@code lab/up.sh --pipeline cni --controller sync}, 2 nodes {@code
  * cp-1} and {@code worker-1}, 4 pods each): the minimal CNI of docs/cni-integration.md owns br-int
  * (cookie {@code 0xc0ffee}: spoof guard loading each pod's IPv4 address into reg6, conntrack zone 7,
- * forwarding at table 40) and ovs-anp is its stage at tables 20..26. NPEP-126 stories of {@code
- * examples/} with real packets, same-node and cross-node; the CNI's flows byte-for-byte unchanged by
- * every apply, edit and delete; a pod that adds a second address is still judged as itself.
+ * forwarding at table 40) and ovs-anp is its stage at tables 20..29 (ten: the CNI runs conntrack).
+ * NPEP-126 stories of {@code examples/} and an ingress story with real packets, same-node and
+ * cross-node; the CNI's flows byte-for-byte unchanged by every apply, edit and delete; a pod that
+ * adds a second address is still judged as itself.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -105,7 +106,7 @@ class LabCniIT {
 
     @Test
     @Order(1)
-    void theCniOwnsTheBridgeAndTheStageSitsAtTables20To26() {
+    void theCniOwnsTheBridgeAndTheStageSitsAtTables20To29() {
         assertThat(lab.env("LAB_PIPELINE")).isEqualTo("cni");
         for (String node : lab.nodes()) {
             List<String> cni = cniFlowsAtStart.get(node);
@@ -125,7 +126,7 @@ class LabCniIT {
                 assertThat(m.find()).as(f).isTrue();
                 assertThat(Integer.parseInt(m.group(1)))
                         .as("ovs-anp's flow stays in its stage: " + f)
-                        .isBetween(20, 26);
+                        .isBetween(20, 29);
             }
             assertThat(ours)
                     .as("allowed packets go back to the CNI at table 40")
@@ -246,9 +247,48 @@ class LabCniIT {
         }
     }
 
-    /** The worked example's diff: every node's switch holds exactly the compiled stage. */
+    /**
+     * Ingress in the CNI's pipeline ({@code lab/db-ingress-analytics-only.yaml}, judged at the
+     * database's node, by source address: a packet from another node carries no identity in reg6):
+     * analytics reaches shop's databases on TCP and UDP 8080, shop does not, same node and across
+     * nodes; another port stays open; the CNI's flows unchanged.
+     */
     @Test
     @Order(5)
+    void ingressOnlyAnalyticsMayReachTheDatabases() {
+        String name = "db-ingress-analytics-only.yaml";
+        Path policy = LabStories.labResource(name);
+        lab.from("web-cp-1")
+                .tcp("db-worker-1", 8080, OPEN)
+                .udp("db-worker-1", 8080, true)
+                .check("before " + name);
+
+        apply(policy);
+        lab.from("reporter-cp-1")
+                .tcp("db-worker-1", 8080, OPEN) // cross node
+                .tcp("db-cp-1", 8080, OPEN) // same node
+                .udp("db-worker-1", 8080, true)
+                .check("after applying " + name + " (analytics allowed)");
+        lab.from("web-cp-1")
+                .tcp("db-worker-1", 8080, TIMEOUT) // cross node
+                .tcp("db-cp-1", 8080, TIMEOUT) // same node
+                .udp("db-worker-1", 8080, false)
+                .tcp("db-worker-1", 9, REFUSED) // a port the policy does not name
+                .tcp("web-worker-1", 8080, OPEN) // not a subject
+                .check("after applying " + name + " (shop denied)");
+
+        lab.delete(policy);
+        applied.clear();
+        lab.from("web-cp-1")
+                .tcp("db-worker-1", 8080, OPEN)
+                .udp("db-worker-1", 8080, true)
+                .check("after deleting " + name);
+        assertCniFlowsUnchanged("after applying and deleting " + name);
+    }
+
+    /** The worked example's diff: every node's switch holds exactly the compiled stage. */
+    @Test
+    @Order(6)
     void diffWithThePlacementFlagsShowsTheStageConverged() {
         for (String node : lab.nodes()) {
             List<String> cmd = new ArrayList<>(List.of(

@@ -87,11 +87,19 @@ abstract class LabStories {
 
     /** A copy of {@code story}'s policy.yaml with {@code from} replaced by {@code to} (which must occur). */
     Path edited(String story, String from, String to) throws IOException {
-        String text = Files.readString(EXAMPLES.resolve(story).resolve("policy.yaml"));
-        assertThat(text).as("edit of " + story).contains(from);
-        Path dir = Path.of("target", "lab-edits").toAbsolutePath().resolve(story);
-        Files.createDirectories(dir);
-        Path edited = dir.resolve("policy.yaml");
+        return edited(EXAMPLES.resolve(story).resolve("policy.yaml"), story, from, to);
+    }
+
+    /**
+     * A copy of {@code file} (in {@code target/lab-edits/DIR/}) with {@code from} replaced by {@code
+     * to} (which must occur).
+     */
+    static Path edited(Path file, String dir, String from, String to) throws IOException {
+        String text = Files.readString(file);
+        assertThat(text).as("edit of " + file).contains(from);
+        Path target = Path.of("target", "lab-edits").toAbsolutePath().resolve(dir);
+        Files.createDirectories(target);
+        Path edited = target.resolve(file.getFileName());
         Files.writeString(edited, text.replace(from, to));
         return edited;
     }
@@ -178,6 +186,169 @@ abstract class LabStories {
                 .check("analytics after applying the Baseline CNPs (Pass)");
         delete(policies);
         lab.from("web-worker-1").tcp("internet", 443, OPEN).check("shop after deleting the Baseline CNPs");
+    }
+
+    /**
+     * Ingress, enforced at the destination pod's node ({@code lab/db-ingress-analytics-only.yaml}):
+     * only the analytics namespace may reach shop's databases on TCP and UDP 8080, every other
+     * namespace (shop itself too) is denied that port, same node and across nodes; another port of
+     * the same database and ICMP stay open, and pods that are not subjects keep their verdicts. The
+     * edit moves the Allow to shop (web may, analytics may not); deleting opens everything again.
+     */
+    @Test
+    void dbIngressAnalyticsOnly() throws IOException {
+        dbIngress("db-ingress-analytics-only.yaml");
+    }
+
+    /**
+     * The same ingress story as a v1alpha2 ClusterNetworkPolicy of the Admin tier (Accept, Deny;
+     * {@code lab/db-ingress-analytics-only-cnp.yaml}), its edit changing the Accept rule's peer
+     * namespace: the same verdicts.
+     */
+    @Test
+    void clusterNetworkPolicyAdminTierDbIngressAnalyticsOnly() throws IOException {
+        dbIngress("db-ingress-analytics-only-cnp.yaml");
+    }
+
+    /** The "only analytics may reach the db's port" ingress story of the lab resource {@code name}. */
+    private void dbIngress(String name) throws IOException {
+        Path policy = labResource(name);
+        lab.from("web-worker-1")
+                .tcp("db-worker-1", 8080, OPEN)
+                .tcp("db-worker-2", 8080, OPEN)
+                .udp("db-worker-2", 8080, true)
+                .check("before " + name);
+
+        apply(policy);
+        lab.from("reporter-worker-1")
+                .tcp("db-worker-1", 8080, OPEN) // same node
+                .tcp("db-worker-2", 8080, OPEN) // cross node
+                .udp("db-worker-1", 8080, true)
+                .udp("db-worker-2", 8080, true)
+                .check("after applying " + name + " (analytics allowed)");
+        lab.from("web-worker-1")
+                .tcp("db-worker-1", 8080, TIMEOUT) // same node: dropped at the db's node, not refused
+                .tcp("db-worker-2", 8080, TIMEOUT) // cross node
+                .udp("db-worker-1", 8080, false)
+                .udp("db-worker-2", 8080, false)
+                .tcp("db-worker-2", 9, REFUSED) // another port of the same db: not named, passes
+                .ping("db-worker-2", true) // ICMP: not named
+                .tcp("web-worker-2", 8080, OPEN) // web is not a subject
+                .check("after applying " + name + " (shop denied)");
+        lab.from("db-cp-1").tcp("db-worker-1", 8080, TIMEOUT).check("after applying " + name + " (db to db)");
+
+        apply(edited(policy, name, "{matchLabels: {team: analytics}}", "{matchLabels: {team: shop}}"));
+        lab.from("web-worker-1")
+                .tcp("db-worker-1", 8080, OPEN)
+                .tcp("db-worker-2", 8080, OPEN)
+                .udp("db-worker-2", 8080, true)
+                .check("after editing " + name + " (the Allow's peer is shop)");
+        lab.from("reporter-worker-2")
+                .tcp("db-worker-2", 8080, TIMEOUT) // same node
+                .tcp("db-worker-1", 8080, TIMEOUT) // cross node
+                .udp("db-worker-1", 8080, false)
+                .check("after editing " + name + " (analytics denied)");
+
+        delete(policy);
+        lab.from("reporter-worker-2").tcp("db-worker-1", 8080, OPEN).check("after deleting " + name);
+        lab.from("web-worker-1")
+                .tcp("db-worker-2", 8080, OPEN)
+                .udp("db-worker-2", 8080, true)
+                .check("after deleting " + name);
+    }
+
+    /**
+     * Ingress through all three layers ({@code lab/shop-ingress-pass-networkpolicy-baseline.yaml}):
+     * an Admin-tier ClusterNetworkPolicy Passes analytics' reporters to shop and Accepts the rest of
+     * analytics; shop's NetworkPolicy isolates its databases for ingress (web on TCP 8080 only, and
+     * the database's own node); a Baseline-tier one denies ingress to shop from other namespaces. A
+     * reporter is passed on: the NetworkPolicy denies it the databases, the Baseline the web pods
+     * (TCP, UDP and ICMP); an operator is accepted before either is consulted. Relabelling an operator
+     * {@code app: reporter} (its Pod object applied with the new label) moves it into the Pass and
+     * its verdicts with it; relabelling it back restores them.
+     */
+    @Test
+    void clusterNetworkPolicyIngressPassToNetworkPolicyThenBaseline() throws IOException {
+        String name = "shop-ingress-pass-networkpolicy-baseline.yaml";
+        Path policies = labResource(name);
+        lab.from("reporter-worker-1")
+                .tcp("web-worker-2", 8080, OPEN)
+                .udp("web-worker-2", 8080, true)
+                .ping("web-worker-2", true)
+                .tcp("db-worker-1", 8080, OPEN)
+                .check("before " + name);
+
+        apply(policies);
+        lab.from("reporter-worker-1") // Pass: the NetworkPolicy (db) or else the Baseline (web) decides
+                .tcp("web-worker-1", 8080, TIMEOUT) // same node, the Baseline's Deny
+                .tcp("web-worker-2", 8080, TIMEOUT) // cross node
+                .udp("web-worker-2", 8080, false)
+                .ping("web-worker-2", false)
+                .tcp("db-worker-1", 8080, TIMEOUT) // the NetworkPolicy: not a web pod
+                .tcp("operator-worker-2", 8080, OPEN) // analytics is not a subject
+                .check("after applying " + name + " (reporter: Pass)");
+        lab.from("operator-worker-1") // Accept: neither the NetworkPolicy nor the Baseline applies
+                .tcp("web-worker-1", 8080, OPEN)
+                .tcp("web-worker-2", 8080, OPEN)
+                .tcp("db-worker-1", 8080, OPEN)
+                .ping("db-worker-2", true)
+                .check("after applying " + name + " (operator: Accept)");
+        lab.from("web-worker-1") // no Admin rule names shop: the NetworkPolicy decides
+                .tcp("db-worker-1", 8080, OPEN)
+                .tcp("db-worker-2", 8080, OPEN)
+                .udp("db-worker-2", 8080, false) // isolated: only TCP 8080 is allowed
+                .ping("db-worker-2", false)
+                .tcp("web-worker-2", 8080, OPEN) // web is not isolated; the Baseline denies other namespaces only
+                .check("after applying " + name + " (web: NetworkPolicy)");
+        lab.from("db-cp-1").tcp("db-worker-1", 8080, TIMEOUT).check("after applying " + name + " (db to db)");
+        lab.from("worker-1").tcp("db-worker-1", 8080, OPEN).check("after applying " + name + " (the db's own node)");
+        lab.from("worker-2").tcp("db-worker-1", 8080, TIMEOUT).check("after applying " + name + " (another node)");
+
+        String pod = "operator-worker-1";
+        Path asReporter = podRelabelled("analytics", pod, "operator", "reporter");
+        Path asOperator = podRelabelled("analytics", pod, "operator", "operator");
+        try {
+            lab.apply(asReporter);
+            lab.from(pod)
+                    .tcp("web-worker-2", 8080, TIMEOUT) // now Passed: the Baseline denies
+                    .tcp("db-worker-1", 8080, TIMEOUT) // now Passed: the NetworkPolicy denies
+                    .check("after relabelling " + pod + " app: reporter");
+            lab.from("operator-worker-2").tcp("web-worker-2", 8080, OPEN).check("after relabelling " + pod);
+        } finally {
+            lab.apply(asOperator);
+        }
+        lab.from(pod)
+                .tcp("web-worker-2", 8080, OPEN)
+                .tcp("db-worker-1", 8080, OPEN)
+                .check("after relabelling " + pod + " back");
+
+        delete(policies);
+        lab.from("reporter-worker-1")
+                .tcp("web-worker-2", 8080, OPEN)
+                .udp("web-worker-2", 8080, true)
+                .ping("web-worker-2", true)
+                .tcp("db-worker-1", 8080, OPEN)
+                .check("after deleting " + name);
+        lab.from("web-worker-1")
+                .udp("db-worker-2", 8080, true)
+                .ping("db-worker-2", true)
+                .check("after deleting " + name);
+        lab.from("worker-2").tcp("db-worker-1", 8080, OPEN).check("after deleting " + name);
+    }
+
+    /**
+     * The lab's Pod {@code namespace/name} (as up.sh wrote it into {@code objects/}) with its label
+     * {@code app} changed from {@code from} to {@code to}, to apply like any object.
+     */
+    Path podRelabelled(String namespace, String name, String from, String to) throws IOException {
+        String pod = Files.readString(lab.state().resolve("objects/pods." + namespace + "." + name + ".json"));
+        String label = "\"labels\":{\"app\":\"%s\"}";
+        assertThat(pod).contains(label.formatted(from));
+        Path dir = Path.of("target", "lab-edits").toAbsolutePath().resolve("pod-labels");
+        Files.createDirectories(dir);
+        Path f = dir.resolve(name + "-" + to + ".json");
+        Files.writeString(f, pod.replace(label.formatted(from), label.formatted(to)));
+        return f;
     }
 
     /**
