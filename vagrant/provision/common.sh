@@ -48,7 +48,7 @@ ovs-vsctl --may-exist add-port br-int ovsanp-gw -- set Interface ovsanp-gw type=
 ip addr replace "${gateway}/${prefix}" dev ovsanp-gw
 ip link set ovsanp-gw up
 
-log "the CNI's own tables on br-int (docs/cni-integration.md): ovs-anp's stage is tables 20..26"
+log "the CNI's own tables on br-int (docs/cni-integration.md): ovs-anp's stage is tables 20..29"
 # Cookie 0xc0ffee: table 0 classifier (ARP, the gateway port; the plugin adds one spoof guard flow
 # per pod that loads its IPv4 address into reg6), table 10 the CNI's conntrack (zone 7) handing IP
 # to ovs-anp at table 20, table 40 forwarding. ovs-anp returns allowed packets with goto_table:40.
