@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ovsanp.compiler.cluster.ClusterSnapshot;
 import io.ovsanp.compiler.cluster.NodeInfo;
-import io.ovsanp.compiler.cluster.PodInfo;
 import io.ovsanp.compiler.cluster.ServiceInfo;
 import io.ovsanp.compiler.cluster.ServiceVips;
 import io.ovsanp.compiler.compile.CompileOptions;
@@ -35,9 +34,12 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * Every example in {@code examples/}, compiled for every node, loaded into a real ovs-vswitchd and
  * probed with {@code ofproto/trace}: OVS must give the reference evaluator's verdict for every pod on
- * the node towards every pod, node, Service ClusterIP and external address, on the ports the stories
- * are about; an example whose {@code ovs-anp.args} says {@code --service-vips pre-dnat} is compiled and
- * evaluated in that mode.
+ * the node towards every pod, node, Service ClusterIP and external address, and from every other pod,
+ * node and external address towards the node's pods, on the ports the stories are about. A node judges
+ * the egress side of its own pods and the ingress side of connections to its own pods, so the verdict
+ * expected of one node's pipeline is the evaluator's egress verdict when the source is one of its pods,
+ * and its ingress verdict when the destination is; an example whose {@code ovs-anp.args} says {@code
+ * --service-vips pre-dnat} is compiled and evaluated in that mode.
  */
 class ExamplesOnOvsIT {
     static final List<String> EXTERNAL =
@@ -89,15 +91,27 @@ class ExamplesOnOvsIT {
         for (String node : snapshot.nodeNames()) {
             NodePipeline.load(bridge, snapshot, policies, node, options);
             for (Packet p : probes(snapshot, node)) {
-                Verdict expected = evaluator.evaluate(p);
+                boolean fromHere = isLocalPod(snapshot, node, p.src());
+                boolean toHere = isLocalPod(snapshot, node, p.dst());
+                Verdict egress = evaluator.evaluate(p);
+                Verdict ingress = evaluator.evaluateIngress(p);
+                boolean allowed = (!fromHere || egress.allowed()) && (!toHere || ingress.allowed());
                 TraceVerdict got = NodePipeline.trace(bridge, p);
                 assertThat(!got.dropped())
                         .as(
-                                "%s on node %s: %s%nevaluator: %s%n%s%nflows:%n%s",
-                                example.getFileName(), node, p, expected.explain(), got.trace(), bridge.describe())
-                        .isEqualTo(expected.allowed());
+                                "%s on node %s: %s (judged here: %s%s)%negress: %s%ningress: %s%n%s%nflows:%n%s",
+                                example.getFileName(),
+                                node,
+                                p,
+                                fromHere ? "egress " : "",
+                                toHere ? "ingress" : "",
+                                egress.explain(),
+                                ingress.explain(),
+                                got.trace(),
+                                bridge.describe())
+                        .isEqualTo(allowed);
                 checked++;
-                if (expected.serviceVip().isPresent()) viaClusterIp++;
+                if (fromHere && egress.serviceVip().isPresent()) viaClusterIp++;
             }
         }
         assertThat(checked).isGreaterThan(0);
@@ -119,29 +133,51 @@ class ExamplesOnOvsIT {
                 : ServiceVips.parse(words.get(i + 1)).orElseThrow();
     }
 
+    /** Whether {@code ip} is an address of a pod (not host-network) that runs on {@code node}. */
+    static boolean isLocalPod(ClusterSnapshot s, String node, IpAddress ip) {
+        return s.pods().stream()
+                .anyMatch(p ->
+                        p.nodeName().equals(node) && !p.hostNetwork() && p.ips().contains(ip));
+    }
+
     static List<Packet> probes(ClusterSnapshot s, String node) {
-        List<IpAddress> dsts = new ArrayList<>();
-        s.pods().forEach(p -> dsts.addAll(p.ips()));
-        for (NodeInfo n : s.nodes()) dsts.addAll(n.addresses());
+        List<IpAddress> addresses = new ArrayList<>();
+        s.pods().forEach(p -> addresses.addAll(p.ips()));
+        for (NodeInfo n : s.nodes()) addresses.addAll(n.addresses());
+        EXTERNAL.forEach(e -> addresses.add(IpAddress.parse(e)));
+        List<IpAddress> dsts = new ArrayList<>(addresses);
         // ClusterIPs: plain addresses without pre-DNAT, mapped to their endpoints with it.
         for (ServiceInfo svc : s.services()) dsts.addAll(svc.clusterIps());
-        EXTERNAL.forEach(e -> dsts.add(IpAddress.parse(e)));
+        List<IpAddress> local = addresses.stream()
+                .distinct()
+                .filter(a -> isLocalPod(s, node, a))
+                .toList();
         List<Packet> out = new ArrayList<>();
-        for (PodInfo src : s.pods()) {
-            if (!src.nodeName().equals(node) || src.hostNetwork()) continue;
-            for (IpAddress from : src.ips()) {
-                for (IpAddress to : dsts.stream().distinct().toList()) {
-                    if (to.family() != from.family() || to.equals(from)) continue;
-                    out.add(Packet.of(from, to, Protocol.TCP, 6443));
-                    out.add(Packet.of(from, to, Protocol.TCP, 443));
-                    out.add(Packet.of(from, to, Protocol.TCP, 10250));
-                    out.add(Packet.of(from, to, Protocol.TCP, 31000));
-                    out.add(Packet.of(from, to, Protocol.UDP, 53));
-                    out.add(Packet.of(from, to, Protocol.TCP, 8080));
-                    out.add(Packet.icmp(from, to));
-                }
+        // The node's pods to everything (their egress side, and the ingress side of local destinations).
+        for (IpAddress from : local) {
+            for (IpAddress to : dsts.stream().distinct().toList()) {
+                if (to.family() == from.family() && !to.equals(from)) addPorts(out, from, to);
+            }
+        }
+        // Everything else to the node's pods (their ingress side: other nodes' pods, nodes, the outside).
+        for (IpAddress from : addresses.stream().distinct().toList()) {
+            if (local.contains(from)) continue;
+            for (IpAddress to : local) {
+                if (to.family() == from.family()) addPorts(out, from, to);
             }
         }
         return out;
+    }
+
+    private static void addPorts(List<Packet> out, IpAddress from, IpAddress to) {
+        out.add(Packet.of(from, to, Protocol.TCP, 6443));
+        out.add(Packet.of(from, to, Protocol.TCP, 443));
+        out.add(Packet.of(from, to, Protocol.TCP, 10250));
+        out.add(Packet.of(from, to, Protocol.TCP, 31000));
+        out.add(Packet.of(from, to, Protocol.UDP, 53));
+        out.add(Packet.of(from, to, Protocol.TCP, 8080));
+        out.add(Packet.of(from, to, Protocol.TCP, 5432));
+        out.add(Packet.of(from, to, Protocol.TCP, 9090));
+        out.add(Packet.icmp(from, to));
     }
 }
