@@ -197,7 +197,10 @@ final class RuleCompiler {
                     rule.ref().path() + ".ports",
                     "named port(s) resolve to no destination pod; they match nothing"));
         }
-        RuleStats stats = new RuleStats(rule.ref(), tableName, priority, flows.size(), nSrc, nDst, nPorts, cross);
+        // An ingress rule's local dimension is its subjects, the packets' destinations; its peers are the sources.
+        RuleStats stats = rule.ref().ingress()
+                ? new RuleStats(rule.ref(), tableName, priority, flows.size(), nDst, nSrc, nPorts, cross)
+                : new RuleStats(rule.ref(), tableName, priority, flows.size(), nSrc, nDst, nPorts, cross);
         return new CompileMemo.RuleOutput(flows, stats, List.copyOf(diags), Map.copyOf(usedConjIds), restKey);
     }
 

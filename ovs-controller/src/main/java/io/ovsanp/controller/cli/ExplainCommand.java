@@ -97,7 +97,7 @@ final class ExplainCommand extends CliCommand {
                 .findFirst();
         side(
                 "ingress:",
-                receiver.map(r -> "at the destination's node " + r.nodeName()).orElse("(no pod there)"),
+                receiver.map(r -> "at the destination's node " + r.nodeName()).orElse(""),
                 v.ingress());
         return Main.EXIT_OK;
     }
@@ -114,7 +114,7 @@ final class ExplainCommand extends CliCommand {
     }
 
     private void side(String label, String where, Verdict v) {
-        out().println(label + " " + v.describe() + " [" + where + "]");
+        out().println(label + " " + v.describe() + (where.isEmpty() ? "" : " [" + where + "]"));
         for (String step : v.trace()) {
             out().println("  " + step);
         }

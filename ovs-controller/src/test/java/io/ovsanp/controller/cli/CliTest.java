@@ -147,7 +147,7 @@ class CliTest {
                 "443");
         assertThat(outside.out())
                 .startsWith("ALLOW")
-                .contains("ingress: ALLOW: destination is not a pod: no ingress side [(no pod there)]");
+                .contains("ingress: ALLOW: destination is not a pod: no ingress side\n");
     }
 
     @Test
