@@ -17,8 +17,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The harness against a real OVS 3.1: the example pipeline (docs/architecture.md, "The egress
- * pipeline") loads and dumps in OVS's canonical text, ofproto/trace gives the verdicts the pipeline
+ * The harness against a real OVS 3.1: the example pipeline (docs/architecture.md, "The pipeline")
+ * loads and dumps in OVS's canonical text, ofproto/trace gives the verdicts the pipeline
  * means, and the private instances start side by side and leave nothing behind.
  */
 class PrivateOvsTest {

@@ -1,5 +1,5 @@
 /**
- * The egress pipeline declared as data: ordered tables with purpose, miss behaviour and legal next
+ * The policy pipeline (egress and ingress) declared as data: ordered tables with purpose, miss behaviour and legal next
  * tables; flows that break the declaration are refused. See {@link
  * io.ovsanp.compiler.pipeline.PipelineSpec} for the table diagram and the cookie bit map.
  */
