@@ -138,6 +138,58 @@ final class Scenarios {
                                         "pass-egress for UDP at the specified port (swap 3,4)",
                                         allow(CD0, DM0, "udp", 5353),
                                         allow(CD1, DM0, "udp", 53)))),
+                // admin-network-policy-core-egress-sctp-rules.go / admin-network-policy-standard-egress-sctp-rules.go:
+                // subject ravenclaw, the egress-tcp rule layout towards gryffindor, slytherin and hufflepuff on SCTP
+                new Scenario(
+                        "egress-sctp",
+                        "AdminNetworkPolicyEgressSCTP",
+                        "CNPAdminTierEgressSCTP",
+                        List.of(
+                                step(
+                                        "0",
+                                        "allow-egress for SCTP; rule ordering / at the specified port",
+                                        allow(LL0, HP0, "sctp", 9003),
+                                        allow(LL1, HP0, "sctp", 9005),
+                                        allow(LL0, CD1, "sctp", 9003),
+                                        deny(LL1, CD1, "sctp", 9005)),
+                                step(
+                                        "1",
+                                        "deny-egress for SCTP; rule ordering (swap 0,1) / at the specified port",
+                                        deny(LL0, HP1, "sctp", 9003),
+                                        deny(LL1, HP1, "sctp", 9005),
+                                        deny(LL0, DM0, "sctp", 9003),
+                                        allow(LL1, DM0, "sctp", 9005)),
+                                step(
+                                        "2",
+                                        "pass-egress for SCTP; rule ordering (swap 0,2)",
+                                        allow(LL0, HP1, "sctp", 9003),
+                                        allow(LL1, HP1, "sctp", 9005)),
+                                step(
+                                        "3",
+                                        "pass-egress for SCTP at the specified port (swap 3,4)",
+                                        allow(LL0, DM0, "sctp", 9003),
+                                        allow(LL1, DM0, "sctp", 9005)))),
+                // baseline-admin-network-policy-core-egress-sctp-rules.go /
+                // baseline-admin-network-policy-standard-egress-sctp-rules.go (subject ravenclaw)
+                new Scenario(
+                        "baseline-egress-sctp",
+                        "BaselineAdminNetworkPolicyEgressSCTP",
+                        "CNPBaselineTierEgressSCTP",
+                        List.of(
+                                step(
+                                        "0",
+                                        "allow-egress for SCTP; rule ordering / at the specified port",
+                                        allow(LL0, HP0, "sctp", 9003),
+                                        allow(LL1, HP0, "sctp", 9005),
+                                        allow(LL0, CD1, "sctp", 9003),
+                                        deny(LL1, CD1, "sctp", 9005)),
+                                step(
+                                        "1",
+                                        "deny-egress for SCTP; rule ordering (swap 0,1) / at the specified port",
+                                        deny(LL0, HP1, "sctp", 9003),
+                                        deny(LL1, HP1, "sctp", 9005),
+                                        deny(LL0, DM0, "sctp", 9003),
+                                        allow(LL1, DM0, "sctp", 9005)))),
                 // baseline-admin-network-policy-core-egress-tcp-rules.go /
                 // baseline-admin-network-policy-standard-egress-tcp-rules.go
                 new Scenario(
