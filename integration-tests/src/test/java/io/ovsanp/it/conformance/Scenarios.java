@@ -307,6 +307,38 @@ final class Scenarios {
                         "BaselineAdminNetworkPolicyGress",
                         "CNPBaselineTierGress",
                         List.of(gressAllowEgress(), gressDenyEgress())),
+                // admin-network-policy-standard-same-priority.go (CNP only): three Admin policies at one priority,
+                // disjoint rules; the egress probes (the ingress ones are in ingress())
+                new Scenario(
+                        "same-priority",
+                        "",
+                        "CNPAdminTierSamePriority",
+                        List.of(step(
+                                "0",
+                                "deny both ways per same-priority policy / no bleed onto another subject / no"
+                                        + " policy: egress",
+                                deny(HP0, DM0, "tcp", 80),
+                                deny(HP1, CD0, "tcp", 80),
+                                deny(CD1, DM0, "tcp", 8080),
+                                allow(HP0, DM0, "tcp", 8080),
+                                allow(CD0, DM0, "tcp", 80),
+                                allow(HP1, LL0, "tcp", 80)))),
+                // baseline-admin-network-policy-standard-same-priority.go (CNP only; v1alpha1 has a single BANP, so
+                // there is no v1alpha1 form): servers are the -1 pods
+                new Scenario(
+                        "baseline-same-priority",
+                        "",
+                        "CNPBaselineTierSamePriority",
+                        List.of(v1alpha2Step(
+                                "0",
+                                "deny both ways per same-priority policy / no bleed onto another subject / no"
+                                        + " policy: egress",
+                                deny(HP0, DM1, "tcp", 80),
+                                deny(HP1, CD1, "tcp", 80),
+                                deny(CD1, DM1, "tcp", 8080),
+                                allow(HP0, DM1, "tcp", 8080),
+                                allow(CD0, DM1, "tcp", 80),
+                                allow(HP0, LL1, "tcp", 80)))),
                 // admin-network-policy-core-priority.go / admin-network-policy-standard-priority.go (the ingress
                 // probes are in ingress())
                 new Scenario(
@@ -571,6 +603,35 @@ final class Scenarios {
                         "BaselineAdminNetworkPolicyGress",
                         "CNPBaselineTierGress",
                         List.of(gressAllowIngress(), gressDenyIngress())),
+                // the same-priority tests' ingress probes, on the files of the egress scenarios
+                new Scenario(
+                        "same-priority",
+                        "",
+                        "CNPAdminTierSamePriority",
+                        List.of(step(
+                                "0",
+                                "deny both ways per same-priority policy / no bleed onto another subject / no"
+                                        + " policy: ingress",
+                                deny(DM0, HP0, "tcp", 80),
+                                deny(CD0, HP0, "tcp", 80),
+                                deny(DM1, CD0, "tcp", 8080),
+                                allow(DM0, HP0, "tcp", 8080),
+                                allow(DM1, CD0, "tcp", 80),
+                                allow(LL0, HP0, "tcp", 80)))),
+                new Scenario(
+                        "baseline-same-priority",
+                        "",
+                        "CNPBaselineTierSamePriority",
+                        List.of(v1alpha2Step(
+                                "0",
+                                "deny both ways per same-priority policy / no bleed onto another subject / no"
+                                        + " policy: ingress",
+                                deny(DM0, HP1, "tcp", 80),
+                                deny(CD0, HP1, "tcp", 80),
+                                deny(DM1, CD1, "tcp", 8080),
+                                allow(DM0, HP1, "tcp", 8080),
+                                allow(DM1, CD1, "tcp", 80),
+                                allow(LL0, HP1, "tcp", 80)))),
                 // admin-network-policy-core-priority.go / admin-network-policy-standard-priority.go: the ingress
                 // probes, on the files of the egress scenario "priority"
                 new Scenario(
