@@ -339,6 +339,14 @@ final class Scenarios {
                                 allow(HP0, DM1, "tcp", 8080),
                                 allow(CD0, DM1, "tcp", 80),
                                 allow(HP0, LL1, "tcp", 80)))),
+                // admin- / baseline-admin-network-policy-standard-ingress-egress-isolation.go (CNP only): a policy
+                // with egress rules only leaves its subject's ingress alone (with the egress control probe)
+                new Scenario("egress-isolation", "", "CNPAdminTierEgressRulesIngressUnaffected", isolation("egress")),
+                new Scenario(
+                        "baseline-egress-isolation",
+                        "",
+                        "CNPBaselineTierEgressRulesIngressUnaffected",
+                        isolation("egress")),
                 // admin-network-policy-core-priority.go / admin-network-policy-standard-priority.go (the ingress
                 // probes are in ingress())
                 new Scenario(
@@ -632,6 +640,13 @@ final class Scenarios {
                                 allow(DM0, HP1, "tcp", 8080),
                                 allow(DM1, CD1, "tcp", 80),
                                 allow(LL0, HP1, "tcp", 80)))),
+                // the isolation tests' other half: ingress rules only, the subject's egress unaffected
+                new Scenario("ingress-isolation", "", "CNPAdminTierIngressRulesEgressUnaffected", isolation("ingress")),
+                new Scenario(
+                        "baseline-ingress-isolation",
+                        "",
+                        "CNPBaselineTierIngressRulesEgressUnaffected",
+                        isolation("ingress")),
                 // admin-network-policy-core-priority.go / admin-network-policy-standard-priority.go: the ingress
                 // probes, on the files of the egress scenario "priority"
                 new Scenario(
@@ -674,6 +689,20 @@ final class Scenarios {
                 // the port-range tests' ingress subtest (see egress())
                 new Scenario("port-range", "", "CNPAdminTierPortRange", portRangeIngress()),
                 new Scenario("baseline-port-range", "", "CNPBaselineTierPortRange", portRangeIngress()));
+    }
+
+    /**
+     * An isolation test (Admin and Baseline alike): the policy has only {@code direction} rules, denying
+     * slytherin; the control probe in that direction is denied, the other direction stays open.
+     */
+    private static List<Step> isolation(String direction) {
+        boolean ingress = direction.equals("ingress");
+        return List.of(step(
+                "0",
+                "enforce the " + direction + " rule / the other direction unaffected (ravenclaw, hufflepuff)",
+                ingress ? deny(DM0, HP0, "tcp", 80) : deny(HP0, DM0, "tcp", 80),
+                ingress ? allow(HP0, LL0, "tcp", 80) : allow(LL0, HP0, "tcp", 80),
+                ingress ? allow(HP0, CD0, "tcp", 80) : allow(CD0, HP0, "tcp", 80)));
     }
 
     /** The combined gress tests as applied, egress probes (Admin and Baseline alike). */
