@@ -10,9 +10,9 @@ import java.util.Set;
  * {@code -v1alpha2.yaml} under the test resources {@code conformance/}) and the connections upstream
  * then pokes, with the result it asserts (allowed, or a timeout). Every verdict here is transcribed
  * from the upstream assertion, never from our own output. {@link #egress} holds the tests about egress
- * rules, {@link #ingress} those about ingress rules (the priority and integration tests appear in both,
- * with their egress and their ingress probes); every subtest docs/conformance.md lists as left out is
- * left out here too.
+ * rules, {@link #ingress} those about ingress rules (the gress, priority and integration tests appear
+ * in both, with their egress and their ingress probes); every subtest docs/conformance.md lists as left
+ * out is left out here too.
  *
  * <p>Names: {@code gryffindor/harry-potter-0} stands for the pod in namespace {@code
  * network-policy-conformance-gryffindor}; a destination is such a pod, or a literal IP address.
@@ -138,6 +138,58 @@ final class Scenarios {
                                         "pass-egress for UDP at the specified port (swap 3,4)",
                                         allow(CD0, DM0, "udp", 5353),
                                         allow(CD1, DM0, "udp", 53)))),
+                // admin-network-policy-core-egress-sctp-rules.go / admin-network-policy-standard-egress-sctp-rules.go:
+                // subject ravenclaw, the egress-tcp rule layout towards gryffindor, slytherin and hufflepuff on SCTP
+                new Scenario(
+                        "egress-sctp",
+                        "AdminNetworkPolicyEgressSCTP",
+                        "CNPAdminTierEgressSCTP",
+                        List.of(
+                                step(
+                                        "0",
+                                        "allow-egress for SCTP; rule ordering / at the specified port",
+                                        allow(LL0, HP0, "sctp", 9003),
+                                        allow(LL1, HP0, "sctp", 9005),
+                                        allow(LL0, CD1, "sctp", 9003),
+                                        deny(LL1, CD1, "sctp", 9005)),
+                                step(
+                                        "1",
+                                        "deny-egress for SCTP; rule ordering (swap 0,1) / at the specified port",
+                                        deny(LL0, HP1, "sctp", 9003),
+                                        deny(LL1, HP1, "sctp", 9005),
+                                        deny(LL0, DM0, "sctp", 9003),
+                                        allow(LL1, DM0, "sctp", 9005)),
+                                step(
+                                        "2",
+                                        "pass-egress for SCTP; rule ordering (swap 0,2)",
+                                        allow(LL0, HP1, "sctp", 9003),
+                                        allow(LL1, HP1, "sctp", 9005)),
+                                step(
+                                        "3",
+                                        "pass-egress for SCTP at the specified port (swap 3,4)",
+                                        allow(LL0, DM0, "sctp", 9003),
+                                        allow(LL1, DM0, "sctp", 9005)))),
+                // baseline-admin-network-policy-core-egress-sctp-rules.go /
+                // baseline-admin-network-policy-standard-egress-sctp-rules.go (subject ravenclaw)
+                new Scenario(
+                        "baseline-egress-sctp",
+                        "BaselineAdminNetworkPolicyEgressSCTP",
+                        "CNPBaselineTierEgressSCTP",
+                        List.of(
+                                step(
+                                        "0",
+                                        "allow-egress for SCTP; rule ordering / at the specified port",
+                                        allow(LL0, HP0, "sctp", 9003),
+                                        allow(LL1, HP0, "sctp", 9005),
+                                        allow(LL0, CD1, "sctp", 9003),
+                                        deny(LL1, CD1, "sctp", 9005)),
+                                step(
+                                        "1",
+                                        "deny-egress for SCTP; rule ordering (swap 0,1) / at the specified port",
+                                        deny(LL0, HP1, "sctp", 9003),
+                                        deny(LL1, HP1, "sctp", 9005),
+                                        deny(LL0, DM0, "sctp", 9003),
+                                        allow(LL1, DM0, "sctp", 9005)))),
                 // baseline-admin-network-policy-core-egress-tcp-rules.go /
                 // baseline-admin-network-policy-standard-egress-tcp-rules.go
                 new Scenario(
@@ -223,6 +275,78 @@ final class Scenarios {
                         "BaselineAdminNetworkPolicyEgressInlineCIDRPeers",
                         "CNPBaselineTierEgressInlineCIDRPeers",
                         inlineCidrSteps()),
+                // admin-network-policy-core-gress-rules.go / admin-network-policy-standard-gress-rules.go: one policy
+                // with egress and ingress rules (subject gryffindor), each swap applied to both lists; the egress
+                // probes (the ingress ones are in ingress())
+                new Scenario(
+                        "gress",
+                        "AdminNetworkPolicyGress",
+                        "CNPAdminTierGress",
+                        List.of(
+                                gressAllowEgress(),
+                                gressDenyEgress(),
+                                step(
+                                        "2",
+                                        "pass-gress across different protocols (swap 0,2): egress",
+                                        allow(HP0, LL0, "tcp", 80),
+                                        allow(HP0, LL0, "udp", 5353),
+                                        allow(HP0, LL0, "sctp", 9003)),
+                                step(
+                                        "3",
+                                        "pass-gress across different protocols at the specified ports (swap 3,4): egress",
+                                        allow(HP0, DM0, "tcp", 80),
+                                        allow(HP1, DM0, "tcp", 8080),
+                                        allow(HP0, DM0, "udp", 53),
+                                        allow(HP1, DM0, "udp", 5353),
+                                        allow(HP0, DM0, "sctp", 9003),
+                                        allow(HP1, DM0, "sctp", 9005)))),
+                // baseline-admin-network-policy-core-gress-rules.go /
+                // baseline-admin-network-policy-standard-gress-rules.go
+                new Scenario(
+                        "baseline-gress",
+                        "BaselineAdminNetworkPolicyGress",
+                        "CNPBaselineTierGress",
+                        List.of(gressAllowEgress(), gressDenyEgress())),
+                // admin-network-policy-standard-same-priority.go (CNP only): three Admin policies at one priority,
+                // disjoint rules; the egress probes (the ingress ones are in ingress())
+                new Scenario(
+                        "same-priority",
+                        "",
+                        "CNPAdminTierSamePriority",
+                        List.of(step(
+                                "0",
+                                "deny both ways per same-priority policy / no bleed onto another subject / no"
+                                        + " policy: egress",
+                                deny(HP0, DM0, "tcp", 80),
+                                deny(HP1, CD0, "tcp", 80),
+                                deny(CD1, DM0, "tcp", 8080),
+                                allow(HP0, DM0, "tcp", 8080),
+                                allow(CD0, DM0, "tcp", 80),
+                                allow(HP1, LL0, "tcp", 80)))),
+                // baseline-admin-network-policy-standard-same-priority.go (CNP only; v1alpha1 has a single BANP, so
+                // there is no v1alpha1 form): servers are the -1 pods
+                new Scenario(
+                        "baseline-same-priority",
+                        "",
+                        "CNPBaselineTierSamePriority",
+                        List.of(v1alpha2Step(
+                                "0",
+                                "deny both ways per same-priority policy / no bleed onto another subject / no"
+                                        + " policy: egress",
+                                deny(HP0, DM1, "tcp", 80),
+                                deny(HP1, CD1, "tcp", 80),
+                                deny(CD1, DM1, "tcp", 8080),
+                                allow(HP0, DM1, "tcp", 8080),
+                                allow(CD0, DM1, "tcp", 80),
+                                allow(HP0, LL1, "tcp", 80)))),
+                // admin- / baseline-admin-network-policy-standard-ingress-egress-isolation.go (CNP only): a policy
+                // with egress rules only leaves its subject's ingress alone (with the egress control probe)
+                new Scenario("egress-isolation", "", "CNPAdminTierEgressRulesIngressUnaffected", isolation("egress")),
+                new Scenario(
+                        "baseline-egress-isolation",
+                        "",
+                        "CNPBaselineTierEgressRulesIngressUnaffected",
+                        isolation("egress")),
                 // admin-network-policy-core-priority.go / admin-network-policy-standard-priority.go (the ingress
                 // probes are in ingress())
                 new Scenario(
@@ -458,6 +582,71 @@ final class Scenarios {
                                 "allow-ingress for named port",
                                 allow(CD0, HP1, "tcp", 80),
                                 deny(CD1, HP1, "tcp", 8080)))),
+                // the combined gress tests' ingress probes, on the files of the egress scenarios "gress" and
+                // "baseline-gress"
+                new Scenario(
+                        "gress",
+                        "AdminNetworkPolicyGress",
+                        "CNPAdminTierGress",
+                        List.of(
+                                gressAllowIngress(),
+                                gressDenyIngress(),
+                                step(
+                                        "2",
+                                        "pass-gress across different protocols (swap 0,2): ingress",
+                                        allow(LL0, HP0, "tcp", 80),
+                                        allow(LL1, HP0, "udp", 53),
+                                        allow(LL1, HP0, "sctp", 9003)),
+                                step(
+                                        "3",
+                                        "pass-gress across different protocols at the specified ports (swap 3,4): ingress",
+                                        allow(DM0, HP0, "tcp", 80),
+                                        allow(DM1, HP0, "tcp", 8080),
+                                        allow(DM0, HP0, "udp", 53),
+                                        allow(DM1, HP0, "udp", 5353),
+                                        allow(DM0, HP0, "sctp", 9003),
+                                        allow(DM1, HP0, "sctp", 9005)))),
+                new Scenario(
+                        "baseline-gress",
+                        "BaselineAdminNetworkPolicyGress",
+                        "CNPBaselineTierGress",
+                        List.of(gressAllowIngress(), gressDenyIngress())),
+                // the same-priority tests' ingress probes, on the files of the egress scenarios
+                new Scenario(
+                        "same-priority",
+                        "",
+                        "CNPAdminTierSamePriority",
+                        List.of(step(
+                                "0",
+                                "deny both ways per same-priority policy / no bleed onto another subject / no"
+                                        + " policy: ingress",
+                                deny(DM0, HP0, "tcp", 80),
+                                deny(CD0, HP0, "tcp", 80),
+                                deny(DM1, CD0, "tcp", 8080),
+                                allow(DM0, HP0, "tcp", 8080),
+                                allow(DM1, CD0, "tcp", 80),
+                                allow(LL0, HP0, "tcp", 80)))),
+                new Scenario(
+                        "baseline-same-priority",
+                        "",
+                        "CNPBaselineTierSamePriority",
+                        List.of(v1alpha2Step(
+                                "0",
+                                "deny both ways per same-priority policy / no bleed onto another subject / no"
+                                        + " policy: ingress",
+                                deny(DM0, HP1, "tcp", 80),
+                                deny(CD0, HP1, "tcp", 80),
+                                deny(DM1, CD1, "tcp", 8080),
+                                allow(DM0, HP1, "tcp", 8080),
+                                allow(DM1, CD1, "tcp", 80),
+                                allow(LL0, HP1, "tcp", 80)))),
+                // the isolation tests' other half: ingress rules only, the subject's egress unaffected
+                new Scenario("ingress-isolation", "", "CNPAdminTierIngressRulesEgressUnaffected", isolation("ingress")),
+                new Scenario(
+                        "baseline-ingress-isolation",
+                        "",
+                        "CNPBaselineTierIngressRulesEgressUnaffected",
+                        isolation("ingress")),
                 // admin-network-policy-core-priority.go / admin-network-policy-standard-priority.go: the ingress
                 // probes, on the files of the egress scenario "priority"
                 new Scenario(
@@ -500,6 +689,84 @@ final class Scenarios {
                 // the port-range tests' ingress subtest (see egress())
                 new Scenario("port-range", "", "CNPAdminTierPortRange", portRangeIngress()),
                 new Scenario("baseline-port-range", "", "CNPBaselineTierPortRange", portRangeIngress()));
+    }
+
+    /**
+     * An isolation test (Admin and Baseline alike): the policy has only {@code direction} rules, denying
+     * slytherin; the control probe in that direction is denied, the other direction stays open.
+     */
+    private static List<Step> isolation(String direction) {
+        boolean ingress = direction.equals("ingress");
+        return List.of(step(
+                "0",
+                "enforce the " + direction + " rule / the other direction unaffected (ravenclaw, hufflepuff)",
+                ingress ? deny(DM0, HP0, "tcp", 80) : deny(HP0, DM0, "tcp", 80),
+                ingress ? allow(HP0, LL0, "tcp", 80) : allow(LL0, HP0, "tcp", 80),
+                ingress ? allow(HP0, CD0, "tcp", 80) : allow(CD0, HP0, "tcp", 80)));
+    }
+
+    /** The combined gress tests as applied, egress probes (Admin and Baseline alike). */
+    private static Step gressAllowEgress() {
+        return step(
+                "0",
+                "allow-gress across different protocols / at the specified ports: egress",
+                allow(HP0, LL0, "tcp", 80),
+                allow(HP1, LL0, "udp", 53),
+                allow(HP0, LL0, "sctp", 9003),
+                allow(HP0, CD1, "tcp", 8080),
+                deny(HP1, CD1, "tcp", 80),
+                allow(HP0, CD1, "udp", 5353),
+                deny(HP1, CD1, "udp", 53),
+                allow(HP0, CD1, "sctp", 9003),
+                deny(HP1, CD1, "sctp", 9005));
+    }
+
+    /** The combined gress tests after swapping rules 0,1 of both lists, egress probes. */
+    private static Step gressDenyEgress() {
+        return step(
+                "1",
+                "deny-gress across different protocols (swap 0,1) / at the specified ports: egress",
+                deny(HP0, LL1, "tcp", 80),
+                deny(HP1, LL1, "udp", 53),
+                deny(HP0, LL1, "sctp", 9003),
+                deny(HP0, DM0, "tcp", 80),
+                allow(HP1, DM0, "tcp", 8080),
+                deny(HP0, DM0, "udp", 53),
+                allow(HP1, DM0, "udp", 5353),
+                deny(HP0, DM0, "sctp", 9003),
+                allow(HP1, DM0, "sctp", 9005));
+    }
+
+    /** The combined gress tests as applied, ingress probes. */
+    private static Step gressAllowIngress() {
+        return step(
+                "0",
+                "allow-gress across different protocols / at the specified ports: ingress",
+                allow(LL0, HP0, "tcp", 80),
+                allow(LL1, HP0, "udp", 53),
+                allow(LL1, HP0, "sctp", 9003),
+                allow(CD0, HP1, "tcp", 80),
+                deny(CD1, HP1, "tcp", 8080),
+                allow(CD0, HP1, "udp", 5353),
+                deny(CD1, HP1, "udp", 53),
+                allow(CD0, HP1, "sctp", 9003),
+                deny(CD1, HP1, "sctp", 9005));
+    }
+
+    /** The combined gress tests after swapping rules 0,1 of both lists, ingress probes. */
+    private static Step gressDenyIngress() {
+        return step(
+                "1",
+                "deny-gress across different protocols (swap 0,1) / at the specified ports: ingress",
+                deny(LL0, HP1, "tcp", 80),
+                deny(LL1, HP1, "udp", 53),
+                deny(LL1, HP1, "sctp", 9003),
+                deny(DM0, HP0, "tcp", 80),
+                allow(DM1, HP0, "tcp", 8080),
+                deny(DM0, HP0, "udp", 53),
+                allow(DM1, HP0, "udp", 5353),
+                deny(DM0, HP0, "sctp", 9003),
+                allow(DM1, HP0, "sctp", 9005));
     }
 
     /** The egress subtest of the Admin and the Baseline port-range tests (subject gryffindor, one policy state). */
