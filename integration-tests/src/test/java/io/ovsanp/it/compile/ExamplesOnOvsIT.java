@@ -138,7 +138,50 @@ class ExamplesOnOvsIT {
                 : ServiceVips.parse(words.get(i + 1)).orElseThrow();
     }
 
+    /**
+     * The ports a probe uses: every port the example's rules name (numbers, both ends and an inside
+     * value of ranges, the container ports named ports resolve to, by protocol), the Service ports, and
+     * TCP 31000 and UDP 53 as ports most rules do not name; ICMP besides. A story's verdicts change only
+     * at ports its rules name, so these are the ports that can tell a wrong flow from a right one.
+     */
+    static java.util.SortedSet<String> ports(ClusterSnapshot s) {
+        java.util.SortedSet<String> out = new java.util.TreeSet<>(List.of("TCP:31000", "UDP:53"));
+        List<io.ovsanp.compiler.policy.Rule> rules = new ArrayList<>();
+        for (io.ovsanp.compiler.policy.AdminPolicy p : s.adminPolicies()) {
+            rules.addAll(p.egress());
+            rules.addAll(p.ingress());
+        }
+        for (io.ovsanp.compiler.policy.NetworkPolicy np : s.networkPolicies()) {
+            rules.addAll(np.egress());
+            rules.addAll(np.ingress());
+        }
+        for (io.ovsanp.compiler.policy.Rule r : rules) {
+            for (io.ovsanp.compiler.policy.PortMatch m : r.ports()) {
+                if (m instanceof io.ovsanp.compiler.policy.PortMatch.Number n) {
+                    out.add(n.protocol() + ":" + n.port());
+                } else if (m instanceof io.ovsanp.compiler.policy.PortMatch.Range g) {
+                    out.add(g.protocol() + ":" + g.start());
+                    out.add(g.protocol() + ":" + g.end());
+                    out.add(g.protocol() + ":" + (g.start() + (g.end() - g.start()) / 2));
+                } else if (m instanceof io.ovsanp.compiler.policy.PortMatch.Named named) {
+                    for (PodInfo pod : s.pods()) {
+                        pod.ports().stream()
+                                .filter(cp -> cp.name().equals(named.name()))
+                                .forEach(cp -> out.add(cp.protocol() + ":" + cp.port()));
+                    }
+                } else if (m instanceof io.ovsanp.compiler.policy.PortMatch.AnyPort a) {
+                    out.add(a.protocol() + ":31000");
+                }
+            }
+        }
+        for (ServiceInfo svc : s.services()) {
+            svc.ports().forEach(sp -> out.add(sp.protocol() + ":" + sp.port()));
+        }
+        return out;
+    }
+
     static List<Packet> probes(ClusterSnapshot s, String node) {
+        java.util.SortedSet<String> ports = ports(s);
         List<IpAddress> dsts = new ArrayList<>();
         s.pods().forEach(p -> dsts.addAll(p.ips()));
         for (NodeInfo n : s.nodes()) dsts.addAll(n.addresses());
@@ -151,12 +194,10 @@ class ExamplesOnOvsIT {
             for (IpAddress from : src.ips()) {
                 for (IpAddress to : dsts.stream().distinct().toList()) {
                     if (to.family() != from.family() || to.equals(from)) continue;
-                    out.add(Packet.of(from, to, Protocol.TCP, 6443));
-                    out.add(Packet.of(from, to, Protocol.TCP, 443));
-                    out.add(Packet.of(from, to, Protocol.TCP, 10250));
-                    out.add(Packet.of(from, to, Protocol.TCP, 31000));
-                    out.add(Packet.of(from, to, Protocol.UDP, 53));
-                    out.add(Packet.of(from, to, Protocol.TCP, 8080));
+                    for (String port : ports) {
+                        String[] pp = port.split(":");
+                        out.add(Packet.of(from, to, Protocol.valueOf(pp[0]), Integer.parseInt(pp[1])));
+                    }
                     out.add(Packet.icmp(from, to));
                 }
             }

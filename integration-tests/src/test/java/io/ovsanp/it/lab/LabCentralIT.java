@@ -17,6 +17,11 @@ class LabCentralIT extends LabClusterChanges {
     }
 
     @Override
+    boolean runsRepeatedStories() {
+        return false;
+    }
+
+    @Override
     void assumeControllerAvailable() {
         synchronized (LabCentralIT.class) {
             if (available == null) {
