@@ -1,6 +1,9 @@
 package io.ovsanp.controller.cli;
 
 import io.ovsanp.controller.errors.UserMessages;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Properties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -8,8 +11,8 @@ import picocli.CommandLine.Command;
 
 /**
  * {@code ovs-anp}: the command-line entry point. Exit codes are a contract: 0 success, 1 "found
- * something" (validate diagnostics, diff differences), 2 bad input or usage, 70 an internal error
- * (a bug: sysexits' EX_SOFTWARE). Whatever happens, the user sees {@code error: ...} lines, never a
+ * something" (validate diagnostics, diff differences), 2 bad input or usage, 3 an internal error
+ * (a bug). Whatever happens, the user sees {@code error: ...} lines, never a
  * stack trace or a Java class name; {@code OVSANP_LOG_LEVEL=DEBUG} logs the trace of an internal
  * error.
  */
@@ -31,7 +34,7 @@ public final class Main implements Runnable {
     public static final int EXIT_OK = 0;
     public static final int EXIT_FOUND = 1;
     public static final int EXIT_BAD_INPUT = 2;
-    public static final int EXIT_INTERNAL = 70;
+    public static final int EXIT_INTERNAL = 3;
 
     private static final Logger LOG = LoggerFactory.getLogger(Main.class);
 
@@ -83,11 +86,34 @@ public final class Main implements Runnable {
         spec.commandLine().usage(spec.commandLine().getOut());
     }
 
+    /**
+     * {@code ovs-anp VERSION (commit HASH)}, from {@code ovs-anp-build.properties}: the build fills
+     * in the Maven project version (resource filtering) and the short git commit (antrun, see
+     * ovs-controller/pom.xml); either is "unknown" when the build did not fill it in.
+     */
     static final class Version implements CommandLine.IVersionProvider {
+        static final String RESOURCE = "/ovs-anp-build.properties";
+
         @Override
         public String[] getVersion() {
-            String v = Main.class.getPackage().getImplementationVersion();
-            return new String[] {"ovs-anp " + (v == null ? "dev" : v)};
+            Properties p = buildProperties();
+            return new String[] {"ovs-anp " + value(p, "version") + " (commit " + value(p, "commit") + ")"};
+        }
+
+        static Properties buildProperties() {
+            Properties p = new Properties();
+            try (InputStream in = Main.class.getResourceAsStream(RESOURCE)) {
+                if (in != null) p.load(in);
+            } catch (IOException e) {
+                LOG.debug("cannot read {}", RESOURCE, e);
+            }
+            return p;
+        }
+
+        /** The value, or "unknown" when absent, blank or still a ${...} placeholder. */
+        static String value(Properties p, String key) {
+            String v = p.getProperty(key, "").trim();
+            return v.isEmpty() || v.contains("${") ? "unknown" : v;
         }
     }
 }
