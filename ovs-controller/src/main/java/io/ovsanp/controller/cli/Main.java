@@ -28,7 +28,8 @@ import picocli.CommandLine.Command;
             SyncCommand.class,
             DiffCommand.class,
             DevApiServerCommand.class,
-            RunCommand.class
+            RunCommand.class,
+            CompletionCommand.class
         })
 public final class Main implements Runnable {
     public static final int EXIT_OK = 0;
