@@ -42,6 +42,14 @@ public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    @CommandLine.Option(
+            names = "--log-format",
+            scope = CommandLine.ScopeType.INHERIT,
+            paramLabel = "text|json",
+            description = "Log lines on stderr: text (ISO-8601 time, level, logger, message) or json"
+                    + " (one object per line). Default: $" + LogFormat.ENV + ", else text.")
+    LogFormat.Format logFormat;
+
     public static void main(String[] args) {
         // A thread the command started that dies of an exception says so in one line too.
         Thread.setDefaultUncaughtExceptionHandler((t, e) -> {
@@ -60,6 +68,27 @@ public final class Main implements Runnable {
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Main());
         cl.setExitCodeExceptionMapper(e -> EXIT_INTERNAL);
+        // The log format applies before the command runs; --log-format (before or after the
+        // subcommand's name, the last one given wins) over $OVSANP_LOG_FORMAT over text.
+        cl.setExecutionStrategy(parsed -> {
+            LogFormat.Format format = null;
+            for (CommandLine.ParseResult pr = parsed; pr != null; pr = pr.subcommand()) {
+                format = pr.matchedOptionValue("--log-format", format);
+            }
+            if (format == null) {
+                try {
+                    format = LogFormat.fromEnv(System.getenv(LogFormat.ENV)).orElse(LogFormat.Format.text);
+                } catch (BadInput e) {
+                    CommandLine last = parsed.asCommandLineList()
+                            .get(parsed.asCommandLineList().size() - 1);
+                    last.getErr().println("error: " + e.getMessage());
+                    last.getErr().flush();
+                    return EXIT_BAD_INPUT;
+                }
+            }
+            LogFormat.use(format);
+            return new CommandLine.RunLast().execute(parsed);
+        });
         // Bad input is handled by each command (CliCommand); what arrives here is a bug.
         cl.setExecutionExceptionHandler((ex, commandLine, parsed) -> {
             commandLine.getErr().println("error: " + internalError(commandLine.getCommandName(), ex));
