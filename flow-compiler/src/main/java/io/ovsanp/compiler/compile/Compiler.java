@@ -1,16 +1,20 @@
 package io.ovsanp.compiler.compile;
 
 import io.ovsanp.compiler.cluster.ClusterSnapshot;
+import io.ovsanp.compiler.cluster.NodeInfo;
 import io.ovsanp.compiler.cluster.PodInfo;
 import io.ovsanp.compiler.cluster.Selection;
 import io.ovsanp.compiler.diag.Diagnostic;
 import io.ovsanp.compiler.diag.ObjectRef;
 import io.ovsanp.compiler.flow.Cookie;
+import io.ovsanp.compiler.flow.Field;
 import io.ovsanp.compiler.flow.Flow;
 import io.ovsanp.compiler.flow.FlowAction;
 import io.ovsanp.compiler.flow.FlowSet;
 import io.ovsanp.compiler.flow.Match;
 import io.ovsanp.compiler.flow.TableId;
+import io.ovsanp.compiler.net.Cidr;
+import io.ovsanp.compiler.net.IpAddress;
 import io.ovsanp.compiler.net.IpFamily;
 import io.ovsanp.compiler.pipeline.PipelineSpec;
 import io.ovsanp.compiler.pipeline.TableSpec;
@@ -23,6 +27,7 @@ import io.ovsanp.compiler.policy.EffectiveRule;
 import io.ovsanp.compiler.policy.PolicyValidator;
 import io.ovsanp.compiler.policy.Tier;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
@@ -212,10 +217,8 @@ public final class Compiler {
         Cookie cookie = Cookie.of(options.generation(), Cookie.Category.PIPELINE, 0);
         for (PodInfo pod : localPods) {
             for (Match from : sources.everyPacketOf(pod)) {
-                for (io.ovsanp.compiler.net.IpAddress ip : pod.ips()) {
-                    Match to = Match.destination(io.ovsanp.compiler.net.Cidr.of(ip));
-                    if (!to.get(io.ovsanp.compiler.flow.Field.ETH_TYPE)
-                            .equals(from.get(io.ovsanp.compiler.flow.Field.ETH_TYPE))) continue;
+                for (Match to : SourceMatcher.everyPacketTo(pod)) {
+                    if (!to.get(Field.ETH_TYPE).equals(from.get(Field.ETH_TYPE))) continue; // one family
                     acc.plain(state, SELF_PRIORITY, cookie, from.and(to), commit);
                 }
             }
@@ -276,20 +279,19 @@ public final class Compiler {
      * A pod isolated for ingress still accepts connections from its own node (the NetworkPolicy API:
      * kubelet probes): from each address of this node to each isolated pod, above the isolation drop.
      */
-    private void fromOwnNode(java.util.Collection<PodInfo> isolated, TableId table, Cookie cookie) {
+    private void fromOwnNode(Collection<PodInfo> isolated, TableId table, Cookie cookie) {
         if (isolated.isEmpty()) return;
-        List<io.ovsanp.compiler.net.IpAddress> nodeIps = nodeAddresses();
+        List<IpAddress> nodeIps = nodeAddresses();
         List<FlowAction> commit = List.of(new FlowAction.GotoTable(pipeline.id(PipelineSpec.COMMIT)));
         for (PodInfo pod : isolated) {
-            for (io.ovsanp.compiler.net.IpAddress ip : pod.ips()) {
-                for (io.ovsanp.compiler.net.IpAddress nodeIp : nodeIps) {
+            for (IpAddress ip : pod.ips()) {
+                for (IpAddress nodeIp : nodeIps) {
                     if (nodeIp.family() != ip.family()) continue;
                     acc.plain(
                             table,
                             ISOLATION_PRIORITY + 1,
                             cookie,
-                            Match.source(io.ovsanp.compiler.net.Cidr.of(nodeIp))
-                                    .and(Match.destination(io.ovsanp.compiler.net.Cidr.of(ip))),
+                            Match.source(Cidr.of(nodeIp)).and(Match.destination(Cidr.of(ip))),
                             commit);
                 }
             }
@@ -323,7 +325,7 @@ public final class Compiler {
             List<FlowAction> verdict = verdictOf.apply(rule);
             List<List<Match>> src = dir == Direction.EGRESS
                     ? subjectMatches.computeIfAbsent(p.sources(), this::subjectDimensions)
-                    : subjectDestinations.computeIfAbsent(p.sources(), this::destinationDimensions);
+                    : subjectDestinations.computeIfAbsent(p.sources(), Compiler::destinationDimensions);
             CompileMemo.Key key = new CompileMemo.Key(table, priority, cookie, verdict, rule, shapes.shape(rule), src);
             CompileMemo.RuleOutput out = memo.lookup(keys.get(i), key);
             boolean reused = out != null && conjIds.claim(out.conjIds());
@@ -333,7 +335,7 @@ public final class Compiler {
                         rule,
                         key.shape(),
                         src,
-                        (f, within) -> localWithin(p.sources(), f, within),
+                        (f, within) -> SourceMatcher.asDestinations(p.sources(), f, within),
                         !p.sources().isEmpty(),
                         table,
                         tableName,
@@ -357,44 +359,16 @@ public final class Compiler {
         return List.copyOf(out);
     }
 
-    /** An ingress rule's local dimension for a segment of some subject pods: those with an address in {@code within}. */
-    private List<Match> localWithin(List<PodInfo> pods, IpFamily f, java.util.Set<io.ovsanp.compiler.net.Cidr> within) {
-        List<io.ovsanp.compiler.net.Cidr> in = new ArrayList<>();
-        for (PodInfo pod : pods) {
-            for (io.ovsanp.compiler.net.IpAddress ip : pod.ips()) {
-                io.ovsanp.compiler.net.Cidr c = io.ovsanp.compiler.net.Cidr.of(ip);
-                if (ip.family() == f && within.contains(c)) in.add(c);
-            }
-        }
-        List<Match> out = new ArrayList<>();
-        for (io.ovsanp.compiler.net.Cidr c : io.ovsanp.compiler.net.CidrSet.aggregate(in))
-            out.add(Match.destination(c));
-        return out;
-    }
-
     /** The ingress subject dimension of {@code pods}: their addresses as destinations, per family. */
-    private List<List<Match>> destinationDimensions(List<PodInfo> pods) {
+    private static List<List<Match>> destinationDimensions(List<PodInfo> pods) {
         List<List<Match>> out = new ArrayList<>();
-        for (IpFamily f : IpFamily.values()) {
-            List<io.ovsanp.compiler.net.Cidr> c = new ArrayList<>();
-            for (PodInfo pod : pods) {
-                for (io.ovsanp.compiler.net.IpAddress ip : pod.ips()) {
-                    if (ip.family() == f) c.add(io.ovsanp.compiler.net.Cidr.of(ip));
-                }
-            }
-            List<Match> m = new ArrayList<>();
-            for (io.ovsanp.compiler.net.Cidr x : io.ovsanp.compiler.net.CidrSet.aggregate(c))
-                m.add(Match.destination(x));
-            out.add(List.copyOf(m));
-        }
+        for (IpFamily f : IpFamily.values()) out.add(List.copyOf(SourceMatcher.asDestinations(pods, f, null)));
         return List.copyOf(out);
     }
 
     /** This node's addresses (status.addresses), for the NetworkPolicy exception of a pod's own node. */
-    private List<io.ovsanp.compiler.net.IpAddress> nodeAddresses() {
-        return snapshot.node(node)
-                .map(io.ovsanp.compiler.cluster.NodeInfo::addresses)
-                .orElse(List.of());
+    private List<IpAddress> nodeAddresses() {
+        return snapshot.node(node).map(NodeInfo::addresses).orElse(List.of());
     }
 
     private void overflow(
@@ -418,17 +392,10 @@ public final class Compiler {
      * Drop flows at {@code priority} for all IP traffic of those pods in direction {@code dir}: what
      * they send (per address, or per identity), or what is sent to them (per address).
      */
-    private void dropAll(
-            Direction dir, java.util.Collection<PodInfo> pods, TableId table, int priority, Cookie cookie) {
+    private void dropAll(Direction dir, Collection<PodInfo> pods, TableId table, int priority, Cookie cookie) {
         for (PodInfo pod : pods) {
-            if (dir == Direction.EGRESS) {
-                for (Match m : sources.everyPacketOf(pod)) acc.plain(table, priority, cookie, m, List.of());
-            } else {
-                for (io.ovsanp.compiler.net.IpAddress ip : pod.ips()) {
-                    acc.plain(
-                            table, priority, cookie, Match.destination(io.ovsanp.compiler.net.Cidr.of(ip)), List.of());
-                }
-            }
+            List<Match> every = dir == Direction.EGRESS ? sources.everyPacketOf(pod) : SourceMatcher.everyPacketTo(pod);
+            for (Match m : every) acc.plain(table, priority, cookie, m, List.of());
         }
     }
 

@@ -1,7 +1,6 @@
 package io.ovsanp.compiler.compile;
 
 import io.ovsanp.compiler.cluster.ContainerPort;
-import io.ovsanp.compiler.cluster.PodInfo;
 import io.ovsanp.compiler.cluster.ServiceVips;
 import io.ovsanp.compiler.diag.Diagnostic;
 import io.ovsanp.compiler.flow.Match;
@@ -401,27 +400,7 @@ final class RuleShapes {
         if (!numeric.isEmpty()) {
             out.add(new Segment("ports", anyPeer, peers, false, numeric));
         }
-        List<PortMatch.Named> named = new ArrayList<>();
-        for (PortMatch pm : rule.ports()) {
-            if (pm instanceof PortMatch.Named n) named.add(n);
-        }
-        if (named.isEmpty()) return;
-        Map<String, java.util.Set<Cidr>> groups = new TreeMap<>();
-        for (PodInfo pod : index.allPods()) {
-            for (ContainerPort cp : pod.ports()) {
-                for (PortMatch.Named n : named) {
-                    if (!cp.name().equals(n.name())) continue;
-                    if (n.protocol().isPresent() && n.protocol().get() != cp.protocol()) continue;
-                    String key = cp.protocol() + ":" + String.format("%05d", cp.port());
-                    for (IpAddress ip : pod.ips()) {
-                        if (ip.family() == f)
-                            groups.computeIfAbsent(key, k -> new java.util.HashSet<>())
-                                    .add(Cidr.of(ip));
-                    }
-                }
-            }
-        }
-        for (Map.Entry<String, java.util.Set<Cidr>> g : groups.entrySet()) {
+        for (Map.Entry<String, List<Cidr>> g : namedGroups(rule, f).entrySet()) {
             String[] pp = g.getKey().split(":");
             out.add(new Segment(
                     "named:" + g.getKey(),
@@ -433,7 +412,7 @@ final class RuleShapes {
         }
     }
 
-    /** Destination pods grouped by the (protocol, port) their named ports resolve to. */
+    /** The pods where the named ports resolve ({@link SnapshotIndex#namedPortTargets}) grouped by the (protocol, port). */
     private Map<String, List<Cidr>> namedGroups(EffectiveRule rule, IpFamily f) {
         List<PortMatch.Named> named = new ArrayList<>();
         for (PortMatch pm : rule.ports()) {

@@ -329,10 +329,11 @@ final class SnapshotIndex {
      * non-host-network pod at an address the rule's destinations cover. A pod a {@code pods} or
      * {@code namespaces} peer selects counts with all its addresses; a pod inside a CIDR peer (a
      * NetworkPolicy {@code ipBlock}) with the addresses inside it; every pod when the rule has any
-     * destination. In order, each pod once.
+     * destination. An ingress rule's named ports resolve in its subject pods: every pod here, the
+     * compile of a node keeps its own subjects among them. In order, each pod once.
      */
     List<NamedPortTarget> namedPortTargets(EffectiveRule rule) {
-        if (rule.anyDestination()) {
+        if (rule.anyDestination() || rule.ref().ingress()) {
             return allPods.stream().map(p -> new NamedPortTarget(p, p.ips())).toList();
         }
         LinkedHashSet<PodInfo> selected = new LinkedHashSet<>();

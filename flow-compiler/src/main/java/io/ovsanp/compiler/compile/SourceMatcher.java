@@ -20,7 +20,8 @@ import java.util.Set;
  * How a flow recognises the subject pods that sent a packet. By source address (default), or by an
  * identity register that the CNI's spoof guard fills per ingress port with the pod's IPv4 address:
  * then a pod that forges its source address is still judged as itself, for IPv4 and IPv6 alike.
- * Register values are aggregated like CIDRs ({@code reg6=0x0af40100/0xffffff00}).
+ * Register values are aggregated like CIDRs ({@code reg6=0x0af40100/0xffffff00}). The subjects of
+ * ingress rules are recognised as destinations, by address only ({@link #asDestinations}).
  */
 final class SourceMatcher {
     private final Optional<Field> register;
@@ -53,6 +54,30 @@ final class SourceMatcher {
         for (Cidr c : CidrSet.aggregate(byAddress)) {
             out.add(Match.source(c));
         }
+        return out;
+    }
+
+    /**
+     * {@code pods} as the destination of packets of family {@code f}, aggregated; only their addresses
+     * in {@code within} when it is not null (an ingress rule's named-port segment).
+     */
+    static List<Match> asDestinations(List<PodInfo> pods, IpFamily f, Set<Cidr> within) {
+        List<Cidr> in = new ArrayList<>();
+        for (PodInfo pod : pods) {
+            for (IpAddress ip : pod.ips()) {
+                Cidr c = Cidr.of(ip);
+                if (ip.family() == f && (within == null || within.contains(c))) in.add(c);
+            }
+        }
+        List<Match> out = new ArrayList<>();
+        for (Cidr c : CidrSet.aggregate(in)) out.add(Match.destination(c));
+        return out;
+    }
+
+    /** Every IP packet sent to {@code pod}, as flows to drop them. */
+    static List<Match> everyPacketTo(PodInfo pod) {
+        List<Match> out = new ArrayList<>();
+        for (IpAddress ip : pod.ips()) out.add(Match.destination(Cidr.of(ip)));
         return out;
     }
 
