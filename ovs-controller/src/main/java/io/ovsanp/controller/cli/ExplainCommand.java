@@ -89,12 +89,13 @@ final class ExplainCommand extends CliCommand {
         EffectivePolicies policies = PolicyValidator.validate(snapshot);
         report(policies.diagnostics(), false);
         Packet packet = icmp ? Packet.icmp(src, dst) : Packet.of(src, dst, transport.get(), port);
-        ConnectionVerdict v = new Evaluator(snapshot, policies, vips).evaluateConnection(packet);
+        Evaluator evaluator = new Evaluator(snapshot, policies, vips);
+        ConnectionVerdict v = evaluator.evaluateConnection(packet);
         out().println(headline(v));
         side("egress: ", "at the source's node " + pod.nodeName(), v.egress());
-        Optional<PodInfo> receiver = snapshot.pods().stream()
-                .filter(p -> !p.hostNetwork() && p.ips().contains(dst))
-                .findFirst();
+        // the pod the evaluator judged as the destination
+        Optional<PodInfo> receiver =
+                evaluator.matcher().podsWithIp(dst).stream().findFirst();
         side(
                 "ingress:",
                 receiver.map(r -> "at the destination's node " + r.nodeName()).orElse(""),
