@@ -17,6 +17,9 @@ import picocli.CommandLine.Option;
  * {@link #switchSource}.
  */
 public final class CentralOptions {
+    /** Agent mode's Lease: the agent holding it writes the policies' Ready conditions. */
+    public static final String AGENT_STATUS_LEASE = "ovs-anp-agent-status";
+
     @Option(
             names = "--listen",
             paramLabel = "TARGET",
@@ -58,9 +61,9 @@ public final class CentralOptions {
     @Option(
             names = "--lease-name",
             paramLabel = "NAME",
-            defaultValue = LeaderElection.Settings.DEFAULT_NAME,
-            description = "Lease (coordination.k8s.io/v1) the central replicas elect their leader on (default"
-                    + " ${DEFAULT-VALUE}).")
+            description = "Lease (coordination.k8s.io/v1) elected on: by the central replicas, for who writes flows"
+                    + " and status (default " + LeaderElection.Settings.DEFAULT_NAME + "); by the agents, for the one"
+                    + " that writes the policies' status (default " + AGENT_STATUS_LEASE + ").")
     String leaseName;
 
     @Option(
@@ -72,7 +75,8 @@ public final class CentralOptions {
     @Option(
             names = "--identity",
             paramLabel = "ID",
-            description = "This replica's name in the Lease (default: $POD_NAME, else $HOSTNAME, else the host name).")
+            description = "This replica's name in the Lease (default: central mode $POD_NAME, else $HOSTNAME, else the"
+                    + " host name; agent mode the --node name).")
     String identity;
 
     @Option(
@@ -145,16 +149,26 @@ public final class CentralOptions {
         }
     }
 
-    /** The Lease, identity and timing, with the defaults filled in. */
+    /** The Lease, identity and timing of central mode, with the defaults filled in. */
     public LeaderElection.Settings leaseSettings() throws BadInput {
+        return leaseSettings(
+                LeaderElection.Settings.DEFAULT_NAME, LeaderElection.Settings.defaultIdentity(System.getenv()));
+    }
+
+    /** Agent mode's: the status writer's Lease, the node's name as identity (one agent per node). */
+    public LeaderElection.Settings agentLeaseSettings(String node) throws BadInput {
+        return leaseSettings(AGENT_STATUS_LEASE, node);
+    }
+
+    private LeaderElection.Settings leaseSettings(String defaultName, String defaultIdentity) throws BadInput {
         Duration lease = Durations.parse("--lease-duration", leaseDuration);
         Duration renew = Durations.parse("--renew-deadline", renewDeadline);
         Duration retry = Durations.parse("--retry-period", retryPeriod);
         try {
             return new LeaderElection.Settings(
                     leaseNamespace != null ? leaseNamespace : LeaderElection.Settings.defaultNamespace(),
-                    leaseName,
-                    identity != null ? identity : LeaderElection.Settings.defaultIdentity(System.getenv()),
+                    leaseName != null ? leaseName : defaultName,
+                    identity != null ? identity : defaultIdentity,
                     lease,
                     renew,
                     retry);

@@ -20,6 +20,7 @@ import io.ovsanp.controller.run.ControllerLoop;
 import io.ovsanp.controller.run.LoopOptions;
 import io.ovsanp.controller.run.RealisationListener;
 import io.ovsanp.controller.run.SwitchSource;
+import io.ovsanp.controller.status.NodeRealisationEvents;
 import io.ovsanp.controller.status.PolicyProblemLog;
 import io.ovsanp.controller.status.PolicyStatusWriter;
 import java.nio.file.Path;
@@ -135,6 +136,7 @@ final class RunCommand extends CliCommand {
         Duration stale = positive("--stale-after", staleAfter);
         Duration switchLiveness = positive("--switch-liveness-timeout", switchLivenessTimeout);
         SwitchSource source = switchSource();
+        LeaderElection.Settings lease = leaseSettings();
         java.util.Optional<java.net.InetSocketAddress> metricsAddress = ops.metricsAddress();
         io.ovsanp.compiler.compile.CompileOptions compile = placement.compileOptions(serviceVips);
         CountDownLatch stop = new CountDownLatch(1);
@@ -164,32 +166,38 @@ final class RunCommand extends CliCommand {
                     .withSwitchTimeout(switchTimeout);
             AtomicReference<ControllerLoop> running = new AtomicReference<>();
             AtomicReference<PolicyStatusWriter> statusRef = new AtomicReference<>();
+            AtomicReference<NodeRealisationEvents> eventsRef = new AtomicReference<>();
             MetricsListener metrics = new MetricsListener();
             Health health = new Health().readyWhen("informers-synced", watcher::synced);
             try (ApiConnectivity api =
                             ApiConnectivity.start(client.getMasterUrl().toString(), watcher::watching, failures);
-                    LeaderElection election = central.central()
-                            ? LeaderElection.start(client, central.leaseSettings(), new LeaderElection.Listener() {
-                                @Override
-                                public void startedLeading() {
-                                    ControllerLoop l = running.get();
-                                    if (l != null) l.leadershipGained();
-                                    PolicyStatusWriter w = statusRef.get();
-                                    if (w != null) w.requestFlush();
-                                }
-                            })
-                            : null;
+                    LeaderElection election = LeaderElection.start(client, lease, new LeaderElection.Listener() {
+                        @Override
+                        public void startedLeading() {
+                            ControllerLoop l = running.get();
+                            if (l != null && central.central()) l.leadershipGained();
+                            PolicyStatusWriter w = statusRef.get();
+                            if (w != null) w.requestFlush();
+                            NodeRealisationEvents e = eventsRef.get();
+                            if (e != null) e.requestFlush();
+                        }
+                    });
                     PolicyStatusWriter status =
-                            central.central() ? PolicyStatusWriter.of(client, watcher, election::isLeader) : null;
+                            PolicyStatusWriter.of(client, watcher, election::isLeader, central.central());
+                    // agent mode: every agent reports its own node; central mode: the leader every node
+                    NodeRealisationEvents nodeEvents =
+                            NodeRealisationEvents.of(client, central.central() ? election::isLeader : () -> true);
                     OpsHttpServer http = metricsAddress.isPresent()
                             ? OpsHttpServer.start(metricsAddress.get(), metrics::scrape, health)
                             : null) {
                 statusRef.set(status);
-                BooleanSupplier gate = election == null ? () -> true : election::isLeader;
-                List<RealisationListener> listeners = new ArrayList<>(List.of(metrics, new PolicyProblemLog()));
-                if (status != null) listeners.add(status);
+                eventsRef.set(nodeEvents);
+                // agent mode: the Lease elects the status writer only; every agent writes its own switch
+                BooleanSupplier gate = central.central() ? election::isLeader : () -> true;
+                List<RealisationListener> listeners =
+                        new ArrayList<>(List.of(metrics, new PolicyProblemLog(), status, nodeEvents));
                 health.readyWhen("cluster-view-fresh", () -> api.staleFor().compareTo(stale) <= 0);
-                if (election == null) {
+                if (!central.central()) {
                     health.readyWhen("switch", metrics.switchReady(node));
                 }
                 if (source instanceof AgentSwitchSource agent) {
@@ -200,10 +208,8 @@ final class RunCommand extends CliCommand {
                     LOG.info("serving /metrics, /healthz and /readyz on {}", http.address());
                 }
                 runLoop(watcher, source, listeners, options.withMayWrite(gate), running, started, stop, client);
-                if (election != null) {
-                    // a release would only wait for an API server known to be gone: the lease expires
-                    election.close(api.lost() ? Duration.ZERO : LeaderElection.RELEASE_WITHIN);
-                }
+                // a release would only wait for an API server known to be gone: the lease expires
+                election.close(api.lost() ? Duration.ZERO : LeaderElection.RELEASE_WITHIN);
             }
         } catch (java.io.IOException e) {
             throw new BadInput("--metrics-address: cannot serve: " + e.getMessage());
@@ -267,6 +273,11 @@ final class RunCommand extends CliCommand {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** Central mode: the replicas' Lease; agent mode: the Lease of the agent that writes policy status. */
+    private LeaderElection.Settings leaseSettings() throws BadInput {
+        return central.central() ? central.leaseSettings() : central.agentLeaseSettings(node);
     }
 
     private static Duration positive(String option, String text) throws BadInput {

@@ -61,6 +61,9 @@ public final class PolicyStatusWriter implements RealisationListener, AutoClosea
     private final KubernetesClient client;
     private final PolicyObjects objects;
     private final BooleanSupplier mayWrite;
+    /** Whether this process sees every node (central mode), so that Ready can name the failed ones. */
+    private final boolean seesEveryNode;
+
     private final Clock clock;
     private final Duration retryAfter;
     private final InvalidRuleEvents events;
@@ -88,9 +91,26 @@ public final class PolicyStatusWriter implements RealisationListener, AutoClosea
             String eventNamespace,
             Clock clock,
             Duration retryAfter) {
+        this(client, objects, mayWrite, eventNamespace, clock, retryAfter, true);
+    }
+
+    /**
+     * @param seesEveryNode false in agent mode: this process realises one node only, so {@code Ready}
+     *     says what needs no switch (validity, unenforced parts) and node failures are left to each
+     *     node's {@link NodeRealisationEvents}
+     */
+    public PolicyStatusWriter(
+            KubernetesClient client,
+            PolicyObjects objects,
+            BooleanSupplier mayWrite,
+            String eventNamespace,
+            Clock clock,
+            Duration retryAfter,
+            boolean seesEveryNode) {
         this.client = client;
         this.objects = objects;
         this.mayWrite = mayWrite;
+        this.seesEveryNode = seesEveryNode;
         this.clock = clock;
         this.retryAfter = retryAfter;
         this.events = new InvalidRuleEvents(client, eventNamespace, clock);
@@ -101,10 +121,20 @@ public final class PolicyStatusWriter implements RealisationListener, AutoClosea
         });
     }
 
-    /** The controller's writer: informer cache, events in {@code default}, retry after 10 s. */
-    public static PolicyStatusWriter of(KubernetesClient client, ClusterWatcher watcher, BooleanSupplier mayWrite) {
+    /**
+     * The controller's writer: informer cache, events in {@code default}, retry after 10 s; {@code
+     * seesEveryNode} in central mode only.
+     */
+    public static PolicyStatusWriter of(
+            KubernetesClient client, ClusterWatcher watcher, BooleanSupplier mayWrite, boolean seesEveryNode) {
         return new PolicyStatusWriter(
-                client, PolicyObjects.of(watcher), mayWrite, "default", Clock.systemUTC(), Duration.ofSeconds(10));
+                client,
+                PolicyObjects.of(watcher),
+                mayWrite,
+                "default",
+                Clock.systemUTC(),
+                Duration.ofSeconds(10),
+                seesEveryNode);
     }
 
     /**
@@ -129,6 +159,7 @@ public final class PolicyStatusWriter implements RealisationListener, AutoClosea
     /** Which policies apply to {@code node}: where its failures are reported. */
     @Override
     public void compiled(String node, CompileResult result, Duration took) {
+        if (!seesEveryNode) return;
         boolean changed;
         synchronized (this) {
             Set<ObjectRef> now = result.reads().policies();
@@ -141,6 +172,7 @@ public final class PolicyStatusWriter implements RealisationListener, AutoClosea
 
     @Override
     public void converged(String node, ReconcileResult result, Duration took) {
+        if (!seesEveryNode) return;
         boolean changed;
         synchronized (this) {
             changed = failedNodes.remove(node) != null;
@@ -152,6 +184,7 @@ public final class PolicyStatusWriter implements RealisationListener, AutoClosea
 
     @Override
     public void failed(String node, String reason) {
+        if (!seesEveryNode) return;
         boolean changed;
         synchronized (this) {
             changed = !reason.equals(failedNodes.put(node, reason));
@@ -255,8 +288,11 @@ public final class PolicyStatusWriter implements RealisationListener, AutoClosea
                     .sorted()
                     .toList();
             Map<String, String> failedHere = failedFor(policy.ref(), failed, applying);
+            Condition want = seesEveryNode
+                    ? ReadyCondition.of(policy, errs, notEnforced, failedHere)
+                    : ReadyCondition.withoutNodes(policy, errs, notEnforced);
             try {
-                ok &= write(policy, ReadyCondition.of(policy, errs, notEnforced, failedHere));
+                ok &= write(policy, want);
                 for (Diagnostic d : notEnforced) {
                     ok &= events.emit(policy.ref(), d);
                 }

@@ -23,6 +23,11 @@ final class ReadyCondition {
     static final String REASON_INVALID = "InvalidRules";
     static final String REASON_FAILED = "RealisationFailed";
     static final String REASON_NOT_ENFORCED = "NotEnforced";
+    /** Agent mode's True: every rule valid and enforced; the nodes report their failures as Events. */
+    static final String REASON_VALID = "RulesValid";
+
+    static final String MESSAGE_VALID = "all rules valid and enforced by ovs-anp; each node's agent reports a"
+            + " failure to realise them on its node as a RealisationFailed event on this policy";
     /** metav1.Condition's limit on {@code message}. */
     static final int MAX_MESSAGE = 32768;
 
@@ -79,6 +84,18 @@ final class ReadyCondition {
         String reason =
                 !unenforced.isEmpty() ? REASON_NOT_ENFORCED : !errors.isEmpty() ? REASON_INVALID : REASON_FAILED;
         return new Condition(READY, Condition.FALSE, reason, message, 0, "");
+    }
+
+    /**
+     * The condition a process that realises one node writes (agent mode): what needs no switch. True
+     * (reason {@value #REASON_VALID}) says the rules are valid and enforced, and where node failures are told;
+     * False is as {@link #of} without failed nodes.
+     */
+    static Condition withoutNodes(EffectiveAdminPolicy policy, List<Diagnostic> errors, List<Diagnostic> unenforced) {
+        if (errors.isEmpty() && unenforced.isEmpty()) {
+            return new Condition(READY, Condition.TRUE, REASON_VALID, MESSAGE_VALID, 0, "");
+        }
+        return of(policy, errors, unenforced, Map.of());
     }
 
     /** {@code spec.egress[1] "deny-x" .to[0]}: the rule's name after its index when it has one. */

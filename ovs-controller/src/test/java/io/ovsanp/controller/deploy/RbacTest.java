@@ -49,6 +49,15 @@ class RbacTest {
     private static final String CNP = "/apis/policy.networking.k8s.io/v1alpha2/clusternetworkpolicies/tenants";
     private static final String LEASES = "/apis/coordination.k8s.io/v1/namespaces/ovs-anp/leases";
 
+    private static final String AGENT_LEASE = "ovs-anp-agent-status";
+    /** What the agent elected by the Lease {@value #AGENT_LEASE} writes: status, events, the Lease. */
+    private static final List<String> AGENT_WRITES = List.of(
+            "update policy.networking.k8s.io adminnetworkpolicies/status broken",
+            "update policy.networking.k8s.io baselineadminnetworkpolicies/status default",
+            "update policy.networking.k8s.io clusternetworkpolicies/status tenants",
+            "create core events in default",
+            "create coordination.k8s.io leases in ovs-anp");
+
     private static List<HasMetadata> manifests;
     private static ModeRun.Result agent;
     private static ModeRun.Result central;
@@ -65,7 +74,8 @@ class RbacTest {
                 server,
                 ModeRun.args(ds, settings, "w1"),
                 a -> a.startsWith("unix:") ? "unix:" + socket : a,
-                calls -> calls.stream().filter(c -> c.verb().equals("watch")).count() >= 9));
+                calls -> calls.stream().filter(c -> c.verb().equals("watch")).count() >= 9
+                        && names(calls).containsAll(AGENT_WRITES)));
 
         Deployment d = ManifestsTest.only(manifests, Deployment.class);
         Path pki = dir.resolve("pki");
@@ -102,11 +112,12 @@ class RbacTest {
     }
 
     @Test
-    void agentAccountGrantsExactlyWhatAgentModeRequests() {
+    void agentAccountGrantsExactlyWhatAgentModeRequests() throws Exception {
         Rbac rbac = new Rbac(manifests, NAMESPACE, AGENT);
-        assertGrantsExactly(rbac, agent.calls());
-        // agent mode only reads: the nine kinds, listed then watched
-        assertThat(agent.calls()).extracting(ApiCall::verb).containsOnly("list", "watch");
+        List<ApiCall> calls = new ArrayList<>(agent.calls());
+        calls.addAll(statusRereads()); // the elected agent's writer re-reads as central mode's does
+        assertGrantsExactly(rbac, calls);
+        // the nine kinds, listed then watched
         assertThat(agent.calls())
                 .filteredOn(c -> c.verb().equals("watch"))
                 .extracting(ApiCall::qualifiedResource)
@@ -121,6 +132,13 @@ class RbacTest {
                         "baselineadminnetworkpolicies",
                         "clusternetworkpolicies")
                 .hasSizeGreaterThanOrEqualTo(9);
+        // and the status writer's: conditions, events, its own Lease (never central mode's)
+        assertThat(names(agent.calls()))
+                .containsAll(AGENT_WRITES)
+                .contains(
+                        "get coordination.k8s.io leases " + AGENT_LEASE + " in ovs-anp",
+                        "patch coordination.k8s.io leases " + AGENT_LEASE + " in ovs-anp")
+                .noneMatch(c -> c.contains("leases ovs-anp in"));
     }
 
     @Test
@@ -146,34 +164,33 @@ class RbacTest {
     }
 
     @Test
-    void agentAccountCannotWriteStatusOrEventsOrTouchTheLease() {
+    void agentAccountCannotWriteSpecsNorTouchCentralModesLease() {
         Rbac agentRbac = new Rbac(manifests, NAMESPACE, AGENT);
         Rbac centralRbac = new Rbac(manifests, NAMESPACE, CENTRAL);
-        List<ApiCall> centralOnly = List.of(
-                ApiCall.of("PUT", ANP + "/status"),
-                ApiCall.of("PUT", BANP + "/status"),
-                ApiCall.of("PUT", CNP + "/status"),
-                ApiCall.of("GET", ANP),
-                ApiCall.of("GET", CNP),
-                ApiCall.of("POST", "/api/v1/namespaces/default/events"),
-                ApiCall.of("GET", LEASES + "/ovs-anp"),
-                ApiCall.of("POST", LEASES),
-                ApiCall.of("PATCH", LEASES + "/ovs-anp"));
+        List<ApiCall> centralOnly =
+                List.of(ApiCall.of("GET", LEASES + "/ovs-anp"), ApiCall.of("PATCH", LEASES + "/ovs-anp"));
         for (ApiCall c : centralOnly) {
             assertThat(agentRbac.allowing(c)).as("agent: " + c).isEmpty();
             assertThat(centralRbac.allowing(c)).as("central: " + c).isNotEmpty();
         }
+        assertThat(centralRbac.allowing(ApiCall.of("PATCH", LEASES + "/" + AGENT_LEASE)))
+                .isEmpty();
         for (String write : List.of("PUT", "PATCH", "POST", "DELETE")) {
-            assertThat(agentRbac.allowing(ApiCall.of(write, ANP + "/status"))).isEmpty();
-            assertThat(agentRbac.allowing(ApiCall.of(write, BANP + "/status"))).isEmpty();
-            assertThat(agentRbac.allowing(ApiCall.of(write, CNP + "/status"))).isEmpty();
-            assertThat(agentRbac.allowing(ApiCall.of(write, CNP))).isEmpty();
-            assertThat(agentRbac.allowing(ApiCall.of(write, LEASES + "/ovs-anp")))
+            for (String policy : List.of(ANP, BANP, CNP)) {
+                assertThat(agentRbac.allowing(ApiCall.of(write, policy)))
+                        .as(write + " " + policy)
+                        .isEmpty();
+            }
+            assertThat(agentRbac.allowing(ApiCall.of(write, "/api/v1/namespaces/shop/pods/p")))
                     .isEmpty();
+        }
+        for (String write : List.of("PATCH", "POST", "DELETE")) {
+            assertThat(agentRbac.allowing(ApiCall.of(write, ANP + "/status"))).isEmpty();
         }
         assertThat(agentRbac.allowing(ApiCall.of("POST", "/api/v1/namespaces/ovs-anp/events")))
                 .isEmpty();
-        assertThat(agentRbac.grants()).extracting(Rbac.Grant::verb).containsOnly("list", "watch");
+        assertThat(agentRbac.allowing(ApiCall.of("DELETE", LEASES + "/" + AGENT_LEASE)))
+                .isEmpty();
     }
 
     @Test
