@@ -405,6 +405,93 @@ class PolicyStatusWriterTest {
                 .isEqualTo("False");
     }
 
+    /** Agent mode's writer sees one node: Ready says validity only, never a node's failure. */
+    @Test
+    void agentModesWriterSaysValidityOnlyAndNamesWhereNodeFailuresAreTold() throws Exception {
+        writer.close();
+        writer = new PolicyStatusWriter(
+                client, PolicyObjects.of(watcher), leader::get, "default", clock, Duration.ofMillis(200), false);
+        createPolicy(ClusterWatcher.ADMIN_NETWORK_POLICY, anp("broken", 20, "Deny", "10.0.0.0/33"));
+        awaitSnapshotHas("broken");
+        validated();
+        writer.failed("w1", "the switch refused the bundle");
+        Condition good = awaitReady(ClusterWatcher.ADMIN_NETWORK_POLICY, "good", c -> true);
+        assertThat(good.status()).isEqualTo("True");
+        assertThat(good.reason()).isEqualTo("RulesValid");
+        assertThat(good.message()).contains("RealisationFailed event");
+        Condition broken = awaitReady(ClusterWatcher.ADMIN_NETWORK_POLICY, "broken", c -> true);
+        assertThat(broken.status()).isEqualTo("False");
+        assertThat(broken.reason()).isEqualTo("InvalidRules");
+        assertThat(broken.message()).doesNotContain("w1");
+    }
+
+    @Test
+    void aFailingNodeGivesEachPolicyThereOneWarningPerEpisodeAndANormalEventOnRecovery() throws Exception {
+        try (NodeRealisationEvents events =
+                new NodeRealisationEvents(client, "default", leader::get, clock, Duration.ofMillis(200))) {
+            ClusterSnapshot s = watcher.snapshot();
+            Compilation c = Compilation.of(s);
+            events.validated(s, c.policies(), ClusterChange.EVERYTHING);
+            for (String node : List.of("w1", "w2")) {
+                events.compiled(node, c.compile(node, Allocation.EMPTY, CompileOptions.DEFAULT), Duration.ZERO);
+            }
+            events.failed("w1", "the switch refused the bundle: OFPBAC_BAD_OUT_PORT");
+            events.failed("w1", "the switch refused the bundle: OFPBAC_BAD_OUT_PORT"); // same episode
+            events.failed("w2", "the switch is not connected"); // no policy applies on w2
+            events.drain(WAIT);
+            List<Event> failed = nodeEvents("RealisationFailed");
+            assertThat(failed)
+                    .extracting(e -> e.getInvolvedObject().getName())
+                    .containsExactlyInAnyOrder("good", "default");
+            assertThat(failed).allSatisfy(e -> {
+                assertThat(e.getType()).isEqualTo("Warning");
+                assertThat(e.getMessage()).isEqualTo("node w1: the switch refused the bundle: OFPBAC_BAD_OUT_PORT");
+                assertThat(e.getSource().getHost()).isEqualTo("w1");
+                assertThat(e.getInvolvedObject().getUid()).isNotEmpty();
+            });
+
+            events.converged("w1", null, Duration.ZERO);
+            events.converged("w2", null, Duration.ZERO);
+            events.drain(WAIT);
+            assertThat(nodeEvents("Realised"))
+                    .extracting(e -> e.getInvolvedObject().getName())
+                    .containsExactlyInAnyOrder("good", "default");
+            assertThat(nodeEvents("Realised"))
+                    .allSatisfy(e -> assertThat(e.getType()).isEqualTo("Normal"));
+
+            // a new episode of the same failure is told again
+            clock.set(Instant.parse("2026-01-02T06:00:00Z"));
+            events.failed("w1", "the switch refused the bundle: OFPBAC_BAD_OUT_PORT");
+            events.drain(WAIT);
+            assertThat(nodeEvents("RealisationFailed")).hasSize(4);
+        }
+    }
+
+    @Test
+    void nodeEventsWaitWhileAnotherProcessReports() throws Exception {
+        leader.set(false);
+        try (NodeRealisationEvents events =
+                new NodeRealisationEvents(client, "default", leader::get, clock, Duration.ofMillis(200))) {
+            ClusterSnapshot s = watcher.snapshot();
+            events.validated(s, Compilation.of(s).policies(), ClusterChange.EVERYTHING);
+            events.failed("w1", "compile failed: x"); // no read set yet: every policy is told
+            events.drain(WAIT);
+            assertThat(nodeEvents("RealisationFailed")).isEmpty();
+            leader.set(true);
+            events.requestFlush();
+            events.drain(WAIT);
+            assertThat(nodeEvents("RealisationFailed"))
+                    .extracting(e -> e.getInvolvedObject().getName())
+                    .containsExactlyInAnyOrder("good", "default");
+        }
+    }
+
+    private List<Event> nodeEvents(String reason) {
+        return client.v1().events().inNamespace("default").list().getItems().stream()
+                .filter(e -> e.getReason().equals(reason))
+                .toList();
+    }
+
     private void awaitSnapshotHas(String name) throws InterruptedException {
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (watcher.snapshot().adminPolicies().stream()
