@@ -61,6 +61,24 @@ class SyncCliIT {
                     sw);
             assertThat(other.exit()).as(other.output()).isEqualTo(1);
             assertThat(other.output()).contains("+ table=3").contains("- table=3");
+            Command.Result json = ovsAnp(
+                    ovs,
+                    "diff",
+                    "--cluster",
+                    "examples/internet-blocked-intranet-allowed",
+                    "--node",
+                    "worker-1",
+                    "--switch",
+                    sw,
+                    "-o",
+                    "json");
+            assertThat(json.exit()).as(json.output()).isEqualTo(1);
+            tools.jackson.databind.JsonNode doc =
+                    tools.jackson.databind.json.JsonMapper.builder().build().readTree(json.stdout());
+            assertThat(doc.get("same").asBoolean()).isFalse();
+            assertThat(doc.get("node").asString()).isEqualTo("worker-1");
+            assertThat(doc.get("adds").get(0).asString()).startsWith("table=3");
+            assertThat(doc.get("deletes").get(0).asString()).startsWith("table=3");
             Command.Result again = ovsAnp(
                     ovs,
                     "sync",

@@ -11,13 +11,18 @@ import io.ovsanp.controller.openflow.wire.DumpedFlow;
 import io.ovsanp.controller.snapshot.SnapshotLoadException;
 import io.ovsanp.controller.switches.ReconcileException;
 import io.ovsanp.controller.switches.Reconciler;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
  * {@code ovs-anp diff}: desired vs installed (ovs-anp's flows only), changing nothing; exactly what
- * {@code sync} would send, the compile numbered as the switch's flows are.
+ * {@code sync} would send, the compile numbered as the switch's flows are. With {@code -o json} one
+ * document: node, datapath id, whether they are the same, and the flows to delete, modify and add.
  */
 @Command(
         name = "diff",
@@ -36,6 +41,9 @@ final class DiffCommand extends CliCommand {
     @Mixin
     ServiceVipOptions serviceVips;
 
+    @Mixin
+    OutputOptions output;
+
     @Option(
             names = "--node",
             required = true,
@@ -45,6 +53,7 @@ final class DiffCommand extends CliCommand {
 
     @Override
     int execute() throws SnapshotLoadException, BadInput {
+        boolean json = output.json();
         sw.tls(); // a bad --switch or TLS file is reported before the cluster is read
         NodeCompilation compilation = NodeCompilation.load(cluster, node, placement.compileOptions(serviceVips));
         try (OfConnection c = sw.connect()) {
@@ -54,16 +63,42 @@ final class DiffCommand extends CliCommand {
             FlowSet installed = FlowSet.of(r.installed());
             // What sync would send: a change also moves the megaflow guard.
             FlowDiff d = MegaflowGuard.plan(installed, desired.flows()).diff();
-            for (DumpedFlow u : r.unreadable()) {
-                out().println("- (unreadable: " + u.opaqueReason() + ") table=" + u.tableId() + ",priority="
-                        + u.priority() + ",cookie=" + u.cookie());
-            }
-            for (Flow f : d.deletes()) out().println("- " + OfctlRenderer.render(f));
-            for (Flow f : d.modifies()) out().println("~ " + OfctlRenderer.render(f));
-            for (Flow f : d.adds()) out().println("+ " + OfctlRenderer.render(f));
             boolean same = d.isEmpty() && r.unreadable().isEmpty();
-            err().println("node=" + node + " dpid=" + c.datapathId() + " " + d.summary()
-                    + (same ? ": switch holds the compiled flows" : ": differs"));
+            String summary = d.summary() + (same ? ": switch holds the compiled flows" : ": differs");
+            if (json) {
+                Map<String, Object> doc = new LinkedHashMap<>();
+                doc.put("node", node);
+                doc.put("datapathId", c.datapathId().toString());
+                doc.put("same", same);
+                doc.put("summary", summary);
+                List<Object> unreadable = new ArrayList<>();
+                for (DumpedFlow u : r.unreadable()) {
+                    Map<String, Object> m = new LinkedHashMap<>();
+                    m.put("reason", u.opaqueReason());
+                    m.put("table", u.tableId());
+                    m.put("priority", u.priority());
+                    m.put("cookie", String.valueOf(u.cookie()));
+                    unreadable.add(m);
+                }
+                doc.put("unreadable", unreadable);
+                doc.put(
+                        "deletes",
+                        d.deletes().stream().map(OfctlRenderer::render).toList());
+                doc.put(
+                        "modifies",
+                        d.modifies().stream().map(OfctlRenderer::render).toList());
+                doc.put("adds", d.adds().stream().map(OfctlRenderer::render).toList());
+                out().print(JsonOutput.write(doc));
+            } else {
+                for (DumpedFlow u : r.unreadable()) {
+                    out().println("- (unreadable: " + u.opaqueReason() + ") table=" + u.tableId() + ",priority="
+                            + u.priority() + ",cookie=" + u.cookie());
+                }
+                for (Flow f : d.deletes()) out().println("- " + OfctlRenderer.render(f));
+                for (Flow f : d.modifies()) out().println("~ " + OfctlRenderer.render(f));
+                for (Flow f : d.adds()) out().println("+ " + OfctlRenderer.render(f));
+            }
+            err().println("node=" + node + " dpid=" + c.datapathId() + " " + summary);
             return same ? Main.EXIT_OK : Main.EXIT_FOUND;
         } catch (ReconcileException e) {
             throw new BadInput(e.getMessage());

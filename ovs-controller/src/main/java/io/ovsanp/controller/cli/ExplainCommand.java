@@ -12,7 +12,9 @@ import io.ovsanp.compiler.policy.EffectivePolicies;
 import io.ovsanp.compiler.policy.PolicyValidator;
 import io.ovsanp.compiler.policy.Protocol;
 import io.ovsanp.controller.snapshot.SnapshotLoadException;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -22,7 +24,7 @@ import picocli.CommandLine.Option;
  * {@code ovs-anp explain}: the verdict for one connection and the rules that decide it. The first line
  * is the combined verdict (a connection is allowed only when the source's egress side and the
  * destination's ingress side both allow it); then each side's decision with its deciding tier, policy
- * and rule, and the steps taken.
+ * and rule, and the steps taken. With {@code -o json} one document with the same parts.
  */
 @Command(
         name = "explain",
@@ -36,6 +38,9 @@ final class ExplainCommand extends CliCommand {
 
     @Mixin
     ServiceVipOptions serviceVips;
+
+    @Mixin
+    OutputOptions output;
 
     @Option(names = "--from", required = true, paramLabel = "NAMESPACE/POD", description = "Source pod.")
     String from;
@@ -55,6 +60,7 @@ final class ExplainCommand extends CliCommand {
 
     @Override
     int execute() throws SnapshotLoadException, BadInput {
+        boolean json = output.json();
         String[] ns = podName(from, "--from");
         Optional<IpAddress> toIp = IpAddress.tryParse(to);
         String[] toPod = toIp.isPresent() ? null : podName(to, "--to");
@@ -87,19 +93,36 @@ final class ExplainCommand extends CliCommand {
             dst = address(target, src.family(), to);
         }
         EffectivePolicies policies = PolicyValidator.validate(snapshot);
-        report(policies.diagnostics(), false);
+        report(policies.diagnostics(), false); // stderr: the JSON document carries them as well
         Packet packet = icmp ? Packet.icmp(src, dst) : Packet.of(src, dst, transport.get(), port);
         Evaluator evaluator = new Evaluator(snapshot, policies, vips);
         ConnectionVerdict v = evaluator.evaluateConnection(packet);
-        out().println(headline(v));
-        side("egress: ", "at the source's node " + pod.nodeName(), v.egress());
         // the pod the evaluator judged as the destination
         Optional<PodInfo> receiver =
                 evaluator.matcher().podsWithIp(dst).stream().findFirst();
-        side(
-                "ingress:",
-                receiver.map(r -> "at the destination's node " + r.nodeName()).orElse(""),
-                v.ingress());
+        String egressNode = pod.nodeName();
+        String ingressNode = receiver.map(PodInfo::nodeName).orElse("");
+        if (json) {
+            Map<String, Object> connection = new LinkedHashMap<>();
+            connection.put("from", from);
+            connection.put("to", to);
+            connection.put("source", src.toString());
+            connection.put("destination", dst.toString());
+            connection.put("protocol", icmp ? "icmp" : protoName);
+            connection.put("port", icmp ? null : port);
+            Map<String, Object> doc = new LinkedHashMap<>();
+            doc.put("verdict", v.allowed() ? "ALLOW" : "DENY");
+            doc.put("summary", headline(v));
+            doc.put("connection", connection);
+            doc.put("egress", JsonOutput.verdict(v.egress(), egressNode));
+            doc.put("ingress", JsonOutput.verdict(v.ingress(), ingressNode));
+            doc.put("diagnostics", JsonOutput.diagnostics(policies.diagnostics()));
+            out().print(JsonOutput.write(doc));
+            return Main.EXIT_OK;
+        }
+        out().println(headline(v));
+        side("egress: ", "at the source's node " + egressNode, v.egress());
+        side("ingress:", ingressNode.isEmpty() ? "" : "at the destination's node " + ingressNode, v.ingress());
         return Main.EXIT_OK;
     }
 

@@ -180,6 +180,72 @@ class CliTest {
     }
 
     @Test
+    void validateAndExplainSpeakJsonWithTheSameExitCodes(@TempDir Path dir) throws IOException {
+        Files.writeString(dir.resolve("bad.yaml"), """
+                apiVersion: policy.networking.k8s.io/v1alpha1
+                kind: AdminNetworkPolicy
+                metadata: {name: bad}
+                spec:
+                  priority: 5
+                  subject: {namespaces: {}}
+                  egress:
+                  - name: x
+                    action: Deny
+                    to: [{networks: ["10.0.0.0/33"]}]
+                """);
+        CliRun bad = CliRun.of("validate", "--cluster", dir.toString(), "-o", "json");
+        assertThat(bad.exit()).isEqualTo(1);
+        JsonNode v = JsonMapper.builder().build().readTree(bad.out());
+        assertThat(v.get("errors").asInt()).isEqualTo(1);
+        JsonNode d = null;
+        for (JsonNode x : v.get("diagnostics")) {
+            if (x.get("severity").asString().equals("error")) d = x;
+        }
+        assertThat(d).as(bad.out()).isNotNull();
+        assertThat(d.get("object").get("name").asString()).isEqualTo("bad");
+        assertThat(d.get("path").asString()).isEqualTo("spec.egress[0].to[0].networks[0]");
+        assertThat(d.get("file").asString()).endsWith("bad.yaml");
+        CliRun good = CliRun.of("validate", "--cluster", example("node-ports-blocked"), "--output=json");
+        assertThat(good.exit()).isZero();
+        assertThat(JsonMapper.builder()
+                        .build()
+                        .readTree(good.out())
+                        .get("diagnostics")
+                        .size())
+                .isZero();
+
+        CliRun deny = CliRun.of(
+                "explain",
+                "--cluster",
+                example("node-ports-blocked"),
+                "--from",
+                "shop/web",
+                "--to",
+                "172.18.0.12",
+                "--port",
+                "10250",
+                "-o",
+                "json");
+        assertThat(deny.exit()).isZero();
+        JsonNode e = JsonMapper.builder().build().readTree(deny.out());
+        assertThat(e.get("verdict").asString()).isEqualTo("DENY");
+        assertThat(e.get("summary").asString()).isEqualTo("DENY (egress denies)");
+        assertThat(e.get("connection").get("port").asInt()).isEqualTo(10250);
+        JsonNode egress = e.get("egress");
+        assertThat(egress.get("allowed").asBoolean()).isFalse();
+        assertThat(egress.get("action").asString()).isEqualTo("Deny");
+        assertThat(egress.get("rule").get("policy").get("name").asString()).isEqualTo("protect-nodes");
+        assertThat(egress.get("rule").get("direction").asString()).isEqualTo("egress");
+        assertThat(egress.get("node").isNull()).isFalse();
+        assertThat(e.get("ingress").get("allowed").asBoolean()).isTrue();
+        assertThat(e.get("ingress").get("node").isNull()).isTrue(); // a node address: no ingress side
+
+        CliRun wrong = CliRun.of("validate", "--cluster", dir.toString(), "-o", "yaml");
+        assertThat(wrong.exit()).isEqualTo(2);
+        assertThat(wrong.err()).contains("-o/--output must be text or json, not yaml");
+    }
+
+    @Test
     void validateReportsFileAndFieldAndExitsOne(@TempDir Path dir) throws IOException {
         Files.writeString(dir.resolve("bad.yaml"), """
                 apiVersion: policy.networking.k8s.io/v1alpha1
