@@ -43,8 +43,17 @@ public final class OvsAnpProcess implements AutoCloseable {
      * stdout and stderr together. Fails the test if it has not ended after 300 s.
      */
     public static Command.Result run(Path repo, Map<String, String> env, String... args) {
-        Command.Result r =
-                launcher(repo, List.of(args)).env(env).timeout(FIRST_USE).run();
+        return ended(launcher(repo, List.of(args)).env(env).timeout(FIRST_USE).run(), args);
+    }
+
+    /** As {@link #run}, with stdout and stderr apart (a document on stdout, e.g. {@code -o json}). */
+    public static Command.Result runApart(Path repo, Map<String, String> env, String... args) {
+        List<String> cmd = new ArrayList<>(List.of(repo.resolve("bin/ovs-anp").toString()));
+        cmd.addAll(List.of(args));
+        return ended(Command.of(cmd).directory(repo).env(env).timeout(FIRST_USE).run(), args);
+    }
+
+    private static Command.Result ended(Command.Result r, String... args) {
         if (r.timedOut()) {
             throw new AssertionError("ovs-anp " + String.join(" ", args) + " did not end: " + r.output());
         }
