@@ -16,6 +16,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Assumptions;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.MappingIterator;
@@ -35,6 +36,9 @@ final class Manifests {
 
     private static final YAMLMapper YAML = new YAMLMapper();
     private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
+    private static final AtomicBoolean REPORTED = new AtomicBoolean();
+    /** Asked once per test JVM: null until then. */
+    private static Optional<String> kubectlProblem;
 
     private Manifests() {}
 
@@ -67,12 +71,25 @@ final class Manifests {
 
     /** The overlay as kubectl renders it; skips the test, naming what is missing, without kubectl. */
     static List<HasMetadata> rendered(String mode) {
-        kubectlProblem().ifPresent(problem -> Assumptions.abort(problem + ": deploy/overlays not rendered"));
+        kubectlProblem().ifPresent(problem -> {
+            String message = problem + ": deploy/overlays not rendered";
+            if (REPORTED.compareAndSet(false, true)) {
+                System.err.println("[ovs-anp] skipping: " + message); // the console shows only a count
+            }
+            Assumptions.abort(message);
+        });
         return parse("kubectl kustomize " + overlay(mode), render(mode));
     }
 
     /** Why the overlays cannot be rendered here (no kubectl, or one without kustomize v5); empty if they can. */
-    static Optional<String> kubectlProblem() {
+    static synchronized Optional<String> kubectlProblem() {
+        if (kubectlProblem == null) {
+            kubectlProblem = findKubectlProblem();
+        }
+        return kubectlProblem;
+    }
+
+    private static Optional<String> findKubectlProblem() {
         String path = System.getenv().getOrDefault("PATH", "");
         boolean found = false;
         for (String dir : path.split(":")) {
