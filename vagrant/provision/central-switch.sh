@@ -48,4 +48,4 @@ for _ in $(seq 30); do
   [[ $(ovs-vsctl get controller br-int is_connected) == true ]] && break
   sleep 2
 done
-log "br-int controller connected: $(ovs-vsctl get controller br-int is_connected) (see: kubectl -n ovs-anp logs deploy/ovs-anp-central)"
+log "br-int controller connected: $(ovs-vsctl get controller br-int is_connected) (see: kubectl -n ovs-anp logs statefulset/ovs-anp-central)"

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The control-plane node: kubeadm init, the upstream AdminNetworkPolicy CRDs (fetched from the
 # upstream release at provisioning time, never vendored), ovs-anp from ../deploy (OVSANP_MODE=agent:
-# the agent DaemonSet; central: the CA and certificates, the central Deployment on this node) and the
+# the agent DaemonSet; central: the CA and certificates, the central StatefulSet, one replica, on this node) and the
 # demo workloads of the user stories.
 # Environment: NODE_NAME NODE_IP KUBEADM_TOKEN NETWORK_POLICY_API OVSANP_MODE LAB_NODES (plus common.sh's)
 set -euo pipefail
@@ -44,7 +44,7 @@ central_certificates() {
   log "central mode's CA, controller and node certificates (deploy/pki/ovs-anp-pki.sh, in ${PKI})"
   [[ -f $PKI/ca.pem ]] || bash "$pki_sh" --dir "$PKI" ca
   [[ -f $PKI/controller.pem ]] || bash "$pki_sh" --dir "$PKI" controller
-  kubectl apply -f /ovs-anp/deploy/00-namespace.yaml
+  kubectl apply -f /ovs-anp/deploy/base/namespace.yaml
   for entry in $LAB_NODES; do
     name=${entry%%=*}
     [[ -f $PKI/node-$name.pem ]] || bash "$pki_sh" --dir "$PKI" node "$name"
@@ -68,24 +68,19 @@ ROLE
 
 if [[ $OVSANP_MODE == central ]]; then
   central_certificates
-  log "ovs-anp central (one controller on ${NODE_NAME}, pssl:6653) from deploy/, with the lab's patches"
-  for manifest in 00-namespace 11-rbac-central 20-configmap; do
-    kubectl apply -f "/ovs-anp/deploy/${manifest}.yaml"
-  done
+  log "ovs-anp central (one controller on ${NODE_NAME}, pssl:6653) from deploy/overlays/central, with the lab's patches"
   tls_secret ovs-anp-central-tls "$PKI/controller.key" "$PKI/controller.pem"
-  kubectl apply -f /ovs-anp/deploy/40-central-deployment.yaml
+  kubectl apply -k /ovs-anp/deploy/overlays/central
   kubectl -n ovs-anp patch configmap ovs-anp --type merge --patch-file /ovs-anp/vagrant/overlay/configmap-patch.yaml
   # On the host network (central-patch.json), so ovs-anp's own tables do not stand between the
   # controller and the API: the metrics and health address narrows to the node's own.
   kubectl -n ovs-anp patch configmap ovs-anp --type merge \
     --patch "{\"data\":{\"central-metrics-address\":\"${NODE_IP}:9090\"}}"
-  kubectl -n ovs-anp patch deployment ovs-anp-central --type json --patch-file /ovs-anp/vagrant/overlay/central-patch.json
-  kubectl -n ovs-anp rollout status deployment/ovs-anp-central --timeout=300s || true
+  kubectl -n ovs-anp patch statefulset ovs-anp-central --type json --patch-file /ovs-anp/vagrant/overlay/central-patch.json
+  kubectl -n ovs-anp rollout status statefulset/ovs-anp-central --timeout=300s || true
 else
-  log "ovs-anp (agent on every node) from deploy/, with the lab's patches (jar from the synced folder, CNI placement)"
-  for manifest in 00-namespace 10-rbac-agent 20-configmap 30-agent-daemonset; do
-    kubectl apply -f "/ovs-anp/deploy/${manifest}.yaml"
-  done
+  log "ovs-anp (agent on every node) from deploy/overlays/agent, with the lab's patches (jar from the synced folder, CNI placement)"
+  kubectl apply -k /ovs-anp/deploy/overlays/agent
   kubectl -n ovs-anp patch configmap ovs-anp --type merge --patch-file /ovs-anp/vagrant/overlay/configmap-patch.yaml
   kubectl -n ovs-anp patch daemonset ovs-anp-agent --type json --patch-file /ovs-anp/vagrant/overlay/agent-patch.json
   kubectl -n ovs-anp rollout status daemonset/ovs-anp-agent --timeout=300s || true

@@ -72,17 +72,18 @@ class VagrantStaticCheckTest {
 
     @Test
     void theAgentOverlayRunsTheSyncedJarAndKeepsTheSocketMount() throws Exception {
-        JsonNode spec = patched("deploy/30-agent-daemonset.yaml", "DaemonSet", "vagrant/overlay/agent-patch.json");
+        JsonNode spec =
+                patched("deploy/overlays/agent/daemonset.yaml", "DaemonSet", "vagrant/overlay/agent-patch.json");
         JsonNode container = spec.path("containers").get(0);
         assertThat(container.path("image").asString()).isEqualTo("eclipse-temurin:17-jre");
         assertThat(mountPaths(container)).contains("/opt/ovs-anp", "/var/run/openvswitch/br-int.mgmt");
-        assertThat(spec.path("hostNetwork").asBoolean(false)).isFalse();
+        assertThat(spec.path("hostNetwork").asBoolean(false)).isTrue(); // deploy/'s own choice
     }
 
     @Test
     void theCentralOverlayRunsTheSyncedJarOnTheControlPlanesHostNetworkWithTls() throws Exception {
-        JsonNode spec =
-                patched("deploy/40-central-deployment.yaml", "Deployment", "vagrant/overlay/central-patch.json");
+        JsonNode spec = patched(
+                "deploy/overlays/central/statefulset.yaml", "StatefulSet", "vagrant/overlay/central-patch.json");
         JsonNode container = spec.path("containers").get(0);
         assertThat(container.path("image").asString()).isEqualTo("eclipse-temurin:17-jre");
         assertThat(container.path("command").values())

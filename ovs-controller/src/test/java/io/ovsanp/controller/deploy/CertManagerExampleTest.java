@@ -2,7 +2,7 @@ package io.ovsanp.controller.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,7 +13,7 @@ import tools.jackson.dataformat.yaml.YAMLMapper;
 
 /**
  * deploy/pki/cert-manager.yaml (no cert-manager here, so its fields are checked as data): it issues the
- * Secret the central Deployment mounts, from a namespaced CA of ovs-anp's own, and a node certificate
+ * Secret the central StatefulSet mounts, from a namespaced CA of ovs-anp's own, and a node certificate
  * that names the node the way the controller reads it.
  */
 class CertManagerExampleTest {
@@ -32,8 +32,8 @@ class CertManagerExampleTest {
     }
 
     @Test
-    void theControllerCertificateLandsInTheSecretTheDeploymentMounts() throws Exception {
-        Deployment d = ManifestsTest.only(Manifests.load(), Deployment.class);
+    void theControllerCertificateLandsInTheSecretTheStatefulSetMounts() throws Exception {
+        StatefulSet d = ManifestsTest.only(Manifests.load(Manifests.CENTRAL), StatefulSet.class);
         String secret = d.getSpec().getTemplate().getSpec().getVolumes().stream()
                 .filter(v -> v.getSecret() != null)
                 .findFirst()

@@ -9,21 +9,18 @@ import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.KeyToPath;
-import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.PodSecurityContext;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.SecurityContext;
 import io.fabric8.kubernetes.api.model.Service;
-import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
-import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
-import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.ovsanp.controller.cli.Main;
+import io.ovsanp.controller.cli.OpsOptions;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -57,50 +54,45 @@ class ManifestsTest {
     static PodSpec podOf(HasMetadata h) {
         return h instanceof DaemonSet ds
                 ? ds.getSpec().getTemplate().getSpec()
-                : h instanceof Deployment d ? d.getSpec().getTemplate().getSpec() : null;
+                : h instanceof StatefulSet d ? d.getSpec().getTemplate().getSpec() : null;
+    }
+
+    /** The objects of both overlays. */
+    private static List<HasMetadata> both() throws Exception {
+        List<HasMetadata> all = new ArrayList<>();
+        for (String mode : Manifests.OVERLAYS) {
+            all.addAll(Manifests.load(mode));
+        }
+        return all;
     }
 
     @Test
-    void everyDocumentLoadsIntoItsModelClass() throws Exception {
-        List<HasMetadata> all = Manifests.load();
-        assertThat(all)
-                .extracting(h -> h.getClass().getSimpleName())
-                .containsExactlyInAnyOrder(
-                        "Namespace",
-                        "ServiceAccount",
-                        "ClusterRole",
-                        "ClusterRoleBinding",
-                        "ServiceAccount",
-                        "ClusterRole",
-                        "ClusterRoleBinding",
-                        "Role",
-                        "RoleBinding",
-                        "Role",
-                        "RoleBinding",
-                        "Role",
-                        "RoleBinding",
-                        "Role",
-                        "RoleBinding",
-                        "ConfigMap",
-                        "DaemonSet",
-                        "Deployment",
-                        "Service");
-        for (HasMetadata h : all) {
-            if (!(h instanceof Namespace || h instanceof ClusterRole || h instanceof ClusterRoleBinding)) {
-                assertThat(h.getMetadata().getNamespace())
-                        .as(h.getKind() + "/" + h.getMetadata().getName())
-                        .isIn("ovs-anp", "default");
-            }
+    void eachOverlayHasItsModesObjectsEachAKnownModel() throws Exception {
+        List<String> common = List.of("Namespace", "ConfigMap", "ServiceAccount", "ClusterRole", "ClusterRoleBinding");
+        List<String> agent = new ArrayList<>(common);
+        agent.addAll(List.of("Role", "RoleBinding", "Role", "RoleBinding", "DaemonSet"));
+        List<String> central = new ArrayList<>(common);
+        central.addAll(
+                List.of("Role", "RoleBinding", "Role", "RoleBinding", "StatefulSet", "Service", "Service", "Service"));
+        Map<String, List<String>> kinds = Map.of(Manifests.AGENT, agent, Manifests.CENTRAL, central);
+        for (String mode : Manifests.OVERLAYS) {
+            List<HasMetadata> all = Manifests.load(mode);
+            assertThat(all)
+                    .as(mode)
+                    .extracting(h -> h.getClass().getSimpleName())
+                    .containsExactlyInAnyOrderElementsOf(kinds.get(mode));
+            checkSettings(all);
         }
-        assertThat(all.stream().filter(ServiceAccount.class::isInstance))
-                .extracting(h -> h.getMetadata().getName())
-                .containsExactlyInAnyOrder("ovs-anp-agent", "ovs-anp-central");
+    }
+
+    /** The ConfigMap's keys, and every setting a workload reads from it exists there. */
+    private static void checkSettings(List<HasMetadata> all) {
         Map<String, String> settings = only(all, ConfigMap.class).getData();
         assertThat(settings)
                 .containsOnlyKeys(
                         "audit-interval",
                         "service-vips",
-                        "agent-metrics-address",
+                        "agent-metrics-port",
                         "central-metrics-address",
                         "first-table",
                         "max-tables",
@@ -109,7 +101,6 @@ class ManifestsTest {
                         "conntrack",
                         "ct-zone",
                         "source-identity");
-        // every setting a workload reads from the ConfigMap exists there
         for (HasMetadata h : all) {
             PodSpec pod = podOf(h);
             if (pod == null) continue;
@@ -136,7 +127,7 @@ class ManifestsTest {
 
     @Test
     void agentSeesOnlyTheManagementSocketOfItsNodesBridge() throws Exception {
-        DaemonSet ds = only(Manifests.load(), DaemonSet.class);
+        DaemonSet ds = only(Manifests.load(Manifests.AGENT), DaemonSet.class);
         PodSpec pod = ds.getSpec().getTemplate().getSpec();
         Container c = checkWorkload(pod, "ovs-anp-agent", List.of("--node", "$(NODE_NAME)", "--switch"));
         assertThat(c.getArgs()).contains("unix:" + MGMT_SOCKET);
@@ -160,7 +151,9 @@ class ManifestsTest {
         assertThat(c.getVolumeMounts())
                 .extracting(VolumeMount::getMountPath)
                 .noneMatch(p -> MGMT_SOCKET.startsWith(p.endsWith("/") ? p : p + "/"));
-        assertThat(pod.getHostNetwork()).isNotEqualTo(Boolean.TRUE);
+        // the node's network (see the DaemonSet's comment), and nothing else of the host's
+        assertThat(pod.getHostNetwork()).isTrue();
+        assertThat(pod.getDnsPolicy()).isEqualTo("ClusterFirstWithHostNet");
         assertThat(pod.getHostPID()).isNotEqualTo(Boolean.TRUE);
         assertThat(pod.getHostIPC()).isNotEqualTo(Boolean.TRUE);
         checkFlags(c.getArgs());
@@ -169,7 +162,7 @@ class ManifestsTest {
     @Test
     void workloadsRunWithoutCapabilitiesEscalationOrWritableImage() throws Exception {
         Set<String> root = new HashSet<>();
-        for (HasMetadata h : Manifests.load()) {
+        for (HasMetadata h : both()) {
             PodSpec pod = podOf(h);
             if (pod == null) continue;
             String what = h.getKind() + "/" + h.getMetadata().getName();
@@ -200,9 +193,9 @@ class ManifestsTest {
     }
 
     @Test
-    void centralDeploymentListensOnPsslWithItsCertificateFromTheSecret() throws Exception {
-        List<HasMetadata> all = Manifests.load();
-        Deployment d = only(all, Deployment.class);
+    void centralReplicasListenOnPsslWithTheirCertificateFromTheSecret() throws Exception {
+        List<HasMetadata> all = Manifests.load(Manifests.CENTRAL);
+        StatefulSet d = only(all, StatefulSet.class);
         PodSpec pod = d.getSpec().getTemplate().getSpec();
         Container c = checkWorkload(pod, "ovs-anp-central", List.of("--listen", "pssl:6653"));
         assertThat(pod.getVolumes()).noneMatch(v -> v.getHostPath() != null);
@@ -223,24 +216,16 @@ class ManifestsTest {
                         "--tls-ca=" + files.get("ca.crt"));
         assertThat(files).containsOnlyKeys("tls.key", "tls.crt", "ca.crt");
 
-        Service s = only(all, Service.class);
-        assertThat(s.getSpec().getSelector())
-                .isEqualTo(d.getSpec().getTemplate().getMetadata().getLabels());
-        assertThat(s.getSpec().getPorts()).extracting(p -> p.getPort()).containsExactlyInAnyOrder(6653, 9090);
         assertThat(c.getPorts())
                 .filteredOn(p -> p.getName().equals("openflow"))
                 .extracting(ContainerPort::getContainerPort)
                 .containsExactly(6653);
-        // a standby holds the switches the Service sends it and writes nothing: one replica, the
-        // Lease keeps a rollout's old and new pod from writing at once
-        assertThat(d.getSpec().getReplicas()).isEqualTo(1);
-        assertThat(d.getSpec()
-                        .getStrategy()
-                        .getRollingUpdate()
-                        .getMaxUnavailable()
-                        .getIntVal())
-                .isZero();
-        // the Lease the RBAC Role names is the one the Deployment elects on
+        // every switch dials every replica (one Service each); the Lease and the switches' OpenFlow
+        // roles decide which one writes, so the replicas need not start in order
+        assertThat(d.getSpec().getReplicas()).isEqualTo(2);
+        assertThat(d.getSpec().getPodManagementPolicy()).isEqualTo("Parallel");
+        checkReplicaServices(all, d);
+        // the Lease the RBAC Role names is the one the StatefulSet elects on
         String lease = c.getArgs().get(c.getArgs().indexOf("--lease-name") + 1);
         Role leases = all.stream()
                 .filter(h -> h instanceof Role r && r.getMetadata().getName().equals("ovs-anp-central-leases"))
@@ -257,7 +242,7 @@ class ManifestsTest {
     @Test
     void noManifestAcceptsUnauthenticatedSwitches() throws Exception {
         KubernetesSerialization json = new KubernetesSerialization();
-        for (HasMetadata h : Manifests.load()) {
+        for (HasMetadata h : both()) {
             String text = json.asJson(h);
             assertThat(text)
                     .as(h.getKind() + "/" + h.getMetadata().getName())
@@ -276,33 +261,124 @@ class ManifestsTest {
 
     @Test
     void eachModeServesMetricsAndHealthWhereItsProbesGo() throws Exception {
-        List<HasMetadata> all = Manifests.load();
-        Map<String, String> settings = only(all, ConfigMap.class).getData();
-        Map<String, String> keys =
-                Map.of("DaemonSet", "agent-metrics-address", "Deployment", "central-metrics-address");
-        for (HasMetadata h : all) {
-            PodSpec pod = podOf(h);
-            if (pod == null) continue;
-            Container c = pod.getContainers().get(0);
-            String key = c.getEnv().stream()
-                    .filter(e -> e.getName().equals("METRICS_ADDRESS"))
-                    .findFirst()
-                    .orElseThrow()
-                    .getValueFrom()
-                    .getConfigMapKeyRef()
-                    .getKey();
-            assertThat(key).as(h.getKind()).isEqualTo(keys.get(h.getKind()));
-            // kubelet's httpGet probes go to the pod IP: the address must not be loopback only
-            String address = settings.get(key);
-            int colon = address.lastIndexOf(':');
-            assertThat(address.substring(0, colon)).as(key).isIn("", "0.0.0.0", "[::]");
-            int port = Integer.parseInt(address.substring(colon + 1));
-            String probePort = c.getLivenessProbe().getHttpGet().getPort().getStrVal();
-            assertThat(c.getPorts())
-                    .filteredOn(p -> p.getName().equals(probePort))
-                    .extracting(ContainerPort::getContainerPort)
-                    .containsExactly(port);
+        // central, on the pod network: every interface of the pod (kubelet's probes go to the pod IP)
+        List<HasMetadata> central = Manifests.load(Manifests.CENTRAL);
+        Container cc = podOf(only(central, StatefulSet.class)).getContainers().get(0);
+        String address = only(central, ConfigMap.class).getData().get(settingOf(cc, "METRICS_ADDRESS"));
+        int colon = address.lastIndexOf(':');
+        assertThat(address.substring(0, colon)).as("central-metrics-address").isIn("", "0.0.0.0", "[::]");
+        assertThat(probePort(cc)).isEqualTo(Integer.parseInt(address.substring(colon + 1)));
+        assertThat(cc.getArgs()).contains("--metrics-address=$(METRICS_ADDRESS)");
+
+        // the agent, on the host network: the node's own address (the pod IP is the node's), on the
+        // port the ConfigMap sets, which is also the port the probes use
+        List<HasMetadata> agent = Manifests.load(Manifests.AGENT);
+        Container ac = podOf(only(agent, DaemonSet.class)).getContainers().get(0);
+        assertThat(ac.getArgs()).contains("--metrics-address=[$(POD_IP)]:$(METRICS_PORT)");
+        assertThat(ac.getEnv())
+                .filteredOn(e -> e.getName().equals("POD_IP"))
+                .singleElement()
+                .satisfies(e -> assertThat(e.getValueFrom().getFieldRef().getFieldPath())
+                        .isEqualTo("status.podIP"));
+        String port = only(agent, ConfigMap.class).getData().get(settingOf(ac, "METRICS_PORT"));
+        assertThat(settingOf(ac, "METRICS_PORT")).isEqualTo("agent-metrics-port");
+        assertThat(probePort(ac)).isEqualTo(Integer.parseInt(port));
+        int p = Integer.parseInt(port);
+        assertThat(p != 9090 && (p < 9100 || p > 9999) && (p < 10248 || p > 10260))
+                .as(
+                        "agent-metrics-port %d: not Prometheus' 9090, the exporters' 9100-9999 or Kubernetes'"
+                                + " 10248-10260",
+                        p)
+                .isTrue();
+        // both address families parse as `ovs-anp run --metrics-address` reads them
+        for (String podIp : List.of("192.0.2.7", "2001:db8::7")) {
+            String arg = "[" + podIp + "]:" + port;
+            OpsOptions ops = CommandLine.populateCommand(new OpsOptions(), "--metrics-address=" + arg);
+            assertThat(ops.metricsAddress()).as(arg).hasValueSatisfying(a -> {
+                assertThat(a.getAddress().getHostAddress()).isIn(podIp, "2001:db8:0:0:0:0:0:7");
+                assertThat(a.getPort()).isEqualTo(Integer.parseInt(port));
+            });
         }
+    }
+
+    /** The ConfigMap key of the container's environment variable {@code name}. */
+    private static String settingOf(Container c, String name) {
+        return c.getEnv().stream()
+                .filter(e -> e.getName().equals(name))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no env " + name))
+                .getValueFrom()
+                .getConfigMapKeyRef()
+                .getKey();
+    }
+
+    /** The container port every probe names: they must all go to the same one, where the ops server is. */
+    static int probePort(Container c) {
+        Set<String> names = new HashSet<>();
+        for (var probe : List.of(c.getStartupProbe(), c.getLivenessProbe(), c.getReadinessProbe())) {
+            names.add(probe.getHttpGet().getPort().getStrVal());
+        }
+        assertThat(names).as("the probes' port").hasSize(1);
+        String name = names.iterator().next();
+        return c.getPorts().stream()
+                .filter(p -> p.getName().equals(name))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no container port " + name))
+                .getContainerPort();
+    }
+
+    /**
+     * One Service per replica, each selecting that replica by its pod name, with the OpenFlow port
+     * only and also while not ready; and the headless governing Service for the metrics.
+     */
+    static void checkReplicaServices(List<HasMetadata> all, StatefulSet sts) {
+        String name = sts.getMetadata().getName();
+        List<Service> services = all.stream()
+                .filter(Service.class::isInstance)
+                .map(Service.class::cast)
+                .toList();
+        Set<String> perReplica = new HashSet<>();
+        for (int i = 0; i < sts.getSpec().getReplicas(); i++) {
+            perReplica.add(name + "-" + i);
+        }
+        for (Service s : services) {
+            String what = "Service " + s.getMetadata().getName();
+            if (perReplica.contains(s.getMetadata().getName())) {
+                assertThat(s.getSpec().getSelector())
+                        .as(what)
+                        .containsExactly(Map.entry(
+                                "statefulset.kubernetes.io/pod-name",
+                                s.getMetadata().getName()));
+                assertThat(s.getSpec().getPorts()).as(what).singleElement().satisfies(p -> {
+                    assertThat(p.getPort()).isEqualTo(6653);
+                    assertThat(p.getTargetPort().getStrVal()).isEqualTo("openflow");
+                });
+                assertThat(s.getSpec().getPublishNotReadyAddresses()).as(what).isTrue();
+                assertThat(s.getSpec().getClusterIP()).as(what).isNull(); // a stable ClusterIP of its own
+            } else {
+                assertThat(s.getMetadata().getName())
+                        .as(what)
+                        .isEqualTo(sts.getSpec().getServiceName());
+                assertThat(s.getSpec().getClusterIP()).as(what).isEqualTo("None");
+                assertThat(s.getSpec().getSelector())
+                        .as(what)
+                        .isEqualTo(sts.getSpec().getTemplate().getMetadata().getLabels());
+                assertThat(s.getSpec().getPorts())
+                        .as(what + ": metrics only")
+                        .extracting(p -> p.getPort())
+                        .containsExactly(9090);
+            }
+        }
+        assertThat(services)
+                .extracting(s -> s.getMetadata().getName())
+                .containsExactlyInAnyOrderElementsOf(
+                        concat(perReplica, sts.getSpec().getServiceName()));
+    }
+
+    private static List<String> concat(Set<String> a, String b) {
+        List<String> out = new ArrayList<>(a);
+        out.add(b);
+        return out;
     }
 
     /** The container's image, service account, probes and $(VAR) references; returns the container. */
@@ -310,9 +386,10 @@ class ManifestsTest {
         assertThat(pod.getServiceAccountName()).isEqualTo(serviceAccount);
         assertThat(pod.getContainers()).hasSize(1);
         Container c = pod.getContainers().get(0);
-        assertThat(c.getImage()).isEqualTo("ovs-anp:0.1.0");
+        assertThat(c.getImage()).startsWith("ovs-anp"); // the tag: KustomizeRenderTest
         assertThat(c.getArgs().get(0)).isEqualTo("run");
         assertThat(String.join(" ", c.getArgs())).contains(String.join(" ", argsInOrder));
+        assertThat(c.getStartupProbe().getHttpGet().getPath()).isEqualTo("/healthz");
         assertThat(c.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/healthz");
         assertThat(c.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/readyz");
         Set<String> ports = new HashSet<>();

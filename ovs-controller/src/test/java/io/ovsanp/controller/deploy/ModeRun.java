@@ -31,7 +31,7 @@ import java.util.regex.Pattern;
 import picocli.CommandLine;
 
 /**
- * Runs {@code ovs-anp run} in-process with the arguments of a workload of {@code deploy/} (its
+ * Runs {@code ovs-anp run} in-process with the arguments of a workload of an overlay of {@code deploy/} (its
  * {@code $(VAR)}s filled in from the ConfigMap and the downward API, as the kubelet does; {@code local}
  * then swaps the paths and ports that only exist in a pod) against a mock API server, and records every
  * request the server receives: until the controller has validated the cluster once (its own {@code
@@ -54,8 +54,11 @@ final class ModeRun {
 
     private ModeRun() {}
 
-    /** The container's args with {@code $(VAR)} resolved from its env: ConfigMap keys and {@code spec.nodeName}. */
-    static List<String> args(HasMetadata workload, Map<String, String> settings, String nodeName) {
+    /**
+     * The container's args with {@code $(VAR)} resolved from its env: ConfigMap keys, and the
+     * downward API's {@code fieldRefs} (field path to value, e.g. {@code spec.nodeName}).
+     */
+    static List<String> args(HasMetadata workload, Map<String, String> settings, Map<String, String> fieldRefs) {
         Container c = ManifestsTest.podOf(workload).getContainers().get(0);
         Map<String, String> env = new HashMap<>();
         for (EnvVar e : c.getEnv()) {
@@ -65,8 +68,11 @@ final class ModeRun {
                 env.put(
                         e.getName(),
                         settings.get(e.getValueFrom().getConfigMapKeyRef().getKey()));
-            } else if ("spec.nodeName".equals(e.getValueFrom().getFieldRef().getFieldPath())) {
-                env.put(e.getName(), nodeName);
+            } else if (e.getValueFrom().getFieldRef() != null
+                    && fieldRefs.containsKey(e.getValueFrom().getFieldRef().getFieldPath())) {
+                env.put(
+                        e.getName(),
+                        fieldRefs.get(e.getValueFrom().getFieldRef().getFieldPath()));
             } else {
                 throw new IllegalArgumentException("cannot resolve env " + e.getName() + " of " + workload.getKind());
             }
