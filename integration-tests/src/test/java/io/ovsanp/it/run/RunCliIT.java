@@ -123,6 +123,76 @@ class RunCliIT {
     }
 
     /**
+     * Agent mode's status: the only agent wins the Lease ovs-anp-agent-status and writes Ready
+     * (RulesValid, what needs no switch); when its switch refuses the flows (table 3 too small) it
+     * tells every policy of its node with a RealisationFailed Event naming the node, and a Realised
+     * Event once the limit is gone and the node converges; its log says all of it at INFO.
+     */
+    @Test
+    void anAgentWritesReadyAndTellsItsNodesFailureAsEvents() throws Exception {
+        Needs.ovs();
+        try (Api api = new Api();
+                PrivateOvs ovs = PrivateOvs.start();
+                KubernetesClient client = api.client()) {
+            Bridge bridge = ovs.addBridge("br-int");
+            ovs.limitTableFlows("br-int", 3, 1);
+            try (OvsAnpProcess run =
+                    agent(api, bridge.mgmtSocket(), "--lease-namespace", "default", "--audit-interval", "5s")) {
+                run.waitFor(() -> ready(client, "protect-nodes") != null, "the Ready condition");
+                @SuppressWarnings("unchecked")
+                java.util.Map<String, Object> ready = ready(client, "protect-nodes");
+                assertThat(ready).containsEntry("status", "True").containsEntry("reason", "RulesValid");
+                run.waitFor(() -> !events(client, "RealisationFailed").isEmpty(), "a RealisationFailed event");
+                io.fabric8.kubernetes.api.model.Event failed =
+                        events(client, "RealisationFailed").get(0);
+                assertThat(failed.getInvolvedObject().getName()).isEqualTo("protect-nodes");
+                assertThat(failed.getSource().getHost()).isEqualTo("worker-1");
+                assertThat(failed.getMessage()).startsWith("node worker-1: ").contains("rejected bundle");
+                assertThat(events(client, "RealisationFailed")).hasSize(1); // one per episode, not per retry
+                assertThat(client.leases()
+                                .inNamespace("default")
+                                .withName("ovs-anp-agent-status")
+                                .get()
+                                .getSpec()
+                                .getHolderIdentity())
+                        .isEqualTo("worker-1");
+
+                ovs.vsctl("clear", "Bridge", "br-int", "flow_tables");
+                run.waitFor(() -> !events(client, "Realised").isEmpty(), "a Realised event after the retry");
+                assertThat(bridge.dumpFlows()).anyMatch(f -> f.contains("tp_dst=10250"));
+                assertThat(run.output())
+                        .contains("leader of default/ovs-anp-agent-status: worker-1")
+                        .contains("switch connected")
+                        .contains("AdminNetworkPolicy/protect-nodes Ready=True RulesValid")
+                        .contains("RealisationFailed AdminNetworkPolicy/protect-nodes node worker-1");
+                assertStopsWithinTheBound(run, "agent");
+            }
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static java.util.Map<String, Object> ready(KubernetesClient client, String anp) {
+        var r = client.genericKubernetesResources(ClusterWatcher.ADMIN_NETWORK_POLICY)
+                .withName(anp)
+                .get();
+        if (!(r.getAdditionalProperties().get("status") instanceof java.util.Map<?, ?> status)
+                || !(status.get("conditions") instanceof List<?> conditions)) {
+            return null;
+        }
+        return conditions.stream()
+                .map(c -> (java.util.Map<String, Object>) c)
+                .filter(c -> "Ready".equals(c.get("type")))
+                .findFirst()
+                .orElse(null);
+    }
+
+    private static List<io.fabric8.kubernetes.api.model.Event> events(KubernetesClient client, String reason) {
+        return client.v1().events().inNamespace("default").list().getItems().stream()
+                .filter(e -> reason.equals(e.getReason()))
+                .toList();
+    }
+
+    /**
      * The API server stops and comes back on the same port: one line for the loss, one for the regain
      * with the outage's length; readiness follows the view's staleness bound, liveness does not; and
      * with the server gone again SIGTERM still ends the agent within its bound.

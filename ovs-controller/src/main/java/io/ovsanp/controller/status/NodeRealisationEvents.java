@@ -42,9 +42,10 @@ import org.slf4j.LoggerFactory;
  * --field-selector reason=RealisationFailed,involvedObject.name=POLICY}); in central mode the leader
  * reports every node (and also names them in {@code Ready}).
  *
- * <p>One failure episode (a node failing for one reason, from the moment it started) gives one event
- * per policy; the event's name is derived from (policy uid, node, reason, episode start), so a retry
- * never duplicates it. At most {@value #MAX_POLICIES} policies per episode get an event (by kind and
+ * <p>One failure episode (a node failing, from its first failure to its next convergence, whatever the
+ * retries' reasons: they differ in details such as bundle ids) gives one event per policy, with the
+ * first failure's reason; the event's name is derived from (policy uid, node, reason, episode start), so
+ * a retry never duplicates it. At most {@value #MAX_POLICIES} policies per episode get an event (by kind and
  * name), the rest are counted in the log: a node with a thousand policies must not flood the API server.
  * The listener methods only record and queue; events are created on one daemon thread, retried after
  * {@code retryAfter} when the API refuses them.
@@ -63,7 +64,7 @@ public final class NodeRealisationEvents implements RealisationListener, AutoClo
     private final ScheduledExecutorService executor;
     private final AtomicBoolean flushQueued = new AtomicBoolean();
 
-    /** A node failing for one reason since {@code since}; {@code done}: the event keys created for it. */
+    /** A node failing since {@code since}, first for {@code reason}; {@code done}: the event keys created. */
     private record Episode(String reason, Instant since, Set<String> done) {}
 
     /** An event still to create (a recovery: its episode is over, only the event is left). */
@@ -118,9 +119,8 @@ public final class NodeRealisationEvents implements RealisationListener, AutoClo
     @Override
     public void failed(String node, String reason) {
         synchronized (this) {
-            Episode e = failing.get(node);
-            if (e != null && e.reason().equals(reason)) {
-                return;
+            if (failing.containsKey(node)) {
+                return; // the same episode: its retries' reasons differ only in details (bundle ids)
             }
             failing.put(node, new Episode(reason, clock.instant(), new HashSet<>()));
         }

@@ -436,7 +436,7 @@ class PolicyStatusWriterTest {
                 events.compiled(node, c.compile(node, Allocation.EMPTY, CompileOptions.DEFAULT), Duration.ZERO);
             }
             events.failed("w1", "the switch refused the bundle: OFPBAC_BAD_OUT_PORT");
-            events.failed("w1", "the switch refused the bundle: OFPBAC_BAD_OUT_PORT"); // same episode
+            events.failed("w1", "the switch refused bundle 2: OFPBAC_BAD_OUT_PORT"); // a retry: same episode
             events.failed("w2", "the switch is not connected"); // no policy applies on w2
             events.drain(WAIT);
             List<Event> failed = nodeEvents("RealisationFailed");
