@@ -147,6 +147,22 @@ class OpsHttpServerTest {
                 .noneSatisfy((k, v) -> assertThat(k).contains("node=\"w1\""));
     }
 
+    /**
+     * The families that 0.1.0 served, written down from its hand-written exposition
+     * (metrics/families-0.1.0.txt: name, type, label names, help): dashboards and alerts depend on them,
+     * so a scrape keeps every one with the same type and labels.
+     */
+    @Test
+    void servesTheFamiliesOfVersion010WithTheirTypesLabelsAndHelp() throws Exception {
+        feed();
+        String baseline;
+        try (var in = OpsHttpServerTest.class.getResourceAsStream("/metrics/families-0.1.0.txt")) {
+            baseline = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
+        assertThat(Families.of(get("/metrics").body()).startingWith("ovsanp_").text())
+                .isEqualTo(baseline);
+    }
+
     @Test
     void healthAndReadinessFollowTheLoopAndTheChecks() throws Exception {
         AtomicBoolean synced = new AtomicBoolean(false);
