@@ -11,6 +11,7 @@ import io.ovsanp.controller.metrics.Health;
 import io.ovsanp.controller.metrics.MetricsListener;
 import io.ovsanp.controller.metrics.OpsHttpServer;
 import io.ovsanp.controller.switches.ReconcileResult;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -42,14 +43,15 @@ class OpsEndpointsTest {
     private static final Pattern SAMPLE = Pattern.compile("(?m)^([a-z_]+)(?:\\{([^}]*)})? ");
     private static final Pattern LABEL = Pattern.compile("([a-z_]+)=\"");
 
-    private final MetricsListener metrics = new MetricsListener();
+    private final PrometheusRegistry registry = new PrometheusRegistry();
+    private final MetricsListener metrics = new MetricsListener(registry);
     private final HttpClient http = HttpClient.newHttpClient();
     private OpsHttpServer server;
 
     @BeforeEach
     void start() throws Exception {
         Health health = new Health().readyWhen("informers-synced", () -> true);
-        server = OpsHttpServer.start(new InetSocketAddress("127.0.0.1", 0), metrics::scrape, health);
+        server = OpsHttpServer.start(new InetSocketAddress("127.0.0.1", 0), registry, health);
     }
 
     @AfterEach
