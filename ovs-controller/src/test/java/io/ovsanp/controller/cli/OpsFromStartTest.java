@@ -147,7 +147,7 @@ class OpsFromStartTest {
                         .filter(l -> l.split("\\|", -1)[2].isEmpty())
                         .map(l -> l + "\n")
                         .collect(java.util.stream.Collectors.joining()));
-        assertThat(served.lines())
+        assertThat(served.families())
                 .containsKeys(
                         "jvm_memory_used_bytes",
                         "jvm_threads_current",
@@ -190,7 +190,7 @@ class OpsFromStartTest {
             try {
                 HttpResponse<String> ready = run.await("/readyz", r -> r.statusCode() == 200, "ready");
                 assertThat(ready.body()).contains("[+]informers-synced\n", "[+]cluster-view-fresh\n", "[+]switch\n");
-                assertThat(Families.of(run.get("/metrics").body()).lines())
+                assertThat(Families.of(run.get("/metrics").body()).families())
                         .containsKey("ovsanp_last_convergence_timestamp_seconds");
             } finally {
                 DevApiServer.stop(server);

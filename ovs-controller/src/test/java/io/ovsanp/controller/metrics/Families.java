@@ -9,12 +9,15 @@ import java.util.regex.Pattern;
 
 /**
  * The metric families of a scrape in the text format 0.0.4, as a dashboard or an alert depends on
- * them: name, type, the label names of its samples ({@code le} of histogram buckets left out) and
- * help. One per line: {@code name|type|label,label|help}.
+ * them: by name, the type, the label names of its samples ({@code le} of histogram buckets left out)
+ * and the help.
  */
-public record Families(Map<String, String> lines) {
+public record Families(Map<String, Family> families) {
     private static final Pattern SAMPLE = Pattern.compile("(?m)^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\\{([^}]*)})? ");
     private static final Pattern LABEL = Pattern.compile("(?:^|,)([a-zA-Z_][a-zA-Z0-9_]*)=\"");
+
+    /** One family. */
+    public record Family(String type, Set<String> labels, String help) {}
 
     public static Families of(String scrape) {
         Map<String, String> types = new TreeMap<>();
@@ -43,22 +46,31 @@ public record Families(Map<String, String> lines) {
                 }
             }
         }
-        Map<String, String> out = new TreeMap<>();
-        types.forEach((name, type) ->
-                out.put(name, name + "|" + type + "|" + String.join(",", labels.get(name)) + "|" + help.get(name)));
+        Map<String, Family> out = new TreeMap<>();
+        types.forEach((name, type) -> out.put(name, new Family(type, Set.copyOf(labels.get(name)), help.get(name))));
         return new Families(out);
     }
 
     /** Only the families whose name starts with {@code prefix}. */
     public Families startingWith(String prefix) {
-        Map<String, String> out = new TreeMap<>();
-        lines.forEach((k, v) -> {
+        Map<String, Family> out = new TreeMap<>();
+        families.forEach((k, v) -> {
             if (k.startsWith(prefix)) out.put(k, v);
         });
         return new Families(out);
     }
 
+    /** One line a family, by name: {@code name|type|label,label|help}. */
     public String text() {
-        return String.join("\n", lines.values()) + "\n";
+        StringBuilder b = new StringBuilder();
+        families.forEach((name, f) -> b.append(name)
+                .append('|')
+                .append(f.type())
+                .append('|')
+                .append(String.join(",", new TreeSet<>(f.labels())))
+                .append('|')
+                .append(f.help())
+                .append('\n'));
+        return b.toString();
     }
 }
