@@ -170,6 +170,44 @@ class RunCliIT {
         }
     }
 
+    /**
+     * The ops endpoints answer from process start (README, "Metrics and health"): while the API
+     * server's port refuses connections the agent is live, not ready (each check named) and serves its
+     * metrics with the JVM's and the process's; once the server answers and the switch converged, it
+     * is ready. Before, they came up only after the first sync, and a liveness probe restarted the
+     * pod of a slow sync.
+     */
+    @Test
+    void agentIsLiveFromProcessStartAndReadyOnceSyncedAndConverged() throws Exception {
+        Needs.ovs();
+        int expected = expectedFlows();
+        try (Api api = new Api();
+                PrivateOvs ovs = PrivateOvs.start()) {
+            api.stop(); // its port refuses connections until it starts again
+            Bridge bridge = ovs.addBridge("br-int");
+            try (OvsAnpProcess run = agent(api, bridge.mgmtSocket(), "--metrics-address", "127.0.0.1:0")) {
+                run.waitFor(() -> run.get("/healthz").status() == 200, "live before the first sync");
+                OvsAnpProcess.Answer ready = run.get("/readyz");
+                assertThat(ready.status()).as(ready.body()).isEqualTo(503);
+                assertThat(ready.body())
+                        .contains("[-]informers-synced", "[-]cluster-view-fresh", "[-]switch")
+                        .endsWith("readyz check failed\n");
+                assertThat(run.get("/metrics").body())
+                        .contains("\novsanp_flow_mods_total 0.0\n")
+                        .contains("\njvm_memory_used_bytes{area=\"heap\"} ")
+                        .contains("\nprocess_cpu_seconds_total ")
+                        .contains("\nprocess_open_fds ");
+                assertThat(run.output()).doesNotContain("ovs-anp run: node=");
+
+                api.startAgain();
+                run.waitFor(() -> bridge.dumpFlows().size() == expected, "the flows");
+                run.waitFor(() -> run.get("/readyz").status() == 200, "ready");
+                assertThat(run.get("/readyz").body()).contains("[+]informers-synced", "[+]switch");
+                assertStopsWithinTheBound(run, "agent after a late first sync");
+            }
+        }
+    }
+
     @SuppressWarnings("unchecked")
     private static java.util.Map<String, Object> ready(KubernetesClient client, String anp) {
         var r = client.genericKubernetesResources(ClusterWatcher.ADMIN_NETWORK_POLICY)

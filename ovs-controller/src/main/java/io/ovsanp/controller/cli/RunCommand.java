@@ -23,6 +23,8 @@ import io.ovsanp.controller.run.SwitchSource;
 import io.ovsanp.controller.status.NodeRealisationEvents;
 import io.ovsanp.controller.status.PolicyProblemLog;
 import io.ovsanp.controller.status.PolicyStatusWriter;
+import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -147,9 +149,25 @@ final class RunCommand extends CliCommand {
         Thread hook = new Thread(() -> awaitShutdown(main, started, stop, stopped, saidStopped), "ovs-anp-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         ApiFailures failures = new ApiFailures();
-        try (KubernetesClient client = client(failures);
+        PrometheusRegistry registry = new PrometheusRegistry();
+        JvmMetrics.builder().register(registry);
+        MetricsListener metrics = new MetricsListener(registry);
+        // Every check is named from the start, failing until what it watches exists: /readyz says
+        // what is not ready yet while the first sync takes its time, and /healthz answers meanwhile.
+        Health health =
+                new Health().readyWhen("informers-synced", () -> false).readyWhen("cluster-view-fresh", () -> false);
+        if (!central.central()) {
+            health.readyWhen("switch", metrics.switchReady(node));
+        }
+        if (source instanceof AgentSwitchSource agent) {
+            health.liveWhen("switch-connection", () -> agent.unconnectedFor().compareTo(switchLiveness) <= 0);
+        }
+        Config config = config(); // a bad --kubeconfig is reported before a busy --metrics-address
+        try (OpsHttpServer http = serve(metricsAddress, registry, health);
+                KubernetesClient client = client(config, failures);
                 ClusterWatcher watcher = ClusterWatcher.start(client);
                 source) {
+            health.readyWhen("informers-synced", watcher::synced);
             LOG.info("waiting for the informers of {} to sync", client.getMasterUrl());
             try {
                 watcher.awaitSynced(sync);
@@ -167,8 +185,6 @@ final class RunCommand extends CliCommand {
             AtomicReference<ControllerLoop> running = new AtomicReference<>();
             AtomicReference<PolicyStatusWriter> statusRef = new AtomicReference<>();
             AtomicReference<NodeRealisationEvents> eventsRef = new AtomicReference<>();
-            MetricsListener metrics = new MetricsListener();
-            Health health = new Health().readyWhen("informers-synced", watcher::synced);
             try (ApiConnectivity api =
                             ApiConnectivity.start(client.getMasterUrl().toString(), watcher::watching, failures);
                     LeaderElection election = LeaderElection.start(client, lease, new LeaderElection.Listener() {
@@ -186,10 +202,7 @@ final class RunCommand extends CliCommand {
                             PolicyStatusWriter.of(client, watcher, election::isLeader, central.central());
                     // agent mode: every agent reports its own node; central mode: the leader every node
                     NodeRealisationEvents nodeEvents =
-                            NodeRealisationEvents.of(client, central.central() ? election::isLeader : () -> true);
-                    OpsHttpServer http = metricsAddress.isPresent()
-                            ? OpsHttpServer.start(metricsAddress.get(), metrics::scrape, health)
-                            : null) {
+                            NodeRealisationEvents.of(client, central.central() ? election::isLeader : () -> true)) {
                 statusRef.set(status);
                 eventsRef.set(nodeEvents);
                 // agent mode: the Lease elects the status writer only; every agent writes its own switch
@@ -197,22 +210,10 @@ final class RunCommand extends CliCommand {
                 List<RealisationListener> listeners =
                         new ArrayList<>(List.of(metrics, new PolicyProblemLog(), status, nodeEvents));
                 health.readyWhen("cluster-view-fresh", () -> api.staleFor().compareTo(stale) <= 0);
-                if (!central.central()) {
-                    health.readyWhen("switch", metrics.switchReady(node));
-                }
-                if (source instanceof AgentSwitchSource agent) {
-                    health.liveWhen(
-                            "switch-connection", () -> agent.unconnectedFor().compareTo(switchLiveness) <= 0);
-                }
-                if (http != null) {
-                    LOG.info("serving /metrics, /healthz and /readyz on {}", http.address());
-                }
                 runLoop(watcher, source, listeners, options.withMayWrite(gate), running, started, stop, client);
                 // a release would only wait for an API server known to be gone: the lease expires
                 election.close(api.lost() ? Duration.ZERO : LeaderElection.RELEASE_WITHIN);
             }
-        } catch (java.io.IOException e) {
-            throw new BadInput("--metrics-address: cannot serve: " + e.getMessage());
         } catch (InterruptedException e) {
             LOG.info("stopping");
             Thread.currentThread().interrupt();
@@ -280,6 +281,21 @@ final class RunCommand extends CliCommand {
         return central.central() ? central.leaseSettings() : central.agentLeaseSettings(node);
     }
 
+    /** The ops server on {@code address}, before anything else starts; none for {@code none}. */
+    private static OpsHttpServer serve(
+            Optional<java.net.InetSocketAddress> address, PrometheusRegistry registry, Health health) throws BadInput {
+        if (address.isEmpty()) {
+            return null;
+        }
+        try {
+            OpsHttpServer http = OpsHttpServer.start(address.get(), registry, health);
+            LOG.info("serving /metrics, /healthz and /readyz on {}", http.address());
+            return http;
+        } catch (java.io.IOException e) {
+            throw new BadInput("--metrics-address: cannot serve: " + e.getMessage());
+        }
+    }
+
     private static Duration positive(String option, String text) throws BadInput {
         Duration d = Durations.parse(option, text);
         if (d.isZero() || d.isNegative()) {
@@ -315,7 +331,7 @@ final class RunCommand extends CliCommand {
         }
     }
 
-    private KubernetesClient client(ApiFailures failures) throws BadInput {
+    private Config config() throws BadInput {
         Config config;
         try {
             config = kubeconfig != null ? Config.fromKubeconfig(kubeconfig.toFile()) : Config.autoConfigure(null);
@@ -325,6 +341,10 @@ final class RunCommand extends CliCommand {
         if (server != null) {
             config.setMasterUrl(server);
         }
+        return config;
+    }
+
+    private static KubernetesClient client(Config config, ApiFailures failures) {
         return failures.installIn(new KubernetesClientBuilder().withConfig(config))
                 .build();
     }

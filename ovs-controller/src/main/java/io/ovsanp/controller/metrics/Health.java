@@ -43,7 +43,11 @@ public final class Health {
         busy = false;
     }
 
-    /** Adds a readiness check; {@code name} appears in {@code /readyz}. A check that throws fails. */
+    /**
+     * Adds a readiness check, or replaces the one of that name in its place; {@code name} appears in
+     * {@code /readyz}. A check that throws fails. {@code run} names its checks before the ops server
+     * starts, each failing until what it watches exists, and replaces them as those start.
+     */
     public synchronized Health readyWhen(String name, BooleanSupplier check) {
         readiness.put(name, check);
         return this;

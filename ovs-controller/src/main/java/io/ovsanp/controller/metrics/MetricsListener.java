@@ -10,25 +10,31 @@ import io.ovsanp.compiler.policy.EffectivePolicies;
 import io.ovsanp.compiler.policy.Tier;
 import io.ovsanp.controller.run.RealisationListener;
 import io.ovsanp.controller.switches.ReconcileResult;
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
+import java.util.function.IntSupplier;
 
 /**
- * The controller's metrics, fed by the reconcile loop's listener calls and rendered by {@link
- * #scrape()} in the Prometheus text format. Every method is cheap (a map put, a histogram bucket) and
- * thread-safe; scrapes run on the HTTP server's thread.
+ * The controller's metrics, fed by the reconcile loop's listener calls and registered in a {@link
+ * PrometheusRegistry} that the caller owns (one per {@code run}, next to the JVM and process metrics:
+ * no process-global registry), which {@link OpsHttpServer} serves. Every method is cheap (a map put,
+ * a counter or histogram update) and thread-safe; scrapes run on the HTTP server's thread. The names,
+ * types, labels and help of 0.1.0's hand-written exposition are kept (README, "Metrics and health").
  *
  * <ul>
  *   <li>{@code ovsanp_flows{node,table}}: flows installed on the node's switch per pipeline table (the
  *       last compiled set that converged);
- *   <li>{@code ovsanp_reconcile_seconds}, {@code ovsanp_compile_seconds}: histograms;
+ *   <li>{@code ovsanp_reconcile_seconds}, {@code ovsanp_compile_seconds}: classic histograms, the
+ *       buckets of {@link #SECONDS};
  *   <li>{@code ovsanp_flow_mods_total}: flow-mods sent in committed bundles;
  *   <li>{@code ovsanp_realisation_failures_total{node}}: every {@code failed} call;
  *       {@code ovsanp_bundle_errors_total{node}}: those while the node's switch was connected (a
@@ -38,29 +44,90 @@ import java.util.function.BooleanSupplier;
  *       {@code ovsanp_unenforced_policy_parts}: valid parts of policies not enforced (domainNames peers);
  *   <li>{@code ovsanp_last_convergence_timestamp_seconds{node}}: Unix time of the node's last convergence.
  * </ul>
+ *
+ * The gauges are read at scrape time from the maps below, so that a node's tables are replaced as a
+ * whole when it converges and a removed node's series go with it; counters of a removed node are
+ * removed too.
  */
 public final class MetricsListener implements RealisationListener {
+    /** 1 ms .. 30 s: a reconcile or compile is milliseconds, a 100k-flow bundle about a second. */
+    static final double[] SECONDS = {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30};
+
     private static final java.util.regex.Pattern RULE_PATH =
             java.util.regex.Pattern.compile("^spec\\.(egress|ingress)\\[\\d+]");
     private final Clock clock;
-    private final Histogram reconcile = new Histogram(Histogram.SECONDS);
-    private final Histogram compile = new Histogram(Histogram.SECONDS);
-    private final AtomicLong flowMods = new AtomicLong();
+    private final Histogram reconcile;
+    private final Histogram compile;
+    private final Counter flowMods;
+    private final Counter failures;
+    private final Counter bundleErrors;
     private final Map<String, Map<String, Integer>> pending = new ConcurrentHashMap<>();
     private final Map<String, Map<String, Integer>> flows = new ConcurrentHashMap<>();
-    private final Map<String, AtomicLong> failures = new ConcurrentHashMap<>();
-    private final Map<String, AtomicLong> bundleErrors = new ConcurrentHashMap<>();
     private final Map<String, String> connected = new ConcurrentHashMap<>();
     private final Map<String, Double> lastConvergence = new ConcurrentHashMap<>();
     private volatile int invalidRules;
     private volatile int unenforcedParts;
 
-    public MetricsListener(Clock clock) {
+    /** Registers the families in {@code registry}; a registry holds one listener's families only. */
+    public MetricsListener(Clock clock, PrometheusRegistry registry) {
         this.clock = clock;
+        GaugeWithCallback.builder()
+                .name("ovsanp_flows")
+                .help("Flows installed by ovs-anp, per node and pipeline table.")
+                .labelNames("node", "table")
+                .callback(cb -> flows.forEach((node, tables) -> tables.forEach((table, n) -> cb.call(n, node, table))))
+                .register(registry);
+        reconcile = histogram("ovsanp_reconcile_seconds", "Time to converge one switch (dump, diff, bundle commit).")
+                .register(registry);
+        compile = histogram("ovsanp_compile_seconds", "Time to compile one node's flows.")
+                .register(registry);
+        flowMods = Counter.builder()
+                .name("ovsanp_flow_mods_total")
+                .help("Flow-mods sent in committed bundles.")
+                .register(registry);
+        failures = Counter.builder()
+                .name("ovsanp_realisation_failures_total")
+                .help("Times a node's flows could not be realised (bundle refused, not connected, compile failed).")
+                .labelNames("node")
+                .register(registry);
+        bundleErrors = Counter.builder()
+                .name("ovsanp_bundle_errors_total")
+                .help("Realisation failures while the node's switch was connected (the switch refused the bundle).")
+                .labelNames("node")
+                .register(registry);
+        gauge(registry, "ovsanp_switches_connected", "Switches connected now.", connected::size);
+        gauge(
+                registry,
+                "ovsanp_invalid_rules",
+                "ANP/BANP rules realised fail-closed because they are invalid.",
+                () -> invalidRules);
+        gauge(
+                registry,
+                "ovsanp_unenforced_policy_parts",
+                "Valid parts of policies that ovs-anp does not enforce (e.g. ingress rules); their Ready is False.",
+                () -> unenforcedParts);
+        GaugeWithCallback.builder()
+                .name("ovsanp_last_convergence_timestamp_seconds")
+                .help("Unix time of the node's last successful convergence.")
+                .labelNames("node")
+                .callback(cb -> lastConvergence.forEach((node, t) -> cb.call(t, node)))
+                .register(registry);
     }
 
-    public MetricsListener() {
-        this(Clock.systemUTC());
+    public MetricsListener(PrometheusRegistry registry) {
+        this(Clock.systemUTC(), registry);
+    }
+
+    private static Histogram.Builder histogram(String name, String help) {
+        return Histogram.builder().name(name).help(help).classicOnly().classicUpperBounds(SECONDS);
+    }
+
+    private static void gauge(PrometheusRegistry registry, String name, String help, IntSupplier value) {
+        GaugeWithCallback.builder()
+                .name(name)
+                .help(help)
+                .callback(cb -> cb.call(value.getAsInt()))
+                .register(registry);
     }
 
     @Override
@@ -94,7 +161,7 @@ public final class MetricsListener implements RealisationListener {
     public void converged(String node, ReconcileResult result, Duration took) {
         reconcile.observe(seconds(took));
         if (result != null) {
-            flowMods.addAndGet(result.flowMods());
+            flowMods.inc(result.flowMods());
         }
         Map<String, Integer> f = pending.remove(node);
         if (f != null) {
@@ -105,9 +172,9 @@ public final class MetricsListener implements RealisationListener {
 
     @Override
     public void failed(String node, String reason) {
-        failures.computeIfAbsent(node, n -> new AtomicLong()).incrementAndGet();
+        failures.labelValues(node).inc();
         if (connected.containsKey(node)) {
-            bundleErrors.computeIfAbsent(node, n -> new AtomicLong()).incrementAndGet();
+            bundleErrors.labelValues(node).inc();
         }
     }
 
@@ -142,68 +209,5 @@ public final class MetricsListener implements RealisationListener {
 
     private static double seconds(Duration d) {
         return d.toNanos() / 1e9;
-    }
-
-    /** The metrics in the Prometheus text format 0.0.4, series sorted by labels. */
-    public String scrape() {
-        StringBuilder out = new StringBuilder(4096);
-        Exposition.header(out, "ovsanp_flows", "gauge", "Flows installed by ovs-anp, per node and pipeline table.");
-        new TreeMap<>(flows)
-                .forEach((node, tables) -> new TreeMap<>(tables)
-                        .forEach((table, n) -> Exposition.sample(
-                                out, "ovsanp_flows", new String[] {"node", "table"}, new String[] {node, table}, n)));
-        Exposition.header(
-                out,
-                "ovsanp_reconcile_seconds",
-                "histogram",
-                "Time to converge one switch (dump, diff, bundle commit).");
-        reconcile.render(out, "ovsanp_reconcile_seconds");
-        Exposition.header(out, "ovsanp_compile_seconds", "histogram", "Time to compile one node's flows.");
-        compile.render(out, "ovsanp_compile_seconds");
-        Exposition.header(out, "ovsanp_flow_mods_total", "counter", "Flow-mods sent in committed bundles.");
-        Exposition.sample(out, "ovsanp_flow_mods_total", new String[0], new String[0], flowMods.get());
-        perNode(
-                out,
-                "ovsanp_realisation_failures_total",
-                "counter",
-                "Times a node's flows could not be realised (bundle refused, not connected, compile failed).",
-                failures);
-        perNode(
-                out,
-                "ovsanp_bundle_errors_total",
-                "counter",
-                "Realisation failures while the node's switch was connected (the switch refused the bundle).",
-                bundleErrors);
-        Exposition.header(out, "ovsanp_switches_connected", "gauge", "Switches connected now.");
-        Exposition.sample(out, "ovsanp_switches_connected", new String[0], new String[0], connected.size());
-        Exposition.header(
-                out, "ovsanp_invalid_rules", "gauge", "ANP/BANP rules realised fail-closed because they are invalid.");
-        Exposition.sample(out, "ovsanp_invalid_rules", new String[0], new String[0], invalidRules);
-        Exposition.header(
-                out,
-                "ovsanp_unenforced_policy_parts",
-                "gauge",
-                "Valid parts of policies that ovs-anp does not enforce (e.g. ingress rules); their Ready is False.");
-        Exposition.sample(out, "ovsanp_unenforced_policy_parts", new String[0], new String[0], unenforcedParts);
-        Exposition.header(
-                out,
-                "ovsanp_last_convergence_timestamp_seconds",
-                "gauge",
-                "Unix time of the node's last successful convergence.");
-        new TreeMap<>(lastConvergence)
-                .forEach((node, t) -> Exposition.sample(
-                        out,
-                        "ovsanp_last_convergence_timestamp_seconds",
-                        new String[] {"node"},
-                        new String[] {node},
-                        t));
-        return out.toString();
-    }
-
-    private static void perNode(StringBuilder out, String name, String type, String help, Map<String, AtomicLong> m) {
-        Exposition.header(out, name, type, help);
-        new TreeMap<>(m)
-                .forEach(
-                        (node, n) -> Exposition.sample(out, name, new String[] {"node"}, new String[] {node}, n.get()));
     }
 }

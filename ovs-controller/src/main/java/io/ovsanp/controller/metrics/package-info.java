@@ -1,7 +1,7 @@
 /**
- * Operations endpoints: Prometheus text exposition of the controller's work ({@link
- * io.ovsanp.controller.metrics.MetricsListener}), liveness and readiness ({@link
- * io.ovsanp.controller.metrics.Health}), served by {@link io.ovsanp.controller.metrics.OpsHttpServer} on
- * the JDK's HTTP server.
+ * Operations endpoints: the controller's metrics ({@link io.ovsanp.controller.metrics.MetricsListener})
+ * in a Prometheus Java client registry that {@code run} owns, next to the JVM and process metrics;
+ * liveness and readiness ({@link io.ovsanp.controller.metrics.Health}); both served by {@link
+ * io.ovsanp.controller.metrics.OpsHttpServer} on the JDK's HTTP server, from process start.
  */
 package io.ovsanp.controller.metrics;

@@ -18,9 +18,11 @@ import tools.jackson.databind.ObjectMapper;
  * The log format, in a real process (logback configures itself from logback.xml there): text
  * lines start with an ISO-8601 timestamp with date, json lines are one object each with a
  * timestamp and the message. {@code ovs-anp run} against an API server that is not there logs its
- * first INFO line at once; the process is then stopped.
+ * first INFO line at once (its ops server starts before anything else); the process is then stopped.
  */
 class LogFormatSubprocessTest {
+    private static final String FIRST_LINE = "serving /metrics, /healthz and /readyz on";
+
     private static final List<String> RUN = List.of(
             "run",
             "--node",
@@ -62,7 +64,7 @@ class LogFormatSubprocessTest {
         assertThat(json.get("timestamp").isNumber()).as(line).isTrue();
         assertThat(json.get("timestamp").asLong()).isGreaterThan(1_600_000_000_000L);
         assertThat(json.get("level").asText()).isEqualTo("INFO");
-        assertThat(json.get("formattedMessage").asText()).startsWith("waiting for the informers of");
+        assertThat(json.get("formattedMessage").asText()).startsWith(FIRST_LINE);
     }
 
     @Test
@@ -71,7 +73,7 @@ class LogFormatSubprocessTest {
 
         assertThat(line)
                 .matches("\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{3}(Z|[+-]\\d{2}:\\d{2}) INFO .*")
-                .contains("waiting for the informers of");
+                .contains(FIRST_LINE);
     }
 
     @Test

@@ -7,10 +7,12 @@ import io.ovsanp.compiler.compile.CompileResult;
 import io.ovsanp.compiler.compile.CompileStats;
 import io.ovsanp.compiler.flow.FlowDiff;
 import io.ovsanp.compiler.flow.FlowSet;
+import io.ovsanp.controller.metrics.Families;
 import io.ovsanp.controller.metrics.Health;
 import io.ovsanp.controller.metrics.MetricsListener;
 import io.ovsanp.controller.metrics.OpsHttpServer;
 import io.ovsanp.controller.switches.ReconcileResult;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -39,17 +41,16 @@ import org.junit.jupiter.api.Test;
 class OpsEndpointsTest {
     private static final List<String> SERVED = List.of("/metrics", "/healthz", "/readyz");
     private static final Pattern ROW = Pattern.compile("(?m)^\\| `(ovsanp_[a-z_]+)` \\| [a-z]+ \\| ([^|]+) \\|");
-    private static final Pattern SAMPLE = Pattern.compile("(?m)^([a-z_]+)(?:\\{([^}]*)})? ");
-    private static final Pattern LABEL = Pattern.compile("([a-z_]+)=\"");
 
-    private final MetricsListener metrics = new MetricsListener();
+    private final PrometheusRegistry registry = new PrometheusRegistry();
+    private final MetricsListener metrics = new MetricsListener(registry);
     private final HttpClient http = HttpClient.newHttpClient();
     private OpsHttpServer server;
 
     @BeforeEach
     void start() throws Exception {
         Health health = new Health().readyWhen("informers-synced", () -> true);
-        server = OpsHttpServer.start(new InetSocketAddress("127.0.0.1", 0), metrics::scrape, health);
+        server = OpsHttpServer.start(new InetSocketAddress("127.0.0.1", 0), registry, health);
     }
 
     @AfterEach
@@ -116,23 +117,7 @@ class OpsEndpointsTest {
         String scrape = send("GET", "/metrics").body();
 
         Map<String, Set<String>> served = new TreeMap<>();
-        for (String line : scrape.split("\n")) {
-            if (line.startsWith("# TYPE ")) {
-                served.putIfAbsent(line.split(" ")[2], new HashSet<>());
-            }
-        }
-        Matcher sample = SAMPLE.matcher(scrape);
-        while (sample.find()) {
-            String family = served.containsKey(sample.group(1))
-                    ? sample.group(1)
-                    : sample.group(1).replaceAll("_(bucket|sum|count)$", "");
-            Matcher label = LABEL.matcher(sample.group(2) == null ? "" : sample.group(2));
-            while (label.find()) {
-                if (!label.group(1).equals("le")) {
-                    served.get(family).add(label.group(1));
-                }
-            }
-        }
+        Families.of(scrape).startingWith("ovsanp_").families().forEach((name, f) -> served.put(name, f.labels()));
 
         Map<String, Set<String>> documented = new TreeMap<>();
         Matcher row = ROW.matcher(Files.readString(readme()));

@@ -12,6 +12,7 @@ import io.ovsanp.compiler.flow.FlowDiff;
 import io.ovsanp.compiler.flow.FlowSet;
 import io.ovsanp.compiler.policy.EffectivePolicies;
 import io.ovsanp.controller.switches.ReconcileResult;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -39,8 +40,9 @@ class OpsHttpServerTest {
     /** A node name that needs every escape of the label grammar. */
     private static final String ODD_NODE = "we\"ird\\no\nde";
 
+    private final PrometheusRegistry registry = new PrometheusRegistry();
     private final MetricsListener metrics =
-            new MetricsListener(Clock.fixed(Instant.ofEpochSecond(1_767_323_045L), ZoneOffset.UTC));
+            new MetricsListener(Clock.fixed(Instant.ofEpochSecond(1_767_323_045L), ZoneOffset.UTC), registry);
     private final AtomicLong nanos = new AtomicLong();
     private final Health health = new Health(Duration.ofSeconds(60), nanos::get);
     private final HttpClient http = HttpClient.newHttpClient();
@@ -48,7 +50,7 @@ class OpsHttpServerTest {
 
     @BeforeEach
     void start() throws Exception {
-        server = OpsHttpServer.start(new InetSocketAddress("127.0.0.1", 0), metrics::scrape, health);
+        server = OpsHttpServer.start(new InetSocketAddress("127.0.0.1", 0), registry, health);
     }
 
     @AfterEach
@@ -132,12 +134,14 @@ class OpsHttpServerTest {
         assertThat(s).containsEntry("ovsanp_last_convergence_timestamp_seconds{node=\"w1\"}", 1_767_323_045.0);
         assertThat(s).containsEntry("ovsanp_reconcile_seconds_count", 2.0);
         assertThat(s).containsEntry("ovsanp_reconcile_seconds_bucket{le=\"0.05\"}", 1.0);
-        assertThat(s).containsEntry("ovsanp_reconcile_seconds_bucket{le=\"30\"}", 1.0);
+        // the client writes bounds as Java doubles: le="30.0" where 0.1.0 wrote le="30" (Prometheus 3
+        // normalises both to 30.0 when it ingests the text format)
+        assertThat(s).containsEntry("ovsanp_reconcile_seconds_bucket{le=\"30.0\"}", 1.0);
         assertThat(s).containsEntry("ovsanp_reconcile_seconds_bucket{le=\"+Inf\"}", 2.0);
         assertThat(s.get("ovsanp_reconcile_seconds_sum")).isEqualTo(100.04, org.assertj.core.data.Offset.offset(1e-9));
         assertThat(s).containsEntry("ovsanp_compile_seconds_bucket{le=\"0.0025\"}", 0.0);
         assertThat(s).containsEntry("ovsanp_compile_seconds_bucket{le=\"0.005\"}", 1.0);
-        assertThat(s).containsEntry("ovsanp_compile_seconds_bucket{le=\"1\"}", 2.0);
+        assertThat(s).containsEntry("ovsanp_compile_seconds_bucket{le=\"1.0\"}", 2.0);
         for (String h : List.of("ovsanp_reconcile_seconds", "ovsanp_compile_seconds")) {
             assertMonotonic(s, h);
         }
@@ -145,6 +149,62 @@ class OpsHttpServerTest {
         metrics.nodeRemoved("w1");
         assertThat(parse(get("/metrics").body()))
                 .noneSatisfy((k, v) -> assertThat(k).contains("node=\"w1\""));
+    }
+
+    /**
+     * The families that 0.1.0 served, written down from its hand-written exposition
+     * (metrics/families-0.1.0.txt: name, type, label names, help): dashboards and alerts depend on them,
+     * so a scrape keeps every one with the same type and labels.
+     */
+    @Test
+    void servesTheFamiliesOfVersion010WithTheirTypesLabelsAndHelp() throws Exception {
+        feed();
+        String baseline;
+        try (var in = OpsHttpServerTest.class.getResourceAsStream("/metrics/families-0.1.0.txt")) {
+            baseline = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
+        assertThat(Families.of(get("/metrics").body()).startingWith("ovsanp_").text())
+                .isEqualTo(baseline);
+    }
+
+    private HttpResponse<String> scrape(String accept) throws Exception {
+        return http.send(
+                HttpRequest.newBuilder(URI.create(
+                                "http://127.0.0.1:" + server.address().getPort() + "/metrics"))
+                        .header("Accept", accept)
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void theFormatIsTheOneTheScraperAsksFor() throws Exception {
+        feed();
+        String text = "text/plain; version=0.0.4; charset=utf-8";
+        String openMetrics = "application/openmetrics-text; version=1.0.0; charset=utf-8";
+        assertThat(scrape("text/plain").headers().firstValue("Content-Type")).hasValue(text);
+
+        // what Prometheus sends by default: OpenMetrics, whose counter families drop `_total`
+        HttpResponse<String> om = scrape("application/openmetrics-text;version=1.0.0,application/openmetrics-text;"
+                + "version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1");
+        assertThat(om.statusCode()).isEqualTo(200);
+        assertThat(om.headers().firstValue("Content-Type")).hasValue(openMetrics);
+        assertThat(om.body())
+                .endsWith("# EOF\n")
+                .contains("# TYPE ovsanp_flow_mods counter\n")
+                .contains("\novsanp_flow_mods_total 17.0\n")
+                .contains("# TYPE ovsanp_reconcile_seconds histogram\n");
+
+        // with native histograms Prometheus asks for protobuf first; its writer is not on the class
+        // path, so the next format it accepts, not an error
+        String protobuf = "application/vnd.google.protobuf;proto=io.prometheus.client.MetricFamily;encoding=delimited";
+        HttpResponse<String> fallback =
+                scrape(protobuf + ";q=0.6," + "application/openmetrics-text;version=1.0.0;q=0.5");
+        assertThat(fallback.statusCode()).isEqualTo(200);
+        assertThat(fallback.headers().firstValue("Content-Type")).hasValue(openMetrics);
+        HttpResponse<String> onlyProtobuf = scrape(protobuf);
+        assertThat(onlyProtobuf.statusCode()).isEqualTo(200);
+        assertThat(onlyProtobuf.headers().firstValue("Content-Type")).hasValue(text);
+        assertThat(parse(onlyProtobuf.body())).containsEntry("ovsanp_flow_mods_total", 17.0);
     }
 
     @Test

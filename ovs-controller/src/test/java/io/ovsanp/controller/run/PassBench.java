@@ -66,7 +66,8 @@ public final class PassBench {
         final DirtyNodes fast = new DirtyNodes();
         final DirtyNodesReference reference = new DirtyNodesReference();
         final CompileSession session = new CompileSession();
-        final MetricsListener metrics = new MetricsListener();
+        final MetricsListener metrics =
+                new MetricsListener(new io.prometheus.metrics.model.registry.PrometheusRegistry());
         final Map<String, List<Long>> times = new LinkedHashMap<>();
         final List<Long> inputsPerNode = new ArrayList<>();
         Compilation current;
