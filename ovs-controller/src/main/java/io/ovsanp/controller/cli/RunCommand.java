@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.ovsanp.controller.central.CentralSwitchSource;
 import io.ovsanp.controller.central.LeaderElection;
 import io.ovsanp.controller.kube.ApiConnectivity;
 import io.ovsanp.controller.kube.ApiFailures;
@@ -171,11 +172,17 @@ final class RunCommand extends CliCommand {
                     LeaderElection election = central.central()
                             ? LeaderElection.start(client, central.leaseSettings(), new LeaderElection.Listener() {
                                 @Override
-                                public void startedLeading() {
+                                public void startedLeading(long generation) {
+                                    if (source instanceof CentralSwitchSource c) c.lead(generation);
                                     ControllerLoop l = running.get();
                                     if (l != null) l.leadershipGained();
                                     PolicyStatusWriter w = statusRef.get();
                                     if (w != null) w.requestFlush();
+                                }
+
+                                @Override
+                                public void stoppedLeading() {
+                                    if (source instanceof CentralSwitchSource c) c.standBy();
                                 }
                             })
                             : null;
