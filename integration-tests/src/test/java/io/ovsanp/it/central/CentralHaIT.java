@@ -19,7 +19,6 @@ import io.ovsanp.controller.openflow.wire.OfError;
 import io.ovsanp.controller.openflow.wire.RoleMessage;
 import io.ovsanp.it.run.OvsAnpProcess;
 import io.ovsanp.testkit.Bridge;
-import io.ovsanp.testkit.Command;
 import io.ovsanp.testkit.Needs;
 import io.ovsanp.testkit.PrivateOvs;
 import java.nio.file.Path;
@@ -61,10 +60,7 @@ class CentralHaIT {
         Path repo = Path.of(System.getProperty("ovsanp.repo", ".."))
                 .toAbsolutePath()
                 .normalize();
-        Path script = repo.resolve("deploy/pki/ovs-anp-pki.sh");
-        sh(script.toString(), "--dir", pki.toString(), "ca");
-        sh(script.toString(), "--dir", pki.toString(), "controller");
-        sh(script.toString(), "--dir", pki.toString(), "node", "worker-1");
+        CentralPki.make(repo, pki, "worker-1");
         Path example = repo.resolve("examples/node-ports-blocked");
         KubernetesMockServer server =
                 DevApiServer.start(0, List.of(example.resolve("cluster.yaml"), example.resolve("policy.yaml")));
@@ -156,17 +152,8 @@ class CentralHaIT {
     }
 
     private OvsAnpProcess replica(Path repo, KubernetesMockServer server, String identity) {
-        return OvsAnpProcess.start(
-                repo,
-                "run",
-                "--listen",
-                "pssl:0",
-                "--tls-key",
-                pki.resolve("controller.key").toString(),
-                "--tls-cert",
-                pki.resolve("controller.pem").toString(),
-                "--tls-ca",
-                pki.resolve("ca.pem").toString(),
+        List<String> args = new ArrayList<>(CentralPki.listenArgs(pki));
+        args.addAll(List.of(
                 "--identity",
                 identity,
                 "--lease-duration",
@@ -175,12 +162,18 @@ class CentralHaIT {
                 "3s",
                 "--retry-period",
                 "500ms",
+                "--metrics-address",
+                "127.0.0.1:0",
                 "--server",
-                DevApiServer.url(server));
+                DevApiServer.url(server)));
+        return OvsAnpProcess.start(repo, "run", args.toArray(String[]::new));
     }
 
     private static int port(OvsAnpProcess p) {
-        p.waitFor(() -> LISTENING.matcher(p.output()).find(), Duration.ofMinutes(4), "the listener");
+        p.waitFor(
+                () -> LISTENING.matcher(p.output()).find() || p.output().contains("\nerror: "),
+                Duration.ofMinutes(4),
+                "the listener");
         Matcher m = LISTENING.matcher(p.output());
         assertThat(m.find()).isTrue();
         return Integer.parseInt(m.group(1));
@@ -226,11 +219,6 @@ class CentralHaIT {
             throw e;
         }
         throw new AssertionError("the switch accepted MASTER with generation " + generation);
-    }
-
-    private static void sh(String... command) {
-        Command.Result r = Command.of(command).mergeStderr().run();
-        assertThat(r.exit()).as("%s%n%s", String.join(" ", command), r.output()).isZero();
     }
 
     private static void waitFor(BooleanSupplier condition, int seconds, OvsAnpProcess a, OvsAnpProcess b) {
