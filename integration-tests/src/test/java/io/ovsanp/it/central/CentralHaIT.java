@@ -91,11 +91,10 @@ class CentralHaIT {
             long leaderGeneration = generation(leader);
 
             // Both connected, the leader master, the standby slave; the leader's flows arrive.
-            waitFor(
-                    () -> roles(ovs).equals(List.of(leaderTarget + " true master", standbyTarget + " true slave")),
-                    60,
-                    a,
-                    b);
+            List<String> expected =
+                    new ArrayList<>(List.of(leaderTarget + " true master", standbyTarget + " true slave"));
+            expected.sort(null);
+            waitFor(() -> roles(ovs).equals(expected), 60, a, b);
             waitFor(() -> br.dumpFlows().stream().anyMatch(f -> f.contains("tp_dst=10250")), 30, a, b);
             assertThat(leader.output()).contains("node=worker-1 dpid=" + DPID + " switch connected");
             assertThat(standby.output())

@@ -201,8 +201,8 @@ public final class CentralSwitchSource implements SwitchSource, RealisationListe
 
     /**
      * Sends one role request; its outcome comes back to {@code thread}. SLAVE is asked with the
-     * generation the switch already has (read with a NOCHANGE request): a larger one would fence the
-     * real leader, a smaller one is refused as stale.
+     * generation the switch already has (read with a NOCHANGE request; 2^64 − 1 while it has none): a
+     * larger one would fence the real leader, a smaller one is refused as stale.
      */
     private void ask(SwitchRoles.Request<OfConnection> r) {
         OfConnection c = r.connection();
@@ -237,7 +237,7 @@ public final class CentralSwitchSource implements SwitchSource, RealisationListe
                     retry.toMillis());
         } else {
             log.warn(
-                    "switch {}: role {} failed: {}; retrying in {} ms",
+                    "{}: role {} failed: {}; retrying in {} ms",
                     r.connection(),
                     r.describe(),
                     failure.toString(),
