@@ -206,20 +206,27 @@ public final class CentralSwitchSource implements SwitchSource, RealisationListe
      */
     private void ask(SwitchRoles.Request<OfConnection> r) {
         OfConnection c = r.connection();
+        RoleMessage.Role want = r.master() ? RoleMessage.Role.MASTER : RoleMessage.Role.SLAVE;
         CompletableFuture<RoleMessage> reply = r.master()
-                ? c.requestRole(RoleMessage.Role.MASTER, r.masterGeneration().getAsLong())
+                ? c.requestRole(want, r.masterGeneration().getAsLong())
                 : c.requestRole(RoleMessage.Role.NOCHANGE, 0)
-                        .thenCompose(now -> c.requestRole(RoleMessage.Role.SLAVE, now.generationId()));
-        reply.whenComplete((ok, failure) -> run(() -> {
-            if (failure == null) {
-                if (roles.confirmed(r)) {
-                    log.info("{}: role {}", c, r.describe());
-                }
-                remap();
-            } else if (c.isActive()) {
-                refusedRole(r, failure instanceof CompletionException e ? e.getCause() : failure);
-            }
-        }));
+                        .thenCompose(now -> c.requestRole(want, now.generationId()));
+        reply.thenApply(answer -> {
+                    if (answer.role() != want) {
+                        throw new IllegalStateException("asked for " + want + ", the switch answered " + answer);
+                    }
+                    return answer;
+                })
+                .whenComplete((ok, failure) -> run(() -> {
+                    if (failure == null) {
+                        if (roles.confirmed(r)) {
+                            log.info("{}: role {}", c, r.describe());
+                        }
+                        remap();
+                    } else if (c.isActive()) {
+                        refusedRole(r, failure instanceof CompletionException e ? e.getCause() : failure);
+                    }
+                }));
     }
 
     private void refusedRole(SwitchRoles.Request<OfConnection> r, Throwable failure) {
