@@ -8,7 +8,6 @@ import io.ovsanp.controller.kube.ClusterWatcher;
 import io.ovsanp.controller.kube.DevApiServer;
 import io.ovsanp.it.run.OvsAnpProcess;
 import io.ovsanp.testkit.Bridge;
-import io.ovsanp.testkit.Command;
 import io.ovsanp.testkit.Needs;
 import io.ovsanp.testkit.PrivateOvs;
 import java.io.IOException;
@@ -53,10 +52,7 @@ class CentralIdentityIT {
         Path repo = Path.of(System.getProperty("ovsanp.repo", ".."))
                 .toAbsolutePath()
                 .normalize();
-        Path script = repo.resolve("deploy/pki/ovs-anp-pki.sh");
-        sh(script.toString(), "--dir", pki.toString(), "ca");
-        sh(script.toString(), "--dir", pki.toString(), "controller");
-        sh(script.toString(), "--dir", pki.toString(), "node", "worker-1", "worker-2");
+        CentralPki.make(repo, pki, "worker-1", "worker-2");
         Path example = repo.resolve("examples/node-ports-blocked");
         KubernetesMockServer server =
                 DevApiServer.start(0, List.of(example.resolve("cluster.yaml"), example.resolve("policy.yaml")));
@@ -67,21 +63,7 @@ class CentralIdentityIT {
                 PrivateOvs otherCert = PrivateOvs.start();
                 PrivateOvs noTls = PrivateOvs.start();
                 KubernetesClient client = server.createClient();
-                OvsAnpProcess out = OvsAnpProcess.start(
-                        repo,
-                        "run",
-                        "--listen",
-                        "pssl:0",
-                        "--tls-key",
-                        pki.resolve("controller.key").toString(),
-                        "--tls-cert",
-                        pki.resolve("controller.pem").toString(),
-                        "--tls-ca",
-                        pki.resolve("ca.pem").toString(),
-                        "--metrics-address",
-                        "127.0.0.1:0",
-                        "--server",
-                        DevApiServer.url(server))) {
+                OvsAnpProcess out = OvsAnpProcess.start(repo, "run", runArgs(server))) {
             waitFor(() -> LISTENING.matcher(out.output()).find(), 240, out); // first use may build the jar
             Matcher m = LISTENING.matcher(out.output());
             assertThat(m.find()).isTrue();
@@ -222,9 +204,10 @@ class CentralIdentityIT {
         }
     }
 
-    private static void sh(String... command) {
-        Command.Result r = Command.of(command).mergeStderr().run();
-        assertThat(r.exit()).as("%s%n%s", String.join(" ", command), r.output()).isZero();
+    private String[] runArgs(KubernetesMockServer server) {
+        List<String> args = new java.util.ArrayList<>(CentralPki.listenArgs(pki));
+        args.addAll(List.of("--metrics-address", "127.0.0.1:0", "--server", DevApiServer.url(server)));
+        return args.toArray(String[]::new);
     }
 
     private static void waitFor(BooleanSupplier condition, int seconds, OvsAnpProcess out) {

@@ -122,6 +122,11 @@ public final class OvsAnpProcess implements AutoCloseable {
         return process.terminate(limit);
     }
 
+    /** SIGKILL: a crash as the other replicas see it (no Lease release, connections just drop). */
+    public void kill() {
+        ProcessHandle.of(process.pid()).ifPresent(ProcessHandle::destroyForcibly);
+    }
+
     @Override
     public void close() {
         process.close();

@@ -8,10 +8,13 @@ import io.ovsanp.compiler.policy.EffectivePolicies;
 import io.ovsanp.controller.openflow.ConnectionConfig;
 import io.ovsanp.controller.openflow.ListenerLimits;
 import io.ovsanp.controller.openflow.OfConnection;
+import io.ovsanp.controller.openflow.OfErrorException;
 import io.ovsanp.controller.openflow.RateLimitedWarnings;
 import io.ovsanp.controller.openflow.SwitchListener;
 import io.ovsanp.controller.openflow.SwitchTarget;
 import io.ovsanp.controller.openflow.TlsConfig;
+import io.ovsanp.controller.openflow.wire.OfError;
+import io.ovsanp.controller.openflow.wire.RoleMessage;
 import io.ovsanp.controller.run.RealisationListener;
 import io.ovsanp.controller.run.SwitchSource;
 import java.net.InetSocketAddress;
@@ -23,6 +26,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -40,6 +45,12 @@ import org.slf4j.LoggerFactory;
  * When the nodes change so that a switch maps to another node (an annotation moved), the sink gets
  * {@code disconnected(old)} then {@code connected(new)}. Held and refused switches are logged at WARN,
  * rate-limited (a peer can cause them at will).
+ *
+ * <p>Several replicas share the switches (each switch dials every replica): a switch is handed to the
+ * sink only while it has made this connection its OpenFlow MASTER with the generation of our current
+ * term ({@link #lead}); while we stand by ({@link #standBy}, the initial state) every switch is asked
+ * to make us SLAVE and none is handed over. A refused role request is logged and retried with the
+ * leadership state of the time; the switch is never written without the role ({@link SwitchRoles}).
  *
  * <p>The node list comes from the caller: {@link #nodesChanged} with the nodes of every new cluster
  * snapshot (a list equal to the last one costs nothing). Until the first call every switch is held.
@@ -65,6 +76,7 @@ public final class CentralSwitchSource implements SwitchSource, RealisationListe
     private final Map<OfConnection, Long> connections = new LinkedHashMap<>();
     private final Map<OfConnection, SwitchMapping.Outcome> outcomes = new HashMap<>();
     private final Map<String, OfConnection> mapped = new HashMap<>();
+    private final SwitchRoles<OfConnection> roles = new SwitchRoles<>();
     private Optional<List<NodeInfo>> nodes = Optional.empty();
     private long seq;
     private Sink sink;
@@ -72,6 +84,7 @@ public final class CentralSwitchSource implements SwitchSource, RealisationListe
     private volatile SwitchListener listener;
     private volatile Map<String, OfConnection> mappedView = Map.of();
     private volatile Map<OfConnection, String> heldView = Map.of();
+    private volatile Map<OfConnection, String> rolesView = Map.of();
     private volatile List<String> refusedView = List.of();
     private volatile boolean closed;
 
@@ -151,6 +164,102 @@ public final class CentralSwitchSource implements SwitchSource, RealisationListe
         });
     }
 
+    /**
+     * We lead with {@code generation}: every switch is asked to make us MASTER with it, and each is
+     * handed to the sink once it has (then the sink converges it).
+     */
+    public void lead(long generation) {
+        run(() -> {
+            List<SwitchRoles.Request<OfConnection>> requests = roles.lead(generation);
+            log.info(
+                    "leadership gained with generation {}: asking {} switch(es) for the master role",
+                    Long.toUnsignedString(generation),
+                    requests.size());
+            requests.forEach(this::ask);
+            remap();
+        });
+    }
+
+    /** We stand by: no switch is written from now on, and each is asked to make us SLAVE. */
+    public void standBy() {
+        run(() -> {
+            OptionalLongText was = new OptionalLongText(roles.term());
+            List<SwitchRoles.Request<OfConnection>> requests = roles.standBy();
+            log.info("leadership lost{}: standing by, asking {} switch(es) for the slave role", was, requests.size());
+            remap();
+            requests.forEach(this::ask);
+        });
+    }
+
+    /** " (generation G)" or nothing, for the log line. */
+    private record OptionalLongText(java.util.OptionalLong value) {
+        @Override
+        public String toString() {
+            return value.isPresent() ? " (generation " + Long.toUnsignedString(value.getAsLong()) + ")" : "";
+        }
+    }
+
+    /**
+     * Sends one role request; its outcome comes back to {@code thread}. SLAVE is asked with the
+     * generation the switch already has (read with a NOCHANGE request; 2^64 − 1 while it has none): a
+     * larger one would fence the real leader, a smaller one is refused as stale.
+     */
+    private void ask(SwitchRoles.Request<OfConnection> r) {
+        OfConnection c = r.connection();
+        RoleMessage.Role want = r.master() ? RoleMessage.Role.MASTER : RoleMessage.Role.SLAVE;
+        CompletableFuture<RoleMessage> reply = r.master()
+                ? c.requestRole(want, r.masterGeneration().getAsLong())
+                : c.requestRole(RoleMessage.Role.NOCHANGE, 0)
+                        .thenCompose(now -> c.requestRole(want, now.generationId()));
+        reply.thenApply(answer -> {
+                    if (answer.role() != want) {
+                        throw new IllegalStateException("asked for " + want + ", the switch answered " + answer);
+                    }
+                    return answer;
+                })
+                .whenComplete((ok, failure) -> run(() -> {
+                    if (failure == null) {
+                        if (roles.confirmed(r)) {
+                            log.info("{}: role {}", c, r.describe());
+                        }
+                        remap();
+                    } else if (c.isActive()) {
+                        refusedRole(r, failure instanceof CompletionException e ? e.getCause() : failure);
+                    }
+                }));
+    }
+
+    private void refusedRole(SwitchRoles.Request<OfConnection> r, Throwable failure) {
+        java.time.Duration retry = roles.failed(r);
+        remap();
+        boolean stale =
+                failure instanceof OfErrorException e && e.error().error().equals(OfError.ROLE_STALE);
+        if (stale && r.master()) {
+            log.error(
+                    "switch {} refused {} as stale: another controller has made it master with a later"
+                            + " generation (a newer leader, or a leader whose clock is ahead of ours); not"
+                            + " writing it, retrying in {} ms",
+                    r.connection(),
+                    r.describe(),
+                    retry.toMillis());
+        } else {
+            log.warn(
+                    "{}: role {} failed: {}; retrying in {} ms",
+                    r.connection(),
+                    r.describe(),
+                    failure.toString(),
+                    retry.toMillis());
+        }
+        try {
+            thread.schedule(
+                    () -> run(() -> roles.retry(r.connection()).ifPresent(this::ask)),
+                    retry.toMillis(),
+                    TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            // closed
+        }
+    }
+
     /** The bound address (its real port when the target said port 0). */
     public InetSocketAddress localAddress() {
         SwitchListener l = listener;
@@ -170,6 +279,11 @@ public final class CentralSwitchSource implements SwitchSource, RealisationListe
         return heldView;
     }
 
+    /** Every connected switch with the role it last confirmed ("master with generation G", "slave", "none"). */
+    public Map<OfConnection, String> roles() {
+        return rolesView;
+    }
+
     /** The reasons of the last {@value #REFUSALS_KEPT} refusals, oldest first (for tests and debugging). */
     public List<String> lastRefusals() {
         return refusedView;
@@ -178,10 +292,12 @@ public final class CentralSwitchSource implements SwitchSource, RealisationListe
     private void accepted(OfConnection c) {
         run(() -> {
             connections.put(c, seq++);
+            ask(roles.added(c));
             remap();
         });
         c.closeFuture()
                 .thenRun(() -> run(() -> {
+                    roles.removed(c);
                     if (connections.remove(c) != null) {
                         remap();
                     }
@@ -203,7 +319,7 @@ public final class CentralSwitchSource implements SwitchSource, RealisationListe
         }
         Map<String, OfConnection> want = new HashMap<>();
         now.forEach((c, o) -> {
-            if (o instanceof SwitchMapping.Mapped m) {
+            if (o instanceof SwitchMapping.Mapped m && roles.writable(c)) {
                 want.put(m.node(), c);
             }
         });
@@ -222,6 +338,7 @@ public final class CentralSwitchSource implements SwitchSource, RealisationListe
             last.add(c.datapathId() + ": " + ((SwitchMapping.Refused) now.remove(c)).reason());
             refusedView = List.copyOf(last.subList(Math.max(0, last.size() - REFUSALS_KEPT), last.size()));
             connections.remove(c);
+            roles.removed(c);
             c.close();
         }
         outcomes.clear();
@@ -249,6 +366,9 @@ public final class CentralSwitchSource implements SwitchSource, RealisationListe
             }
         });
         heldView = Map.copyOf(held);
+        Map<OfConnection, String> confirmedRoles = new HashMap<>();
+        connections.keySet().forEach(c -> confirmedRoles.put(c, roles.describe(c)));
+        rolesView = Map.copyOf(confirmedRoles);
         calls.forEach(Runnable::run);
     }
 

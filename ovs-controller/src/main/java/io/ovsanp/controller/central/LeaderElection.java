@@ -47,8 +47,11 @@ public final class LeaderElection implements AutoCloseable {
 
     /** What the elector tells; called on the elector's thread, must return quickly. */
     public interface Listener {
-        /** We hold the lease: everything must be written again (the previous leader may have left gaps). */
-        default void startedLeading() {}
+        /**
+         * We hold the lease: everything must be written again (the previous leader may have left gaps),
+         * after the switches have made us master with {@code generation} ({@link #generationOf}).
+         */
+        default void startedLeading(long generation) {}
 
         /** We no longer hold the lease; {@link #isLeader()} is already false. */
         default void stoppedLeading() {}
@@ -139,6 +142,7 @@ public final class LeaderElection implements AutoCloseable {
     private final ExecutorService executor;
     private volatile boolean leading;
     private volatile long lastRenewTime;
+    private volatile long generation;
     private volatile Optional<String> leader = Optional.empty();
     private volatile boolean closed;
     private LeaderElector elector; // guarded by this
@@ -178,6 +182,27 @@ public final class LeaderElection implements AutoCloseable {
                 && System.nanoTime() - lastRenewTime < settings.renewDeadline().toNanos();
     }
 
+    /**
+     * The OpenFlow role generation_id of the term that began at {@code acquireTime}: its microseconds
+     * since the epoch, as the Lease stores it (a MicroTime), so a restarted replica with the same
+     * identity derives the same value from the stored record. It grows with every change of holder
+     * (each sets a new acquireTime), and survives the Lease being deleted and recreated, which resets
+     * leaseTransitions but not the clock; ovs-vswitchd keeps the largest generation it has seen for as
+     * long as it runs. It relies on the replicas' clocks: a new leader whose clock is behind the
+     * previous leader's by more than the handover took is refused as stale (OFPRRFC_STALE) and
+     * writes nothing, so the replicas' clocks must agree (NTP) to well under the retry period
+     * (docs/decisions.md, "High availability").
+     */
+    public static long generationOf(java.time.ZonedDateTime acquireTime) {
+        java.time.Instant t = acquireTime.toInstant();
+        return Math.addExact(Math.multiplyExact(t.getEpochSecond(), 1_000_000L), t.getNano() / 1_000);
+    }
+
+    /** The generation of the term we lead (or last led); 0 before the first. */
+    public long generation() {
+        return generation;
+    }
+
     /** The lease holder as last observed. */
     public Optional<String> leader() {
         return leader;
@@ -194,7 +219,8 @@ public final class LeaderElection implements AutoCloseable {
         LeaderElectionConfig config = new LeaderElectionConfig(
                 new TimedLock(
                         new LeaseLock(settings.namespace(), settings.name(), settings.identity()),
-                        renewedAt -> lastRenewTime = renewedAt),
+                        renewedAt -> lastRenewTime = renewedAt,
+                        record -> generation = generationOf(record.getAcquireTime())),
                 settings.leaseDuration(),
                 settings.renewDeadline(),
                 settings.retryPeriod(),
@@ -223,13 +249,15 @@ public final class LeaderElection implements AutoCloseable {
             return;
         }
         leading = true;
+        long g = generation;
         log.info(
-                "leading: this replica ({}) holds Lease {}/{}",
+                "leading: this replica ({}) holds Lease {}/{}, generation {}",
                 settings.identity(),
                 settings.namespace(),
-                settings.name());
+                settings.name(),
+                Long.toUnsignedString(g));
         try {
-            listener.startedLeading();
+            listener.startedLeading(g);
         } catch (RuntimeException e) {
             log.error("the startedLeading listener failed", e);
         }

@@ -6,19 +6,23 @@ import io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.Lock;
 import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
+import java.util.function.Consumer;
 import java.util.function.LongConsumer;
 
 /**
  * A Lease lock that tells {@link LeaderElection} when each successful write of a record naming us
- * started, on the monotonic clock ({@link System#nanoTime()}).
+ * started, on the monotonic clock ({@link System#nanoTime()}), and what that record was (its
+ * acquireTime gives the switches' role generation).
  */
 final class TimedLock implements Lock {
     private final Lock delegate;
     private final LongConsumer renewedAt;
+    private final Consumer<LeaderElectionRecord> written;
 
-    TimedLock(Lock delegate, LongConsumer renewedAt) {
+    TimedLock(Lock delegate, LongConsumer renewedAt, Consumer<LeaderElectionRecord> written) {
         this.delegate = delegate;
         this.renewedAt = renewedAt;
+        this.written = written;
     }
 
     @Override
@@ -49,6 +53,7 @@ final class TimedLock implements Lock {
                     0,
                     Duration.between(r.getRenewTime(), ZonedDateTime.now(ZoneOffset.UTC))
                             .toNanos());
+            written.accept(r);
             renewedAt.accept(System.nanoTime() - age);
         }
     }

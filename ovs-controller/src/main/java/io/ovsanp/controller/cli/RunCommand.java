@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.ovsanp.controller.central.CentralSwitchSource;
 import io.ovsanp.controller.central.LeaderElection;
 import io.ovsanp.controller.kube.ApiConnectivity;
 import io.ovsanp.controller.kube.ApiFailures;
@@ -189,13 +190,20 @@ final class RunCommand extends CliCommand {
                             ApiConnectivity.start(client.getMasterUrl().toString(), watcher::watching, failures);
                     LeaderElection election = LeaderElection.start(client, lease, new LeaderElection.Listener() {
                         @Override
-                        public void startedLeading() {
+                        public void startedLeading(long generation) {
+                            // central mode: master of every switch first, then the loop may write
+                            if (source instanceof CentralSwitchSource c) c.lead(generation);
                             ControllerLoop l = running.get();
                             if (l != null && central.central()) l.leadershipGained();
                             PolicyStatusWriter w = statusRef.get();
                             if (w != null) w.requestFlush();
                             NodeRealisationEvents e = eventsRef.get();
                             if (e != null) e.requestFlush();
+                        }
+
+                        @Override
+                        public void stoppedLeading() {
+                            if (source instanceof CentralSwitchSource c) c.standBy();
                         }
                     });
                     PolicyStatusWriter status =

@@ -10,6 +10,7 @@ import io.ovsanp.controller.openflow.wire.FlowMod;
 import io.ovsanp.controller.openflow.wire.FlowStatsReply;
 import io.ovsanp.controller.openflow.wire.FlowStatsRequest;
 import io.ovsanp.controller.openflow.wire.OfMessage;
+import io.ovsanp.controller.openflow.wire.RoleMessage;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -121,7 +122,8 @@ public final class OfConnection implements AutoCloseable {
                 || m instanceof OfMessage.FeaturesReply
                 || m instanceof OfMessage.BarrierReply
                 || m instanceof FlowStatsReply
-                || m instanceof ErrorMsg) {
+                || m instanceof ErrorMsg
+                || (m instanceof RoleMessage r && r.reply())) {
             throw new IllegalArgumentException("not a request: " + m);
         }
         CompletableFuture<OfMessage> f = new CompletableFuture<>();
@@ -154,6 +156,20 @@ public final class OfConnection implements AutoCloseable {
         CompletableFuture<BundleResult> f = new CompletableFuture<>();
         onLoop(f, () -> exchanges.startBundle(new BundleTransaction(this, exchanges, bundleIds++, copy, base, f)));
         return Futures.relay(f, config.callbacks());
+    }
+
+    /**
+     * Asks the switch to make this connection {@code role} (OpenFlow 1.3 §6.3.6); completes with the
+     * ROLE_REPLY, or exceptionally with {@link OfErrorException} (OFPRRFC_STALE for a {@code
+     * generationId} behind one the switch has seen).
+     */
+    public CompletableFuture<RoleMessage> requestRole(RoleMessage.Role role, long generationId) {
+        return request(RoleMessage.request(nextXid(), role, generationId)).thenApply(reply -> {
+            if (reply instanceof RoleMessage r && r.reply()) {
+                return r;
+            }
+            throw new IllegalStateException(name + " answered a role request with " + reply);
+        });
     }
 
     /** A fresh transaction id; unique on this connection until 2^32 more have been taken. */

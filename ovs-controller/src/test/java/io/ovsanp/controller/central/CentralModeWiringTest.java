@@ -110,6 +110,7 @@ class CentralModeWiringTest {
                     events.add("disconnected " + node + " " + c.datapathId());
                 }
             });
+            source.lead(1);
             createNode("w1", "10.98.0.1");
             createNode("w2", "10.98.0.2");
             ovs.vsctl(

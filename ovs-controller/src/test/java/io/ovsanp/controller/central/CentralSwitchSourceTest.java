@@ -14,6 +14,7 @@ import io.ovsanp.controller.openflow.TlsConfig;
 import io.ovsanp.controller.openflow.wire.DatapathId;
 import io.ovsanp.controller.openflow.wire.FlowMod;
 import io.ovsanp.controller.run.SwitchSource;
+import io.ovsanp.controller.testing.CapturedLog;
 import io.ovsanp.controller.testing.TestPki;
 import io.ovsanp.testkit.Needs;
 import io.ovsanp.testkit.PrivateOvs;
@@ -85,6 +86,7 @@ class CentralSwitchSourceTest {
                 ListenerLimits.DEFAULT,
                 true);
         source.start(sink);
+        source.lead(1); // one replica: it leads, so each switch makes it master and is handed over
     }
 
     @AfterEach
@@ -155,6 +157,49 @@ class CentralSwitchSourceTest {
         assertThat(next()).isEqualTo("connected b " + A01);
         assertThat(source.mapped()).containsOnlyKeys("b");
         assertThat(flows("br-a")).contains("priority=102");
+    }
+
+    /** The role column of br-a's controller row: {@code master}, {@code slave} or {@code other}. */
+    private String roleOfBrA() {
+        return ovs.vsctl("--columns=role", "--bare", "list", "controller")
+                .stdout()
+                .strip();
+    }
+
+    @Test
+    void aStandbyKeepsTheSwitchAsSlaveAndHandsItOverOnlyOnceTheSwitchMadeItMaster() throws Exception {
+        source.standBy();
+        source.nodesChanged(List.of(node("a", "10.99.0.1", "0000000000000a01")));
+        dial("br-a");
+        Wait.until(() -> roleOfBrA().equals("slave"), Duration.ofSeconds(30), "br-a to make us slave");
+        Wait.until(() -> source.roles().containsValue("slave"), Duration.ofSeconds(10), "the slave reply");
+        assertThat(source.roles().keySet()).extracting(OfConnection::datapathId).containsExactly(A01);
+        assertThat(events).as("a standby's switch is not the sink's to write").isEmpty();
+        assertThat(source.mapped()).isEmpty();
+
+        source.lead(5);
+        assertThat(next()).isEqualTo("connected a " + A01);
+        // ovs-vswitchd refreshes the ephemeral role column on its own schedule
+        Wait.until(() -> roleOfBrA().equals("master"), Duration.ofSeconds(30), "br-a to show us as master");
+        assertThat(source.roles()).containsValue("master with generation 5");
+        assertThat(flows("br-a")).contains("priority=101");
+
+        source.standBy();
+        assertThat(next()).isEqualTo("disconnected a " + A01);
+        Wait.until(() -> roleOfBrA().equals("slave"), Duration.ofSeconds(30), "br-a to make us slave again");
+
+        // A generation behind the one the switch has seen is refused as stale: the switch is not handed over.
+        try (CapturedLog log = CapturedLog.of(CentralSwitchSource.class)) {
+            source.lead(4);
+            Wait.until(
+                    () -> !log.containing("refused master with generation 4 as stale")
+                            .isEmpty(),
+                    Duration.ofSeconds(30),
+                    "the stale master request to be refused");
+        }
+        assertThat(source.roles()).containsValue("none (refused)");
+        assertThat(events).isEmpty();
+        assertThat(roleOfBrA()).isEqualTo("slave");
     }
 
     /** Waits until a refusal of the switch with {@code dpid} for a reason containing {@code why}; returns it. */
@@ -248,6 +293,7 @@ class CentralSwitchSourceTest {
             // d has the address the switch connects from; the certificate says c, and that decides.
             tls.nodesChanged(List.of(node("c", "10.99.0.3"), node("d", veth.inside())));
             tls.start(sink);
+            tls.lead(1);
             ovs.vsctl(
                     "set-controller",
                     "br-b",

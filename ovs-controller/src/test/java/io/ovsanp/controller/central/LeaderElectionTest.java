@@ -97,9 +97,11 @@ class LeaderElectionTest {
     private static final class Counts implements LeaderElection.Listener {
         final AtomicInteger started = new AtomicInteger();
         final AtomicInteger stopped = new AtomicInteger();
+        final List<Long> generations = new java.util.concurrent.CopyOnWriteArrayList<>();
 
         @Override
-        public void startedLeading() {
+        public void startedLeading(long generation) {
+            generations.add(generation);
             started.incrementAndGet();
         }
 
@@ -185,6 +187,51 @@ class LeaderElectionTest {
         sampler.stop();
         assertThat(sampler.both).as("both replicas leader at once").isFalse();
         assertThat(c1.started.get() + c2.started.get()).isEqualTo(2);
+        // Each term's role generation is the stored acquireTime's, and the second term's is larger.
+        Counts first = leader == e1 ? c1 : c2;
+        Counts second = leader == e1 ? c2 : c1;
+        assertThat(second.generations).containsExactly(storedGeneration());
+        assertThat(first.generations).hasSize(1);
+        assertThat(second.generations.get(0)).isGreaterThan(first.generations.get(0));
+        assertThat(other.generation()).isEqualTo(second.generations.get(0));
+    }
+
+    /** The generation a replica restarted with the holder's identity would derive from the stored Lease. */
+    private long storedGeneration() {
+        Lease l = client1.leases().inNamespace("ovs-anp").withName("ovs-anp").get();
+        return LeaderElection.generationOf(l.getSpec().getAcquireTime());
+    }
+
+    @Test
+    void theGenerationKeepsGrowingWhenTheLeaseIsDeletedAndRecreated() throws Exception {
+        // leaseTransitions starts again at 0 in a recreated Lease, but ovs-vswitchd remembers the
+        // largest generation it saw: a generation from the transitions would be refused forever.
+        Counts c1 = new Counts();
+        e1 = LeaderElection.start(client1, settings("replica-1"), c1);
+        Wait.until(e1::isLeader, Duration.ofSeconds(20), "replica-1 to lead");
+        long before = storedGeneration();
+        e1.close();
+        e1 = null;
+        client1.leases().inNamespace("ovs-anp").withName("ovs-anp").delete();
+        Wait.until(() -> holder() == null, Duration.ofSeconds(10), "the Lease to be gone");
+
+        Counts c2 = new Counts();
+        e2 = LeaderElection.start(client2, settings("replica-2"), c2);
+        Wait.until(e2::isLeader, Duration.ofSeconds(20), "replica-2 to lead");
+        Lease recreated =
+                client1.leases().inNamespace("ovs-anp").withName("ovs-anp").get();
+        assertThat(recreated.getSpec().getLeaseTransitions()).isZero();
+        assertThat(c1.generations).containsExactly(before);
+        assertThat(c2.generations).containsExactly(storedGeneration());
+        assertThat(c2.generations.get(0)).isGreaterThan(before);
+    }
+
+    @Test
+    void theGenerationIsTheAcquireTimeInMicroseconds() {
+        assertThat(LeaderElection.generationOf(java.time.ZonedDateTime.parse("2026-12-07T05:00:00.123456789Z")))
+                .isEqualTo(1_796_619_600_123_456L);
+        assertThat(LeaderElection.generationOf(java.time.ZonedDateTime.parse("2026-12-07T06:00:00.123456+01:00")))
+                .isEqualTo(1_796_619_600_123_456L);
     }
 
     @Test

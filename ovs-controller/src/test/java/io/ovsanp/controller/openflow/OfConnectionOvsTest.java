@@ -11,6 +11,9 @@ import io.ovsanp.controller.openflow.wire.DatapathId;
 import io.ovsanp.controller.openflow.wire.DumpedFlow;
 import io.ovsanp.controller.openflow.wire.FlowMod;
 import io.ovsanp.controller.openflow.wire.FlowStatsRequest;
+import io.ovsanp.controller.openflow.wire.OfError;
+import io.ovsanp.controller.openflow.wire.RoleMessage;
+import io.ovsanp.controller.openflow.wire.RoleMessage.Role;
 import io.ovsanp.testkit.Needs;
 import io.ovsanp.testkit.PrivateOvs;
 import java.nio.file.Path;
@@ -29,10 +32,12 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class OfConnectionOvsTest {
     static final String OURS = "cookie=0xa500000001";
+    private static final String ROLE_FLOW = "table=3,priority=7," + OURS + ",ip,nw_src=10.9.9.";
 
     private PrivateOvs ovs;
     private Path mgmt;
     private OfConnection conn;
+    private final List<OfConnection> others = new ArrayList<>();
 
     @BeforeEach
     void startOvs() {
@@ -46,6 +51,7 @@ class OfConnectionOvsTest {
         if (conn != null) {
             conn.close();
         }
+        others.forEach(OfConnection::close);
         if (ovs != null) {
             ovs.close();
         }
@@ -55,6 +61,15 @@ class OfConnectionOvsTest {
         conn = SwitchConnector.connect(SwitchTarget.parse("unix:" + mgmt), Optional.empty(), config)
                 .get(20, TimeUnit.SECONDS);
         return conn;
+    }
+
+    /** One more connection over the management socket, closed after the test (for role tests). */
+    private OfConnection another() throws Exception {
+        OfConnection first = conn;
+        OfConnection c = connect(ConnectionConfig.DEFAULT);
+        conn = first;
+        others.add(c);
+        return c;
     }
 
     static Flow flow(String text) {
@@ -231,5 +246,73 @@ class OfConnectionOvsTest {
         } finally {
             ovs.signalVswitchd("CONT");
         }
+    }
+
+    // OpenFlow roles, the facts central mode's fence rests on (docs/ovs-notes.md §5.3): MASTER demotes
+    // the other master, a generation behind the largest seen is stale, and a slave's bundle is refused
+    // by the switch, its flows unchanged.
+
+    private static RoleMessage role(OfConnection c, Role role, long generation) throws Exception {
+        return c.requestRole(role, generation).get(10, TimeUnit.SECONDS);
+    }
+
+    private static OfError refusal(OfConnection c, Role role, long generation) {
+        try {
+            role(c, role, generation);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof OfErrorException oe) {
+                return oe.error().error();
+            }
+            throw new AssertionError(e);
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+        throw new AssertionError(role + " with generation " + generation + " was accepted");
+    }
+
+    @Test
+    void aNewerMasterDemotesTheOldOneWhichCanNeitherWriteNorComeBack() throws Exception {
+        OfConnection old = another();
+        OfConnection newer = another();
+        assertThat(role(old, Role.NOCHANGE, 0).role()).as("the default role").isEqualTo(Role.EQUAL);
+        RoleMessage reply = role(old, Role.MASTER, 5);
+        assertThat(reply.reply()).isTrue();
+        assertThat(reply.role()).isEqualTo(Role.MASTER);
+        assertThat(reply.generationId()).isEqualTo(5);
+        old.bundle(adds(old, ROLE_FLOW + "1 actions=drop")).get(10, TimeUnit.SECONDS);
+
+        assertThat(role(newer, Role.MASTER, 6).role()).isEqualTo(Role.MASTER);
+        RoleMessage now = role(old, Role.NOCHANGE, 0);
+        assertThat(now.role()).as("demoted by the newer master").isEqualTo(Role.SLAVE);
+        assertThat(now.generationId()).isEqualTo(6);
+
+        String before = dump();
+        assertThatThrownBy(() ->
+                        old.bundle(adds(old, ROLE_FLOW + "2 actions=drop")).get(10, TimeUnit.SECONDS))
+                .cause()
+                .isInstanceOfSatisfying(
+                        BundleRejectedException.class,
+                        e -> assertThat(e.failures())
+                                .extracting(f -> f.error().error())
+                                .containsOnly(OfError.IS_SECONDARY)
+                                .isNotEmpty());
+        assertThat(dump()).isEqualTo(before).contains("nw_src=10.9.9.1").doesNotContain("nw_src=10.9.9.2");
+
+        assertThat(refusal(old, Role.MASTER, 5)).isEqualTo(OfError.ROLE_STALE);
+        assertThat(refusal(old, Role.SLAVE, 5)).as("a stale SLAVE request too").isEqualTo(OfError.ROLE_STALE);
+        newer.bundle(adds(newer, ROLE_FLOW + "3 actions=drop")).get(10, TimeUnit.SECONDS);
+        assertThat(dump()).contains("nw_src=10.9.9.3");
+    }
+
+    @Test
+    void generationsCompareAsASigned64BitDistanceAndAnEqualOneIsAccepted() throws Exception {
+        OfConnection a = another();
+        OfConnection b = another();
+        role(a, Role.MASTER, 0x7fff_ffff_ffff_fff0L);
+        // past 2^63 is "later" as a distance, not smaller as a signed number
+        assertThat(role(b, Role.MASTER, 0x8000_0000_0000_0005L).role()).isEqualTo(Role.MASTER);
+        assertThat(role(a, Role.MASTER, 0x8000_0000_0000_0005L).role()).isEqualTo(Role.MASTER);
+        assertThat(role(b, Role.NOCHANGE, 0).role()).isEqualTo(Role.SLAVE);
+        assertThat(refusal(b, Role.MASTER, 0x7fff_ffff_ffff_fff0L)).isEqualTo(OfError.ROLE_STALE);
     }
 }

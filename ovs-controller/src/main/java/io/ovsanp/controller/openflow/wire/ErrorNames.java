@@ -40,7 +40,7 @@ final class ErrorNames {
                             "OFPBRC_BUFFER_EMPTY",
                             "OFPBRC_BUFFER_UNKNOWN",
                             "OFPBRC_BAD_TABLE_ID",
-                            "OFPBRC_IS_SLAVE",
+                            "OFPBRC_IS_SECONDARY",
                             "OFPBRC_BAD_PORT",
                             "OFPBRC_BAD_PACKET",
                             "OFPBRC_MULTIPART_BUFFER_OVERFLOW"),

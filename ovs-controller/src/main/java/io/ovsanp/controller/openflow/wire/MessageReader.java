@@ -99,6 +99,11 @@ final class MessageReader {
                 return new OfMessage.BarrierRequest(xid);
             case Wire.BARRIER_REPLY:
                 return new OfMessage.BarrierReply(xid);
+            case Wire.ROLE_REQUEST:
+            case Wire.ROLE_REPLY:
+                RoleMessage.Role role = RoleMessage.Role.of(Wire.u32(in, "role"));
+                Wire.skip(in, 4, "pad");
+                return new RoleMessage(xid, type == Wire.ROLE_REPLY, role, Wire.u64(in, "generation_id"));
             default:
                 throw new Unmodelled();
         }

@@ -39,6 +39,7 @@ final class MessageWriter {
         if (m instanceof OfMessage.BarrierRequest) return Wire.BARRIER_REQUEST;
         if (m instanceof OfMessage.BarrierReply) return Wire.BARRIER_REPLY;
         if (m instanceof BundleControl || m instanceof BundleAdd) return Wire.EXPERIMENTER;
+        if (m instanceof RoleMessage r) return r.reply() ? Wire.ROLE_REPLY : Wire.ROLE_REQUEST;
         if (m instanceof OfMessage.Unknown u) return u.type();
         throw new AssertionError("unhandled message " + m);
     }
@@ -88,6 +89,8 @@ final class MessageWriter {
             out.writeInt((int) Wire.ONF).writeInt(Wire.ONF_BUNDLE_ADD);
             out.writeInt((int) a.bundleId()).writeShort(0).writeShort(a.flags());
             write(a.message(), out);
+        } else if (m instanceof RoleMessage r) {
+            out.writeInt(r.role().code()).writeZero(4).writeLong(r.generationId());
         } else if (m instanceof OfMessage.Unknown u) {
             out.writeBytes(u.body().toArray());
         }

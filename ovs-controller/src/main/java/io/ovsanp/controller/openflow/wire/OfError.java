@@ -16,6 +16,15 @@ public record OfError(int type, int code, long experimenter) {
     /** NXBAC_BAD_CONJUNCTION: conjunction not alone in its flow, or k/n out of range. */
     public static final OfError BAD_CONJUNCTION = nicira(15);
 
+    /**
+     * OFPBRC_IS_SLAVE of OpenFlow 1.3 (OVS 3.1 spells it OFPBRC_IS_SECONDARY): a flow-mod or bundle
+     * message from a connection whose role is SLAVE.
+     */
+    public static final OfError IS_SECONDARY = standard(1, 10);
+
+    /** OFPRRFC_STALE: a role request whose generation_id is behind one the switch has seen. */
+    public static final OfError ROLE_STALE = standard(11, 0);
+
     public OfError {
         Wire.checkU16(type, "error type");
         Wire.checkU16(code, "error code");

@@ -6,8 +6,8 @@ import java.util.TreeSet;
 /**
  * One OpenFlow 1.3 message. {@link #xid()} is the unsigned 32-bit transaction id; replies carry
  * the request's. The records here are the small messages; {@link FlowMod}, {@link
- * FlowStatsRequest}, {@link FlowStatsReply}, {@link BundleControl}, {@link BundleAdd} and {@link
- * ErrorMsg} have files of their own. Message types the codec does not know become {@link Unknown}.
+ * FlowStatsRequest}, {@link FlowStatsReply}, {@link BundleControl}, {@link BundleAdd}, {@link
+ * RoleMessage} and {@link ErrorMsg} have files of their own. Message types the codec does not know become {@link Unknown}.
  */
 public sealed interface OfMessage
         permits OfMessage.Hello,
@@ -24,7 +24,8 @@ public sealed interface OfMessage
                 FlowStatsRequest,
                 FlowStatsReply,
                 BundleControl,
-                BundleAdd {
+                BundleAdd,
+                RoleMessage {
 
     long xid();
 

@@ -24,6 +24,8 @@ final class Wire {
     static final int MULTIPART_REPLY = 19;
     static final int BARRIER_REQUEST = 20;
     static final int BARRIER_REPLY = 21;
+    static final int ROLE_REQUEST = 24;
+    static final int ROLE_REPLY = 25;
 
     static final int MULTIPART_FLOW = 1;
     static final int MULTIPART_REPLY_MORE = 1;

@@ -217,11 +217,31 @@ class MessageGoldenTest {
                 FlowStatsRequest.ours(8),
                 new FlowStatsReply(8, true, java.util.List.of(DumpedFlow.of(f))),
                 new BundleControl(9, 0xffff_ffffL, BundleControl.Type.DISCARD_REPLY, 0),
-                new BundleAdd(10, 1, 3, FlowMod.deleteStrict(10, f.key())));
+                new BundleAdd(10, 1, 3, FlowMod.deleteStrict(10, f.key())),
+                new RoleMessage(11, true, RoleMessage.Role.NOCHANGE, -1L));
         assertThat(samples.stream().map(Object::getClass).collect(java.util.stream.Collectors.toSet()))
                 .containsExactlyInAnyOrder(OfMessage.class.getPermittedSubclasses());
         for (OfMessage m : samples) {
             assertThat(OfCodec.decode(OfCodec.encode(m))).isEqualTo(m);
         }
+    }
+
+    /** OpenFlow 1.3.5 §7.3.9: role u32, pad 4, generation_id u64; {@link OfctlOracleTest} has OVS print them. */
+    @Test
+    void roleRequestAndReply() {
+        assertGolden(
+                RoleMessage.request(5, RoleMessage.Role.MASTER, 0xffff_ffff_ffff_fffeL),
+                "04 18 0018 00000005 00000002 00000000 fffffffffffffffe");
+        assertGolden(
+                new RoleMessage(5, true, RoleMessage.Role.SLAVE, 42),
+                "04 19 0018 00000005 00000003 00000000 000000000000002a");
+    }
+
+    @Test
+    void roleOutsideTheFourIsAProtocolError() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                        () -> OfCodec.decode(Fixtures.hex("04 19 0018 00000005 00000004 00000000 000000000000002a")))
+                .isInstanceOf(OfProtocolException.class)
+                .hasMessageContaining("unknown controller role 4");
     }
 }

@@ -104,7 +104,25 @@ class OfctlOracleTest {
                         new OfMessage.SetConfig(11, 0, 0xffff),
                         "OFPT_SET_CONFIG (OF1.3) (xid=0xb): frags=normal miss_send_len=65535"),
                 Arguments.of(new OfMessage.BarrierRequest(13), "OFPT_BARRIER_REQUEST (OF1.3) (xid=0xd):"),
-                Arguments.of(new OfMessage.FeaturesRequest(14), "OFPT_FEATURES_REQUEST (OF1.3) (xid=0xe):"));
+                Arguments.of(new OfMessage.FeaturesRequest(14), "OFPT_FEATURES_REQUEST (OF1.3) (xid=0xe):"),
+                Arguments.of(
+                        RoleMessage.request(15, RoleMessage.Role.MASTER, 0xffff_ffff_ffff_fffeL),
+                        "OFPT_ROLE_REQUEST (OF1.3) (xid=0xf): role=primary generation_id=18446744073709551614"),
+                Arguments.of(
+                        RoleMessage.request(16, RoleMessage.Role.SLAVE, 42),
+                        "OFPT_ROLE_REQUEST (OF1.3) (xid=0x10): role=secondary generation_id=42"),
+                Arguments.of(
+                        RoleMessage.request(17, RoleMessage.Role.NOCHANGE, 0),
+                        "OFPT_ROLE_REQUEST (OF1.3) (xid=0x11): role=nochange"),
+                Arguments.of(
+                        new RoleMessage(18, true, RoleMessage.Role.EQUAL, 7),
+                        "OFPT_ROLE_REPLY (OF1.3) (xid=0x12): role=equal generation_id=7"),
+                Arguments.of(
+                        new ErrorMsg(19, OfError.ROLE_STALE, Bytes.EMPTY),
+                        "OFPT_ERROR (OF1.3) (xid=0x13): OFPRRFC_STALE\nOpenFlow message is empty"),
+                Arguments.of(
+                        new ErrorMsg(20, OfError.IS_SECONDARY, Bytes.EMPTY),
+                        "OFPT_ERROR (OF1.3) (xid=0x14): OFPBRC_IS_SECONDARY\nOpenFlow message is empty"));
     }
 
     @ParameterizedTest
@@ -134,6 +152,7 @@ class OfctlOracleTest {
                 "OFPFMFC_OVERLAP",
                 "OFPFMFC_BAD_COMMAND",
                 "OFPRRFC_STALE",
+                "OFPBRC_IS_SECONDARY",
                 "NXBAC_BAD_CONJUNCTION",
                 "NXBAC_MUST_BE_ZERO",
                 "NXBRC_NXM_INVALID",
