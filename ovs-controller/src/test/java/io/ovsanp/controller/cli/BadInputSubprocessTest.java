@@ -205,22 +205,6 @@ class BadInputSubprocessTest {
                         List.of("--switch", "ssl:127.0.0.1:" + notTls.getLocalPort()),
                         tlsFromPki())));
         c.add(new Case(
-                "dev-apiserver missing seed",
-                "missing.yaml",
-                List.of("dev-apiserver", "--port", "0", "--seed", f("missing.yaml"))));
-        c.add(new Case(
-                "dev-apiserver binary seed", "binary.yaml", List.of("dev-apiserver", "--port", "0", "--seed", bin)));
-        c.add(new Case(
-                "dev-apiserver empty seed",
-                "empty.yaml",
-                List.of("dev-apiserver", "--port", "0", "--seed", f("empty.yaml"))));
-        c.add(new Case(
-                "dev-apiserver duplicate seed",
-                "duplicate object",
-                List.of("dev-apiserver", "--port", "0", "--seed", f("dup/a.yaml"), "--seed", f("dup/b.yaml"))));
-        c.add(new Case("dev-apiserver bad --port", "--port", List.of("dev-apiserver", "--port", "http")));
-        c.add(new Case("dev-apiserver port out of range", "70000", List.of("dev-apiserver", "--port", "70000")));
-        c.add(new Case(
                 "run ssl without TLS files", "--switch", List.of("run", "--node", "n", "--switch", "ssl:127.0.0.1:1")));
         c.add(new Case(
                 "run garbage TLS files",
