@@ -3,13 +3,11 @@ package io.ovsanp.devapiserver;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ovsanp.controller.cli.Main;
+import io.ovsanp.controller.testing.CliProcess;
 import io.ovsanp.testkit.Command;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -19,13 +17,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * {@code ovs-anp-dev-apiserver} as a real process given bad input: exit 2, one {@code error:} line
  * naming the file or flag, no stack trace and no Java class name (the agent's contract, see
- * ovs-controller's BadInputSubprocessTest).
+ * ovs-controller's BadInputSubprocessTest, whose process runner it shares).
  */
 class DevApiServerCommandTest {
-    private static final Pattern TRACE_LINE = Pattern.compile("(?m)^\\s*at [a-zA-Z]");
-    private static final Pattern JAVA_NAME = Pattern.compile(
-            "\\b(java|javax|sun|jdk|io\\.netty|io\\.fabric8|io\\.vertx|tools\\.jackson|org\\.snakeyaml|io\\.ovsanp)"
-                    + "\\.[A-Za-z]");
     private static final Path POLICY = Path.of("..", "examples", "node-ports-blocked", "policy.yaml");
 
     @TempDir
@@ -57,23 +51,11 @@ class DevApiServerCommandTest {
     @ParameterizedTest(name = "{1}")
     @MethodSource("cases")
     void badInputExitsTwoWithOneClearMessage(String expected, List<String> args) {
-        List<String> cmd = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:TieredStopAtLevel=1",
-                "-Xmx256m",
-                "-cp",
-                System.getProperty("java.class.path"),
-                DevApiServerCommand.class.getName()));
-        cmd.addAll(args);
-        Command.Result r = Command.of(cmd)
-                .mergeStderr()
-                .unsetEnv("OVSANP_LOG_LEVEL")
-                .timeout(Duration.ofSeconds(60))
-                .run();
+        Command.Result r = CliProcess.run(DevApiServerCommand.class, args);
         String shown = String.join(" ", args) + "\n" + r.stdout();
         assertThat(r.exit()).as(shown).isEqualTo(Main.EXIT_BAD_INPUT);
         assertThat(r.stdout()).as(shown).contains(expected).containsPattern("(?m)^error: ");
-        assertThat(TRACE_LINE.matcher(r.stdout()).find()).as(shown).isFalse();
-        assertThat(JAVA_NAME.matcher(r.stdout()).find()).as(shown).isFalse();
+        assertThat(CliProcess.TRACE_LINE.matcher(r.stdout()).find()).as(shown).isFalse();
+        assertThat(CliProcess.JAVA_NAME.matcher(r.stdout()).find()).as(shown).isFalse();
     }
 }
