@@ -115,6 +115,8 @@ fi
 
 # Build the launcher's jar now, in our namespace, so build errors surface here and not in a log.
 "$LAB_ROOT/bin/ovs-anp" --help >/dev/null || die "bin/ovs-anp does not run (build failed?)"
+"$LAB_ROOT/bin/ovs-anp-dev-apiserver" --help >/dev/null \
+  || die "bin/ovs-anp-dev-apiserver does not run (build failed?)"
 
 if [[ ! -d $LAB_STATE ]]; then
   mkdir -p "$LAB_STATE"
@@ -271,7 +273,7 @@ done
 # --- API server and controller --------------------------------------------------------------------
 log "starting dev-apiserver"
 api_log="$logs/dev-apiserver.log"
-start_bg "$ctl" "$api_log" "dev-apiserver" "$LAB_ROOT/bin/ovs-anp" dev-apiserver \
+start_bg "$ctl" "$api_log" "dev-apiserver" "$LAB_ROOT/bin/ovs-anp-dev-apiserver" \
   --seed "$LAB_STATE/cluster.yaml" --port 0 >/dev/null
 wait_for 120 "dev-apiserver (see $api_log)" grep -q 'listening on http' "$api_log"
 api_url="$(grep -o 'http://127.0.0.1:[0-9]*' "$api_log" | head -n 1)"

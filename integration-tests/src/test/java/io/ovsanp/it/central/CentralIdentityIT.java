@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.ovsanp.controller.kube.ClusterWatcher;
-import io.ovsanp.controller.kube.DevApiServer;
+import io.ovsanp.devapiserver.DevApiServer;
 import io.ovsanp.it.run.OvsAnpProcess;
 import io.ovsanp.testkit.Bridge;
 import io.ovsanp.testkit.Needs;

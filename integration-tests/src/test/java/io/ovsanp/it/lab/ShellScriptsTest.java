@@ -14,7 +14,8 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * Every shell script of the labs ({@code lab/*.sh}, {@code vagrant/**}{@code /*.sh}), of {@code
+ * Every shell script of the labs ({@code lab/*.sh}, {@code vagrant/**}{@code /*.sh}), the launchers
+ * ({@code bin/}, the release's {@code distribution/src/bin/}), of {@code
  * deploy/} (the PKI script) and of {@code docs/repro/} passes {@code
  * shellcheck} (following sourced files) and is executable when it has a shebang. Without shellcheck
  * the test is skipped, except with {@code CI=true}, where it fails (CI installs shellcheck).
@@ -22,7 +23,7 @@ import org.junit.jupiter.api.Test;
 class ShellScriptsTest {
     static List<Path> scripts() throws IOException {
         List<Path> scripts = new ArrayList<>();
-        for (String dir : List.of("lab", "vagrant", "deploy", "docs/repro")) {
+        for (String dir : List.of("bin", "distribution/src/bin", "lab", "vagrant", "deploy", "docs/repro")) {
             Path root = Lab.REPO.resolve(dir);
             if (!Files.isDirectory(root)) {
                 continue;
@@ -55,6 +56,9 @@ class ShellScriptsTest {
                 .as("lab scripts")
                 .extracting(p -> Lab.REPO.relativize(p).toString())
                 .contains(
+                        "bin/ovs-anp",
+                        "bin/ovs-anp-dev-apiserver",
+                        "distribution/src/bin/ovs-anp",
                         "lab/up.sh",
                         "lab/attach-pod.sh",
                         "vagrant/cni/ovs-anp-cni",

@@ -27,7 +27,6 @@ import picocli.CommandLine.Command;
             ValidateCommand.class,
             SyncCommand.class,
             DiffCommand.class,
-            DevApiServerCommand.class,
             RunCommand.class,
             CompletionCommand.class
         })
@@ -66,7 +65,15 @@ public final class Main implements Runnable {
 
     /** The configured command line (exit-code mapping included), for callers that set streams. */
     public static CommandLine commandLine() {
-        CommandLine cl = new CommandLine(new Main());
+        return configured(new CommandLine(new Main()));
+    }
+
+    /**
+     * {@code cl} with ovs-anp's contract: the log format ({@code --log-format} if the command has it,
+     * else {@code $OVSANP_LOG_FORMAT}), exit 2 with {@code error: ...} for bad usage, exit 3 with one
+     * line for a bug. Other entry points (the dev-apiserver module's) use it to behave the same.
+     */
+    public static CommandLine configured(CommandLine cl) {
         cl.setExitCodeExceptionMapper(e -> EXIT_INTERNAL);
         // The log format applies before the command runs; --log-format (before or after the
         // subcommand's name, the last one given wins) over $OVSANP_LOG_FORMAT over text.
@@ -121,7 +128,7 @@ public final class Main implements Runnable {
      * in the Maven project version (resource filtering) and the short git commit (antrun, see
      * ovs-controller/pom.xml); either is "unknown" when the build did not fill it in.
      */
-    static final class Version implements CommandLine.IVersionProvider {
+    public static final class Version implements CommandLine.IVersionProvider {
         static final String RESOURCE = "/ovs-anp-build.properties";
 
         @Override

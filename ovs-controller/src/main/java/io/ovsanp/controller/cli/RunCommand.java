@@ -94,7 +94,7 @@ final class RunCommand extends CliCommand {
     @Option(
             names = "--server",
             paramLabel = "URL",
-            description = "Kubernetes API server URL, overriding the kubeconfig's (e.g. an ovs-anp dev-apiserver).")
+            description = "Kubernetes API server URL, overriding the kubeconfig's (e.g. an ovs-anp-dev-apiserver).")
     String server;
 
     @Option(

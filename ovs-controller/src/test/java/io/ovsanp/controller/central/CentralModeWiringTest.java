@@ -7,12 +7,12 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.ovsanp.compiler.cluster.NodeInfo;
 import io.ovsanp.controller.kube.ClusterWatcher;
-import io.ovsanp.controller.kube.DevApiServer;
 import io.ovsanp.controller.openflow.ConnectionConfig;
 import io.ovsanp.controller.openflow.ListenerLimits;
 import io.ovsanp.controller.openflow.OfConnection;
 import io.ovsanp.controller.openflow.SwitchTarget;
 import io.ovsanp.controller.run.SwitchSource;
+import io.ovsanp.controller.testing.MockApiServer;
 import io.ovsanp.testkit.Needs;
 import io.ovsanp.testkit.PrivateOvs;
 import java.time.Duration;
@@ -40,7 +40,7 @@ class CentralModeWiringTest {
     @BeforeEach
     void start() {
         Needs.ovs();
-        server = DevApiServer.crudServer();
+        server = MockApiServer.crudServer();
         server.init();
         client = server.createClient();
         ovs = PrivateOvs.start();
@@ -59,7 +59,7 @@ class CentralModeWiringTest {
         }
         if (client != null) {
             client.close();
-            DevApiServer.stop(server);
+            MockApiServer.stop(server);
         }
     }
 

@@ -10,8 +10,8 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.ovsanp.controller.kube.DevApiServer;
 import io.ovsanp.controller.testing.CapturedLog;
+import io.ovsanp.controller.testing.MockApiServer;
 import io.ovsanp.testkit.Wait;
 import java.time.Duration;
 import java.util.List;
@@ -41,7 +41,7 @@ class LeaderElectionTest {
 
     @BeforeEach
     void startServer() {
-        server = DevApiServer.crudServer();
+        server = MockApiServer.crudServer();
         server.init();
         client1 = server.createClient();
         client2 = server.createClient();
@@ -59,7 +59,7 @@ class LeaderElectionTest {
         }
         client1.close();
         client2.close();
-        DevApiServer.stop(server);
+        MockApiServer.stop(server);
     }
 
     private static LeaderElection.Settings settings(String identity) {
@@ -283,10 +283,10 @@ class LeaderElectionTest {
 
     @Test
     void aLeaderCutOffFromTheApiGivesUpTheReleaseAfterItsBoundInsteadOfTheClientsRetries() throws Exception {
-        KubernetesMockServer own = DevApiServer.crudServer();
+        KubernetesMockServer own = MockApiServer.crudServer();
         own.init();
         Config config = Config.empty();
-        config.setMasterUrl(DevApiServer.url(own));
+        config.setMasterUrl(MockApiServer.url(own));
         // each retry of the release waits a second at least: it cannot give up within the bound
         config.setRequestRetryBackoffLimit(10);
         config.setRequestRetryBackoffInterval(1_000);
@@ -295,7 +295,7 @@ class LeaderElectionTest {
                         new KubernetesClientBuilder().withConfig(config).build()) {
             e1 = LeaderElection.start(client, settings("replica-1"), new LeaderElection.Listener() {});
             Wait.until(e1::isLeader, Duration.ofSeconds(20), "replica-1 to lead");
-            DevApiServer.stop(own);
+            MockApiServer.stop(own);
             e1.close(Duration.ofMillis(300));
             assertThat(e1.isLeader()).isFalse();
             assertThat(log.containing("not released within PT0.3S"))

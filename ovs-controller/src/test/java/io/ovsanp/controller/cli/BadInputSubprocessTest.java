@@ -2,6 +2,7 @@ package io.ovsanp.controller.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.ovsanp.controller.testing.CliProcess;
 import io.ovsanp.controller.testing.TestPki;
 import io.ovsanp.testkit.Command;
 import java.io.IOException;
@@ -12,7 +13,6 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -33,10 +33,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Java class name. Runs {@link Main} with this JVM's class path, a few processes at a time.
  */
 class BadInputSubprocessTest {
-    private static final Pattern TRACE_LINE = Pattern.compile("(?m)^\\s*at [a-zA-Z]");
-    private static final Pattern JAVA_NAME = Pattern.compile(
-            "\\b(java|javax|sun|jdk|io\\.netty|io\\.fabric8|tools\\.jackson|org\\.snakeyaml|io\\.ovsanp)"
-                    + "\\.[A-Za-z]");
+    private static final Pattern TRACE_LINE = CliProcess.TRACE_LINE;
+    private static final Pattern JAVA_NAME = CliProcess.JAVA_NAME;
     private static final String EXAMPLE =
             CliRun.repo().resolve("examples/node-ports-blocked").toString();
 
@@ -205,22 +203,6 @@ class BadInputSubprocessTest {
                         List.of("--switch", "ssl:127.0.0.1:" + notTls.getLocalPort()),
                         tlsFromPki())));
         c.add(new Case(
-                "dev-apiserver missing seed",
-                "missing.yaml",
-                List.of("dev-apiserver", "--port", "0", "--seed", f("missing.yaml"))));
-        c.add(new Case(
-                "dev-apiserver binary seed", "binary.yaml", List.of("dev-apiserver", "--port", "0", "--seed", bin)));
-        c.add(new Case(
-                "dev-apiserver empty seed",
-                "empty.yaml",
-                List.of("dev-apiserver", "--port", "0", "--seed", f("empty.yaml"))));
-        c.add(new Case(
-                "dev-apiserver duplicate seed",
-                "duplicate object",
-                List.of("dev-apiserver", "--port", "0", "--seed", f("dup/a.yaml"), "--seed", f("dup/b.yaml"))));
-        c.add(new Case("dev-apiserver bad --port", "--port", List.of("dev-apiserver", "--port", "http")));
-        c.add(new Case("dev-apiserver port out of range", "70000", List.of("dev-apiserver", "--port", "70000")));
-        c.add(new Case(
                 "run ssl without TLS files", "--switch", List.of("run", "--node", "n", "--switch", "ssl:127.0.0.1:1")));
         c.add(new Case(
                 "run garbage TLS files",
@@ -305,21 +287,7 @@ class BadInputSubprocessTest {
 
     /** {@code java -cp <this class path> Main args}; stdout and stderr together. */
     private static Outcome run(List<String> args) {
-        List<String> cmd = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                // Start-up dominates: these processes each live for a second.
-                "-XX:TieredStopAtLevel=1",
-                "-XX:+UseSerialGC",
-                "-Xmx256m",
-                "-cp",
-                System.getProperty("java.class.path"),
-                Main.class.getName()));
-        cmd.addAll(args);
-        Command.Result r = Command.of(cmd)
-                .mergeStderr()
-                .unsetEnv("OVSANP_LOG_LEVEL")
-                .timeout(Duration.ofSeconds(60))
-                .run();
+        Command.Result r = CliProcess.run(Main.class, args);
         return r.timedOut()
                 ? new Outcome(-1, r.stdout() + "\n(still running after 60 s)")
                 : new Outcome(r.exit(), r.stdout());

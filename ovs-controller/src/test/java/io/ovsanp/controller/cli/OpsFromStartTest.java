@@ -2,9 +2,10 @@ package io.ovsanp.controller.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.ovsanp.controller.kube.DevApiServer;
 import io.ovsanp.controller.metrics.Families;
+import io.ovsanp.controller.testing.MockApiServer;
 import io.ovsanp.testkit.Needs;
 import io.ovsanp.testkit.PrivateOvs;
 import java.io.IOException;
@@ -40,9 +41,9 @@ import picocli.CommandLine;
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class OpsFromStartTest {
-    private static final List<Path> SEEDS = List.of(
-            CliRun.repo().resolve("examples/node-ports-blocked/cluster.yaml"),
-            CliRun.repo().resolve("examples/node-ports-blocked/policy.yaml"));
+    /** The cluster of an example (core kinds only: no policy is needed to sync and converge). */
+    private static final Path CLUSTER = CliRun.repo().resolve("examples/node-ports-blocked/cluster.yaml");
+
     private static final Duration WAIT = Duration.ofSeconds(90);
 
     private final HttpClient http = HttpClient.newHttpClient();
@@ -160,11 +161,22 @@ class OpsFromStartTest {
         return run;
     }
 
+    /** A CRUD mock API server on {@code port} holding {@link #CLUSTER}'s objects. */
+    private static KubernetesMockServer seededServer(int port) throws Exception {
+        KubernetesMockServer server = MockApiServer.crudServer();
+        server.init(java.net.InetAddress.getLoopbackAddress(), port);
+        try (KubernetesClient client = server.createClient();
+                java.io.InputStream in = java.nio.file.Files.newInputStream(CLUSTER)) {
+            client.load(in).create();
+        }
+        return server;
+    }
+
     @Test
     void healthzAnswersFromTheStartAndReadyzNamesWhatIsNotReadyUntilTheViewHasSynced() throws Exception {
         int api = freePort();
         try (Run run = pendingAgent(api, dir.resolve("br-int.mgmt"))) { // no switch listens there
-            KubernetesMockServer server = DevApiServer.start(api, SEEDS);
+            KubernetesMockServer server = seededServer(api);
             try {
                 HttpResponse<String> ready = run.await(
                         "/readyz",
@@ -175,7 +187,7 @@ class OpsFromStartTest {
                 assertThat(ready.body()).contains("[-]switch\n").endsWith("readyz check failed\n");
                 assertThat(run.get("/healthz").statusCode()).isEqualTo(200);
             } finally {
-                DevApiServer.stop(server);
+                MockApiServer.stop(server);
             }
         }
     }
@@ -186,14 +198,14 @@ class OpsFromStartTest {
         int api = freePort();
         try (PrivateOvs ovs = PrivateOvs.start();
                 Run run = pendingAgent(api, ovs.addBridge("br-int").mgmtSocket())) {
-            KubernetesMockServer server = DevApiServer.start(api, SEEDS);
+            KubernetesMockServer server = seededServer(api);
             try {
                 HttpResponse<String> ready = run.await("/readyz", r -> r.statusCode() == 200, "ready");
                 assertThat(ready.body()).contains("[+]informers-synced\n", "[+]cluster-view-fresh\n", "[+]switch\n");
                 assertThat(Families.of(run.get("/metrics").body()).families())
                         .containsKey("ovsanp_last_convergence_timestamp_seconds");
             } finally {
-                DevApiServer.stop(server);
+                MockApiServer.stop(server);
             }
         }
     }

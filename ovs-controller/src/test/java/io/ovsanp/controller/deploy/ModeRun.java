@@ -8,7 +8,7 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import io.ovsanp.controller.cli.Main;
-import io.ovsanp.controller.kube.DevApiServer;
+import io.ovsanp.controller.testing.MockApiServer;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -108,7 +108,7 @@ final class ModeRun {
         for (String a : args) {
             full.add(a.startsWith("--metrics-address=") ? "--metrics-address=127.0.0.1:" + opsPort : local.apply(a));
         }
-        full.addAll(List.of("--server", DevApiServer.url(server)));
+        full.addAll(List.of("--server", MockApiServer.url(server)));
         drain(server, new ArrayList<>(), new ArrayList<>());
 
         StringWriter out = new StringWriter();

@@ -12,9 +12,9 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.ovsanp.compiler.cluster.ClusterSnapshot;
 import io.ovsanp.compiler.policy.PolicyValidator;
 import io.ovsanp.controller.kube.ClusterWatcher;
-import io.ovsanp.controller.kube.DevApiServer;
 import io.ovsanp.controller.status.PolicyObjects;
 import io.ovsanp.controller.status.PolicyStatusWriter;
+import io.ovsanp.controller.testing.MockApiServer;
 import io.ovsanp.testkit.Command;
 import java.net.InetAddress;
 import java.nio.file.Path;
@@ -326,13 +326,13 @@ class RbacTest {
 
     /** A CRUD mock API server with a namespace, a node, an invalid ANP and a BANP. */
     private static ModeRun.Result withSeededServer(ServerRun body) throws Exception {
-        KubernetesMockServer server = DevApiServer.crudServer();
+        KubernetesMockServer server = MockApiServer.crudServer();
         server.init(InetAddress.getLoopbackAddress(), 0);
         try (KubernetesClient client = server.createClient()) {
             seed(client);
             return body.run(server);
         } finally {
-            DevApiServer.stop(server);
+            MockApiServer.stop(server);
         }
     }
 

@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.ovsanp.controller.testing.CapturedLog;
+import io.ovsanp.controller.testing.MockApiServer;
 import io.ovsanp.testkit.Wait;
 import java.net.ConnectException;
 import java.net.InetAddress;
@@ -111,11 +112,11 @@ class ApiConnectivityTest {
      */
     @Test
     void theRealInformersReportOneLossAndOneRegainWhenTheServerStopsAndComesBack() throws Exception {
-        KubernetesMockServer server = DevApiServer.crudServer();
+        KubernetesMockServer server = MockApiServer.crudServer();
         server.init(InetAddress.getLoopbackAddress(), 0);
         int port = server.getPort();
         Config config = Config.empty();
-        config.setMasterUrl(DevApiServer.url(server));
+        config.setMasterUrl(MockApiServer.url(server));
         config.setWatchReconnectInterval(200); // the watches' retry backoff starts there (default 1 s)
         config.setRequestRetryBackoffInterval(100);
         config.setRequestRetryBackoffLimit(10);
@@ -129,18 +130,18 @@ class ApiConnectivityTest {
             watcher.awaitSynced(Duration.ofSeconds(30));
             Wait.until(watcher::watching, Duration.ofSeconds(30), "every watch open");
             try (ApiConnectivity connectivity =
-                    ApiConnectivity.start(DevApiServer.url(server), watcher::watching, realFailures)) {
-                DevApiServer.stop(server);
+                    ApiConnectivity.start(MockApiServer.url(server), watcher::watching, realFailures)) {
+                MockApiServer.stop(server);
                 Wait.until(() -> !log.containing(LOST).isEmpty(), Duration.ofSeconds(30), "the loss line");
                 assertThat(connectivity.staleFor()).isPositive();
                 Thread.sleep(3_000); // more failed retries of every informer: none may log again
                 assertThat(log.containing(LOST))
                         .singleElement(org.assertj.core.api.InstanceOfAssertFactories.STRING)
-                        .startsWith("WARN " + LOST + " " + DevApiServer.url(server) + ": ")
+                        .startsWith("WARN " + LOST + " " + MockApiServer.url(server) + ": ")
                         .contains("Connection refused")
                         .endsWith("; the cluster view is frozen, switches keep their flows");
 
-                again = DevApiServer.crudServer();
+                again = MockApiServer.crudServer();
                 again.init(InetAddress.getLoopbackAddress(), port);
                 Wait.until(() -> !log.containing(REGAINED).isEmpty(), Duration.ofSeconds(60), "the regain line");
                 Thread.sleep(1_000);
@@ -152,7 +153,7 @@ class ApiConnectivityTest {
             }
         } finally {
             if (again != null) {
-                DevApiServer.stop(again);
+                MockApiServer.stop(again);
             }
         }
     }

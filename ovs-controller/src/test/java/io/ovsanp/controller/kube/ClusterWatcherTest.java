@@ -15,6 +15,7 @@ import io.ovsanp.compiler.cluster.PodInfo;
 import io.ovsanp.compiler.net.IpAddress;
 import io.ovsanp.compiler.policy.AdminPolicy;
 import io.ovsanp.compiler.policy.Tier;
+import io.ovsanp.controller.testing.MockApiServer;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -32,7 +33,7 @@ class ClusterWatcherTest {
 
     @BeforeEach
     void startServer() {
-        server = DevApiServer.crudServer();
+        server = MockApiServer.crudServer();
         server.init();
         client = server.createClient();
     }
@@ -40,7 +41,7 @@ class ClusterWatcherTest {
     @AfterEach
     void stopServer() {
         client.close();
-        DevApiServer.stop(server);
+        MockApiServer.stop(server);
     }
 
     /** {@code yaml} in flow style; the client would take a leading brace for JSON. */

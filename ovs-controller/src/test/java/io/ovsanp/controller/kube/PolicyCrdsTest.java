@@ -14,6 +14,7 @@ import io.fabric8.mockwebserver.MockWebServer;
 import io.ovsanp.compiler.cluster.ClusterSnapshot;
 import io.ovsanp.compiler.policy.AdminPolicy;
 import io.ovsanp.compiler.policy.Tier;
+import io.ovsanp.controller.testing.MockApiServer;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -50,7 +51,7 @@ class PolicyCrdsTest {
     @AfterEach
     void stop() {
         client.close();
-        DevApiServer.stop(server);
+        MockApiServer.stop(server);
     }
 
     private static String json(String yaml) {

@@ -13,8 +13,8 @@ import io.ovsanp.compiler.compile.CompileSession;
 import io.ovsanp.compiler.policy.EffectivePolicies;
 import io.ovsanp.compiler.policy.PolicyValidator;
 import io.ovsanp.controller.kube.ClusterWatcher;
-import io.ovsanp.controller.kube.DevApiServer;
 import io.ovsanp.controller.metrics.MetricsListener;
+import io.ovsanp.controller.testing.MockApiServer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -30,7 +30,7 @@ import java.util.function.Consumer;
 
 /**
  * Benchmark harness, not a test: the controller loop's per-event pass before any compile, at the
- * issue's scale, against a real informer cache (or, with {@code memory}, in memory). A {@link DevApiServer#crudServer()} is seeded with
+ * issue's scale, against a real informer cache (or, with {@code memory}, in memory). A {@link MockApiServer#crudServer()} is seeded with
  * BenchWorkload's cluster (1,000 nodes, 20,000 pods, 200 ANPs × 10 rules, a BANP, 1,000 NetworkPolicies,
  * as Kubernetes objects); a {@link ClusterWatcher} syncs it; then each API event (a pod relabelled, a
  * pod added, a node relabelled, an ANP edited) is followed by the loop's pass, timed step by step:
@@ -159,7 +159,7 @@ public final class PassBench {
         int podsPerNode = args.length > 1 ? Integer.parseInt(args[1]) : 20;
         int anps = args.length > 2 ? Integer.parseInt(args[2]) : 200;
         int events = args.length > 3 ? Integer.parseInt(args[3]) : 20;
-        KubernetesMockServer server = DevApiServer.crudServer();
+        KubernetesMockServer server = MockApiServer.crudServer();
         server.init();
         try (KubernetesClient client = server.createClient()) {
             long s0 = System.nanoTime();
@@ -259,7 +259,7 @@ public final class PassBench {
                                 .trim());
             }
         } finally {
-            DevApiServer.stop(server);
+            MockApiServer.stop(server);
         }
     }
 

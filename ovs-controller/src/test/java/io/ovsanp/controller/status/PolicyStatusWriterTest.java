@@ -15,7 +15,7 @@ import io.ovsanp.compiler.compile.Compilation;
 import io.ovsanp.compiler.compile.CompileOptions;
 import io.ovsanp.compiler.policy.EffectivePolicies;
 import io.ovsanp.controller.kube.ClusterWatcher;
-import io.ovsanp.controller.kube.DevApiServer;
+import io.ovsanp.controller.testing.MockApiServer;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -45,7 +45,7 @@ class PolicyStatusWriterTest {
 
     @BeforeEach
     void start() throws Exception {
-        server = DevApiServer.crudServer();
+        server = MockApiServer.crudServer();
         server.init();
         client = server.createClient();
         create("{apiVersion: v1, kind: Namespace, metadata: {name: shop, labels: {team: shop}}}");
@@ -73,7 +73,7 @@ class PolicyStatusWriterTest {
         writer.close();
         watcher.close();
         client.close();
-        DevApiServer.stop(server);
+        MockApiServer.stop(server);
     }
 
     private static String json(String yaml) {

@@ -1,4 +1,4 @@
-package io.ovsanp.controller.kube;
+package io.ovsanp.devapiserver;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
 import io.ovsanp.controller.errors.UserMessages;
+import io.ovsanp.controller.kube.ClusterWatcher;
 import io.ovsanp.controller.snapshot.ManifestObject;
 import io.ovsanp.controller.snapshot.ManifestReader;
 import io.ovsanp.controller.snapshot.SnapshotLoadException;
@@ -24,6 +25,8 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * fabric8's mock API server in CRUD mode (plain HTTP), which knows the policy CRDs (v1alpha1 ANP and
  * BANP, v1alpha2 ClusterNetworkPolicy) as cluster-scoped and serves their discovery, and seeding it from manifest files.
+ * Its own module so that the agent's jar carries no mock server (Vert.x, BouncyCastle): the lab and the
+ * integration tests use it, a deployment never does.
  */
 public final class DevApiServer {
     private static final Logger LOG = LoggerFactory.getLogger(DevApiServer.class);

@@ -1,4 +1,4 @@
-package io.ovsanp.controller.kube;
+package io.ovsanp.devapiserver;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.ovsanp.compiler.cluster.ClusterSnapshot;
 import io.ovsanp.compiler.cluster.NodeInfo;
+import io.ovsanp.controller.kube.ClusterWatcher;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
