@@ -472,9 +472,12 @@ class ControllerLoopIT {
                 .as("the changed flows and the megaflow guard's move (one delete, one add)")
                 .isEqualTo(diff.size() + 2);
         assertThat(recorder.flowModsSince("worker-2", from2)).isZero();
+        // worker-2's own Node object changed: it is recompiled (conservative), with no flow change. Once,
+        // or twice when settle's own nudge and the informer's notification are two passes that each saw
+        // the Node event (seen once in CI on a loaded machine); never more, never zero.
         assertThat(recorder.compiles("worker-2"))
                 .as("worker-2's own Node object changed: it is recompiled (conservative), with no flow change")
-                .isEqualTo(compiles2 + 1);
+                .isBetween(compiles2 + 1, compiles2 + 2);
         assertThat(trace("worker-1", "10.244.1.30", "172.18.0.12", 443).dropped())
                 .isTrue();
     }

@@ -69,7 +69,17 @@ class NumberingAfterRunIT {
                 List<Runnable> edits = new ArrayList<>(edits(client));
                 java.util.Collections.shuffle(edits, new Random(seed));
                 for (Runnable edit : edits) {
+                    var before = watcher.snapshot();
                     edit.run();
+                    // the loop may be idle before the informers have the edit: wait for them first
+                    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+                    while (watcher.snapshot().equals(before)) {
+                        assertThat(System.nanoTime())
+                                .as("the informers show the edit")
+                                .isLessThan(deadline);
+                        Thread.sleep(20);
+                    }
+                    controller.loop().snapshotChanged(); // the informer's own notification may still be on its way
                     settle(controller, br);
                 }
             }
