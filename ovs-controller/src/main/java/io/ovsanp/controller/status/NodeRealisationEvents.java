@@ -20,13 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -60,9 +54,7 @@ public final class NodeRealisationEvents implements RealisationListener, AutoClo
     private final PolicyEvents events;
     private final BooleanSupplier mayWrite;
     private final Clock clock;
-    private final Duration retryAfter;
-    private final ScheduledExecutorService executor;
-    private final AtomicBoolean flushQueued = new AtomicBoolean();
+    private final Flusher flusher;
 
     /** A node failing since {@code since}, first for {@code reason}; {@code done}: the event keys created. */
     private record Episode(String reason, Instant since, Set<String> done) {}
@@ -85,12 +77,7 @@ public final class NodeRealisationEvents implements RealisationListener, AutoClo
         this.events = new PolicyEvents(client, namespace, clock);
         this.mayWrite = mayWrite;
         this.clock = clock;
-        this.retryAfter = retryAfter;
-        this.executor = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "ovs-anp-node-events");
-            t.setDaemon(true);
-            return t;
-        });
+        this.flusher = new Flusher("ovs-anp-node-events", retryAfter, this::flush);
     }
 
     /** The controller's: events in {@code default}, retry after 10 s. */
@@ -161,25 +148,12 @@ public final class NodeRealisationEvents implements RealisationListener, AutoClo
 
     /** Queues one flush unless one is queued already; call it when {@code mayWrite} becomes true. */
     public void requestFlush() {
-        if (flushQueued.compareAndSet(false, true)) {
-            try {
-                executor.execute(() -> {
-                    flushQueued.set(false);
-                    flush();
-                });
-            } catch (RejectedExecutionException e) {
-                flushQueued.set(false); // closed
-            }
-        }
+        flusher.request();
     }
 
     /** Waits until every flush requested before this call has run (tests). */
     public void drain(Duration timeout) throws InterruptedException, TimeoutException {
-        try {
-            executor.submit(() -> {}).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (ExecutionException e) {
-            throw new IllegalStateException(e.getCause());
-        }
+        flusher.drain(timeout);
     }
 
     /** The policies of {@code node}'s last read set, or every policy when it has none. Holds this. */
@@ -268,20 +242,11 @@ public final class NodeRealisationEvents implements RealisationListener, AutoClo
     }
 
     private void retryLater() {
-        try {
-            executor.schedule(this::requestFlush, retryAfter.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (RejectedExecutionException e) {
-            // closed
-        }
+        flusher.retryLater();
     }
 
     @Override
     public void close() {
-        executor.shutdownNow();
-        try {
-            executor.awaitTermination(5, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        flusher.close();
     }
 }

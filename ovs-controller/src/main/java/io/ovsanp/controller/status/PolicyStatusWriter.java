@@ -27,12 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -65,10 +60,8 @@ public final class PolicyStatusWriter implements RealisationListener, AutoClosea
     private final boolean seesEveryNode;
 
     private final Clock clock;
-    private final Duration retryAfter;
     private final InvalidRuleEvents events;
-    private final ScheduledExecutorService executor;
-    private final AtomicBoolean flushQueued = new AtomicBoolean();
+    private final Flusher flusher;
 
     // Written by the loop's threads, read by the flush: guarded by this.
     private EffectivePolicies policies;
@@ -112,13 +105,8 @@ public final class PolicyStatusWriter implements RealisationListener, AutoClosea
         this.mayWrite = mayWrite;
         this.seesEveryNode = seesEveryNode;
         this.clock = clock;
-        this.retryAfter = retryAfter;
         this.events = new InvalidRuleEvents(client, eventNamespace, clock);
-        this.executor = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "ovs-anp-status");
-            t.setDaemon(true);
-            return t;
-        });
+        this.flusher = new Flusher("ovs-anp-status", retryAfter, this::flush);
     }
 
     /**
@@ -204,25 +192,12 @@ public final class PolicyStatusWriter implements RealisationListener, AutoClosea
 
     /** Queues one flush unless one is queued already (coalescing). Never blocks, never throws. */
     public void requestFlush() {
-        if (flushQueued.compareAndSet(false, true)) {
-            try {
-                executor.execute(() -> {
-                    flushQueued.set(false);
-                    flush();
-                });
-            } catch (java.util.concurrent.RejectedExecutionException e) {
-                flushQueued.set(false); // closed
-            }
-        }
+        flusher.request();
     }
 
     /** Waits until every flush requested before this call has run (tests, orderly shutdown). */
     public void drain(Duration timeout) throws InterruptedException, TimeoutException {
-        try {
-            executor.submit(() -> {}).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (ExecutionException e) {
-            throw new IllegalStateException(e.getCause());
-        }
+        flusher.drain(timeout);
     }
 
     private void flush() {
@@ -251,11 +226,7 @@ public final class PolicyStatusWriter implements RealisationListener, AutoClosea
     }
 
     private void retryLater() {
-        try {
-            executor.schedule(this::requestFlush, retryAfter.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (java.util.concurrent.RejectedExecutionException e) {
-            // closed: nothing more to write
-        }
+        flusher.retryLater();
     }
 
     /** Returns false if anything must be retried. */
@@ -422,11 +393,6 @@ public final class PolicyStatusWriter implements RealisationListener, AutoClosea
 
     @Override
     public void close() {
-        executor.shutdownNow();
-        try {
-            executor.awaitTermination(5, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        flusher.close();
     }
 }
