@@ -6,7 +6,9 @@ import io.ovsanp.compiler.eval.Packet;
 import io.ovsanp.compiler.net.IpAddress;
 import io.ovsanp.compiler.net.IpFamily;
 import io.ovsanp.compiler.policy.Protocol;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import picocli.CommandLine.Option;
 
@@ -34,6 +36,18 @@ final class ConnectionOptions {
 
     /** The connection in the snapshot: the source pod, its packet, and the protocol as given. */
     record Connection(PodInfo source, Packet packet, String protocol, boolean icmp) {}
+
+    /** The {@code connection} object of the JSON documents: the flags as given and the packet they make. */
+    Map<String, Object> json(Connection c) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("from", from);
+        m.put("to", to);
+        m.put("source", c.packet().src().toString());
+        m.put("destination", c.packet().dst().toString());
+        m.put("protocol", c.protocol());
+        m.put("port", c.icmp() ? null : c.packet().dstPort());
+        return m;
+    }
 
     /** Checks the flags without the snapshot, so a typo is reported before anything is read. */
     void check() throws BadInput {

@@ -51,7 +51,6 @@ final class ExplainCommand extends CliCommand {
         ConnectionOptions.Connection conn = connection.resolve(snapshot);
         PodInfo pod = conn.source();
         Packet packet = conn.packet();
-        IpAddress src = packet.src();
         IpAddress dst = packet.dst();
         EffectivePolicies policies = PolicyValidator.validate(snapshot);
         report(policies.diagnostics(), false); // stderr: the JSON document carries them as well
@@ -63,17 +62,10 @@ final class ExplainCommand extends CliCommand {
         String egressNode = pod.nodeName();
         String ingressNode = receiver.map(PodInfo::nodeName).orElse("");
         if (json) {
-            Map<String, Object> connection = new LinkedHashMap<>();
-            connection.put("from", this.connection.from);
-            connection.put("to", this.connection.to);
-            connection.put("source", src.toString());
-            connection.put("destination", dst.toString());
-            connection.put("protocol", conn.protocol());
-            connection.put("port", conn.icmp() ? null : packet.dstPort());
             Map<String, Object> doc = new LinkedHashMap<>();
             doc.put("verdict", v.allowed() ? "ALLOW" : "DENY");
             doc.put("summary", headline(v));
-            doc.put("connection", connection);
+            doc.put("connection", connection.json(conn));
             doc.put("egress", JsonOutput.verdict(v.egress(), egressNode));
             doc.put("ingress", JsonOutput.verdict(v.ingress(), ingressNode));
             doc.put("diagnostics", JsonOutput.diagnostics(policies.diagnostics()));

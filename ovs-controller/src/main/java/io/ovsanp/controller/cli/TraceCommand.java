@@ -159,14 +159,7 @@ final class TraceCommand extends CliCommand {
             doc.put("verdict", switchSays);
             doc.put("agrees", agrees);
             doc.put("summary", agreement);
-            Map<String, Object> c = new LinkedHashMap<>();
-            c.put("from", connection.from);
-            c.put("to", connection.to);
-            c.put("source", packet.src().toString());
-            c.put("destination", packet.dst().toString());
-            c.put("protocol", conn.protocol());
-            c.put("port", conn.icmp() ? null : packet.dstPort());
-            doc.put("connection", c);
+            doc.put("connection", connection.json(conn));
             doc.put("node", nodeName);
             doc.put("bridge", bridgeName);
             doc.put("flow", flow);
