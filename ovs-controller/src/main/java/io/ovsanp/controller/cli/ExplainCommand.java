@@ -10,15 +10,12 @@ import io.ovsanp.compiler.eval.Verdict;
 import io.ovsanp.compiler.net.IpAddress;
 import io.ovsanp.compiler.policy.EffectivePolicies;
 import io.ovsanp.compiler.policy.PolicyValidator;
-import io.ovsanp.compiler.policy.Protocol;
 import io.ovsanp.controller.snapshot.SnapshotLoadException;
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 
 /**
  * {@code ovs-anp explain}: the verdict for one connection and the rules that decide it. The first line
@@ -42,59 +39,21 @@ final class ExplainCommand extends CliCommand {
     @Mixin
     OutputOptions output;
 
-    @Option(names = "--from", required = true, paramLabel = "NAMESPACE/POD", description = "Source pod.")
-    String from;
-
-    @Option(
-            names = "--to",
-            required = true,
-            paramLabel = "IP|NAMESPACE/POD",
-            description = "Destination IP address, or a pod (its address of the source's family).")
-    String to;
-
-    @Option(names = "--proto", defaultValue = "tcp", description = "tcp (default), udp, sctp or icmp.")
-    String proto;
-
-    @Option(names = "--port", defaultValue = "0", description = "Destination port (tcp/udp/sctp).")
-    int port;
+    @Mixin
+    ConnectionOptions connection;
 
     @Override
     int execute() throws SnapshotLoadException, BadInput {
         boolean json = output.json();
-        String[] ns = podName(from, "--from");
-        Optional<IpAddress> toIp = IpAddress.tryParse(to);
-        String[] toPod = toIp.isPresent() ? null : podName(to, "--to");
-        String protoName = proto.toLowerCase(Locale.ROOT);
-        boolean icmp = protoName.equals("icmp") || protoName.equals("icmpv6") || protoName.equals("icmp6");
-        Optional<Protocol> transport = Protocol.fromApi(protoName.toUpperCase(Locale.ROOT));
-        if (!icmp && transport.isEmpty()) {
-            throw new BadInput("--proto must be tcp, udp, sctp or icmp, not " + proto);
-        }
-        if (!icmp && (port < 1 || port > 65535)) {
-            throw new BadInput("--port 1..65535 is required with --proto " + protoName);
-        }
+        connection.check();
         ServiceVips vips = serviceVips.value();
         ClusterSnapshot snapshot = cluster.load();
-        PodInfo pod = snapshot.pod(ns[0], ns[1])
-                .orElseThrow(() -> new BadInput("pod " + from + " is not in the snapshot (or has no IP yet)"));
-        IpAddress dst;
-        IpAddress src;
-        if (toIp.isPresent()) {
-            dst = toIp.get();
-            src = address(pod, dst.family(), from);
-        } else {
-            PodInfo target = snapshot.pod(toPod[0], toPod[1])
-                    .orElseThrow(() -> new BadInput("pod " + to + " is not in the snapshot (or has no IP yet)"));
-            // The first family both pods have: the source's address order decides.
-            src = pod.ips().stream()
-                    .filter(ip -> target.ips().stream().anyMatch(t -> t.family() == ip.family()))
-                    .findFirst()
-                    .orElseThrow(() -> new BadInput("pods " + from + " and " + to + " share no address family"));
-            dst = address(target, src.family(), to);
-        }
+        ConnectionOptions.Connection conn = connection.resolve(snapshot);
+        PodInfo pod = conn.source();
+        Packet packet = conn.packet();
+        IpAddress dst = packet.dst();
         EffectivePolicies policies = PolicyValidator.validate(snapshot);
         report(policies.diagnostics(), false); // stderr: the JSON document carries them as well
-        Packet packet = icmp ? Packet.icmp(src, dst) : Packet.of(src, dst, transport.get(), port);
         Evaluator evaluator = new Evaluator(snapshot, policies, vips);
         ConnectionVerdict v = evaluator.evaluateConnection(packet);
         // the pod the evaluator judged as the destination
@@ -103,17 +62,10 @@ final class ExplainCommand extends CliCommand {
         String egressNode = pod.nodeName();
         String ingressNode = receiver.map(PodInfo::nodeName).orElse("");
         if (json) {
-            Map<String, Object> connection = new LinkedHashMap<>();
-            connection.put("from", from);
-            connection.put("to", to);
-            connection.put("source", src.toString());
-            connection.put("destination", dst.toString());
-            connection.put("protocol", icmp ? "icmp" : protoName);
-            connection.put("port", icmp ? null : port);
             Map<String, Object> doc = new LinkedHashMap<>();
             doc.put("verdict", v.allowed() ? "ALLOW" : "DENY");
             doc.put("summary", headline(v));
-            doc.put("connection", connection);
+            doc.put("connection", connection.json(conn));
             doc.put("egress", JsonOutput.verdict(v.egress(), egressNode));
             doc.put("ingress", JsonOutput.verdict(v.ingress(), ingressNode));
             doc.put("diagnostics", JsonOutput.diagnostics(policies.diagnostics()));
@@ -142,21 +94,5 @@ final class ExplainCommand extends CliCommand {
         for (String step : v.trace()) {
             out().println("  " + step);
         }
-    }
-
-    private static String[] podName(String text, String flag) throws BadInput {
-        String[] ns = text.split("/", -1);
-        if (ns.length != 2 || ns[0].isEmpty() || ns[1].isEmpty()) {
-            throw new BadInput(flag + " must be NAMESPACE/POD" + (flag.equals("--to") ? " or an IP address" : "")
-                    + ", not " + text);
-        }
-        return ns;
-    }
-
-    private static IpAddress address(PodInfo pod, io.ovsanp.compiler.net.IpFamily family, String name) throws BadInput {
-        return pod.ips().stream()
-                .filter(ip -> ip.family() == family)
-                .findFirst()
-                .orElseThrow(() -> new BadInput("pod " + name + " has no " + family + " address"));
     }
 }

@@ -27,6 +27,7 @@ import picocli.CommandLine.Command;
             ValidateCommand.class,
             SyncCommand.class,
             DiffCommand.class,
+            TraceCommand.class,
             RunCommand.class,
             CompletionCommand.class
         })

@@ -36,13 +36,22 @@ final class NodeCompilation {
     /** Loads and compiles {@code node} (numbered from scratch: for the diagnostics, before connecting). */
     static NodeCompilation load(ClusterOptions cluster, String node, CompileOptions options)
             throws SnapshotLoadException, BadInput {
-        ClusterSnapshot snapshot = cluster.load();
+        return of(cluster.load(), node, options);
+    }
+
+    /** Compiles {@code node} of an already loaded snapshot (numbered from scratch, as {@link #load}). */
+    static NodeCompilation of(ClusterSnapshot snapshot, String node, CompileOptions options) throws BadInput {
         Compilation c = Compilation.of(snapshot);
         if (!c.nodeNames().contains(node)) {
             throw new BadInput(
                     "node \"" + node + "\" is not in the snapshot; known nodes: " + String.join(", ", c.nodeNames()));
         }
         return new NodeCompilation(node, options, c, c.compile(node, Allocation.EMPTY, options));
+    }
+
+    /** The snapshot's policies as validated for this compile. */
+    io.ovsanp.compiler.policy.EffectivePolicies policies() {
+        return compilation.policies();
     }
 
     /** Validation problems and the compile's own: sync must say why a rule is realised fail-closed. */
