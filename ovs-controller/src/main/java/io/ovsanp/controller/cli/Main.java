@@ -27,6 +27,8 @@ import picocli.CommandLine.Command;
             ValidateCommand.class,
             SyncCommand.class,
             DiffCommand.class,
+            StatsCommand.class,
+            FlowsCommand.class,
             RunCommand.class,
             CompletionCommand.class
         })
