@@ -199,8 +199,9 @@ final class RuleCompiler {
         }
         // An ingress rule's local dimension is its subjects, the packets' destinations; its peers are the sources.
         RuleStats stats = rule.ref().ingress()
-                ? new RuleStats(rule.ref(), tableName, priority, flows.size(), nDst, nSrc, nPorts, cross)
-                : new RuleStats(rule.ref(), tableName, priority, flows.size(), nSrc, nDst, nPorts, cross);
+                ? new RuleStats(rule.ref(), rule.action(), tableName, priority, flows.size(), nDst, nSrc, nPorts, cross)
+                : new RuleStats(
+                        rule.ref(), rule.action(), tableName, priority, flows.size(), nSrc, nDst, nPorts, cross);
         return new CompileMemo.RuleOutput(flows, stats, List.copyOf(diags), Map.copyOf(usedConjIds), restKey);
     }
 

@@ -28,6 +28,8 @@ import picocli.CommandLine.Command;
             SyncCommand.class,
             DiffCommand.class,
             TraceCommand.class,
+            StatsCommand.class,
+            FlowsCommand.class,
             RunCommand.class,
             CompletionCommand.class
         })

@@ -12,6 +12,7 @@ import io.ovsanp.controller.kube.ClusterWatcher;
 import io.ovsanp.controller.metrics.Health;
 import io.ovsanp.controller.metrics.MetricsListener;
 import io.ovsanp.controller.metrics.OpsHttpServer;
+import io.ovsanp.controller.metrics.RuleMetrics;
 import io.ovsanp.controller.openflow.ConnectionConfig;
 import io.ovsanp.controller.openflow.SwitchTarget;
 import io.ovsanp.controller.openflow.TlsConfig;
@@ -126,6 +127,13 @@ final class RunCommand extends CliCommand {
     String switchLivenessTimeout;
 
     @Option(
+            names = "--rule-stats-interval",
+            defaultValue = "30s",
+            description = "Poll every converged switch's flow counters this often for ovsanp_rule_packets_total and"
+                    + " ovsanp_rule_bytes_total (default ${DEFAULT-VALUE}; 0: off).")
+    String ruleStatsInterval;
+
+    @Option(
             names = "--sync-timeout",
             defaultValue = "5m",
             description = "How long to wait for the first complete view of the cluster (default 5m).")
@@ -138,6 +146,8 @@ final class RunCommand extends CliCommand {
         Duration sync = Durations.parse("--sync-timeout", syncTimeout);
         Duration stale = positive("--stale-after", staleAfter);
         Duration switchLiveness = positive("--switch-liveness-timeout", switchLivenessTimeout);
+        Duration ruleStats =
+                ruleStatsInterval.equals("0") ? Duration.ZERO : positive("--rule-stats-interval", ruleStatsInterval);
         SwitchSource source = switchSource();
         LeaderElection.Settings lease = leaseSettings();
         java.util.Optional<java.net.InetSocketAddress> metricsAddress = ops.metricsAddress();
@@ -182,7 +192,8 @@ final class RunCommand extends CliCommand {
             LoopOptions options = LoopOptions.DEFAULT
                     .withCompile(compile)
                     .withAuditInterval(audit)
-                    .withSwitchTimeout(switchTimeout);
+                    .withSwitchTimeout(switchTimeout)
+                    .withRuleStatsInterval(ruleStats);
             AtomicReference<ControllerLoop> running = new AtomicReference<>();
             AtomicReference<PolicyStatusWriter> statusRef = new AtomicReference<>();
             AtomicReference<NodeRealisationEvents> eventsRef = new AtomicReference<>();
@@ -217,6 +228,7 @@ final class RunCommand extends CliCommand {
                 BooleanSupplier gate = central.central() ? election::isLeader : () -> true;
                 List<RealisationListener> listeners =
                         new ArrayList<>(List.of(metrics, new PolicyProblemLog(), status, nodeEvents));
+                if (!ruleStats.isZero()) listeners.add(new RuleMetrics(registry));
                 health.readyWhen("cluster-view-fresh", () -> api.staleFor().compareTo(stale) <= 0);
                 runLoop(watcher, source, listeners, options.withMayWrite(gate), running, started, stop, client);
                 // a release would only wait for an API server known to be gone: the lease expires

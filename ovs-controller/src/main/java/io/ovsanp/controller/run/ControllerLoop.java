@@ -3,8 +3,12 @@ package io.ovsanp.controller.run;
 import io.ovsanp.compiler.cluster.ClusterChange;
 import io.ovsanp.compiler.cluster.ClusterUpdate;
 import io.ovsanp.compiler.compile.Compilation;
+import io.ovsanp.compiler.compile.CompileResult;
 import io.ovsanp.compiler.compile.CompileSession;
+import io.ovsanp.compiler.compile.RuleCookies;
 import io.ovsanp.controller.openflow.OfConnection;
+import io.ovsanp.controller.openflow.wire.DumpedFlow;
+import io.ovsanp.controller.openflow.wire.FlowStatsRequest;
 import io.ovsanp.controller.switches.Reconciler;
 import java.time.Duration;
 import java.util.HashSet;
@@ -13,10 +17,12 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -85,6 +91,10 @@ public final class ControllerLoop implements SwitchSource.Sink, AutoCloseable {
         cluster.onChange(this::snapshotChanged);
         long audit = options.auditInterval().toMillis();
         loop.every(this::auditAll, audit);
+        if (!options.ruleStatsInterval().isZero()) {
+            loop.every(
+                    this::pollCounters, Math.max(1, options.ruleStatsInterval().toMillis()));
+        }
         snapshotChanged();
         return this;
     }
@@ -280,13 +290,57 @@ public final class ControllerLoop implements SwitchSource.Sink, AutoCloseable {
         dispatch();
     }
 
+    /**
+     * Dumps the counters of every converged switch that nothing is owed to, on a worker; the node waits
+     * for it (its cookies must name the rules of the compile it holds). Listeners hear the dump with
+     * that compile's {@link RuleCookies}.
+     */
+    private void pollCounters() {
+        if (loop.closed()) return;
+        for (NodeState n : nodes.values()) {
+            if (n.inFlight || n.polling || n.connection == null || n.desired == null || n.owed()) continue;
+            OfConnection c = n.connection;
+            CompileResult held = n.desired;
+            n.polling = true;
+            try {
+                workers.execute(() -> {
+                    List<DumpedFlow> dumped = null;
+                    try {
+                        dumped = c.dumpFlows(FlowStatsRequest.ours(c.nextXid()))
+                                .get(options.switchTimeout().toMillis(), TimeUnit.MILLISECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    } catch (ExecutionException | TimeoutException e) {
+                        LOG.debug("node={} counters not read: {}", n.name, e.toString());
+                    }
+                    List<DumpedFlow> got = dumped;
+                    onLoop(() -> countersRead(n, c, held, got));
+                });
+            } catch (RejectedExecutionException closing) {
+                n.polling = false;
+                return;
+            }
+        }
+    }
+
+    // Identity is the point: the very compile the switch held when the dump started, not an equal one.
+    @SuppressWarnings("ReferenceEquality")
+    private void countersRead(NodeState n, OfConnection c, CompileResult held, List<DumpedFlow> dumped) {
+        n.polling = false;
+        if (dumped != null && n.connection == c && n.desired == held) {
+            RuleCookies rules = RuleCookies.of(held);
+            listeners.notify(l -> l.ruleCounters(n.name, rules, dumped));
+        }
+        dispatch();
+    }
+
     private void dispatch() {
         if (loop.closed() || compilation == null || !options.mayWrite().getAsBoolean()) {
             return;
         }
         long now = System.nanoTime();
         for (NodeState n : nodes.values()) {
-            if (n.inFlight || n.connection == null || !n.owed()) {
+            if (n.inFlight || n.polling || n.connection == null || !n.owed()) {
                 continue;
             }
             if (n.retryAtNanos != 0 && now < n.retryAtNanos) {

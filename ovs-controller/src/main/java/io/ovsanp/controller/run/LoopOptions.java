@@ -15,6 +15,8 @@ import java.util.function.BooleanSupplier;
  * @param workers reconciles running in parallel (different nodes)
  * @param compile pipeline placement, generation and compiler options
  * @param mayWrite whether this replica may write flows (leader election; always true in agent mode)
+ * @param ruleStatsInterval every converged switch's flow counters are polled this often for the rule
+ *     counters ({@link RealisationListener#ruleCounters}); zero: never
  */
 public record LoopOptions(
         Duration auditInterval,
@@ -22,14 +24,16 @@ public record LoopOptions(
         Duration switchTimeout,
         int workers,
         CompileOptions compile,
-        BooleanSupplier mayWrite) {
+        BooleanSupplier mayWrite,
+        Duration ruleStatsInterval) {
     public static final LoopOptions DEFAULT = new LoopOptions(
             Duration.ofSeconds(60),
             Duration.ofMillis(10),
             Duration.ofSeconds(60),
             Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors())),
             CompileOptions.DEFAULT,
-            () -> true);
+            () -> true,
+            Duration.ZERO);
 
     public LoopOptions {
         Objects.requireNonNull(auditInterval);
@@ -37,6 +41,8 @@ public record LoopOptions(
         Objects.requireNonNull(switchTimeout);
         Objects.requireNonNull(compile);
         Objects.requireNonNull(mayWrite);
+        Objects.requireNonNull(ruleStatsInterval);
+        if (ruleStatsInterval.isNegative()) throw new IllegalArgumentException("rule stats interval is negative");
         if (workers < 1) throw new IllegalArgumentException("workers must be at least 1");
         if (auditInterval.isNegative() || auditInterval.isZero()) {
             throw new IllegalArgumentException("audit interval must be positive");
@@ -44,26 +50,30 @@ public record LoopOptions(
     }
 
     public LoopOptions withAuditInterval(Duration d) {
-        return new LoopOptions(d, coalesce, switchTimeout, workers, compile, mayWrite);
+        return new LoopOptions(d, coalesce, switchTimeout, workers, compile, mayWrite, ruleStatsInterval);
     }
 
     public LoopOptions withCoalesce(Duration d) {
-        return new LoopOptions(auditInterval, d, switchTimeout, workers, compile, mayWrite);
+        return new LoopOptions(auditInterval, d, switchTimeout, workers, compile, mayWrite, ruleStatsInterval);
     }
 
     public LoopOptions withSwitchTimeout(Duration d) {
-        return new LoopOptions(auditInterval, coalesce, d, workers, compile, mayWrite);
+        return new LoopOptions(auditInterval, coalesce, d, workers, compile, mayWrite, ruleStatsInterval);
     }
 
     public LoopOptions withWorkers(int n) {
-        return new LoopOptions(auditInterval, coalesce, switchTimeout, n, compile, mayWrite);
+        return new LoopOptions(auditInterval, coalesce, switchTimeout, n, compile, mayWrite, ruleStatsInterval);
     }
 
     public LoopOptions withCompile(CompileOptions c) {
-        return new LoopOptions(auditInterval, coalesce, switchTimeout, workers, c, mayWrite);
+        return new LoopOptions(auditInterval, coalesce, switchTimeout, workers, c, mayWrite, ruleStatsInterval);
     }
 
     public LoopOptions withMayWrite(BooleanSupplier w) {
-        return new LoopOptions(auditInterval, coalesce, switchTimeout, workers, compile, w);
+        return new LoopOptions(auditInterval, coalesce, switchTimeout, workers, compile, w, ruleStatsInterval);
+    }
+
+    public LoopOptions withRuleStatsInterval(Duration d) {
+        return new LoopOptions(auditInterval, coalesce, switchTimeout, workers, compile, mayWrite, d);
     }
 }

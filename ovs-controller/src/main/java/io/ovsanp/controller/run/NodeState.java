@@ -25,6 +25,9 @@ final class NodeState {
     boolean audit;
     boolean recover;
     boolean inFlight;
+    /** A poll of its flow counters is under way: no reconcile starts meanwhile (the cookies must stay). */
+    boolean polling;
+
     int failures;
     long retryAtNanos;
 

@@ -3,9 +3,12 @@ package io.ovsanp.controller.run;
 import io.ovsanp.compiler.cluster.ClusterChange;
 import io.ovsanp.compiler.cluster.ClusterSnapshot;
 import io.ovsanp.compiler.compile.CompileResult;
+import io.ovsanp.compiler.compile.RuleCookies;
 import io.ovsanp.compiler.policy.EffectivePolicies;
+import io.ovsanp.controller.openflow.wire.DumpedFlow;
 import io.ovsanp.controller.switches.ReconcileResult;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * What the reconcile loop reports while it works. Status conditions, events and metrics are
@@ -40,6 +43,13 @@ public interface RealisationListener {
 
     /** {@code node}'s switch disconnected. */
     default void switchDisconnected(String node) {}
+
+    /**
+     * A poll of {@code node}'s flow counters ({@link LoopOptions#ruleStatsInterval()}): ovs-anp's flows
+     * on its switch with their counters, and the rules of the compile the switch holds, which name
+     * every rule cookie ({@code metrics.RuleMetrics}).
+     */
+    default void ruleCounters(String node, RuleCookies rules, List<DumpedFlow> flows) {}
 
     /** Nodes that left the cluster: forget them. */
     default void nodeRemoved(String node) {}
