@@ -4,8 +4,6 @@ import io.ovsanp.compiler.cluster.ClusterSnapshot;
 import io.ovsanp.compiler.cluster.PodInfo;
 import io.ovsanp.compiler.cluster.ServiceVips;
 import io.ovsanp.compiler.eval.ConnectionVerdict;
-import io.ovsanp.compiler.eval.Evaluator;
-import io.ovsanp.compiler.eval.Packet;
 import io.ovsanp.compiler.eval.Verdict;
 import io.ovsanp.compiler.net.IpAddress;
 import io.ovsanp.compiler.policy.EffectivePolicies;
@@ -13,6 +11,7 @@ import io.ovsanp.compiler.policy.PolicyValidator;
 import io.ovsanp.compiler.policy.Protocol;
 import io.ovsanp.controller.snapshot.SnapshotLoadException;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -77,31 +76,28 @@ final class ExplainCommand extends CliCommand {
         ClusterSnapshot snapshot = cluster.load();
         PodInfo pod = snapshot.pod(ns[0], ns[1])
                 .orElseThrow(() -> new BadInput("pod " + from + " is not in the snapshot (or has no IP yet)"));
-        IpAddress dst;
-        IpAddress src;
+        List<IpAddress> destination;
         if (toIp.isPresent()) {
-            dst = toIp.get();
-            src = address(pod, dst.family(), from);
+            destination = List.of(toIp.get());
         } else {
             PodInfo target = snapshot.pod(toPod[0], toPod[1])
                     .orElseThrow(() -> new BadInput("pod " + to + " is not in the snapshot (or has no IP yet)"));
-            // The first family both pods have: the source's address order decides.
-            src = pod.ips().stream()
-                    .filter(ip -> target.ips().stream().anyMatch(t -> t.family() == ip.family()))
-                    .findFirst()
-                    .orElseThrow(() -> new BadInput("pods " + from + " and " + to + " share no address family"));
-            dst = address(target, src.family(), to);
+            destination = target.ips();
         }
         EffectivePolicies policies = PolicyValidator.validate(snapshot);
         report(policies.diagnostics(), false); // stderr: the JSON document carries them as well
-        Packet packet = icmp ? Packet.icmp(src, dst) : Packet.of(src, dst, transport.get(), port);
-        Evaluator evaluator = new Evaluator(snapshot, policies, vips);
-        ConnectionVerdict v = evaluator.evaluateConnection(packet);
-        // the pod the evaluator judged as the destination
-        Optional<PodInfo> receiver =
-                evaluator.matcher().podsWithIp(dst).stream().findFirst();
-        String egressNode = pod.nodeName();
-        String ingressNode = receiver.map(PodInfo::nodeName).orElse("");
+        ConnectionProbe.Port dport =
+                icmp ? ConnectionProbe.Port.icmp() : ConnectionProbe.Port.of(transport.get(), port);
+        ConnectionProbe.Result r = new ConnectionProbe(snapshot, policies, vips)
+                .judge(pod, destination, dport)
+                .orElseThrow(() -> toIp.isPresent()
+                        ? new BadInput("pod " + from + " has no " + toIp.get().family() + " address")
+                        : new BadInput("pods " + from + " and " + to + " share no address family"));
+        IpAddress src = r.src();
+        IpAddress dst = r.dst();
+        ConnectionVerdict v = r.verdict();
+        String egressNode = r.egressNode();
+        String ingressNode = r.ingressNode();
         if (json) {
             Map<String, Object> connection = new LinkedHashMap<>();
             connection.put("from", from);
@@ -151,12 +147,5 @@ final class ExplainCommand extends CliCommand {
                     + ", not " + text);
         }
         return ns;
-    }
-
-    private static IpAddress address(PodInfo pod, io.ovsanp.compiler.net.IpFamily family, String name) throws BadInput {
-        return pod.ips().stream()
-                .filter(ip -> ip.family() == family)
-                .findFirst()
-                .orElseThrow(() -> new BadInput("pod " + name + " has no " + family + " address"));
     }
 }
