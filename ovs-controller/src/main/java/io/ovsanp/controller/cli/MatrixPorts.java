@@ -29,7 +29,7 @@ import java.util.TreeSet;
  * every clause, and so every verdict, is the same; each piece some clause covers is one {@link
  * PortClass} whose representative is its lowest port. The ports no clause covers all behave alike (so
  * does ICMP: a rule with ports never matches it); the "other" port stands for them: the lowest such
- * TCP port from 1024 up (else from 1; else UDP, then SCTP).
+ * TCP port from 1024 up (else from 1; else UDP, then SCTP; else ICMP).
  */
 final class MatrixPorts {
     private static final int MAX = 65535;
@@ -38,14 +38,23 @@ final class MatrixPorts {
     private MatrixPorts() {}
 
     /** A representative {@code port} for {@code first..last} of {@code protocol}; {@code other} for the rest. */
-    record PortClass(Protocol protocol, int port, int first, int last, boolean other) {
-        ConnectionProbe.Port probePort() {
-            return ConnectionProbe.Port.of(protocol, port);
+    record PortClass(Optional<Protocol> protocol, int port, int first, int last, boolean other) {
+        PortClass(Protocol protocol, int port, int first, int last, boolean other) {
+            this(Optional.of(protocol), port, first, last, other);
         }
 
-        /** {@code tcp/22}. */
+        /** When every port of every protocol is named somewhere, ICMP stands for the rest. */
+        static PortClass icmpOther() {
+            return new PortClass(Optional.empty(), 0, 0, 0, true);
+        }
+
+        ConnectionProbe.Port probePort() {
+            return new ConnectionProbe.Port(protocol, port);
+        }
+
+        /** {@code tcp/22}, {@code icmp}. */
         String label() {
-            return protocol.ofctlName() + "/" + port;
+            return probePort().toString();
         }
 
         /** What the representative stands for: {@code tcp 30000-32767}, {@code every port no rule names}. */
@@ -53,7 +62,8 @@ final class MatrixPorts {
             if (other) {
                 return "other: stands for every port no rule names, and ICMP";
             }
-            return protocol.ofctlName() + " " + (first == last ? String.valueOf(first) : first + "-" + last);
+            return protocol.orElseThrow().ofctlName() + " "
+                    + (first == last ? String.valueOf(first) : first + "-" + last);
         }
     }
 
@@ -102,7 +112,7 @@ final class MatrixPorts {
                 other = Optional.of(new PortClass(p, port, port, port, true));
             }
         }
-        other.ifPresent(out::add);
+        out.add(other.orElse(PortClass.icmpOther()));
         return List.copyOf(out);
     }
 

@@ -61,11 +61,12 @@ class MatrixAgreesWithExplainTest {
                 "--to",
                 to,
                 "--proto",
-                cell.port().protocol().ofctlName(),
-                "--port",
-                String.valueOf(cell.port().port()),
+                cell.port().protocol().map(p -> p.ofctlName()).orElse("icmp"),
                 "-o",
                 "json"));
+        if (cell.port().protocol().isPresent()) {
+            args.addAll(List.of("--port", String.valueOf(cell.port().port())));
+        }
         CliRun r = CliRun.of(args.toArray(String[]::new));
         String what = String.join(" ", args);
         if (cell.result().isEmpty()) {
