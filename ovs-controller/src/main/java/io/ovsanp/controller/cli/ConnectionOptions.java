@@ -4,9 +4,9 @@ import io.ovsanp.compiler.cluster.ClusterSnapshot;
 import io.ovsanp.compiler.cluster.PodInfo;
 import io.ovsanp.compiler.eval.Packet;
 import io.ovsanp.compiler.net.IpAddress;
-import io.ovsanp.compiler.net.IpFamily;
 import io.ovsanp.compiler.policy.Protocol;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -61,25 +61,22 @@ final class ConnectionOptions {
         Optional<IpAddress> toIp = IpAddress.tryParse(to);
         Optional<Protocol> transport = protocol();
         String protoName = proto.toLowerCase(Locale.ROOT);
+        ConnectionProbe.Port dport =
+                transport.isEmpty() ? ConnectionProbe.Port.icmp() : ConnectionProbe.Port.of(transport.get(), port);
         PodInfo pod = snapshot.pod(ns[0], ns[1])
                 .orElseThrow(() -> new BadInput("pod " + from + " is not in the snapshot (or has no IP yet)"));
-        IpAddress dst;
-        IpAddress src;
+        Packet packet;
         if (toIp.isPresent()) {
-            dst = toIp.get();
-            src = address(pod, dst.family(), from);
+            packet = ConnectionProbe.packet(pod, List.of(toIp.get()), dport)
+                    .orElseThrow(() ->
+                            new BadInput("pod " + from + " has no " + toIp.get().family() + " address"));
         } else {
             String[] toPod = podName(to, "--to");
             PodInfo target = snapshot.pod(toPod[0], toPod[1])
                     .orElseThrow(() -> new BadInput("pod " + to + " is not in the snapshot (or has no IP yet)"));
-            // The first family both pods have: the source's address order decides.
-            src = pod.ips().stream()
-                    .filter(ip -> target.ips().stream().anyMatch(t -> t.family() == ip.family()))
-                    .findFirst()
+            packet = ConnectionProbe.packet(pod, target.ips(), dport)
                     .orElseThrow(() -> new BadInput("pods " + from + " and " + to + " share no address family"));
-            dst = address(target, src.family(), to);
         }
-        Packet packet = transport.isEmpty() ? Packet.icmp(src, dst) : Packet.of(src, dst, transport.get(), port);
         return new Connection(pod, packet, transport.isEmpty() ? "icmp" : protoName, transport.isEmpty());
     }
 
@@ -104,12 +101,5 @@ final class ConnectionOptions {
                     + ", not " + text);
         }
         return ns;
-    }
-
-    private static IpAddress address(PodInfo pod, IpFamily family, String name) throws BadInput {
-        return pod.ips().stream()
-                .filter(ip -> ip.family() == family)
-                .findFirst()
-                .orElseThrow(() -> new BadInput("pod " + name + " has no " + family + " address"));
     }
 }

@@ -1,19 +1,14 @@
 package io.ovsanp.controller.cli;
 
 import io.ovsanp.compiler.cluster.ClusterSnapshot;
-import io.ovsanp.compiler.cluster.PodInfo;
 import io.ovsanp.compiler.cluster.ServiceVips;
 import io.ovsanp.compiler.eval.ConnectionVerdict;
-import io.ovsanp.compiler.eval.Evaluator;
-import io.ovsanp.compiler.eval.Packet;
 import io.ovsanp.compiler.eval.Verdict;
-import io.ovsanp.compiler.net.IpAddress;
 import io.ovsanp.compiler.policy.EffectivePolicies;
 import io.ovsanp.compiler.policy.PolicyValidator;
 import io.ovsanp.controller.snapshot.SnapshotLoadException;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Optional;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
@@ -49,18 +44,12 @@ final class ExplainCommand extends CliCommand {
         ServiceVips vips = serviceVips.value();
         ClusterSnapshot snapshot = cluster.load();
         ConnectionOptions.Connection conn = connection.resolve(snapshot);
-        PodInfo pod = conn.source();
-        Packet packet = conn.packet();
-        IpAddress dst = packet.dst();
         EffectivePolicies policies = PolicyValidator.validate(snapshot);
         report(policies.diagnostics(), false); // stderr: the JSON document carries them as well
-        Evaluator evaluator = new Evaluator(snapshot, policies, vips);
-        ConnectionVerdict v = evaluator.evaluateConnection(packet);
-        // the pod the evaluator judged as the destination
-        Optional<PodInfo> receiver =
-                evaluator.matcher().podsWithIp(dst).stream().findFirst();
-        String egressNode = pod.nodeName();
-        String ingressNode = receiver.map(PodInfo::nodeName).orElse("");
+        ConnectionProbe.Result r = new ConnectionProbe(snapshot, policies, vips).judge(conn.source(), conn.packet());
+        ConnectionVerdict v = r.verdict();
+        String egressNode = r.egressNode();
+        String ingressNode = r.ingressNode();
         if (json) {
             Map<String, Object> doc = new LinkedHashMap<>();
             doc.put("verdict", v.allowed() ? "ALLOW" : "DENY");

@@ -24,6 +24,7 @@ import picocli.CommandLine.Command;
         subcommands = {
             CompileCommand.class,
             ExplainCommand.class,
+            MatrixCommand.class,
             ValidateCommand.class,
             SyncCommand.class,
             DiffCommand.class,

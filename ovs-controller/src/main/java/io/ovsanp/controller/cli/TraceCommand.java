@@ -1,10 +1,8 @@
 package io.ovsanp.controller.cli;
 
 import io.ovsanp.compiler.cluster.ClusterSnapshot;
-import io.ovsanp.compiler.cluster.PodInfo;
 import io.ovsanp.compiler.compile.CompileOptions;
 import io.ovsanp.compiler.eval.ConnectionVerdict;
-import io.ovsanp.compiler.eval.Evaluator;
 import io.ovsanp.compiler.eval.Packet;
 import io.ovsanp.compiler.flow.Cookie;
 import io.ovsanp.compiler.flow.TableId;
@@ -126,12 +124,12 @@ final class TraceCommand extends CliCommand {
         OfprotoTrace trace = OfprotoTrace.parse(
                 Unixctl.call(socket, "ofproto/trace", List.of(bridgeName, flow), sw.timeoutDuration()));
 
-        Evaluator evaluator = new Evaluator(snapshot, compilation.policies(), serviceVips.value());
-        ConnectionVerdict v = evaluator.evaluateConnection(packet);
-        Optional<PodInfo> receiver =
-                evaluator.matcher().podsWithIp(packet.dst()).stream().findFirst();
-        boolean egressHere = nodeName.equals(conn.source().nodeName());
-        boolean ingressHere = receiver.map(p -> p.nodeName().equals(nodeName)).orElse(false);
+        // judged as explain judges it (ConnectionProbe), with the policies this node's compile saw
+        ConnectionProbe.Result judged =
+                new ConnectionProbe(snapshot, compilation.policies(), serviceVips.value()).judge(conn.source(), packet);
+        ConnectionVerdict v = judged.verdict();
+        boolean egressHere = nodeName.equals(judged.egressNode());
+        boolean ingressHere = nodeName.equals(judged.ingressNode());
         boolean expected = (!egressHere || v.egress().allowed())
                 && (!ingressHere || v.ingress().allowed());
         String sides = egressHere && ingressHere
@@ -184,11 +182,8 @@ final class TraceCommand extends CliCommand {
             explain.put("verdict", policySays);
             explain.put("sides", sides);
             explain.put("summary", ExplainCommand.headline(v));
-            explain.put("egress", JsonOutput.verdict(v.egress(), conn.source().nodeName()));
-            explain.put(
-                    "ingress",
-                    JsonOutput.verdict(
-                            v.ingress(), receiver.map(PodInfo::nodeName).orElse("")));
+            explain.put("egress", JsonOutput.verdict(v.egress(), judged.egressNode()));
+            explain.put("ingress", JsonOutput.verdict(v.ingress(), judged.ingressNode()));
             doc.put("explain", explain);
             out().print(JsonOutput.write(doc));
         } else {
