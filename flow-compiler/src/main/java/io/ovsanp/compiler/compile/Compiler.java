@@ -29,10 +29,12 @@ import io.ovsanp.compiler.policy.Tier;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * {@code compile(snapshot, node, previous allocation) → flows + diagnostics + allocation}: the
@@ -228,6 +230,7 @@ public final class Compiler {
     private void adminTier(
             Tier tier, Direction dir, List<EffectiveAdminPolicy> ps, String tableName, Cookie.Category category) {
         List<Planned> planned = new ArrayList<>();
+        Set<String> audited = new HashSet<>();
         for (EffectiveAdminPolicy p : ps) {
             List<PodInfo> subjects = memo.subjects(
                     p.subject(),
@@ -238,9 +241,16 @@ public final class Compiler {
             for (EffectiveRule r : p.rules(dir)) {
                 planned.add(new Planned(r, subjects));
                 reads.add(r);
+                if (p.audited()) audited.add(r.ref().key());
             }
         }
-        emit(planned, dir, tableName, category, rule -> verdict(tier, dir, rule.action()));
+        emit(
+                planned,
+                dir,
+                tableName,
+                category,
+                rule -> options.audit()
+                        .decorate(audited.contains(rule.ref().key()), verdict(tier, dir, rule.action())));
     }
 
     private void networkPolicyTier(Direction dir, String tableName) {

@@ -15,6 +15,25 @@ public sealed interface FlowAction {
         public static final Output NORMAL = new Output(NORMAL_PORT);
     }
 
+    /**
+     * NXAST_CONTROLLER2 {@code controller(max_len=M,meter_id=N)}: a copy of the packet (its first
+     * {@code maxLen} bytes) to the controllers, reason action, through meter {@code meterId}. The
+     * meter limits the copies only: the flow's other actions, the verdict, run for every packet
+     * whatever the meter drops, and whether or not a controller is connected (docs/decisions.md,
+     * "Audit log").
+     */
+    record Controller(int maxLen, long meterId) implements FlowAction {
+        public Controller {
+            if (maxLen < 0 || maxLen > 0xffff) {
+                throw new IllegalArgumentException("controller max_len out of 16-bit range: " + maxLen);
+            }
+            // OpenFlow 1.3 meter ids above 0xffff0000 are virtual (slowpath, controller, all).
+            if (meterId < 1 || meterId > 0xffff_0000L) {
+                throw new IllegalArgumentException("controller meter_id must be 1..4294901760: " + meterId);
+            }
+        }
+    }
+
     /** OpenFlow 1.3 goto_table instruction. */
     record GotoTable(TableId table) implements FlowAction {}
 

@@ -14,6 +14,7 @@ import java.util.regex.Pattern;
 /** Parses the {@code actions=} part of a flow line (ovs-actions(7) spellings, as OVS prints them). */
 final class OfctlActions {
     private static final Pattern CONJUNCTION = Pattern.compile("conjunction\\((\\w+),(\\d+)/(\\d+)\\)");
+    private static final Pattern CONTROLLER = Pattern.compile("controller\\(max_len=(\\d+),meter_id=(\\d+)\\)");
     private static final Pattern RESUBMIT = Pattern.compile("resubmit\\(,(\\d+)\\)");
     private static final Pattern SET_FIELD = Pattern.compile("set_field:([0-9a-fA-Fx]+)->(\\w+)");
     private static final Pattern LOAD = Pattern.compile("load:([0-9a-fA-Fx]+)->NXM_NX_(REG[0-7]|CT_MARK)\\[\\]");
@@ -67,6 +68,10 @@ final class OfctlActions {
                     new ConjId(OfctlNumbers.parseUnsigned(m.group(1), 0xffff_ffffL)),
                     (int) OfctlNumbers.parseUnsigned(m.group(2), 64),
                     (int) OfctlNumbers.parseUnsigned(m.group(3), 64));
+        } else if ((m = CONTROLLER.matcher(lower)).matches()) {
+            return new FlowAction.Controller(
+                    (int) OfctlNumbers.parseUnsigned(m.group(1), 0xffff),
+                    OfctlNumbers.parseUnsigned(m.group(2), 0xffff_ffffL));
         } else if (lower.startsWith("ct(") && t.endsWith(")")) {
             return ct(t.substring(3, t.length() - 1));
         } else if ((m = SET_FIELD.matcher(t)).matches()) {

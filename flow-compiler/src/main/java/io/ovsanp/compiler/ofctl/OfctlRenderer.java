@@ -172,6 +172,8 @@ public final class OfctlRenderer {
             return "conjunction(" + c.id().value() + "," + c.clause() + "/" + c.nClauses() + ")";
         } else if (a instanceof FlowAction.Ct ct) {
             return ct(ct);
+        } else if (a instanceof FlowAction.Controller c) {
+            return "controller(max_len=" + c.maxLen() + ",meter_id=" + c.meterId() + ")";
         } else if (a instanceof FlowAction.SetField s) {
             return "set_field:" + OfctlNumbers.hexC(s.value()) + "->"
                     + s.field().ofctlName();

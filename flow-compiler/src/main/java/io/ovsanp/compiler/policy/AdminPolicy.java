@@ -12,7 +12,8 @@ import java.util.List;
  * io.ovsanp.compiler.policy.PolicyValidator} adds the API's limits (which differ by kind) and decides
  * what is realised fail-closed. BANPs carry priority 0; a ClusterNetworkPolicy carries its {@code
  * spec.priority} in both tiers. Rules of a ClusterNetworkPolicy use the same model: Accept is {@link
- * Action#ALLOW}, {@code protocols} are the rule's {@code ports}, one entry each.
+ * Action#ALLOW}, {@code protocols} are the rule's {@code ports}, one entry each. {@code audited}: the
+ * policy opted in to the audit log (annotation {@value #AUDIT_ANNOTATION} set to {@code "true"}).
  */
 public record AdminPolicy(
         ObjectRef ref,
@@ -21,7 +22,11 @@ public record AdminPolicy(
         Subject subject,
         List<Rule> egress,
         List<Rule> ingress,
-        List<Diagnostic> readProblems) {
+        List<Diagnostic> readProblems,
+        boolean audited) {
+    /** The annotation by which a policy opts in to the audit log (docs/decisions.md, "Audit log"). */
+    public static final String AUDIT_ANNOTATION = "ovs-anp.io/log";
+
     /** The kind of a v1alpha2 ClusterNetworkPolicy, in {@link ObjectRef#kind()} (docs/semantics.md). */
     public static final String CLUSTER_NETWORK_POLICY = "ClusterNetworkPolicy";
 
@@ -32,6 +37,18 @@ public record AdminPolicy(
         egress = List.copyOf(egress);
         ingress = List.copyOf(ingress);
         readProblems = List.copyOf(readProblems);
+    }
+
+    /** A policy that did not opt in to the audit log. */
+    public AdminPolicy(
+            ObjectRef ref,
+            Tier tier,
+            int priority,
+            Subject subject,
+            List<Rule> egress,
+            List<Rule> ingress,
+            List<Diagnostic> readProblems) {
+        this(ref, tier, priority, subject, egress, ingress, readProblems, false);
     }
 
     /** A policy without ingress rules. */

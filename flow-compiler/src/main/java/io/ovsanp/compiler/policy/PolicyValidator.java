@@ -173,7 +173,7 @@ public final class PolicyValidator {
         }
         List<EffectiveRule> egress = rules(p, Direction.EGRESS, policyInvalid, diags);
         List<EffectiveRule> ingress = rules(p, Direction.INGRESS, policyInvalid, diags);
-        return new EffectiveAdminPolicy(ref, p.tier(), priority, p.subject(), egress, ingress);
+        return new EffectiveAdminPolicy(ref, p.tier(), priority, p.subject(), egress, ingress, p.audited());
     }
 
     private static List<EffectiveRule> rules(

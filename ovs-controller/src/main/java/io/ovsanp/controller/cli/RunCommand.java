@@ -4,6 +4,8 @@ import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.ovsanp.controller.audit.AuditLog;
+import io.ovsanp.controller.audit.AuditOptions;
 import io.ovsanp.controller.central.CentralSwitchSource;
 import io.ovsanp.controller.central.LeaderElection;
 import io.ovsanp.controller.kube.ApiConnectivity;
@@ -14,6 +16,7 @@ import io.ovsanp.controller.metrics.MetricsListener;
 import io.ovsanp.controller.metrics.OpsHttpServer;
 import io.ovsanp.controller.metrics.RuleMetrics;
 import io.ovsanp.controller.openflow.ConnectionConfig;
+import io.ovsanp.controller.openflow.PacketInSink;
 import io.ovsanp.controller.openflow.SwitchTarget;
 import io.ovsanp.controller.openflow.TlsConfig;
 import io.ovsanp.controller.run.AgentSwitchSource;
@@ -78,6 +81,9 @@ final class RunCommand extends CliCommand {
 
     @Mixin
     PlacementOptions placement;
+
+    @Mixin
+    AuditLogOptions auditLog;
 
     @Option(
             names = "--switch",
@@ -148,10 +154,34 @@ final class RunCommand extends CliCommand {
         Duration switchLiveness = positive("--switch-liveness-timeout", switchLivenessTimeout);
         Duration ruleStats =
                 ruleStatsInterval.equals("0") ? Duration.ZERO : positive("--rule-stats-interval", ruleStatsInterval);
-        SwitchSource source = switchSource();
+        Optional<AuditOptions> auditOptions = auditLog.options();
+        Optional<AuditLog> audits =
+                auditOptions.isPresent() ? Optional.of(AuditLogOptions.open(auditOptions.get())) : Optional.empty();
+        try {
+            return execute(audit, switchTimeout, sync, stale, switchLiveness, ruleStats, auditOptions, audits);
+        } finally {
+            audits.ifPresent(AuditLog::close);
+        }
+    }
+
+    private int execute(
+            Duration audit,
+            Duration switchTimeout,
+            Duration sync,
+            Duration stale,
+            Duration switchLiveness,
+            Duration ruleStats,
+            Optional<AuditOptions> auditOptions,
+            Optional<AuditLog> audits)
+            throws BadInput {
+        ConnectionConfig connections = ConnectionConfig.DEFAULT.withPacketIns(
+                audits.<PacketInSink>map(a -> a).orElse(PacketInSink.NONE));
+        SwitchSource source = switchSource(connections);
         LeaderElection.Settings lease = leaseSettings();
         java.util.Optional<java.net.InetSocketAddress> metricsAddress = ops.metricsAddress();
         io.ovsanp.compiler.compile.CompileOptions compile = placement.compileOptions(serviceVips);
+        if (auditOptions.isPresent())
+            compile = compile.withAudit(auditOptions.get().copy());
         CountDownLatch stop = new CountDownLatch(1);
         CountDownLatch stopped = new CountDownLatch(1);
         Thread main = Thread.currentThread();
@@ -229,6 +259,7 @@ final class RunCommand extends CliCommand {
                 List<RealisationListener> listeners =
                         new ArrayList<>(List.of(metrics, new PolicyProblemLog(), status, nodeEvents));
                 if (!ruleStats.isZero()) listeners.add(new RuleMetrics(registry));
+                audits.ifPresent(listeners::add);
                 health.readyWhen("cluster-view-fresh", () -> api.staleFor().compareTo(stale) <= 0);
                 runLoop(watcher, source, listeners, options.withMayWrite(gate), running, started, stop, client);
                 // a release would only wait for an API server known to be gone: the lease expires
@@ -325,12 +356,12 @@ final class RunCommand extends CliCommand {
     }
 
     /** Where switch connections come from. Agent mode: --node and --switch. (Central: --listen.) */
-    private SwitchSource switchSource() throws BadInput {
+    private SwitchSource switchSource(ConnectionConfig connections) throws BadInput {
         if (central.central()) {
             if (node != null || switchTarget != null) {
                 throw new BadInput("--listen (central mode) and --node/--switch (agent mode) exclude each other");
             }
-            return central.switchSource(tls(), ConnectionConfig.DEFAULT);
+            return central.switchSource(tls(), connections);
         }
         if (node == null || node.isBlank()) {
             throw new BadInput("--node is required (agent mode)");
@@ -345,7 +376,7 @@ final class RunCommand extends CliCommand {
             throw new BadInput("--switch: " + e.getMessage());
         }
         try {
-            return new AgentSwitchSource(node, target, tls());
+            return new AgentSwitchSource(node, target, tls(), connections, System::nanoTime);
         } catch (IllegalArgumentException e) {
             throw new BadInput("--switch " + switchTarget + ": " + e.getMessage());
         }

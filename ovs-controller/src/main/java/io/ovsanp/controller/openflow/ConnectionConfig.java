@@ -14,9 +14,14 @@ import java.util.concurrent.ForkJoinPool;
  * @param handshakeTimeout HELLO, FEATURES and (for ssl) the TLS handshake must finish within this
  * @param callbacks completes the futures the connection hands out, so that code chained on them
  *     never runs on (and never blocks) a Netty event loop
+ * @param packetIns receives the switch's PACKET_INs ({@link PacketInSink#NONE}: none are asked for)
  */
 public record ConnectionConfig(
-        Duration echoInterval, Duration deadAfter, Duration handshakeTimeout, Executor callbacks) {
+        Duration echoInterval,
+        Duration deadAfter,
+        Duration handshakeTimeout,
+        Executor callbacks,
+        PacketInSink packetIns) {
     /** Echo every 5 s (OVS's own inactivity probe), dead after 3 intervals, 10 s handshake. */
     public static final ConnectionConfig DEFAULT = withEchoInterval(Duration.ofSeconds(5));
 
@@ -25,9 +30,14 @@ public record ConnectionConfig(
         positive(deadAfter, "deadAfter");
         positive(handshakeTimeout, "handshakeTimeout");
         Objects.requireNonNull(callbacks);
+        Objects.requireNonNull(packetIns);
         if (deadAfter.compareTo(echoInterval) <= 0) {
             throw new IllegalArgumentException("deadAfter must exceed echoInterval, or no echo is ever answered");
         }
+    }
+
+    public ConnectionConfig(Duration echoInterval, Duration deadAfter, Duration handshakeTimeout, Executor callbacks) {
+        this(echoInterval, deadAfter, handshakeTimeout, callbacks, PacketInSink.NONE);
     }
 
     /** {@code deadAfter} three intervals, a 10 s handshake, callbacks on the common pool. */
@@ -37,7 +47,11 @@ public record ConnectionConfig(
     }
 
     public ConnectionConfig withHandshakeTimeout(Duration timeout) {
-        return new ConnectionConfig(echoInterval, deadAfter, timeout, callbacks);
+        return new ConnectionConfig(echoInterval, deadAfter, timeout, callbacks, packetIns);
+    }
+
+    public ConnectionConfig withPacketIns(PacketInSink sink) {
+        return new ConnectionConfig(echoInterval, deadAfter, handshakeTimeout, callbacks, sink);
     }
 
     private static void positive(Duration d, String name) {

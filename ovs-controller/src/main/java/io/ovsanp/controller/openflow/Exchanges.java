@@ -5,6 +5,7 @@ import io.ovsanp.controller.openflow.wire.DumpedFlow;
 import io.ovsanp.controller.openflow.wire.ErrorMsg;
 import io.ovsanp.controller.openflow.wire.FlowMod;
 import io.ovsanp.controller.openflow.wire.FlowStatsReply;
+import io.ovsanp.controller.openflow.wire.MeterMod;
 import io.ovsanp.controller.openflow.wire.OfMessage;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -218,6 +219,9 @@ final class Exchanges {
 
     /** Messages OVS answers only when they fail. */
     private static boolean expectsNoReply(OfMessage m) {
-        return m instanceof FlowMod || m instanceof OfMessage.SetConfig || m instanceof BundleAdd;
+        return m instanceof FlowMod
+                || m instanceof OfMessage.SetConfig
+                || m instanceof BundleAdd
+                || m instanceof MeterMod;
     }
 }

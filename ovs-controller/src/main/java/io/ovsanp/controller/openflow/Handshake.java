@@ -22,7 +22,8 @@ import org.slf4j.MDC;
 /**
  * The OpenFlow 1.3 connection setup (OpenFlow 1.3 §6.3.1, §7.3.1): we send HELLO with the 1.3
  * version bitmap; the peer's HELLO must offer 1.3; FEATURES_REQUEST gives the datapath id; SET_CONFIG
- * {@code miss_send_len=0} (we want no packet-ins). Then this handler removes itself and an {@link
+ * {@code miss_send_len=0} (we want no packet-ins), or 128 when the config has a {@link PacketInSink}
+ * (the audit log; docs/ovs-notes.md §5.3: a service connection receives async messages only then). Then this handler removes itself and an {@link
  * OfConnection} takes over the channel. Failing any step, or the TLS handshake, or the timeout,
  * closes the channel and fails {@code result} with {@link SwitchConnectException}.
  */
@@ -30,6 +31,9 @@ import org.slf4j.MDC;
 // channelInactive
 final class Handshake extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(Handshake.class);
+
+    /** Non-zero to enable async messages; the controller action's own max_len bounds the copies. */
+    static final int AUDIT_MISS_SEND_LEN = 128;
 
     private final String target;
     private final boolean tls;
@@ -106,7 +110,8 @@ final class Handshake extends ChannelInboundHandlerAdapter {
             featuresXid = xids.getAndIncrement();
             ctx.writeAndFlush(new OfMessage.FeaturesRequest(featuresXid));
         } else if (m instanceof OfMessage.FeaturesReply f && f.xid() == featuresXid) {
-            ctx.writeAndFlush(new OfMessage.SetConfig(xids.getAndIncrement(), 0, 0));
+            int missSendLen = config.packetIns().wantsPacketIns() ? AUDIT_MISS_SEND_LEN : 0;
+            ctx.writeAndFlush(new OfMessage.SetConfig(xids.getAndIncrement(), 0, missSendLen));
             timeout.cancel(false);
             ctx.pipeline().remove(this);
             Optional<PeerIdentity> peer = Optional.ofNullable(ctx.pipeline().get(SslHandler.class))

@@ -10,6 +10,7 @@ import io.ovsanp.controller.openflow.wire.FlowMod;
 import io.ovsanp.controller.openflow.wire.FlowStatsReply;
 import io.ovsanp.controller.openflow.wire.FlowStatsRequest;
 import io.ovsanp.controller.openflow.wire.OfMessage;
+import io.ovsanp.controller.openflow.wire.PacketIn;
 import io.ovsanp.controller.openflow.wire.RoleMessage;
 import java.util.List;
 import java.util.Objects;
@@ -76,6 +77,7 @@ public final class OfConnection implements AutoCloseable {
         channel.pipeline().addLast("ofconnection", new Dispatcher());
         keepalive.start();
         channel.closeFuture().addListener(f -> onClosed());
+        config.packetIns().connected(this);
         return this;
     }
 
@@ -252,6 +254,10 @@ public final class OfConnection implements AutoCloseable {
             keepalive.heard();
             if (m instanceof OfMessage.EchoRequest e) {
                 ctx.writeAndFlush(e.reply());
+                return;
+            }
+            if (m instanceof PacketIn p) {
+                config.packetIns().accept(OfConnection.this, p);
                 return;
             }
             inMdc(() -> exchanges.dispatch(m));

@@ -71,7 +71,22 @@ public final class AdminPolicyReader {
                 subject,
                 rules(r, spec, shape, Direction.EGRESS),
                 rules(r, spec, shape, Direction.INGRESS),
-                r.problems());
+                r.problems(),
+                audited(object));
+    }
+
+    /**
+     * Whether the policy opted in to the audit log: annotation {@value AdminPolicy#AUDIT_ANNOTATION}
+     * set to {@code "true"} (any case). Any other value leaves it out, as Kubernetes' own boolean
+     * annotations do; the audit log never changes a verdict, so this is not a validity question.
+     */
+    static boolean audited(JsonNode object) {
+        JsonNode meta = object.isObject() ? FieldReader.get(object, "metadata") : null;
+        JsonNode annotations = meta != null && meta.isObject() ? FieldReader.get(meta, "annotations") : null;
+        JsonNode value = annotations != null && annotations.isObject()
+                ? FieldReader.get(annotations, AdminPolicy.AUDIT_ANNOTATION)
+                : null;
+        return value != null && value.isString() && value.stringValue().equalsIgnoreCase("true");
     }
 
     /** The object's identity: {@code metadata.name} and {@code .uid} where readable, else empty. */

@@ -52,7 +52,8 @@ public final class ClusterNetworkPolicyReader {
                 subject,
                 AdminPolicyReader.rules(r, spec, RuleShape.CNP, Direction.EGRESS),
                 AdminPolicyReader.rules(r, spec, RuleShape.CNP, Direction.INGRESS),
-                r.problems());
+                r.problems(),
+                AdminPolicyReader.audited(object));
     }
 
     private static Optional<Tier> tier(FieldReader r, JsonNode spec) {

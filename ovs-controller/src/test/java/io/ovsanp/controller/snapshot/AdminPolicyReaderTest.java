@@ -322,4 +322,29 @@ class AdminPolicyReaderTest {
         assertThat(p.ingress()).isEmpty();
         assertThat(p.egress()).hasSize(1);
     }
+
+    @Test
+    void theAuditAnnotationOptsInOnlyWhenTrue() {
+        String spec = "spec:\n  priority: 3\n  subject: {namespaces: {}}\n";
+        assertThat(read(Tier.ADMIN, "metadata: {name: a, annotations: {ovs-anp.io/log: \"true\"}}\n" + spec)
+                        .audited())
+                .isTrue();
+        assertThat(read(Tier.ADMIN, "metadata: {name: a, annotations: {ovs-anp.io/log: \"True\"}}\n" + spec)
+                        .audited())
+                .isTrue();
+        assertThat(read(Tier.ADMIN, "metadata: {name: a, annotations: {ovs-anp.io/log: \"yes\"}}\n" + spec)
+                        .audited())
+                .isFalse();
+        assertThat(read(Tier.ADMIN, "metadata: {name: a, annotations: {ovs-anp.io/log: true}}\n" + spec)
+                        .audited())
+                .as("a YAML boolean is not a Kubernetes annotation value")
+                .isFalse();
+        assertThat(read(Tier.ADMIN, ANP).audited()).isFalse();
+        assertThat(read(
+                                Tier.BASELINE,
+                                "metadata: {name: default, annotations: {ovs-anp.io/log: \"true\"}}\n"
+                                        + "spec:\n  subject: {namespaces: {}}\n")
+                        .audited())
+                .isTrue();
+    }
 }

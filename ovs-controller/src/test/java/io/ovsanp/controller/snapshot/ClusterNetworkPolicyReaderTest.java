@@ -352,4 +352,14 @@ class ClusterNetworkPolicyReaderTest {
                 .containsExactly(
                         new Rule(0, "", Action.ALLOW, List.of(new Peer.Namespaces(LabelSelector.ALL)), List.of()));
     }
+
+    @Test
+    void theAuditAnnotationOptsAClusterNetworkPolicyIn() {
+        String spec = "spec:\n  tier: Admin\n  priority: 7\n  subject: {namespaces: {}}\n";
+        assertThat(read(HEAD + spec).audited()).isFalse();
+        assertThat(read("apiVersion: policy.networking.k8s.io/v1alpha2\nkind: ClusterNetworkPolicy\n"
+                                + "metadata: {name: x, annotations: {ovs-anp.io/log: \"true\"}}\n" + spec)
+                        .audited())
+                .isTrue();
+    }
 }

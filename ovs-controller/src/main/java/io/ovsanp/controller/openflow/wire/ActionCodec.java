@@ -12,7 +12,7 @@ import java.util.Optional;
 /**
  * Actions (OpenFlow 1.3 §7.2.5) and the Nicira actions ovs-anp uses (docs/ovs-notes.md §2.2-2.3): OUTPUT,
  * SET_FIELD, NXAST_RESUBMIT_TABLE (14), NXAST_CONJUNCTION (34, clause 0-based on the wire) and
- * NXAST_CT (35). NXAST_REG_LOAD (7) of a whole 32-bit field is read as set_field, the form OVS
+ * NXAST_CT (35), NXAST_CONTROLLER2 (37) with only max_len and meter_id. NXAST_REG_LOAD (7) of a whole 32-bit field is read as set_field, the form OVS
  * dumps it in; everything else is opaque.
  */
 final class ActionCodec {
@@ -24,6 +24,13 @@ final class ActionCodec {
     static final int NXAST_RESUBMIT_TABLE = 14;
     static final int NXAST_CONJUNCTION = 34;
     static final int NXAST_CT = 35;
+    static final int NXAST_CONTROLLER2 = 37;
+    /** NXAC2PT_* property types of NXAST_CONTROLLER2 (nicira-ext.h). */
+    static final int NXAC2PT_MAX_LEN = 0;
+
+    static final int NXAC2PT_REASON = 2;
+    static final int NXAC2PT_METER_ID = 5;
+    static final int OFPR_ACTION = 1;
 
     static final long CONTROLLER = 0xffff_fffdL;
     static final int IN_PORT_UNCHANGED = 0xfff8;
@@ -56,6 +63,12 @@ final class ActionCodec {
                 write(nested, out);
             }
             out.setShort(start + 2, out.writerIndex() - start);
+        } else if (a instanceof FlowAction.Controller c) {
+            // Header and 6 pad bytes, then properties; OVS writes max_len as an 8-byte property.
+            nxHeader(out, 32, NXAST_CONTROLLER2);
+            out.writeZero(6);
+            out.writeShort(NXAC2PT_MAX_LEN).writeShort(8).writeShort(c.maxLen()).writeZero(2);
+            out.writeShort(NXAC2PT_METER_ID).writeShort(8).writeInt((int) c.meterId());
         } else if (a instanceof FlowAction.GotoTable) {
             throw new IllegalArgumentException("goto_table is an instruction, not an action");
         } else {
@@ -152,6 +165,8 @@ final class ActionCodec {
                 return setField(f.get(), value, opaque);
             case NXAST_CT:
                 return ct(length, body, opaque, depth);
+            case NXAST_CONTROLLER2:
+                return controller(body, opaque);
             default:
                 opaque.note("nicira action subtype " + subtype);
                 return null;
@@ -180,6 +195,46 @@ final class ActionCodec {
         Optional<TableId> table = recirc == CT_RECIRC_NONE ? Optional.empty() : Optional.of(TableId.of(recirc));
         try {
             return new FlowAction.Ct((flags & CT_COMMIT) != 0, zone, table, nested);
+        } catch (IllegalArgumentException e) {
+            opaque.note(e.getMessage());
+            return null;
+        }
+    }
+
+    /**
+     * NXAST_CONTROLLER2 as OVS dumps {@code controller(max_len=M,meter_id=N)}: absent properties take
+     * OVS's defaults (max_len 65535, reason action, controller id 0, no meter); any other property
+     * (userdata, pause, a controller id) makes the action opaque.
+     */
+    private static FlowAction controller(ByteBuf body, Opaque opaque) {
+        Wire.skip(body, 6, "controller2 pad");
+        int maxLen = 0xffff;
+        int reason = OFPR_ACTION;
+        long meterId = -1;
+        while (body.isReadable()) {
+            int type = Wire.u16(body, "controller2 property type");
+            int length = Wire.u16(body, "controller2 property length");
+            if (length < 4) {
+                throw new OfProtocolException("controller2 property " + type + ": bad length " + length);
+            }
+            ByteBuf value = Wire.slice(body, length - 4, "controller2 property " + type);
+            Wire.skip(body, Wire.padding(length), "controller2 property padding");
+            if (type == NXAC2PT_MAX_LEN) {
+                maxLen = Wire.u16(value, "controller2 max_len");
+            } else if (type == NXAC2PT_REASON) {
+                reason = Wire.u8(value, "controller2 reason");
+            } else if (type == NXAC2PT_METER_ID) {
+                meterId = Wire.u32(value, "controller2 meter_id");
+            } else {
+                opaque.note("controller property " + type);
+            }
+        }
+        if (reason != OFPR_ACTION || meterId < 0) {
+            opaque.note("controller reason " + reason + " meter_id " + meterId);
+            return null;
+        }
+        try {
+            return new FlowAction.Controller(maxLen, meterId);
         } catch (IllegalArgumentException e) {
             opaque.note(e.getMessage());
             return null;

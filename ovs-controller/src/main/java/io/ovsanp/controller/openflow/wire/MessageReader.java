@@ -104,9 +104,41 @@ final class MessageReader {
                 RoleMessage.Role role = RoleMessage.Role.of(Wire.u32(in, "role"));
                 Wire.skip(in, 4, "pad");
                 return new RoleMessage(xid, type == Wire.ROLE_REPLY, role, Wire.u64(in, "generation_id"));
+            case Wire.PACKET_IN:
+                return packetIn(xid, in);
+            case Wire.METER_MOD:
+                return meterMod(xid, in);
             default:
                 throw new Unmodelled();
         }
+    }
+
+    private static PacketIn packetIn(long xid, ByteBuf in) {
+        long bufferId = Wire.u32(in, "buffer_id");
+        int totalLen = Wire.u16(in, "total_len");
+        int reason = Wire.u8(in, "reason");
+        int table = Wire.u8(in, "table_id");
+        long cookie = Wire.u64(in, "cookie");
+        Bytes match = FlowCodec.readMatch(in).rawOxms();
+        Wire.skip(in, 2, "pad");
+        return new PacketIn(xid, bufferId, totalLen, reason, table, cookie, match, rest(in));
+    }
+
+    /** A METER_MOD with exactly one drop band, as {@link MeterMod} writes; anything else is unmodelled. */
+    private static OfMessage meterMod(long xid, ByteBuf in) throws Unmodelled {
+        int command = Wire.u16(in, "meter_mod command");
+        int flags = Wire.u16(in, "meter_mod flags");
+        long meterId = Wire.u32(in, "meter_id");
+        if (in.readableBytes() != 16) throw new Unmodelled();
+        int band = Wire.u16(in, "band type");
+        int length = Wire.u16(in, "band length");
+        long rate = Wire.u32(in, "band rate");
+        long burst = Wire.u32(in, "band burst_size");
+        Wire.skip(in, 4, "band pad");
+        if (command > 2 || band != MeterMod.BAND_DROP || length != 16) throw new Unmodelled();
+        MeterMod m = new MeterMod(xid, MeterMod.Command.of(command), meterId, rate, burst);
+        if (m.flags() != flags) throw new Unmodelled();
+        return m;
     }
 
     private static Bytes rest(ByteBuf in) {

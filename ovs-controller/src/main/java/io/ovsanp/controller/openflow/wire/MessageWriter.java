@@ -40,6 +40,8 @@ final class MessageWriter {
         if (m instanceof OfMessage.BarrierReply) return Wire.BARRIER_REPLY;
         if (m instanceof BundleControl || m instanceof BundleAdd) return Wire.EXPERIMENTER;
         if (m instanceof RoleMessage r) return r.reply() ? Wire.ROLE_REPLY : Wire.ROLE_REQUEST;
+        if (m instanceof PacketIn) return Wire.PACKET_IN;
+        if (m instanceof MeterMod) return Wire.METER_MOD;
         if (m instanceof OfMessage.Unknown u) return u.type();
         throw new AssertionError("unhandled message " + m);
     }
@@ -91,6 +93,21 @@ final class MessageWriter {
             write(a.message(), out);
         } else if (m instanceof RoleMessage r) {
             out.writeInt(r.role().code()).writeZero(4).writeLong(r.generationId());
+        } else if (m instanceof PacketIn p) {
+            out.writeInt((int) p.bufferId())
+                    .writeShort(p.totalLen())
+                    .writeByte(p.reason())
+                    .writeByte(p.tableId());
+            out.writeLong(p.cookie());
+            FlowCodec.writeRawMatch(p.rawMatch(), out);
+            out.writeZero(2).writeBytes(p.data().toArray());
+        } else if (m instanceof MeterMod mm) {
+            out.writeShort(mm.command().code()).writeShort(mm.flags()).writeInt((int) mm.meterId());
+            out.writeShort(MeterMod.BAND_DROP)
+                    .writeShort(16)
+                    .writeInt((int) mm.rate())
+                    .writeInt((int) mm.burst());
+            out.writeZero(4);
         } else if (m instanceof OfMessage.Unknown u) {
             out.writeBytes(u.body().toArray());
         }

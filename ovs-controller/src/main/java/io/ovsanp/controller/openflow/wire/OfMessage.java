@@ -7,7 +7,7 @@ import java.util.TreeSet;
  * One OpenFlow 1.3 message. {@link #xid()} is the unsigned 32-bit transaction id; replies carry
  * the request's. The records here are the small messages; {@link FlowMod}, {@link
  * FlowStatsRequest}, {@link FlowStatsReply}, {@link BundleControl}, {@link BundleAdd}, {@link
- * RoleMessage} and {@link ErrorMsg} have files of their own. Message types the codec does not know become {@link Unknown}.
+ * RoleMessage}, {@link PacketIn}, {@link MeterMod} and {@link ErrorMsg} have files of their own. Message types the codec does not know become {@link Unknown}.
  */
 public sealed interface OfMessage
         permits OfMessage.Hello,
@@ -25,7 +25,9 @@ public sealed interface OfMessage
                 FlowStatsReply,
                 BundleControl,
                 BundleAdd,
-                RoleMessage {
+                RoleMessage,
+                PacketIn,
+                MeterMod {
 
     long xid();
 

@@ -19,6 +19,7 @@ final class Wire {
     static final int FEATURES_REQUEST = 5;
     static final int FEATURES_REPLY = 6;
     static final int SET_CONFIG = 9;
+    static final int PACKET_IN = 10;
     static final int FLOW_MOD = 14;
     static final int MULTIPART_REQUEST = 18;
     static final int MULTIPART_REPLY = 19;
@@ -26,6 +27,7 @@ final class Wire {
     static final int BARRIER_REPLY = 21;
     static final int ROLE_REQUEST = 24;
     static final int ROLE_REPLY = 25;
+    static final int METER_MOD = 29;
 
     static final int MULTIPART_FLOW = 1;
     static final int MULTIPART_REPLY_MORE = 1;

@@ -218,7 +218,17 @@ class MessageGoldenTest {
                 new FlowStatsReply(8, true, java.util.List.of(DumpedFlow.of(f))),
                 new BundleControl(9, 0xffff_ffffL, BundleControl.Type.DISCARD_REPLY, 0),
                 new BundleAdd(10, 1, 3, FlowMod.deleteStrict(10, f.key())),
-                new RoleMessage(11, true, RoleMessage.Role.NOCHANGE, -1L));
+                new RoleMessage(11, true, RoleMessage.Role.NOCHANGE, -1L),
+                new PacketIn(
+                        12,
+                        Wire.NO_BUFFER,
+                        2,
+                        PacketIn.REASON_ACTION,
+                        3,
+                        0x102a500000007L,
+                        Bytes.of(Fixtures.hex("80000004 00000001")),
+                        Bytes.fromHex("abcd")),
+                new MeterMod(13, MeterMod.Command.ADD, 165, 100, 0));
         assertThat(samples.stream().map(Object::getClass).collect(java.util.stream.Collectors.toSet()))
                 .containsExactlyInAnyOrder(OfMessage.class.getPermittedSubclasses());
         for (OfMessage m : samples) {
