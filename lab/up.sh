@@ -2,7 +2,7 @@
 # Brings up the one-machine lab: a cluster of network namespaces with one Open vSwitch per node.
 #
 #   lab/up.sh [--nodes 3] [--pods-per-node 4] [--controller central|sync] [--pipeline standalone|cni]
-#             [--service-vips none|pre-dnat] [--state-dir DIR]
+#             [--service-vips none|pre-dnat] [--audit-log-rate PPS] [--state-dir DIR]
 #
 # Topology (all inside network namespaces named "<tag>-...", nothing in the caller's namespace):
 #   <tag>-net         the underlay and router: Linux bridge br0 (172.18.0.1/24 for the nodes,
@@ -61,6 +61,7 @@ controller=central
 pipeline=standalone
 service_vips=none
 state_arg=""
+audit_rate=""
 while [[ $# -gt 0 ]]; do
   case "$1" in
   --nodes) nodes="${2:?--nodes needs a number}"; shift 2 ;;
@@ -69,6 +70,7 @@ while [[ $# -gt 0 ]]; do
   --pipeline) pipeline="${2:?--pipeline needs standalone or cni}"; shift 2 ;;
   --service-vips) service_vips="${2:?--service-vips needs none or pre-dnat}"; shift 2 ;;
   --state-dir) state_arg="${2:?--state-dir needs a directory}"; shift 2 ;;
+  --audit-log-rate) audit_rate="${2:?--audit-log-rate needs packets per second}"; shift 2 ;;
   -h | --help) usage ;;
   *) log "unknown argument: $1"; usage ;;
   esac
@@ -85,6 +87,12 @@ fi
   die "--pipeline must be standalone or cni, not $pipeline"
 [[ $service_vips == none || $service_vips == pre-dnat ]] ||
   die "--service-vips must be none or pre-dnat, not $service_vips"
+if [[ -n $audit_rate ]]; then
+  [[ $controller == central ]] || die "--audit-log-rate needs --controller central (the audit log is ovs-anp run's)"
+  if ! [[ $audit_rate =~ ^[0-9]+$ ]] || ((audit_rate < 1)); then
+    die "--audit-log-rate must be a positive number, not $audit_rate"
+  fi
+fi
 # The controllers' placement flags: none for the standalone pipeline (tables 0..10, exit NORMAL).
 placement=()
 if [[ $pipeline == cni ]]; then
@@ -291,6 +299,12 @@ api_url="$(grep -o 'http://127.0.0.1:[0-9]*' "$api_log" | head -n 1)"
   printf 'LAB_NET_NETNS=%s\n' "$net"
 } >"$LAB_STATE/lab.env"
 
+# --audit-log-rate: the central controller writes the audit log (policies annotated ovs-anp.io/log)
+# to logs/audit.log, JSON, metered at PPS copies per second per switch.
+audit_flags=()
+if [[ -n $audit_rate ]]; then
+  audit_flags=(--audit-log "$logs/audit.log" --audit-log-format json --audit-log-rate "$audit_rate")
+fi
 if [[ $controller == central ]]; then
   # pssl with one certificate per node, as deploy/ does: a switch is the node its certificate names.
   lab_pki ca >/dev/null
@@ -298,7 +312,7 @@ if [[ $controller == central ]]; then
   log "starting the central controller on pssl:6653 (192.168.254.1)"
   start_bg "$ctl" "$logs/controller.log" "ovs-anp run" "$LAB_ROOT/bin/ovs-anp" run \
     --listen pssl:6653 --tls-key "$LAB_STATE/pki/controller.key" --tls-cert "$LAB_STATE/pki/controller.pem" \
-    --tls-ca "$LAB_STATE/pki/ca.pem" --server "$api_url" "${controller_flags[@]}" >/dev/null
+    --tls-ca "$LAB_STATE/pki/ca.pem" --server "$api_url" "${controller_flags[@]}" "${audit_flags[@]}" >/dev/null
 fi
 for ((i = 0; i < nodes; i++)); do
   start_node_controller "$(node_name "$i")" "$controller" "${controller_flags[@]}"
