@@ -117,6 +117,25 @@ public final class Bridge {
         return TraceVerdict.parse(trace(flowSpec, extraArgs));
     }
 
+    /**
+     * Sends one real packet through the bridge's pipeline from table 0 as if it had come in on the
+     * bridge's LOCAL port: {@code ovs-ofctl compose-packet} builds the frame from {@code flowSpec}
+     * (e.g. {@code udp,nw_src=…,nw_dst=…,nw_ttl=64,udp_src=…,udp_dst=53}; Ethernet addresses are
+     * added; checksums are right, so the userspace conntrack does not mark it invalid) and {@code
+     * packet-out … table} runs it through conntrack, the tables and their counters in the datapath.
+     */
+    public void sendThroughPipeline(String flowSpec) {
+        String dump = ovs.ofctl("compose-packet", "eth_src=00:00:00:00:00:01,eth_dst=00:00:00:00:00:02," + flowSpec)
+                .stdout();
+        StringBuilder hex = new StringBuilder();
+        for (String line : dump.lines().toList()) {
+            // "00000000  00 00 ... 00-00 ...  |ascii|": the bytes between the offset and the ascii column
+            String bytes = line.length() > 10 ? line.substring(10, Math.min(line.length(), 58)) : "";
+            hex.append(bytes.replaceAll("[^0-9a-fA-F]", ""));
+        }
+        ovs.ofctl("-O", "OpenFlow13", "packet-out", target(), "LOCAL", "table", hex.toString());
+    }
+
     /** Runs {@code ovs-ofctl} with {@code args} as given (pass {@link #target()} where it goes); throws unless it succeeds. */
     public Command.Result ofctl(String... args) {
         return ovs.ofctl(args);

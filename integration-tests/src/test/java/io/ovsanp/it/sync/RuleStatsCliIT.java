@@ -66,19 +66,8 @@ class RuleStatsCliIT {
     }
 
     /** One UDP packet from {@code src} to {@code dst}, sent through the bridge's pipeline from table 0. */
-    private static void send(PrivateOvs ovs, Bridge b, String src, String dst, int srcPort) {
-        String dump = ovs.ofctl(
-                        "compose-packet",
-                        "eth_src=00:00:00:00:00:01,eth_dst=00:00:00:00:00:02,udp,nw_src=" + src + ",nw_dst=" + dst
-                                + ",nw_ttl=64,udp_src=" + srcPort + ",udp_dst=53")
-                .stdout();
-        StringBuilder hex = new StringBuilder();
-        for (String line : dump.lines().toList()) {
-            // "00000000  00 00 ... 00-00 ...  |ascii|": the bytes between the offset and the ascii column
-            String bytes = line.length() > 10 ? line.substring(10, Math.min(line.length(), 58)) : "";
-            hex.append(bytes.replaceAll("[^0-9a-fA-F]", ""));
-        }
-        ovs.ofctl("-O", "OpenFlow13", "packet-out", b.target(), "LOCAL", "table", hex.toString());
+    private static void send(Bridge b, String src, String dst, int srcPort) {
+        b.sendThroughPipeline("udp,nw_src=" + src + ",nw_dst=" + dst + ",nw_ttl=64,udp_src=" + srcPort + ",udp_dst=53");
     }
 
     private static JsonNode rule(JsonNode stats, String name) {
@@ -98,9 +87,9 @@ class RuleStatsCliIT {
             Ran sync = cli("sync", "--cluster", cluster, "--node", "worker-1", "--switch", sw, "--once");
             assertThat(sync.exit()).as(sync.err()).isZero();
 
-            send(ovs, bridge, WEB, "203.0.113.10", 1000); // the internet: deny-internet
-            send(ovs, bridge, WEB, "203.0.113.10", 1001);
-            send(ovs, bridge, WEB, "10.10.0.5", 1002); // the intranet: allow-intranet
+            send(bridge, WEB, "203.0.113.10", 1000); // the internet: deny-internet
+            send(bridge, WEB, "203.0.113.10", 1001);
+            send(bridge, WEB, "10.10.0.5", 1002); // the intranet: allow-intranet
             Ran stats = cli("stats", "--cluster", cluster, "--node", "worker-1", "--switch", sw, "-o", "json");
             assertThat(stats.exit()).as(stats.err()).isZero();
             JsonNode doc = JSON.readTree(stats.out());
@@ -191,9 +180,9 @@ class RuleStatsCliIT {
                     List.of(metrics))) {
                 assertThat(controller.loop().awaitIdle(Duration.ofSeconds(60))).isTrue();
                 Wait.until(() -> bridge.dumpFlows().size() > 10, Duration.ofSeconds(30), "the flows");
-                send(ovs, bridge, WEB, "203.0.113.10", 2000);
-                send(ovs, bridge, WEB, "203.0.113.10", 2001);
-                send(ovs, bridge, WEB, "203.0.113.10", 2002);
+                send(bridge, WEB, "203.0.113.10", 2000);
+                send(bridge, WEB, "203.0.113.10", 2001);
+                send(bridge, WEB, "203.0.113.10", 2002);
                 Wait.until(
                         () -> packets(registry, "AdminNetworkPolicy/intranet-only", "1:deny-internet") == 3.0,
                         Duration.ofSeconds(30),
