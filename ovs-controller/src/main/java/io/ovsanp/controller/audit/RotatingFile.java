@@ -41,20 +41,28 @@ final class RotatingFile implements AutoCloseable {
         out.flush();
     }
 
+    /**
+     * Shifts the files and starts a new one. A file deleted under us (an operator cleaning up) is
+     * simply not there to shift. Whatever fails, a file is opened again, so the log is never left
+     * closed: the failed line is lost (the writer counts it) and the next one tries again.
+     */
     private void rotate() throws IOException {
         out.close();
-        if (keep == 0) {
-            Files.delete(path);
-        } else {
-            Files.deleteIfExists(numbered(keep));
-            for (int i = keep - 1; i >= 1; i--) {
-                if (Files.exists(numbered(i))) {
-                    Files.move(numbered(i), numbered(i + 1), StandardCopyOption.REPLACE_EXISTING);
+        try {
+            if (keep == 0) {
+                Files.deleteIfExists(path);
+            } else {
+                Files.deleteIfExists(numbered(keep));
+                for (int i = keep - 1; i >= 1; i--) {
+                    if (Files.exists(numbered(i))) {
+                        Files.move(numbered(i), numbered(i + 1), StandardCopyOption.REPLACE_EXISTING);
+                    }
                 }
+                if (Files.exists(path)) Files.move(path, numbered(1), StandardCopyOption.REPLACE_EXISTING);
             }
-            Files.move(path, numbered(1), StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            open();
         }
-        open();
     }
 
     private Path numbered(int i) {
