@@ -19,10 +19,14 @@ import io.ovsanp.compiler.flow.Cookie;
 import io.ovsanp.compiler.policy.EffectivePolicies;
 import io.ovsanp.compiler.policy.RuleRef;
 import io.ovsanp.compiler.policy.Tier;
+import io.ovsanp.controller.metrics.AuditMetrics;
 import io.ovsanp.controller.openflow.wire.Bytes;
 import io.ovsanp.controller.openflow.wire.DatapathId;
 import io.ovsanp.controller.openflow.wire.PacketIn;
 import io.ovsanp.testkit.Wait;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.prometheus.metrics.model.snapshots.CounterSnapshot;
+import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -31,7 +35,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Arrays;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -221,6 +227,17 @@ class AuditLogTest {
         Wait.until(() -> log.writer().written() + log.writer().skipped() == 2, Duration.ofSeconds(10), "2 copies");
         assertThat(log.writer().written()).isEqualTo(1);
         assertThat(log.writer().skipped()).isEqualTo(1);
+        PrometheusRegistry registry = new PrometheusRegistry();
+        AuditMetrics.register(registry, log.writer());
+        Map<String, Double> counters = new TreeMap<>();
+        for (MetricSnapshot m : registry.scrape()) {
+            counters.put(
+                    m.getMetadata().getPrometheusName(),
+                    ((CounterSnapshot) m).getDataPoints().get(0).getValue());
+        }
+        assertThat(counters)
+                .isEqualTo(Map.of( // the model names a counter without _total; the text format adds it
+                        "ovsanp_audit_lines", 1.0, "ovsanp_audit_dropped", 0.0, "ovsanp_audit_skipped", 1.0));
         assertThat(out.toString(StandardCharsets.UTF_8))
                 .isEqualTo("2026-12-07T03:50:00.123Z node=n1 src=10.244.1.2(shop/web) dst=203.0.113.5 proto=TCP"
                         + " port=22 verdict=Deny tier=Admin policy=AdminNetworkPolicy/guard rule=egress[0]"
