@@ -73,6 +73,18 @@ class RotatingFileTest {
     }
 
     @Test
+    void linesReachTheFileOnFlushNotOneWriteEach() throws IOException {
+        try (RotatingFile f = new RotatingFile(file(), MAX, 1)) {
+            write(f, lines("A", 3));
+            assertThat(Files.size(file())).as("buffered").isZero();
+            f.flush();
+            assertThat(read(file())).isEqualTo(lines("A", 3));
+            write(f, lines("B", 8)); // the eighth rotates: what was buffered goes into FILE.1 first
+            assertThat(read(numbered(1))).hasSize(10);
+        }
+    }
+
+    @Test
     void keepZeroKeepsNoRotatedFile() throws IOException {
         try (RotatingFile f = new RotatingFile(file(), MAX, 0)) {
             write(f, lines("A", 10));
