@@ -150,12 +150,18 @@ public final class AuditLog implements PacketInSink, RealisationListener, AutoCl
         return describe(c).map(l -> l.format(options.format()));
     }
 
+    /**
+     * The line for {@code c}, or empty when the controller cannot name it now: another owner's cookie
+     * (its low bits are no rule id of ours), a datapath not mapped to a node, a rule id the node's
+     * latest compile does not have, a rule no longer in the validated policies, or a frame that names
+     * no connection.
+     */
     Optional<AuditLine> describe(Copy c) {
+        Cookie cookie = new Cookie(c.packetIn().cookie());
+        if (!cookie.isOurs()) return Optional.empty();
         String node = nodeByDatapath.get(c.datapathId());
         if (node == null) return Optional.empty();
-        String key = ruleKeysByNode
-                .getOrDefault(node, Map.of())
-                .get(new Cookie(c.packetIn().cookie()).ruleId());
+        String key = ruleKeysByNode.getOrDefault(node, Map.of()).get(cookie.ruleId());
         RuleInfo rule = key == null ? null : rulesByKey.get(key);
         if (rule == null) return Optional.empty();
         Optional<FrameHeaders> h = FrameHeaders.parse(c.packetIn().data().toArray());

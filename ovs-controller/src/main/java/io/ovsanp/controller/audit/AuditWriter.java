@@ -62,7 +62,10 @@ public final class AuditWriter<T> implements AutoCloseable {
         return written.get();
     }
 
-    /** Items lost because the queue was full. */
+    /**
+     * Items lost: the queue was full (also the one close() makes room for its stop marker with), or
+     * the file could not take the line (it may have reached stdout already).
+     */
     public long dropped() {
         return dropped.get();
     }

@@ -8,7 +8,9 @@ import java.util.Optional;
  * The addresses, protocol and ports of a copied frame: Ethernet (with up to two VLAN tags), then IPv4
  * or IPv6 (skipping hop-by-hop, routing and destination-options headers), then the TCP/UDP/SCTP
  * ports or the ICMP type and code. A frame cut short by the copy's {@code max_len}, or not IP, gives
- * empty: the line is then not written, as it could not name the connection.
+ * empty: the line is then not written, as it could not name the connection. A fragment after the
+ * first (IPv4 offset, or IPv6 fragment header, not zero) carries no transport header: its protocol is
+ * the one it carries and its ports are -1.
  */
 public record FrameHeaders(IpAddress src, IpAddress dst, int protocol, int srcPort, int dstPort) {
     public static final int ICMP = 1;
@@ -34,9 +36,12 @@ public record FrameHeaders(IpAddress src, IpAddress dst, int protocol, int srcPo
         };
     }
 
-    /** Whether {@link #srcPort()} and {@link #dstPort()} are ports (else ICMP type and code, or zero). */
+    /**
+     * Whether {@link #srcPort()} and {@link #dstPort()} are ports (else ICMP type and code, zero for
+     * another protocol, or -1 in a later fragment).
+     */
     public boolean hasPorts() {
-        return protocol == TCP || protocol == UDP || protocol == SCTP;
+        return (protocol == TCP || protocol == UDP || protocol == SCTP) && dstPort >= 0;
     }
 
     public static Optional<FrameHeaders> parse(byte[] frame) {
@@ -64,7 +69,7 @@ public record FrameHeaders(IpAddress src, IpAddress dst, int protocol, int srcPo
         IpAddress dst = IpAddress.v4(b.getInt(start + 16));
         if (ihl < 20) return Optional.empty();
         // A later fragment carries no transport header: name the connection without ports.
-        if (fragment != 0) return Optional.of(new FrameHeaders(src, dst, protocol, 0, 0));
+        if (fragment != 0) return Optional.of(new FrameHeaders(src, dst, protocol, -1, -1));
         return transport(b, start + ihl, src, dst, protocol);
     }
 
@@ -82,7 +87,13 @@ public record FrameHeaders(IpAddress src, IpAddress dst, int protocol, int srcPo
             at += 8 + Byte.toUnsignedInt(b.get(at + 1)) * 8;
             next = following;
         }
-        if (next == 44) return Optional.of(new FrameHeaders(src, dst, next, 0, 0)); // fragment header
+        if (next == 44) { // fragment header: next header, reserved, offset (13 bits) and flags, id
+            if (b.limit() < at + 8) return Optional.empty();
+            next = Byte.toUnsignedInt(b.get(at));
+            int offset = Short.toUnsignedInt(b.getShort(at + 2)) >>> 3;
+            if (offset != 0) return Optional.of(new FrameHeaders(src, dst, next, -1, -1));
+            at += 8;
+        }
         return transport(b, at, src, dst, next);
     }
 

@@ -1,5 +1,6 @@
 package io.ovsanp.controller.audit;
 
+import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -11,10 +12,12 @@ import java.nio.file.StandardOpenOption;
 /**
  * Appends lines to {@code path}; when the next line would take it past {@code maxBytes} it becomes
  * {@code path.1} (the older ones {@code .2} up to {@code .keep}, the oldest deleted) and a new file
- * starts. So the log never holds more than about {@code (keep + 1) * maxBytes} on disk. Not thread
- * safe: one writer thread owns it.
+ * starts. So the log never holds more than about {@code (keep + 1) * maxBytes} on disk. Lines are
+ * buffered: they reach the file on {@link #flush()} (the writer flushes whenever its queue is empty),
+ * when the buffer is full, and before a rotation. Not thread safe: one writer thread owns it.
  */
 final class RotatingFile implements AutoCloseable {
+    private static final int BUFFER = 64 * 1024;
     private final Path path;
     private final long maxBytes;
     private final int keep;
@@ -41,20 +44,28 @@ final class RotatingFile implements AutoCloseable {
         out.flush();
     }
 
+    /**
+     * Shifts the files and starts a new one. A file deleted under us (an operator cleaning up) is
+     * simply not there to shift. Whatever fails, a file is opened again, so the log is never left
+     * closed: the failed line is lost (the writer counts it) and the next one tries again.
+     */
     private void rotate() throws IOException {
-        out.close();
-        if (keep == 0) {
-            Files.delete(path);
-        } else {
-            Files.deleteIfExists(numbered(keep));
-            for (int i = keep - 1; i >= 1; i--) {
-                if (Files.exists(numbered(i))) {
-                    Files.move(numbered(i), numbered(i + 1), StandardCopyOption.REPLACE_EXISTING);
+        try {
+            out.close();
+            if (keep == 0) {
+                Files.deleteIfExists(path);
+            } else {
+                Files.deleteIfExists(numbered(keep));
+                for (int i = keep - 1; i >= 1; i--) {
+                    if (Files.exists(numbered(i))) {
+                        Files.move(numbered(i), numbered(i + 1), StandardCopyOption.REPLACE_EXISTING);
+                    }
                 }
+                if (Files.exists(path)) Files.move(path, numbered(1), StandardCopyOption.REPLACE_EXISTING);
             }
-            Files.move(path, numbered(1), StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            open();
         }
-        open();
     }
 
     private Path numbered(int i) {
@@ -62,7 +73,8 @@ final class RotatingFile implements AutoCloseable {
     }
 
     private void open() throws IOException {
-        out = Files.newOutputStream(path, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        out = new BufferedOutputStream(
+                Files.newOutputStream(path, StandardOpenOption.CREATE, StandardOpenOption.APPEND), BUFFER);
         size = Files.size(path);
     }
 

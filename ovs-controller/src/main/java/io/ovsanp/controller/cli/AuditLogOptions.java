@@ -16,8 +16,9 @@ final class AuditLogOptions {
     @Option(
             names = "--audit-log",
             paramLabel = "FILE",
-            description = "Write one line per connection decided by a rule of a policy annotated"
-                    + " ovs-anp.io/log: \"true\" (or of every policy with --audit-log-all) to FILE, rotated by size.")
+            description = "Write one line per new-connection packet decided by a rule of a policy annotated"
+                    + " ovs-anp.io/log: \"true\" (or of every policy with --audit-log-all) to FILE, rotated by size:"
+                    + " an allowed connection's first packet(s), every attempt of a denied one.")
     Path file;
 
     @Option(names = "--audit-log-stdout", description = "Also (or only) write the audit lines to stdout.")

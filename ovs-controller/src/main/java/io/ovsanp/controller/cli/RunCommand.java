@@ -11,6 +11,7 @@ import io.ovsanp.controller.central.LeaderElection;
 import io.ovsanp.controller.kube.ApiConnectivity;
 import io.ovsanp.controller.kube.ApiFailures;
 import io.ovsanp.controller.kube.ClusterWatcher;
+import io.ovsanp.controller.metrics.AuditMetrics;
 import io.ovsanp.controller.metrics.Health;
 import io.ovsanp.controller.metrics.MetricsListener;
 import io.ovsanp.controller.metrics.OpsHttpServer;
@@ -193,6 +194,7 @@ final class RunCommand extends CliCommand {
         PrometheusRegistry registry = new PrometheusRegistry();
         JvmMetrics.builder().register(registry);
         MetricsListener metrics = new MetricsListener(registry);
+        audits.ifPresent(a -> AuditMetrics.register(registry, a.writer()));
         // Every check is named from the start, failing until what it watches exists: /readyz says
         // what is not ready yet while the first sync takes its time, and /healthz answers meanwhile.
         Health health =

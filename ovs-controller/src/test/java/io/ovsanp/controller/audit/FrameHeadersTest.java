@@ -39,6 +39,33 @@ class FrameHeadersTest {
     }
 
     @Test
+    void aLaterIpv4FragmentNamesItsConnectionWithoutPorts() {
+        byte[] frame = Frames.ipv4(ip(10, 0, 0, 1), ip(10, 0, 0, 2), 6, 1234, 443);
+        frame[14 + 6] = 0x00; // flags 0, fragment offset 185 (x 8 bytes)
+        frame[14 + 7] = (byte) 185;
+        FrameHeaders h = FrameHeaders.parse(frame).orElseThrow();
+        assertThat(h.protocolName()).isEqualTo("TCP");
+        assertThat(h.hasPorts())
+                .as("the bytes after its IP header are data, not ports")
+                .isFalse();
+    }
+
+    @Test
+    void ipv6FragmentsAreNamedByTheProtocolTheyCarry() {
+        FrameHeaders first =
+                FrameHeaders.parse(Frames.ipv6TcpFragment(1, 2, 1234, 443, 0)).orElseThrow();
+        assertThat(first.protocolName()).isEqualTo("TCP");
+        assertThat(first.hasPorts()).isTrue();
+        assertThat(first.dstPort()).isEqualTo(443);
+
+        FrameHeaders later =
+                FrameHeaders.parse(Frames.ipv6TcpFragment(1, 2, 1234, 443, 185)).orElseThrow();
+        assertThat(later.protocolName()).isEqualTo("TCP");
+        assertThat(later.hasPorts()).isFalse();
+        assertThat(later.dst()).isEqualTo(IpAddress.parse("fd00::2"));
+    }
+
+    @Test
     void truncatedOrNonIpFramesNameNoConnection() {
         byte[] udp = Frames.ipv4(ip(10, 0, 0, 1), ip(10, 0, 0, 2), 17, 1, 2);
         assertThat(FrameHeaders.parse(Arrays.copyOf(udp, 36))).isEmpty(); // cut inside the UDP ports

@@ -210,6 +210,34 @@ class OpsFromStartTest {
         }
     }
 
+    /** Without the audit log {@link #pendingAgent} finds no audit family; with it, its three counters. */
+    @Test
+    void theAuditLogsCountersAreServedWhenItIsOn() throws Exception {
+        try (Run run = new Run(
+                "--node",
+                "worker-1",
+                "--switch",
+                "unix:" + dir.resolve("br-int.mgmt"),
+                "--server",
+                "http://127.0.0.1:" + freePort(),
+                "--audit-log",
+                dir.resolve("audit.log").toString())) {
+            HttpResponse<String> metrics = run.await("/metrics", r -> r.statusCode() == 200, "/metrics");
+            assertThat(Families.of(metrics.body()).startingWith("ovsanp_audit_").text())
+                    .isEqualTo("ovsanp_audit_dropped_total|counter||"
+                            + "Audit copies lost in ovs-anp: the queue was full (the writer fell behind) or the file"
+                            + " could not take the line.\n"
+                            + "ovsanp_audit_lines_total|counter||Audit log lines written.\n"
+                            + "ovsanp_audit_skipped_total|counter||"
+                            + "Audit copies that made no line: their rule, switch or connection could not be named.\n");
+            assertThat(metrics.body().lines())
+                    .contains(
+                            "ovsanp_audit_lines_total 0.0",
+                            "ovsanp_audit_dropped_total 0.0",
+                            "ovsanp_audit_skipped_total 0.0");
+        }
+    }
+
     @Test
     void anOpsAddressInUseIsBadInputBeforeTheApiServerIsAsked() throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 0, InetAddress.getLoopbackAddress())) {
