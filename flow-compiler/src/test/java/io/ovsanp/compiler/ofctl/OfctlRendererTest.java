@@ -188,7 +188,8 @@ class OfctlRendererTest {
                 new FlowAction.Conjunction(new ConjId(4), 2, 2),
                 new FlowAction.Ct(
                         true, 7, Optional.of(TableId.of(4)), List.of(new FlowAction.SetField(Field.CT_MARK, 2))),
-                new FlowAction.SetField(Field.REG5, 0xffff_ffffL));
+                new FlowAction.SetField(Field.REG5, 0xffff_ffffL),
+                new FlowAction.Controller(128, 42405));
         assertThat(samples.stream().map(Object::getClass).distinct())
                 .containsExactlyInAnyOrder(FlowAction.class.getPermittedSubclasses());
         for (FlowAction a : samples) {

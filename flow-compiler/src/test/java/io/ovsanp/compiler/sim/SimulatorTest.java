@@ -109,12 +109,15 @@ class SimulatorTest {
                 "table=2,priority=1,ip actions=ct(table=3,zone=5)",
                 "table=3,priority=2,ip,nw_src=10.0.0.1 actions=conjunction(1,1/2)",
                 "table=3,priority=2,ip,nw_dst=10.0.0.2 actions=conjunction(1,2/2)",
-                "table=3,priority=2,conj_id=1,ip actions=NORMAL");
+                // the audit copy: to the controller, and the packet goes on (the verdict never waits for it)
+                "table=3,priority=2,conj_id=1,ip actions=controller(max_len=128,meter_id=9),NORMAL");
         assertThat(Stream.of(FlowAction.class.getPermittedSubclasses()).map(Class::getSimpleName))
-                .containsExactlyInAnyOrder("Output", "GotoTable", "Resubmit", "Conjunction", "Ct", "SetField");
+                .containsExactlyInAnyOrder(
+                        "Output", "GotoTable", "Resubmit", "Conjunction", "Ct", "SetField", "Controller");
         SimResult r = sim(flows).run(SimPacket.icmp("10.0.0.1", "10.0.0.2"), TableId.of(0));
         assertThat(r.outputs()).as(r.traceText()).containsExactly(7L, 0xffff_fffaL);
         assertThat(r.finalPacket().regs().get(0)).isEqualTo(1);
-        assertThat(r.trace().get(r.trace().size() - 1)).startsWith("table 3: conjunction(1) complete, ");
+        assertThat(r.trace().get(r.trace().size() - 2)).startsWith("table 3: conjunction(1) complete, ");
+        assertThat(r.trace().get(r.trace().size() - 1)).contains("controller: a metered copy");
     }
 }
