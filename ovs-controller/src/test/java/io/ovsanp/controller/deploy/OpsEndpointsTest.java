@@ -1,16 +1,28 @@
 package io.ovsanp.controller.deploy;
 
+import static io.ovsanp.compiler.testing.TestClusters.anp;
+import static io.ovsanp.compiler.testing.TestClusters.cluster;
+import static io.ovsanp.compiler.testing.TestClusters.policies;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ovsanp.compiler.compile.Allocation;
+import io.ovsanp.compiler.compile.CompileOptions;
 import io.ovsanp.compiler.compile.CompileResult;
 import io.ovsanp.compiler.compile.CompileStats;
+import io.ovsanp.compiler.compile.Compiler;
+import io.ovsanp.compiler.compile.RuleCookies;
 import io.ovsanp.compiler.flow.FlowDiff;
 import io.ovsanp.compiler.flow.FlowSet;
+import io.ovsanp.controller.audit.AuditLine;
+import io.ovsanp.controller.audit.AuditLog;
+import io.ovsanp.controller.audit.AuditOptions;
+import io.ovsanp.controller.metrics.AuditMetrics;
 import io.ovsanp.controller.metrics.Families;
 import io.ovsanp.controller.metrics.Health;
 import io.ovsanp.controller.metrics.MetricsListener;
 import io.ovsanp.controller.metrics.OpsHttpServer;
+import io.ovsanp.controller.metrics.RuleMetrics;
+import io.ovsanp.controller.openflow.wire.DumpedFlow;
 import io.ovsanp.controller.switches.ReconcileResult;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.net.InetSocketAddress;
@@ -24,6 +36,7 @@ import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
@@ -114,7 +127,39 @@ class OpsEndpointsTest {
         metrics.converged(
                 "w1", new ReconcileResult(new FlowDiff(List.of(), List.of(), List.of()), 3, 0, 0, 0, 0), Duration.ZERO);
         metrics.failed("w1", "the switch refused the bundle");
-        String scrape = send("GET", "/metrics").body();
+        // the rule counters (run --rule-stats-interval): one rule that counted a packet
+        CompileResult guard = Compiler.compile(
+                cluster()
+                        .namespace("shop")
+                        .and()
+                        .pod("shop", "web", "10.244.1.2")
+                        .on("w1")
+                        .and()
+                        .node("w1", "172.18.0.11")
+                        .and()
+                        .build(),
+                policies()
+                        .admin(anp("guard", 10)
+                                .deny("ssh", r -> r.toNetworks("192.0.2.0/24").tcp(22)))
+                        .build(),
+                "w1",
+                Allocation.EMPTY,
+                CompileOptions.DEFAULT);
+        List<DumpedFlow> dumped = guard.flows().flows().stream()
+                .map(f -> {
+                    DumpedFlow d = DumpedFlow.of(f);
+                    return new DumpedFlow(
+                            d.tableId(), d.priority(), d.cookie(), 0, 0, 0, 1, 0, 1, 60, d.rawMatch(), d.flow(), "");
+                })
+                .toList();
+        new RuleMetrics(registry).ruleCounters("w1", RuleCookies.of(guard), dumped);
+        String scrape;
+        // the audit log's counters (run --audit-log)
+        try (AuditLog audit = AuditLog.open(
+                new AuditOptions(false, 42405, 100, Optional.empty(), true, AuditLine.Format.json, 1 << 20, 1))) {
+            AuditMetrics.register(registry, audit.writer());
+            scrape = send("GET", "/metrics").body();
+        }
 
         Map<String, Set<String>> served = new TreeMap<>();
         Families.of(scrape).startingWith("ovsanp_").families().forEach((name, f) -> served.put(name, f.labels()));
