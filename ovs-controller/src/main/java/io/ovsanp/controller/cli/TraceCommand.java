@@ -38,7 +38,7 @@ import picocli.CommandLine.Option;
  * a switch out of sync with the snapshot (or a bug): exit 1.
  *
  * <p>The node's pipeline enforces the egress side when the source pod runs on it and the ingress side
- * when the destination pod does (docs/architecture.md, "Both directions in one pass"), so the verdict
+ * when the destination pod does (docs/architecture.md, "The pipeline": both directions in one pass), so the verdict
  * expected of it is the conjunction of the sides it enforces, not always explain's combined verdict.
  */
 @Command(
