@@ -382,6 +382,9 @@ final class SnapshotIndex {
             }
         } else if (d instanceof Destination.Cidrs c) {
             out.addAll(c.cidrs());
+        } else if (d instanceof Destination.DomainNames) {
+            // no address learned from DNS yet: the peer matches nothing on the switch (fail-closed)
+            return List.of();
         } else {
             throw new AssertionError(d);
         }

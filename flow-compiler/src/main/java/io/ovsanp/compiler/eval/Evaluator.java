@@ -4,6 +4,7 @@ import io.ovsanp.compiler.cluster.ClusterSnapshot;
 import io.ovsanp.compiler.cluster.PodInfo;
 import io.ovsanp.compiler.cluster.ServiceVips;
 import io.ovsanp.compiler.diag.ObjectRef;
+import io.ovsanp.compiler.dns.ResolverState;
 import io.ovsanp.compiler.net.IpAddress;
 import io.ovsanp.compiler.policy.Action;
 import io.ovsanp.compiler.policy.AdminPolicy;
@@ -46,8 +47,14 @@ public final class Evaluator {
      * RuleMatcher#matchesThroughServiceVip}); the verdict then names the mapping.
      */
     public Evaluator(ClusterSnapshot snapshot, EffectivePolicies policies, ServiceVips serviceVips) {
+        this(snapshot, policies, serviceVips, ResolverState.EMPTY);
+    }
+
+    /** {@code resolved}: what names resolved to, which {@code domainNames} peers match (docs/semantics.md). */
+    public Evaluator(
+            ClusterSnapshot snapshot, EffectivePolicies policies, ServiceVips serviceVips, ResolverState resolved) {
         this.policies = Objects.requireNonNull(policies, "policies");
-        this.matcher = new RuleMatcher(Objects.requireNonNull(snapshot, "snapshot"), serviceVips);
+        this.matcher = new RuleMatcher(Objects.requireNonNull(snapshot, "snapshot"), serviceVips, resolved);
     }
 
     public RuleMatcher matcher() {

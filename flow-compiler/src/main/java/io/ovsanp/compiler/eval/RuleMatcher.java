@@ -7,6 +7,7 @@ import io.ovsanp.compiler.cluster.NodeInfo;
 import io.ovsanp.compiler.cluster.PodInfo;
 import io.ovsanp.compiler.cluster.ServiceInfo;
 import io.ovsanp.compiler.cluster.ServiceVips;
+import io.ovsanp.compiler.dns.ResolverState;
 import io.ovsanp.compiler.net.Cidr;
 import io.ovsanp.compiler.net.IpAddress;
 import io.ovsanp.compiler.policy.Action;
@@ -39,6 +40,7 @@ public final class RuleMatcher {
     private final List<NodeInfo> nodes;
     private final ClusterSnapshot snapshot;
     private final ServiceVips serviceVips;
+    private final ResolverState resolved;
 
     /** A matcher that sees Service IPs as plain addresses ({@link ServiceVips#NONE}). */
     public RuleMatcher(ClusterSnapshot snapshot) {
@@ -46,6 +48,12 @@ public final class RuleMatcher {
     }
 
     public RuleMatcher(ClusterSnapshot snapshot, ServiceVips serviceVips) {
+        this(snapshot, serviceVips, ResolverState.EMPTY);
+    }
+
+    /** {@code resolved}: what names resolved to, for {@code domainNames} peers (none: they match nothing). */
+    public RuleMatcher(ClusterSnapshot snapshot, ServiceVips serviceVips, ResolverState resolved) {
+        this.resolved = Objects.requireNonNull(resolved, "resolved");
         this.namespaceLabels = snapshot.namespaceLabels();
         this.nodes = snapshot.nodes();
         this.snapshot = snapshot;
@@ -152,6 +160,10 @@ public final class RuleMatcher {
                 }
             }
             return false;
+        }
+        if (destination instanceof Destination.DomainNames names) {
+            // docs/semantics.md, "Subjects and peers": an address a covered name resolved to
+            return resolved.covers(names.patterns(), dst);
         }
         throw new AssertionError(destination);
     }

@@ -2,6 +2,7 @@ package io.ovsanp.compiler.policy;
 
 import io.ovsanp.compiler.diag.Diagnostic;
 import io.ovsanp.compiler.diag.Severity;
+import io.ovsanp.compiler.dns.DomainPattern;
 import io.ovsanp.compiler.net.Cidr;
 import java.util.ArrayList;
 import java.util.List;
@@ -86,6 +87,24 @@ final class AdminRuleValidator {
                             pp + ".domainNames",
                             "domainNames is allowed only in " + Action.ALLOW.apiName(ref.policy()) + " rules"));
                 } else {
+                    List<DomainPattern> patterns = new ArrayList<>();
+                    for (int k = 0; k < dn.names().size(); k++) {
+                        DomainPattern.Parsed parsed =
+                                DomainPattern.parse(dn.names().get(k));
+                        if (parsed.pattern().isPresent()) {
+                            patterns.add(parsed.pattern().get());
+                        } else {
+                            out.add(Diagnostic.error(
+                                    ref.policy(),
+                                    pp + ".domainNames[" + k + "]",
+                                    parsed.problem() + "; this name matches nothing"));
+                        }
+                    }
+                    if (!patterns.isEmpty()) {
+                        // Evaluated against a resolver state (explain --resolved); no switch learns the
+                        // addresses yet, so on the switch it matches nothing, and status says so.
+                        dests.add(new Destination.DomainNames(patterns));
+                    }
                     out.add(Diagnostic.unenforced(
                             ref.policy(),
                             pp + ".domainNames",

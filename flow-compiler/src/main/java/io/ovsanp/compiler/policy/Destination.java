@@ -1,11 +1,13 @@
 package io.ovsanp.compiler.policy;
 
+import io.ovsanp.compiler.dns.DomainPattern;
 import io.ovsanp.compiler.net.Cidr;
 import java.util.List;
 
 /**
- * A validated destination of an effective rule. Peers are reduced to three shapes: selected pods,
- * selected nodes, and CIDRs (networks, or an ipBlock with its excepts already subtracted).
+ * A validated destination of an effective rule. Peers are reduced to four shapes: selected pods,
+ * selected nodes, CIDRs (networks, or an ipBlock with its excepts already subtracted), and domain
+ * names (the addresses their DNS answers gave).
  */
 public sealed interface Destination {
 
@@ -19,6 +21,18 @@ public sealed interface Destination {
     record Cidrs(List<Cidr> cidrs) implements Destination {
         public Cidrs {
             cidrs = List.copyOf(cidrs);
+        }
+    }
+
+    /**
+     * The addresses that names these patterns cover resolved to ({@code domainNames}, egress Allow rules
+     * only). What they are depends on DNS answers, not on the cluster: the evaluator takes them from a
+     * {@link io.ovsanp.compiler.dns.ResolverState}; the compiler has none yet, so the peer matches
+     * nothing on a switch (docs/semantics.md, "Subjects and peers").
+     */
+    record DomainNames(List<DomainPattern> patterns) implements Destination {
+        public DomainNames {
+            patterns = List.copyOf(patterns);
         }
     }
 }

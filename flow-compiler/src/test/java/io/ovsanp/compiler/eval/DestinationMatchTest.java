@@ -11,11 +11,16 @@ import static io.ovsanp.compiler.eval.Fixture.WEB6;
 import static io.ovsanp.compiler.eval.Fixture.WORKER;
 import static io.ovsanp.compiler.eval.Fixture.evaluate;
 import static io.ovsanp.compiler.testing.TestClusters.anp;
+import static io.ovsanp.compiler.testing.TestClusters.ip;
 import static io.ovsanp.compiler.testing.TestClusters.labels;
 import static io.ovsanp.compiler.testing.TestClusters.policies;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.ovsanp.compiler.cluster.ServiceVips;
+import io.ovsanp.compiler.dns.ResolverState;
+import io.ovsanp.compiler.policy.EffectivePolicies;
 import io.ovsanp.compiler.testing.AdminPolicyBuilder;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class DestinationMatchTest {
@@ -126,5 +131,39 @@ class DestinationMatchTest {
         assertThat(allowed(deny, Packet.tcp(WEB, EXTERNAL, 443))).isFalse();
         assertThat(allowed(deny, Packet.tcp(WEB6, EXTERNAL6, 443))).isFalse();
         assertThat(allowed(deny, Packet.tcp(WEB6, DB6, 443))).isTrue();
+    }
+
+    /**
+     * docs/semantics.md, "Subjects and peers": the fqdn-allow story. Allow *.internet.example, deny the rest of
+     * the internet. Without a resolver state the Allow matches nothing; with one, exactly the addresses
+     * the covered names resolved to.
+     */
+    @Test
+    void domainNamesMatchTheAddressesTheirNamesResolvedTo() {
+        EffectivePolicies p = policies()
+                .admin(anp("fqdn", 1)
+                        .allow(
+                                "internet-example",
+                                r -> r.toDomainNames("*.internet.example").tcp(443))
+                        .deny("rest", r -> r.toNetworks("0.0.0.0/0", "::/0")))
+                .build();
+        Packet https = Packet.tcp(WEB, EXTERNAL, 443);
+        assertThat(new Evaluator(Fixture.CLUSTER, p).evaluate(https).allowed())
+                .as("nothing resolved: the Allow matches nothing")
+                .isFalse();
+
+        ResolverState resolved = ResolverState.EMPTY
+                .with("www.internet.example", List.of(EXTERNAL, EXTERNAL6))
+                .with("intranet.example", List.of(ip("198.51.100.5")));
+        Evaluator e = new Evaluator(Fixture.CLUSTER, p, ServiceVips.NONE, resolved);
+        assertThat(e.evaluate(https).allowed()).isTrue();
+        assertThat(e.evaluate(https).describe()).contains("internet-example");
+        assertThat(e.evaluate(Packet.tcp(WEB6, EXTERNAL6, 443)).allowed()).isTrue();
+        assertThat(e.evaluate(Packet.tcp(WEB, EXTERNAL, 80)).allowed())
+                .as("another port")
+                .isFalse();
+        assertThat(e.evaluate(Packet.tcp(WEB, ip("198.51.100.5"), 443)).allowed())
+                .as("a name the pattern does not cover")
+                .isFalse();
     }
 }

@@ -222,10 +222,9 @@ class ClusterNetworkPolicyValidationTest {
         List<EffectiveRule> rules = e.baseline().get(0).rules();
         assertThat(rules.get(0).action()).isEqualTo(Action.PASS);
         assertThat(rules.get(0).failClosed()).isFalse();
-        assertThat(rules)
-                .hasSize(2)
-                .last()
-                .satisfies(r -> assertThat(r.failClosed()).isTrue());
+        assertThat(rules).hasSize(3);
+        assertThat(rules.get(1).destinations()).singleElement().isInstanceOf(Destination.DomainNames.class);
+        assertThat(rules.get(2).failClosed()).isTrue();
         assertThat(errors(validate(banp("default", pass))))
                 .as("a BANP still has no Pass")
                 .hasSize(1);

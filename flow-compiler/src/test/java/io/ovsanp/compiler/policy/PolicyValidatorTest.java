@@ -217,7 +217,15 @@ class PolicyValidatorTest {
                 1,
                 List.of(),
                 rule(Action.ALLOW, List.of(new Peer.DomainNames(List.of("example.com"))), List.of())));
-        assertThat(e.admin().get(0).rules()).isEmpty();
+        // kept as a domainNames destination (the evaluator matches it against a resolver state); no
+        // address is learned on a switch, so there it matches nothing, and that is reported
+        assertThat(e.admin().get(0).rules())
+                .singleElement()
+                .satisfies(r -> assertThat(r.destinations())
+                        .containsExactly(new Destination.DomainNames(
+                                List.of(io.ovsanp.compiler.dns.DomainPattern.parse("example.com")
+                                        .pattern()
+                                        .orElseThrow()))));
         assertThat(e.diagnostics()).anySatisfy(d -> {
             assertThat(d.message()).contains("not supported");
             assertThat(d.unenforced())
@@ -368,5 +376,23 @@ class PolicyValidatorTest {
             assertThat(r.failClosed()).isTrue();
             assertThat(r.action()).isEqualTo(Action.DENY);
         });
+    }
+
+    @Test
+    void aDomainNameThatIsNotOneIsAnErrorAndTheAllowRuleMatchesNothing() {
+        EffectivePolicies e = validate(anp(
+                "x",
+                1,
+                List.of(),
+                rule(
+                        Action.ALLOW,
+                        List.of(new Peer.DomainNames(List.of("api.example.com", "my-*.example.com", "localhost"))),
+                        List.of())));
+        assertThat(errors(e))
+                .extracting(Diagnostic::path)
+                .containsExactly("spec.egress[0].to[0].domainNames[1]", "spec.egress[0].to[0].domainNames[2]");
+        assertThat(e.admin().get(0).rules())
+                .as("an invalid Allow rule matches nothing")
+                .isEmpty();
     }
 }

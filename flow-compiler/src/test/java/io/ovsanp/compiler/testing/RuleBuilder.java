@@ -54,6 +54,15 @@ public final class RuleBuilder {
         return this;
     }
 
+    /** A {@code domainNames} peer (exact names or {@code *.} wildcards, as the API writes them). */
+    public RuleBuilder toDomainNames(String... names) {
+        destinations.add(new Destination.DomainNames(Arrays.stream(names)
+                .map(n ->
+                        io.ovsanp.compiler.dns.DomainPattern.parse(n).pattern().orElseThrow())
+                .toList()));
+        return this;
+    }
+
     public RuleBuilder tcp(int port) {
         return port(Protocol.TCP, port);
     }

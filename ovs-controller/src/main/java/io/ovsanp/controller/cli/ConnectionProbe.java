@@ -3,6 +3,7 @@ package io.ovsanp.controller.cli;
 import io.ovsanp.compiler.cluster.ClusterSnapshot;
 import io.ovsanp.compiler.cluster.PodInfo;
 import io.ovsanp.compiler.cluster.ServiceVips;
+import io.ovsanp.compiler.dns.ResolverState;
 import io.ovsanp.compiler.eval.ConnectionVerdict;
 import io.ovsanp.compiler.eval.Evaluator;
 import io.ovsanp.compiler.eval.Packet;
@@ -23,7 +24,13 @@ final class ConnectionProbe {
     private final Evaluator evaluator;
 
     ConnectionProbe(ClusterSnapshot snapshot, EffectivePolicies policies, ServiceVips serviceVips) {
-        this.evaluator = new Evaluator(snapshot, policies, serviceVips);
+        this(snapshot, policies, serviceVips, ResolverState.EMPTY);
+    }
+
+    /** {@code resolved}: what names resolved to, for {@code domainNames} peers ({@code explain --resolved}). */
+    ConnectionProbe(
+            ClusterSnapshot snapshot, EffectivePolicies policies, ServiceVips serviceVips, ResolverState resolved) {
+        this.evaluator = new Evaluator(snapshot, policies, serviceVips, resolved);
     }
 
     /** A destination port: {@code transport} empty for an ICMP echo request (port 0). */

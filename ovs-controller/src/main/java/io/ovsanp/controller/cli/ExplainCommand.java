@@ -2,15 +2,20 @@ package io.ovsanp.controller.cli;
 
 import io.ovsanp.compiler.cluster.ClusterSnapshot;
 import io.ovsanp.compiler.cluster.ServiceVips;
+import io.ovsanp.compiler.dns.ResolverState;
 import io.ovsanp.compiler.eval.ConnectionVerdict;
 import io.ovsanp.compiler.eval.Verdict;
 import io.ovsanp.compiler.policy.EffectivePolicies;
 import io.ovsanp.compiler.policy.PolicyValidator;
 import io.ovsanp.controller.snapshot.SnapshotLoadException;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /**
  * {@code ovs-anp explain}: the verdict for one connection and the rules that decide it. The first line
@@ -37,16 +42,39 @@ final class ExplainCommand extends CliCommand {
     @Mixin
     ConnectionOptions connection;
 
+    @Option(
+            names = "--resolved",
+            paramLabel = "NAME=IP[,IP...]",
+            description = "What a DNS name resolved to, for domainNames peers (repeatable). Without it a"
+                    + " domainNames peer matches nothing, as on a switch that has learned no address.")
+    List<String> resolved = new ArrayList<>();
+
+    /** The resolver state the {@code --resolved} entries give; bad input names the entry. */
+    ResolverState resolverState() throws BadInput {
+        ResolverState state = ResolverState.EMPTY;
+        for (String entry : resolved) {
+            List<String> problems = new ArrayList<>();
+            Optional<ResolverState> next = ResolverState.parseEntry(state, entry, problems);
+            if (next.isEmpty()) {
+                throw new BadInput("--resolved: " + String.join("; ", problems));
+            }
+            state = next.get();
+        }
+        return state;
+    }
+
     @Override
     int execute() throws SnapshotLoadException, BadInput {
         boolean json = output.json();
         connection.check();
+        ResolverState names = resolverState();
         ServiceVips vips = serviceVips.value();
         ClusterSnapshot snapshot = cluster.load();
         ConnectionOptions.Connection conn = connection.resolve(snapshot);
         EffectivePolicies policies = PolicyValidator.validate(snapshot);
         report(policies.diagnostics(), false); // stderr: the JSON document carries them as well
-        ConnectionProbe.Result r = new ConnectionProbe(snapshot, policies, vips).judge(conn.source(), conn.packet());
+        ConnectionProbe.Result r =
+                new ConnectionProbe(snapshot, policies, vips, names).judge(conn.source(), conn.packet());
         ConnectionVerdict v = r.verdict();
         String egressNode = r.egressNode();
         String ingressNode = r.ingressNode();

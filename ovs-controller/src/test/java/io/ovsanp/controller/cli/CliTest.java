@@ -150,6 +150,56 @@ class CliTest {
                 .contains("ingress: ALLOW: destination is not a pod: no ingress side\n");
     }
 
+    /** docs/semantics.md, "Subjects and peers": offline verdicts of FQDN rules from a given resolver state. */
+    @Test
+    void explainJudgesDomainNamesAgainstTheResolvedNamesItIsGiven(@TempDir Path dir) throws IOException {
+        Path policy = dir.resolve("fqdn.yaml");
+        Files.writeString(policy, """
+                apiVersion: policy.networking.k8s.io/v1alpha2
+                kind: ClusterNetworkPolicy
+                metadata: {name: fqdn-allow}
+                spec:
+                  tier: Admin
+                  priority: 5
+                  subject: {namespaces: {}}
+                  egress:
+                  - name: internet-example
+                    action: Accept
+                    to: [{domainNames: ["*.internet.example"]}]
+                    protocols: [{tcp: {destinationPort: {number: 443}}}]
+                  - name: no-internet
+                    action: Deny
+                    to: [{networks: [0.0.0.0/0, "::/0"]}]
+                """);
+        String cluster = example("node-ports-blocked") + "/cluster.yaml";
+        List<String> base = List.of(
+                "explain", "--cluster", cluster, policy.toString(), "--from", "shop/web", "--to", "203.0.113.10");
+        CliRun unresolved = CliRun.of(concat(base, "--port", "443"));
+        assertThat(unresolved.exit()).as(unresolved.err()).isZero();
+        assertThat(unresolved.out()).startsWith("DENY (egress denies)").contains("no-internet");
+        assertThat(unresolved.err()).contains("domainNames peers are not supported yet");
+
+        CliRun resolved = CliRun.of(concat(base, "--port", "443", "--resolved", "www.internet.example=203.0.113.10"));
+        assertThat(resolved.exit()).as(resolved.err()).isZero();
+        assertThat(resolved.out())
+                .startsWith("ALLOW")
+                .contains("ClusterNetworkPolicy/fqdn-allow egress[0] \"internet-example\"");
+        CliRun otherPort = CliRun.of(concat(base, "--port", "80", "--resolved", "www.internet.example=203.0.113.10"));
+        assertThat(otherPort.out()).startsWith("DENY");
+        CliRun apex = CliRun.of(concat(base, "--port", "443", "--resolved", "internet.example=203.0.113.10"));
+        assertThat(apex.out()).as("*. does not cover the apex").startsWith("DENY");
+
+        CliRun bad = CliRun.of(concat(base, "--port", "443", "--resolved", "www.internet.example"));
+        assertThat(bad.exit()).isEqualTo(2);
+        assertThat(bad.err()).contains("--resolved: expected NAME=IP[,IP...]");
+    }
+
+    private static String[] concat(List<String> base, String... more) {
+        List<String> all = new java.util.ArrayList<>(base);
+        all.addAll(List.of(more));
+        return all.toArray(String[]::new);
+    }
+
     @Test
     void explainOfAnUnknownPodIsBadInput() {
         CliRun r = CliRun.of(

@@ -1,0 +1,89 @@
+package io.ovsanp.compiler.compile;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.ovsanp.compiler.cluster.ClusterSnapshot;
+import io.ovsanp.compiler.cluster.NodeInfo;
+import io.ovsanp.compiler.cluster.PodInfo;
+import io.ovsanp.compiler.diag.ObjectRef;
+import io.ovsanp.compiler.diag.SourceRef;
+import io.ovsanp.compiler.eval.Evaluator;
+import io.ovsanp.compiler.eval.Packet;
+import io.ovsanp.compiler.flow.TableId;
+import io.ovsanp.compiler.net.IpAddress;
+import io.ovsanp.compiler.policy.Action;
+import io.ovsanp.compiler.policy.AdminPolicy;
+import io.ovsanp.compiler.policy.EffectivePolicies;
+import io.ovsanp.compiler.policy.Peer;
+import io.ovsanp.compiler.policy.PolicyValidator;
+import io.ovsanp.compiler.policy.PortMatch;
+import io.ovsanp.compiler.policy.Protocol;
+import io.ovsanp.compiler.policy.Rule;
+import io.ovsanp.compiler.policy.Subject;
+import io.ovsanp.compiler.policy.Tier;
+import io.ovsanp.compiler.sim.SimPacket;
+import io.ovsanp.compiler.sim.Simulator;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A {@code domainNames} peer on the switch: no address is learned yet, so it compiles to no flow and
+ * the connection falls to the rules below (fail-closed, docs/semantics.md, "Subjects and peers"); the
+ * evaluator without a resolver state agrees, cell by cell.
+ */
+class DomainNamesCompileTest {
+    @Test
+    void aDomainNamesAllowCompilesToNothingAndTheDenyBelowHolds() {
+        PodInfo web = new PodInfo(
+                "shop", "web", "n1", false, List.of(IpAddress.parse("10.244.1.10")), Map.of("app", "web"), List.of());
+        AdminPolicy fqdn = new AdminPolicy(
+                new ObjectRef(Tier.ADMIN.kind(), "", "fqdn", "uid-fqdn", SourceRef.NONE),
+                Tier.ADMIN,
+                1,
+                Subject.ALL,
+                List.of(
+                        new Rule(
+                                0,
+                                "internet-example",
+                                Action.ALLOW,
+                                List.of(new Peer.DomainNames(List.of("*.internet.example"))),
+                                List.of(new PortMatch.Number(Protocol.TCP, 443))),
+                        new Rule(1, "rest", Action.DENY, List.of(new Peer.Networks(List.of("0.0.0.0/0"))), List.of())),
+                List.of());
+        ClusterSnapshot snapshot = new ClusterSnapshot(
+                List.of(),
+                List.of(web),
+                List.of(new NodeInfo("n1", Map.of(), List.of(IpAddress.parse("172.18.0.1")))),
+                List.of(),
+                List.of(),
+                List.of(fqdn),
+                List.of(),
+                List.of());
+        EffectivePolicies policies = PolicyValidator.validate(snapshot);
+        assertThat(policies.admin().get(0).rules()).hasSize(2);
+        CompileResult r = Compiler.compile(snapshot, policies, "n1", Allocation.EMPTY, CompileOptions.DEFAULT);
+        RuleCookies rules = RuleCookies.of(r);
+        assertThat(rules.select("fqdn", java.util.OptionalInt.of(0)))
+                .as("the rule is numbered")
+                .isNotEmpty();
+        long ruleId = rules.select("fqdn", java.util.OptionalInt.of(0)).get(0).ruleId();
+        assertThat(r.flows().flows())
+                .as("no flow realises the domainNames rule")
+                .noneMatch(f -> f.cookie().ruleId() == ruleId);
+
+        Simulator sim = new Simulator(r.flows());
+        Evaluator evaluator = new Evaluator(snapshot, policies);
+        for (String dst : List.of("203.0.113.10", "10.10.0.5")) {
+            assertThat(sim.run(SimPacket.tcp("10.244.1.10", dst, 443), TableId.of(0))
+                            .allowed())
+                    .as(dst)
+                    .isFalse();
+            assertThat(evaluator
+                            .evaluate(Packet.tcp(IpAddress.parse("10.244.1.10"), IpAddress.parse(dst), 443))
+                            .allowed())
+                    .as("evaluator " + dst)
+                    .isFalse();
+        }
+    }
+}
