@@ -25,7 +25,10 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 class RuleMatcherTest {
-    private final RuleMatcher matcher = new RuleMatcher(CLUSTER);
+    private final RuleMatcher matcher = new RuleMatcher(
+            CLUSTER,
+            io.ovsanp.compiler.cluster.ServiceVips.NONE,
+            io.ovsanp.compiler.dns.ResolverState.EMPTY.with("www.internet.example", List.of(EXTERNAL)));
 
     /** One destination of each kind, with an IP it matches. */
     private static final Map<Class<?>, Map.Entry<Destination, IpAddress>> DESTINATIONS = Map.of(
@@ -34,7 +37,13 @@ class RuleMatcherTest {
             Destination.NodeSelection.class,
             Map.entry(new Destination.NodeSelection(LabelSelector.ALL), CONTROL_PLANE),
             Destination.Cidrs.class,
-            Map.entry(new Destination.Cidrs(List.of(cidr("203.0.113.0/24"))), EXTERNAL));
+            Map.entry(new Destination.Cidrs(List.of(cidr("203.0.113.0/24"))), EXTERNAL),
+            Destination.DomainNames.class,
+            Map.entry(
+                    new Destination.DomainNames(List.of(io.ovsanp.compiler.dns.DomainPattern.parse("*.internet.example")
+                            .pattern()
+                            .orElseThrow())),
+                    EXTERNAL));
 
     private static final Map<Class<?>, PortMatch> PORTS = Map.of(
             PortMatch.Number.class, new PortMatch.Number(Protocol.TCP, 8080),
