@@ -1,0 +1,97 @@
+package io.ovsanp.controller.dns;
+
+import io.ovsanp.compiler.dns.DomainPattern;
+import io.ovsanp.compiler.dns.ResolverState;
+import io.ovsanp.compiler.net.IpAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * What each pod learned from the DNS answers it received, for the {@code domainNames} patterns of the
+ * rules that apply to it (docs/decisions.md, "domainNames: the meaning first, the switch later"). An
+ * answer teaches its addresses under every name of its chain (the question and its CNAME targets) that
+ * some pattern covers; nothing else is kept. Each address expires with its TTL, raised to {@code
+ * minTtl} (a short TTL must not make a connection's first packets race the expiry); a name keeps at
+ * most {@code maxPerName} addresses per pod, the ones that expire last. Not thread-safe: one owner
+ * (the controller's loop) calls it, with the time it reads.
+ */
+public final class LearnedNames {
+    private final Duration minTtl;
+    private final int maxPerName;
+    /** pod IP → name → address → expiry (nanoTime). */
+    private final Map<IpAddress, Map<String, Map<IpAddress, Long>>> byPod = new HashMap<>();
+
+    public LearnedNames(Duration minTtl, int maxPerName) {
+        if (minTtl.isNegative()) throw new IllegalArgumentException("minTtl is negative");
+        if (maxPerName < 1) throw new IllegalArgumentException("maxPerName must be at least 1");
+        this.minTtl = Objects.requireNonNull(minTtl);
+        this.maxPerName = maxPerName;
+    }
+
+    /**
+     * Learns {@code answer}, received by {@code pod} at {@code nowNanos}, for {@code patterns}; returns
+     * the names it learned addresses for (empty: nothing a pattern covers, or no address).
+     */
+    public List<String> learn(IpAddress pod, DnsAnswer answer, List<DomainPattern> patterns, long nowNanos) {
+        List<String> learned = new ArrayList<>();
+        if (answer.addresses().isEmpty()) return learned;
+        for (String name : answer.chain()) {
+            if (patterns.stream().noneMatch(p -> p.matches(name))) continue;
+            Map<IpAddress, Long> addresses =
+                    byPod.computeIfAbsent(pod, k -> new HashMap<>()).computeIfAbsent(name, k -> new HashMap<>());
+            for (DnsAnswer.Address a : answer.addresses()) {
+                long ttlNanos = Math.max(
+                        minTtl.toNanos(), Duration.ofSeconds(a.ttlSeconds()).toNanos());
+                addresses.merge(a.ip(), nowNanos + ttlNanos, Math::max);
+            }
+            while (addresses.size() > maxPerName) {
+                IpAddress soonest = addresses.entrySet().stream()
+                        .min(Map.Entry.comparingByValue(Comparator.naturalOrder()))
+                        .orElseThrow()
+                        .getKey();
+                addresses.remove(soonest);
+            }
+            learned.add(name);
+        }
+        return learned;
+    }
+
+    /** Forgets what expired by {@code nowNanos}; returns whether anything did. */
+    public boolean expire(long nowNanos) {
+        boolean any = false;
+        for (Map<String, Map<IpAddress, Long>> names : byPod.values()) {
+            for (Map<IpAddress, Long> addresses : names.values()) {
+                any |= addresses.values().removeIf(expiry -> expiry - nowNanos <= 0);
+            }
+            names.values().removeIf(Map::isEmpty);
+        }
+        byPod.values().removeIf(Map::isEmpty);
+        return any;
+    }
+
+    /** What {@code pod} has learned and not yet expired at {@code nowNanos}, as the evaluator reads it. */
+    public ResolverState stateFor(IpAddress pod, long nowNanos) {
+        ResolverState state = ResolverState.EMPTY;
+        for (Map.Entry<String, Map<IpAddress, Long>> e :
+                new LinkedHashMap<>(byPod.getOrDefault(pod, Map.of())).entrySet()) {
+            List<IpAddress> live = e.getValue().entrySet().stream()
+                    .filter(a -> a.getValue() - nowNanos > 0)
+                    .map(Map.Entry::getKey)
+                    .sorted()
+                    .toList();
+            if (!live.isEmpty()) state = state.with(e.getKey(), live);
+        }
+        return state;
+    }
+
+    /** A pod that left: forget what it learned. */
+    public void forget(IpAddress pod) {
+        byPod.remove(pod);
+    }
+}
