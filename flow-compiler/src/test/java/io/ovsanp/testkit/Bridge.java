@@ -136,6 +136,17 @@ public final class Bridge {
         ovs.ofctl("-O", "OpenFlow13", "packet-out", target(), "LOCAL", "table", hex.toString());
     }
 
+    /** The packets counted by the flows whose dump line (with statistics) contains {@code flowPart}, summed. */
+    public long packetsOf(String flowPart) {
+        long n = 0;
+        java.util.regex.Pattern count = java.util.regex.Pattern.compile("n_packets=(\\d+)");
+        for (String line : dumpFlowsText(true).lines().toList()) {
+            java.util.regex.Matcher m = count.matcher(line);
+            if (line.contains(flowPart) && m.find()) n += Long.parseLong(m.group(1));
+        }
+        return n;
+    }
+
     /** Runs {@code ovs-ofctl} with {@code args} as given (pass {@link #target()} where it goes); throws unless it succeeds. */
     public Command.Result ofctl(String... args) {
         return ovs.ofctl(args);

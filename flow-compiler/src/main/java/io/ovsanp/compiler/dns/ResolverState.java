@@ -68,12 +68,7 @@ public final class ResolverState {
 
     /** Whether a name some pattern of {@code patterns} covers resolved to {@code ip}. */
     public boolean covers(List<DomainPattern> patterns, IpAddress ip) {
-        for (Map.Entry<String, Set<IpAddress>> e : addresses.entrySet()) {
-            if (e.getValue().contains(ip) && patterns.stream().anyMatch(p -> p.matches(e.getKey()))) {
-                return true;
-            }
-        }
-        return false;
+        return !namesFor(patterns, ip).isEmpty();
     }
 
     /** The names that resolved to {@code ip} and some pattern covers, in order (for explanations). */

@@ -73,16 +73,6 @@ class AuditRunIT {
                 "udp,nw_src=10.244.1.10,nw_dst=" + dst + ",nw_ttl=64,udp_src=" + srcPort + ",udp_dst=53");
     }
 
-    private static long packets(Bridge bridge, String flowPart) {
-        long n = 0;
-        for (String line : bridge.dumpFlowsText(true).lines().toList()) {
-            java.util.regex.Matcher m =
-                    java.util.regex.Pattern.compile("n_packets=(\\d+)").matcher(line);
-            if (line.contains(flowPart) && m.find()) n += Long.parseLong(m.group(1));
-        }
-        return n;
-    }
-
     @Test
     void anAnnotatedPolicysDeniedConnectionIsOneLineAndTheAnnotationTurnsItOff() throws Exception {
         Needs.ovs();
@@ -125,7 +115,7 @@ class AuditRunIT {
                 run.waitFor(() -> !lines(log).isEmpty(), Duration.ofSeconds(30), "an audit line");
                 dns(bridge, "198.51.100.5", 40002); // after the logged one: had it been copied, it would follow
                 run.waitFor(
-                        () -> packets(bridge, "nw_dst=198.51.100.0/24") == 2,
+                        () -> bridge.packetsOf("nw_dst=198.51.100.0/24") == 2,
                         Duration.ofSeconds(30),
                         "the quiet policy's drops counted");
                 Thread.sleep(500); // a copy of the quiet drops, were there one, has reached the writer
@@ -149,10 +139,10 @@ class AuditRunIT {
                         () -> bridge.dumpFlows().stream()
                                 .anyMatch(f -> f.contains("nw_dst=203.0.113.0/24") && f.contains("actions=drop")),
                         "the copy gone from the flows");
-                long denied = packets(bridge, "nw_dst=203.0.113.0/24");
+                long denied = bridge.packetsOf("nw_dst=203.0.113.0/24");
                 dns(bridge, "203.0.113.5", 40003);
                 run.waitFor(
-                        () -> packets(bridge, "nw_dst=203.0.113.0/24") == denied + 1,
+                        () -> bridge.packetsOf("nw_dst=203.0.113.0/24") == denied + 1,
                         Duration.ofSeconds(30),
                         "the deny still counting");
                 Thread.sleep(500);

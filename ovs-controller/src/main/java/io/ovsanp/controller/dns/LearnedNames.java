@@ -7,7 +7,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -79,7 +78,7 @@ public final class LearnedNames {
     public ResolverState stateFor(IpAddress pod, long nowNanos) {
         ResolverState state = ResolverState.EMPTY;
         for (Map.Entry<String, Map<IpAddress, Long>> e :
-                new LinkedHashMap<>(byPod.getOrDefault(pod, Map.of())).entrySet()) {
+                byPod.getOrDefault(pod, Map.of()).entrySet()) {
             List<IpAddress> live = e.getValue().entrySet().stream()
                     .filter(a -> a.getValue() - nowNanos > 0)
                     .map(Map.Entry::getKey)
