@@ -2,6 +2,7 @@ package io.ovsanp.compiler.compile;
 
 import io.ovsanp.compiler.cluster.ClusterSnapshot;
 import io.ovsanp.compiler.cluster.Selection;
+import io.ovsanp.compiler.dns.ResolverStates;
 import io.ovsanp.compiler.policy.EffectivePolicies;
 import io.ovsanp.compiler.policy.PolicyValidator;
 import java.util.List;
@@ -49,7 +50,16 @@ public final class Compilation {
      * the flows of rules whose inputs did not change; the same result as a compile from scratch.
      */
     public CompileResult compile(String node, Allocation previous, CompileOptions options, CompileMemo memo) {
-        return Compiler.compile(index, policies, node, previous, options, memo);
+        return compile(node, previous, options, memo, ResolverStates.NONE);
+    }
+
+    /**
+     * As above, with what the node's pods learned from DNS answers: the addresses the {@code
+     * domainNames} peers of their egress rules match (docs/architecture.md, "Names learned from DNS").
+     */
+    public CompileResult compile(
+            String node, Allocation previous, CompileOptions options, CompileMemo memo, ResolverStates learned) {
+        return Compiler.compile(index, policies, node, previous, options, memo, learned);
     }
 
     /** As above without a memo: every rule compiled afresh (the index still shared). */

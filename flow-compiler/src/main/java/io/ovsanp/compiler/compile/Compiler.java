@@ -6,6 +6,7 @@ import io.ovsanp.compiler.cluster.PodInfo;
 import io.ovsanp.compiler.cluster.Selection;
 import io.ovsanp.compiler.diag.Diagnostic;
 import io.ovsanp.compiler.diag.ObjectRef;
+import io.ovsanp.compiler.dns.ResolverStates;
 import io.ovsanp.compiler.flow.Cookie;
 import io.ovsanp.compiler.flow.Field;
 import io.ovsanp.compiler.flow.Flow;
@@ -81,6 +82,8 @@ public final class Compiler {
     static final int SELF_PRIORITY = 10;
 
     private final ReadSet.Builder reads = new ReadSet.Builder();
+    /** What the node's pods learned from DNS answers, for their rules' {@code domainNames} peers. */
+    private final ResolverStates learned;
 
     private Compiler(
             SnapshotIndex index,
@@ -88,7 +91,9 @@ public final class Compiler {
             String node,
             Allocation previous,
             CompileOptions opts,
-            CompileMemo memo) {
+            CompileMemo memo,
+            ResolverStates learned) {
+        this.learned = learned;
         this.policies = policies;
         this.snapshot = index.snapshot();
         this.node = node;
@@ -137,7 +142,18 @@ public final class Compiler {
             Allocation previous,
             CompileOptions options,
             CompileMemo memo) {
-        return compile(SnapshotIndex.of(snapshot), policies, node, previous, options, memo);
+        return compile(SnapshotIndex.of(snapshot), policies, node, previous, options, memo, ResolverStates.NONE);
+    }
+
+    /** As above, with what the node's pods learned from DNS ({@code domainNames} peers). */
+    public static CompileResult compile(
+            ClusterSnapshot snapshot,
+            EffectivePolicies policies,
+            String node,
+            Allocation previous,
+            CompileOptions options,
+            ResolverStates learned) {
+        return compile(SnapshotIndex.of(snapshot), policies, node, previous, options, new CompileMemo(), learned);
     }
 
     static CompileResult compile(
@@ -146,9 +162,10 @@ public final class Compiler {
             String node,
             Allocation previous,
             CompileOptions options,
-            CompileMemo memo) {
+            CompileMemo memo,
+            ResolverStates learned) {
         memo.begin(node, options);
-        CompileResult r = new Compiler(index, policies, node, previous, options, memo).run();
+        CompileResult r = new Compiler(index, policies, node, previous, options, memo, learned).run();
         memo.end();
         return r;
     }
@@ -336,7 +353,10 @@ public final class Compiler {
             List<List<Match>> src = dir == Direction.EGRESS
                     ? subjectMatches.computeIfAbsent(p.sources(), this::subjectDimensions)
                     : subjectDestinations.computeIfAbsent(p.sources(), Compiler::destinationDimensions);
-            CompileMemo.Key key = new CompileMemo.Key(table, priority, cookie, verdict, rule, shapes.shape(rule), src);
+            RuleShapes.Shape shape = dir == Direction.EGRESS
+                    ? shapes.learned(rule, shapes.shape(rule), p.sources(), learned)
+                    : shapes.shape(rule);
+            CompileMemo.Key key = new CompileMemo.Key(table, priority, cookie, verdict, rule, shape, src);
             CompileMemo.RuleOutput out = memo.lookup(keys.get(i), key);
             boolean reused = out != null && conjIds.claim(out.conjIds());
             if (!reused) {
@@ -345,7 +365,9 @@ public final class Compiler {
                         rule,
                         key.shape(),
                         src,
-                        (f, within) -> SourceMatcher.asDestinations(p.sources(), f, within),
+                        dir == Direction.EGRESS
+                                ? (f, within) -> sources.subject(podsWithin(p.sources(), within), f)
+                                : (f, within) -> SourceMatcher.asDestinations(p.sources(), f, within),
                         !p.sources().isEmpty(),
                         table,
                         tableName,
@@ -360,6 +382,13 @@ public final class Compiler {
             ruleStats.add(out.stats());
             diags.addAll(out.diagnostics());
         }
+    }
+
+    /** The pods among {@code pods} with an address in {@code within} (an egress segment of some pods only). */
+    private static List<PodInfo> podsWithin(List<PodInfo> pods, Set<Cidr> within) {
+        return pods.stream()
+                .filter(pod -> pod.ips().stream().anyMatch(ip -> within.contains(Cidr.of(ip))))
+                .toList();
     }
 
     /** The subject dimension of {@code pods} per address family, in {@link IpFamily#ordinal()} order. */

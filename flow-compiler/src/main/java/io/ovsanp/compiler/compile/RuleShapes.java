@@ -3,6 +3,9 @@ package io.ovsanp.compiler.compile;
 import io.ovsanp.compiler.cluster.ContainerPort;
 import io.ovsanp.compiler.cluster.ServiceVips;
 import io.ovsanp.compiler.diag.Diagnostic;
+import io.ovsanp.compiler.dns.DomainPattern;
+import io.ovsanp.compiler.dns.ResolverState;
+import io.ovsanp.compiler.dns.ResolverStates;
 import io.ovsanp.compiler.flow.Match;
 import io.ovsanp.compiler.net.Cidr;
 import io.ovsanp.compiler.net.CidrSet;
@@ -410,6 +413,54 @@ final class RuleShapes {
                     List.of(PortClauses.exact(f, Protocol.valueOf(pp[0]), Integer.parseInt(pp[1]))),
                     java.util.Set.copyOf(g.getValue())));
         }
+    }
+
+    /**
+     * {@code base} with, per subject pod that has learned addresses for the rule's {@code domainNames}
+     * peers, one segment per family: those addresses × the rule's numeric ports (or any port), applying
+     * to that pod only (docs/architecture.md, "Names learned from DNS"). {@code base} itself when no
+     * subject learned anything the rule covers.
+     */
+    Shape learned(
+            EffectiveRule rule, Shape base, List<io.ovsanp.compiler.cluster.PodInfo> subjects, ResolverStates learned) {
+        if (learned.isEmpty() || rule.ref().ingress()) return base;
+        List<DomainPattern> patterns = new ArrayList<>();
+        for (Destination d : rule.destinations()) {
+            if (d instanceof Destination.DomainNames dn) patterns.addAll(dn.patterns());
+        }
+        if (patterns.isEmpty()) return base;
+        Map<IpFamily, List<Segment>> segs = new EnumMap<>(IpFamily.class);
+        boolean any = false;
+        for (IpFamily f : IpFamily.values()) {
+            List<Segment> out = new ArrayList<>(base.segments(f));
+            List<Match> ports = rule.anyPort() ? List.of() : PortClauses.numeric(rule.ports(), f);
+            if (rule.anyPort() || !ports.isEmpty()) {
+                for (io.ovsanp.compiler.cluster.PodInfo pod : subjects) {
+                    List<Cidr> addresses = new ArrayList<>();
+                    ResolverState state = learned.forPod(pod.ips());
+                    for (Map.Entry<String, java.util.Set<IpAddress>> e :
+                            state.addresses().entrySet()) {
+                        if (patterns.stream().noneMatch(p -> p.matches(e.getKey()))) continue;
+                        for (IpAddress ip : e.getValue()) {
+                            if (ip.family() == f) addresses.add(Cidr.of(ip));
+                        }
+                    }
+                    if (addresses.isEmpty()) continue;
+                    java.util.Set<Cidr> own = new java.util.HashSet<>();
+                    for (IpAddress ip : pod.ips()) own.add(Cidr.of(ip));
+                    out.add(new Segment(
+                            "learned:" + pod.key(),
+                            false,
+                            destinations(CidrSet.aggregate(addresses)),
+                            rule.anyPort(),
+                            ports,
+                            java.util.Set.copyOf(own)));
+                    any = true;
+                }
+            }
+            segs.put(f, List.copyOf(out));
+        }
+        return any ? new Shape(segs) : base;
     }
 
     /** The pods where the named ports resolve ({@link SnapshotIndex#namedPortTargets}) grouped by the (protocol, port). */

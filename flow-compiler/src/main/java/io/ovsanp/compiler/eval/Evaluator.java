@@ -5,6 +5,7 @@ import io.ovsanp.compiler.cluster.PodInfo;
 import io.ovsanp.compiler.cluster.ServiceVips;
 import io.ovsanp.compiler.diag.ObjectRef;
 import io.ovsanp.compiler.dns.ResolverState;
+import io.ovsanp.compiler.dns.ResolverStates;
 import io.ovsanp.compiler.net.IpAddress;
 import io.ovsanp.compiler.policy.Action;
 import io.ovsanp.compiler.policy.AdminPolicy;
@@ -50,9 +51,15 @@ public final class Evaluator {
         this(snapshot, policies, serviceVips, ResolverState.EMPTY);
     }
 
-    /** {@code resolved}: what names resolved to, which {@code domainNames} peers match (docs/semantics.md). */
+    /** {@code resolved}: what names resolved to for every pod, which {@code domainNames} peers match (docs/semantics.md). */
     public Evaluator(
             ClusterSnapshot snapshot, EffectivePolicies policies, ServiceVips serviceVips, ResolverState resolved) {
+        this(snapshot, policies, serviceVips, ResolverStates.everyPod(resolved));
+    }
+
+    /** {@code resolved}: what each pod resolved, which its egress rules' {@code domainNames} peers match. */
+    public Evaluator(
+            ClusterSnapshot snapshot, EffectivePolicies policies, ServiceVips serviceVips, ResolverStates resolved) {
         this.policies = Objects.requireNonNull(policies, "policies");
         this.matcher = new RuleMatcher(Objects.requireNonNull(snapshot, "snapshot"), serviceVips, resolved);
     }
@@ -209,7 +216,7 @@ public final class Evaluator {
         String label =
                 rule.ref().display() + " (" + rule.action().apiName(rule.ref().policy()) + ")";
         String miss = null;
-        if (!matcher.destinationMatches(rule, RuleMatcher.peer(rule, packet))) {
+        if (!matcher.destinationMatches(rule, RuleMatcher.peer(rule, packet), RuleMatcher.subject(rule, packet))) {
             miss = rule.ref().ingress() ? "source does not match" : "destination does not match";
         } else if (!matcher.portMatches(rule, packet)) {
             miss = "port does not match";

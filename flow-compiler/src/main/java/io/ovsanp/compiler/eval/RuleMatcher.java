@@ -8,6 +8,7 @@ import io.ovsanp.compiler.cluster.PodInfo;
 import io.ovsanp.compiler.cluster.ServiceInfo;
 import io.ovsanp.compiler.cluster.ServiceVips;
 import io.ovsanp.compiler.dns.ResolverState;
+import io.ovsanp.compiler.dns.ResolverStates;
 import io.ovsanp.compiler.net.Cidr;
 import io.ovsanp.compiler.net.IpAddress;
 import io.ovsanp.compiler.policy.Action;
@@ -40,7 +41,7 @@ public final class RuleMatcher {
     private final List<NodeInfo> nodes;
     private final ClusterSnapshot snapshot;
     private final ServiceVips serviceVips;
-    private final ResolverState resolved;
+    private final ResolverStates resolved;
 
     /** A matcher that sees Service IPs as plain addresses ({@link ServiceVips#NONE}). */
     public RuleMatcher(ClusterSnapshot snapshot) {
@@ -51,8 +52,13 @@ public final class RuleMatcher {
         this(snapshot, serviceVips, ResolverState.EMPTY);
     }
 
-    /** {@code resolved}: what names resolved to, for {@code domainNames} peers (none: they match nothing). */
+    /** {@code resolved}: what names resolved to for every pod, for {@code domainNames} peers (none: they match nothing). */
     public RuleMatcher(ClusterSnapshot snapshot, ServiceVips serviceVips, ResolverState resolved) {
+        this(snapshot, serviceVips, ResolverStates.everyPod(resolved));
+    }
+
+    /** {@code resolved}: what each pod has resolved, for the {@code domainNames} peers of its egress rules. */
+    public RuleMatcher(ClusterSnapshot snapshot, ServiceVips serviceVips, ResolverStates resolved) {
         this.resolved = Objects.requireNonNull(resolved, "resolved");
         this.namespaceLabels = snapshot.namespaceLabels();
         this.nodes = snapshot.nodes();
@@ -116,7 +122,12 @@ public final class RuleMatcher {
      * rule); who the subject is is checked by the caller.
      */
     public boolean matches(EffectiveRule rule, Packet packet) {
-        return destinationMatches(rule, peer(rule, packet)) && portMatches(rule, packet);
+        return destinationMatches(rule, peer(rule, packet), subject(rule, packet)) && portMatches(rule, packet);
+    }
+
+    /** The address of the rule's subject pod in {@code packet}: the source for egress, the destination for ingress. */
+    public static IpAddress subject(EffectiveRule rule, Packet packet) {
+        return rule.ref().ingress() ? packet.dst() : packet.src();
     }
 
     /** The address a rule's peers are matched against: the destination for egress, the source for ingress. */
@@ -133,14 +144,42 @@ public final class RuleMatcher {
                 .orElse(List.of());
     }
 
+    /** As {@link #destinationMatches(EffectiveRule, IpAddress, IpAddress)} for no pod in particular. */
     public boolean destinationMatches(EffectiveRule rule, IpAddress dst) {
+        return destinationMatches(rule, dst, null);
+    }
+
+    /**
+     * Whether {@code dst} is one of the rule's peers for the subject pod at address {@code subject}
+     * (which matters only for {@code domainNames}: the names that pod resolved; null: what every pod
+     * resolved).
+     */
+    public boolean destinationMatches(EffectiveRule rule, IpAddress dst, IpAddress subject) {
         if (rule.anyDestination()) {
             return true;
         }
-        return rule.destinations().stream().anyMatch(d -> destinationMatches(d, dst));
+        return rule.destinations().stream().anyMatch(d -> destinationMatches(d, dst, subject));
     }
 
     public boolean destinationMatches(Destination destination, IpAddress dst) {
+        return destinationMatches(destination, dst, null);
+    }
+
+    /** What the pod at {@code subject} resolved: what it learned at any of its addresses. */
+    public ResolverState resolvedBy(IpAddress subject) {
+        if (subject == null) {
+            return resolved.forPod(List.of());
+        }
+        List<PodInfo> pods = podsWithIp(subject);
+        if (pods.isEmpty()) {
+            return resolved.forPod(List.of(subject));
+        }
+        List<IpAddress> all = new ArrayList<>();
+        for (PodInfo p : pods) all.addAll(p.ips());
+        return resolved.forPod(all);
+    }
+
+    public boolean destinationMatches(Destination destination, IpAddress dst, IpAddress subject) {
         if (destination instanceof Destination.PodSelection) {
             Destination.PodSelection s = (Destination.PodSelection) destination;
             return podsWithIp(dst).stream().anyMatch(p -> selects(s.namespaceSelector(), s.podSelector(), p));
@@ -163,7 +202,7 @@ public final class RuleMatcher {
         }
         if (destination instanceof Destination.DomainNames names) {
             // docs/semantics.md, "Subjects and peers": an address a covered name resolved to
-            return resolved.covers(names.patterns(), dst);
+            return resolvedBy(subject).covers(names.patterns(), dst);
         }
         throw new AssertionError(destination);
     }
@@ -245,7 +284,7 @@ public final class RuleMatcher {
                 List<ServiceVips.Backend> endpoints =
                         ServiceVips.backends(snapshot, svc, sp, packet.dst().family());
                 List<ServiceVips.Backend> covered = endpoints.stream()
-                        .filter(b -> destinationMatches(rule, b.ip())
+                        .filter(b -> destinationMatches(rule, b.ip(), packet.src())
                                 && portMatches(rule, Packet.of(packet.src(), b.ip(), b.protocol(), b.port())))
                         .toList();
                 boolean hit = rule.action() == Action.ALLOW

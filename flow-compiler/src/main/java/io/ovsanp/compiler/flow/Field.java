@@ -4,7 +4,8 @@ import java.util.Locale;
 
 /**
  * Match fields ovs-anp uses, with their width and ovs-ofctl name. Transport ports are one field,
- * {@link #TP_DST}, whose protocol is given by {@link #IP_PROTO} (ofctl writes {@code tcp,tp_dst=80}).
+ * {@link #TP_DST}, whose protocol is given by {@link #IP_PROTO} (ofctl writes {@code tcp,tp_dst=80}); so
+ * are the source ports, {@link #TP_SRC} (only the DNS interception flows match one).
  * The declaration order is the canonical order used when rendering a match.
  */
 public enum Field {
@@ -27,6 +28,7 @@ public enum Field {
     IPV4_DST("nw_dst", 32, true),
     IPV6_SRC("ipv6_src", 128, true),
     IPV6_DST("ipv6_dst", 128, true),
+    TP_SRC("tp_src", 16, true),
     TP_DST("tp_dst", 16, true),
     /** ICMPv6 type (needs {@code icmp6}); dump-flows prints it as {@code icmp_type}. */
     ICMPV6_TYPE("icmp_type", 8, false);

@@ -126,10 +126,10 @@ public final class Match implements Comparable<Match> {
                         || get(Field.IP_PROTO).map(f -> f.value().longValue()).orElse(-1L) != 58)) {
             throw new IllegalArgumentException("icmp_type needs icmp6 (dl_type=0x86dd,nw_proto=58): " + this);
         }
-        if (has(Field.TP_DST)) {
+        if (has(Field.TP_DST) || has(Field.TP_SRC)) {
             long proto = get(Field.IP_PROTO).map(f -> f.value().longValue()).orElse(-1L);
             if (proto != 6 && proto != 17 && proto != 132) {
-                throw new IllegalArgumentException("tp_dst needs nw_proto tcp/udp/sctp: " + this);
+                throw new IllegalArgumentException("tp_src/tp_dst need nw_proto tcp/udp/sctp: " + this);
             }
         }
         return this;

@@ -30,15 +30,18 @@ final class OfctlMatches {
             Map.entry("mplsm", new int[] {0x8848, -1}));
 
     /** Other names ovs-ofctl accepts for our fields. */
-    private static final Map<String, Field> ALIASES = Map.of(
-            "eth_type", Field.ETH_TYPE,
-            "ip_proto", Field.IP_PROTO,
-            "ip_src", Field.IPV4_SRC,
-            "ip_dst", Field.IPV4_DST,
-            "tcp_dst", Field.TP_DST,
-            "udp_dst", Field.TP_DST,
-            "sctp_dst", Field.TP_DST,
-            "icmpv6_type", Field.ICMPV6_TYPE);
+    private static final Map<String, Field> ALIASES = Map.ofEntries(
+            Map.entry("eth_type", Field.ETH_TYPE),
+            Map.entry("ip_proto", Field.IP_PROTO),
+            Map.entry("ip_src", Field.IPV4_SRC),
+            Map.entry("ip_dst", Field.IPV4_DST),
+            Map.entry("tcp_dst", Field.TP_DST),
+            Map.entry("udp_dst", Field.TP_DST),
+            Map.entry("sctp_dst", Field.TP_DST),
+            Map.entry("tcp_src", Field.TP_SRC),
+            Map.entry("udp_src", Field.TP_SRC),
+            Map.entry("sctp_src", Field.TP_SRC),
+            Map.entry("icmpv6_type", Field.ICMPV6_TYPE));
 
     private final String line;
     private Match match = Match.ANY;

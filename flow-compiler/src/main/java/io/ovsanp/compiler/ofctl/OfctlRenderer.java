@@ -55,6 +55,7 @@ public final class OfctlRenderer {
             Field.IPV6_SRC,
             Field.IPV6_DST,
             Field.IP_PROTO,
+            Field.TP_SRC,
             Field.TP_DST,
             Field.ICMPV6_TYPE);
 
@@ -212,6 +213,7 @@ public final class OfctlRenderer {
                 return OfctlPorts.formatInPort(v);
             case CT_STATE:
                 return CtStates.formatMatch((int) v, (int) mask);
+            case TP_SRC:
             case TP_DST:
                 return fm.isExact() ? Long.toString(v) : OfctlNumbers.hex(v) + "/" + OfctlNumbers.hex(mask);
             case IPV4_SRC:

@@ -101,14 +101,11 @@ final class AdminRuleValidator {
                         }
                     }
                     if (!patterns.isEmpty()) {
-                        // Evaluated against a resolver state (explain --resolved); no switch learns the
-                        // addresses yet, so on the switch it matches nothing, and status says so.
+                        // Matches the addresses each subject pod learned from DNS answers for these
+                        // names (the switch: docs/architecture.md, "Names learned from DNS"; offline:
+                        // explain --resolved).
                         dests.add(new Destination.DomainNames(patterns));
                     }
-                    out.add(Diagnostic.unenforced(
-                            ref.policy(),
-                            pp + ".domainNames",
-                            "domainNames peers are not supported yet; this peer matches nothing (fail-closed)"));
                 }
             } else if (peer instanceof Peer.Unsupported u) {
                 if (r.action() == Action.ALLOW) {

@@ -26,9 +26,9 @@ public sealed interface Destination {
 
     /**
      * The addresses that names these patterns cover resolved to ({@code domainNames}, egress Allow rules
-     * only). What they are depends on DNS answers, not on the cluster: the evaluator takes them from a
-     * {@link io.ovsanp.compiler.dns.ResolverState}; the compiler has none yet, so the peer matches
-     * nothing on a switch (docs/semantics.md, "Subjects and peers").
+     * only), for each subject pod the answers that pod received. What they are depends on DNS answers,
+     * not on the cluster: the evaluator takes them from {@link io.ovsanp.compiler.dns.ResolverStates},
+     * the compiler from what the controller learned (docs/semantics.md, "Subjects and peers").
      */
     record DomainNames(List<DomainPattern> patterns) implements Destination {
         public DomainNames {

@@ -34,7 +34,7 @@ public sealed interface Peer {
         }
     }
 
-    /** FQDN peer (NPEP-133); not supported yet, realised fail-closed. */
+    /** FQDN peer (NPEP-133): the addresses the subject pods learned from DNS answers for the names. */
     record DomainNames(List<String> names) implements Peer {
         public DomainNames {
             names = List.copyOf(names);

@@ -174,6 +174,10 @@ public record SimPacket(
                 return v6 ? Optional.of(dst.toBigInteger()) : Optional.empty();
             case TP_DST:
                 return tpDst >= 0 ? big(tpDst) : Optional.empty();
+            case TP_SRC:
+                // A simulated packet opens a connection: its source port is any, and only the DNS
+                // interception flows (established replies) match one.
+                return Optional.empty();
             case ICMPV6_TYPE:
                 // Simulated packets open connections: an ICMPv6 packet is an echo request, never
                 // neighbour discovery (which the classifier passes before any policy).

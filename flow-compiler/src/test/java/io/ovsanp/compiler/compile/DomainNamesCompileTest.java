@@ -86,4 +86,92 @@ class DomainNamesCompileTest {
                     .isFalse();
         }
     }
+
+    @Test
+    void aPodsLearnedAddressesOpenTheRuleForThatPodOnly() {
+        PodInfo web = new PodInfo(
+                "shop",
+                "web",
+                "n1",
+                false,
+                List.of(IpAddress.parse("10.244.1.10"), IpAddress.parse("fd00:10:244::10")),
+                Map.of("app", "web"),
+                List.of());
+        PodInfo db = new PodInfo(
+                "shop", "db", "n1", false, List.of(IpAddress.parse("10.244.1.11")), Map.of("app", "db"), List.of());
+        AdminPolicy fqdn = new AdminPolicy(
+                new ObjectRef(Tier.ADMIN.kind(), "", "fqdn", "uid-fqdn", SourceRef.NONE),
+                Tier.ADMIN,
+                1,
+                Subject.ALL,
+                List.of(
+                        new Rule(
+                                0,
+                                "internet-example",
+                                Action.ALLOW,
+                                List.of(new Peer.DomainNames(List.of("*.internet.example"))),
+                                List.of(new PortMatch.Number(Protocol.TCP, 443))),
+                        new Rule(
+                                1,
+                                "rest",
+                                Action.DENY,
+                                List.of(new Peer.Networks(List.of("0.0.0.0/0", "::/0"))),
+                                List.of())),
+                List.of());
+        ClusterSnapshot snapshot = new ClusterSnapshot(
+                List.of(),
+                List.of(db, web),
+                List.of(new NodeInfo("n1", Map.of(), List.of(IpAddress.parse("172.18.0.1")))),
+                List.of(),
+                List.of(),
+                List.of(fqdn),
+                List.of(),
+                List.of());
+        EffectivePolicies policies = PolicyValidator.validate(snapshot);
+        // web asked over IPv4 and learned both families; the intranet name is no rule's.
+        io.ovsanp.compiler.dns.ResolverStates learned = io.ovsanp.compiler.dns.ResolverStates.of(Map.of(
+                IpAddress.parse("10.244.1.10"),
+                io.ovsanp.compiler.dns.ResolverState.EMPTY
+                        .with(
+                                "www.internet.example",
+                                List.of(IpAddress.parse("203.0.113.10"), IpAddress.parse("2001:db8:113::10")))
+                        .with("intranet.example", List.of(IpAddress.parse("10.10.0.5")))));
+        CompileResult r = Compiler.compile(snapshot, policies, "n1", Allocation.EMPTY, CompileOptions.DEFAULT, learned);
+        long ruleId = RuleCookies.of(r)
+                .select("fqdn", java.util.OptionalInt.of(0))
+                .get(0)
+                .ruleId();
+        assertThat(r.flows().flows())
+                .as("the learned addresses are the rule's flows")
+                .anyMatch(f -> f.cookie().ruleId() == ruleId);
+        Simulator sim = new Simulator(r.flows());
+        Evaluator evaluator = new Evaluator(snapshot, policies, io.ovsanp.compiler.cluster.ServiceVips.NONE, learned);
+        record Case(String src, String dst, int port, boolean allowed) {}
+        for (Case c : List.of(
+                new Case("10.244.1.10", "203.0.113.10", 443, true),
+                new Case("fd00:10:244::10", "2001:db8:113::10", 443, true),
+                new Case("10.244.1.10", "203.0.113.10", 80, false),
+                new Case("10.244.1.10", "10.10.0.5", 443, false),
+                new Case("10.244.1.11", "203.0.113.10", 443, false))) {
+            assertThat(sim.run(SimPacket.tcp(c.src(), c.dst(), c.port()), TableId.of(0))
+                            .allowed())
+                    .as("flows: " + c)
+                    .isEqualTo(c.allowed());
+            assertThat(evaluator
+                            .evaluate(Packet.tcp(IpAddress.parse(c.src()), IpAddress.parse(c.dst()), c.port()))
+                            .allowed())
+                    .as("evaluator: " + c)
+                    .isEqualTo(c.allowed());
+        }
+        CompileResult again = Compiler.compile(snapshot, policies, "n1", r.allocation(), CompileOptions.DEFAULT);
+        assertThat(sim(again)
+                        .run(SimPacket.tcp("10.244.1.10", "203.0.113.10", 443), TableId.of(0))
+                        .allowed())
+                .as("forgotten: denied again")
+                .isFalse();
+    }
+
+    private static Simulator sim(CompileResult r) {
+        return new Simulator(r.flows());
+    }
 }

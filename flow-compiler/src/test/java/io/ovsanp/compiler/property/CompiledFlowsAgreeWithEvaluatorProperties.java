@@ -43,7 +43,8 @@ class CompiledFlowsAgreeWithEvaluatorProperties {
         ServiceVips vips = gen.serviceVips();
         CompileOptions options = CompileOptions.DEFAULT.withServiceVips(vips);
         EffectivePolicies policies = PolicyValidator.validate(snapshot);
-        Evaluator evaluator = new Evaluator(snapshot, policies, vips);
+        io.ovsanp.compiler.dns.ResolverStates learned = gen.resolved(snapshot);
+        Evaluator evaluator = new Evaluator(snapshot, policies, vips, learned);
         Map<String, Simulator> perNode = new HashMap<>();
         Map<String, CompileResult> compiled = new HashMap<>();
         for (Packet p : gen.packets(snapshot, 20)) {
@@ -60,6 +61,10 @@ class CompiledFlowsAgreeWithEvaluatorProperties {
                             expected.egress().serviceVip().isPresent()
                                     ? (expected.egress().allowed() ? "ALLOW" : "DENY")
                                     : "no");
+            boolean learnedDst = evaluator.matcher().resolvedBy(p.src()).addresses().values().stream()
+                    .anyMatch(ips -> ips.contains(p.dst()));
+            Statistics.label("to an address the source pod learned")
+                    .collect(learnedDst ? (expected.egress().allowed() ? "allowed" : "denied") : "no");
             Statistics.label("deciding side")
                     .collect(
                             expected.allowed()
@@ -69,7 +74,7 @@ class CompiledFlowsAgreeWithEvaluatorProperties {
             StringBuilder traces = new StringBuilder();
             for (String node : nodes) {
                 Simulator sim = perNode.computeIfAbsent(node, n -> {
-                    CompileResult r = Compiler.compile(snapshot, policies, n, Allocation.EMPTY, options);
+                    CompileResult r = Compiler.compile(snapshot, policies, n, Allocation.EMPTY, options, learned);
                     compiled.put(n, r);
                     return new Simulator(r.flows());
                 });
@@ -99,6 +104,11 @@ class CompiledFlowsAgreeWithEvaluatorProperties {
         Statistics.label("deciding side").coverage(c -> {
             c.check("egress denies").count(n -> n >= 50);
             c.check("ingress denies").count(n -> n >= 50);
+        });
+        // Learned names must matter: some connections to learned addresses allowed, some denied.
+        Statistics.label("to an address the source pod learned").coverage(c -> {
+            c.check("allowed").count(n -> n >= 15);
+            c.check("denied").count(n -> n >= 15);
         });
         // The mapping must actually decide verdicts, both ways, or this property proves nothing about it.
         Statistics.label("verdict via a pre-DNAT ClusterIP").coverage(c -> {

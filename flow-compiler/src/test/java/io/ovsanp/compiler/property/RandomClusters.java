@@ -44,6 +44,38 @@ public final class RandomClusters {
 
     private final Random r;
 
+    static final List<String> DOMAIN_PATTERNS =
+            List.of("*.internet.example", "internet.example", "intranet.example", "*.example");
+
+    /** Answers a pod may have seen: name and addresses (external ones, and a pod's). */
+    private static final List<Map.Entry<String, List<String>>> ANSWERS = List.of(
+            Map.entry("www.internet.example", List.of("203.0.113.10", "2001:db8::5")),
+            Map.entry("internet.example", List.of("203.0.113.10")),
+            Map.entry("intranet.example", List.of("10.10.0.5")),
+            Map.entry("dns.example", List.of("198.51.100.53", "8.8.8.8")),
+            Map.entry("pod.example", List.of("10.244.1.11")));
+
+    /**
+     * What some of the snapshot's pods learned from DNS ({@code domainNames} peers): each pod with
+     * probability 1/2 has seen one to three answers (at one of its addresses).
+     */
+    public io.ovsanp.compiler.dns.ResolverStates resolved(ClusterSnapshot s) {
+        Map<IpAddress, io.ovsanp.compiler.dns.ResolverState> by = new java.util.HashMap<>();
+        for (io.ovsanp.compiler.cluster.PodInfo pod : s.pods()) {
+            if (pod.ips().isEmpty() || !chance(0.5)) continue;
+            IpAddress at = pick(pod.ips());
+            io.ovsanp.compiler.dns.ResolverState st = by.getOrDefault(at, io.ovsanp.compiler.dns.ResolverState.EMPTY);
+            int n = 1 + r.nextInt(3);
+            for (int i = 0; i < n; i++) {
+                Map.Entry<String, List<String>> a = pick(ANSWERS);
+                st = st.with(
+                        a.getKey(), a.getValue().stream().map(IpAddress::parse).toList());
+            }
+            by.put(at, st);
+        }
+        return io.ovsanp.compiler.dns.ResolverStates.of(by);
+    }
+
     public RandomClusters(long seed) {
         this.r = new Random(seed);
     }
@@ -351,6 +383,13 @@ public final class RandomClusters {
                 peers.add(p);
             }
             if (chance(0.03)) peers.add(new Peer.Unsupported("services"));
+            if (a == Action.ALLOW && chance(0.2)) {
+                // domainNames: Allow rules only; another action makes the rule invalid (fail-closed)
+                peers.add(new Peer.DomainNames(List.of(pick(DOMAIN_PATTERNS))));
+                northbound = true;
+            } else if (chance(0.01)) {
+                peers.add(new Peer.DomainNames(List.of(pick(DOMAIN_PATTERNS))));
+            }
             out.add(new Rule(j, "r" + j, a, peers, ports(!northbound || chance(0.05), false)));
         }
         return out;

@@ -10,9 +10,10 @@ import java.util.Optional;
  * ports or the ICMP type and code. A frame cut short by the copy's {@code max_len}, or not IP, gives
  * empty: the line is then not written, as it could not name the connection. A fragment after the
  * first (IPv4 offset, or IPv6 fragment header, not zero) carries no transport header: its protocol is
- * the one it carries and its ports are -1.
+ * the one it carries and its ports are -1. {@code payloadAt} is where the TCP or UDP payload starts in
+ * the frame (the DNS interception reads the message there), -1 for other protocols and fragments.
  */
-public record FrameHeaders(IpAddress src, IpAddress dst, int protocol, int srcPort, int dstPort) {
+public record FrameHeaders(IpAddress src, IpAddress dst, int protocol, int srcPort, int dstPort, int payloadAt) {
     public static final int ICMP = 1;
     public static final int TCP = 6;
     public static final int UDP = 17;
@@ -23,6 +24,11 @@ public record FrameHeaders(IpAddress src, IpAddress dst, int protocol, int srcPo
     private static final int ETH_IPV6 = 0x86dd;
     private static final int ETH_VLAN = 0x8100;
     private static final int ETH_QINQ = 0x88a8;
+
+    /** Headers without a known payload offset. */
+    public FrameHeaders(IpAddress src, IpAddress dst, int protocol, int srcPort, int dstPort) {
+        this(src, dst, protocol, srcPort, dstPort, -1);
+    }
 
     /** The protocol as the policy API names it ({@code TCP}, {@code UDP}, {@code SCTP}), else by name or number. */
     public String protocolName() {
@@ -100,8 +106,20 @@ public record FrameHeaders(IpAddress src, IpAddress dst, int protocol, int srcPo
     private static Optional<FrameHeaders> transport(ByteBuffer b, int at, IpAddress src, IpAddress dst, int protocol) {
         if (protocol == TCP || protocol == UDP || protocol == SCTP) {
             if (b.limit() < at + 4) return Optional.empty();
+            int payloadAt = -1;
+            if (protocol == UDP && b.limit() >= at + 8) {
+                payloadAt = at + 8;
+            } else if (protocol == TCP && b.limit() >= at + 13) {
+                int dataOffset = (Byte.toUnsignedInt(b.get(at + 12)) >>> 4) * 4;
+                if (dataOffset >= 20 && b.limit() >= at + dataOffset) payloadAt = at + dataOffset;
+            }
             return Optional.of(new FrameHeaders(
-                    src, dst, protocol, Short.toUnsignedInt(b.getShort(at)), Short.toUnsignedInt(b.getShort(at + 2))));
+                    src,
+                    dst,
+                    protocol,
+                    Short.toUnsignedInt(b.getShort(at)),
+                    Short.toUnsignedInt(b.getShort(at + 2)),
+                    payloadAt));
         }
         if (protocol == ICMP || protocol == ICMPV6) {
             if (b.limit() < at + 2) return Optional.empty();

@@ -7,9 +7,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * What each pod learned from the DNS answers it received, for the {@code domainNames} patterns of the
@@ -61,17 +63,48 @@ public final class LearnedNames {
         return learned;
     }
 
-    /** Forgets what expired by {@code nowNanos}; returns whether anything did. */
-    public boolean expire(long nowNanos) {
-        boolean any = false;
-        for (Map<String, Map<IpAddress, Long>> names : byPod.values()) {
-            for (Map<IpAddress, Long> addresses : names.values()) {
-                any |= addresses.values().removeIf(expiry -> expiry - nowNanos <= 0);
+    /** Forgets what expired by {@code nowNanos}; returns the pods that forgot something. */
+    public Set<IpAddress> expire(long nowNanos) {
+        Set<IpAddress> changed = new HashSet<>();
+        for (Map.Entry<IpAddress, Map<String, Map<IpAddress, Long>>> pod : byPod.entrySet()) {
+            for (Map<IpAddress, Long> addresses : pod.getValue().values()) {
+                if (addresses.values().removeIf(expiry -> expiry - nowNanos <= 0)) changed.add(pod.getKey());
             }
-            names.values().removeIf(Map::isEmpty);
+            pod.getValue().values().removeIf(Map::isEmpty);
         }
         byPod.values().removeIf(Map::isEmpty);
-        return any;
+        return changed;
+    }
+
+    /** The earliest expiry of anything learned (nanoTime), or empty when nothing is. */
+    public java.util.OptionalLong nextExpiry() {
+        boolean any = false;
+        long first = 0;
+        for (Map<String, Map<IpAddress, Long>> names : byPod.values()) {
+            for (Map<IpAddress, Long> addresses : names.values()) {
+                for (long expiry : addresses.values()) {
+                    if (!any || expiry - first < 0) first = expiry;
+                    any = true;
+                }
+            }
+        }
+        return any ? java.util.OptionalLong.of(first) : java.util.OptionalLong.empty();
+    }
+
+    /** The pods that learned something. */
+    public Set<IpAddress> pods() {
+        return Set.copyOf(byPod.keySet());
+    }
+
+    /** How many (pod, name) pairs and (pod, name, address) triples are learned. */
+    public long[] counts() {
+        long names = 0;
+        long addresses = 0;
+        for (Map<String, Map<IpAddress, Long>> n : byPod.values()) {
+            names += n.size();
+            for (Map<IpAddress, Long> a : n.values()) addresses += a.size();
+        }
+        return new long[] {names, addresses};
     }
 
     /** What {@code pod} has learned and not yet expired at {@code nowNanos}, as the evaluator reads it. */

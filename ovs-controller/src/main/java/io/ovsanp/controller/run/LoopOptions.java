@@ -1,5 +1,6 @@
 package io.ovsanp.controller.run;
 
+import io.ovsanp.controller.dns.DnsLearning;
 import io.ovsanp.compiler.compile.CompileOptions;
 import java.time.Duration;
 import java.util.Objects;
@@ -17,6 +18,7 @@ import java.util.function.BooleanSupplier;
  * @param mayWrite whether this replica may write flows (leader election; always true in agent mode)
  * @param ruleStatsInterval every converged switch's flow counters are polled this often for the rule
  *     counters ({@link RealisationListener#ruleCounters}); zero: never
+ * @param dns how answers held for {@code domainNames} rules are learned from ({@link DnsLearning.Settings})
  */
 public record LoopOptions(
         Duration auditInterval,
@@ -25,7 +27,8 @@ public record LoopOptions(
         int workers,
         CompileOptions compile,
         BooleanSupplier mayWrite,
-        Duration ruleStatsInterval) {
+        Duration ruleStatsInterval,
+        DnsLearning.Settings dns) {
     public static final LoopOptions DEFAULT = new LoopOptions(
             Duration.ofSeconds(60),
             Duration.ofMillis(10),
@@ -33,7 +36,8 @@ public record LoopOptions(
             Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors())),
             CompileOptions.DEFAULT,
             () -> true,
-            Duration.ZERO);
+            Duration.ZERO,
+            DnsLearning.Settings.DEFAULT);
 
     public LoopOptions {
         Objects.requireNonNull(auditInterval);
@@ -42,6 +46,7 @@ public record LoopOptions(
         Objects.requireNonNull(compile);
         Objects.requireNonNull(mayWrite);
         Objects.requireNonNull(ruleStatsInterval);
+        Objects.requireNonNull(dns);
         if (ruleStatsInterval.isNegative()) throw new IllegalArgumentException("rule stats interval is negative");
         if (workers < 1) throw new IllegalArgumentException("workers must be at least 1");
         if (auditInterval.isNegative() || auditInterval.isZero()) {
@@ -50,30 +55,35 @@ public record LoopOptions(
     }
 
     public LoopOptions withAuditInterval(Duration d) {
-        return new LoopOptions(d, coalesce, switchTimeout, workers, compile, mayWrite, ruleStatsInterval);
+        return new LoopOptions(d, coalesce, switchTimeout, workers, compile, mayWrite, ruleStatsInterval, dns);
     }
 
     public LoopOptions withCoalesce(Duration d) {
-        return new LoopOptions(auditInterval, d, switchTimeout, workers, compile, mayWrite, ruleStatsInterval);
+        return new LoopOptions(auditInterval, d, switchTimeout, workers, compile, mayWrite, ruleStatsInterval, dns);
     }
 
     public LoopOptions withSwitchTimeout(Duration d) {
-        return new LoopOptions(auditInterval, coalesce, d, workers, compile, mayWrite, ruleStatsInterval);
+        return new LoopOptions(auditInterval, coalesce, d, workers, compile, mayWrite, ruleStatsInterval, dns);
     }
 
     public LoopOptions withWorkers(int n) {
-        return new LoopOptions(auditInterval, coalesce, switchTimeout, n, compile, mayWrite, ruleStatsInterval);
+        return new LoopOptions(auditInterval, coalesce, switchTimeout, n, compile, mayWrite, ruleStatsInterval, dns);
     }
 
     public LoopOptions withCompile(CompileOptions c) {
-        return new LoopOptions(auditInterval, coalesce, switchTimeout, workers, c, mayWrite, ruleStatsInterval);
+        return new LoopOptions(auditInterval, coalesce, switchTimeout, workers, c, mayWrite, ruleStatsInterval, dns);
     }
 
     public LoopOptions withMayWrite(BooleanSupplier w) {
-        return new LoopOptions(auditInterval, coalesce, switchTimeout, workers, compile, w, ruleStatsInterval);
+        return new LoopOptions(auditInterval, coalesce, switchTimeout, workers, compile, w, ruleStatsInterval, dns);
+    }
+
+    public LoopOptions withDns(DnsLearning.Settings d) {
+        return new LoopOptions(
+                auditInterval, coalesce, switchTimeout, workers, compile, mayWrite, ruleStatsInterval, d);
     }
 
     public LoopOptions withRuleStatsInterval(Duration d) {
-        return new LoopOptions(auditInterval, coalesce, switchTimeout, workers, compile, mayWrite, d);
+        return new LoopOptions(auditInterval, coalesce, switchTimeout, workers, compile, mayWrite, d, dns);
     }
 }

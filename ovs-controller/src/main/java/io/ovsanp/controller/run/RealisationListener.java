@@ -5,6 +5,7 @@ import io.ovsanp.compiler.cluster.ClusterSnapshot;
 import io.ovsanp.compiler.compile.CompileResult;
 import io.ovsanp.compiler.compile.RuleCookies;
 import io.ovsanp.compiler.policy.EffectivePolicies;
+import io.ovsanp.controller.dns.DnsLearning;
 import io.ovsanp.controller.openflow.wire.DumpedFlow;
 import io.ovsanp.controller.switches.ReconcileResult;
 import java.time.Duration;
@@ -50,6 +51,16 @@ public interface RealisationListener {
      * every rule cookie ({@code metrics.RuleMetrics}).
      */
     default void ruleCounters(String node, RuleCookies rules, List<DumpedFlow> flows) {}
+
+    /**
+     * A DNS answer {@code node}'s switch held for the controller was released ({@link
+     * DnsLearning.Kind}: what it was; {@code held}: from its arrival to its release; {@code late}: it
+     * was released before its flows were realised, because the hold limit or a failure ran out).
+     */
+    default void dnsAnswer(String node, DnsLearning.Kind kind, Duration held, boolean late) {}
+
+    /** What is learned now: (pod, name) pairs and (pod, name, address) triples. */
+    default void dnsLearned(long names, long addresses) {}
 
     /** Nodes that left the cluster: forget them. */
     default void nodeRemoved(String node) {}

@@ -14,7 +14,8 @@ class FrameHeadersTest {
                 .orElseThrow();
         assertThat(h)
                 .isEqualTo(
-                        new FrameHeaders(IpAddress.parse("10.244.0.1"), IpAddress.parse("203.0.113.5"), 17, 40000, 53));
+                        new FrameHeaders(
+                                IpAddress.parse("10.244.0.1"), IpAddress.parse("203.0.113.5"), 17, 40000, 53, 14 + 20 + 8));
         assertThat(h.protocolName()).isEqualTo("UDP");
         assertThat(h.hasPorts()).isTrue();
     }

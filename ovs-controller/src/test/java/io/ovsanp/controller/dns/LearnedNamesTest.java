@@ -45,8 +45,8 @@ class LearnedNamesTest {
         // a 5 s TTL is raised to the 60 s minimum
         assertThat(learned.stateFor(WEB, t0 + 59 * SECOND).isEmpty()).isFalse();
         assertThat(learned.stateFor(WEB, t0 + 60 * SECOND).isEmpty()).isTrue();
-        assertThat(learned.expire(t0 + 61 * SECOND)).isTrue();
-        assertThat(learned.expire(t0 + 62 * SECOND)).isFalse();
+        assertThat(learned.expire(t0 + 61 * SECOND)).containsExactly(WEB);
+        assertThat(learned.expire(t0 + 62 * SECOND)).isEmpty();
     }
 
     @Test

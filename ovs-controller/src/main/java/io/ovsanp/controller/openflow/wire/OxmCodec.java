@@ -36,11 +36,16 @@ final class OxmCodec {
     static final Spec TCP_DST = new Spec(CLASS_OPENFLOW, 14, 2);
     static final Spec UDP_DST = new Spec(CLASS_OPENFLOW, 16, 2);
     static final Spec SCTP_DST = new Spec(CLASS_OPENFLOW, 18, 2);
+    static final Spec TCP_SRC = new Spec(CLASS_OPENFLOW, 13, 2);
+    static final Spec UDP_SRC = new Spec(CLASS_OPENFLOW, 15, 2);
+    static final Spec SCTP_SRC = new Spec(CLASS_OPENFLOW, 17, 2);
 
     private static final Map<Field, Spec> SPECS = new EnumMap<>(Field.class);
     private static final Map<Integer, Field> BY_KEY = new HashMap<>();
-    private static final Map<Integer, Integer> TP_PROTO_BY_KEY =
-            Map.of(TCP_DST.key(), 6, UDP_DST.key(), 17, SCTP_DST.key(), 132);
+    private static final Map<Integer, Integer> TP_PROTO_BY_KEY = Map.of(
+            TCP_DST.key(), 6, UDP_DST.key(), 17, SCTP_DST.key(), 132,
+            TCP_SRC.key(), 6, UDP_SRC.key(), 17, SCTP_SRC.key(), 132);
+    private static final java.util.Set<Integer> TP_SRC_KEYS = java.util.Set.of(TCP_SRC.key(), UDP_SRC.key(), SCTP_SRC.key());
 
     /** The order OVS's encoder (lib/nx-match.c) writes these fields in; prerequisites come first. */
     static final List<Field> WRITE_ORDER = List.of(
@@ -52,6 +57,7 @@ final class OxmCodec {
             Field.IPV6_SRC,
             Field.IPV6_DST,
             Field.IP_PROTO,
+            Field.TP_SRC,
             Field.TP_DST,
             Field.ICMPV6_TYPE,
             Field.REG0,
@@ -118,7 +124,7 @@ final class OxmCodec {
         for (Field f : WRITE_ORDER) {
             Optional<FieldMatch> fm = match.get(f);
             if (fm.isPresent()) {
-                Spec s = f == Field.TP_DST ? transportSpec(match) : spec(f);
+                Spec s = f == Field.TP_DST || f == Field.TP_SRC ? transportSpec(match, f) : spec(f);
                 boolean masked = !fm.get().isExact();
                 out.writeInt((int) s.header(masked));
                 writeValue(out, fm.get().value(), s.bytes());
@@ -129,16 +135,17 @@ final class OxmCodec {
         }
     }
 
-    private static Spec transportSpec(Match match) {
+    private static Spec transportSpec(Match match, Field f) {
         long proto = match.get(Field.IP_PROTO).map(p -> p.value().longValue()).orElse(-1L);
+        boolean src = f == Field.TP_SRC;
         if (proto == 6) {
-            return TCP_DST;
+            return src ? TCP_SRC : TCP_DST;
         } else if (proto == 17) {
-            return UDP_DST;
+            return src ? UDP_SRC : UDP_DST;
         } else if (proto == 132) {
-            return SCTP_DST;
+            return src ? SCTP_SRC : SCTP_DST;
         }
-        throw new IllegalArgumentException("tp_dst needs ip_proto tcp, udp or sctp: " + match);
+        throw new IllegalArgumentException(f.ofctlName() + " needs ip_proto tcp, udp or sctp: " + match);
     }
 
     static void writeValue(ByteBuf out, BigInteger v, int bytes) {
@@ -163,7 +170,7 @@ final class OxmCodec {
             Field f = BY_KEY.get(key);
             Integer proto = TP_PROTO_BY_KEY.get(key);
             if (f == null && proto != null) {
-                f = Field.TP_DST;
+                f = TP_SRC_KEYS.contains(key) ? Field.TP_SRC : Field.TP_DST;
                 tpProto = proto;
             }
             if (f == null) {
