@@ -34,6 +34,30 @@ public sealed interface FlowAction {
         }
     }
 
+    /**
+     * NXAST_CONTROLLER2 with the pause property, {@code controller(pause)} or {@code
+     * controller(max_len=M,pause)}: the packet stops here and goes to the controllers as an
+     * NXT_PACKET_IN2 carrying a continuation; an NXT_RESUME of it runs the rest of this flow's
+     * actions and then the tables as they are at resume time, with the registers and conntrack state
+     * the packet had (docs/ovs-notes.md §2.7). Only a connection that asked for NXT_PACKET_IN2 gets a
+     * continuation; with no such connection the packet is dropped. {@code maxLen} 65535 is OVS's
+     * default and prints as plain {@code controller(pause)}; OVS 3.1 sends the whole packet whatever
+     * it says (§2.7), so it changes nothing but the flow's text.
+     */
+    record Pause(int maxLen) implements FlowAction {
+        /** The default max_len, "the whole packet", which OVS leaves out of the encoding and the text. */
+        public static final int WHOLE_PACKET = 0xffff;
+
+        /** {@code controller(pause)}. */
+        public static final Pause WHOLE = new Pause(WHOLE_PACKET);
+
+        public Pause {
+            if (maxLen < 0 || maxLen > 0xffff) {
+                throw new IllegalArgumentException("pause max_len out of 16-bit range: " + maxLen);
+            }
+        }
+    }
+
     /** OpenFlow 1.3 goto_table instruction. */
     record GotoTable(TableId table) implements FlowAction {}
 

@@ -15,6 +15,7 @@ import java.util.regex.Pattern;
 final class OfctlActions {
     private static final Pattern CONJUNCTION = Pattern.compile("conjunction\\((\\w+),(\\d+)/(\\d+)\\)");
     private static final Pattern CONTROLLER = Pattern.compile("controller\\(max_len=(\\d+),meter_id=(\\d+)\\)");
+    private static final Pattern PAUSE = Pattern.compile("controller\\((?:max_len=(\\d+),)?pause\\)");
     private static final Pattern RESUBMIT = Pattern.compile("resubmit\\(,(\\d+)\\)");
     private static final Pattern SET_FIELD = Pattern.compile("set_field:([0-9a-fA-Fx]+)->(\\w+)");
     private static final Pattern LOAD = Pattern.compile("load:([0-9a-fA-Fx]+)->NXM_NX_(REG[0-7]|CT_MARK)\\[\\]");
@@ -72,6 +73,10 @@ final class OfctlActions {
             return new FlowAction.Controller(
                     (int) OfctlNumbers.parseUnsigned(m.group(1), 0xffff),
                     OfctlNumbers.parseUnsigned(m.group(2), 0xffff_ffffL));
+        } else if ((m = PAUSE.matcher(lower)).matches()) {
+            return m.group(1) == null
+                    ? FlowAction.Pause.WHOLE
+                    : new FlowAction.Pause((int) OfctlNumbers.parseUnsigned(m.group(1), 0xffff));
         } else if (lower.startsWith("ct(") && t.endsWith(")")) {
             return ct(t.substring(3, t.length() - 1));
         } else if ((m = SET_FIELD.matcher(t)).matches()) {

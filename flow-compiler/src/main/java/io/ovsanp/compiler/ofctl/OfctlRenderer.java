@@ -175,6 +175,11 @@ public final class OfctlRenderer {
             return ct(ct);
         } else if (a instanceof FlowAction.Controller c) {
             return "controller(max_len=" + c.maxLen() + ",meter_id=" + c.meterId() + ")";
+        } else if (a instanceof FlowAction.Pause p) {
+            // OVS 3.1 leaves out the default max_len and prints pause last (docs/ovs-notes.md §2.7).
+            return p.maxLen() == FlowAction.Pause.WHOLE_PACKET
+                    ? "controller(pause)"
+                    : "controller(max_len=" + p.maxLen() + ",pause)";
         } else if (a instanceof FlowAction.SetField s) {
             return "set_field:" + OfctlNumbers.hexC(s.value()) + "->"
                     + s.field().ofctlName();

@@ -120,6 +120,9 @@ public final class Simulator {
                             s.field().ordinal() - io.ovsanp.compiler.flow.Field.REG0.ordinal(), s.value());
                 } else if (a instanceof FlowAction.Controller) {
                     trace.add("  controller: a metered copy for the audit log; the verdict goes on");
+                } else if (a instanceof FlowAction.Pause) {
+                    // Held by the controller, then resumed where it stopped (docs/ovs-notes.md §2.7).
+                    trace.add("  controller(pause): held by the controller, then resumed with the next action");
                 } else if (a instanceof FlowAction.Conjunction) {
                     throw new AssertionError("a lookup never returns a clause flow");
                 } else {

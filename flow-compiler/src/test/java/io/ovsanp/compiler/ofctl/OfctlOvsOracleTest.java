@@ -2,8 +2,16 @@ package io.ovsanp.compiler.ofctl;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.ovsanp.compiler.flow.Cookie;
+import io.ovsanp.compiler.flow.Field;
+import io.ovsanp.compiler.flow.FieldMatch;
 import io.ovsanp.compiler.flow.Flow;
+import io.ovsanp.compiler.flow.FlowAction;
 import io.ovsanp.compiler.flow.FlowSet;
+import io.ovsanp.compiler.flow.Match;
+import io.ovsanp.compiler.flow.Priority;
+import io.ovsanp.compiler.flow.TableId;
+import io.ovsanp.compiler.net.IpFamily;
 import io.ovsanp.compiler.pipeline.PipelineSpec;
 import io.ovsanp.compiler.testing.RandomFlows;
 import io.ovsanp.testkit.Bridge;
@@ -97,6 +105,36 @@ class OfctlOvsOracleTest {
         assertThat(OfctlParser.parseAll(dump))
                 .as("seed %d", SEED + 1)
                 .containsExactlyInAnyOrderElementsOf(flows.flows());
+    }
+
+    /**
+     * {@code controller(pause)} (NXAST_CONTROLLER2 with the pause property, not in {@link RandomFlows})
+     * comes back from the switch in the spelling we render, with and without max_len, and parses back
+     * to the same flows (docs/ovs-notes.md §2.7).
+     */
+    @Test
+    void pauseComesBackFromDumpFlowsAsRendered() {
+        Match udp = Match.ethType(IpFamily.V4).with(FieldMatch.exact(Field.IP_PROTO, 17));
+        List<Flow> flows = List.of(
+                new Flow(
+                        TableId.of(1),
+                        Priority.of(1),
+                        new Cookie(0x1a500000007L),
+                        udp,
+                        List.of(
+                                new FlowAction.SetField(Field.REG0, 5),
+                                FlowAction.Pause.WHOLE,
+                                new FlowAction.GotoTable(TableId.of(2)))),
+                new Flow(TableId.of(1), Priority.of(2), new Cookie(0), udp, List.of(new FlowAction.Pause(128))),
+                new Flow(TableId.of(1), Priority.of(3), new Cookie(0), udp, List.of(new FlowAction.Pause(0))));
+        bridge.replaceFlows(flows.stream().map(OfctlRenderer::render).toList());
+        assertThat(bridge.dumpFlows())
+                .containsExactlyInAnyOrderElementsOf(
+                        flows.stream().map(OfctlOvsOracleTest::noStatsLine).toList());
+        assertThat(bridge.dumpFlows())
+                .anyMatch(l -> l.endsWith("actions=set_field:0x5->reg0,controller(pause),goto_table:2"))
+                .anyMatch(l -> l.endsWith("actions=controller(max_len=128,pause)"));
+        assertThat(OfctlParser.parseAll(bridge.dumpFlowsText(true))).containsExactlyInAnyOrderElementsOf(flows);
     }
 
     /**

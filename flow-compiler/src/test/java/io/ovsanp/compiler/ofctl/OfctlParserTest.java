@@ -76,6 +76,30 @@ class OfctlParserTest {
                         new FlowAction.Output(2));
     }
 
+    /** The spellings OVS 3.1 dump-flows prints (docs/ovs-notes.md §2.7): max_len only when not 65535, pause last. */
+    @Test
+    void readsPauseWithAndWithoutMaxLenAndRendersItBackAsOvsPrintsIt() {
+        Flow whole =
+                OfctlParser.parseFlow(" cookie=0x0, duration=0.077s, table=1, n_packets=0, n_bytes=0, priority=1,udp"
+                        + " actions=set_field:0x5->reg0,controller(pause),goto_table:2");
+        assertThat(whole.actions())
+                .containsExactly(
+                        new FlowAction.SetField(Field.REG0, 5),
+                        FlowAction.Pause.WHOLE,
+                        new FlowAction.GotoTable(io.ovsanp.compiler.flow.TableId.of(2)));
+        Flow cut = OfctlParser.parseFlow("table=1, priority=2,udp actions=controller(max_len=128,pause)");
+        assertThat(cut.actions()).containsExactly(new FlowAction.Pause(128));
+        assertThat(OfctlRenderer.renderActions(cut.actions())).isEqualTo("controller(max_len=128,pause)");
+        // OVS leaves the default out: max_len=65535 is plain pause, in both directions
+        assertThat(OfctlParser.parseFlow("udp actions=controller(max_len=65535,pause)")
+                        .actions())
+                .containsExactly(FlowAction.Pause.WHOLE);
+        assertThat(OfctlRenderer.renderActions(List.of(new FlowAction.Pause(65535))))
+                .isEqualTo("controller(pause)");
+        assertThatThrownBy(() -> OfctlParser.parseFlow("udp actions=controller(pause,meter_id=3)"))
+                .isInstanceOf(OfctlParseException.class);
+    }
+
     @Test
     void readsNonPrefixMasksAndIpv4MappedAddresses() {
         Flow f = OfctlParser.parseFlow("ipv6,ipv6_src=2001::/ffff:0:ffff:: actions=drop");

@@ -189,7 +189,9 @@ class OfctlRendererTest {
                 new FlowAction.Ct(
                         true, 7, Optional.of(TableId.of(4)), List.of(new FlowAction.SetField(Field.CT_MARK, 2))),
                 new FlowAction.SetField(Field.REG5, 0xffff_ffffL),
-                new FlowAction.Controller(128, 42405));
+                new FlowAction.Controller(128, 42405),
+                FlowAction.Pause.WHOLE,
+                new FlowAction.Pause(128));
         assertThat(samples.stream().map(Object::getClass).distinct())
                 .containsExactlyInAnyOrder(FlowAction.class.getPermittedSubclasses());
         for (FlowAction a : samples) {

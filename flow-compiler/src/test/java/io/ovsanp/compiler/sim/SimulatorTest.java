@@ -104,7 +104,8 @@ class SimulatorTest {
     @Test
     void everyActionKindIsSimulated() {
         List<String> flows = List.of(
-                "table=0,priority=1,ip actions=set_field:0x1->reg0,resubmit(,1),goto_table:2",
+                // held by the controller and resumed: the packet goes on with the next action
+                "table=0,priority=1,ip actions=set_field:0x1->reg0,controller(pause),resubmit(,1),goto_table:2",
                 "table=1,priority=1,ip actions=ct(commit,zone=5,exec(set_field:0x1->ct_mark)),output:7",
                 "table=2,priority=1,ip actions=ct(table=3,zone=5)",
                 "table=3,priority=2,ip,nw_src=10.0.0.1 actions=conjunction(1,1/2)",
@@ -113,11 +114,12 @@ class SimulatorTest {
                 "table=3,priority=2,conj_id=1,ip actions=controller(max_len=128,meter_id=9),NORMAL");
         assertThat(Stream.of(FlowAction.class.getPermittedSubclasses()).map(Class::getSimpleName))
                 .containsExactlyInAnyOrder(
-                        "Output", "GotoTable", "Resubmit", "Conjunction", "Ct", "SetField", "Controller");
+                        "Output", "GotoTable", "Resubmit", "Conjunction", "Ct", "SetField", "Controller", "Pause");
         SimResult r = sim(flows).run(SimPacket.icmp("10.0.0.1", "10.0.0.2"), TableId.of(0));
         assertThat(r.outputs()).as(r.traceText()).containsExactly(7L, 0xffff_fffaL);
         assertThat(r.finalPacket().regs().get(0)).isEqualTo(1);
         assertThat(r.trace().get(r.trace().size() - 2)).startsWith("table 3: conjunction(1) complete, ");
         assertThat(r.trace().get(r.trace().size() - 1)).contains("controller: a metered copy");
+        assertThat(r.trace()).anyMatch(l -> l.contains("controller(pause): held by the controller, then resumed"));
     }
 }
