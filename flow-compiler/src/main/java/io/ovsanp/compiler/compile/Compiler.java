@@ -20,6 +20,7 @@ import io.ovsanp.compiler.net.IpFamily;
 import io.ovsanp.compiler.pipeline.PipelineSpec;
 import io.ovsanp.compiler.pipeline.TableSpec;
 import io.ovsanp.compiler.policy.Action;
+import io.ovsanp.compiler.policy.Destination;
 import io.ovsanp.compiler.policy.Direction;
 import io.ovsanp.compiler.policy.EffectiveAdminPolicy;
 import io.ovsanp.compiler.policy.EffectiveNetworkPolicy;
@@ -80,6 +81,10 @@ public final class Compiler {
     private final Map<List<PodInfo>, List<List<Match>>> subjectDestinations = new IdentityHashMap<>();
     /** ConntrackState: a local pod's packets to its own address skip policy, above every rule table. */
     static final int SELF_PRIORITY = 10;
+    /** ConntrackState: DNS answers to subjects of domainNames rules, above the established flow (21). */
+    static final int DNS_PRIORITY = 25;
+    /** Local pods that are subjects of an egress rule with a {@code domainNames} peer, by key. */
+    private final Map<String, PodInfo> dnsSubjects = new java.util.TreeMap<>();
 
     private final ReadSet.Builder reads = new ReadSet.Builder();
     /** What the node's pods learned from DNS answers, for their rules' {@code domainNames} peers. */
@@ -189,6 +194,7 @@ public final class Compiler {
                 policies.baseline(),
                 PipelineSpec.BASELINE_INGRESS,
                 Cookie.Category.BASELINE);
+        dnsInterception();
         List<List<Flow>> runs = runs(acc.flows());
         runs.addAll(ruleFlows);
         FlowSet flowSet = FlowSet.ofSortedRuns(runs);
@@ -244,6 +250,39 @@ public final class Compiler {
         }
     }
 
+    /**
+     * The DNS answers to the subjects of {@code domainNames} rules go to the controller before the pod
+     * (docs/architecture.md, "Names learned from DNS"): per address of each such pod, a reply of a
+     * connection the pod opened ({@code +est+rpl}, so conntrack vouches that the pod asked that server
+     * and the policy let the question out) from UDP or TCP port 53 is paused ({@code controller(pause)})
+     * and, once the controller resumes it, goes on as any established packet.
+     */
+    private void dnsInterception() {
+        if (!options.interceptDns() || dnsSubjects.isEmpty()) return;
+        TableId state = pipeline.id(PipelineSpec.CONNTRACK_STATE);
+        List<FlowAction> hold =
+                List.of(FlowAction.Pause.WHOLE, new FlowAction.GotoTable(pipeline.id(PipelineSpec.OUTPUT)));
+        Cookie cookie = Cookie.of(options.generation(), Cookie.Category.PIPELINE, 0);
+        int trk = PipelineFlows.CT_TRK;
+        Match reply = PipelineFlows.ctState(
+                PipelineFlows.CT_EST | PipelineFlows.CT_RPL | trk,
+                PipelineFlows.CT_NEW | PipelineFlows.CT_EST | PipelineFlows.CT_RPL | trk);
+        for (PodInfo pod : dnsSubjects.values()) {
+            for (Match to : SourceMatcher.everyPacketTo(pod)) {
+                for (int proto : new int[] {6, 17}) {
+                    acc.plain(
+                            state,
+                            DNS_PRIORITY,
+                            cookie,
+                            to.with(Field.IP_PROTO, proto)
+                                    .with(Field.TP_SRC, 53)
+                                    .and(reply),
+                            hold);
+                }
+            }
+        }
+    }
+
     private void adminTier(
             Tier tier, Direction dir, List<EffectiveAdminPolicy> ps, String tableName, Cookie.Category category) {
         List<Planned> planned = new ArrayList<>();
@@ -259,6 +298,10 @@ public final class Compiler {
                 planned.add(new Planned(r, subjects));
                 reads.add(r);
                 if (p.audited()) audited.add(r.ref().key());
+                if (dir == Direction.EGRESS
+                        && r.destinations().stream().anyMatch(d -> d instanceof Destination.DomainNames)) {
+                    subjects.forEach(pod -> dnsSubjects.put(pod.key(), pod));
+                }
             }
         }
         emit(

@@ -18,6 +18,7 @@ final class PipelineFlows {
 
     static final int CT_EST = 0x02;
     static final int CT_REL = 0x04;
+    static final int CT_RPL = 0x08;
     static final int CT_INV = 0x10;
     static final int CT_TRK = 0x20;
 
@@ -106,7 +107,7 @@ final class PipelineFlows {
         acc.plain(output, 0, c, Match.ANY, p.exitActions());
     }
 
-    private static Match ctState(int value, int mask) {
+    static Match ctState(int value, int mask) {
         return Match.ANY.with(FieldMatch.masked(Field.CT_STATE, value, mask));
     }
 }

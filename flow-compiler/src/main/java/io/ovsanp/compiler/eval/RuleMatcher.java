@@ -165,6 +165,18 @@ public final class RuleMatcher {
         return destinationMatches(destination, dst, null);
     }
 
+    /**
+     * Whether the rule's peers name a Service endpoint for the pre-DNAT mapping: by the cluster's
+     * addresses only, never by a name some pod resolved (a Service's endpoints come from its
+     * EndpointSlices; docs/semantics.md, "Subjects and peers").
+     */
+    private boolean coversEndpoint(EffectiveRule rule, IpAddress endpoint) {
+        return rule.anyDestination()
+                || rule.destinations().stream()
+                        .anyMatch(
+                                d -> !(d instanceof Destination.DomainNames) && destinationMatches(d, endpoint, null));
+    }
+
     /** What the pod at {@code subject} resolved: what it learned at any of its addresses. */
     public ResolverState resolvedBy(IpAddress subject) {
         if (subject == null) {
@@ -284,7 +296,7 @@ public final class RuleMatcher {
                 List<ServiceVips.Backend> endpoints =
                         ServiceVips.backends(snapshot, svc, sp, packet.dst().family());
                 List<ServiceVips.Backend> covered = endpoints.stream()
-                        .filter(b -> destinationMatches(rule, b.ip(), packet.src())
+                        .filter(b -> coversEndpoint(rule, b.ip())
                                 && portMatches(rule, Packet.of(packet.src(), b.ip(), b.protocol(), b.port())))
                         .toList();
                 boolean hit = rule.action() == Action.ALLOW

@@ -144,6 +144,25 @@ class DomainNamesCompileTest {
         assertThat(r.flows().flows())
                 .as("the learned addresses are the rule's flows")
                 .anyMatch(f -> f.cookie().ruleId() == ruleId);
+        String text = io.ovsanp.compiler.ofctl.OfctlRenderer.renderAll(r.flows(), CompileOptions.DEFAULT.pipeline());
+        assertThat(text)
+                .as("DNS answers to every subject's addresses are held for the controller")
+                .contains(
+                        "table=2,priority=25,cookie=0x101a500000000,ct_state=-new+est+rpl+trk,udp,nw_dst=10.244.1.10,"
+                                + "tp_src=53 actions=controller(pause),goto_table:10",
+                        "ct_state=-new+est+rpl+trk,tcp6,ipv6_dst=fd00:10:244::10,tp_src=53 actions=controller(pause)",
+                        "ct_state=-new+est+rpl+trk,udp,nw_dst=10.244.1.11,tp_src=53 actions=controller(pause)");
+        assertThat(Compiler.compile(
+                                snapshot,
+                                policies,
+                                "n1",
+                                Allocation.EMPTY,
+                                CompileOptions.DEFAULT.withInterceptDns(false),
+                                learned)
+                        .flows()
+                        .flows())
+                .as("no interception without a controller to resume")
+                .noneMatch(f -> f.actions().contains(io.ovsanp.compiler.flow.FlowAction.Pause.WHOLE));
         Simulator sim = new Simulator(r.flows());
         Evaluator evaluator = new Evaluator(snapshot, policies, io.ovsanp.compiler.cluster.ServiceVips.NONE, learned);
         record Case(String src, String dst, int port, boolean allowed) {}

@@ -139,7 +139,7 @@ class OfctlParserTest {
                         OfctlParseException.class, e -> assertThat(e.token()).isEqualTo("nw_proto=17"));
         assertThatThrownBy(() -> OfctlParser.parseFlow("tp_dst=80 actions=drop"))
                 .isInstanceOf(OfctlParseException.class)
-                .hasMessageContaining("tp_dst needs");
+                .hasMessageContaining("tp_src/tp_dst need");
         assertThatThrownBy(() -> OfctlParser.parseFlow("ip actions=ct(commit,exec(set_field:1->reg0))"))
                 .isInstanceOf(OfctlParseException.class);
         assertThatThrownBy(() -> OfctlParser.parseFlow("ip actions=ct(commit")).isInstanceOf(OfctlParseException.class);

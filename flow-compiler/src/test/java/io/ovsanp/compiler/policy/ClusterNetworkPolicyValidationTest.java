@@ -215,9 +215,8 @@ class ClusterNetworkPolicyValidationTest {
                 .containsExactly("error: ClusterNetworkPolicy/b spec.egress[2].to[0].domainNames: domainNames is"
                         + " allowed only in Accept rules");
         assertThat(e.diagnostics().stream().filter(Diagnostic::unenforced).map(Diagnostic::render))
-                .containsExactly(
-                        "warning: ClusterNetworkPolicy/b spec.egress[1].to[0].domainNames: domainNames peers are not"
-                                + " supported yet; this peer matches nothing (fail-closed)");
+                .as("domainNames is enforced (learned from DNS answers)")
+                .isEmpty();
         assertThat(e.baseline().get(0).ingress()).hasSize(2);
         List<EffectiveRule> rules = e.baseline().get(0).rules();
         assertThat(rules.get(0).action()).isEqualTo(Action.PASS);
