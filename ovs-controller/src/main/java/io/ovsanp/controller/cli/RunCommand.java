@@ -24,6 +24,7 @@ import io.ovsanp.controller.run.AgentSwitchSource;
 import io.ovsanp.controller.run.Controller;
 import io.ovsanp.controller.run.ControllerLoop;
 import io.ovsanp.controller.run.LoopOptions;
+import io.ovsanp.controller.run.PacketInRelay;
 import io.ovsanp.controller.run.RealisationListener;
 import io.ovsanp.controller.run.SwitchSource;
 import io.ovsanp.controller.status.NodeRealisationEvents;
@@ -85,6 +86,12 @@ final class RunCommand extends CliCommand {
 
     @Mixin
     AuditLogOptions auditLog;
+
+    @Mixin
+    DnsOptions dns;
+
+    /** This run's connections' packet-in sink: the audit copies, and the held DNS answers for the loop. */
+    private PacketInRelay packetIns;
 
     @Option(
             names = "--switch",
@@ -175,8 +182,8 @@ final class RunCommand extends CliCommand {
             Optional<AuditOptions> auditOptions,
             Optional<AuditLog> audits)
             throws BadInput {
-        ConnectionConfig connections = ConnectionConfig.DEFAULT.withPacketIns(
-                audits.<PacketInSink>map(a -> a).orElse(PacketInSink.NONE));
+        packetIns = new PacketInRelay(audits.<PacketInSink>map(a -> a).orElse(PacketInSink.NONE));
+        ConnectionConfig connections = ConnectionConfig.DEFAULT.withPacketIns(packetIns);
         SwitchSource source = switchSource(connections);
         LeaderElection.Settings lease = leaseSettings();
         java.util.Optional<java.net.InetSocketAddress> metricsAddress = ops.metricsAddress();
@@ -225,7 +232,8 @@ final class RunCommand extends CliCommand {
                     .withCompile(compile)
                     .withAuditInterval(audit)
                     .withSwitchTimeout(switchTimeout)
-                    .withRuleStatsInterval(ruleStats);
+                    .withRuleStatsInterval(ruleStats)
+                    .withDns(dns.settings());
             AtomicReference<ControllerLoop> running = new AtomicReference<>();
             AtomicReference<PolicyStatusWriter> statusRef = new AtomicReference<>();
             AtomicReference<NodeRealisationEvents> eventsRef = new AtomicReference<>();
@@ -299,6 +307,7 @@ final class RunCommand extends CliCommand {
             KubernetesClient client)
             throws InterruptedException {
         try (Controller controller = Controller.start(watcher, source, options, listeners)) {
+            packetIns.attach(controller.loop().dnsAnswers());
             running.set(controller.loop());
             String where = central.central() ? "listen=" + central.listen : "node=" + node + " switch=" + switchTarget;
             LOG.info("running: {} audit every {}", where, options.auditInterval());

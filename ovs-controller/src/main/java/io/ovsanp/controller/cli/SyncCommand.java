@@ -9,7 +9,10 @@ import io.ovsanp.controller.openflow.ConnectionConfig;
 import io.ovsanp.controller.openflow.OfConnection;
 import io.ovsanp.controller.run.AgentSwitchSource;
 import io.ovsanp.controller.run.Controller;
+import io.ovsanp.controller.dns.DnsLearning;
+import io.ovsanp.controller.openflow.PacketInSink;
 import io.ovsanp.controller.run.LoopOptions;
+import io.ovsanp.controller.run.PacketInRelay;
 import io.ovsanp.controller.run.RealisationListener;
 import io.ovsanp.controller.snapshot.SnapshotLoadException;
 import io.ovsanp.controller.switches.ReconcileException;
@@ -49,7 +52,13 @@ final class SyncCommand extends CliCommand {
     @Option(names = "--node", required = true, paramLabel = "NAME", description = "Node to compile for.")
     String node;
 
-    @Option(names = "--once", description = "Converge once and exit (0 when converged).")
+    @Mixin
+    DnsOptions dns;
+
+    @Option(
+            names = "--once",
+            description = "Converge once and exit (0 when converged). Without a running controller no DNS answer is"
+                    + " held, so domainNames rules learn no address and match nothing.")
     boolean once;
 
     @Option(
@@ -68,12 +77,15 @@ final class SyncCommand extends CliCommand {
     int execute() throws SnapshotLoadException, BadInput {
         sw.tls(); // a bad --switch or TLS file is reported before the cluster is read
         CompileOptions options = placement.compileOptions(serviceVips);
+        // nobody would resume a held DNS answer: with --once domainNames rules learn nothing
+        if (once) options = options.withInterceptDns(false);
         NodeCompilation compilation = NodeCompilation.load(cluster, node, options);
         report(compilation.diagnostics(), false);
+        DnsLearning.Settings learning = dns.settings();
         if (once) {
             return syncOnce(compilation);
         }
-        return runForever(options);
+        return runForever(options, learning);
     }
 
     private int syncOnce(NodeCompilation compilation) throws BadInput {
@@ -89,23 +101,31 @@ final class SyncCommand extends CliCommand {
         }
     }
 
-    private int runForever(CompileOptions compile) throws BadInput, SnapshotLoadException {
+    private int runForever(CompileOptions compile, DnsLearning.Settings learning)
+            throws BadInput, SnapshotLoadException {
         Duration audit = Durations.parse("--audit-interval", auditInterval);
         Duration poll = Durations.parse("--poll-interval", pollInterval);
         LoopOptions options = LoopOptions.DEFAULT
                 .withCompile(compile)
                 .withAuditInterval(audit)
                 .withSwitchTimeout(sw.timeoutDuration())
-                .withWorkers(1);
+                .withWorkers(1)
+                .withDns(learning);
+        PacketInRelay packetIns = new PacketInRelay(PacketInSink.NONE);
         AgentSwitchSource source;
         try {
             source = new AgentSwitchSource(
-                    node, sw.parsedTarget(), sw.tls(), ConnectionConfig.DEFAULT, System::nanoTime);
+                    node,
+                    sw.parsedTarget(),
+                    sw.tls(),
+                    ConnectionConfig.DEFAULT.withPacketIns(packetIns),
+                    System::nanoTime);
         } catch (IllegalArgumentException e) {
             throw new BadInput("--switch " + sw.target + ": " + e.getMessage());
         }
         try (FileClusterSource files = FileClusterSource.start(cluster, poll, err());
                 Controller controller = Controller.start(files, source, options, List.of(new Summaries()))) {
+            packetIns.attach(controller.loop().dnsAnswers());
             new CountDownLatch(1).await(); // until interrupted (SIGTERM exits the JVM)
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -15,7 +15,7 @@ import java.util.Set;
 
 /**
  * What each pod learned from the DNS answers it received, for the {@code domainNames} patterns of the
- * rules that apply to it (docs/decisions.md, "domainNames: the meaning first, the switch later"). An
+ * rules that apply to it (docs/decisions.md, "domainNames: learned per pod from the answers the switch holds"). An
  * answer teaches its addresses under every name of its chain (the question and its CNAME targets) that
  * some pattern covers; nothing else is kept. Each address expires with its TTL, raised to {@code
  * minTtl} (a short TTL must not make a connection's first packets race the expiry); a name keeps at

@@ -10,6 +10,7 @@ import io.ovsanp.compiler.policy.EffectivePolicies;
 import io.ovsanp.compiler.policy.Tier;
 import io.ovsanp.controller.run.RealisationListener;
 import io.ovsanp.controller.switches.ReconcileResult;
+import io.ovsanp.controller.dns.DnsLearning;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
@@ -41,7 +42,13 @@ import java.util.function.IntSupplier;
  *       disconnected switch cannot refuse a bundle; the compiler does not fail on bad input);
  *   <li>{@code ovsanp_switches_connected}; {@code ovsanp_invalid_rules}: ANP/BANP rules realised
  *       fail-closed because of an error (an error outside a rule counts once per policy);
- *       {@code ovsanp_unenforced_policy_parts}: valid parts of policies not enforced (domainNames peers);
+ *       {@code ovsanp_unenforced_policy_parts}: valid parts of policies not enforced (unsupported peers);
+ *   <li>{@code ovsanp_dns_learned_names}, {@code ovsanp_dns_learned_addresses}: (pod, name) pairs and
+ *       (pod, name, address) triples learned from DNS answers for {@code domainNames} rules;
+ *       {@code ovsanp_dns_answers_total{outcome}}: paused answers by what they were ({@code learned},
+ *       {@code nothing_new}, {@code unparsed}, {@code not_an_answer}) and {@code learned_late} for a
+ *       learned one released before its flows (hold limit, failure); {@code ovsanp_dns_hold_seconds}:
+ *       from an answer's arrival to its release, answers that taught something only;
  *   <li>{@code ovsanp_last_convergence_timestamp_seconds{node}}: Unix time of the node's last convergence.
  * </ul>
  *
@@ -65,6 +72,10 @@ public final class MetricsListener implements RealisationListener {
     private final Map<String, Map<String, Integer>> flows = new ConcurrentHashMap<>();
     private final Map<String, String> connected = new ConcurrentHashMap<>();
     private final Map<String, Double> lastConvergence = new ConcurrentHashMap<>();
+    private final Counter dnsAnswers;
+    private final Histogram dnsHold;
+    private volatile long dnsNames;
+    private volatile long dnsAddresses;
     private volatile int invalidRules;
     private volatile int unenforcedParts;
 
@@ -106,6 +117,27 @@ public final class MetricsListener implements RealisationListener {
                 "ovsanp_unenforced_policy_parts",
                 "Valid parts of policies that ovs-anp does not enforce (e.g. ingress rules); their Ready is False.",
                 () -> unenforcedParts);
+        dnsAnswers = Counter.builder()
+                .name("ovsanp_dns_answers_total")
+                .help("DNS answers the switches paused for domainNames rules, by outcome.")
+                .labelNames("outcome")
+                .register(registry);
+        dnsHold = Histogram.builder()
+                .name("ovsanp_dns_hold_seconds")
+                .help("Time a DNS answer that taught a new address was held until its flows were realised.")
+                .classicOnly()
+                .classicUpperBounds(SECONDS)
+                .register(registry);
+        GaugeWithCallback.builder()
+                .name("ovsanp_dns_learned_names")
+                .help("(pod, name) pairs learned from DNS answers for domainNames rules.")
+                .callback(cb -> cb.call(dnsNames))
+                .register(registry);
+        GaugeWithCallback.builder()
+                .name("ovsanp_dns_learned_addresses")
+                .help("(pod, name, address) triples learned from DNS answers for domainNames rules.")
+                .callback(cb -> cb.call(dnsAddresses))
+                .register(registry);
         GaugeWithCallback.builder()
                 .name("ovsanp_last_convergence_timestamp_seconds")
                 .help("Unix time of the node's last successful convergence.")
@@ -128,6 +160,19 @@ public final class MetricsListener implements RealisationListener {
                 .help(help)
                 .callback(cb -> cb.call(value.getAsInt()))
                 .register(registry);
+    }
+
+    @Override
+    public void dnsAnswer(String node, DnsLearning.Kind kind, Duration held, boolean late) {
+        String outcome = kind == DnsLearning.Kind.LEARNED && late ? "learned_late" : kind.name().toLowerCase(java.util.Locale.ROOT);
+        dnsAnswers.labelValues(outcome).inc();
+        if (kind == DnsLearning.Kind.LEARNED) dnsHold.observe(held.toNanos() / 1e9);
+    }
+
+    @Override
+    public void dnsLearned(long names, long addresses) {
+        dnsNames = names;
+        dnsAddresses = addresses;
     }
 
     @Override

@@ -6,7 +6,11 @@ import io.ovsanp.compiler.compile.Compilation;
 import io.ovsanp.compiler.compile.CompileResult;
 import io.ovsanp.compiler.compile.CompileSession;
 import io.ovsanp.compiler.compile.RuleCookies;
+import io.ovsanp.compiler.flow.Cookie;
+import io.ovsanp.controller.dns.DnsLearning;
 import io.ovsanp.controller.openflow.OfConnection;
+import io.ovsanp.controller.openflow.PacketInSink;
+import io.ovsanp.controller.openflow.wire.PacketIn;
 import io.ovsanp.controller.openflow.wire.DumpedFlow;
 import io.ovsanp.controller.openflow.wire.FlowStatsRequest;
 import io.ovsanp.controller.switches.Reconciler;
@@ -72,6 +76,13 @@ public final class ControllerLoop implements SwitchSource.Sink, AutoCloseable {
     private long lastPassNanos;
 
     private int inFlight;
+    /** What pods learned from the DNS answers their switches paused ({@code domainNames} rules). */
+    private final DnsLearning dns;
+    /** Answers held over all nodes (at most {@link DnsLearning.Settings#maxHeld()}). */
+    private int heldAnswers;
+
+    /** An answer is released unlearned-in-time after this long (resolvers retry after about 5 s). */
+    static final Duration HOLD_LIMIT = Duration.ofSeconds(2);
 
     /** Not started: {@link #start()} reads the cluster; the switch source then feeds connections. */
     public ControllerLoop(ClusterSource cluster, List<RealisationListener> listeners, LoopOptions options) {
@@ -80,6 +91,7 @@ public final class ControllerLoop implements SwitchSource.Sink, AutoCloseable {
         this.options = Objects.requireNonNull(options);
         this.lastPassNanos = System.nanoTime() - options.coalesce().toNanos();
         this.workers = Executors.newFixedThreadPool(options.workers(), LoopThread.threads("ovs-anp-reconcile"));
+        this.dns = new DnsLearning(options.dns());
     }
 
     public void addListener(RealisationListener l) {
@@ -95,8 +107,35 @@ public final class ControllerLoop implements SwitchSource.Sink, AutoCloseable {
             loop.every(
                     this::pollCounters, Math.max(1, options.ruleStatsInterval().toMillis()));
         }
+        loop.every(this::dnsTick, 250);
         snapshotChanged();
         return this;
+    }
+
+    /**
+     * Where the switches' paused DNS answers go (their connections ask for continuations): each is
+     * learned from on the loop thread and resumed at once, or, when it taught its pod a new address,
+     * once the node's flows with that address are on the switch (docs/architecture.md, "Names learned
+     * from DNS").
+     */
+    public PacketInSink dnsAnswers() {
+        return new PacketInSink() {
+            @Override
+            public void accept(OfConnection from, PacketIn p) {
+                if (p.continuation().isEmpty() || !new Cookie(p.cookie()).isOurs()) return;
+                long arrived = System.nanoTime();
+                try {
+                    onLoop(() -> answer(from, p, arrived));
+                } catch (RejectedExecutionException closing) {
+                    from.resume(p);
+                }
+            }
+
+            @Override
+            public boolean wantsContinuations() {
+                return true;
+            }
+        };
     }
 
     /**
@@ -243,6 +282,7 @@ public final class ControllerLoop implements SwitchSource.Sink, AutoCloseable {
         }
         resync = false;
         compilation = next;
+        dnsFollows(next);
         listeners.notify(l -> l.validated(next.snapshot(), next.policies(), change));
         DirtyNodes.Changes changes = dirtyNodes.next(previous, next, change);
         Set<String> names = new HashSet<>(next.nodeNames());
@@ -267,6 +307,7 @@ public final class ControllerLoop implements SwitchSource.Sink, AutoCloseable {
     private void nodeGone(String name) {
         LOG.info("node={} left the cluster", name);
         dirtyNodes.forget(name);
+        dns.forgetNode(name);
         listeners.notify(l -> l.nodeRemoved(name));
         NodeState n = nodes.get(name);
         if (n == null) {
@@ -357,7 +398,9 @@ public final class ControllerLoop implements SwitchSource.Sink, AutoCloseable {
                     n.dirtyGeneration,
                     compile,
                     n.recover || n.allocation == null,
-                    n.audit);
+                    n.audit,
+                    dns.statesFor(n.name, now),
+                    n.learnedVersion);
             n.inFlight = true;
             inFlight++;
             try {
@@ -381,6 +424,10 @@ public final class ControllerLoop implements SwitchSource.Sink, AutoCloseable {
             // The switch reconnected meanwhile: the new connection has its own recovery queued.
             dispatch();
             return;
+        }
+        if (o.job().compile() || o.job().recover()) {
+            // the answers this compile covered: their flows are on the switch, or could not be put there
+            releaseHeld(n, o.job().learnedVersion(), !o.ok());
         }
         if (o.ok()) {
             n.allocation = o.allocation();
@@ -411,6 +458,113 @@ public final class ControllerLoop implements SwitchSource.Sink, AutoCloseable {
             schedule(this::dispatch, delay);
         }
         dispatch();
+    }
+
+    // ---- DNS answers (loop thread) ----
+
+    private void answer(OfConnection from, PacketIn p, long arrived) {
+        NodeState n = null;
+        for (NodeState candidate : nodes.values()) {
+            if (candidate.connection == from) n = candidate;
+        }
+        if (n == null || compilation == null) {
+            resume(null, from, p); // a switch the loop does not serve (yet): nothing to learn for
+            return;
+        }
+        DnsLearning.Observation o = dns.observe(n.name, p.data().toArray(), arrived);
+        if (o.kind() != DnsLearning.Kind.LEARNED) {
+            resume(n, from, p);
+            String node = n.name;
+            Duration held = Duration.ofNanos(System.nanoTime() - arrived);
+            listeners.notify(l -> l.dnsAnswer(node, o.kind(), held, false));
+            return;
+        }
+        LOG.debug("node={} pod {} learned {}", n.name, o.pod().orElse(null), o.names());
+        n.learnedVersion++;
+        n.markDirty();
+        reportLearned();
+        if (heldAnswers >= dns.settings().maxHeld()) {
+            // too many waiting: this one goes on now; its pod's first connection may be judged before the flows
+            resume(n, from, p);
+            String node = n.name;
+            Duration held = Duration.ofNanos(System.nanoTime() - arrived);
+            listeners.notify(l -> l.dnsAnswer(node, o.kind(), held, true));
+        } else {
+            n.held.add(new HeldAnswer(from, p, n.learnedVersion, arrived, o.kind()));
+            heldAnswers++;
+        }
+        dispatch();
+    }
+
+    /** Resumes {@code n}'s held answers of version {@code upTo} or older ({@code late}: unrealised). */
+    private void releaseHeld(NodeState n, long upTo, boolean late) {
+        java.util.Iterator<HeldAnswer> it = n.held.iterator();
+        while (it.hasNext()) {
+            HeldAnswer h = it.next();
+            if (h.version() > upTo) continue;
+            it.remove();
+            heldAnswers--;
+            resume(n, h.from(), h.packetIn());
+            Duration held = Duration.ofNanos(System.nanoTime() - h.arrivedNanos());
+            listeners.notify(l -> l.dnsAnswer(n.name, h.kind(), held, late));
+        }
+    }
+
+    private void resume(NodeState n, OfConnection from, PacketIn p) {
+        OfConnection c = from.isActive() || n == null || n.connection == null ? from : n.connection;
+        c.resume(p).whenComplete((ok, e) -> {
+            if (e != null) LOG.debug("a held DNS answer was not resumed on {}: {}", c, e.toString());
+        });
+    }
+
+    /** A new compilation: its patterns, and forget the pods that left (their nodes recompile). */
+    private void dnsFollows(Compilation next) {
+        dns.policies(next.policies());
+        if (dns.counts()[0] == 0) return;
+        Set<io.ovsanp.compiler.net.IpAddress> live = new HashSet<>();
+        for (io.ovsanp.compiler.cluster.PodInfo pod : next.snapshot().pods()) live.addAll(pod.ips());
+        Set<String> changed = dns.retain(live);
+        for (String node : changed) {
+            NodeState n = nodes.get(node);
+            if (n != null) n.markDirty();
+        }
+        if (!changed.isEmpty()) reportLearned();
+    }
+
+    /** Expiry of learned addresses, and answers held past {@link #HOLD_LIMIT}. */
+    private void dnsTick() {
+        long now = System.nanoTime();
+        Set<String> expired = dns.expire(now);
+        for (String node : expired) {
+            NodeState n = nodes.get(node);
+            if (n != null) {
+                LOG.debug("node={} learned addresses expired", node);
+                n.markDirty();
+            }
+        }
+        if (!expired.isEmpty()) reportLearned();
+        if (heldAnswers > 0) {
+            for (NodeState n : nodes.values()) {
+                long oldest = n.held.stream()
+                        .filter(h -> now - h.arrivedNanos() > HOLD_LIMIT.toNanos())
+                        .mapToLong(HeldAnswer::version)
+                        .max()
+                        .orElse(-1);
+                if (oldest >= 0) {
+                    LOG.warn(
+                            "node={} DNS answers held for more than {} ms are released before their flows",
+                            n.name,
+                            HOLD_LIMIT.toMillis());
+                    releaseHeld(n, oldest, true);
+                }
+            }
+        }
+        if (!expired.isEmpty()) dispatch();
+    }
+
+    private void reportLearned() {
+        long[] c = dns.counts();
+        listeners.notify(l -> l.dnsLearned(c[0], c[1]));
     }
 
     // ---- helpers ----

@@ -30,6 +30,10 @@ final class NodeState {
 
     int failures;
     long retryAtNanos;
+    /** Bumped by every DNS answer that taught one of its pods a new address. */
+    long learnedVersion;
+    /** DNS answers paused until a compile with their version is realised, in arrival order. */
+    final java.util.List<HeldAnswer> held = new java.util.ArrayList<>();
 
     NodeState(String name) {
         this.name = name;

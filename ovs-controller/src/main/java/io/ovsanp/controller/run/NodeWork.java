@@ -1,5 +1,7 @@
 package io.ovsanp.controller.run;
 
+import io.ovsanp.compiler.compile.CompileMemo;
+import io.ovsanp.compiler.dns.ResolverStates;
 import io.ovsanp.compiler.compile.Allocation;
 import io.ovsanp.compiler.compile.Compilation;
 import io.ovsanp.compiler.compile.CompileResult;
@@ -32,7 +34,9 @@ final class NodeWork {
             long generation,
             boolean compile,
             boolean recover,
-            boolean audit) {}
+            boolean audit,
+            ResolverStates learned,
+            long learnedVersion) {}
 
     /** What happened; {@code desired} and {@code allocation} are the node's new state when {@code ok}. */
     record Outcome(Job job, Allocation allocation, CompileResult desired, String failure, boolean ok) {}
@@ -46,7 +50,8 @@ final class NodeWork {
         Allocation allocation = j.allocation();
         try {
             if (j.recover()) {
-                CompileResult unnumbered = j.compilation().compile(node, Allocation.EMPTY, options.compile());
+                CompileResult unnumbered = j.compilation()
+                        .compile(node, Allocation.EMPTY, options.compile(), new CompileMemo(), j.learned());
                 try {
                     allocation = SwitchNumbering.recover(j.reconciler(), unnumbered);
                 } catch (ReconcileException e) {
@@ -58,7 +63,7 @@ final class NodeWork {
             CompileResult desired = j.desired();
             if (j.compile()) {
                 long t0 = System.nanoTime();
-                desired = j.compilation().compile(node, allocation, options.compile(), j.node().memo);
+                desired = j.compilation().compile(node, allocation, options.compile(), j.node().memo, j.learned());
                 Duration took = Duration.ofNanos(System.nanoTime() - t0);
                 CompileResult compiled = desired;
                 listeners.notify(l -> l.compiled(node, compiled, took));
