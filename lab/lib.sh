@@ -7,6 +7,8 @@
 #   dir PATH                 a directory created by the lab (removed recursively)
 #   file PATH                a file created by the lab
 #   neigh NETNS DEV IP       a permanent IPv6 neighbour entry (lab/lib.sh create_node)
+#   etcdir PATH              a directory created by the lab under /etc/netns (a pod's resolv.conf, see
+#                            pod_resolv_conf), removed only when empty
 # lab/down.sh undoes these lines in reverse order, and nothing else.
 
 export LAB_ROOT
@@ -32,7 +34,7 @@ require_cmds() {
     command -v "$c" >/dev/null 2>&1 || missing+=("$c")
   done
   if [[ ${#missing[@]} -gt 0 ]]; then
-    die "missing commands: ${missing[*]} (Debian: apt-get install openvswitch-switch iproute2 ethtool netcat-openbsd ruby curl util-linux iputils-ping iptables)"
+    die "missing commands: ${missing[*]} (Debian: apt-get install openvswitch-switch iproute2 ethtool netcat-openbsd ruby curl util-linux iputils-ping iptables dnsmasq-base)"
   fi
 }
 
@@ -134,6 +136,18 @@ undo_records() {
         rm -rf -- "$a"
       else
         log "refusing to delete $a (outside $LAB_STATE)"
+        problems=1
+      fi
+      ;;
+    etcdir)
+      # Only /etc/netns and directories in it are ever recorded; refuse anything else. A directory
+      # that is not empty (another lab's pods in /etc/netns) stays.
+      if [[ $a =~ ^/etc/netns(/[A-Za-z0-9_-][A-Za-z0-9_.-]*)?$ ]]; then
+        if [[ -d $a ]] && ! rmdir -- "$a" 2>/dev/null && [[ $a != /etc/netns ]]; then
+          log "kept $a (not empty)"
+        fi
+      else
+        log "refusing to delete $a (outside /etc/netns)"
         problems=1
       fi
       ;;
@@ -276,6 +290,9 @@ LAB_POD_NET6=fd00:10:244
 LAB_POD_GW6=fd00:10:244::1
 LAB_ROUTER_MAC=02:a5:00:00:00:01
 
+# The lab's DNS server (the external host "dns", lab/up.sh), every pod's resolver (pod_resolv_conf).
+LAB_DNS_IP=198.51.100.53
+
 # The OVS schema every node's ovsdb is created from.
 LAB_OVS_SCHEMA=/usr/share/openvswitch/vswitch.ovsschema
 
@@ -319,6 +336,49 @@ serve() {
   done
 }
 
+# serve_dns NETNS ADDRESS TTL RECORD_ARG... : the lab's DNS server in NETNS: dnsmasq, in the
+# foreground under start_bg (so lab/down.sh stops it by its recorded pid), on ADDRESS only, UDP and
+# TCP port 53, answering only from RECORD_ARGs (dnsmasq's --host-record=NAME,IPv4,IPv6 and
+# --cname=ALIAS,TARGET) with TTL seconds (--local-ttl, which those answers carry); any other name is
+# NXDOMAIN (--local=/#/): no upstream (--no-resolv), no /etc/hosts (--no-hosts), no /etc/dnsmasq.conf
+# (--conf-file=/dev/null), no DHCP (no range given). It stays root (--user=root: no privileges to
+# drop, no dnsmasq user needed, and it can remove its own pid file); pid file (and the lease file it
+# never writes) in the state dir's dns/; every query logged to logs/dns.log. Listed in
+# "$LAB_STATE/listeners" (udp and tcp 53).
+serve_dns() {
+  local ns="$1" address="$2" ttl="$3" args
+  shift 3
+  args=(--conf-file=/dev/null --keep-in-foreground --log-facility=- --log-queries
+    --user=root --group=root --pid-file="$LAB_STATE/dns/dnsmasq.pid"
+    --dhcp-leasefile="$LAB_STATE/dns/dnsmasq.leases"
+    --listen-address="$address" --bind-interfaces --port=53
+    --no-resolv --no-hosts --local=/#/ --local-ttl="$ttl" "$@")
+  dnsmasq --test "${args[@]}" >/dev/null 2>>"$LAB_STATE/logs/dns.log" ||
+    die "dnsmasq rejects its arguments (see $LAB_STATE/logs/dns.log): ${args[*]}"
+  start_bg "$ns" "$LAB_STATE/logs/dns.log" "dnsmasq dns:53" dnsmasq "${args[@]}" >/dev/null
+  printf '%s udp 53\n%s tcp 53\n' "$ns" "$ns" >>"$LAB_STATE/listeners"
+}
+
+# pod_resolv_conf NETNS : /etc/netns/NETNS/resolv.conf naming the lab's DNS server, which "ip netns
+# exec NETNS" (so lab/exec.sh and the tests' probes) bind-mounts over /etc/resolv.conf; a lost query
+# is retried after 1 s, once. Recorded: the file, its directory and /etc/netns itself when the lab
+# created it (lab/down.sh removes a directory only when it is empty).
+pod_resolv_conf() {
+  local dir="/etc/netns/$1"
+  if [[ ! -d /etc/netns ]]; then
+    record "etcdir /etc/netns"
+    mkdir -p /etc/netns
+  fi
+  record "etcdir $dir"
+  mkdir -p "$dir"
+  record "file $dir/resolv.conf"
+  cat >"$dir/resolv.conf" <<EOF
+# Written by lab/lib.sh (pod_resolv_conf): the DNS server of the lab in $LAB_STATE.
+nameserver $LAB_DNS_IP
+options timeout:1 attempts:2
+EOF
+}
+
 # await_listeners NETNS_PREFIX : wait until every listener of "$LAB_STATE/listeners" in a namespace
 # named NETNS_PREFIX* ("" for all) listens.
 await_listeners() {
@@ -349,7 +409,9 @@ pod_role() {
 # "up0" (ofport 1) into TAG-net's br0 (port "nI"), the management veth "mgmt0" to TAG-ctl ("mI"),
 # the node's servers, PODS pods at 10.244.I.(10+j) and fd00:10:244::I:(10+j) (ofport 10+j; the
 # IPv6 address spells I and 10+j in the same digits; on node 0 fd00:10:244::(10+j)), each serving
-# TCP 8080 (IPv4 and IPv6) and a UDP echo on 8080, and, with PIPELINE cni, the minimal CNI's flows. Appends the node and its pods to hosts.tsv; records everything it creates.
+# TCP 8080 (IPv4 and IPv6) and a UDP echo on 8080 and resolving through the lab's DNS server
+# (pod_resolv_conf), and, with PIPELINE cni, the minimal CNI's flows. Appends the node and its pods to
+# hosts.tsv; records everything it creates.
 create_node() {
   local tag="$1" i="$2" node="$3" pods="$4" pipeline="$5"
   local ns="$tag-$node" net="$tag-net" ctl="$tag-ctl" rd="$LAB_STATE/nodes/$3" node_ip="172.18.0.$((10 + $2))"
@@ -393,6 +455,7 @@ create_node() {
     pod_ip="10.244.$i.$((10 + j))"
     if ((i == 0)); then pod_ip6="$LAB_POD_NET6::$((10 + j))"; else pod_ip6="$LAB_POD_NET6::$i:$((10 + j))"; fi
     add_netns "$pns"
+    pod_resolv_conf "$pns"
     # The same attach script as the Vagrant lab's CNI plugin (vagrant/cni/ovs-anp-cni).
     ip netns exec "$pns" sysctl -qw net.ipv6.conf.all.accept_redirects=0 net.ipv6.conf.default.accept_redirects=0
     pod_mac="$(ip netns exec "$ns" env OVS_VSCTL="ovs-vsctl --db=unix:$rd/db.sock --timeout=30" \

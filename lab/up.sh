@@ -2,7 +2,7 @@
 # Brings up the one-machine lab: a cluster of network namespaces with one Open vSwitch per node.
 #
 #   lab/up.sh [--nodes 3] [--pods-per-node 4] [--controller central|sync] [--pipeline standalone|cni]
-#             [--service-vips none|pre-dnat] [--audit-log-rate PPS] [--state-dir DIR]
+#             [--service-vips none|pre-dnat] [--audit-log-rate PPS] [--dns-ttl 60] [--state-dir DIR]
 #
 # Topology (all inside network namespaces named "<tag>-...", nothing in the caller's namespace):
 #   <tag>-net         the underlay and router: Linux bridge br0 (172.18.0.1/24 for the nodes,
@@ -38,13 +38,22 @@
 # --service-vips pre-dnat; hosts.tsv lists the ClusterIP as host "kubernetes". With none (the
 # default) the ClusterIP leads nowhere.
 # Servers (so tests can probe): pods TCP 8080 and UDP 8080 (echo); nodes TCP 22, 8080, 10250, 30080
-# (cp-1 also 6443); intranet TCP 22, 443, 8080; internet TCP 22, 80, 443; dns UDP 53 (echo) and TCP
-# 53; external apiserver TCP 443. Pods, intranet and internet serve their TCP ports over IPv6 as well.
+# (cp-1 also 6443); intranet TCP 22, 443, 8080; internet TCP 22, 80, 443; dns a DNS server on UDP and
+# TCP 53; external apiserver TCP 443. Pods, intranet and internet serve their TCP ports over IPv6 as
+# well.
+# DNS: the host dns runs dnsmasq (lib.sh serve_dns), the pods' resolver (every pod's namespace has
+# /etc/netns/<netns>/resolv.conf naming it, which "ip netns exec", so lab/exec.sh, mounts over
+# /etc/resolv.conf). It knows intranet.example (A 10.10.0.5, AAAA fd00:10:10::5), internet.example
+# (A 203.0.113.10, AAAA 2001:db8:113::10) and www.internet.example (CNAME internet.example), every
+# answer with TTL --dns-ttl seconds (default 60; lab.env LAB_DNS_TTL); any other name is NXDOMAIN,
+# nothing is forwarded.
 #
 # Writes into the state dir: cluster.yaml (a snapshot of exactly this topology, the dev-apiserver's
 # seed), objects/ (the same objects one file each, plus what lab/apply.sh applies: what the sync
 # controllers read), lab.env, hosts.tsv, logs/, nodes/<node>/ (OVS run dirs) and "created" (what
-# lab/down.sh removes). On failure it cleans up after itself.
+# lab/down.sh removes), dns/ (the DNS server's pid file; its log, every query, is logs/dns.log); and
+# outside it, for each pod, /etc/netns/<netns>/resolv.conf (recorded in "created" as well). On failure
+# it cleans up after itself.
 # shellcheck source-path=SCRIPTDIR
 set -euo pipefail
 # shellcheck source=lib.sh
@@ -62,6 +71,7 @@ pipeline=standalone
 service_vips=none
 state_arg=""
 audit_rate=""
+dns_ttl=60
 while [[ $# -gt 0 ]]; do
   case "$1" in
   --nodes) nodes="${2:?--nodes needs a number}"; shift 2 ;;
@@ -71,6 +81,7 @@ while [[ $# -gt 0 ]]; do
   --service-vips) service_vips="${2:?--service-vips needs none or pre-dnat}"; shift 2 ;;
   --state-dir) state_arg="${2:?--state-dir needs a directory}"; shift 2 ;;
   --audit-log-rate) audit_rate="${2:?--audit-log-rate needs packets per second}"; shift 2 ;;
+  --dns-ttl) dns_ttl="${2:?--dns-ttl needs seconds}"; shift 2 ;;
   -h | --help) usage ;;
   *) log "unknown argument: $1"; usage ;;
   esac
@@ -87,6 +98,9 @@ fi
   die "--pipeline must be standalone or cni, not $pipeline"
 [[ $service_vips == none || $service_vips == pre-dnat ]] ||
   die "--service-vips must be none or pre-dnat, not $service_vips"
+if ! [[ $dns_ttl =~ ^[0-9]+$ ]] || ((dns_ttl > 86400)); then
+  die "--dns-ttl must be 0..86400 seconds, not $dns_ttl"
+fi
 if [[ -n $audit_rate ]]; then
   [[ $controller == central ]] || die "--audit-log-rate needs --controller central (the audit log is ovs-anp run's)"
   if ! [[ $audit_rate =~ ^[0-9]+$ ]] || ((audit_rate < 1)); then
@@ -103,7 +117,7 @@ controller_flags=("${placement[@]}" --service-vips "$service_vips")
 
 require_root
 require_cmds ip ovs-vsctl ovs-ofctl ovs-appctl ovsdb-tool ovsdb-server ovs-vswitchd ethtool nc ruby \
-  curl setsid ss awk java
+  curl setsid ss awk java dnsmasq
 [[ $service_vips == none ]] || require_cmds iptables iptables-restore
 [[ -r $LAB_OVS_SCHEMA ]] || die "OVS schema $LAB_OVS_SCHEMA missing (apt-get install openvswitch-common)"
 
@@ -152,11 +166,12 @@ cleanup_on_failure() {
 trap cleanup_on_failure EXIT
 trap 'exit 130' INT TERM
 
+# A tag no namespace (and no pod's /etc/netns directory, pod_resolv_conf) of another lab uses.
 tag="lab$(printf '%04x' $((RANDOM % 65536)))"
-while ip netns list | grep -q "^$tag-"; do
+while ip netns list | grep -q "^$tag-" || compgen -G "/etc/netns/$tag-*" >/dev/null; do
   tag="lab$(printf '%04x' $((RANDOM % 65536)))"
 done
-for d in logs nodes objects pki; do
+for d in logs nodes objects pki dns; do
   mkdir "$LAB_STATE/$d"
   record "dir $LAB_STATE/$d"
 done
@@ -190,10 +205,12 @@ fi
 externals=(
   "intranet 10.10.0.5 10.10.0.1 24 fd00:10:10::5 fd00:10:10::1 64"
   "internet 203.0.113.10 203.0.113.1 24 2001:db8:113::10 2001:db8:113::1 64"
-  "dns 198.51.100.53 198.51.100.1 24 - - -"
+  "dns $LAB_DNS_IP 198.51.100.1 24 - - -"
   "apiserver 192.0.2.100 192.0.2.1 24 - - -"
 )
 printf 'name\tkind\tnetns\tip\tnode\tofport\tnamespace\tapp\tip6\n' >"$LAB_STATE/hosts.tsv"
+# The DNS server's records: the names of the external hosts (added below) and a CNAME.
+dns_records=("--cname=www.internet.example,internet.example")
 for e in "${externals[@]}"; do
   read -r name ip gw len ip6 gw6 len6 <<<"$e"
   ns="$tag-x-$name"
@@ -209,13 +226,21 @@ for e in "${externals[@]}"; do
     ip -n "$ns" -6 route add default via "$gw6"
   fi
   case "$name" in
-  intranet) serve "$ns" "$name" tcp 22 443 8080 && serve "$ns" "$name" tcp6 22 443 8080 ;;
-  internet) serve "$ns" "$name" tcp 22 80 443 && serve "$ns" "$name" tcp6 22 80 443 ;;
-  dns) serve "$ns" "$name" tcp 53 && serve "$ns" "$name" udp 53 ;;
+  intranet)
+    serve "$ns" "$name" tcp 22 443 8080 && serve "$ns" "$name" tcp6 22 443 8080
+    dns_records+=("--host-record=intranet.example,$ip,$ip6")
+    ;;
+  internet)
+    serve "$ns" "$name" tcp 22 80 443 && serve "$ns" "$name" tcp6 22 80 443
+    dns_records+=("--host-record=internet.example,$ip,$ip6")
+    ;;
+  dns) dns_ns="$ns" ;; # its server starts below, once it knows every record
   apiserver) serve "$ns" "$name" tcp 443 ;;
   esac
   printf '%s\texternal\t%s\t%s\t-\t-\t-\t-\t%s\n' "$name" "$ns" "$ip" "$ip6" >>"$LAB_STATE/hosts.tsv"
 done
+log "starting the DNS server on $LAB_DNS_IP (TTL ${dns_ttl}s)"
+serve_dns "$dns_ns" "$LAB_DNS_IP" "$dns_ttl" "${dns_records[@]}"
 if [[ $service_vips == pre-dnat ]]; then
   # Not a namespace: an address to send probes to (lab/exec.sh cannot enter it).
   printf 'kubernetes\tservice\t-\t%s\t-\t-\tdefault\t-\t-\n' "$LAB_APISERVER_VIP" >>"$LAB_STATE/hosts.tsv"
@@ -297,6 +322,7 @@ api_url="$(grep -o 'http://127.0.0.1:[0-9]*' "$api_log" | head -n 1)"
   printf 'LAB_API_URL=%s\n' "$api_url"
   printf 'LAB_CTL_NETNS=%s\n' "$ctl"
   printf 'LAB_NET_NETNS=%s\n' "$net"
+  printf 'LAB_DNS_TTL=%s\n' "$dns_ttl"
 } >"$LAB_STATE/lab.env"
 
 # --audit-log-rate: the central controller writes the audit log (policies annotated ovs-anp.io/log)

@@ -304,14 +304,23 @@ final class Lab implements AutoCloseable {
 
     /** Runs {@code command} in {@code host}'s network namespace; throws when it fails. */
     Command.Result exec(String host, String... command) {
-        List<String> cmd =
-                new ArrayList<>(List.of("ip", "netns", "exec", host(host).netns()));
-        cmd.addAll(List.of(command));
-        Command.Result r = run(Duration.ofSeconds(30), cmd.toArray(String[]::new));
+        Command.Result r = tryExec(host, command);
         if (!r.ok()) {
             throw new IllegalStateException("in " + host + ": " + r);
         }
         return r;
+    }
+
+    /**
+     * Runs {@code command} in {@code host}'s network namespace ({@code ip netns exec}, which mounts a
+     * pod's {@code /etc/netns/<netns>/resolv.conf}, the lab's DNS server, over {@code
+     * /etc/resolv.conf}); its result, failed or not.
+     */
+    Command.Result tryExec(String host, String... command) {
+        List<String> cmd =
+                new ArrayList<>(List.of("ip", "netns", "exec", host(host).netns()));
+        cmd.addAll(List.of(command));
+        return run(Duration.ofSeconds(30), cmd.toArray(String[]::new));
     }
 
     /**
@@ -486,9 +495,10 @@ final class Lab implements AutoCloseable {
     }
 
     /**
-     * What of the recorded namespaces and processes still exists. Every veth of the lab is created
-     * inside a lab namespace (lab/lib.sh, {@code veth}; pods through attach-pod.sh in theirs), so no
-     * namespace left means no veth left.
+     * What of the recorded namespaces, processes and pods' {@code /etc/netns/<netns>} directories
+     * still exists ({@code /etc/netns} itself may stay: another lab's pods may use it). Every veth of
+     * the lab is created inside a lab namespace (lab/lib.sh, {@code veth}; pods through attach-pod.sh
+     * in theirs), so no namespace left means no veth left.
      */
     static List<String> leftBehind(List<String> created) {
         List<String> left = new ArrayList<>();
@@ -498,6 +508,8 @@ final class Lab implements AutoCloseable {
             if (f[0].equals("netns") && namespaces.contains(f[1])) {
                 left.add(line);
             } else if (f[0].equals("proc") && alive(f[1], f[2])) {
+                left.add(line);
+            } else if (f[0].equals("etcdir") && !f[1].equals("/etc/netns") && Files.exists(Path.of(f[1]))) {
                 left.add(line);
             }
         }

@@ -107,6 +107,10 @@ abstract class LabClusterChanges extends LabStories {
                     .tcp6("internet", 22, OPEN)
                     .check("from a pod of " + node + " after it joined");
             lab.from("reporter-worker-3").tcp("worker-2", 10250, TIMEOUT).check("after " + node + " joined");
+            assertThat(lab.exec("web-worker-3", "getent", "hosts", "internet.example")
+                            .output())
+                    .as("a pod of " + node + " resolves through the lab's DNS server")
+                    .startsWith(lab.host("internet").ip6() + " ");
             awaitVerdict("web-worker-1", "tcp,nw_dst=" + address + ",tp_dst=10250", true, node + " joined");
             assertThat(lab.flowLines(node, "cookie=0xa500000000/0xff00000000"))
                     .as(node + "'s br-int holds ovs-anp's flows")
@@ -132,7 +136,7 @@ abstract class LabClusterChanges extends LabStories {
                     assertThat(Lab.alive(f[1], f[2]))
                             .as("process " + line + " after " + node + " left")
                             .isFalse();
-                case "dir" ->
+                case "dir", "etcdir", "file" ->
                     assertThat(Path.of(f[1])).as("after " + node + " left").doesNotExist();
                 case "neigh" ->
                     assertThat(lab.routerNeighbours())

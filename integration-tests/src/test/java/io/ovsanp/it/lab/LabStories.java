@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -524,6 +525,78 @@ abstract class LabStories {
         lab.from("reporter-worker-1").tcp("apiserver", 443, OPEN).check("after deleting " + story);
     }
 
+    /**
+     * The lab's DNS server (the external host {@code dns}, {@code dnsmasq}; no policy applied): a pod
+     * resolves the external hosts' names through it ({@code getent}, the pod's resolv.conf naming it),
+     * {@code intranet.example} and {@code internet.example} to their IPv4 and IPv6 addresses, {@code
+     * www.internet.example} through its CNAME to {@code internet.example}'s; every answer, the CNAME
+     * too, carries the lab's TTL ({@code lab/up.sh --dns-ttl}, {@code LAB_DNS_TTL} in lab.env); an
+     * unknown name does not resolve (NXDOMAIN: nothing is forwarded).
+     */
+    @Test
+    void podsResolveTheExternalHostsThroughTheLabsDns() {
+        lab.from("web-worker-1").udp("dns", 53, true).tcp("dns", 53, OPEN).check("before resolving (no policy)");
+        Lab.Host intranet = lab.host("intranet");
+        Lab.Host internet = lab.host("internet");
+        assertThat(addresses("web-worker-1", "intranet.example"))
+                .containsExactlyInAnyOrder(intranet.ip(), intranet.ip6());
+        assertThat(addresses("db-worker-2", "internet.example"))
+                .containsExactlyInAnyOrder(internet.ip(), internet.ip6());
+        assertThat(addresses("reporter-cp-1", "www.internet.example"))
+                .containsExactlyInAnyOrder(internet.ip(), internet.ip6());
+        // getent hosts asks for IPv6 first; the canonical name is the CNAME's target, then the alias.
+        assertThat(lab.exec("web-worker-1", "getent", "hosts", "www.internet.example")
+                        .output()
+                        .strip()
+                        .split("\\s+"))
+                .containsExactly(internet.ip6(), "internet.example", "www.internet.example");
+
+        var unknown = lab.tryExec("web-worker-1", "getent", "hosts", "nosuch.example");
+        assertThat(unknown.exit())
+                .as("getent hosts of an unknown name: " + unknown)
+                .isEqualTo(2);
+        assertThat(unknown.output()).isEmpty();
+
+        // Every record of every answer, from the pod's resolver configuration (Ruby's Resolv reads
+        // /etc/resolv.conf): "<question> <type>: <owner> <TTL> <record type> <data>".
+        String ttl = lab.env("LAB_DNS_TTL");
+        String answers = lab.exec(
+                        "web-worker-1", "ruby", "-rresolv", "-e", """
+                        Resolv::DNS.open do |dns|
+                          ARGV.each do |name|
+                            [Resolv::DNS::Resource::IN::A, Resolv::DNS::Resource::IN::AAAA].each do |type|
+                              t = type.name.split("::").last
+                              dns.fetch_resource(name, type) do |reply, _|
+                                reply.answer.each do |owner, ttl, rr|
+                                  data = rr.respond_to?(:address) ? rr.address : rr.name
+                                  puts "#{name} #{t}: #{owner} #{ttl} #{rr.class.name.split("::").last} #{data}"
+                                end
+                              end
+                            end
+                          end
+                        end
+                        """, "intranet.example", "www.internet.example")
+                .output();
+        assertThat(answers.lines().toList())
+                .containsExactly(
+                        "intranet.example A: intranet.example " + ttl + " A " + intranet.ip(),
+                        "intranet.example AAAA: intranet.example " + ttl + " AAAA " + intranet.ip6(),
+                        "www.internet.example A: www.internet.example " + ttl + " CNAME internet.example",
+                        "www.internet.example A: internet.example " + ttl + " A " + internet.ip(),
+                        "www.internet.example AAAA: www.internet.example " + ttl + " CNAME internet.example",
+                        "www.internet.example AAAA: internet.example " + ttl + " AAAA " + internet.ip6());
+    }
+
+    /** The addresses {@code getent ahosts NAME} gives in {@code pod} (each once). */
+    private List<String> addresses(String pod, String name) {
+        return lab.exec(pod, "getent", "ahosts", name)
+                .output()
+                .lines()
+                .map(l -> l.split("\\s+")[0])
+                .distinct()
+                .toList();
+    }
+
     @Test
     void externalDnsDespiteNetworkPolicy() throws IOException {
         String story = "external-dns-despite-networkpolicy";
@@ -547,11 +620,20 @@ abstract class LabStories {
                 .tcp("internet", 443, TIMEOUT)
                 .check("after applying " + story + " (baseline)");
 
+        assertThat(lab.exec("web-worker-1", "getent", "hosts", "internet.example")
+                        .output())
+                .as("a pod resolves through the allowed DNS server")
+                .startsWith(lab.host("internet").ip6() + " ");
+
         apply(edited(story, "    - portNumber: {protocol: UDP, port: 53}\n", ""));
         lab.from("web-worker-1")
                 .udp("dns", 53, false)
                 .tcp("dns", 53, OPEN)
                 .check("after editing " + story + " (UDP 53 no longer allowed)");
+        assertThat(lab.tryExec("web-worker-1", "getent", "hosts", "internet.example")
+                        .exit())
+                .as("getent hosts with UDP 53 denied (its resolver does not fall back to TCP)")
+                .isEqualTo(2);
 
         delete(policy(story));
         lab.from("web-worker-1")

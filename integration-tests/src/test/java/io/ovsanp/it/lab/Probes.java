@@ -2,8 +2,11 @@ package io.ovsanp.it.lab;
 
 import io.ovsanp.it.lab.Lab.Host;
 import io.ovsanp.testkit.Command;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -13,12 +16,18 @@ import java.util.concurrent.Executors;
  * Expected verdicts of real packets sent from one pod, checked together (in parallel) by {@link
  * #check}. A TCP probe is {@code nc -z -w 2}: {@link Verdict#OPEN} (connected), {@link
  * Verdict#REFUSED} (a RST came back: the packet was allowed and reached a closed port) or {@link
- * Verdict#TIMEOUT} (nothing came back: dropped). A policy Deny must time out, never be refused.
- * {@link #tcp6} and {@link #ping6} probe a host's IPv6 address from the pod's ({@code nc -6}, {@code
- * ping -6}).
+ * Verdict#TIMEOUT} (nothing came back: dropped). A policy Deny must time out, never be refused. A
+ * UDP probe is {@code OPEN} when an answer came back: the lab's UDP servers echo, except on port 53,
+ * where a UDP probe is a real DNS query (for {@code internet.example} A) and any DNS reply to it
+ * counts, whatever its answer (the external host {@code dns} runs the lab's DNS server, {@code
+ * dnsmasq}; a TCP probe of port 53 stays a connect). {@link #tcp6} and {@link #ping6} probe a host's
+ * IPv6 address from the pod's ({@code nc -6}, {@code ping -6}).
  */
 final class Probes {
-    /** What a probe saw. UDP and ICMP probes are {@code OPEN} when the echo came back. */
+    /**
+     * What a probe saw. UDP and ICMP probes are {@code OPEN} when the echo (to port 53: a DNS reply)
+     * came back.
+     */
     enum Verdict {
         OPEN,
         REFUSED,
@@ -49,6 +58,15 @@ final class Probes {
             };
         }
     }
+
+    /** The ID of the DNS query a UDP probe of port 53 sends (its reply carries it back). */
+    private static final int DNS_QUERY_ID = 0x6c61;
+
+    /**
+     * The DNS query of a UDP probe of port 53: ID {@link #DNS_QUERY_ID}, recursion desired, one
+     * question, {@code internet.example} type A class IN; as octal escapes for the pod's {@code printf}.
+     */
+    private static final String DNS_QUERY = printfEscaped(dnsQuery(DNS_QUERY_ID, "internet.example"));
 
     private static final ExecutorService POOL = Executors.newFixedThreadPool(8, r -> {
         Thread t = new Thread(r, "lab-probe");
@@ -96,7 +114,10 @@ final class Probes {
         return this;
     }
 
-    /** Expects a UDP datagram to {@code host}:{@code port} to be echoed ({@code true}) or not. */
+    /**
+     * Expects a UDP datagram to {@code host}:{@code port} to be answered ({@code true}) or not: echoed
+     * by the lab's UDP servers; to port 53 a DNS query, answered by the lab's DNS server.
+     */
     Probes udp(String host, int port, boolean echoed) {
         expected.add(new Expectation("udp", lab.host(host), port, echoed ? Verdict.OPEN : Verdict.TIMEOUT, false));
         return this;
@@ -241,6 +262,9 @@ final class Probes {
     }
 
     private Verdict udp(String ip, int port) {
+        if (port == 53) {
+            return dns(ip);
+        }
         // The lab's UDP servers echo; nc prints the echo and gives up 2 s after its input ends.
         Command.Result r = inPod(
                 "sh",
@@ -250,6 +274,61 @@ final class Probes {
                 Integer.toString(port),
                 source == null ? "" : source);
         return r.output().contains("lab-probe") ? Verdict.OPEN : Verdict.TIMEOUT;
+    }
+
+    /**
+     * A DNS query to {@code ip}, UDP port 53: {@code OPEN} on any DNS reply to it (its ID, the QR
+     * bit set), whatever its answer. nc prints the reply, which od turns into hex, and gives up 2 s
+     * after its input ends.
+     */
+    private Verdict dns(String ip) {
+        Command.Result r = inPod(
+                "sh",
+                "-c",
+                "printf 'reply:%s\\n' \"$(printf \"$3\" | nc -u -w 2 ${2:+-s \"$2\"} \"$0\" \"$1\" | od -An -v -tx1 | tr -d ' \\n')\"",
+                ip,
+                "53",
+                source == null ? "" : source,
+                DNS_QUERY);
+        return r.output()
+                        .lines()
+                        .filter(l -> l.startsWith("reply:"))
+                        .anyMatch(l -> isDnsReply(l.substring("reply:".length())))
+                ? Verdict.OPEN
+                : Verdict.TIMEOUT;
+    }
+
+    /** Whether {@code hex} (a datagram, two hex digits a byte) is a DNS reply to the probes' query. */
+    static boolean isDnsReply(String hex) {
+        if (!hex.matches("([0-9a-f]{2}){12,}")) {
+            return false; // nothing, or shorter than a DNS header
+        }
+        byte[] m = HexFormat.of().parseHex(hex);
+        int id = (m[0] & 0xff) << 8 | (m[1] & 0xff);
+        boolean qr = (m[2] & 0x80) != 0;
+        return id == DNS_QUERY_ID && qr;
+    }
+
+    /** A DNS query: header (ID, RD set, one question), then {@code name} type A (1) class IN (1). */
+    static byte[] dnsQuery(int id, String name) {
+        ByteArrayOutputStream q = new ByteArrayOutputStream();
+        q.writeBytes(new byte[] {(byte) (id >> 8), (byte) id, 0x01, 0x00, 0, 1, 0, 0, 0, 0, 0, 0});
+        for (String label : name.split("\\.")) {
+            byte[] b = label.getBytes(StandardCharsets.US_ASCII);
+            q.write(b.length);
+            q.writeBytes(b);
+        }
+        q.writeBytes(new byte[] {0, 0, 1, 0, 1});
+        return q.toByteArray();
+    }
+
+    /** {@code bytes} as a printf format that prints exactly them: an octal escape each. */
+    static String printfEscaped(byte[] bytes) {
+        StringBuilder s = new StringBuilder();
+        for (byte b : bytes) {
+            s.append(String.format("\\%03o", b & 0xff));
+        }
+        return s.toString();
     }
 
     private Verdict ping(String ip) {
