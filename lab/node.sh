@@ -51,7 +51,7 @@ tag="$(lab_env LAB_TAG)"
 controller="$(lab_env LAB_CONTROLLER)"
 pipeline="$(lab_env LAB_PIPELINE)"
 read -r -a placement <<<"$(lab_env LAB_PLACEMENT)"
-controller_flags=("${placement[@]}" --service-vips "$(lab_env LAB_SERVICE_VIPS)")
+controller_flags=("${placement[@]}" --service-vips "$(lab_env LAB_SERVICE_VIPS)" --dns-min-ttl "$(lab_env LAB_DNS_TTL)s")
 added="$LAB_STATE/added"
 record_file="$added/$name"
 work="$(mktemp -d)"

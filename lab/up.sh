@@ -113,7 +113,8 @@ if [[ $pipeline == cni ]]; then
   read -r -a placement <<<"$("$LAB_ROOT/lab/cni-flows.sh" placement)"
 fi
 # Every controller's flags: the placement and where br-int sits relative to Service DNAT.
-controller_flags=("${placement[@]}" --service-vips "$service_vips")
+# Learned DNS addresses live as long as the lab's answers say (its TTL is the floor too).
+controller_flags=("${placement[@]}" --service-vips "$service_vips" --dns-min-ttl "${dns_ttl}s")
 
 require_root
 require_cmds ip ovs-vsctl ovs-ofctl ovs-appctl ovsdb-tool ovsdb-server ovs-vswitchd ethtool nc ruby \

@@ -30,6 +30,12 @@ final class Lab implements AutoCloseable {
     static final Path REPO =
             Path.of(System.getProperty("ovsanp.repo", "..")).toAbsolutePath().normalize();
 
+    /**
+     * The TTL of the lab DNS server's answers in the tests ({@code lab/up.sh --dns-ttl}), also the
+     * controllers' {@code --dns-min-ttl}: short, so that a test sees a learned address expire.
+     */
+    static final int DNS_TTL_SECONDS = 5;
+
     /** The longest state dir lab/up.sh accepts. */
     static final int MAX_STATE_DIR = 60;
 
@@ -89,6 +95,8 @@ final class Lab implements AutoCloseable {
                 pipeline,
                 "--service-vips",
                 serviceVips,
+                "--dns-ttl",
+                Integer.toString(DNS_TTL_SECONDS),
                 "--state-dir",
                 state.toString());
         System.out.println("[lab] up.sh in " + up.millis() + " ms:\n" + up.output());

@@ -5,6 +5,7 @@ import static io.ovsanp.it.lab.Probes.Verdict.REFUSED;
 import static io.ovsanp.it.lab.Probes.Verdict.TIMEOUT;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.ovsanp.testkit.Command;
 import io.ovsanp.testkit.Needs;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -122,6 +123,58 @@ abstract class LabStories {
 
     static Path policy(String story) {
         return EXAMPLES.resolve(story).resolve("policy.yaml");
+    }
+
+    @Test
+    void fqdnAllow() throws Exception {
+        namesOpenTheirAddresses("fqdn-allow");
+    }
+
+    @Test
+    void fqdnAllowCnp() throws Exception {
+        namesOpenTheirAddresses("fqdn-allow-cnp");
+    }
+
+    /**
+     * examples/fqdn-allow: a shop pod reaches *.internet.example on 443 once it resolved the name, at
+     * once (the answer is held until the flows are in: the first SYN passes, {@code nc -w 1} cannot
+     * wait for a retransmission), for the addresses it learned only (not the intranet, not for another
+     * pod that asked nothing), until the TTL runs out.
+     */
+    private void namesOpenTheirAddresses(String story) throws Exception {
+        apply(policy(story));
+        lab.from("web-worker-1")
+                .udp("dns", 53, true)
+                .tcp("internet", 443, TIMEOUT)
+                .tcp6("internet", 443, TIMEOUT)
+                .tcp("intranet", 443, TIMEOUT)
+                .check("after applying " + story + ", nothing resolved");
+        Command.Result resolved = lab.exec("web-worker-1", "getent", "ahosts", "www.internet.example");
+        assertThat(resolved.output())
+                .as("the pod resolves the name (a CNAME of internet.example)")
+                .contains(lab.host("internet").ip())
+                .contains(lab.host("internet").ip6());
+        for (String ip : List.of(lab.host("internet").ip(), lab.host("internet").ip6())) {
+            assertThat(lab.tryExec("web-worker-1", "nc", "-vz", "-w", "1", ip, "443").exit())
+                    .as("right after the answer, %s:443 connects within 1 s (no SYN dropped)", ip)
+                    .isZero();
+        }
+        lab.from("web-worker-1")
+                .tcp("internet", 443, OPEN)
+                .tcp6("internet", 443, OPEN)
+                .tcp("internet", 80, TIMEOUT) // the rule's port only
+                .tcp("intranet", 443, TIMEOUT) // no name of the rule resolved to it
+                .check("after resolving www.internet.example");
+        lab.from("db-worker-1") // a shop pod on the same node that resolved nothing
+                .tcp("internet", 443, TIMEOUT)
+                .check("another pod, after web resolved");
+        Thread.sleep((Lab.DNS_TTL_SECONDS + 2) * 1000L);
+        lab.from("web-worker-1")
+                .tcp("internet", 443, TIMEOUT)
+                .tcp6("internet", 443, TIMEOUT)
+                .check("after the TTL (" + Lab.DNS_TTL_SECONDS + " s)");
+        delete(policy(story));
+        lab.from("web-worker-1").tcp("internet", 443, OPEN).check("after deleting " + story);
     }
 
     @Test

@@ -13,9 +13,7 @@ import org.junit.jupiter.api.Test;
 class PolicyProblemLogTest {
     private static final ObjectRef ANP = ObjectRef.cluster("AdminNetworkPolicy", "inbound");
     private static final Diagnostic FQDN = Diagnostic.unenforced(
-            ANP,
-            "spec.egress[0].to[0].domainNames",
-            "domainNames peers are not supported yet; this peer matches nothing (fail-closed)");
+            ANP, "spec.egress[0].to[0]", "unsupported peer (unknown peer field); in an Allow rule it matches nothing");
     private static final Diagnostic BAD_CIDR =
             Diagnostic.error(ANP, "spec.egress[1].to[0].networks[0]", "\"10.0.0.0/33\" is not a CIDR");
 
@@ -33,8 +31,8 @@ class PolicyProblemLogTest {
         validated(FQDN, BAD_CIDR, FQDN);
         assertThat(warnings)
                 .containsExactly(
-                        "AdminNetworkPolicy/inbound spec.egress[0].to[0].domainNames is NOT ENFORCED: domainNames"
-                                + " peers are not supported yet; this peer matches nothing (fail-closed)",
+                        "AdminNetworkPolicy/inbound spec.egress[0].to[0] is NOT ENFORCED: unsupported peer"
+                                + " (unknown peer field); in an Allow rule it matches nothing",
                         "AdminNetworkPolicy/inbound spec.egress[1].to[0].networks[0] is invalid and realised"
                                 + " fail-closed: \"10.0.0.0/33\" is not a CIDR");
         for (int i = 0; i < 10; i++) {

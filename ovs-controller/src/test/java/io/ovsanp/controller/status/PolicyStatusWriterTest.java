@@ -239,7 +239,10 @@ class PolicyStatusWriterTest {
         });
     }
 
-    /** A policy with an ingress rule (enforced) and an egress domainNames peer (not enforced yet). */
+    /**
+     * A policy with an ingress rule (enforced) and an egress peer of a kind ovs-anp does not know (not
+     * enforced); a domainNames peer is enforced (learned from DNS answers).
+     */
     @Test
     void unenforcedPartsAreNotHiddenBehindReadyTrue() throws Exception {
         createPolicy(
@@ -248,6 +251,7 @@ class PolicyStatusWriterTest {
                         + " spec: {priority: 30, subject: {namespaces: {matchLabels: {team: shop}}},"
                         + " ingress: [{name: no-scrape, action: Deny, from: [{namespaces: {}}]}],"
                         + " egress: [{name: out, action: Deny, to: [{networks: [203.0.113.0/24]}]},"
+                        + " {name: future, action: Allow, to: [{services: [{name: x}]}]},"
                         + " {name: fqdn, action: Allow, to: [{domainNames: [example.com]}]}]}}");
         awaitSnapshotHas("inbound");
         validated();
@@ -256,7 +260,8 @@ class PolicyStatusWriterTest {
         assertThat(c.reason()).isEqualTo("NotEnforced");
         assertThat(c.message())
                 .startsWith("not enforced: spec.egress[1]")
-                .contains(".to[0].domainNames: domainNames peers are not supported yet")
+                .contains("unsupported peer")
+                .doesNotContain("domainNames")
                 .doesNotContain("ingress");
         assertThat(awaitReady(ClusterWatcher.ADMIN_NETWORK_POLICY, "good", x -> true)
                         .status())
@@ -266,10 +271,10 @@ class PolicyStatusWriterTest {
         assertThat(events).singleElement().satisfies(e -> {
             assertThat(e.getReason()).isEqualTo("NotEnforced");
             assertThat(e.getInvolvedObject().getName()).isEqualTo("inbound");
-            assertThat(e.getInvolvedObject().getFieldPath()).isEqualTo("spec.egress[1].to[0].domainNames");
+            assertThat(e.getInvolvedObject().getFieldPath()).isEqualTo("spec.egress[1].to[0]");
         });
 
-        // The domainNames rule removed: Ready again, the ingress rule realised.
+        // The unknown peer's rule removed: Ready again, the ingress and domainNames rules realised.
         GenericKubernetesResource r = client.genericKubernetesResources(ClusterWatcher.ADMIN_NETWORK_POLICY)
                 .withName("inbound")
                 .get();
@@ -300,6 +305,7 @@ class PolicyStatusWriterTest {
                         + " spec: {tier: Baseline, priority: 5, subject: {namespaces: {}},"
                         + " ingress: [{name: only-monitoring, action: Deny, from: [{namespaces: {}}]}],"
                         + " egress: [{name: wide, action: Accept, to: [{networks: [10.0.0.0/33]}]},"
+                        + " {name: future, action: Accept, to: [{services: [{name: x}]}]},"
                         + " {name: fqdn, action: Accept, to: [{domainNames: [example.com]}]}]}}");
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (watcher.snapshot().adminPolicies().stream()
@@ -318,7 +324,8 @@ class PolicyStatusWriterTest {
         assertThat(bad.reason()).isEqualTo("NotEnforced"); // the most serious of the two
         assertThat(bad.message())
                 .contains("not enforced: spec.egress[1]")
-                .contains(".to[0].domainNames: domainNames peers are not supported yet")
+                .contains("unsupported peer")
+                .doesNotContain("domainNames")
                 .contains("10.0.0.0/33");
         writer.drain(WAIT);
         List<Event> events = client.v1().events().inNamespace("default").list().getItems();
