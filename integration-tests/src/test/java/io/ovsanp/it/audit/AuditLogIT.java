@@ -28,8 +28,10 @@ import io.ovsanp.controller.audit.AuditLog;
 import io.ovsanp.controller.audit.AuditOptions;
 import io.ovsanp.controller.openflow.ConnectionConfig;
 import io.ovsanp.controller.openflow.OfConnection;
+import io.ovsanp.controller.openflow.PacketInSink;
 import io.ovsanp.controller.openflow.SwitchConnector;
 import io.ovsanp.controller.openflow.SwitchTarget;
+import io.ovsanp.controller.openflow.wire.PacketIn;
 import io.ovsanp.controller.switches.Reconciler;
 import io.ovsanp.testkit.Bridge;
 import io.ovsanp.testkit.Needs;
@@ -41,11 +43,13 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The audit log on a real ovs-vswitchd: the node's pipeline with the copy on an opted-in policy's
@@ -129,8 +133,13 @@ class AuditLogIT {
         bridge.ofctl("-O", "OpenFlow13", "packet-out", "br-int", "in_port=LOCAL packet=" + frame + " actions=table");
     }
 
-    @Test
-    void deniedConnectionOfAnOptedInPolicyWritesOneLineAndTheVerdictNeverWaits() throws Exception {
+    /**
+     * Once per packet-in format: a connection that also takes continuations gets the copies as
+     * NXT_PACKET_IN2 (docs/ovs-notes.md §2.7), and the audit log must read them the same.
+     */
+    @ParameterizedTest(name = "NXT_PACKET_IN2 format: {0}")
+    @ValueSource(booleans = {false, true})
+    void deniedConnectionOfAnOptedInPolicyWritesOneLineAndTheVerdictNeverWaits(boolean packetIn2) throws Exception {
         Path file = dir.resolve("audit.log");
         AuditOptions options =
                 new AuditOptions(false, METER, 1000, Optional.of(file), false, AuditLine.Format.json, 1 << 20, 2);
@@ -143,7 +152,25 @@ class AuditLogIT {
             audit.validated(snapshot, policies, ClusterChange.EVERYTHING);
             audit.compiled("n1", result, Duration.ZERO);
             SwitchTarget target = SwitchTarget.parse("unix:" + bridge.mgmtSocket());
-            ConnectionConfig config = ConnectionConfig.DEFAULT.withPacketIns(audit);
+            List<PacketIn> received = new CopyOnWriteArrayList<>();
+            PacketInSink sink = new PacketInSink() {
+                @Override
+                public void accept(OfConnection from, PacketIn p) {
+                    received.add(p);
+                    audit.accept(from, p);
+                }
+
+                @Override
+                public boolean wantsContinuations() {
+                    return packetIn2;
+                }
+
+                @Override
+                public void connected(OfConnection c) {
+                    audit.connected(c);
+                }
+            };
+            ConnectionConfig config = ConnectionConfig.DEFAULT.withPacketIns(sink);
             try (OfConnection c =
                     SwitchConnector.connect(target, Optional.empty(), config).get(30, TimeUnit.SECONDS)) {
                 audit.switchConnected("n1", c.datapathId().toString());
@@ -167,6 +194,9 @@ class AuditLogIT {
                 c.barrier().get(30, TimeUnit.SECONDS); // the second packet-in, if any, has arrived by now
                 Thread.sleep(300); // and the writer had time to write it
             }
+            assertThat(received)
+                    .extracting(PacketIn::format)
+                    .containsOnly(packetIn2 ? PacketIn.Format.NXT_PACKET_IN2 : PacketIn.Format.OPENFLOW13);
             List<String> lines = lines(file);
             assertThat(lines).hasSize(1);
             assertThat(lines.get(0))

@@ -80,8 +80,17 @@ public final class AuditLog implements PacketInSink, RealisationListener, AutoCl
 
     @Override
     public void accept(OfConnection from, PacketIn p) {
-        if (p.reason() != PacketIn.REASON_ACTION || !new Cookie(p.cookie()).isOurs()) return;
+        if (!isCopy(p)) return;
         writer.offer(new Copy(clock.instant(), from.datapathId().toString(), p));
+    }
+
+    /**
+     * A copy from one of our decided flows, in either packet-in format (the cookie, reason and frame
+     * mean the same in both). A paused packet is none, even with one of our cookies (OVS gives it
+     * the pausing flow's after a recirculation): its owner must resume it (docs/ovs-notes.md §2.7).
+     */
+    static boolean isCopy(PacketIn p) {
+        return p.reason() == PacketIn.REASON_ACTION && !p.isPaused() && new Cookie(p.cookie()).isOurs();
     }
 
     /**

@@ -7,6 +7,8 @@ import io.ovsanp.controller.openflow.wire.FlowMod;
 import io.ovsanp.controller.openflow.wire.FlowStatsReply;
 import io.ovsanp.controller.openflow.wire.MeterMod;
 import io.ovsanp.controller.openflow.wire.OfMessage;
+import io.ovsanp.controller.openflow.wire.Resume;
+import io.ovsanp.controller.openflow.wire.SetPacketInFormat;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -222,6 +224,8 @@ final class Exchanges {
         return m instanceof FlowMod
                 || m instanceof OfMessage.SetConfig
                 || m instanceof BundleAdd
-                || m instanceof MeterMod;
+                || m instanceof MeterMod
+                || m instanceof SetPacketInFormat
+                || m instanceof Resume;
     }
 }

@@ -7,6 +7,7 @@ import io.netty.handler.ssl.SslHandler;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.ovsanp.controller.openflow.wire.ErrorMsg;
 import io.ovsanp.controller.openflow.wire.OfMessage;
+import io.ovsanp.controller.openflow.wire.SetPacketInFormat;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.Optional;
@@ -23,7 +24,9 @@ import org.slf4j.MDC;
  * The OpenFlow 1.3 connection setup (OpenFlow 1.3 §6.3.1, §7.3.1): we send HELLO with the 1.3
  * version bitmap; the peer's HELLO must offer 1.3; FEATURES_REQUEST gives the datapath id; SET_CONFIG
  * {@code miss_send_len=0} (we want no packet-ins), or 128 when the config has a {@link PacketInSink}
- * (the audit log; docs/ovs-notes.md §5.3: a service connection receives async messages only then). Then this handler removes itself and an {@link
+ * (the audit log; docs/ovs-notes.md §5.3: a service connection receives async messages only then),
+ * or OFPCML_NO_BUFFER followed by NXT_SET_PACKET_IN_FORMAT(NXT_PACKET_IN2) when the sink {@link
+ * PacketInSink#wantsContinuations() wants continuations} (§2.7). Then this handler removes itself and an {@link
  * OfConnection} takes over the channel. Failing any step, or the TLS handshake, or the timeout,
  * closes the channel and fails {@code result} with {@link SwitchConnectException}.
  */
@@ -110,8 +113,16 @@ final class Handshake extends ChannelInboundHandlerAdapter {
             featuresXid = xids.getAndIncrement();
             ctx.writeAndFlush(new OfMessage.FeaturesRequest(featuresXid));
         } else if (m instanceof OfMessage.FeaturesReply f && f.xid() == featuresXid) {
-            int missSendLen = config.packetIns().wantsPacketIns() ? AUDIT_MISS_SEND_LEN : 0;
-            ctx.writeAndFlush(new OfMessage.SetConfig(xids.getAndIncrement(), 0, missSendLen));
+            PacketInSink sink = config.packetIns();
+            boolean continuations = sink.wantsPacketIns() && sink.wantsContinuations();
+            int missSendLen =
+                    continuations ? OfMessage.SetConfig.NO_BUFFER : sink.wantsPacketIns() ? AUDIT_MISS_SEND_LEN : 0;
+            ctx.write(new OfMessage.SetConfig(xids.getAndIncrement(), 0, missSendLen));
+            if (continuations) {
+                // Only an NXT_PACKET_IN2 carries a paused packet's continuation (docs/ovs-notes.md §2.7).
+                ctx.write(new SetPacketInFormat(xids.getAndIncrement(), SetPacketInFormat.NXT_PACKET_IN2));
+            }
+            ctx.flush();
             timeout.cancel(false);
             ctx.pipeline().remove(this);
             Optional<PeerIdentity> peer = Optional.ofNullable(ctx.pipeline().get(SslHandler.class))

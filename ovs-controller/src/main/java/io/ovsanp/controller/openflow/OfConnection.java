@@ -11,6 +11,7 @@ import io.ovsanp.controller.openflow.wire.FlowStatsReply;
 import io.ovsanp.controller.openflow.wire.FlowStatsRequest;
 import io.ovsanp.controller.openflow.wire.OfMessage;
 import io.ovsanp.controller.openflow.wire.PacketIn;
+import io.ovsanp.controller.openflow.wire.Resume;
 import io.ovsanp.controller.openflow.wire.RoleMessage;
 import java.util.List;
 import java.util.Objects;
@@ -115,8 +116,8 @@ public final class OfConnection implements AutoCloseable {
     /**
      * Sends {@code m} and completes with the switch's reply, matched by xid (use {@link #nextXid()}).
      * An ERROR reply completes exceptionally with {@link OfErrorException}. A FLOW_MOD, SET_CONFIG or
-     * BUNDLE_ADD, which OVS answers only on failure, is followed by a barrier and completes with
-     * the BARRIER_REPLY. For flow stats use {@link #dumpFlows}: this returns the first part only.
+     * BUNDLE_ADD (or another message OVS answers only on failure: METER_MOD, NXT_RESUME, ...) is
+     * followed by a barrier and completes with the BARRIER_REPLY. For flow stats use {@link #dumpFlows}: this returns the first part only.
      */
     public CompletableFuture<OfMessage> request(OfMessage m) {
         if (m instanceof OfMessage.Hello
@@ -158,6 +159,21 @@ public final class OfConnection implements AutoCloseable {
         CompletableFuture<BundleResult> f = new CompletableFuture<>();
         onLoop(f, () -> exchanges.startBundle(new BundleTransaction(this, exchanges, bundleIds++, copy, base, f)));
         return Futures.relay(f, config.callbacks());
+    }
+
+    /**
+     * Resumes a packet that {@code controller(pause)} stopped, by sending back what the switch sent
+     * (NXT_RESUME, docs/ovs-notes.md §2.7), then a barrier. Completes when the switch has run the
+     * packet on from where it stopped, or exceptionally with {@link OfErrorException} when it refused
+     * (NXR_STALE: the bridge the packet was paused on is gone). The packet resumes on the bridge its
+     * continuation names, even if this connection is another bridge's. The switch keeps no paused
+     * packet: a packet never resumed is gone, and one resumed twice runs twice.
+     *
+     * @throws IllegalArgumentException if {@code paused} has no continuation ({@link PacketIn#isPaused()})
+     *     or is truncated
+     */
+    public CompletableFuture<Void> resume(PacketIn paused) {
+        return request(Resume.of(nextXid(), paused)).thenApply(reply -> null);
     }
 
     /**

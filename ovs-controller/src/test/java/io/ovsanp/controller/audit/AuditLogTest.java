@@ -154,6 +154,35 @@ class AuditLogTest {
                         + " verdict=Deny tier=Admin policy=AdminNetworkPolicy/guard rule=egress[0] name=\"no-ssh\"");
     }
 
+    /** With a connection in NXT_PACKET_IN2 format (docs/ovs-notes.md §2.7) the copies read the same. */
+    @Test
+    void aCopyAsPacketIn2IsTheSameLineAndAPausedPacketIsNoCopy() {
+        long cookie = cookie(admin(0, 0));
+        PacketIn nx2 = PacketIn.packetIn2(
+                0,
+                PacketIn.REASON_ACTION,
+                3,
+                cookie,
+                Bytes.fromHex("80000004 fffffffe"),
+                Bytes.of(sshFromWeb()),
+                Optional.empty());
+        AuditLog.Copy asPacketIn2 = new AuditLog.Copy(TIME, DPID, nx2);
+        assertThat(AuditLog.isCopy(nx2)).isTrue();
+        assertThat(log.describe(asPacketIn2)).isEqualTo(log.describe(copy(DPID, cookie, sshFromWeb())));
+        assertThat(log.describe(asPacketIn2)).isPresent();
+
+        PacketIn paused = PacketIn.packetIn2(
+                0,
+                PacketIn.REASON_ACTION,
+                3,
+                cookie,
+                Bytes.EMPTY,
+                Bytes.of(sshFromWeb()),
+                Optional.of(Bytes.fromHex("8003000400000000")));
+        assertThat(AuditLog.isCopy(paused)).isFalse();
+        assertThat(AuditLog.isCopy(copy(DPID, cookie, sshFromWeb()).packetIn())).isTrue();
+    }
+
     @Test
     void aClusterNetworkPolicyAcceptsAndABaselineRuleIsInTheBaselineTier() {
         byte[] https = Frames.ipv4(ip(10, 244, 1, 3), ip(198, 51, 100, 9), TCP, 40001, 443);

@@ -9,6 +9,8 @@ import io.ovsanp.controller.openflow.wire.DatapathId;
 import io.ovsanp.controller.openflow.wire.ErrorMsg;
 import io.ovsanp.controller.openflow.wire.OfError;
 import io.ovsanp.controller.openflow.wire.OfMessage;
+import io.ovsanp.controller.openflow.wire.PacketIn;
+import io.ovsanp.controller.openflow.wire.SetPacketInFormat;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Set;
@@ -40,6 +42,51 @@ class HandshakeTest {
         assertThat(conn.nextXid()).isGreaterThan(features.xid() + 1);
         assertThat(ch.pipeline().get(Handshake.class)).isNull();
         ch.finishAndReleaseAll();
+    }
+
+    /** docs/ovs-notes.md §2.7: only an NXT_PACKET_IN2 carries a paused packet's continuation. */
+    @Test
+    void aSinkThatWantsContinuationsGetsWholePacketsAsPacketIn2() {
+        PacketInSink sink = new PacketInSink() {
+            @Override
+            public void accept(OfConnection from, PacketIn packetIn) {}
+
+            @Override
+            public boolean wantsContinuations() {
+                return true;
+            }
+        };
+        CompletableFuture<OfConnection> done = new CompletableFuture<>();
+        EmbeddedChannel sw = new EmbeddedChannel(
+                new Handshake("unix:/run/br-int.mgmt", false, ConnectionConfig.DEFAULT.withPacketIns(sink), done));
+        sw.readOutbound();
+        sw.writeInbound(new OfMessage.Hello(1, Set.of(4)));
+        OfMessage.FeaturesRequest features = sw.readOutbound();
+        sw.writeInbound(new OfMessage.FeaturesReply(features.xid(), new DatapathId(0x1234), 0, 254, 0, 0));
+
+        assertThat((Object) sw.readOutbound())
+                .isEqualTo(new OfMessage.SetConfig(features.xid() + 1, 0, OfMessage.SetConfig.NO_BUFFER));
+        assertThat((Object) sw.readOutbound())
+                .isEqualTo(new SetPacketInFormat(features.xid() + 2, SetPacketInFormat.NXT_PACKET_IN2));
+        assertThat(done.join().nextXid()).isGreaterThan(features.xid() + 2);
+        sw.finishAndReleaseAll();
+    }
+
+    @Test
+    void theAuditLogAloneKeepsTheStandardFormat() {
+        PacketInSink audit = (from, p) -> {};
+        CompletableFuture<OfConnection> done = new CompletableFuture<>();
+        EmbeddedChannel sw = new EmbeddedChannel(
+                new Handshake("unix:/run/br-int.mgmt", false, ConnectionConfig.DEFAULT.withPacketIns(audit), done));
+        sw.readOutbound();
+        sw.writeInbound(new OfMessage.Hello(1, Set.of(4)));
+        OfMessage.FeaturesRequest features = sw.readOutbound();
+        sw.writeInbound(new OfMessage.FeaturesReply(features.xid(), new DatapathId(0x1234), 0, 254, 0, 0));
+        assertThat((Object) sw.readOutbound())
+                .isEqualTo(new OfMessage.SetConfig(features.xid() + 1, 0, Handshake.AUDIT_MISS_SEND_LEN));
+        assertThat((Object) sw.readOutbound()).isNull();
+        assertThat(done).isCompleted();
+        sw.finishAndReleaseAll();
     }
 
     @Test

@@ -13,9 +13,12 @@ import io.ovsanp.controller.openflow.wire.FlowStatsRequest;
 import io.ovsanp.controller.openflow.wire.OfCodec;
 import io.ovsanp.controller.openflow.wire.OfError;
 import io.ovsanp.controller.openflow.wire.OfMessage;
+import io.ovsanp.controller.openflow.wire.PacketIn;
+import io.ovsanp.controller.openflow.wire.Resume;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -92,6 +95,42 @@ class OfConnectionTest {
         assertThat(okReply)
                 .isCompletedWithValue(new OfMessage.BarrierReply(sent.get(1).xid()));
         assertThatThrownBy(badReply::join).cause().isInstanceOf(OfErrorException.class);
+    }
+
+    @Test
+    void resumeSendsBackWhatTheSwitchSentThenABarrierAndFailsOnItsError() {
+        PacketIn paused = PacketIn.packetIn2(
+                0,
+                PacketIn.REASON_ACTION,
+                0,
+                PacketIn.NO_COOKIE,
+                Bytes.fromHex("80000004 fffffffe"),
+                Bytes.fromHex("abcd"),
+                Optional.of(Bytes.fromHex("8003000400000000")));
+        CompletableFuture<Void> ok = tap.conn.resume(paused);
+        List<OfMessage> sent = tap.out();
+        assertThat(sent).hasSize(2);
+        Resume r = (Resume) sent.get(0);
+        assertThat(r).isEqualTo(Resume.of(r.xid(), paused));
+        assertThat(sent.get(1)).isInstanceOf(OfMessage.BarrierRequest.class);
+        tap.in(new OfMessage.BarrierReply(sent.get(1).xid()));
+        assertThat(ok).isCompleted().isNotCompletedExceptionally();
+
+        // NXR_STALE: the bridge of the continuation is gone (docs/ovs-notes.md §2.7)
+        CompletableFuture<Void> stale = tap.conn.resume(paused);
+        List<OfMessage> again = tap.out();
+        tap.in(
+                error(OfError.RESUME_STALE, again.get(0)),
+                new OfMessage.BarrierReply(again.get(1).xid()));
+        assertThatThrownBy(stale::join)
+                .cause()
+                .isInstanceOf(OfErrorException.class)
+                .hasMessageContaining("NXR_STALE");
+
+        PacketIn copy = PacketIn.packetIn2(
+                0, PacketIn.REASON_ACTION, 3, 7, Bytes.EMPTY, Bytes.fromHex("abcd"), Optional.empty());
+        assertThatThrownBy(() -> tap.conn.resume(copy)).isInstanceOf(IllegalArgumentException.class);
+        assertThat(tap.out()).isEmpty();
     }
 
     @Test

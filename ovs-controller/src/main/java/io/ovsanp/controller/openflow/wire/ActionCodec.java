@@ -12,7 +12,8 @@ import java.util.Optional;
 /**
  * Actions (OpenFlow 1.3 §7.2.5) and the Nicira actions ovs-anp uses (docs/ovs-notes.md §2.2-2.3): OUTPUT,
  * SET_FIELD, NXAST_RESUBMIT_TABLE (14), NXAST_CONJUNCTION (34, clause 0-based on the wire) and
- * NXAST_CT (35), NXAST_CONTROLLER2 (37) with only max_len and meter_id. NXAST_REG_LOAD (7) of a whole 32-bit field is read as set_field, the form OVS
+ * NXAST_CT (35), NXAST_CONTROLLER2 (37) with only max_len and meter_id (the audit copy) or only max_len and
+ * pause (docs/ovs-notes.md §2.7). NXAST_REG_LOAD (7) of a whole 32-bit field is read as set_field, the form OVS
  * dumps it in; everything else is opaque.
  */
 final class ActionCodec {
@@ -29,6 +30,7 @@ final class ActionCodec {
     static final int NXAC2PT_MAX_LEN = 0;
 
     static final int NXAC2PT_REASON = 2;
+    static final int NXAC2PT_PAUSE = 4;
     static final int NXAC2PT_METER_ID = 5;
     static final int OFPR_ACTION = 1;
 
@@ -69,6 +71,18 @@ final class ActionCodec {
             out.writeZero(6);
             out.writeShort(NXAC2PT_MAX_LEN).writeShort(8).writeShort(c.maxLen()).writeZero(2);
             out.writeShort(NXAC2PT_METER_ID).writeShort(8).writeInt((int) c.meterId());
+        } else if (a instanceof FlowAction.Pause p) {
+            // As OVS encodes it: no max_len property for the default 65535, then the empty pause property.
+            boolean maxLen = p.maxLen() != FlowAction.Pause.WHOLE_PACKET;
+            nxHeader(out, maxLen ? 32 : 24, NXAST_CONTROLLER2);
+            out.writeZero(6);
+            if (maxLen) {
+                out.writeShort(NXAC2PT_MAX_LEN)
+                        .writeShort(8)
+                        .writeShort(p.maxLen())
+                        .writeZero(2);
+            }
+            out.writeShort(NXAC2PT_PAUSE).writeShort(4).writeZero(4);
         } else if (a instanceof FlowAction.GotoTable) {
             throw new IllegalArgumentException("goto_table is an instruction, not an action");
         } else {
@@ -202,15 +216,17 @@ final class ActionCodec {
     }
 
     /**
-     * NXAST_CONTROLLER2 as OVS dumps {@code controller(max_len=M,meter_id=N)}: absent properties take
-     * OVS's defaults (max_len 65535, reason action, controller id 0, no meter); any other property
-     * (userdata, pause, a controller id) makes the action opaque.
+     * NXAST_CONTROLLER2 as OVS dumps {@code controller(max_len=M,meter_id=N)} or {@code
+     * controller(max_len=M,pause)}: absent properties take OVS's defaults (max_len 65535, reason
+     * action, controller id 0, no meter, no pause); any other property (userdata, a controller id),
+     * or a meter together with pause, makes the action opaque.
      */
     private static FlowAction controller(ByteBuf body, Opaque opaque) {
         Wire.skip(body, 6, "controller2 pad");
         int maxLen = 0xffff;
         int reason = OFPR_ACTION;
         long meterId = -1;
+        boolean pause = false;
         while (body.isReadable()) {
             int type = Wire.u16(body, "controller2 property type");
             int length = Wire.u16(body, "controller2 property length");
@@ -225,9 +241,18 @@ final class ActionCodec {
                 reason = Wire.u8(value, "controller2 reason");
             } else if (type == NXAC2PT_METER_ID) {
                 meterId = Wire.u32(value, "controller2 meter_id");
+            } else if (type == NXAC2PT_PAUSE && length == 4) {
+                pause = true;
             } else {
                 opaque.note("controller property " + type);
             }
+        }
+        if (pause) {
+            if (reason != OFPR_ACTION || meterId >= 0) {
+                opaque.note("controller(pause) with reason " + reason + " meter_id " + meterId);
+                return null;
+            }
+            return new FlowAction.Pause(maxLen);
         }
         if (reason != OFPR_ACTION || meterId < 0) {
             opaque.note("controller reason " + reason + " meter_id " + meterId);

@@ -112,6 +112,8 @@ final class ErrorNames {
             Map.entry(12, "NXFMFC_HARDWARE"),
             Map.entry(13, "NXFMFC_BAD_TABLE_ID"),
             Map.entry(15, "NXBAC_BAD_CONJUNCTION"),
+            Map.entry(34, "NXR_NOT_SUPPORTED"),
+            Map.entry(35, "NXR_STALE"),
             Map.entry(37, "NXFMFC_INVALID_TLV_FIELD"),
             Map.entry(42, "NXBAC_CT_DATAPATH_SUPPORT"),
             Map.entry(43, "NXBMC_CT_DATAPATH_SUPPORT"));

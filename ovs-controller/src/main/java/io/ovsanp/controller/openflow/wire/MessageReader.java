@@ -194,6 +194,9 @@ final class MessageReader {
     private static OfMessage experimenter(long xid, ByteBuf in, boolean inBundle) throws Unmodelled {
         long experimenter = Wire.u32(in, "experimenter");
         long expType = Wire.u32(in, "exp_type");
+        if (experimenter == Wire.NICIRA) {
+            return nicira(xid, expType, in);
+        }
         if (experimenter != Wire.ONF || (expType != Wire.ONF_BUNDLE_CONTROL && expType != Wire.ONF_BUNDLE_ADD)) {
             throw new Unmodelled();
         }
@@ -208,6 +211,49 @@ final class MessageReader {
             return new BundleControl(xid, bundleId, BundleControl.Type.of(controlType), flags);
         }
         return new BundleAdd(xid, bundleId, flags, read(in.readSlice(in.readableBytes()), true));
+    }
+
+    /** The Nicira messages of continuations (docs/ovs-notes.md §2.7); other subtypes are unmodelled. */
+    private static OfMessage nicira(long xid, long subtype, ByteBuf in) throws Unmodelled {
+        if (subtype == Wire.NXT_SET_PACKET_IN_FORMAT) {
+            long format = Wire.u32(in, "packet-in format");
+            if (format > SetPacketInFormat.NXT_PACKET_IN2) throw new Unmodelled();
+            return new SetPacketInFormat(xid, (int) format);
+        }
+        if (subtype != Wire.NXT_PACKET_IN2 && subtype != Wire.NXT_RESUME) {
+            throw new Unmodelled();
+        }
+        PacketInProperties.Read p = PacketInProperties.read(in).orElseThrow(Unmodelled::new);
+        if (subtype == Wire.NXT_RESUME) {
+            if (p.bufferId().isPresent()
+                    || p.continuation().isEmpty()
+                    || p.fullLen().filter(n -> n != p.packet().length()).isPresent()) {
+                throw new Unmodelled();
+            }
+            return new Resume(
+                    xid,
+                    p.packet(),
+                    p.tableId(),
+                    p.cookie(),
+                    p.reason(),
+                    p.metadata(),
+                    p.continuation().get());
+        }
+        long fullLen = p.fullLen().orElse((long) p.packet().length());
+        if (fullLen > Integer.MAX_VALUE) {
+            throw new OfProtocolException("NXT_PACKET_IN2 full_len " + fullLen);
+        }
+        return new PacketIn(
+                xid,
+                p.bufferId().orElse(Wire.NO_BUFFER),
+                (int) fullLen,
+                p.reason(),
+                p.tableId(),
+                p.cookie(),
+                p.metadata(),
+                p.packet(),
+                PacketIn.Format.NXT_PACKET_IN2,
+                p.continuation());
     }
 
     private static OfMessage flowMod(long xid, ByteBuf in) throws Unmodelled {

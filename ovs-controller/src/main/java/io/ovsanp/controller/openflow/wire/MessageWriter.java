@@ -3,6 +3,7 @@ package io.ovsanp.controller.openflow.wire;
 import io.netty.buffer.ByteBuf;
 import io.ovsanp.compiler.flow.Flow;
 import io.ovsanp.compiler.flow.TableId;
+import java.util.Optional;
 
 /** Writes {@link OfMessage}s in OpenFlow 1.3 layout (OpenFlow 1.3.5 §7; ONF bundles per docs/ovs-notes.md §2.5). */
 final class MessageWriter {
@@ -39,8 +40,11 @@ final class MessageWriter {
         if (m instanceof OfMessage.BarrierRequest) return Wire.BARRIER_REQUEST;
         if (m instanceof OfMessage.BarrierReply) return Wire.BARRIER_REPLY;
         if (m instanceof BundleControl || m instanceof BundleAdd) return Wire.EXPERIMENTER;
+        if (m instanceof SetPacketInFormat || m instanceof Resume) return Wire.EXPERIMENTER;
         if (m instanceof RoleMessage r) return r.reply() ? Wire.ROLE_REPLY : Wire.ROLE_REQUEST;
-        if (m instanceof PacketIn) return Wire.PACKET_IN;
+        if (m instanceof PacketIn p) {
+            return p.format() == PacketIn.Format.OPENFLOW13 ? Wire.PACKET_IN : Wire.EXPERIMENTER;
+        }
         if (m instanceof MeterMod) return Wire.METER_MOD;
         if (m instanceof OfMessage.Unknown u) return u.type();
         throw new AssertionError("unhandled message " + m);
@@ -93,6 +97,34 @@ final class MessageWriter {
             write(a.message(), out);
         } else if (m instanceof RoleMessage r) {
             out.writeInt(r.role().code()).writeZero(4).writeLong(r.generationId());
+        } else if (m instanceof SetPacketInFormat f) {
+            out.writeInt((int) Wire.NICIRA)
+                    .writeInt(Wire.NXT_SET_PACKET_IN_FORMAT)
+                    .writeInt(f.format());
+        } else if (m instanceof Resume r) {
+            out.writeInt((int) Wire.NICIRA).writeInt(Wire.NXT_RESUME);
+            PacketInProperties.write(
+                    r.packet(),
+                    Optional.empty(),
+                    Optional.empty(),
+                    r.tableId(),
+                    r.cookie(),
+                    r.reason(),
+                    r.metadata(),
+                    Optional.of(r.continuation()),
+                    out);
+        } else if (m instanceof PacketIn p && p.format() == PacketIn.Format.NXT_PACKET_IN2) {
+            out.writeInt((int) Wire.NICIRA).writeInt(Wire.NXT_PACKET_IN2);
+            PacketInProperties.write(
+                    p.data(),
+                    p.totalLen() == p.data().length() ? Optional.empty() : Optional.of((long) p.totalLen()),
+                    p.bufferId() == Wire.NO_BUFFER ? Optional.empty() : Optional.of(p.bufferId()),
+                    p.tableId(),
+                    p.cookie(),
+                    p.reason(),
+                    p.rawMatch(),
+                    p.continuation(),
+                    out);
         } else if (m instanceof PacketIn p) {
             out.writeInt((int) p.bufferId())
                     .writeShort(p.totalLen())

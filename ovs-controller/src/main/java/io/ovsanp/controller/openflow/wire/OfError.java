@@ -25,6 +25,12 @@ public record OfError(int type, int code, long experimenter) {
     /** OFPRRFC_STALE: a role request whose generation_id is behind one the switch has seen. */
     public static final OfError ROLE_STALE = standard(11, 0);
 
+    /**
+     * NXR_STALE: an NXT_RESUME whose continuation names a bridge the switch no longer has
+     * (docs/ovs-notes.md §2.7).
+     */
+    public static final OfError RESUME_STALE = nicira(35);
+
     public OfError {
         Wire.checkU16(type, "error type");
         Wire.checkU16(code, "error code");

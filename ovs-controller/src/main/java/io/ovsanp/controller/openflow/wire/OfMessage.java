@@ -7,7 +7,8 @@ import java.util.TreeSet;
  * One OpenFlow 1.3 message. {@link #xid()} is the unsigned 32-bit transaction id; replies carry
  * the request's. The records here are the small messages; {@link FlowMod}, {@link
  * FlowStatsRequest}, {@link FlowStatsReply}, {@link BundleControl}, {@link BundleAdd}, {@link
- * RoleMessage}, {@link PacketIn}, {@link MeterMod} and {@link ErrorMsg} have files of their own. Message types the codec does not know become {@link Unknown}.
+ * RoleMessage}, {@link PacketIn}, {@link SetPacketInFormat}, {@link Resume}, {@link MeterMod} and {@link ErrorMsg}
+ * have files of their own. Message types the codec does not know become {@link Unknown}.
  */
 public sealed interface OfMessage
         permits OfMessage.Hello,
@@ -27,6 +28,8 @@ public sealed interface OfMessage
                 BundleAdd,
                 RoleMessage,
                 PacketIn,
+                SetPacketInFormat,
+                Resume,
                 MeterMod {
 
     long xid();

@@ -37,6 +37,12 @@ final class Wire {
     /** ONF's experimenter id, ONF_EXPERIMENTER_ID in openflow-common.h. */
     static final long ONF = 0x4F4E_4600L;
 
+    /** Nicira message subtypes (enum nx_type in nicira-ext.h / ofp-msgs.h; docs/ovs-notes.md §2.7). */
+    static final int NXT_SET_PACKET_IN_FORMAT = 16;
+
+    static final int NXT_RESUME = 28;
+    static final int NXT_PACKET_IN2 = 30;
+
     static final int ONF_BUNDLE_CONTROL = 2300;
     static final int ONF_BUNDLE_ADD = 2301;
 

@@ -30,6 +30,10 @@ class DecoderFuzzPropertyTest {
         out.add(Fixtures.hex(Fixtures.values("flow-stats.golden", "hex").get(0)));
         out.add(Fixtures.hex(
                 Fixtures.values("switch-replies.golden", "features").get(0)));
+        for (String key : List.of("copy", "paused", "resume")) {
+            out.add(Fixtures.hex(Fixtures.values("continuations.golden", key).get(0)));
+        }
+        out.add(OfCodec.encode(new SetPacketInFormat(1, SetPacketInFormat.NXT_PACKET_IN2)));
         out.add(OfCodec.encode(OfMessage.Hello.of13(1)));
         out.add(OfCodec.encode(new BundleControl(1, 1, BundleControl.Type.OPEN_REQUEST, 3)));
         out.add(OfCodec.encode(FlowStatsRequest.ours(4)));

@@ -228,6 +228,23 @@ class MessageGoldenTest {
                         0x102a500000007L,
                         Bytes.of(Fixtures.hex("80000004 00000001")),
                         Bytes.fromHex("abcd")),
+                PacketIn.packetIn2(
+                        12,
+                        PacketIn.REASON_ACTION,
+                        0,
+                        PacketIn.NO_COOKIE,
+                        Bytes.of(Fixtures.hex("80000004 00000001")),
+                        Bytes.fromHex("abcd"),
+                        Optional.of(Bytes.fromHex("8000000400000000"))),
+                new SetPacketInFormat(14, SetPacketInFormat.NXT_PACKET_IN2),
+                new Resume(
+                        15,
+                        Bytes.fromHex("abcd"),
+                        0,
+                        PacketIn.NO_COOKIE,
+                        PacketIn.REASON_ACTION,
+                        Bytes.EMPTY,
+                        Bytes.fromHex("8000000400000000")),
                 new MeterMod(13, MeterMod.Command.ADD, 165, 100, 0));
         assertThat(samples.stream().map(Object::getClass).collect(java.util.stream.Collectors.toSet()))
                 .containsExactlyInAnyOrder(OfMessage.class.getPermittedSubclasses());
