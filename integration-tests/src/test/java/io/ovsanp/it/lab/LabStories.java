@@ -155,7 +155,8 @@ abstract class LabStories {
                 .contains(lab.host("internet").ip())
                 .contains(lab.host("internet").ip6());
         for (String ip : List.of(lab.host("internet").ip(), lab.host("internet").ip6())) {
-            assertThat(lab.tryExec("web-worker-1", "nc", "-vz", "-w", "1", ip, "443").exit())
+            assertThat(lab.tryExec("web-worker-1", "nc", "-vz", "-w", "1", ip, "443")
+                            .exit())
                     .as("right after the answer, %s:443 connects within 1 s (no SYN dropped)", ip)
                     .isZero();
         }

@@ -114,7 +114,8 @@ public final class DnsLearning {
         Optional<byte[]> message = message(frame, h.get());
         if (message.isEmpty()) {
             // a TCP segment with data that is no whole message (cut over segments) is an unread answer
-            boolean data = h.get().protocol() == FrameHeaders.TCP && frame.length > h.get().payloadAt() + 2;
+            boolean data = h.get().protocol() == FrameHeaders.TCP
+                    && frame.length > h.get().payloadAt() + 2;
             return new Observation(data ? Kind.UNPARSED : Kind.NOT_AN_ANSWER, Optional.of(pod), List.of());
         }
         Optional<DnsAnswer> answer = DnsAnswer.parse(message.get());

@@ -8,9 +8,9 @@ import io.ovsanp.compiler.diag.Severity;
 import io.ovsanp.compiler.policy.AdminPolicy;
 import io.ovsanp.compiler.policy.EffectivePolicies;
 import io.ovsanp.compiler.policy.Tier;
+import io.ovsanp.controller.dns.DnsLearning;
 import io.ovsanp.controller.run.RealisationListener;
 import io.ovsanp.controller.switches.ReconcileResult;
-import io.ovsanp.controller.dns.DnsLearning;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
@@ -18,6 +18,7 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -122,6 +123,9 @@ public final class MetricsListener implements RealisationListener {
                 .help("DNS answers the switches paused for domainNames rules, by outcome.")
                 .labelNames("outcome")
                 .register(registry);
+        for (String outcome : List.of("learned", "learned_late", "nothing_new", "unparsed", "not_an_answer")) {
+            dnsAnswers.labelValues(outcome); // every outcome from the start, at 0
+        }
         dnsHold = Histogram.builder()
                 .name("ovsanp_dns_hold_seconds")
                 .help("Time a DNS answer that taught a new address was held until its flows were realised.")
@@ -164,7 +168,9 @@ public final class MetricsListener implements RealisationListener {
 
     @Override
     public void dnsAnswer(String node, DnsLearning.Kind kind, Duration held, boolean late) {
-        String outcome = kind == DnsLearning.Kind.LEARNED && late ? "learned_late" : kind.name().toLowerCase(java.util.Locale.ROOT);
+        String outcome = kind == DnsLearning.Kind.LEARNED && late
+                ? "learned_late"
+                : kind.name().toLowerCase(java.util.Locale.ROOT);
         dnsAnswers.labelValues(outcome).inc();
         if (kind == DnsLearning.Kind.LEARNED) dnsHold.observe(held.toNanos() / 1e9);
     }

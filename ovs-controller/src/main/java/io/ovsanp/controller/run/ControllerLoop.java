@@ -10,9 +10,9 @@ import io.ovsanp.compiler.flow.Cookie;
 import io.ovsanp.controller.dns.DnsLearning;
 import io.ovsanp.controller.openflow.OfConnection;
 import io.ovsanp.controller.openflow.PacketInSink;
-import io.ovsanp.controller.openflow.wire.PacketIn;
 import io.ovsanp.controller.openflow.wire.DumpedFlow;
 import io.ovsanp.controller.openflow.wire.FlowStatsRequest;
+import io.ovsanp.controller.openflow.wire.PacketIn;
 import io.ovsanp.controller.switches.Reconciler;
 import java.time.Duration;
 import java.util.HashSet;
@@ -122,7 +122,10 @@ public final class ControllerLoop implements SwitchSource.Sink, AutoCloseable {
         return new PacketInSink() {
             @Override
             public void accept(OfConnection from, PacketIn p) {
-                if (p.continuation().isEmpty() || !new Cookie(p.cookie()).isOurs()) return;
+                // A paused packet names its flow's cookie only after a ct recirculation (docs/ovs-notes.md
+                // §2.7): ours, or none. Another owner's paused packet is left to its controller.
+                if (p.continuation().isEmpty()
+                        || (p.cookie() != PacketIn.NO_COOKIE && !new Cookie(p.cookie()).isOurs())) return;
                 long arrived = System.nanoTime();
                 try {
                     onLoop(() -> answer(from, p, arrived));

@@ -1,7 +1,7 @@
 package io.ovsanp.controller.run;
 
-import io.ovsanp.controller.dns.DnsLearning;
 import io.ovsanp.compiler.compile.CompileOptions;
+import io.ovsanp.controller.dns.DnsLearning;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.function.BooleanSupplier;

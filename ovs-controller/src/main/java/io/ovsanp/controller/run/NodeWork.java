@@ -1,10 +1,10 @@
 package io.ovsanp.controller.run;
 
-import io.ovsanp.compiler.compile.CompileMemo;
-import io.ovsanp.compiler.dns.ResolverStates;
 import io.ovsanp.compiler.compile.Allocation;
 import io.ovsanp.compiler.compile.Compilation;
+import io.ovsanp.compiler.compile.CompileMemo;
 import io.ovsanp.compiler.compile.CompileResult;
+import io.ovsanp.compiler.dns.ResolverStates;
 import io.ovsanp.controller.openflow.OfConnection;
 import io.ovsanp.controller.switches.ReconcileException;
 import io.ovsanp.controller.switches.ReconcileResult;

@@ -13,9 +13,8 @@ class FrameHeadersTest {
         FrameHeaders h = FrameHeaders.parse(Frames.ipv4(ip(10, 244, 0, 1), ip(203, 0, 113, 5), 17, 40000, 53))
                 .orElseThrow();
         assertThat(h)
-                .isEqualTo(
-                        new FrameHeaders(
-                                IpAddress.parse("10.244.0.1"), IpAddress.parse("203.0.113.5"), 17, 40000, 53, 14 + 20 + 8));
+                .isEqualTo(new FrameHeaders(
+                        IpAddress.parse("10.244.0.1"), IpAddress.parse("203.0.113.5"), 17, 40000, 53, 14 + 20 + 8));
         assertThat(h.protocolName()).isEqualTo("UDP");
         assertThat(h.hasPorts()).isTrue();
     }

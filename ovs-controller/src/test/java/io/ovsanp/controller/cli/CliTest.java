@@ -177,7 +177,9 @@ class CliTest {
         CliRun unresolved = CliRun.of(concat(base, "--port", "443"));
         assertThat(unresolved.exit()).as(unresolved.err()).isZero();
         assertThat(unresolved.out()).startsWith("DENY (egress denies)").contains("no-internet");
-        assertThat(unresolved.err()).as("domainNames is enforced: nothing to warn about").doesNotContain("domainNames");
+        assertThat(unresolved.err())
+                .as("domainNames is enforced: nothing to warn about")
+                .doesNotContain("domainNames");
 
         CliRun resolved = CliRun.of(concat(base, "--port", "443", "--resolved", "www.internet.example=203.0.113.10"));
         assertThat(resolved.exit()).as(resolved.err()).isZero();

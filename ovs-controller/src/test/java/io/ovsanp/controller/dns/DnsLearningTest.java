@@ -65,12 +65,20 @@ class DnsLearningTest {
         int l4 = protocol == 6 ? 20 : 8;
         ByteBuffer b = ByteBuffer.allocate(14 + 20 + l4 + data.length);
         b.put(new byte[] {0, 0, 0, 0, 0, 2, 0, 0, 0, 0, 0, 1}).putShort((short) 0x0800);
-        b.put((byte) 0x45).put((byte) 0).putShort((short) (20 + l4 + data.length)).putInt(0);
+        b.put((byte) 0x45)
+                .put((byte) 0)
+                .putShort((short) (20 + l4 + data.length))
+                .putInt(0);
         b.put((byte) 64).put((byte) protocol).putShort((short) 0);
         b.putInt((198 << 24) | (51 << 16) | (100 << 8) | 53).putInt(to);
         b.putShort((short) 53).putShort((short) 40000);
         if (protocol == 6) {
-            b.putInt(1).putInt(1).put((byte) 0x50).put((byte) 0x18).putShort((short) 512).putInt(0);
+            b.putInt(1)
+                    .putInt(1)
+                    .put((byte) 0x50)
+                    .put((byte) 0x18)
+                    .putShort((short) 512)
+                    .putInt(0);
         } else {
             b.putShort((short) (8 + data.length)).putShort((short) 0);
         }
@@ -92,8 +100,7 @@ class DnsLearningTest {
         assertThat(d.observe("n1", f, t0 + SECOND).kind())
                 .as("the same address again: only a later expiry")
                 .isEqualTo(DnsLearning.Kind.NOTHING_NEW);
-        assertThat(d.statesFor("n1", t0).forPod(List.of(WEB)).addresses())
-                .containsKey("www.internet.example");
+        assertThat(d.statesFor("n1", t0).forPod(List.of(WEB)).addresses()).containsKey("www.internet.example");
         assertThat(d.statesFor("n2", t0).isEmpty()).as("another node's pods").isTrue();
         assertThat(d.observe("n1", frame(17, answer("intranet.example", "10.10.0.5", 60), WEB_INT), t0)
                         .kind())

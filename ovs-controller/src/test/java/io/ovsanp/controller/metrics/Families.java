@@ -60,6 +60,18 @@ public record Families(Map<String, Family> families) {
         return new Families(out);
     }
 
+    /**
+     * Without the families added since 0.1.0 that every run serves (the DNS learning's, issue 17):
+     * what a comparison with 0.1.0's families looks at. The README's metric table covers them.
+     */
+    public Families of010() {
+        Map<String, Family> out = new TreeMap<>();
+        families.forEach((k, v) -> {
+            if (!k.startsWith("ovsanp_dns_")) out.put(k, v);
+        });
+        return new Families(out);
+    }
+
     /** One line a family, by name: {@code name|type|label,label|help}. */
     public String text() {
         StringBuilder b = new StringBuilder();

@@ -105,8 +105,7 @@ class OpsHttpServerTest {
                                 Diagnostic.error(anp, "spec.egress[1].to[0].networks[0]", "not a CIDR"),
                                 Diagnostic.error(anp, "spec.egress[1].ports[0]", "bad port"),
                                 Diagnostic.error(anp, "spec.egress[3]", "unknown field"),
-                                Diagnostic.unenforced(
-                                        anp, "spec.egress[0].to[0].domainNames", "domainNames is not enforced"),
+                                Diagnostic.unenforced(anp, "spec.egress[0].to[0]", "unsupported peer"),
                                 Diagnostic.warning(anp, "spec.priority", "same priority as another"),
                                 Diagnostic.error(ObjectRef.cluster("NetworkPolicy", "x"), "spec", "no"))),
                 io.ovsanp.compiler.cluster.ClusterChange.EVERYTHING);
@@ -130,7 +129,8 @@ class OpsHttpServerTest {
         assertThat(s).containsEntry("ovsanp_bundle_errors_total{node=\"w1\"}", 1.0);
         assertThat(s).doesNotContainKey("ovsanp_bundle_errors_total{node=\"w2\"}");
         assertThat(s).containsEntry("ovsanp_invalid_rules", 2.0); // egress[1] twice, egress[3]; not the warning
-        assertThat(s).containsEntry("ovsanp_unenforced_policy_parts", 1.0); // domainNames; not the other warning
+        assertThat(s)
+                .containsEntry("ovsanp_unenforced_policy_parts", 1.0); // the unsupported peer; not the other warning
         assertThat(s).containsEntry("ovsanp_last_convergence_timestamp_seconds{node=\"w1\"}", 1_767_323_045.0);
         assertThat(s).containsEntry("ovsanp_reconcile_seconds_count", 2.0);
         assertThat(s).containsEntry("ovsanp_reconcile_seconds_bucket{le=\"0.05\"}", 1.0);
@@ -163,7 +163,10 @@ class OpsHttpServerTest {
         try (var in = OpsHttpServerTest.class.getResourceAsStream("/metrics/families-0.1.0.txt")) {
             baseline = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
         }
-        assertThat(Families.of(get("/metrics").body()).startingWith("ovsanp_").text())
+        assertThat(Families.of(get("/metrics").body())
+                        .startingWith("ovsanp_")
+                        .of010()
+                        .text())
                 .isEqualTo(baseline);
     }
 

@@ -43,9 +43,20 @@ final class OxmCodec {
     private static final Map<Field, Spec> SPECS = new EnumMap<>(Field.class);
     private static final Map<Integer, Field> BY_KEY = new HashMap<>();
     private static final Map<Integer, Integer> TP_PROTO_BY_KEY = Map.of(
-            TCP_DST.key(), 6, UDP_DST.key(), 17, SCTP_DST.key(), 132,
-            TCP_SRC.key(), 6, UDP_SRC.key(), 17, SCTP_SRC.key(), 132);
-    private static final java.util.Set<Integer> TP_SRC_KEYS = java.util.Set.of(TCP_SRC.key(), UDP_SRC.key(), SCTP_SRC.key());
+            TCP_DST.key(),
+            6,
+            UDP_DST.key(),
+            17,
+            SCTP_DST.key(),
+            132,
+            TCP_SRC.key(),
+            6,
+            UDP_SRC.key(),
+            17,
+            SCTP_SRC.key(),
+            132);
+    private static final java.util.Set<Integer> TP_SRC_KEYS =
+            java.util.Set.of(TCP_SRC.key(), UDP_SRC.key(), SCTP_SRC.key());
 
     /** The order OVS's encoder (lib/nx-match.c) writes these fields in; prerequisites come first. */
     static final List<Field> WRITE_ORDER = List.of(
