@@ -42,6 +42,10 @@ bind-interfaces
 no-resolv
 address=/intranet.lab/10.99.0.10
 address=/internet.lab/203.0.113.10
+# the names of examples/fqdn-allow, as the one-machine lab answers them
+host-record=intranet.example,10.99.0.10
+host-record=internet.example,203.0.113.10
+cname=www.internet.example,internet.example
 DNS
 systemctl restart dnsmasq
 
