@@ -28,38 +28,17 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * A {@code domainNames} peer on the switch: no address is learned yet, so it compiles to no flow and
- * the connection falls to the rules below (fail-closed, docs/semantics.md, "Subjects and peers"); the
- * evaluator without a resolver state agrees, cell by cell.
+ * A {@code domainNames} peer on the switch (docs/architecture.md, "Names learned from DNS"): before a
+ * pod learned an address it compiles to no flow and the connection falls to the rules below
+ * (fail-closed); a pod's learned addresses open the rule for that pod only; the subjects' DNS answers
+ * are held for the controller. The evaluator with the same resolver states agrees, cell by cell.
  */
 class DomainNamesCompileTest {
     @Test
     void aDomainNamesAllowCompilesToNothingAndTheDenyBelowHolds() {
         PodInfo web = new PodInfo(
                 "shop", "web", "n1", false, List.of(IpAddress.parse("10.244.1.10")), Map.of("app", "web"), List.of());
-        AdminPolicy fqdn = new AdminPolicy(
-                new ObjectRef(Tier.ADMIN.kind(), "", "fqdn", "uid-fqdn", SourceRef.NONE),
-                Tier.ADMIN,
-                1,
-                Subject.ALL,
-                List.of(
-                        new Rule(
-                                0,
-                                "internet-example",
-                                Action.ALLOW,
-                                List.of(new Peer.DomainNames(List.of("*.internet.example"))),
-                                List.of(new PortMatch.Number(Protocol.TCP, 443))),
-                        new Rule(1, "rest", Action.DENY, List.of(new Peer.Networks(List.of("0.0.0.0/0"))), List.of())),
-                List.of());
-        ClusterSnapshot snapshot = new ClusterSnapshot(
-                List.of(),
-                List.of(web),
-                List.of(new NodeInfo("n1", Map.of(), List.of(IpAddress.parse("172.18.0.1")))),
-                List.of(),
-                List.of(),
-                List.of(fqdn),
-                List.of(),
-                List.of());
+        ClusterSnapshot snapshot = cluster(List.of(web), "0.0.0.0/0");
         EffectivePolicies policies = PolicyValidator.validate(snapshot);
         assertThat(policies.admin().get(0).rules()).hasSize(2);
         CompileResult r = Compiler.compile(snapshot, policies, "n1", Allocation.EMPTY, CompileOptions.DEFAULT);
@@ -99,34 +78,7 @@ class DomainNamesCompileTest {
                 List.of());
         PodInfo db = new PodInfo(
                 "shop", "db", "n1", false, List.of(IpAddress.parse("10.244.1.11")), Map.of("app", "db"), List.of());
-        AdminPolicy fqdn = new AdminPolicy(
-                new ObjectRef(Tier.ADMIN.kind(), "", "fqdn", "uid-fqdn", SourceRef.NONE),
-                Tier.ADMIN,
-                1,
-                Subject.ALL,
-                List.of(
-                        new Rule(
-                                0,
-                                "internet-example",
-                                Action.ALLOW,
-                                List.of(new Peer.DomainNames(List.of("*.internet.example"))),
-                                List.of(new PortMatch.Number(Protocol.TCP, 443))),
-                        new Rule(
-                                1,
-                                "rest",
-                                Action.DENY,
-                                List.of(new Peer.Networks(List.of("0.0.0.0/0", "::/0"))),
-                                List.of())),
-                List.of());
-        ClusterSnapshot snapshot = new ClusterSnapshot(
-                List.of(),
-                List.of(db, web),
-                List.of(new NodeInfo("n1", Map.of(), List.of(IpAddress.parse("172.18.0.1")))),
-                List.of(),
-                List.of(),
-                List.of(fqdn),
-                List.of(),
-                List.of());
+        ClusterSnapshot snapshot = cluster(List.of(db, web), "0.0.0.0/0", "::/0");
         EffectivePolicies policies = PolicyValidator.validate(snapshot);
         // web asked over IPv4 and learned both families; the intranet name is no rule's.
         io.ovsanp.compiler.dns.ResolverStates learned = io.ovsanp.compiler.dns.ResolverStates.of(Map.of(
@@ -188,6 +140,36 @@ class DomainNamesCompileTest {
                         .allowed())
                 .as("forgotten: denied again")
                 .isFalse();
+    }
+
+    /**
+     * One node n1 with {@code pods}, and the ANP "fqdn": allow *.internet.example on TCP 443, then deny
+     * {@code denied}.
+     */
+    private static ClusterSnapshot cluster(List<PodInfo> pods, String... denied) {
+        AdminPolicy fqdn = new AdminPolicy(
+                new ObjectRef(Tier.ADMIN.kind(), "", "fqdn", "uid-fqdn", SourceRef.NONE),
+                Tier.ADMIN,
+                1,
+                Subject.ALL,
+                List.of(
+                        new Rule(
+                                0,
+                                "internet-example",
+                                Action.ALLOW,
+                                List.of(new Peer.DomainNames(List.of("*.internet.example"))),
+                                List.of(new PortMatch.Number(Protocol.TCP, 443))),
+                        new Rule(1, "rest", Action.DENY, List.of(new Peer.Networks(List.of(denied))), List.of())),
+                List.of());
+        return new ClusterSnapshot(
+                List.of(),
+                pods,
+                List.of(new NodeInfo("n1", Map.of(), List.of(IpAddress.parse("172.18.0.1")))),
+                List.of(),
+                List.of(),
+                List.of(fqdn),
+                List.of(),
+                List.of());
     }
 
     private static Simulator sim(CompileResult r) {
