@@ -22,8 +22,8 @@ import org.xbill.DNS.Section;
 import org.xbill.DNS.Type;
 
 /**
- * One DNS response as {@code domainNames} learning needs it (docs/decisions.md, "domainNames: the
- * meaning first, the switch later"), read with dnsjava: the query's ID and name, the chain of names
+ * One DNS response as {@code domainNames} learning needs it (docs/decisions.md, "domainNames: learned
+ * per pod from the answers the switch holds"), read with dnsjava: the query's ID and name, the chain of names
  * from the question through its CNAMEs, and the IPv4 and IPv6 addresses the chain ends at, each with
  * the TTL it may be trusted for (the smallest TTL along the chain: a CNAME that expires takes its
  * target's addresses with it). Only a well-formed answer counts: a response (QR set), NOERROR, one
