@@ -316,6 +316,7 @@ public final class ControllerLoop implements SwitchSource.Sink, AutoCloseable {
         if (n == null) {
             return;
         }
+        releaseHeld(n, Long.MAX_VALUE, true); // what its pods learned is gone with it
         if (n.connection == null && !n.inFlight) {
             nodes.remove(name);
         } else {
