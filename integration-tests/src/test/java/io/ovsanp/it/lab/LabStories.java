@@ -160,12 +160,12 @@ abstract class LabStories {
                 "m = Resolv::DNS::Message.new(7); m.qr = 1;"
                         + " m.add_question('www.internet.example', Resolv::DNS::Resource::IN::A);"
                         + " m.add_answer('www.internet.example', 300,"
-                        + " Resolv::DNS::Resource::IN::A.new('" + lab.host("internet").ip() + "'));"
+                        + " Resolv::DNS::Resource::IN::A.new('"
+                        + lab.host("internet").ip() + "'));"
                         + " s = UDPSocket.new; s.bind('0.0.0.0', 53);"
-                        + " 3.times { s.send(m.encode, 0, '" + lab.host("web-worker-1").ip() + "', 40053) }");
-        lab.from("web-worker-1")
-                .tcp("internet", 443, TIMEOUT)
-                .check("after a forged answer from another pod");
+                        + " 3.times { s.send(m.encode, 0, '"
+                        + lab.host("web-worker-1").ip() + "', 40053) }");
+        lab.from("web-worker-1").tcp("internet", 443, TIMEOUT).check("after a forged answer from another pod");
         Command.Result resolved = lab.exec("web-worker-1", "getent", "ahosts", "www.internet.example");
         assertThat(resolved.output())
                 .as("the pod resolves the name (a CNAME of internet.example)")

@@ -28,6 +28,7 @@ import picocli.CommandLine.Command;
             ValidateCommand.class,
             SyncCommand.class,
             DiffCommand.class,
+            VerifyCommand.class,
             TraceCommand.class,
             StatsCommand.class,
             FlowsCommand.class,
