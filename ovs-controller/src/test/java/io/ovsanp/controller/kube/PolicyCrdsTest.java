@@ -145,6 +145,9 @@ class PolicyCrdsTest {
             cnp("late");
             ClusterSnapshot s = eventually(w, x -> !x.adminPolicies().isEmpty());
             assertThat(names(s)).containsExactly("ClusterNetworkPolicy/late");
+            // the new informer's items reach the snapshot just before it reports its list as synced
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (!w.synced() && System.nanoTime() < deadline) Thread.sleep(20);
             assertThat(w.synced()).isTrue();
             assertThat(w.policyKindsServed())
                     .containsExactly("ClusterNetworkPolicy (policy.networking.k8s.io/v1alpha2)");
