@@ -104,26 +104,28 @@ final class MessageWriter {
         } else if (m instanceof Resume r) {
             out.writeInt((int) Wire.NICIRA).writeInt(Wire.NXT_RESUME);
             PacketInProperties.write(
-                    r.packet(),
-                    Optional.empty(),
-                    Optional.empty(),
-                    r.tableId(),
-                    r.cookie(),
-                    r.reason(),
-                    r.metadata(),
-                    Optional.of(r.continuation()),
+                    new PacketInProperties.Read(
+                            r.packet(),
+                            Optional.empty(),
+                            Optional.empty(),
+                            r.tableId(),
+                            r.cookie(),
+                            r.reason(),
+                            r.metadata(),
+                            Optional.of(r.continuation())),
                     out);
         } else if (m instanceof PacketIn p && p.format() == PacketIn.Format.NXT_PACKET_IN2) {
             out.writeInt((int) Wire.NICIRA).writeInt(Wire.NXT_PACKET_IN2);
             PacketInProperties.write(
-                    p.data(),
-                    p.totalLen() == p.data().length() ? Optional.empty() : Optional.of((long) p.totalLen()),
-                    p.bufferId() == Wire.NO_BUFFER ? Optional.empty() : Optional.of(p.bufferId()),
-                    p.tableId(),
-                    p.cookie(),
-                    p.reason(),
-                    p.rawMatch(),
-                    p.continuation(),
+                    new PacketInProperties.Read(
+                            p.data(),
+                            p.totalLen() == p.data().length() ? Optional.empty() : Optional.of((long) p.totalLen()),
+                            p.bufferId() == Wire.NO_BUFFER ? Optional.empty() : Optional.of(p.bufferId()),
+                            p.tableId(),
+                            p.cookie(),
+                            p.reason(),
+                            p.rawMatch(),
+                            p.continuation()),
                     out);
         } else if (m instanceof PacketIn p) {
             out.writeInt((int) p.bufferId())

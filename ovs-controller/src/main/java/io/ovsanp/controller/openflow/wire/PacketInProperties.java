@@ -118,26 +118,17 @@ final class PacketInProperties {
      * Writes the properties in OVS's order; {@code fullLen} and {@code bufferId} only when present,
      * the cookie only when it is not {@link PacketIn#NO_COOKIE}.
      */
-    static void write(
-            Bytes packet,
-            Optional<Long> fullLen,
-            Optional<Long> bufferId,
-            int tableId,
-            long cookie,
-            int reason,
-            Bytes metadata,
-            Optional<Bytes> continuation,
-            ByteBuf out) {
-        bytes(out, PACKET, packet);
-        fullLen.ifPresent(v -> out.writeShort(FULL_LEN).writeShort(8).writeInt(v.intValue()));
-        bufferId.ifPresent(v -> out.writeShort(BUFFER_ID).writeShort(8).writeInt(v.intValue()));
-        out.writeShort(TABLE_ID).writeShort(5).writeByte(tableId).writeZero(3);
-        if (cookie != PacketIn.NO_COOKIE) {
-            out.writeShort(COOKIE).writeShort(16).writeZero(4).writeLong(cookie);
+    static void write(Read r, ByteBuf out) {
+        bytes(out, PACKET, r.packet());
+        r.fullLen().ifPresent(v -> out.writeShort(FULL_LEN).writeShort(8).writeInt(v.intValue()));
+        r.bufferId().ifPresent(v -> out.writeShort(BUFFER_ID).writeShort(8).writeInt(v.intValue()));
+        out.writeShort(TABLE_ID).writeShort(5).writeByte(r.tableId()).writeZero(3);
+        if (r.cookie() != PacketIn.NO_COOKIE) {
+            out.writeShort(COOKIE).writeShort(16).writeZero(4).writeLong(r.cookie());
         }
-        out.writeShort(REASON).writeShort(5).writeByte(reason).writeZero(3);
-        bytes(out, METADATA, metadata);
-        continuation.ifPresent(c -> {
+        out.writeShort(REASON).writeShort(5).writeByte(r.reason()).writeZero(3);
+        bytes(out, METADATA, r.metadata());
+        r.continuation().ifPresent(c -> {
             out.writeShort(CONTINUATION).writeShort(8 + c.length()).writeZero(4);
             out.writeBytes(c.toArray()).writeZero(Wire.padding(c.length()));
         });
