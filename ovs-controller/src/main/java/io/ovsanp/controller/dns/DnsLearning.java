@@ -122,14 +122,12 @@ public final class DnsLearning {
         if (answer.isEmpty()) {
             return new Observation(Kind.UNPARSED, Optional.of(pod), List.of());
         }
-        ResolverState before = names.stateFor(pod, nowNanos);
-        List<String> taught = names.learn(pod, answer.get(), patterns, nowNanos);
-        if (taught.isEmpty()) {
+        LearnedNames.Learned taught = names.learn(pod, answer.get(), patterns, nowNanos);
+        if (taught.names().isEmpty()) {
             return new Observation(Kind.NOTHING_NEW, Optional.of(pod), List.of());
         }
         podsByNode.computeIfAbsent(node, k -> new HashSet<>()).add(pod);
-        boolean grew = !names.stateFor(pod, nowNanos).equals(before);
-        return new Observation(grew ? Kind.LEARNED : Kind.NOTHING_NEW, Optional.of(pod), taught);
+        return new Observation(taught.newAddress() ? Kind.LEARNED : Kind.NOTHING_NEW, Optional.of(pod), taught.names());
     }
 
     /**
@@ -172,13 +170,9 @@ public final class DnsLearning {
      * must not inherit their answers); returns the nodes that had them.
      */
     public Set<String> retain(Set<IpAddress> live) {
+        // every pod that learned something is in podsByNode (observe adds it with its first name)
         Set<IpAddress> gone = new HashSet<>(names.pods());
         gone.removeAll(live);
-        for (Set<IpAddress> pods : podsByNode.values()) {
-            for (IpAddress p : pods) {
-                if (!live.contains(p)) gone.add(p);
-            }
-        }
         gone.forEach(names::forget);
         Set<String> nodes = nodesOf(gone);
         podsByNode.values().forEach(pods -> pods.removeAll(gone));

@@ -36,19 +36,27 @@ public final class LearnedNames {
     }
 
     /**
-     * Learns {@code answer}, received by {@code pod} at {@code nowNanos}, for {@code patterns}; returns
-     * the names it learned addresses for (empty: nothing a pattern covers, or no address).
+     * What one answer taught a pod: the covered names it gave addresses for (empty: nothing a pattern
+     * covers, or no address), and whether the pod now has a live address it did not have (not only a
+     * later expiry): only then must its flows change.
      */
-    public List<String> learn(IpAddress pod, DnsAnswer answer, List<DomainPattern> patterns, long nowNanos) {
+    public record Learned(List<String> names, boolean newAddress) {}
+
+    /** Learns {@code answer}, received by {@code pod} at {@code nowNanos}, for {@code patterns}. */
+    public Learned learn(IpAddress pod, DnsAnswer answer, List<DomainPattern> patterns, long nowNanos) {
         List<String> learned = new ArrayList<>();
-        if (answer.addresses().isEmpty()) return learned;
+        boolean newAddress = false;
+        if (answer.addresses().isEmpty()) return new Learned(learned, false);
         for (String name : answer.chain()) {
             if (patterns.stream().noneMatch(p -> p.matches(name))) continue;
             Map<IpAddress, Long> addresses =
                     byPod.computeIfAbsent(pod, k -> new HashMap<>()).computeIfAbsent(name, k -> new HashMap<>());
+            Set<IpAddress> fresh = new HashSet<>();
             for (DnsAnswer.Address a : answer.addresses()) {
                 long ttlNanos = Math.max(
                         minTtl.toNanos(), Duration.ofSeconds(a.ttlSeconds()).toNanos());
+                Long before = addresses.get(a.ip());
+                if (before == null || before - nowNanos <= 0) fresh.add(a.ip());
                 addresses.merge(a.ip(), nowNanos + ttlNanos, Math::max);
             }
             while (addresses.size() > maxPerName) {
@@ -58,9 +66,10 @@ public final class LearnedNames {
                         .getKey();
                 addresses.remove(soonest);
             }
+            newAddress |= fresh.stream().anyMatch(addresses::containsKey);
             learned.add(name);
         }
-        return learned;
+        return new Learned(learned, newAddress);
     }
 
     /** Forgets what expired by {@code nowNanos}; returns the pods that forgot something. */

@@ -477,10 +477,7 @@ public final class ControllerLoop implements SwitchSource.Sink, AutoCloseable {
         }
         DnsLearning.Observation o = dns.observe(n.name, p.data().toArray(), arrived);
         if (o.kind() != DnsLearning.Kind.LEARNED) {
-            resume(n, from, p);
-            String node = n.name;
-            Duration held = Duration.ofNanos(System.nanoTime() - arrived);
-            listeners.notify(l -> l.dnsAnswer(node, o.kind(), held, false));
+            release(n, from, p, arrived, o.kind(), false);
             return;
         }
         LOG.debug("node={} pod {} learned {}", n.name, o.pod().orElse(null), o.names());
@@ -489,12 +486,9 @@ public final class ControllerLoop implements SwitchSource.Sink, AutoCloseable {
         reportLearned();
         if (heldAnswers >= dns.settings().maxHeld()) {
             // too many waiting: this one goes on now; its pod's first connection may be judged before the flows
-            resume(n, from, p);
-            String node = n.name;
-            Duration held = Duration.ofNanos(System.nanoTime() - arrived);
-            listeners.notify(l -> l.dnsAnswer(node, o.kind(), held, true));
+            release(n, from, p, arrived, o.kind(), true);
         } else {
-            n.held.add(new HeldAnswer(from, p, n.learnedVersion, arrived, o.kind()));
+            n.held.add(new HeldAnswer(from, p, n.learnedVersion, arrived));
             heldAnswers++;
         }
         dispatch();
@@ -508,10 +502,16 @@ public final class ControllerLoop implements SwitchSource.Sink, AutoCloseable {
             if (h.version() > upTo) continue;
             it.remove();
             heldAnswers--;
-            resume(n, h.from(), h.packetIn());
-            Duration held = Duration.ofNanos(System.nanoTime() - h.arrivedNanos());
-            listeners.notify(l -> l.dnsAnswer(n.name, h.kind(), held, late));
+            release(n, h.from(), h.packetIn(), h.arrivedNanos(), DnsLearning.Kind.LEARNED, late);
         }
+    }
+
+    /** Resumes an answer of {@code n}'s switch and reports how long it was held. */
+    private void release(
+            NodeState n, OfConnection from, PacketIn p, long arrivedNanos, DnsLearning.Kind kind, boolean late) {
+        resume(n, from, p);
+        Duration held = Duration.ofNanos(System.nanoTime() - arrivedNanos);
+        listeners.notify(l -> l.dnsAnswer(n.name, kind, held, late));
     }
 
     private void resume(NodeState n, OfConnection from, PacketIn p) {

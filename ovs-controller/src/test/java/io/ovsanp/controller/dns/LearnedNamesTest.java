@@ -31,10 +31,11 @@ class LearnedNamesTest {
         LearnedNames learned = new LearnedNames(Duration.ofSeconds(60), 8);
         long t0 = 1_000 * SECOND;
         assertThat(learned.learn(
-                        WEB,
-                        answer(List.of("www.internet.example", "internet.example"), 5, "203.0.113.10"),
-                        INTERNET,
-                        t0))
+                                WEB,
+                                answer(List.of("www.internet.example", "internet.example"), 5, "203.0.113.10"),
+                                INTERNET,
+                                t0)
+                        .names())
                 .as("the question is covered, its CNAME target (the apex) is not")
                 .containsExactly("www.internet.example");
         assertThat(learned.stateFor(WEB, t0).covers(INTERNET, IpAddress.parse("203.0.113.10")))
@@ -52,9 +53,11 @@ class LearnedNamesTest {
     @Test
     void uncoveredNamesAndEmptyAnswersTeachNothing() {
         LearnedNames learned = new LearnedNames(Duration.ofSeconds(60), 8);
-        assertThat(learned.learn(WEB, answer(List.of("intranet.example"), 300, "10.10.0.5"), INTERNET, 0))
+        assertThat(learned.learn(WEB, answer(List.of("intranet.example"), 300, "10.10.0.5"), INTERNET, 0)
+                        .names())
                 .isEmpty();
-        assertThat(learned.learn(WEB, answer(List.of("www.internet.example"), 300), INTERNET, 0))
+        assertThat(learned.learn(WEB, answer(List.of("www.internet.example"), 300), INTERNET, 0)
+                        .names())
                 .isEmpty();
         assertThat(learned.stateFor(WEB, 0).isEmpty()).isTrue();
     }
