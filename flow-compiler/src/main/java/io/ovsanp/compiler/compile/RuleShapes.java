@@ -4,7 +4,6 @@ import io.ovsanp.compiler.cluster.ContainerPort;
 import io.ovsanp.compiler.cluster.ServiceVips;
 import io.ovsanp.compiler.diag.Diagnostic;
 import io.ovsanp.compiler.dns.DomainPattern;
-import io.ovsanp.compiler.dns.ResolverState;
 import io.ovsanp.compiler.dns.ResolverStates;
 import io.ovsanp.compiler.flow.Match;
 import io.ovsanp.compiler.net.Cidr;
@@ -429,27 +428,33 @@ final class RuleShapes {
             if (d instanceof Destination.DomainNames dn) patterns.addAll(dn.patterns());
         }
         if (patterns.isEmpty()) return base;
+        // per subject pod, once: the addresses its covered names resolved to, and its own addresses
+        Map<io.ovsanp.compiler.cluster.PodInfo, List<IpAddress>> resolved = new java.util.LinkedHashMap<>();
+        for (io.ovsanp.compiler.cluster.PodInfo pod : subjects) {
+            List<IpAddress> out = new ArrayList<>();
+            for (Map.Entry<String, java.util.Set<IpAddress>> e :
+                    learned.forPod(pod.ips()).addresses().entrySet()) {
+                if (patterns.stream().anyMatch(p -> p.matches(e.getKey()))) out.addAll(e.getValue());
+            }
+            if (!out.isEmpty()) resolved.put(pod, out);
+        }
+        if (resolved.isEmpty()) return base;
         Map<IpFamily, List<Segment>> segs = new EnumMap<>(IpFamily.class);
         boolean any = false;
         for (IpFamily f : IpFamily.values()) {
             List<Segment> out = new ArrayList<>(base.segments(f));
             List<Match> ports = rule.anyPort() ? List.of() : PortClauses.numeric(rule.ports(), f);
             if (rule.anyPort() || !ports.isEmpty()) {
-                for (io.ovsanp.compiler.cluster.PodInfo pod : subjects) {
+                for (Map.Entry<io.ovsanp.compiler.cluster.PodInfo, List<IpAddress>> e : resolved.entrySet()) {
                     List<Cidr> addresses = new ArrayList<>();
-                    ResolverState state = learned.forPod(pod.ips());
-                    for (Map.Entry<String, java.util.Set<IpAddress>> e :
-                            state.addresses().entrySet()) {
-                        if (patterns.stream().noneMatch(p -> p.matches(e.getKey()))) continue;
-                        for (IpAddress ip : e.getValue()) {
-                            if (ip.family() == f) addresses.add(Cidr.of(ip));
-                        }
+                    for (IpAddress ip : e.getValue()) {
+                        if (ip.family() == f) addresses.add(Cidr.of(ip));
                     }
                     if (addresses.isEmpty()) continue;
                     java.util.Set<Cidr> own = new java.util.HashSet<>();
-                    for (IpAddress ip : pod.ips()) own.add(Cidr.of(ip));
+                    for (IpAddress ip : e.getKey().ips()) own.add(Cidr.of(ip));
                     out.add(new Segment(
-                            "learned:" + pod.key(),
+                            "learned:" + e.getKey().key(),
                             false,
                             destinations(CidrSet.aggregate(addresses)),
                             rule.anyPort(),

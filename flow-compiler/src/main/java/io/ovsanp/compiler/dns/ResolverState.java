@@ -35,6 +35,19 @@ public final class ResolverState {
         return new ResolverState(Collections.unmodifiableMap(next));
     }
 
+    /** What this state and {@code other} resolved together (one copy, not one per name). */
+    public ResolverState union(ResolverState other) {
+        if (other.isEmpty()) return this;
+        if (isEmpty()) return other;
+        Map<String, Set<IpAddress>> next = new TreeMap<>(addresses);
+        other.addresses.forEach((name, ips) -> next.merge(name, ips, (a, b) -> {
+            Set<IpAddress> all = new LinkedHashSet<>(a);
+            all.addAll(b);
+            return Collections.unmodifiableSet(all);
+        }));
+        return new ResolverState(Collections.unmodifiableMap(next));
+    }
+
     /**
      * {@code NAME=IP[,IP...]} as {@code explain --resolved} takes it; empty with the reason when it is
      * not one (a name that is not a domain name, a wildcard, no address, or one that does not parse).

@@ -3,10 +3,8 @@ package io.ovsanp.compiler.dns;
 import io.ovsanp.compiler.net.IpAddress;
 import java.util.Collection;
 import java.util.Collections;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -48,10 +46,7 @@ public final class ResolverStates {
         ResolverState out = everyPod;
         for (IpAddress ip : podAddresses) {
             ResolverState s = byAddress.get(ip);
-            if (s == null) continue;
-            for (Map.Entry<String, Set<IpAddress>> e : s.addresses().entrySet()) {
-                out = out.with(e.getKey(), List.copyOf(e.getValue()));
-            }
+            if (s != null) out = out.union(s);
         }
         return out;
     }
