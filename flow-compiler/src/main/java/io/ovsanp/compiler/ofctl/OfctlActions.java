@@ -58,7 +58,7 @@ final class OfctlActions {
         Matcher m;
         if (lower.startsWith("output:")) {
             return new FlowAction.Output(OfctlPorts.parse(t.substring("output:".length())));
-        } else if (t.matches("[0-9]+") || OfctlPorts.isName(t)) {
+        } else if (OfctlNumbers.isDigits(t) || OfctlPorts.isName(t)) {
             return new FlowAction.Output(OfctlPorts.parse(t));
         } else if (lower.startsWith("goto_table:")) {
             return new FlowAction.GotoTable(table(t.substring("goto_table:".length())));
@@ -121,7 +121,7 @@ final class OfctlActions {
     }
 
     private static TableId table(String text) {
-        if (!text.matches("[0-9]+")) {
+        if (!OfctlNumbers.isDigits(text)) {
             throw new IllegalArgumentException("table must be a decimal number: " + text);
         }
         return TableId.of((int) OfctlNumbers.parseUnsigned(text, 253));

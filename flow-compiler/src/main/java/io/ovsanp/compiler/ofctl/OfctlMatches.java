@@ -133,7 +133,7 @@ final class OfctlMatches {
         BigInteger mask = all;
         if (slash >= 0) {
             String m = value.substring(slash + 1);
-            if (m.matches("[0-9]{1,3}")) {
+            if (m.length() <= 3 && OfctlNumbers.isDigits(m)) {
                 int prefix = Integer.parseInt(m);
                 if (prefix > family.bits()) {
                     throw new IllegalArgumentException("prefix longer than " + family.bits() + ": " + value);

@@ -38,17 +38,36 @@ final class OfctlNumbers {
         return v.longValue();
     }
 
+    /** One or more ASCII digits (a cheap {@code matches("[0-9]+")}: the parser runs it per token). */
+    static boolean isDigits(String s) {
+        if (s.isEmpty()) return false;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < '0' || c > '9') return false;
+        }
+        return true;
+    }
+
+    /** One or more hexadecimal digits. */
+    static boolean isHex(String s) {
+        if (s.isEmpty()) return false;
+        for (int i = 0; i < s.length(); i++) {
+            if (Character.digit(s.charAt(i), 16) < 0 || s.charAt(i) > 'f') return false;
+        }
+        return true;
+    }
+
     private static BigInteger parseBig(String text) {
         String t = text.trim();
         try {
             if (t.startsWith("0x") || t.startsWith("0X")) {
                 String digits = t.substring(2);
-                if (!digits.matches("[0-9a-fA-F]+")) {
+                if (!isHex(digits)) {
                     throw new NumberFormatException();
                 }
                 return new BigInteger(digits, 16);
             }
-            if (!t.matches("[0-9]+")) {
+            if (!isDigits(t)) {
                 throw new NumberFormatException();
             }
             return new BigInteger(t);

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * Reads flows written by {@link OfctlRenderer} and lines printed by {@code ovs-ofctl dump-flows}
@@ -19,6 +20,9 @@ import java.util.Set;
  * anything the flow model cannot hold is an {@link OfctlParseException}.
  */
 public final class OfctlParser {
+    private static final Pattern TOKEN_SEPARATORS = Pattern.compile("[,\\s]+");
+    private static final Pattern LINES = Pattern.compile("\\R");
+
     /** OpenFlow's default priority (OpenFlow 1.3 §7.3.4.2: 0x8000). */
     public static final int DEFAULT_PRIORITY = 0x8000;
 
@@ -53,7 +57,7 @@ public final class OfctlParser {
         int priority = DEFAULT_PRIORITY;
         OfctlMatches matches = new OfctlMatches(line);
         // dump-flows separates statistics with ", " and flags with blanks ("send_flow_rem reset_counts").
-        for (String token : head.split("[,\\s]+")) {
+        for (String token : TOKEN_SEPARATORS.split(head)) {
             if (token.isEmpty()) {
                 continue;
             }
@@ -103,7 +107,7 @@ public final class OfctlParser {
      */
     public static List<Flow> parseAll(String text) {
         List<Flow> flows = new ArrayList<>();
-        for (String line : text.split("\\R")) {
+        for (String line : LINES.split(text)) {
             String t = line.strip();
             if (t.isEmpty()
                     || t.startsWith("#")
@@ -132,7 +136,7 @@ public final class OfctlParser {
     }
 
     private static String decimal(String value) {
-        if (!value.matches("[0-9]+")) {
+        if (!OfctlNumbers.isDigits(value)) {
             throw new IllegalArgumentException("table must be a decimal number");
         }
         return value;

@@ -40,7 +40,7 @@ final class OfctlPorts {
         if (named != null) {
             return named;
         }
-        if (!text.matches("[0-9]+")) {
+        if (!OfctlNumbers.isDigits(text)) {
             throw new IllegalArgumentException("not a port: " + text);
         }
         return checkPhysical(OfctlNumbers.parseUnsigned(text, MAX_PHYSICAL));
@@ -51,7 +51,7 @@ final class OfctlPorts {
         if (text.equalsIgnoreCase("LOCAL")) {
             return LOCAL;
         }
-        if (!text.matches("[0-9]+")) {
+        if (!OfctlNumbers.isDigits(text)) {
             throw new IllegalArgumentException("in_port must be LOCAL or a decimal port: " + text);
         }
         return OfctlNumbers.parseUnsigned(text, MAX_PHYSICAL);

@@ -78,6 +78,14 @@ final class FieldPartition {
         }
     }
 
+    /** Every cut of {@code other}, a partition of the same width. */
+    void addAll(FieldPartition other) {
+        if (other.bits != bits) {
+            throw new IllegalArgumentException(other.bits + " bits, not " + bits);
+        }
+        starts.addAll(other.starts);
+    }
+
     /** One representative per cell, its smallest value, ascending. */
     List<BigInteger> representatives() {
         return new ArrayList<>(starts);

@@ -3,11 +3,14 @@ package io.ovsanp.compiler.verify;
 import java.util.List;
 
 /**
- * The outcome of {@link Verifier#verify}: the number of cells (one packet each) checked, how many
- * of them differ, and the first counterexamples, in the order cells were checked (IPv4 before IPv6,
- * sources, destinations, protocols, ports ascending).
+ * The outcome of {@link Verifier#verify}: the number of cells checked (each a set of packets the
+ * flows and the policies treat alike), how many of them differ, how many packets were run to decide
+ * them (cells of one class share one run), and the first counterexamples, in the order cells were
+ * checked (IPv4 before IPv6; per pod of the node its egress half, then its ingress half; addresses,
+ * protocols, ports ascending).
  */
-public record VerifyResult(String node, long cellsChecked, long cellsDiffering, List<Counterexample> counterexamples) {
+public record VerifyResult(
+        String node, long cellsChecked, long cellsDiffering, long packetsRun, List<Counterexample> counterexamples) {
     public VerifyResult {
         counterexamples = List.copyOf(counterexamples);
         if (cellsDiffering < counterexamples.size() || cellsDiffering > cellsChecked) {

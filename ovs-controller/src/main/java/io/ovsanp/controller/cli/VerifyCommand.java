@@ -2,14 +2,21 @@ package io.ovsanp.controller.cli;
 
 import io.ovsanp.compiler.cluster.ClusterSnapshot;
 import io.ovsanp.compiler.compile.CompileOptions;
+import io.ovsanp.compiler.flow.Cookie;
+import io.ovsanp.compiler.flow.Flow;
 import io.ovsanp.compiler.flow.FlowSet;
+import io.ovsanp.compiler.flow.Match;
 import io.ovsanp.compiler.ofctl.OfctlParseException;
 import io.ovsanp.compiler.ofctl.OfctlParser;
+import io.ovsanp.compiler.pipeline.Placement;
 import io.ovsanp.compiler.policy.EffectivePolicies;
 import io.ovsanp.compiler.policy.PolicyValidator;
 import io.ovsanp.compiler.verify.Counterexample;
 import io.ovsanp.compiler.verify.Verifier;
 import io.ovsanp.compiler.verify.VerifyResult;
+import io.ovsanp.controller.openflow.OfConnection;
+import io.ovsanp.controller.openflow.wire.DumpedFlow;
+import io.ovsanp.controller.openflow.wire.FlowStatsRequest;
 import io.ovsanp.controller.snapshot.SnapshotLoadException;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -18,6 +25,11 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -48,11 +60,14 @@ final class VerifyCommand extends CliCommand {
     @Option(names = "--node", required = true, paramLabel = "NAME", description = "Node whose flows these are.")
     String node;
 
+    @Mixin
+    OptionalSwitchOptions sw;
+
     @Option(
             names = "--flows",
-            required = true,
             paramLabel = "FILE",
-            description = "The node's flows in ovs-ofctl text: ovs-anp compile output or ovs-ofctl dump-flows.")
+            description = "Instead of --switch: the node's flows in ovs-ofctl text (ovs-anp compile output or"
+                    + " ovs-ofctl dump-flows).")
     Path flowsFile;
 
     @Option(
@@ -68,9 +83,20 @@ final class VerifyCommand extends CliCommand {
         if (maxCounterexamples < 0) {
             throw new BadInput("--max-counterexamples must not be negative: " + maxCounterexamples);
         }
+        if ((flowsFile == null) == !sw.given()) {
+            throw new BadInput("give exactly one of --switch TARGET (the installed flows) and --flows FILE");
+        }
+        if (sw.given()) {
+            sw.tls(); // a bad --switch or TLS file is reported before anything is read
+        }
         CompileOptions options = placement.compileOptions(serviceVips);
-        FlowSet flows = readFlows();
-        ClusterSnapshot snapshot = cluster.load();
+        // The cluster loads while the flows are read: on a large node each takes seconds.
+        FutureTask<ClusterSnapshot> loading = new FutureTask<>(cluster::load);
+        Thread loader = new Thread(loading, "ovs-anp-verify-load");
+        loader.setDaemon(true);
+        loader.start();
+        Source source = sw.given() ? fromSwitch(options) : new Source(readFlows(), flowsFile.toString());
+        ClusterSnapshot snapshot = loaded(loading);
         if (!snapshot.nodeNames().contains(node)) {
             throw new BadInput("node \"" + node + "\" is not in the snapshot; known nodes: "
                     + String.join(", ", snapshot.nodeNames()));
@@ -80,16 +106,22 @@ final class VerifyCommand extends CliCommand {
         long started = System.nanoTime();
         VerifyResult result;
         try {
-            result = new Verifier(snapshot, policies, options).verify(node, flows, maxCounterexamples);
+            result = new Verifier(snapshot, policies, options)
+                    .verify(
+                            node,
+                            source.flows(),
+                            maxCounterexamples,
+                            Runtime.getRuntime().availableProcessors());
         } catch (IllegalArgumentException e) {
-            throw new BadInput("cannot verify " + flowsFile + ": " + e.getMessage());
+            throw new BadInput("cannot verify " + source.name() + ": " + e.getMessage());
         }
         long ms = (System.nanoTime() - started) / 1_000_000;
-        String summary = "node=" + node + " " + flows.size() + " flows, " + result.cellsChecked() + " cells checked in "
-                + ms + " ms: "
+        String summary = "node=" + node + " " + source.name() + ": "
+                + source.flows().size() + " flows, "
+                + result.cellsChecked() + " cells checked (" + result.packetsRun() + " packets run) in " + ms + " ms: "
                 + (result.equal() ? "equal to the evaluator" : result.cellsDiffering() + " cells differ");
         if (json) {
-            out().print(JsonOutput.write(document(result, flows.size(), ms)));
+            out().print(JsonOutput.write(document(result, source, ms)));
         } else {
             for (Counterexample c : result.counterexamples()) {
                 out().println(c.describe());
@@ -97,6 +129,63 @@ final class VerifyCommand extends CliCommand {
             out().println(summary);
         }
         return result.equal() ? Main.EXIT_OK : Main.EXIT_FOUND;
+    }
+
+    /** The flows to verify and where they came from. */
+    private record Source(FlowSet flows, String name) {}
+
+    private static ClusterSnapshot loaded(FutureTask<ClusterSnapshot> loading) throws SnapshotLoadException, BadInput {
+        try {
+            return loading.get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof SnapshotLoadException sle) throw sle;
+            if (e.getCause() instanceof RuntimeException re) throw re;
+            throw new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new BadInput("interrupted");
+        }
+    }
+
+    /**
+     * Every flow of the switch, whoever wrote it: an out-of-band flow in the stage's tables changes
+     * verdicts as much as one of ours (the verifier keeps the stage's tables). A flow in those tables
+     * that cannot be read cannot be verified.
+     */
+    private Source fromSwitch(CompileOptions options) throws BadInput {
+        Placement p = options.pipeline().placement();
+        try (OfConnection c = sw.connect()) {
+            List<DumpedFlow> dumped;
+            try {
+                dumped = c.dumpFlows(new FlowStatsRequest(c.nextXid(), Optional.empty(), new Cookie(0), 0, Match.ANY))
+                        .get(sw.timeoutDuration().toMillis(), TimeUnit.MILLISECONDS);
+            } catch (ExecutionException e) {
+                Throwable cause = e.getCause() == null ? e : e.getCause();
+                throw new BadInput("flow dump failed on " + c.remote() + ": " + cause.getMessage());
+            } catch (TimeoutException e) {
+                throw new BadInput("flow dump timed out after " + sw.timeoutDuration() + " on " + c.remote());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new BadInput("interrupted");
+            }
+            List<Flow> flows = new ArrayList<>(dumped.size());
+            List<String> unreadable = new ArrayList<>();
+            for (DumpedFlow d : dumped) {
+                boolean inStage = d.tableId() >= p.firstTable() && d.tableId() <= p.lastTable();
+                if (d.flow().isPresent()) {
+                    flows.add(d.flow().get());
+                } else if (inStage) {
+                    unreadable.add("table=" + d.tableId() + ",priority=" + d.priority() + ",cookie=0x"
+                            + Long.toHexString(d.cookie().value()) + " (" + d.opaqueReason() + ")");
+                }
+            }
+            if (!unreadable.isEmpty()) {
+                throw new BadInput("cannot verify " + sw.target() + ": " + unreadable.size()
+                        + " flow(s) in the stage's tables cannot be read, so what they do is unknown: "
+                        + String.join("; ", unreadable));
+            }
+            return new Source(FlowSet.of(flows), sw.target() + " (dpid " + c.datapathId() + ")");
+        }
     }
 
     private FlowSet readFlows() throws BadInput {
@@ -116,13 +205,15 @@ final class VerifyCommand extends CliCommand {
         }
     }
 
-    private Map<String, Object> document(VerifyResult result, int flowCount, long ms) {
+    private Map<String, Object> document(VerifyResult result, Source source, long ms) {
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("node", node);
+        doc.put("source", source.name());
         doc.put("equal", result.equal());
-        doc.put("flows", flowCount);
+        doc.put("flows", source.flows().size());
         doc.put("cellsChecked", result.cellsChecked());
         doc.put("cellsDiffering", result.cellsDiffering());
+        doc.put("packetsRun", result.packetsRun());
         doc.put("elapsedMs", ms);
         List<Object> examples = new ArrayList<>();
         for (Counterexample c : result.counterexamples()) {

@@ -63,9 +63,62 @@ class VerifyCommandTest {
             assertThat(r.out().lines().toList())
                     .singleElement(org.assertj.core.api.InstanceOfAssertFactories.STRING)
                     .startsWith("node=" + node + " ")
-                    .contains(" cells checked in ")
+                    .contains(" cells checked (")
                     .endsWith("equal to the evaluator");
         }
+    }
+
+    /**
+     * In CNI placement only the stage's tables are ovs-anp's: the CNI's own flows around them (here a
+     * drop-everything table 0 and a drop at the exit table) are not part of the verdict, and what
+     * reaches the exit is the CNI's to forward. The same stage without its exit flow is caught.
+     */
+    @Test
+    void inCniPlacementOnlyTheStageCountsAndItsExitAllows() throws Exception {
+        Path example = CliRun.repo().resolve("examples/internet-blocked-intranet-allowed");
+        List<String> placement =
+                List.of("--first-table", "20", "--exit", "resubmit:10", "--conntrack", "cni", "--ct-zone", "5");
+        List<String> compile =
+                new ArrayList<>(List.of("compile", "--cluster", example.toString(), "--node", "worker-1"));
+        compile.addAll(placement);
+        CliRun compiled = CliRun.of(compile.toArray(String[]::new));
+        assertThat(compiled.exit()).as(compiled.err()).isZero();
+        Path flows = tmp.resolve("cni.flows");
+        Files.writeString(
+                flows, compiled.out() + "table=0,priority=0 actions=drop\ntable=10,priority=0 actions=drop\n");
+        CliRun r = verify(example, "worker-1", flows, placement);
+        assertThat(r.exit()).as(r.out() + r.err()).isZero();
+
+        String withoutExit = compiled.out()
+                .lines()
+                .filter(l -> !l.contains("actions=resubmit(,10)"))
+                .collect(java.util.stream.Collectors.joining("\n"));
+        assertThat(withoutExit).isNotEqualTo(compiled.out().strip());
+        Files.writeString(flows, withoutExit + "\n");
+        CliRun broken = verify(example, "worker-1", flows, placement);
+        assertThat(broken.exit()).as(broken.out() + broken.err()).isEqualTo(Main.EXIT_FOUND);
+    }
+
+    @Test
+    void exactlyOneOfFlowsAndSwitch() throws Exception {
+        Path example = CliRun.repo().resolve("examples/internet-blocked-intranet-allowed");
+        Path flows = tmp.resolve("x.flows");
+        Files.writeString(flows, "");
+        CliRun neither = CliRun.of("verify", "--cluster", example.toString(), "--node", "worker-1");
+        assertThat(neither.exit()).isEqualTo(Main.EXIT_BAD_INPUT);
+        assertThat(neither.err()).contains("exactly one of --switch TARGET").contains("--flows FILE");
+        CliRun both = CliRun.of(
+                "verify",
+                "--cluster",
+                example.toString(),
+                "--node",
+                "worker-1",
+                "--flows",
+                flows.toString(),
+                "--switch",
+                "unix:/nonexistent.mgmt");
+        assertThat(both.exit()).isEqualTo(Main.EXIT_BAD_INPUT);
+        assertThat(both.err()).contains("exactly one of --switch TARGET");
     }
 
     @Test
