@@ -172,8 +172,8 @@ final class VerifyCommand extends CliCommand {
             List<String> unreadable = new ArrayList<>();
             for (DumpedFlow d : dumped) {
                 boolean inStage = d.tableId() >= p.firstTable() && d.tableId() <= p.lastTable();
-                if (d.flow().isPresent()) {
-                    flows.add(d.flow().get());
+                if (d.forwarding().isPresent()) {
+                    flows.add(d.forwarding().get());
                 } else if (inStage) {
                     unreadable.add("table=" + d.tableId() + ",priority=" + d.priority() + ",cookie=0x"
                             + Long.toHexString(d.cookie().value()) + " (" + d.opaqueReason() + ")");

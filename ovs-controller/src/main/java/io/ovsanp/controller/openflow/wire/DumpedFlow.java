@@ -18,6 +18,9 @@ import java.util.Optional;
  *
  * @param tableId the table as sent, 0..255
  * @param rawMatch the OXM TLVs exactly as the switch sent them, without the ofp_match header
+ * @param forwarding what the entry does to packets when its match and actions were understood, even
+ *     if timeouts or flags make it not ovs-anp's (a flow {@code ovs-ofctl add-flow} installed has
+ *     {@code reset_counts}): what {@code ovs-anp verify} reads
  */
 public record DumpedFlow(
         int tableId,
@@ -32,9 +35,14 @@ public record DumpedFlow(
         long byteCount,
         Bytes rawMatch,
         Optional<Flow> flow,
-        String opaqueReason) {
+        String opaqueReason,
+        Optional<Flow> forwarding) {
 
     public DumpedFlow {
+        Objects.requireNonNull(forwarding);
+        if (flow.isPresent() && !flow.equals(forwarding)) {
+            throw new IllegalArgumentException("a readable flow forwards as itself: " + flow + " / " + forwarding);
+        }
         Objects.requireNonNull(priority);
         Objects.requireNonNull(cookie);
         Objects.requireNonNull(rawMatch);
@@ -43,6 +51,38 @@ public record DumpedFlow(
         if (flow.isPresent() != opaqueReason.isEmpty()) {
             throw new IllegalArgumentException("exactly one of flow and opaqueReason: " + flow + " / " + opaqueReason);
         }
+    }
+
+    /** An entry whose forwarding is known exactly when it is ovs-anp's kind of flow. */
+    public DumpedFlow(
+            int tableId,
+            Priority priority,
+            Cookie cookie,
+            int idleTimeout,
+            int hardTimeout,
+            int flags,
+            long durationSec,
+            long durationNsec,
+            long packetCount,
+            long byteCount,
+            Bytes rawMatch,
+            Optional<Flow> flow,
+            String opaqueReason) {
+        this(
+                tableId,
+                priority,
+                cookie,
+                idleTimeout,
+                hardTimeout,
+                flags,
+                durationSec,
+                durationNsec,
+                packetCount,
+                byteCount,
+                rawMatch,
+                flow,
+                opaqueReason,
+                flow);
     }
 
     /** The entry a switch holding {@code flow} (installed by {@link FlowMod#add}) would report, zero counters. */

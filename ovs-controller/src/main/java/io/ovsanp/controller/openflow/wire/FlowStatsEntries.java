@@ -46,22 +46,16 @@ final class FlowStatsEntries {
         if (table > 253) {
             reasons.add("table " + table);
         }
-        if (idle != 0 || hard != 0) {
-            reasons.add("idle_timeout=" + idle + ",hard_timeout=" + hard);
-        }
-        if (flags != 0) {
-            reasons.add("flags=0x" + Integer.toHexString(flags));
-        }
         if (!match.match().opaqueReason().isEmpty()) {
             reasons.add(match.match().opaqueReason());
         }
         if (!actions.opaqueReason().isEmpty()) {
             reasons.add(actions.opaqueReason());
         }
-        Optional<Flow> flow = Optional.empty();
+        Optional<Flow> forwarding = Optional.empty();
         if (reasons.isEmpty()) {
             try {
-                flow = Optional.of(new Flow(
+                forwarding = Optional.of(new Flow(
                         TableId.of(table),
                         Priority.of(priority),
                         new Cookie(cookie),
@@ -71,6 +65,14 @@ final class FlowStatsEntries {
                 reasons.add(e.getMessage());
             }
         }
+        // Not what FlowMod.add installs, though it forwards as read: the reconciler replaces it.
+        if (idle != 0 || hard != 0) {
+            reasons.add("idle_timeout=" + idle + ",hard_timeout=" + hard);
+        }
+        if (flags != 0) {
+            reasons.add("flags=0x" + Integer.toHexString(flags));
+        }
+        Optional<Flow> flow = reasons.isEmpty() ? forwarding : Optional.empty();
         return new DumpedFlow(
                 table,
                 Priority.of(priority),
@@ -84,6 +86,7 @@ final class FlowStatsEntries {
                 bytes,
                 match.rawOxms(),
                 flow,
-                String.join("; ", reasons));
+                String.join("; ", reasons),
+                forwarding);
     }
 }
