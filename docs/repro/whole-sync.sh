@@ -4,8 +4,7 @@
 # (userspace datapath, own run dir; the system OVS is not touched): docs/benchmarks.md, "Release
 # start-up". Needs root and openvswitch-switch; build first:
 #   ./mvnw -B package -DskipTests -pl distribution -am
-# Snapshot: examples/node-ports-blocked's cluster plus ANPS generated AdminNetworkPolicies of 10 Deny
-# rules each (every namespace to 25 external /24s on 10 TCP ports: a conjunction per rule).
+# Snapshot: docs/repro/bench-snapshot.sh (examples/node-ports-blocked plus ANPS generated ANPs).
 # Three ways, RUNS times each in turn; wall-clock medians and ratios against ovs-ofctl:
 #   ofctl   ovs-ofctl -O OpenFlow13 --bundle add-flows of `ovs-anp compile --node worker-1`'s output
 #   jar     java -jar ovs-controller/target/ovs-anp.jar sync --once (system JDK, as before the release)
@@ -37,20 +36,7 @@ trap cleanup EXIT
 export OVS_RUNDIR="$T" OVS_LOGDIR="$T" OVS_DBDIR="$T"
 
 # The snapshot.
-mkdir "$T/snap"
-cp "$root/examples/node-ports-blocked/cluster.yaml" "$T/snap/"
-awk -v n="$anps" 'BEGIN {
-  for (a = 1; a <= n; a++) {
-    printf "---\napiVersion: policy.networking.k8s.io/v1alpha1\nkind: AdminNetworkPolicy\n"
-    printf "metadata:\n  name: bench-%d\nspec:\n  priority: %d\n  subject:\n    namespaces: {}\n  egress:\n", a, a % 1000
-    for (r = 0; r < 10; r++) {
-      printf "  - name: r%d\n    action: Deny\n    to:\n    - networks:\n", r
-      for (c = 0; c < 25; c++) printf "      - 100.%d.%d.0/24\n", (a * 10 + r) % 250, c * 10 + r
-      printf "    ports:\n"
-      for (p = 0; p < 10; p++) printf "    - portNumber: {protocol: TCP, port: %d}\n", 1000 + r * 100 + p
-    }
-  }
-}' >"$T/snap/policies.yaml"
+"$root/docs/repro/bench-snapshot.sh" "$T/snap" "$anps"
 
 # The private switch.
 ovsdb-tool create "$T/conf.db" /usr/share/openvswitch/vswitch.ovsschema

@@ -86,6 +86,20 @@ class ControllerLoopIT {
         final Map<String, List<ReconcileResult>> converged = new ConcurrentHashMap<>();
         final List<String> failures = new CopyOnWriteArrayList<>();
         final Map<String, CompileResult> lastCompiled = new ConcurrentHashMap<>();
+        final Map<String, List<io.ovsanp.controller.run.VerifyOutcome>> verified = new ConcurrentHashMap<>();
+
+        @Override
+        public void verified(String node, io.ovsanp.controller.run.VerifyOutcome outcome) {
+            verified.computeIfAbsent(node, n -> new CopyOnWriteArrayList<>()).add(outcome);
+        }
+
+        /** The kinds of {@code node}'s verifications from the {@code from}-th on. */
+        List<String> verifiedKinds(String node, int from) {
+            List<io.ovsanp.controller.run.VerifyOutcome> l = verified.getOrDefault(node, List.of());
+            return l.subList(Math.min(from, l.size()), l.size()).stream()
+                    .map(io.ovsanp.controller.run.VerifyOutcome::kind)
+                    .toList();
+        }
 
         @Override
         public void compiled(String node, CompileResult result, Duration took) {
@@ -166,17 +180,17 @@ class ControllerLoopIT {
     }
 
     private void startLoop() {
+        startLoop(LoopOptions.DEFAULT.withSwitchTimeout(Duration.ofSeconds(30)));
+    }
+
+    private void startLoop(LoopOptions options) {
         recorder = new Recorder();
         List<AgentSwitchSource> sources = new ArrayList<>();
         for (Map.Entry<String, Bridge> b : bridges.entrySet()) {
             sources.add(new AgentSwitchSource(
                     b.getKey(), SwitchTarget.parse("unix:" + b.getValue().mgmtSocket()), Optional.empty()));
         }
-        Controller controller = Controller.start(
-                gated(),
-                SwitchSource.all(sources),
-                LoopOptions.DEFAULT.withSwitchTimeout(Duration.ofSeconds(30)),
-                List.of(recorder));
+        Controller controller = Controller.start(gated(), SwitchSource.all(sources), options, List.of(recorder));
         loop = controller.loop();
         running.add(controller);
     }
@@ -438,6 +452,79 @@ class ControllerLoopIT {
     }
 
     /** Only the destination flows of the rule that selects nodes change, and only on the node it applies to. */
+    /**
+     * {@code run --verify-interval}: a converged switch verifies equal; a drop deleted out of band is
+     * found unequal and the switch audited at once, after which it verifies equal again; a foreign
+     * flow that allows what the policy denies stays through the audits (not ovs-anp's), so every
+     * verification reports it, until it is gone.
+     */
+    @Test
+    void periodicVerificationFindsOutOfBandEditsAndSeesThemRepaired() throws Exception {
+        stopLoop();
+        startLoop(LoopOptions.DEFAULT
+                .withSwitchTimeout(Duration.ofSeconds(30))
+                .withAuditInterval(Duration.ofHours(1))
+                .withVerifyInterval(Duration.ofMillis(300)));
+        settle();
+        Bridge w1 = bridges.get("worker-1");
+        awaitVerified("worker-1", 0, "equal");
+
+        // as dump-flows prints it: "cookie=0x…, table=3, priority=P,tcp,…,tp_dst=6443 actions=drop"
+        String deny = w1.dumpFlows().stream()
+                .filter(f -> f.contains("table=3,") && f.contains("tp_dst=6443") && f.endsWith("actions=drop"))
+                .findFirst()
+                .orElseThrow();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("priority=(\\d+),(\\S+) actions=drop$")
+                .matcher(deny);
+        assertThat(m.find()).as(deny).isTrue();
+        int before = recorder.verified.getOrDefault("worker-1", List.of()).size();
+        String key = "table=3,priority=" + m.group(1) + "," + m.group(2);
+        assertThat(w1.ofctl("--strict", "del-flows", w1.name(), key).exit()).isZero();
+        awaitVerified("worker-1", before, "different");
+        // the audit the difference started puts the drop back: equal again
+        awaitVerified("worker-1", before, "different", "equal");
+        assertThat(w1.dumpFlows()).anyMatch(f -> f.contains("tp_dst=6443") && f.endsWith("actions=drop"));
+
+        int foreignFrom = recorder.verified.get("worker-1").size();
+        String allow = key.replaceFirst("priority=\\d+", "priority=65000") + ",cookie=0x5eed actions=goto_table:4";
+        assertThat(w1.ofctl("add-flow", w1.name(), allow).exit()).isZero();
+        awaitVerified("worker-1", foreignFrom, "different", "different", "different");
+        assertThat(w1.dumpFlows()).anyMatch(f -> f.contains("cookie=0x5eed"));
+        assertThat(recorder.verified
+                        .get("worker-1")
+                        .get(recorder.verified.get("worker-1").size() - 1)
+                        .summary())
+                .contains("the switch's flows differ from the policies in ")
+                .contains("switch ALLOW, policy DENY");
+        int cleared = recorder.verified.get("worker-1").size();
+        assertThat(w1.ofctl("--strict", "del-flows", w1.name(), allow.replaceFirst(",cookie=0x5eed actions=.*$", ""))
+                        .exit())
+                .isZero();
+        awaitVerified("worker-1", cleared, "equal");
+        assertThat(recorder.verifiedKinds("worker-2", 0)).isNotEmpty().containsOnly("equal");
+    }
+
+    /** Waits until {@code node}'s verifications from the {@code from}-th on end with {@code kinds}, in order. */
+    private void awaitVerified(String node, int from, String... kinds) throws Exception {
+        long deadline = System.nanoTime() + SETTLE.toNanos();
+        while (true) {
+            List<String> seen = recorder.verifiedKinds(node, from);
+            if (containsInOrder(seen, List.of(kinds))) return;
+            assertThat(System.nanoTime())
+                    .as("%s verifications %s never showed %s", node, seen, List.of(kinds))
+                    .isLessThan(deadline);
+            Thread.sleep(50);
+        }
+    }
+
+    private static boolean containsInOrder(List<String> seen, List<String> wanted) {
+        int i = 0;
+        for (String s : seen) {
+            if (i < wanted.size() && s.equals(wanted.get(i))) i++;
+        }
+        return i == wanted.size();
+    }
+
     @Test
     void aNodeLabelChangeSendsOnlyTheDestinationFlowsOfTheRuleThatSelectsIt() throws Exception {
         settle();

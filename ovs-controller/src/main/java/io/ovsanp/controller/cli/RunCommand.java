@@ -148,6 +148,18 @@ final class RunCommand extends CliCommand {
     String ruleStatsInterval;
 
     @Option(
+            names = "--verify-interval",
+            defaultValue = "10m",
+            description = "Verify every converged switch this often: all flows of its stage against the policies,"
+                    + " over every packet header (as ovs-anp verify); a difference sets ovsanp_switch_verified to 0"
+                    + " and the Ready of the policies on that node to False, and audits the switch (default"
+                    + " ${DEFAULT-VALUE}; 0: off).")
+    String verifyInterval;
+
+    /** {@link #verifyInterval} parsed. */
+    private Duration verifyEvery = Duration.ZERO;
+
+    @Option(
             names = "--sync-timeout",
             defaultValue = "5m",
             description = "How long to wait for the first complete view of the cluster (default 5m).")
@@ -162,6 +174,7 @@ final class RunCommand extends CliCommand {
         Duration switchLiveness = positive("--switch-liveness-timeout", switchLivenessTimeout);
         Duration ruleStats =
                 ruleStatsInterval.equals("0") ? Duration.ZERO : positive("--rule-stats-interval", ruleStatsInterval);
+        verifyEvery = verifyInterval.equals("0") ? Duration.ZERO : positive("--verify-interval", verifyInterval);
         Optional<AuditOptions> auditOptions = auditLog.options();
         Optional<AuditLog> audits =
                 auditOptions.isPresent() ? Optional.of(AuditLogOptions.open(auditOptions.get())) : Optional.empty();
@@ -233,6 +246,7 @@ final class RunCommand extends CliCommand {
                     .withAuditInterval(audit)
                     .withSwitchTimeout(switchTimeout)
                     .withRuleStatsInterval(ruleStats)
+                    .withVerifyInterval(verifyEvery)
                     .withDns(dns.settings());
             AtomicReference<ControllerLoop> running = new AtomicReference<>();
             AtomicReference<PolicyStatusWriter> statusRef = new AtomicReference<>();

@@ -2,22 +2,17 @@ package io.ovsanp.controller.cli;
 
 import io.ovsanp.compiler.cluster.ClusterSnapshot;
 import io.ovsanp.compiler.compile.CompileOptions;
-import io.ovsanp.compiler.flow.Cookie;
-import io.ovsanp.compiler.flow.Flow;
 import io.ovsanp.compiler.flow.FlowSet;
-import io.ovsanp.compiler.flow.Match;
 import io.ovsanp.compiler.ofctl.OfctlParseException;
 import io.ovsanp.compiler.ofctl.OfctlParser;
-import io.ovsanp.compiler.pipeline.Placement;
 import io.ovsanp.compiler.policy.EffectivePolicies;
 import io.ovsanp.compiler.policy.PolicyValidator;
 import io.ovsanp.compiler.verify.Counterexample;
 import io.ovsanp.compiler.verify.Verifier;
 import io.ovsanp.compiler.verify.VerifyResult;
 import io.ovsanp.controller.openflow.OfConnection;
-import io.ovsanp.controller.openflow.wire.DumpedFlow;
-import io.ovsanp.controller.openflow.wire.FlowStatsRequest;
 import io.ovsanp.controller.snapshot.SnapshotLoadException;
+import io.ovsanp.controller.switches.StageFlows;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,11 +20,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -147,44 +139,16 @@ final class VerifyCommand extends CliCommand {
         }
     }
 
-    /**
-     * Every flow of the switch, whoever wrote it: an out-of-band flow in the stage's tables changes
-     * verdicts as much as one of ours (the verifier keeps the stage's tables). A flow in those tables
-     * that cannot be read cannot be verified.
-     */
+    /** Every flow of the switch ({@link StageFlows}): out-of-band flows count as much as ours. */
     private Source fromSwitch(CompileOptions options) throws BadInput {
-        Placement p = options.pipeline().placement();
         try (OfConnection c = sw.connect()) {
-            List<DumpedFlow> dumped;
-            try {
-                dumped = c.dumpFlows(new FlowStatsRequest(c.nextXid(), Optional.empty(), new Cookie(0), 0, Match.ANY))
-                        .get(sw.timeoutDuration().toMillis(), TimeUnit.MILLISECONDS);
-            } catch (ExecutionException e) {
-                Throwable cause = e.getCause() == null ? e : e.getCause();
-                throw new BadInput("flow dump failed on " + c.remote() + ": " + cause.getMessage());
-            } catch (TimeoutException e) {
-                throw new BadInput("flow dump timed out after " + sw.timeoutDuration() + " on " + c.remote());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new BadInput("interrupted");
-            }
-            List<Flow> flows = new ArrayList<>(dumped.size());
-            List<String> unreadable = new ArrayList<>();
-            for (DumpedFlow d : dumped) {
-                boolean inStage = d.tableId() >= p.firstTable() && d.tableId() <= p.lastTable();
-                if (d.forwarding().isPresent()) {
-                    flows.add(d.forwarding().get());
-                } else if (inStage) {
-                    unreadable.add("table=" + d.tableId() + ",priority=" + d.priority() + ",cookie=0x"
-                            + Long.toHexString(d.cookie().value()) + " (" + d.opaqueReason() + ")");
-                }
-            }
-            if (!unreadable.isEmpty()) {
-                throw new BadInput("cannot verify " + sw.target() + ": " + unreadable.size()
-                        + " flow(s) in the stage's tables cannot be read, so what they do is unknown: "
-                        + String.join("; ", unreadable));
-            }
-            return new Source(FlowSet.of(flows), sw.target() + " (dpid " + c.datapathId() + ")");
+            FlowSet flows = StageFlows.read(c, options.pipeline().placement(), sw.timeoutDuration());
+            return new Source(flows, sw.target() + " (dpid " + c.datapathId() + ")");
+        } catch (StageFlows.Unreadable e) {
+            throw new BadInput("cannot verify " + sw.target() + ": " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new BadInput("interrupted");
         }
     }
 

@@ -51,6 +51,11 @@ import java.util.function.IntSupplier;
  *       learned one released before its flows (hold limit, failure); {@code ovsanp_dns_hold_seconds}:
  *       from an answer's arrival to its release, answers that taught something only;
  *   <li>{@code ovsanp_last_convergence_timestamp_seconds{node}}: Unix time of the node's last convergence.
+ *   <li>{@code ovsanp_switch_verified{node}}: 1 when the last periodic verification of the node's switch
+ *       found its flows equal to the policies, 0 when it found a difference or could not verify (absent
+ *       before the first); {@code ovsanp_switch_verify_cells_differing{node}}: how many cells differed;
+ *       {@code ovsanp_verifications_total{outcome}}: {@code equal}, {@code different}, {@code error};
+ *       {@code ovsanp_verify_seconds}: how long one took (dump and check).
  * </ul>
  *
  * The gauges are read at scrape time from the maps below, so that a node's tables are replaced as a
@@ -74,6 +79,9 @@ public final class MetricsListener implements RealisationListener {
     private final Map<String, String> connected = new ConcurrentHashMap<>();
     private final Map<String, Double> lastConvergence = new ConcurrentHashMap<>();
     private final Counter dnsAnswers;
+    private final Map<String, long[]> verifiedNodes = new ConcurrentHashMap<>();
+    private final Counter verifications;
+    private final Histogram verifySeconds;
     private final Histogram dnsHold;
     private volatile long dnsNames;
     private volatile long dnsAddresses;
@@ -143,6 +151,34 @@ public final class MetricsListener implements RealisationListener {
                 .callback(cb -> cb.call(dnsAddresses))
                 .register(registry);
         GaugeWithCallback.builder()
+                .name("ovsanp_switch_verified")
+                .help("1 when the last verification of the node's switch found its flows equal to the policies,"
+                        + " else 0.")
+                .labelNames("node")
+                .callback(cb -> verifiedNodes.forEach((node, v) -> cb.call(v[0], node)))
+                .register(registry);
+        GaugeWithCallback.builder()
+                .name("ovsanp_switch_verify_cells_differing")
+                .help("Cells of the header space in which the node's switch differed from the policies at its last"
+                        + " verification.")
+                .labelNames("node")
+                .callback(cb -> verifiedNodes.forEach((node, v) -> cb.call(v[1], node)))
+                .register(registry);
+        verifications = Counter.builder()
+                .name("ovsanp_verifications_total")
+                .help("Periodic verifications of the switches, by outcome.")
+                .labelNames("outcome")
+                .register(registry);
+        for (String outcome : List.of("equal", "different", "error")) {
+            verifications.labelValues(outcome);
+        }
+        verifySeconds = Histogram.builder()
+                .name("ovsanp_verify_seconds")
+                .help("Time one verification of a switch took: its flow dump and the exhaustive check.")
+                .classicOnly()
+                .classicUpperBounds(SECONDS)
+                .register(registry);
+        GaugeWithCallback.builder()
                 .name("ovsanp_last_convergence_timestamp_seconds")
                 .help("Unix time of the node's last successful convergence.")
                 .labelNames("node")
@@ -173,6 +209,14 @@ public final class MetricsListener implements RealisationListener {
                 : kind.name().toLowerCase(java.util.Locale.ROOT);
         dnsAnswers.labelValues(outcome).inc();
         if (kind == DnsLearning.Kind.LEARNED) dnsHold.observe(held.toNanos() / 1e9);
+    }
+
+    @Override
+    public void verified(String node, io.ovsanp.controller.run.VerifyOutcome outcome) {
+        verifications.labelValues(outcome.kind()).inc();
+        verifySeconds.observe(outcome.took().toNanos() / 1e9);
+        long differing = outcome.result().map(r -> r.cellsDiffering()).orElse(0L);
+        verifiedNodes.put(node, new long[] {outcome.kind().equals("equal") ? 1 : 0, differing});
     }
 
     @Override
@@ -242,6 +286,7 @@ public final class MetricsListener implements RealisationListener {
     @Override
     public void nodeRemoved(String node) {
         pending.remove(node);
+        verifiedNodes.remove(node);
         flows.remove(node);
         failures.remove(node);
         bundleErrors.remove(node);

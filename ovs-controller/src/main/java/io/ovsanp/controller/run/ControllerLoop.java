@@ -6,7 +6,11 @@ import io.ovsanp.compiler.compile.Compilation;
 import io.ovsanp.compiler.compile.CompileResult;
 import io.ovsanp.compiler.compile.CompileSession;
 import io.ovsanp.compiler.compile.RuleCookies;
+import io.ovsanp.compiler.dns.ResolverStates;
 import io.ovsanp.compiler.flow.Cookie;
+import io.ovsanp.compiler.flow.FlowSet;
+import io.ovsanp.compiler.verify.Verifier;
+import io.ovsanp.compiler.verify.VerifyResult;
 import io.ovsanp.controller.dns.DnsLearning;
 import io.ovsanp.controller.openflow.OfConnection;
 import io.ovsanp.controller.openflow.PacketInSink;
@@ -14,6 +18,7 @@ import io.ovsanp.controller.openflow.wire.DumpedFlow;
 import io.ovsanp.controller.openflow.wire.FlowStatsRequest;
 import io.ovsanp.controller.openflow.wire.PacketIn;
 import io.ovsanp.controller.switches.Reconciler;
+import io.ovsanp.controller.switches.StageFlows;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
@@ -64,6 +69,9 @@ public final class ControllerLoop implements SwitchSource.Sink, AutoCloseable {
     private final CompileSession session = new CompileSession();
     private final LoopThread loop = new LoopThread("ovs-anp-loop");
     private final ExecutorService workers;
+    /** One thread for the periodic verifications: they take seconds on a large node, never a reconcile's. */
+    private final ExecutorService verifications;
+
     private final Map<String, NodeState> nodes = new TreeMap<>();
     private final DirtyNodes dirtyNodes = new DirtyNodes();
     private Set<String> knownNodes = Set.of();
@@ -91,6 +99,7 @@ public final class ControllerLoop implements SwitchSource.Sink, AutoCloseable {
         this.options = Objects.requireNonNull(options);
         this.lastPassNanos = System.nanoTime() - options.coalesce().toNanos();
         this.workers = Executors.newFixedThreadPool(options.workers(), LoopThread.threads("ovs-anp-reconcile"));
+        this.verifications = Executors.newSingleThreadExecutor(LoopThread.threads("ovs-anp-verify"));
         this.dns = new DnsLearning(options.dns());
     }
 
@@ -108,6 +117,9 @@ public final class ControllerLoop implements SwitchSource.Sink, AutoCloseable {
                     this::pollCounters, Math.max(1, options.ruleStatsInterval().toMillis()));
         }
         loop.every(this::dnsTick, 250);
+        if (!options.verifyInterval().isZero()) {
+            loop.every(this::verifyAll, Math.max(1, options.verifyInterval().toMillis()));
+        }
         snapshotChanged();
         return this;
     }
@@ -242,6 +254,7 @@ public final class ControllerLoop implements SwitchSource.Sink, AutoCloseable {
     public void close() {
         loop.close();
         workers.shutdownNow();
+        verifications.shutdownNow();
         try {
             workers.awaitTermination(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
@@ -376,6 +389,69 @@ public final class ControllerLoop implements SwitchSource.Sink, AutoCloseable {
             RuleCookies rules = RuleCookies.of(held);
             listeners.notify(l -> l.ruleCounters(n.name, rules, dumped));
         }
+        dispatch();
+    }
+
+    /**
+     * Verifies every converged switch that nothing is owed to, one at a time on the verify thread:
+     * every flow of its stage against the policies it is converged to, with what its pods learned
+     * from DNS (docs/decisions.md, "verify: atomic predicates"). A difference is reported and the
+     * switch audited at once (our flows edited out of band are repaired; a foreign flow stays, and is
+     * reported again next time).
+     */
+    private void verifyAll() {
+        if (loop.closed() || compilation == null) return;
+        long now = System.nanoTime();
+        for (NodeState n : nodes.values()) {
+            if (n.verifying || n.inFlight || n.connection == null || n.desired == null || n.owed()) continue;
+            OfConnection c = n.connection;
+            CompileResult held = n.desired;
+            Compilation at = compilation;
+            ResolverStates learned = dns.statesFor(n.name, now);
+            n.verifying = true;
+            try {
+                verifications.execute(() -> {
+                    VerifyOutcome o = verifySwitch(n.name, c, at, learned);
+                    onLoop(() -> verified(n, c, held, o));
+                });
+            } catch (RejectedExecutionException closing) {
+                n.verifying = false;
+                return;
+            }
+        }
+    }
+
+    private VerifyOutcome verifySwitch(String node, OfConnection c, Compilation at, ResolverStates learned) {
+        long start = System.nanoTime();
+        try {
+            FlowSet flows = StageFlows.read(c, options.compile().pipeline().placement(), options.switchTimeout());
+            VerifyResult r =
+                    new Verifier(at.snapshot(), at.policies(), options.compile(), learned).verify(node, flows, 3);
+            return VerifyOutcome.of(r, Duration.ofNanos(System.nanoTime() - start));
+        } catch (StageFlows.Unreadable | IllegalArgumentException e) {
+            return VerifyOutcome.failed(e.getMessage(), Duration.ofNanos(System.nanoTime() - start));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return VerifyOutcome.failed("interrupted", Duration.ofNanos(System.nanoTime() - start));
+        } catch (RuntimeException e) {
+            LOG.error("node={} verification failed", node, e);
+            return VerifyOutcome.failed(e.toString(), Duration.ofNanos(System.nanoTime() - start));
+        }
+    }
+
+    /**
+     * Reports a verification unless the switch moved on meanwhile (another connection, another
+     * compile, a reconcile owed or under way): its verdict would be about flows no longer meant.
+     */
+    @SuppressWarnings("ReferenceEquality")
+    private void verified(NodeState n, OfConnection c, CompileResult held, VerifyOutcome o) {
+        n.verifying = false;
+        if (n.connection != c || n.desired != held || n.inFlight || n.owed()) return;
+        if (!o.kind().equals("equal")) {
+            LOG.warn("node={} {}", n.name, o.summary());
+            n.audit = true;
+        }
+        listeners.notify(l -> l.verified(n.name, o));
         dispatch();
     }
 

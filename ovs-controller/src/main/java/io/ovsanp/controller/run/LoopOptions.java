@@ -19,6 +19,8 @@ import java.util.function.BooleanSupplier;
  * @param ruleStatsInterval every converged switch's flow counters are polled this often for the rule
  *     counters ({@link RealisationListener#ruleCounters}); zero: never
  * @param dns how answers held for {@code domainNames} rules are learned from ({@link DnsLearning.Settings})
+ * @param verifyInterval every converged switch is verified this often ({@code ovs-anp verify}: all its
+ *     flows against the policy, exhaustively; {@link RealisationListener#verified}); zero: never
  */
 public record LoopOptions(
         Duration auditInterval,
@@ -28,7 +30,8 @@ public record LoopOptions(
         CompileOptions compile,
         BooleanSupplier mayWrite,
         Duration ruleStatsInterval,
-        DnsLearning.Settings dns) {
+        DnsLearning.Settings dns,
+        Duration verifyInterval) {
     public static final LoopOptions DEFAULT = new LoopOptions(
             Duration.ofSeconds(60),
             Duration.ofMillis(10),
@@ -37,7 +40,8 @@ public record LoopOptions(
             CompileOptions.DEFAULT,
             () -> true,
             Duration.ZERO,
-            DnsLearning.Settings.DEFAULT);
+            DnsLearning.Settings.DEFAULT,
+            Duration.ZERO);
 
     public LoopOptions {
         Objects.requireNonNull(auditInterval);
@@ -47,6 +51,8 @@ public record LoopOptions(
         Objects.requireNonNull(mayWrite);
         Objects.requireNonNull(ruleStatsInterval);
         Objects.requireNonNull(dns);
+        Objects.requireNonNull(verifyInterval);
+        if (verifyInterval.isNegative()) throw new IllegalArgumentException("verify interval is negative");
         if (ruleStatsInterval.isNegative()) throw new IllegalArgumentException("rule stats interval is negative");
         if (workers < 1) throw new IllegalArgumentException("workers must be at least 1");
         if (auditInterval.isNegative() || auditInterval.isZero()) {
@@ -55,35 +61,55 @@ public record LoopOptions(
     }
 
     public LoopOptions withAuditInterval(Duration d) {
-        return new LoopOptions(d, coalesce, switchTimeout, workers, compile, mayWrite, ruleStatsInterval, dns);
+        return new LoopOptions(
+                d, coalesce, switchTimeout, workers, compile, mayWrite, ruleStatsInterval, dns, verifyInterval);
     }
 
     public LoopOptions withCoalesce(Duration d) {
-        return new LoopOptions(auditInterval, d, switchTimeout, workers, compile, mayWrite, ruleStatsInterval, dns);
+        return new LoopOptions(
+                auditInterval, d, switchTimeout, workers, compile, mayWrite, ruleStatsInterval, dns, verifyInterval);
     }
 
     public LoopOptions withSwitchTimeout(Duration d) {
-        return new LoopOptions(auditInterval, coalesce, d, workers, compile, mayWrite, ruleStatsInterval, dns);
+        return new LoopOptions(
+                auditInterval, coalesce, d, workers, compile, mayWrite, ruleStatsInterval, dns, verifyInterval);
     }
 
     public LoopOptions withWorkers(int n) {
-        return new LoopOptions(auditInterval, coalesce, switchTimeout, n, compile, mayWrite, ruleStatsInterval, dns);
+        return new LoopOptions(
+                auditInterval, coalesce, switchTimeout, n, compile, mayWrite, ruleStatsInterval, dns, verifyInterval);
     }
 
     public LoopOptions withCompile(CompileOptions c) {
-        return new LoopOptions(auditInterval, coalesce, switchTimeout, workers, c, mayWrite, ruleStatsInterval, dns);
+        return new LoopOptions(
+                auditInterval, coalesce, switchTimeout, workers, c, mayWrite, ruleStatsInterval, dns, verifyInterval);
     }
 
     public LoopOptions withMayWrite(BooleanSupplier w) {
-        return new LoopOptions(auditInterval, coalesce, switchTimeout, workers, compile, w, ruleStatsInterval, dns);
+        return new LoopOptions(
+                auditInterval, coalesce, switchTimeout, workers, compile, w, ruleStatsInterval, dns, verifyInterval);
     }
 
     public LoopOptions withDns(DnsLearning.Settings d) {
         return new LoopOptions(
-                auditInterval, coalesce, switchTimeout, workers, compile, mayWrite, ruleStatsInterval, d);
+                auditInterval,
+                coalesce,
+                switchTimeout,
+                workers,
+                compile,
+                mayWrite,
+                ruleStatsInterval,
+                d,
+                verifyInterval);
     }
 
     public LoopOptions withRuleStatsInterval(Duration d) {
-        return new LoopOptions(auditInterval, coalesce, switchTimeout, workers, compile, mayWrite, d, dns);
+        return new LoopOptions(
+                auditInterval, coalesce, switchTimeout, workers, compile, mayWrite, d, dns, verifyInterval);
+    }
+
+    public LoopOptions withVerifyInterval(Duration d) {
+        return new LoopOptions(
+                auditInterval, coalesce, switchTimeout, workers, compile, mayWrite, ruleStatsInterval, dns, d);
     }
 }

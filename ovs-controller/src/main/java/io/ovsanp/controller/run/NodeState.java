@@ -27,6 +27,8 @@ final class NodeState {
     boolean inFlight;
     /** A poll of its flow counters is under way: no reconcile starts meanwhile (the cookies must stay). */
     boolean polling;
+    /** A verification of its switch is under way (read only: reconciles go on). */
+    boolean verifying;
 
     int failures;
     long retryAtNanos;

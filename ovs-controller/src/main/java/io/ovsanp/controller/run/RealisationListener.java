@@ -62,6 +62,12 @@ public interface RealisationListener {
     /** What is learned now: (pod, name) pairs and (pod, name, address) triples. */
     default void dnsLearned(long names, long addresses) {}
 
+    /**
+     * {@code node}'s switch was verified ({@link LoopOptions#verifyInterval()}): every flow of its
+     * stage against the policies the switch is converged to, exhaustively ({@code ovs-anp verify}).
+     */
+    default void verified(String node, VerifyOutcome outcome) {}
+
     /** Nodes that left the cluster: forget them. */
     default void nodeRemoved(String node) {}
 }

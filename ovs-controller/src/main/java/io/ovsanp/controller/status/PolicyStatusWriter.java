@@ -14,6 +14,7 @@ import io.ovsanp.compiler.policy.EffectiveAdminPolicy;
 import io.ovsanp.compiler.policy.EffectivePolicies;
 import io.ovsanp.controller.kube.ClusterWatcher;
 import io.ovsanp.controller.run.RealisationListener;
+import io.ovsanp.controller.run.VerifyOutcome;
 import io.ovsanp.controller.switches.ReconcileResult;
 import java.time.Clock;
 import java.time.Duration;
@@ -66,6 +67,11 @@ public final class PolicyStatusWriter implements RealisationListener, AutoClosea
     // Written by the loop's threads, read by the flush: guarded by this.
     private EffectivePolicies policies;
     private final Map<String, String> failedNodes = new TreeMap<>();
+    /**
+     * Nodes whose switch the last periodic verification found unequal to the policies: what a
+     * convergence does not clear (a foreign flow stays through it), only an equal verification.
+     */
+    private final Map<String, String> unequalNodes = new TreeMap<>();
     /** Per node, the policies that apply to it ({@link ReadSet#policies()} of its last compile). */
     private final Map<String, Set<ObjectRef>> policiesOf = new HashMap<>();
 
@@ -151,7 +157,8 @@ public final class PolicyStatusWriter implements RealisationListener, AutoClosea
         boolean changed;
         synchronized (this) {
             Set<ObjectRef> now = result.reads().policies();
-            changed = !now.equals(policiesOf.put(node, now)) && failedNodes.containsKey(node);
+            changed = !now.equals(policiesOf.put(node, now))
+                    && (failedNodes.containsKey(node) || unequalNodes.containsKey(node));
         }
         if (changed) {
             requestFlush();
@@ -183,9 +190,24 @@ public final class PolicyStatusWriter implements RealisationListener, AutoClosea
     }
 
     @Override
+    public void verified(String node, VerifyOutcome outcome) {
+        if (!seesEveryNode) return;
+        boolean changed;
+        synchronized (this) {
+            changed = outcome.kind().equals("equal")
+                    ? unequalNodes.remove(node) != null
+                    : !outcome.summary().equals(unequalNodes.put(node, outcome.summary()));
+        }
+        if (changed) {
+            requestFlush();
+        }
+    }
+
+    @Override
     public void nodeRemoved(String node) {
         synchronized (this) {
             policiesOf.remove(node);
+            unequalNodes.remove(node);
         }
         converged(node, null, Duration.ZERO);
     }
@@ -211,6 +233,7 @@ public final class PolicyStatusWriter implements RealisationListener, AutoClosea
             synchronized (this) {
                 p = policies;
                 failed = new TreeMap<>(failedNodes);
+                unequalNodes.forEach((n, why) -> failed.merge(n, why, (a, b) -> a + "; " + b));
                 applying = new HashMap<>(policiesOf);
             }
             if (p == null) {
@@ -389,6 +412,11 @@ public final class PolicyStatusWriter implements RealisationListener, AutoClosea
     /** Every failed node this writer knows of, with its reason (for tests and the log). */
     public synchronized Map<String, String> failedNodes() {
         return new TreeMap<>(failedNodes);
+    }
+
+    /** Every node whose switch the last verification found unequal, with what it found. */
+    public synchronized Map<String, String> unequalNodes() {
+        return new TreeMap<>(unequalNodes);
     }
 
     @Override

@@ -127,6 +127,12 @@ class OpsEndpointsTest {
         metrics.converged(
                 "w1", new ReconcileResult(new FlowDiff(List.of(), List.of(), List.of()), 3, 0, 0, 0, 0), Duration.ZERO);
         metrics.failed("w1", "the switch refused the bundle");
+        // a periodic verification (run --verify-interval) that found the switch unequal
+        metrics.verified(
+                "w1",
+                io.ovsanp.controller.run.VerifyOutcome.of(
+                        new io.ovsanp.compiler.verify.VerifyResult("w1", 500, 7, 40, List.of()),
+                        Duration.ofMillis(30)));
         // the rule counters (run --rule-stats-interval): one rule that counted a packet
         CompileResult guard = Compiler.compile(
                 cluster()
@@ -176,6 +182,10 @@ class OpsEndpointsTest {
         }
         assertThat(served).as("families served").hasSizeGreaterThan(5);
         assertThat(documented).as("README's metric table").isEqualTo(served);
+        assertThat(scrape)
+                .contains("ovsanp_switch_verified{node=\"w1\"} 0.0")
+                .contains("ovsanp_switch_verify_cells_differing{node=\"w1\"} 7.0")
+                .contains("ovsanp_verifications_total{outcome=\"different\"} 1.0");
     }
 
     private static Path readme() {

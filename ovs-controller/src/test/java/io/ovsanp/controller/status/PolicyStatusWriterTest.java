@@ -367,6 +367,49 @@ class PolicyStatusWriterTest {
         assertThat(back.lastTransitionTime()).isEqualTo("2026-01-02T05:00:00Z");
     }
 
+    /**
+     * A switch verify found unequal makes the policies on its node not Ready, and a convergence does not
+     * clear that (an out-of-band flow that is not ovs-anp's stays through it): only an equal
+     * verification does.
+     */
+    @Test
+    void aSwitchFoundUnequalIsNamedUntilAVerificationFindsItEqual() throws Exception {
+        validated();
+        assertThat(awaitReady(ClusterWatcher.ADMIN_NETWORK_POLICY, "good", c -> true)
+                        .status())
+                .isEqualTo("True");
+        writer.verified(
+                "w1",
+                io.ovsanp.controller.run.VerifyOutcome.of(
+                        new io.ovsanp.compiler.verify.VerifyResult("w1", 1000, 12, 80, List.of()),
+                        Duration.ofMillis(40)));
+        Condition unequal = awaitReady(
+                ClusterWatcher.ADMIN_NETWORK_POLICY, "good", c -> c.status().equals("False"));
+        assertThat(unequal.reason()).isEqualTo("RealisationFailed");
+        assertThat(unequal.message())
+                .contains("w1 (the switch's flows differ from the policies in 12 of 1000 cells (ovs-anp verify))");
+        writer.converged("w1", null, Duration.ZERO);
+        writer.requestFlush();
+        writer.drain(Duration.ofSeconds(10));
+        assertThat(awaitReady(ClusterWatcher.ADMIN_NETWORK_POLICY, "good", c -> true)
+                        .status())
+                .isEqualTo("False");
+        assertThat(writer.unequalNodes()).containsOnlyKeys("w1");
+
+        writer.verified(
+                "w1",
+                io.ovsanp.controller.run.VerifyOutcome.of(
+                        new io.ovsanp.compiler.verify.VerifyResult("w1", 1000, 0, 80, List.of()),
+                        Duration.ofMillis(40)));
+        assertThat(awaitReady(
+                                ClusterWatcher.ADMIN_NETWORK_POLICY,
+                                "good",
+                                c -> c.status().equals("True"))
+                        .reason())
+                .isEqualTo("Realised");
+        assertThat(writer.unequalNodes()).isEmpty();
+    }
+
     @Test
     void unchangedStatusIsNotWrittenAgainAndTransitionTimeStays() throws Exception {
         validated();
