@@ -12,6 +12,7 @@ import io.ovsanp.compiler.dns.ResolverStates;
 import io.ovsanp.compiler.eval.Evaluator;
 import io.ovsanp.compiler.eval.IpProto;
 import io.ovsanp.compiler.eval.Packet;
+import io.ovsanp.compiler.eval.RuleMatcher;
 import io.ovsanp.compiler.eval.Verdict;
 import io.ovsanp.compiler.flow.Cookie;
 import io.ovsanp.compiler.flow.Field;
@@ -639,44 +640,47 @@ public final class Verifier {
         }
 
         SimPacket toSim(Packet p) {
-            int proto = p.proto().number();
-            SimPacket sp = new SimPacket(
-                    p.src().family().ethType(),
-                    p.src(),
-                    p.dst(),
-                    proto,
-                    p.proto().hasPorts() ? p.dstPort() : -1,
-                    SimPacket.DEFAULT_IN_PORT,
-                    0,
-                    0,
-                    0,
-                    SimPacket.DEFAULT_POST_CT_STATE,
-                    Collections.nCopies(8, 0L),
-                    0);
-            if (placement.identityRegister().isPresent()) {
-                Optional<IpAddress> id = identity(p.src());
-                if (id.isPresent()) {
-                    sp = sp.withReg(
-                            placement.identityRegister().get(),
-                            id.get().toBigInteger().longValueExact());
-                }
-            }
-            if (placement.conntrack() == Placement.Conntrack.CNI) {
-                sp = sp.withConntrack(CtStates.TRK | CtStates.NEW, placement.zone(), 0);
-            }
-            return sp;
+            return simPacket(p, placement, evaluator.matcher(), node);
         }
+    }
 
-        /** The IPv4 address the CNI's spoof guard puts in the identity register for a pod of this node. */
-        Optional<IpAddress> identity(IpAddress src) {
-            List<PodInfo> pods = evaluator.matcher().podsWithIp(src);
-            if (pods.isEmpty() || !pods.get(0).nodeName().equals(node)) {
-                return Optional.empty();
+    /**
+     * {@code p} as the simulator's first packet of a new connection on {@code node}: {@code +trk+new}
+     * from the CNI's conntrack in CNI placement, and with register identity the register holding the
+     * source pod's IPv4 address when the source is a pod of the node.
+     */
+    static SimPacket simPacket(Packet p, Placement placement, RuleMatcher matcher, String node) {
+        int proto = p.proto().number();
+        SimPacket sp = new SimPacket(
+                p.src().family().ethType(),
+                p.src(),
+                p.dst(),
+                proto,
+                p.proto().hasPorts() ? p.dstPort() : -1,
+                SimPacket.DEFAULT_IN_PORT,
+                0,
+                0,
+                0,
+                SimPacket.DEFAULT_POST_CT_STATE,
+                Collections.nCopies(8, 0L),
+                0);
+        if (placement.identityRegister().isPresent()) {
+            List<PodInfo> pods = matcher.podsWithIp(p.src());
+            Optional<IpAddress> id = pods.isEmpty() || !pods.get(0).nodeName().equals(node)
+                    ? Optional.empty()
+                    : pods.get(0).ips().stream()
+                            .filter(ip -> ip.family() == IpFamily.V4)
+                            .findFirst();
+            if (id.isPresent()) {
+                sp = sp.withReg(
+                        placement.identityRegister().get(),
+                        id.get().toBigInteger().longValueExact());
             }
-            return pods.get(0).ips().stream()
-                    .filter(ip -> ip.family() == IpFamily.V4)
-                    .findFirst();
         }
+        if (placement.conntrack() == Placement.Conntrack.CNI) {
+            sp = sp.withConntrack(CtStates.TRK | CtStates.NEW, placement.zone(), 0);
+        }
+        return sp;
     }
 
     /** A protocol no flow names and no policy treats apart: the representative of all the others. */

@@ -21,7 +21,6 @@ import io.ovsanp.compiler.flow.TableId;
 import io.ovsanp.compiler.net.Cidr;
 import io.ovsanp.compiler.net.IpAddress;
 import io.ovsanp.compiler.net.IpFamily;
-import io.ovsanp.compiler.ofctl.CtStates;
 import io.ovsanp.compiler.pipeline.Placement;
 import io.ovsanp.compiler.policy.Destination;
 import io.ovsanp.compiler.policy.Direction;
@@ -36,7 +35,6 @@ import io.ovsanp.compiler.sim.SimResult;
 import io.ovsanp.compiler.sim.Simulator;
 import java.math.BigInteger;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
@@ -227,7 +225,7 @@ final class CellByCellOracle {
             }
             policyAddresses(family, srcs);
             policyAddresses(family, dsts);
-            otherProtocol(protos).ifPresent(protos::add);
+            Verifier.otherProtocol(protos).ifPresent(protos::add);
 
             Set<IpAddress> local = new LinkedHashSet<>();
             for (PodInfo pod : snapshot.pods()) {
@@ -326,55 +324,7 @@ final class CellByCellOracle {
         }
 
         SimPacket toSim(Packet p) {
-            int proto = p.proto().number();
-            SimPacket sp = new SimPacket(
-                    p.src().family().ethType(),
-                    p.src(),
-                    p.dst(),
-                    proto,
-                    p.proto().hasPorts() ? p.dstPort() : -1,
-                    SimPacket.DEFAULT_IN_PORT,
-                    0,
-                    0,
-                    0,
-                    SimPacket.DEFAULT_POST_CT_STATE,
-                    Collections.nCopies(8, 0L),
-                    0);
-            if (placement.identityRegister().isPresent()) {
-                Optional<IpAddress> id = identity(p.src());
-                if (id.isPresent()) {
-                    sp = sp.withReg(
-                            placement.identityRegister().get(),
-                            id.get().toBigInteger().longValueExact());
-                }
-            }
-            if (placement.conntrack() == Placement.Conntrack.CNI) {
-                sp = sp.withConntrack(CtStates.TRK | CtStates.NEW, placement.zone(), 0);
-            }
-            return sp;
+            return Verifier.simPacket(p, placement, evaluator.matcher(), node);
         }
-
-        /** The IPv4 address the CNI's spoof guard puts in the identity register for a pod of this node. */
-        Optional<IpAddress> identity(IpAddress src) {
-            List<PodInfo> pods = evaluator.matcher().podsWithIp(src);
-            if (pods.isEmpty() || !pods.get(0).nodeName().equals(node)) {
-                return Optional.empty();
-            }
-            return pods.get(0).ips().stream()
-                    .filter(ip -> ip.family() == IpFamily.V4)
-                    .findFirst();
-        }
-    }
-
-    /** A protocol no flow names and no policy treats apart: the representative of all the others. */
-    static Optional<Integer> otherProtocol(Set<Integer> named) {
-        // GRE first: any unnamed number would do; 0 (IPv6 hop-by-hop) is an extension header, not a protocol.
-        for (int candidate = 47; candidate < 47 + 256; candidate++) {
-            int p = candidate % 256;
-            if (p != 0 && !named.contains(p)) {
-                return Optional.of(p);
-            }
-        }
-        return Optional.empty();
     }
 }
