@@ -189,9 +189,14 @@ public final class PolicyStatusWriter implements RealisationListener, AutoClosea
         }
     }
 
+    /**
+     * A verification that found a difference names the node on its policies until one finds it equal;
+     * one that could not verify (a dump that failed or timed out, a flow it cannot read) changes
+     * nothing here: it is logged and counted, and the next one decides.
+     */
     @Override
     public void verified(String node, VerifyOutcome outcome) {
-        if (!seesEveryNode) return;
+        if (!seesEveryNode || outcome.result().isEmpty()) return;
         boolean changed;
         synchronized (this) {
             changed = outcome.kind().equals("equal")

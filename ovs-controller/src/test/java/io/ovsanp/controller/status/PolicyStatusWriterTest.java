@@ -395,6 +395,9 @@ class PolicyStatusWriterTest {
                         .status())
                 .isEqualTo("False");
         assertThat(writer.unequalNodes()).containsOnlyKeys("w1");
+        // a verification that could not read the switch decides nothing
+        writer.verified("w1", io.ovsanp.controller.run.VerifyOutcome.failed("flow dump timed out", Duration.ZERO));
+        assertThat(writer.unequalNodes()).containsOnlyKeys("w1");
 
         writer.verified(
                 "w1",
