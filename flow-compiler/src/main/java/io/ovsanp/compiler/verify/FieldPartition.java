@@ -90,8 +90,4 @@ final class FieldPartition {
     List<BigInteger> representatives() {
         return new ArrayList<>(starts);
     }
-
-    int size() {
-        return starts.size();
-    }
 }

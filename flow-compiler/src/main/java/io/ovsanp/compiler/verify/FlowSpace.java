@@ -105,7 +105,6 @@ final class FlowSpace {
         }
     }
 
-    private final Field field;
     /** Background flows that every cell sees. */
     private final List<Flow> always = new ArrayList<>();
     /** Background clause flows of conjunctions that need the free field. */
@@ -126,7 +125,6 @@ final class FlowSpace {
     private final Map<ConjKey, Integer> conjIds = new HashMap<>();
 
     FlowSpace(FlowSet flows, IpFamily family, Field field) {
-        this.field = field;
         List<Flow> background = new ArrayList<>();
         Map<Residual, Integer> residualNumbers = new HashMap<>();
         Map<List<Object>, Integer> chainNumbers = new HashMap<>();
@@ -225,10 +223,6 @@ final class FlowSpace {
             }
         }
         return out;
-    }
-
-    Field field() {
-        return field;
     }
 
     /** How many flows test the free field; {@link #interval} numbers them. */

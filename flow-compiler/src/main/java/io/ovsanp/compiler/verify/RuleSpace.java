@@ -111,10 +111,6 @@ final class RuleSpace {
         return out;
     }
 
-    EffectiveRule rule(int i) {
-        return rules.get(i);
-    }
-
     /**
      * The policies with only the rules of {@code relevant} in direction {@code d} (and none of the
      * other direction), Admin and Baseline policies left without a rule dropped, every NetworkPolicy

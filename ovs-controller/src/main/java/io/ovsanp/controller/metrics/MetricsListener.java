@@ -216,7 +216,7 @@ public final class MetricsListener implements RealisationListener {
         verifications.labelValues(outcome.kind()).inc();
         verifySeconds.observe(outcome.took().toNanos() / 1e9);
         long differing = outcome.result().map(r -> r.cellsDiffering()).orElse(0L);
-        verifiedNodes.put(node, new long[] {outcome.kind().equals("equal") ? 1 : 0, differing});
+        verifiedNodes.put(node, new long[] {outcome.equal() ? 1 : 0, differing});
     }
 
     @Override

@@ -447,7 +447,7 @@ public final class ControllerLoop implements SwitchSource.Sink, AutoCloseable {
     private void verified(NodeState n, OfConnection c, CompileResult held, VerifyOutcome o) {
         n.verifying = false;
         if (n.connection != c || n.desired != held || n.inFlight || n.owed()) return;
-        if (!o.kind().equals("equal")) {
+        if (!o.equal()) {
             LOG.warn("node={} {}", n.name, o.summary());
             n.audit = true;
         }

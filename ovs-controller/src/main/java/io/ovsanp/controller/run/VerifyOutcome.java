@@ -32,6 +32,11 @@ public record VerifyOutcome(Optional<VerifyResult> result, String error, Duratio
         return new VerifyOutcome(Optional.empty(), error, took);
     }
 
+    /** The switch's flows were read and are equal to the policies. */
+    public boolean equal() {
+        return result.map(VerifyResult::equal).orElse(false);
+    }
+
     /** {@code equal}, {@code different} or {@code error}: the metric's outcome label. */
     public String kind() {
         return result.map(r -> r.equal() ? "equal" : "different").orElse("error");

@@ -199,7 +199,7 @@ public final class PolicyStatusWriter implements RealisationListener, AutoClosea
         if (!seesEveryNode || outcome.result().isEmpty()) return;
         boolean changed;
         synchronized (this) {
-            changed = outcome.kind().equals("equal")
+            changed = outcome.equal()
                     ? unequalNodes.remove(node) != null
                     : !outcome.summary().equals(unequalNodes.put(node, outcome.summary()));
         }

@@ -155,7 +155,20 @@ class OpsEndpointsTest {
                 .map(f -> {
                     DumpedFlow d = DumpedFlow.of(f);
                     return new DumpedFlow(
-                            d.tableId(), d.priority(), d.cookie(), 0, 0, 0, 1, 0, 1, 60, d.rawMatch(), d.flow(), "");
+                            d.tableId(),
+                            d.priority(),
+                            d.cookie(),
+                            0,
+                            0,
+                            0,
+                            1,
+                            0,
+                            1,
+                            60,
+                            d.rawMatch(),
+                            d.flow(),
+                            "",
+                            d.forwarding());
                 })
                 .toList();
         new RuleMetrics(registry).ruleCounters("w1", RuleCookies.of(guard), dumped);

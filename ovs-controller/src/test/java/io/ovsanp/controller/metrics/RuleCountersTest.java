@@ -65,7 +65,8 @@ class RuleCountersTest {
                     p * 100,
                     d.rawMatch(),
                     d.flow(),
-                    ""));
+                    "",
+                    d.forwarding()));
         }
         return out;
     }

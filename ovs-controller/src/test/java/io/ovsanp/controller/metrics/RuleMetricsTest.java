@@ -71,7 +71,8 @@ class RuleMetricsTest {
                     p * 60,
                     d.rawMatch(),
                     d.flow(),
-                    ""));
+                    "",
+                    d.forwarding()));
         }
         return out;
     }

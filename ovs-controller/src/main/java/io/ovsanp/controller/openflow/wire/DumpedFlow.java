@@ -53,38 +53,6 @@ public record DumpedFlow(
         }
     }
 
-    /** An entry whose forwarding is known exactly when it is ovs-anp's kind of flow. */
-    public DumpedFlow(
-            int tableId,
-            Priority priority,
-            Cookie cookie,
-            int idleTimeout,
-            int hardTimeout,
-            int flags,
-            long durationSec,
-            long durationNsec,
-            long packetCount,
-            long byteCount,
-            Bytes rawMatch,
-            Optional<Flow> flow,
-            String opaqueReason) {
-        this(
-                tableId,
-                priority,
-                cookie,
-                idleTimeout,
-                hardTimeout,
-                flags,
-                durationSec,
-                durationNsec,
-                packetCount,
-                byteCount,
-                rawMatch,
-                flow,
-                opaqueReason,
-                flow);
-    }
-
     /** The entry a switch holding {@code flow} (installed by {@link FlowMod#add}) would report, zero counters. */
     public static DumpedFlow of(Flow flow) {
         ByteBuf oxms = Unpooled.buffer();
@@ -103,7 +71,8 @@ public record DumpedFlow(
                     0,
                     Bytes.of(ByteBufUtil.getBytes(oxms)),
                     Optional.of(flow),
-                    "");
+                    "",
+                    Optional.of(flow));
         } finally {
             oxms.release();
         }
